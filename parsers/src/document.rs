@@ -1,0 +1,391 @@
+//! A file as a list of lines that keep their raw bytes, so writing it back is exact.
+//!
+//! Lines are split on LF only; a CR right before the LF belongs to the line ending
+//! (CRLF), any other CR is part of the line. A UTF-8 byte-order mark at the start is
+//! kept aside and written back. Lines that were not replaced are written from the
+//! original bytes, in runs, so an unmodified document serializes at memory-copy speed.
+
+use crate::diagnostic::Diagnostic;
+use std::borrow::Cow;
+use std::ops::Range;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How a line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Lf,
+    CrLf,
+    /// The last line of a file with no final newline.
+    None,
+}
+
+impl Ending {
+    pub fn as_bytes(self) -> &'static [u8] {
+        match self {
+            Ending::Lf => b"\n",
+            Ending::CrLf => b"\r\n",
+            Ending::None => b"",
+        }
+    }
+}
+
+/// One line of a format: read from text, written in canonical form.
+pub trait LineItem: Sized {
+    /// Reads one line, given without its line ending. Never fails: a line that does
+    /// not fit the grammar becomes an item that says so.
+    fn parse(text: &str) -> Self;
+
+    /// The line in canonical form, without a line ending.
+    fn render(&self) -> String;
+
+    /// Problems with this line taken alone.
+    fn problems(&self, _out: &mut Vec<String>) {}
+
+    /// Problems that involve several lines (order, duplicates).
+    fn document_problems(_doc: &Document<Self>, _out: &mut Vec<Diagnostic>) {}
+}
+
+#[derive(Debug, Clone)]
+enum Raw {
+    /// The line's bytes in the original source, without the ending.
+    Source(Range<usize>),
+    /// A line written by the program, in canonical form.
+    Edited(String),
+}
+
+#[derive(Debug, Clone)]
+struct Line<T> {
+    raw: Raw,
+    ending: Ending,
+    item: T,
+}
+
+/// A parsed file: its lines, each with its raw text and its parsed item.
+#[derive(Debug, Clone)]
+pub struct Document<T> {
+    source: Vec<u8>,
+    bom: bool,
+    lines: Vec<Line<T>>,
+}
+
+impl<T> Default for Document<T> {
+    fn default() -> Self {
+        Document {
+            source: Vec::new(),
+            bom: false,
+            lines: Vec::new(),
+        }
+    }
+}
+
+impl<T: LineItem> Document<T> {
+    /// Parses a whole file. Never fails; see [`Document::diagnostics`].
+    pub fn parse(source: impl Into<Vec<u8>>) -> Self {
+        let source = source.into();
+        let bom = source.starts_with(BOM);
+        let mut start = if bom { BOM.len() } else { 0 };
+        let mut lines = Vec::with_capacity(source.len() / 40 + 1);
+        while start < source.len() {
+            let (end, ending, next) = match memchr::memchr(b'\n', &source[start..]) {
+                Some(offset) => {
+                    let newline = start + offset;
+                    if newline > start && source[newline - 1] == b'\r' {
+                        (newline - 1, Ending::CrLf, newline + 1)
+                    } else {
+                        (newline, Ending::Lf, newline + 1)
+                    }
+                }
+                None => (source.len(), Ending::None, source.len()),
+            };
+            let item = T::parse(&String::from_utf8_lossy(&source[start..end]));
+            lines.push(Line {
+                raw: Raw::Source(start..end),
+                ending,
+                item,
+            });
+            start = next;
+        }
+        Document { source, bom, lines }
+    }
+
+    /// Replaces the item at `index`; the line is rewritten in canonical form and keeps
+    /// its line ending. Returns the old item, or `None` (and changes nothing) when
+    /// `index` is out of range.
+    pub fn replace(&mut self, index: usize, item: T) -> Option<T> {
+        let line = self.lines.get_mut(index)?;
+        line.raw = Raw::Edited(one_line(item.render()));
+        Some(std::mem::replace(&mut line.item, item))
+    }
+
+    /// Inserts a new line before `index` (an index past the end appends), in
+    /// canonical form, with the document's usual line ending. A file without a final
+    /// newline keeps having none.
+    pub fn insert(&mut self, index: usize, item: T) {
+        let index = index.min(self.lines.len());
+        let usual = self.usual_ending();
+        let mut ending = usual;
+        if index == self.lines.len() {
+            if let Some(last) = self.lines.last_mut() {
+                if last.ending == Ending::None {
+                    last.ending = usual;
+                    ending = Ending::None;
+                }
+            }
+        }
+        let raw = Raw::Edited(one_line(item.render()));
+        self.lines.insert(index, Line { raw, ending, item });
+    }
+
+    /// Appends a line; returns its index.
+    pub fn push(&mut self, item: T) -> usize {
+        self.insert(self.lines.len(), item);
+        self.lines.len() - 1
+    }
+
+    /// Removes the line at `index` and returns its item, or `None` when out of range.
+    /// Removing the last line of a file without a final newline leaves the new last
+    /// line without one.
+    pub fn remove(&mut self, index: usize) -> Option<T> {
+        if index >= self.lines.len() {
+            return None;
+        }
+        let line = self.lines.remove(index);
+        if line.ending == Ending::None {
+            if let Some(last) = self.lines.last_mut() {
+                last.ending = Ending::None;
+            }
+        }
+        Some(line.item)
+    }
+
+    /// Every problem in the document, in line order.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let mut messages = Vec::new();
+        for (index, line) in self.lines.iter().enumerate() {
+            if let Raw::Source(range) = &line.raw {
+                if std::str::from_utf8(&self.source[range.clone()]).is_err() {
+                    messages.push(
+                        "not valid UTF-8: unreadable bytes are shown as \u{FFFD} and kept as they are".to_string(),
+                    );
+                }
+            }
+            line.item.problems(&mut messages);
+            found.extend(messages.drain(..).map(|message| Diagnostic {
+                line: index + 1,
+                message,
+            }));
+        }
+        T::document_problems(self, &mut found);
+        found.sort_by_key(|d| d.line);
+        found
+    }
+}
+
+impl<T> Document<T> {
+    /// An empty document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The item at `index` (0-based; line number `index + 1`).
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.lines.get(index).map(|line| &line.item)
+    }
+
+    /// Items in order, with their 0-based index.
+    pub fn items(&self) -> impl ExactSizeIterator<Item = (usize, &T)> + '_ {
+        self.lines.iter().enumerate().map(|(index, line)| (index, &line.item))
+    }
+
+    /// The bytes of the line at `index`, without its ending.
+    pub fn raw(&self, index: usize) -> Option<&[u8]> {
+        let line = self.lines.get(index)?;
+        Some(match &line.raw {
+            Raw::Source(range) => &self.source[range.clone()],
+            Raw::Edited(text) => text.as_bytes(),
+        })
+    }
+
+    /// The text of the line at `index`; invalid UTF-8 shows as U+FFFD.
+    pub fn text(&self, index: usize) -> Option<Cow<'_, str>> {
+        self.raw(index).map(String::from_utf8_lossy)
+    }
+
+    /// How the line at `index` ends.
+    pub fn ending(&self, index: usize) -> Option<Ending> {
+        self.lines.get(index).map(|line| line.ending)
+    }
+
+    /// The line ending most lines use (LF when tied or empty).
+    pub fn usual_ending(&self) -> Ending {
+        let crlf = self.lines.iter().filter(|l| l.ending == Ending::CrLf).count();
+        let lf = self.lines.iter().filter(|l| l.ending == Ending::Lf).count();
+        if crlf > lf { Ending::CrLf } else { Ending::Lf }
+    }
+
+    /// The whole file as bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.source.len() + 64);
+        self.write_into(&mut out);
+        out
+    }
+
+    /// Appends the whole file to `out`. Unchanged lines are copied from the source in
+    /// contiguous runs.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
+        if self.bom {
+            out.extend_from_slice(BOM);
+        }
+        let mut run: Option<Range<usize>> = None;
+        for line in &self.lines {
+            match &line.raw {
+                Raw::Source(range) => {
+                    let end = range.end + line.ending.as_bytes().len();
+                    let ending_in_source = self.source.get(range.end..end) == Some(line.ending.as_bytes());
+                    match &mut run {
+                        Some(current) if current.end == range.start && ending_in_source => current.end = end,
+                        _ => {
+                            if let Some(done) = run.take() {
+                                out.extend_from_slice(&self.source[done]);
+                            }
+                            if ending_in_source {
+                                run = Some(range.start..end);
+                            } else {
+                                out.extend_from_slice(&self.source[range.clone()]);
+                                out.extend_from_slice(line.ending.as_bytes());
+                            }
+                        }
+                    }
+                }
+                Raw::Edited(text) => {
+                    if let Some(done) = run.take() {
+                        out.extend_from_slice(&self.source[done]);
+                    }
+                    out.extend_from_slice(text.as_bytes());
+                    out.extend_from_slice(line.ending.as_bytes());
+                }
+            }
+        }
+        if let Some(done) = run {
+            out.extend_from_slice(&self.source[done]);
+        }
+    }
+}
+
+/// A rendered line can never split into two: line breaks become spaces.
+fn one_line(text: String) -> String {
+    if text.contains(['\n', '\r']) {
+        text.replace(['\n', '\r'], " ")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The simplest item: the trimmed text.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Plain(String);
+
+    impl LineItem for Plain {
+        fn parse(text: &str) -> Self {
+            Plain(text.trim().to_string())
+        }
+        fn render(&self) -> String {
+            self.0.clone()
+        }
+    }
+
+    fn round_trip(input: &[u8]) {
+        let doc = Document::<Plain>::parse(input.to_vec());
+        assert_eq!(doc.to_bytes(), input, "{:?}", String::from_utf8_lossy(input));
+    }
+
+    #[test]
+    fn unmodified_documents_are_written_back_byte_for_byte() {
+        for input in [
+            &b""[..],
+            b"\n",
+            b"\n\n",
+            b"a",
+            b"a\n",
+            b"a\r\nb\r\n",
+            b"a\r\nb\nc",
+            b"\r",
+            b"a\r\r\n",
+            b"\xEF\xBB\xBFa\n",
+            b"\xEF\xBB\xBF",
+            b"bad \xff\xfe utf8\n\xc3",
+            b"  spaced  \t\n",
+        ] {
+            round_trip(input);
+        }
+    }
+
+    #[test]
+    fn lines_split_on_lf_with_crlf_as_an_ending() {
+        let doc = Document::<Plain>::parse(b"a\r\nb\rc\nd".to_vec());
+        assert_eq!(doc.len(), 3);
+        assert_eq!(doc.raw(1), Some(&b"b\rc"[..]));
+        assert_eq!(doc.ending(0), Some(Ending::CrLf));
+        assert_eq!(doc.ending(2), Some(Ending::None));
+    }
+
+    #[test]
+    fn replacing_a_line_touches_no_other_byte() {
+        let mut doc = Document::<Plain>::parse(b"one \r\ntwo\r\n  three".to_vec());
+        let old = doc.replace(1, Plain("2".into()));
+        assert_eq!(old, Some(Plain("two".into())));
+        assert_eq!(doc.to_bytes(), b"one \r\n2\r\n  three");
+        assert_eq!(doc.replace(9, Plain("x".into())), None);
+    }
+
+    #[test]
+    fn inserting_at_the_end_keeps_the_missing_final_newline() {
+        let mut doc = Document::<Plain>::parse(b"a\r\nb".to_vec());
+        doc.push(Plain("c".into()));
+        assert_eq!(doc.to_bytes(), b"a\r\nb\r\nc");
+        let mut doc = Document::<Plain>::parse(b"a\n".to_vec());
+        doc.push(Plain("b".into()));
+        doc.insert(0, Plain("z".into()));
+        assert_eq!(doc.to_bytes(), b"z\na\nb\n");
+    }
+
+    #[test]
+    fn removing_keeps_the_other_lines_exact() {
+        let mut doc = Document::<Plain>::parse(b"a\n b \nc".to_vec());
+        assert_eq!(doc.remove(2), Some(Plain("c".into())));
+        assert_eq!(doc.to_bytes(), b"a\n b ");
+        assert_eq!(doc.remove(5), None);
+        assert_eq!(doc.remove(0), Some(Plain("a".into())));
+        assert_eq!(doc.to_bytes(), b" b ");
+    }
+
+    #[test]
+    fn a_rendered_line_never_becomes_two() {
+        let mut doc = Document::<Plain>::parse(b"a\nb\n".to_vec());
+        doc.replace(0, Plain("x\ny\rz".into()));
+        assert_eq!(doc.to_bytes(), b"x y z\nb\n");
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_not_lost() {
+        let doc = Document::<Plain>::parse(b"ok\nbad\xff\n".to_vec());
+        let diagnostics = doc.diagnostics();
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].line, 2);
+        assert_eq!(doc.text(1).unwrap(), "bad\u{FFFD}");
+    }
+}

@@ -1,0 +1,29 @@
+//! Lossless parsers and serializers for the files of a MyOrg store.
+//!
+//! Every format is read line by line into a [`Document`], which keeps the raw bytes
+//! of each line: serializing an unmodified document gives back its input byte for
+//! byte, whatever the input was (CRLF, tabs, odd spacing, a byte-order mark, no final
+//! newline, invalid UTF-8). A line that is replaced or inserted is written in the
+//! canonical form of its format.
+//!
+//! Parsing never fails and never panics: a line that does not fit its grammar becomes
+//! an item that says so, and [`Document::diagnostics`] lists every problem with its
+//! line number.
+//!
+//! This crate is pure: no I/O, no clock, no async. Dates are [`chrono::NaiveDate`].
+
+pub mod calendar;
+pub mod date;
+pub mod diagnostic;
+pub mod document;
+pub mod log;
+pub mod projects;
+pub mod todo;
+mod tokens;
+
+
+pub use diagnostic::Diagnostic;
+pub use document::{Document, Ending, LineItem};
+
+
+pub use todo::{Priority, Recurrence, RecurrenceUnit, Task, TodoFile, TodoLine};

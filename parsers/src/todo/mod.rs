@@ -1,0 +1,67 @@
+//! todo.txt: tasks read strictly by the spec, plus the extensions the assistant uses.
+//!
+//! - [`task`]: the line grammar (done marker, dates, priority, tokens) and edits.
+//! - [`extensions`]: typed accessors for `due:`, `t:`, `rec:`, `pri:`, `h:`,
+//!   `id:`/`p:`, `owner:` and waiting-for items, and the diagnostics for them.
+
+mod extensions;
+mod priority;
+mod recurrence;
+mod task;
+
+pub use priority::Priority;
+pub use recurrence::{Recurrence, RecurrenceUnit};
+pub use task::{InvalidEdit, Task};
+
+use crate::document::{Document, LineItem};
+use crate::tokens;
+
+/// A todo.txt (or done.txt) file.
+pub type TodoFile = Document<TodoLine>;
+
+/// One line of todo.txt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TodoLine {
+    /// Empty, or only spaces, tabs and CRs: not a task, kept as it is.
+    Blank,
+    Task(Task),
+}
+
+impl TodoLine {
+    pub fn task(&self) -> Option<&Task> {
+        match self {
+            TodoLine::Task(task) => Some(task),
+            TodoLine::Blank => None,
+        }
+    }
+}
+
+impl LineItem for TodoLine {
+    fn parse(text: &str) -> Self {
+        if tokens::is_blank(text) {
+            TodoLine::Blank
+        } else {
+            TodoLine::Task(Task::parse(text))
+        }
+    }
+
+    fn render(&self) -> String {
+        match self {
+            TodoLine::Blank => String::new(),
+            TodoLine::Task(task) => task.render(),
+        }
+    }
+
+    fn problems(&self, out: &mut Vec<String>) {
+        if let TodoLine::Task(task) = self {
+            task.problems(out);
+        }
+    }
+}
+
+impl TodoFile {
+    /// The tasks with their 0-based line index.
+    pub fn tasks(&self) -> impl Iterator<Item = (usize, &Task)> + '_ {
+        self.items().filter_map(|(index, line)| line.task().map(|task| (index, task)))
+    }
+}
