@@ -45,12 +45,16 @@ impl fmt::Display for RawDate {
 
 /// Exactly `n` ASCII digits, as a number.
 pub(crate) fn digits<'a>(n: usize) -> impl Parser<&'a str, Output = u32, Error = nom::error::Error<&'a str>> {
-    map_res(take_while_m_n(n, n, |c: char| c.is_ascii_digit()), str::parse::<u32>)
+    map_res(
+        take_while_m_n(n, n, |c: char| c.is_ascii_digit()),
+        str::parse::<u32>,
+    )
 }
 
 /// `YYYY-MM-DD` with any numbers in the fields.
 pub(crate) fn raw_date(input: &str) -> IResult<&str, RawDate> {
-    let (rest, (year, _, month, _, day)) = (digits(4), char('-'), digits(2), char('-'), digits(2)).parse(input)?;
+    let (rest, (year, _, month, _, day)) =
+        (digits(4), char('-'), digits(2), char('-'), digits(2)).parse(input)?;
     // Four digits always fit an i32.
     let year = year as i32;
     Ok((rest, RawDate { year, month, day }))
@@ -77,7 +81,16 @@ mod tests {
     fn reads_only_real_dates_in_the_exact_shape() {
         assert_eq!(parse_date("2026-11-22"), NaiveDate::from_ymd_opt(2026, 11, 22));
         assert_eq!(parse_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
-        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-11-22", "2026-11-22 ", "２０２６-11-22", ""] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "26-11-22",
+            "2026-11-22 ",
+            "２０２６-11-22",
+            "",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad:?}");
         }
     }

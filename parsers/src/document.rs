@@ -167,7 +167,8 @@ impl<T: LineItem> Document<T> {
             if let Raw::Source(range) = &line.raw {
                 if std::str::from_utf8(&self.source[range.clone()]).is_err() {
                     messages.push(
-                        "not valid UTF-8: unreadable bytes are shown as \u{FFFD} and kept as they are".to_string(),
+                        "not valid UTF-8: unreadable bytes are shown as \u{FFFD} and kept as they are"
+                            .to_string(),
                     );
                 }
             }
@@ -204,7 +205,10 @@ impl<T> Document<T> {
 
     /// Items in order, with their 0-based index.
     pub fn items(&self) -> impl ExactSizeIterator<Item = (usize, &T)> + '_ {
-        self.lines.iter().enumerate().map(|(index, line)| (index, &line.item))
+        self.lines
+            .iter()
+            .enumerate()
+            .map(|(index, line)| (index, &line.item))
     }
 
     /// The bytes of the line at `index`, without its ending.

@@ -21,9 +21,10 @@ pub mod projects;
 pub mod todo;
 mod tokens;
 
-
+pub use calendar::{CalendarFile, CalendarLine};
 pub use diagnostic::Diagnostic;
 pub use document::{Document, Ending, LineItem};
-
+pub use log::{LogEntry, LogFile, LogLine};
+pub use projects::{Project, ProjectLine, ProjectStatus, ProjectsFile, Quarter};
 
 pub use todo::{Priority, Recurrence, RecurrenceUnit, Task, TodoFile, TodoLine};

@@ -98,12 +98,16 @@ impl Task {
         }
         if let (Some(threshold), Some(due)) = (self.threshold(), self.due()) {
             if threshold > due {
-                out.push(format!("t:{threshold} is after due:{due}: the task stays hidden past its due date"));
+                out.push(format!(
+                    "t:{threshold} is after due:{due}: the task stays hidden past its due date"
+                ));
             }
         }
         if let (Some(completed), Some(created)) = (self.completed(), self.created()) {
             if completed < created {
-                out.push(format!("completed on {completed}, before it was created on {created}"));
+                out.push(format!(
+                    "completed on {completed}, before it was created on {created}"
+                ));
             }
         }
     }
@@ -142,11 +146,17 @@ mod tests {
 
     #[test]
     fn suspicious_values_are_reported() {
-        assert_eq!(problems("a due:2026-02-30"), ["due:2026-02-30 is not a valid date (expected YYYY-MM-DD)"]);
+        assert_eq!(
+            problems("a due:2026-02-30"),
+            ["due:2026-02-30 is not a valid date (expected YYYY-MM-DD)"]
+        );
         assert_eq!(problems("a rec:1q").len(), 1);
         assert_eq!(problems("a pri:AB").len(), 1);
         assert_eq!(problems("a h:yes").len(), 1);
-        assert_eq!(problems("a due:2026-01-01 due:2026-01-02"), ["due: appears 2 times; the first one counts"]);
+        assert_eq!(
+            problems("a due:2026-01-01 due:2026-01-02"),
+            ["due: appears 2 times; the first one counts"]
+        );
         assert_eq!(problems("a t:2026-02-01 due:2026-01-01").len(), 1);
         assert_eq!(problems("x 2026-01-01 2026-02-01 a").len(), 1);
         assert!(problems("plain task +p @c key:value").is_empty());

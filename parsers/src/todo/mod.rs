@@ -62,6 +62,7 @@ impl LineItem for TodoLine {
 impl TodoFile {
     /// The tasks with their 0-based line index.
     pub fn tasks(&self) -> impl Iterator<Item = (usize, &Task)> + '_ {
-        self.items().filter_map(|(index, line)| line.task().map(|task| (index, task)))
+        self.items()
+            .filter_map(|(index, line)| line.task().map(|task| (index, task)))
     }
 }

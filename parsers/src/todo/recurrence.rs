@@ -57,9 +57,19 @@ fn recurrence(input: &str) -> IResult<&str, Recurrence> {
         _ => RecurrenceUnit::BusinessDay,
     };
     if count == 0 {
-        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify)));
+        return Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Verify,
+        )));
     }
-    Ok((rest, Recurrence { strict: plus.is_some(), count, unit }))
+    Ok((
+        rest,
+        Recurrence {
+            strict: plus.is_some(),
+            count,
+            unit,
+        },
+    ))
 }
 
 impl fmt::Display for Recurrence {
@@ -90,7 +100,20 @@ mod tests {
 
     #[test]
     fn rejects_unknown_forms() {
-        for text in ["", "w", "0d", "1", "1x", "+", "++1d", "1dd", "-1d", "1W", "99999999999d", " 1d"] {
+        for text in [
+            "",
+            "w",
+            "0d",
+            "1",
+            "1x",
+            "+",
+            "++1d",
+            "1dd",
+            "-1d",
+            "1W",
+            "99999999999d",
+            " 1d",
+        ] {
             assert_eq!(Recurrence::parse(text), None, "{text:?}");
         }
     }

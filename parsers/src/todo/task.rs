@@ -54,11 +54,19 @@ pub enum InvalidEdit {
 impl fmt::Display for InvalidEdit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InvalidEdit::Key(key) => write!(f, "{key:?} cannot be a tag name: use letters without spaces or colons"),
+            InvalidEdit::Key(key) => write!(
+                f,
+                "{key:?} cannot be a tag name: use letters without spaces or colons"
+            ),
             InvalidEdit::Value(value) => {
-                write!(f, "{value:?} cannot be a tag value: it must be one word without colons")
+                write!(
+                    f,
+                    "{value:?} cannot be a tag value: it must be one word without colons"
+                )
             }
-            InvalidEdit::Name(name) => write!(f, "{name:?} cannot be a project or context name: use one word"),
+            InvalidEdit::Name(name) => {
+                write!(f, "{name:?} cannot be a project or context name: use one word")
+            }
         }
     }
 }
@@ -210,7 +218,9 @@ impl Task {
 
     /// Every value of tag `key`, in order.
     pub fn tag_values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.tags().filter(move |(k, _)| *k == key).map(|(_, value)| value)
+        self.tags()
+            .filter(move |(k, _)| *k == key)
+            .map(|(_, value)| value)
     }
 
     pub fn has_project(&self, name: &str) -> bool {
@@ -340,7 +350,11 @@ impl Task {
         if name.is_empty() || name.bytes().any(tokens::is_separator) || name.contains('\n') {
             return Err(InvalidEdit::Name(name.to_string()));
         }
-        let present = if sigil == '+' { self.has_project(name) } else { self.has_context(name) };
+        let present = if sigil == '+' {
+            self.has_project(name)
+        } else {
+            self.has_context(name)
+        };
         if !present {
             let mut description = self.description.clone();
             push_word(&mut description, &format!("{sigil}{name}"));
