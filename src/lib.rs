@@ -1,1 +1,7 @@
+//! MyOrg Assistant: a personal and team assistant over a git-backed plain-text store.
+//!
+//! The binary `myorg` is a thin shell over this library: [`cli`] defines the command
+//! line and dispatches to [`commands`], one module per command.
 
+pub mod cli;
+pub mod commands;

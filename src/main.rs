@@ -1,1 +1,23 @@
-fn main() {}
+//! The `myorg` binary: reads the command line and hands over to the library.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = myorg_assistant::cli::Cli::parse();
+    match myorg_assistant::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`myorg parse todo | head`) is not an error for the user.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("myorg: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -25,13 +25,17 @@ pub type CalendarFile = Document<CalendarLine>;
 type SortKey = (i32, u32, u32, u8);
 
 impl CalendarLine {
+    /// The sort key of a line with a real date (month); `None` for the others, which
+    /// take no part in ordering.
     fn sort_key(&self) -> Option<SortKey> {
         match self {
             CalendarLine::Year(y) => Some((y.year, 0, 0, 0)),
-            CalendarLine::Month(m) => Some((m.year, m.month, 0, 0)),
-            CalendarLine::WeekGoal(g) => Some((g.date.year, g.date.month, g.date.day, 1)),
-            CalendarLine::Day(d) => Some((d.date.year, d.date.month, d.date.day, 2)),
-            CalendarLine::Blank | CalendarLine::Invalid(_) => None,
+            CalendarLine::Month(m) if (1..=12).contains(&m.month) => Some((m.year, m.month, 0, 0)),
+            CalendarLine::WeekGoal(g) if g.date().is_some() => {
+                Some((g.date.year, g.date.month, g.date.day, 1))
+            }
+            CalendarLine::Day(d) if d.date().is_some() => Some((d.date.year, d.date.month, d.date.day, 2)),
+            _ => None,
         }
     }
 
@@ -79,7 +83,8 @@ impl LineItem for CalendarLine {
                     });
                 }
             }
-            if let Some(first) = seen.insert(key, index) {
+            let first = *seen.entry(key).or_insert(index);
+            if first != index {
                 if key.3 > 0 {
                     out.push(Diagnostic {
                         line: index + 1,

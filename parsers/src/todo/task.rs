@@ -134,16 +134,19 @@ impl Task {
     /// The line in canonical form: `x COMPLETED CREATED text` or `(A) CREATED text`,
     /// single spaces between the fields.
     ///
-    /// A done task's creation date is written only with its completion date (alone it
-    /// would read as one). An open task with neither priority nor creation date whose
-    /// description starts with `x `, `(A) ` or a date would read back differently; the
-    /// assistant always sets a creation date on new tasks.
+    /// Reading the result gives back the same task. Where the description would be
+    /// misread as a prefix field (an open task `x marks the spot`, or text starting with
+    /// `(A) ` or a date), one more space keeps it in the description, as the spec reads
+    /// fields only at their exact position. A done task's creation date is written only
+    /// with its completion date (alone it would read as one).
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(self.description.len() + 26);
+        let mut ends_with_date = false;
         if self.done {
             out.push_str("x ");
             if let Some(completed) = self.completed {
                 let _ = write!(out, "{completed} ");
+                ends_with_date = true;
                 if let Some(created) = self.created {
                     let _ = write!(out, "{created} ");
                 }
@@ -154,11 +157,34 @@ impl Task {
             }
             if let Some(created) = self.created {
                 let _ = write!(out, "{created} ");
+                ends_with_date = true;
             }
         }
+        if self.description_would_be_misread() {
+            out.push(' ');
+        }
         out.push_str(&self.description);
-        out.truncate(out.trim_end_matches(' ').len());
+        if self.description.is_empty() && ends_with_date {
+            // A date field may end the line; `x ` and `(A) ` may not.
+            out.pop();
+        }
         out
+    }
+
+    /// Whether the prefix parser, run where the description starts, would take its
+    /// first word for a field.
+    fn description_would_be_misread(&self) -> bool {
+        let text = self.description.as_str();
+        let starts_with_date = date_field(text).is_ok();
+        if self.done {
+            let all_dates_written = self.completed.is_some() && self.created.is_some();
+            return !all_dates_written && starts_with_date;
+        }
+        match (self.priority, self.created) {
+            (_, Some(_)) => false,
+            (Some(_), None) => starts_with_date,
+            (None, None) => text.starts_with("x ") || priority_field(text).is_ok() || starts_with_date,
+        }
     }
 
     pub fn is_done(&self) -> bool {
@@ -458,6 +484,31 @@ mod tests {
         assert!(task.add_context("two words").is_err());
         assert!(task.remove_project("q4"));
         assert_eq!(task.description(), "write report @office");
+    }
+
+    #[test]
+    fn rendering_never_turns_text_into_a_field() {
+        for line in [
+            " x marks the spot",
+            " (A) not a priority",
+            " 2026-11-01 not a creation date",
+            "(A)  2026-11-01 not a creation date",
+            "x 2026-11-22  2026-11-01 not a creation date",
+            "x  2026-11-22 not a completion date",
+            "(A) ",
+            "x ",
+            "x 2026-11-22",
+        ] {
+            let task = Task::parse(line);
+            assert_eq!(
+                Task::parse(&task.render()),
+                task,
+                "{line:?} rendered as {:?}",
+                task.render()
+            );
+        }
+        assert_eq!(Task::new("x marks the spot").render(), " x marks the spot");
+        assert_eq!(Task::parse("x 2026-11-22 ").render(), "x 2026-11-22");
     }
 
     #[test]

@@ -1,0 +1,86 @@
+//! Property tests: parsing then serializing an unmodified document is the identity,
+//! for arbitrary strings and arbitrary bytes, in every format; and a task written in
+//! canonical form reads back as the same task.
+
+use myorg_parsers::{CalendarFile, LogFile, ProjectsFile, Task, TodoFile, TodoLine};
+use proptest::prelude::*;
+
+/// Text biased towards the characters the grammars care about.
+fn store_like_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("x ".to_string()),
+            Just("(A) ".to_string()),
+            Just("2026-11-22 ".to_string()),
+            Just("2026-02-30".to_string()),
+            Just(" w47 Sun  ".to_string()),
+            Just("+proj ".to_string()),
+            Just("@ctx ".to_string()),
+            Just("due:2026-12-01 ".to_string()),
+            Just("rec:+1w ".to_string()),
+            Just("http://a.b ".to_string()),
+            Just("10:30-11 ".to_string()),
+            Just("\r\n".to_string()),
+            Just("\n".to_string()),
+            Just("\r".to_string()),
+            Just("\t".to_string()),
+            Just("\u{a0}".to_string()),
+            Just("\u{feff}".to_string()),
+            "[a-z:+@()0-9 -]{0,8}",
+            any::<String>(),
+        ],
+        0..40,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+fn assert_identity(input: &[u8]) {
+    assert_eq!(TodoFile::parse(input.to_vec()).to_bytes(), input);
+    assert_eq!(ProjectsFile::parse(input.to_vec()).to_bytes(), input);
+    assert_eq!(CalendarFile::parse(input.to_vec()).to_bytes(), input);
+    assert_eq!(LogFile::parse(input.to_vec()).to_bytes(), input);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn round_trip_of_arbitrary_bytes(input in proptest::collection::vec(any::<u8>(), 0..400)) {
+        assert_identity(&input);
+    }
+
+    #[test]
+    fn round_trip_of_arbitrary_strings(input in any::<String>()) {
+        assert_identity(input.as_bytes());
+    }
+
+    #[test]
+    fn round_trip_of_store_like_text(input in store_like_text()) {
+        assert_identity(input.as_bytes());
+        let doc = TodoFile::parse(input.clone());
+        let _ = doc.diagnostics();
+    }
+
+    #[test]
+    fn editing_one_line_changes_no_other_byte(input in store_like_text(), pick in any::<prop::sample::Index>()) {
+        let mut doc = TodoFile::parse(input.clone());
+        prop_assume!(!doc.is_empty());
+        let index = pick.index(doc.len());
+        let before: Vec<Vec<u8>> = (0..doc.len()).map(|i| doc.raw(i).unwrap().to_vec()).collect();
+        doc.replace(index, TodoLine::Task(Task::new("edited")));
+        let after = TodoFile::parse(doc.to_bytes());
+        prop_assert_eq!(after.len(), before.len());
+        for (i, raw) in before.iter().enumerate() {
+            if i != index {
+                prop_assert_eq!(after.raw(i).unwrap(), raw.as_slice());
+            }
+        }
+        prop_assert_eq!(after.raw(index).unwrap(), b"edited");
+    }
+
+    #[test]
+    fn a_canonical_task_reads_back_the_same(line in store_like_text()) {
+        let task = Task::parse(&line.replace('\n', " "));
+        prop_assert_eq!(Task::parse(&task.render()), task);
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per `myorg` command.
+
+pub mod calendar;
+pub mod parse;
