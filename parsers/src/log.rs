@@ -14,7 +14,7 @@ pub type LogFile = Document<LogLine>;
 pub enum LogLine {
     Blank,
     Entry(LogEntry),
-    /// Not in the log grammar; kept as it is (trimmed text).
+    /// Not in the log grammar; the text as written.
     Other(String),
 }
 
@@ -101,7 +101,7 @@ impl LineItem for LogLine {
         }
         match entry(text) {
             Ok((_, entry)) => LogLine::Entry(entry),
-            Err(_) => LogLine::Other(tokens::trim(text).to_string()),
+            Err(_) => LogLine::Other(text.to_string()),
         }
     }
 

@@ -2,7 +2,9 @@
 //! for arbitrary strings and arbitrary bytes, in every format; and a task written in
 //! canonical form reads back as the same task.
 
-use myorg_parsers::{CalendarFile, LogFile, ProjectsFile, Task, TodoFile, TodoLine};
+use myorg_parsers::{
+    CalendarFile, CalendarLine, LineItem, LogFile, LogLine, ProjectsFile, Task, TodoFile, TodoLine,
+};
 use proptest::prelude::*;
 
 /// Text biased towards the characters the grammars care about.
@@ -82,5 +84,14 @@ proptest! {
     fn a_canonical_task_reads_back_the_same(line in store_like_text()) {
         let task = Task::parse(&line.replace('\n', " "));
         prop_assert_eq!(Task::parse(&task.render()), task);
+    }
+
+    #[test]
+    fn canonical_calendar_and_log_lines_are_stable(line in store_like_text()) {
+        let line = line.replace('\n', " ");
+        let calendar = CalendarLine::parse(&line).render();
+        prop_assert_eq!(CalendarLine::parse(&calendar).render(), calendar);
+        let log = <LogLine as LineItem>::parse(&line).render();
+        prop_assert_eq!(<LogLine as LineItem>::parse(&log).render(), log);
     }
 }

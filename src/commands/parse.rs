@@ -113,9 +113,9 @@ fn unique<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 fn calendar_json(line: usize, item: &CalendarLine) -> Value {
     let mut errors = Vec::new();
     item.problems(&mut errors);
-    let (kind, date, week, weekday, year, month, text, events) = match item {
-        CalendarLine::Blank => ("blank", None, None, None, None, None, "", None),
-        CalendarLine::Invalid(text) => ("invalid", None, None, None, None, None, text.as_str(), None),
+    let (kind, date, week, weekday, year, month, events) = match item {
+        CalendarLine::Blank => ("blank", None, None, None, None, None, None),
+        CalendarLine::Invalid(_) => ("invalid", None, None, None, None, None, None),
         CalendarLine::Day(day) => {
             let events = day.events().iter().map(event_json).collect::<Vec<_>>();
             let date = Some(day.date.to_string());
@@ -126,7 +126,6 @@ fn calendar_json(line: usize, item: &CalendarLine) -> Value {
                 Some(day.weekday.as_str()),
                 None,
                 None,
-                day.text.as_str(),
                 Some(events),
             )
         }
@@ -137,29 +136,10 @@ fn calendar_json(line: usize, item: &CalendarLine) -> Value {
             None,
             None,
             None,
-            goal.text.as_str(),
             None,
         ),
-        CalendarLine::Month(m) => (
-            "month",
-            None,
-            None,
-            None,
-            Some(m.year),
-            Some(m.month),
-            m.text.as_str(),
-            None,
-        ),
-        CalendarLine::Year(y) => (
-            "year",
-            None,
-            None,
-            None,
-            Some(y.year),
-            None,
-            y.text.as_str(),
-            None,
-        ),
+        CalendarLine::Month(m) => ("month", None, None, None, Some(m.year), Some(m.month), None),
+        CalendarLine::Year(y) => ("year", None, None, None, Some(y.year), None, None),
     };
     json!({
         "line": line,
@@ -169,7 +149,7 @@ fn calendar_json(line: usize, item: &CalendarLine) -> Value {
         "weekday": weekday,
         "year": year,
         "month": month,
-        "text": text,
+        "text": item.text(),
         "events": events,
         "valid": errors.is_empty(),
         "errors": errors,

@@ -57,7 +57,8 @@ pub enum CalendarLine {
     WeekGoal(WeekGoalLine),
     Month(MonthLine),
     Year(YearLine),
-    /// Fits no shape; kept as it is. Holds the trimmed text.
+    /// Fits no shape. Holds the text as written, so that writing it back never turns it
+    /// into a line of another kind.
     Invalid(String),
 }
 
@@ -171,7 +172,19 @@ impl CalendarLine {
                 return CalendarLine::Year(YearLine { year, text, spaced });
             }
         }
-        CalendarLine::Invalid(tokens::trim(text).to_string())
+        CalendarLine::Invalid(text.to_string())
+    }
+
+    /// The text after the header (the whole trimmed line when it fits no shape).
+    pub fn text(&self) -> &str {
+        match self {
+            CalendarLine::Blank => "",
+            CalendarLine::Invalid(text) => tokens::trim(text),
+            CalendarLine::Day(day) => &day.text,
+            CalendarLine::WeekGoal(goal) => &goal.text,
+            CalendarLine::Month(month) => &month.text,
+            CalendarLine::Year(year) => &year.text,
+        }
     }
 
     /// The line in canonical form: the header recomputed from a valid date, two spaces,
@@ -210,7 +223,7 @@ impl CalendarLine {
         const SPACING: &str = "put two spaces between the header and the text";
         match self {
             CalendarLine::Blank => {}
-            CalendarLine::Invalid(text) => out.push(invalid_reason(text)),
+            CalendarLine::Invalid(text) => out.push(invalid_reason(tokens::trim(text))),
             CalendarLine::Day(day) => {
                 match day.date() {
                     None => out.push(format!("{} is not a valid date", day.date)),
@@ -354,8 +367,21 @@ mod tests {
         assert_eq!(fix("2026-11\tQ4"), "2026-11  Q4");
         assert_eq!(fix("2026"), "2026");
         assert_eq!(
+            fix("  2026-11-23 w47 Sun  stays invalid"),
+            "  2026-11-23 w47 Sun  stays invalid"
+        );
+        assert_eq!(
             DayLine::new(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), " 9 x ").text,
             "9 x"
         );
+    }
+
+    /// Found by fuzzing: a trimmed invalid line read back as a day line.
+    #[test]
+    fn an_invalid_line_stays_invalid_when_rewritten() {
+        let line = CalendarLine::parse("  2026-11-23 w47 Sun  leading space");
+        assert!(matches!(line, CalendarLine::Invalid(_)));
+        assert_eq!(CalendarLine::parse(&line.render()), line);
+        assert_eq!(line.text(), "2026-11-23 w47 Sun  leading space");
     }
 }

@@ -1,0 +1,17 @@
+//! projects.txt and log.txt: any bytes parse without panicking and write back unchanged.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use myorg_parsers::{LogFile, ProjectsFile};
+
+fuzz_target!(|data: &[u8]| {
+    let projects = ProjectsFile::parse(data.to_vec());
+    assert_eq!(projects.to_bytes(), data);
+    let _ = projects.diagnostics();
+    for (_, project) in projects.projects() {
+        let _ = (project.slug(), project.status(), project.quarter(), project.due());
+    }
+    let log = LogFile::parse(data.to_vec());
+    assert_eq!(log.to_bytes(), data);
+    let _ = log.diagnostics();
+});
