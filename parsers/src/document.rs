@@ -125,13 +125,12 @@ impl<T: LineItem> Document<T> {
         let index = index.min(self.lines.len());
         let usual = self.usual_ending();
         let mut ending = usual;
-        if index == self.lines.len() {
-            if let Some(last) = self.lines.last_mut() {
-                if last.ending == Ending::None {
-                    last.ending = usual;
-                    ending = Ending::None;
-                }
-            }
+        if index == self.lines.len()
+            && let Some(last) = self.lines.last_mut()
+            && last.ending == Ending::None
+        {
+            last.ending = usual;
+            ending = Ending::None;
         }
         let raw = Raw::Edited(one_line(item.render()));
         self.lines.insert(index, Line { raw, ending, item });
@@ -151,10 +150,10 @@ impl<T: LineItem> Document<T> {
             return None;
         }
         let line = self.lines.remove(index);
-        if line.ending == Ending::None {
-            if let Some(last) = self.lines.last_mut() {
-                last.ending = Ending::None;
-            }
+        if line.ending == Ending::None
+            && let Some(last) = self.lines.last_mut()
+        {
+            last.ending = Ending::None;
         }
         Some(line.item)
     }
@@ -164,13 +163,13 @@ impl<T: LineItem> Document<T> {
         let mut found = Vec::new();
         let mut messages = Vec::new();
         for (index, line) in self.lines.iter().enumerate() {
-            if let Raw::Source(range) = &line.raw {
-                if std::str::from_utf8(&self.source[range.clone()]).is_err() {
-                    messages.push(
-                        "not valid UTF-8: unreadable bytes are shown as \u{FFFD} and kept as they are"
-                            .to_string(),
-                    );
-                }
+            if let Raw::Source(range) = &line.raw
+                && std::str::from_utf8(&self.source[range.clone()]).is_err()
+            {
+                messages.push(
+                    "not valid UTF-8: unreadable bytes are shown as \u{FFFD} and kept as they are"
+                        .to_string(),
+                );
             }
             line.item.problems(&mut messages);
             found.extend(messages.drain(..).map(|message| Diagnostic {

@@ -181,12 +181,12 @@ impl LineItem for ProjectLine {
                 Some(_) => {}
             }
         }
-        if let Some(quarter) = project.task.tag("quarter") {
-            if Quarter::parse(quarter).is_none() {
-                out.push(format!(
-                    "quarter:{quarter} is not a quarter (expected YYYYQ1 to YYYYQ4)"
-                ));
-            }
+        if let Some(quarter) = project.task.tag("quarter")
+            && Quarter::parse(quarter).is_none()
+        {
+            out.push(format!(
+                "quarter:{quarter} is not a quarter (expected YYYYQ1 to YYYYQ4)"
+            ));
         }
     }
 

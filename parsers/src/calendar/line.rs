@@ -133,17 +133,17 @@ impl CalendarLine {
             return CalendarLine::Blank;
         }
         if let Ok((rest, (date, week))) = (raw_date, week_field).parse(text) {
-            if let Ok((after, weekday)) = weekday_field(rest) {
-                if let Some((text, spaced)) = content(after) {
-                    let weekday = weekday.to_string();
-                    return CalendarLine::Day(DayLine {
-                        date,
-                        week,
-                        weekday,
-                        text,
-                        spaced,
-                    });
-                }
+            if let Ok((after, weekday)) = weekday_field(rest)
+                && let Some((text, spaced)) = content(after)
+            {
+                let weekday = weekday.to_string();
+                return CalendarLine::Day(DayLine {
+                    date,
+                    week,
+                    weekday,
+                    text,
+                    spaced,
+                });
             }
             if let Some((text, spaced)) = content(rest) {
                 return CalendarLine::WeekGoal(WeekGoalLine {
@@ -154,23 +154,23 @@ impl CalendarLine {
                 });
             }
         }
-        if let Ok((rest, (year, _, month))) = (digits(4), char('-'), digits(2)).parse(text) {
-            if let Some((text, spaced)) = content(rest) {
-                // Four digits always fit an i32.
-                let year = year as i32;
-                return CalendarLine::Month(MonthLine {
-                    year,
-                    month,
-                    text,
-                    spaced,
-                });
-            }
+        if let Ok((rest, (year, _, month))) = (digits(4), char('-'), digits(2)).parse(text)
+            && let Some((text, spaced)) = content(rest)
+        {
+            // Four digits always fit an i32.
+            let year = year as i32;
+            return CalendarLine::Month(MonthLine {
+                year,
+                month,
+                text,
+                spaced,
+            });
         }
-        if let Ok((rest, year)) = digits(4).parse(text) {
-            if let Some((text, spaced)) = content(rest) {
-                let year = year as i32;
-                return CalendarLine::Year(YearLine { year, text, spaced });
-            }
+        if let Ok((rest, year)) = digits(4).parse(text)
+            && let Some((text, spaced)) = content(rest)
+        {
+            let year = year as i32;
+            return CalendarLine::Year(YearLine { year, text, spaced });
         }
         CalendarLine::Invalid(text.to_string())
     }

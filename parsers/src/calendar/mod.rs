@@ -2,7 +2,7 @@
 //! month or year, kept sorted.
 //!
 //! - [`header`]: day headers for any date (ISO week, English weekday).
-//! - [`line`]: the line shapes, their validation and canonical form.
+//! - `line`: the line shapes, their validation and canonical form.
 //! - [`events`]: splitting a day's content into timed and untimed events.
 
 pub mod events;
@@ -67,30 +67,28 @@ impl LineItem for CalendarLine {
         let mut seen: HashMap<SortKey, usize> = HashMap::new();
         for (index, line) in doc.items() {
             let Some(key) = line.sort_key() else { continue };
-            if let Some((before, before_index)) = previous {
-                if key < before {
-                    let earlier = doc
-                        .get(before_index)
-                        .map(CalendarLine::describe)
-                        .unwrap_or_default();
-                    out.push(Diagnostic {
-                        line: index + 1,
-                        message: format!(
-                            "out of order: {} comes after {earlier} (line {})",
-                            line.describe(),
-                            before_index + 1
-                        ),
-                    });
-                }
+            if let Some((before, before_index)) = previous
+                && key < before
+            {
+                let earlier = doc
+                    .get(before_index)
+                    .map(CalendarLine::describe)
+                    .unwrap_or_default();
+                out.push(Diagnostic {
+                    line: index + 1,
+                    message: format!(
+                        "out of order: {} comes after {earlier} (line {})",
+                        line.describe(),
+                        before_index + 1
+                    ),
+                });
             }
             let first = *seen.entry(key).or_insert(index);
-            if first != index {
-                if key.3 > 0 {
-                    out.push(Diagnostic {
-                        line: index + 1,
-                        message: format!("{} is already on line {}", line.describe(), first + 1),
-                    });
-                }
+            if first != index && key.3 > 0 {
+                out.push(Diagnostic {
+                    line: index + 1,
+                    message: format!("{} is already on line {}", line.describe(), first + 1),
+                });
             }
             if previous.is_none_or(|(before, _)| key >= before) {
                 previous = Some((key, index));

@@ -96,19 +96,19 @@ impl Task {
                 out.push(format!("{key}: appears {count} times; the first one counts"));
             }
         }
-        if let (Some(threshold), Some(due)) = (self.threshold(), self.due()) {
-            if threshold > due {
-                out.push(format!(
-                    "t:{threshold} is after due:{due}: the task stays hidden past its due date"
-                ));
-            }
+        if let (Some(threshold), Some(due)) = (self.threshold(), self.due())
+            && threshold > due
+        {
+            out.push(format!(
+                "t:{threshold} is after due:{due}: the task stays hidden past its due date"
+            ));
         }
-        if let (Some(completed), Some(created)) = (self.completed(), self.created()) {
-            if completed < created {
-                out.push(format!(
-                    "completed on {completed}, before it was created on {created}"
-                ));
-            }
+        if let (Some(completed), Some(created)) = (self.completed(), self.created())
+            && completed < created
+        {
+            out.push(format!(
+                "completed on {completed}, before it was created on {created}"
+            ));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! todo.txt: tasks read strictly by the spec, plus the extensions the assistant uses.
 //!
-//! - [`task`]: the line grammar (done marker, dates, priority, tokens) and edits.
-//! - [`extensions`]: typed accessors for `due:`, `t:`, `rec:`, `pri:`, `h:`,
+//! - `task`: the line grammar (done marker, dates, priority, tokens) and edits.
+//! - `extensions`: typed accessors for `due:`, `t:`, `rec:`, `pri:`, `h:`,
 //!   `id:`/`p:`, `owner:` and waiting-for items, and the diagnostics for them.
 
 mod extensions;
