@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::path::Path;
 
 fn read(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/store").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/store")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -34,14 +36,22 @@ fn references_between_files_resolve() {
     let goal_slugs: HashSet<&str> = goals.projects().filter_map(|(_, g)| g.slug()).collect();
     for (_, project) in projects.projects() {
         if let Some(goal) = project.goal() {
-            assert!(goal_slugs.contains(goal), "goal:{goal} of +{:?} is not in goals.txt", project.slug());
+            assert!(
+                goal_slugs.contains(goal),
+                "goal:{goal} of +{:?} is not in goals.txt",
+                project.slug()
+            );
         }
     }
     let project_slugs: HashSet<&str> = projects.projects().filter_map(|(_, p)| p.slug()).collect();
     let todo = TodoFile::parse(read("todo.txt"));
     for (index, task) in todo.tasks() {
         for name in task.projects() {
-            assert!(project_slugs.contains(name), "todo.txt line {}: +{name} is not in projects.txt", index + 1);
+            assert!(
+                project_slugs.contains(name),
+                "todo.txt line {}: +{name} is not in projects.txt",
+                index + 1
+            );
         }
     }
 }
@@ -54,11 +64,19 @@ fn the_sample_uses_every_extension() {
     assert!(tasks.iter().any(|t| t.due().is_some()));
     assert!(tasks.iter().any(|t| t.threshold().is_some()));
     assert!(tasks.iter().any(|t| t.recurrence().is_some_and(|r| r.strict)));
-    assert!(tasks.iter().any(|t| t.recurrence().is_some() && t.due().is_none() && t.threshold().is_some()));
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t.recurrence().is_some() && t.due().is_none() && t.threshold().is_some())
+    );
     assert!(tasks.iter().any(|t| t.is_done() && t.kept_priority().is_some()));
     assert!(tasks.iter().any(|t| t.is_hidden()));
     assert!(tasks.iter().any(|t| t.id().is_some()));
     assert!(tasks.iter().any(|t| t.parents().next().is_some()));
     assert!(tasks.iter().any(|t| t.owner().is_some()));
-    assert!(tasks.iter().any(|t| t.is_waiting() && t.waiting_on().is_some() && t.followup().is_some()));
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t.is_waiting() && t.waiting_on().is_some() && t.followup().is_some())
+    );
 }

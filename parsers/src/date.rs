@@ -1,12 +1,7 @@
 //! Dates as the store writes them: `YYYY-MM-DD`, a real Gregorian date.
 
 use chrono::{Datelike, NaiveDate};
-use nom::{
-    IResult, Parser,
-    bytes::complete::take_while_m_n,
-    character::complete::char,
-    combinator::{map_opt, map_res},
-};
+use nom::{IResult, Parser, character::complete::char, combinator::map_opt};
 use std::fmt;
 
 /// The three numbers of a `YYYY-MM-DD` field, whether or not they make a real date.
@@ -43,12 +38,22 @@ impl fmt::Display for RawDate {
     }
 }
 
-/// Exactly `n` ASCII digits, as a number.
+/// Exactly `n` ASCII digits (at most 9), as a number.
 pub(crate) fn digits<'a>(n: usize) -> impl Parser<&'a str, Output = u32, Error = nom::error::Error<&'a str>> {
-    map_res(
-        take_while_m_n(n, n, |c: char| c.is_ascii_digit()),
-        str::parse::<u32>,
-    )
+    move |input: &'a str| {
+        let bytes = input.as_bytes();
+        if n > 9 || bytes.len() < n || !bytes[..n].iter().all(u8::is_ascii_digit) {
+            return Err(nom::Err::Error(nom::error::Error::new(
+                input,
+                nom::error::ErrorKind::Digit,
+            )));
+        }
+        let value = bytes[..n]
+            .iter()
+            .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+        // The first n bytes are ASCII, so n is a character boundary.
+        Ok((&input[n..], value))
+    }
 }
 
 /// `YYYY-MM-DD` with any numbers in the fields.

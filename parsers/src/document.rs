@@ -8,6 +8,7 @@
 use crate::diagnostic::Diagnostic;
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -36,6 +37,12 @@ pub trait LineItem: Sized {
     /// not fit the grammar becomes an item that says so.
     fn parse(text: &str) -> Self;
 
+    /// Reads the line `source[start..end]` (character boundaries) of a valid UTF-8
+    /// file. An item may keep a cheap reference to `source` instead of a copy.
+    fn parse_shared(source: &Arc<str>, start: usize, end: usize) -> Self {
+        Self::parse(&source[start..end])
+    }
+
     /// The line in canonical form, without a line ending.
     fn render(&self) -> String;
 
@@ -61,10 +68,28 @@ struct Line<T> {
     item: T,
 }
 
+/// The bytes a document was read from.
+#[derive(Debug, Clone)]
+enum Source {
+    /// Valid UTF-8, shared with the items that refer to it.
+    Text(Arc<str>),
+    /// Not valid UTF-8: each line is decoded on its own, lossily.
+    Bytes(Vec<u8>),
+}
+
+impl Source {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Source::Text(text) => text.as_bytes(),
+            Source::Bytes(bytes) => bytes,
+        }
+    }
+}
+
 /// A parsed file: its lines, each with its raw text and its parsed item.
 #[derive(Debug, Clone)]
 pub struct Document<T> {
-    source: Vec<u8>,
+    source: Source,
     bom: bool,
     lines: Vec<Line<T>>,
 }
@@ -72,7 +97,7 @@ pub struct Document<T> {
 impl<T> Default for Document<T> {
     fn default() -> Self {
         Document {
-            source: Vec::new(),
+            source: Source::Bytes(Vec::new()),
             bom: false,
             lines: Vec::new(),
         }
@@ -82,23 +107,31 @@ impl<T> Default for Document<T> {
 impl<T: LineItem> Document<T> {
     /// Parses a whole file. Never fails; see [`Document::diagnostics`].
     pub fn parse(source: impl Into<Vec<u8>>) -> Self {
-        let source = source.into();
-        let bom = source.starts_with(BOM);
+        let source = match String::from_utf8(source.into()) {
+            Ok(text) => Source::Text(Arc::from(text)),
+            Err(invalid) => Source::Bytes(invalid.into_bytes()),
+        };
+        let bytes = source.bytes();
+        let bom = bytes.starts_with(BOM);
         let mut start = if bom { BOM.len() } else { 0 };
-        let mut lines = Vec::with_capacity(source.len() / 40 + 1);
-        while start < source.len() {
-            let (end, ending, next) = match memchr::memchr(b'\n', &source[start..]) {
+        let mut lines = Vec::with_capacity(bytes.len() / 40 + 1);
+        while start < bytes.len() {
+            let (end, ending, next) = match memchr::memchr(b'\n', &bytes[start..]) {
                 Some(offset) => {
                     let newline = start + offset;
-                    if newline > start && source[newline - 1] == b'\r' {
+                    if newline > start && bytes[newline - 1] == b'\r' {
                         (newline - 1, Ending::CrLf, newline + 1)
                     } else {
                         (newline, Ending::Lf, newline + 1)
                     }
                 }
-                None => (source.len(), Ending::None, source.len()),
+                None => (bytes.len(), Ending::None, bytes.len()),
             };
-            let item = T::parse(&String::from_utf8_lossy(&source[start..end]));
+            let item = match &source {
+                // Line boundaries (LF, CR, the BOM) are always character boundaries.
+                Source::Text(text) => T::parse_shared(text, start, end),
+                Source::Bytes(_) => T::parse(&String::from_utf8_lossy(&bytes[start..end])),
+            };
             lines.push(Line {
                 raw: Raw::Source(start..end),
                 ending,
@@ -163,8 +196,8 @@ impl<T: LineItem> Document<T> {
         let mut found = Vec::new();
         let mut messages = Vec::new();
         for (index, line) in self.lines.iter().enumerate() {
-            if let Raw::Source(range) = &line.raw
-                && std::str::from_utf8(&self.source[range.clone()]).is_err()
+            if let (Source::Bytes(bytes), Raw::Source(range)) = (&self.source, &line.raw)
+                && std::str::from_utf8(&bytes[range.clone()]).is_err()
             {
                 messages.push(
                     "not valid UTF-8: unreadable bytes are shown as \u{FFFD} and kept as they are"
@@ -214,7 +247,7 @@ impl<T> Document<T> {
     pub fn raw(&self, index: usize) -> Option<&[u8]> {
         let line = self.lines.get(index)?;
         Some(match &line.raw {
-            Raw::Source(range) => &self.source[range.clone()],
+            Raw::Source(range) => &self.source.bytes()[range.clone()],
             Raw::Edited(text) => text.as_bytes(),
         })
     }
@@ -238,7 +271,7 @@ impl<T> Document<T> {
 
     /// The whole file as bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.source.len() + 64);
+        let mut out = Vec::with_capacity(self.source.bytes().len() + 64);
         self.write_into(&mut out);
         out
     }
@@ -249,22 +282,23 @@ impl<T> Document<T> {
         if self.bom {
             out.extend_from_slice(BOM);
         }
+        let source = self.source.bytes();
         let mut run: Option<Range<usize>> = None;
         for line in &self.lines {
             match &line.raw {
                 Raw::Source(range) => {
                     let end = range.end + line.ending.as_bytes().len();
-                    let ending_in_source = self.source.get(range.end..end) == Some(line.ending.as_bytes());
+                    let ending_in_source = source.get(range.end..end) == Some(line.ending.as_bytes());
                     match &mut run {
                         Some(current) if current.end == range.start && ending_in_source => current.end = end,
                         _ => {
                             if let Some(done) = run.take() {
-                                out.extend_from_slice(&self.source[done]);
+                                out.extend_from_slice(&source[done]);
                             }
                             if ending_in_source {
                                 run = Some(range.start..end);
                             } else {
-                                out.extend_from_slice(&self.source[range.clone()]);
+                                out.extend_from_slice(&source[range.clone()]);
                                 out.extend_from_slice(line.ending.as_bytes());
                             }
                         }
@@ -272,7 +306,7 @@ impl<T> Document<T> {
                 }
                 Raw::Edited(text) => {
                     if let Some(done) = run.take() {
-                        out.extend_from_slice(&self.source[done]);
+                        out.extend_from_slice(&source[done]);
                     }
                     out.extend_from_slice(text.as_bytes());
                     out.extend_from_slice(line.ending.as_bytes());
@@ -280,7 +314,7 @@ impl<T> Document<T> {
             }
         }
         if let Some(done) = run {
-            out.extend_from_slice(&self.source[done]);
+            out.extend_from_slice(&source[done]);
         }
     }
 }

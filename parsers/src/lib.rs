@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod log;
 pub mod projects;
+mod text;
 pub mod todo;
 mod tokens;
 

@@ -10,6 +10,7 @@ use crate::todo::{Task, TodoLine};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// A projects.txt or goals.txt file.
 pub type ProjectsFile = Document<ProjectLine>;
@@ -147,12 +148,22 @@ impl ProjectLine {
     }
 }
 
-impl LineItem for ProjectLine {
-    fn parse(text: &str) -> Self {
-        match TodoLine::parse(text) {
+impl From<TodoLine> for ProjectLine {
+    fn from(line: TodoLine) -> Self {
+        match line {
             TodoLine::Blank => ProjectLine::Blank,
             TodoLine::Task(task) => ProjectLine::Project(Project { task }),
         }
+    }
+}
+
+impl LineItem for ProjectLine {
+    fn parse(text: &str) -> Self {
+        ProjectLine::from(<TodoLine as LineItem>::parse(text))
+    }
+
+    fn parse_shared(source: &Arc<str>, start: usize, end: usize) -> Self {
+        ProjectLine::from(TodoLine::parse_shared(source, start, end))
     }
 
     fn render(&self) -> String {

@@ -55,19 +55,82 @@ pub(crate) enum TokenKind {
 /// sigil, and its value does not start with `//` (so URLs are not tags).
 pub(crate) fn classify(token: &str) -> Option<TokenKind> {
     let bytes = token.as_bytes();
-    match bytes.first()? {
-        b'+' if bytes.len() > 1 => Some(TokenKind::Project),
-        b'@' if bytes.len() > 1 => Some(TokenKind::Context),
+    let first_colon = memchr::memchr(b':', bytes);
+    let more_colons = first_colon.is_some_and(|c| memchr::memchr(b':', &bytes[c + 1..]).is_some());
+    kind(bytes, first_colon, more_colons)
+}
+
+/// The kind of a token, given where its first colon is and whether it has another.
+fn kind(token: &[u8], first_colon: Option<usize>, more_colons: bool) -> Option<TokenKind> {
+    match token.first()? {
+        b'+' if token.len() > 1 => Some(TokenKind::Project),
+        b'@' if token.len() > 1 => Some(TokenKind::Context),
         b'+' | b'@' => None,
         _ => {
-            let colon = memchr::memchr(b':', bytes)?;
-            let value = &bytes[colon + 1..];
-            let is_tag = colon > 0
-                && !value.is_empty()
-                && memchr::memchr(b':', value).is_none()
-                && !value.starts_with(b"//");
+            let colon = first_colon?;
+            let value = &token[colon + 1..];
+            let is_tag = colon > 0 && !value.is_empty() && !more_colons && !value.starts_with(b"//");
             is_tag.then_some(TokenKind::Tag { colon })
         }
+    }
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const LOW_SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// The high bit of every byte of `word` that equals `byte` (exact: no false positives).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    !(((x & LOW_SEVEN).wrapping_add(LOW_SEVEN)) | x | LOW_SEVEN)
+}
+
+/// Calls `found(start, end, kind)` for every project, context and tag token of
+/// `text`. This is the hot loop of reading a todo.txt, so it looks at 8 bytes at a
+/// time: token starts, token ends and colons come out as bit masks and only those
+/// positions are visited.
+pub(crate) fn scan(text: &str, mut found: impl FnMut(usize, usize, TokenKind)) {
+    let bytes = text.as_bytes();
+    let mut emit = |start: usize, end: usize, first_colon: Option<usize>, more_colons: bool| {
+        if let Some(kind) = kind(&bytes[start..end], first_colon, more_colons) {
+            found(start, end, kind);
+        }
+    };
+    let (mut token_start, mut first_colon, mut more_colons) = (0, None, false);
+    // Whether the byte before the current chunk is a separator (the start of the text
+    // counts as one).
+    let mut after_separator = true;
+    for (index, chunk) in bytes.chunks(8).enumerate() {
+        let base = index * 8;
+        // Padding with spaces ends a token that runs to the end of the text.
+        let mut padded = [b' '; 8];
+        padded[..chunk.len()].copy_from_slice(chunk);
+        let word = u64::from_le_bytes(padded);
+        let separators = bytes_equal(word, b' ') | bytes_equal(word, b'\t') | bytes_equal(word, b'\r');
+        let others = !separators & HIGH_BITS;
+        let carry = if after_separator { 0x80 } else { 0 };
+        let starts = others & ((separators << 8) | carry);
+        let ends = separators & ((others << 8) | (0x80 ^ carry));
+        let colons = bytes_equal(word, b':');
+        let mut events = starts | ends | colons;
+        while events != 0 {
+            let bit = events & events.wrapping_neg();
+            let position = base + (bit.trailing_zeros() / 8) as usize;
+            if starts & bit != 0 {
+                (token_start, first_colon, more_colons) = (position, None, false);
+            }
+            if colons & bit != 0 {
+                more_colons |= first_colon.is_some();
+                first_colon = first_colon.or(Some(position - token_start));
+            }
+            if ends & bit != 0 {
+                emit(token_start, position, first_colon, more_colons);
+            }
+            events &= events - 1;
+        }
+        after_separator = separators >> 63 != 0;
+    }
+    if !after_separator {
+        emit(token_start, bytes.len(), first_colon, more_colons);
     }
 }
 
@@ -103,6 +166,28 @@ mod tests {
         ];
         for (token, expected) in cases {
             assert_eq!(classify(token), expected, "{token:?}");
+            let mut scanned = Vec::new();
+            scan(&format!(" {token}\t"), |start, end, kind| {
+                scanned.push((start, end, kind))
+            });
+            let expected_scan: Vec<_> = expected
+                .map(|kind| (1, 1 + token.len(), kind))
+                .into_iter()
+                .collect();
+            assert_eq!(scanned, expected_scan, "{token:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// `scan` finds exactly what splitting and classifying token by token finds.
+        #[test]
+        fn scan_agrees_with_token_by_token_classification(text in "[ \t\r:+@a-z\u{e9}\u{a0}/]{0,40}") {
+            let mut scanned = Vec::new();
+            scan(&text, |start, end, kind| scanned.push((start, end, kind)));
+            let expected: Vec<_> = tokens(&text)
+                .filter_map(|(start, token)| classify(token).map(|kind| (start, start + token.len(), kind)))
+                .collect();
+            proptest::prop_assert_eq!(scanned, expected);
         }
     }
 }

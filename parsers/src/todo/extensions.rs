@@ -73,7 +73,11 @@ impl Task {
 
     /// Suspicious values on this task, in words.
     pub(crate) fn problems(&self, out: &mut Vec<String>) {
+        let mut counts = [0usize; SINGLE_KEYS.len()];
         for (key, value) in self.tags() {
+            if let Some(slot) = SINGLE_KEYS.iter().position(|single| *single == key) {
+                counts[slot] += 1;
+            }
             if DATE_KEYS.contains(&key) && parse_date(value).is_none() {
                 out.push(format!("{key}:{value} is not a valid date (expected YYYY-MM-DD)"));
             }
@@ -90,8 +94,7 @@ impl Task {
                 _ => {}
             }
         }
-        for key in SINGLE_KEYS {
-            let count = self.tag_values(key).count();
+        for (key, count) in SINGLE_KEYS.iter().zip(counts) {
             if count > 1 {
                 out.push(format!("{key}: appears {count} times; the first one counts"));
             }

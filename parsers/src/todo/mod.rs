@@ -15,6 +15,7 @@ pub use task::{InvalidEdit, Task};
 
 use crate::document::{Document, LineItem};
 use crate::tokens;
+use std::sync::Arc;
 
 /// A todo.txt (or done.txt) file.
 pub type TodoFile = Document<TodoLine>;
@@ -42,6 +43,14 @@ impl LineItem for TodoLine {
             TodoLine::Blank
         } else {
             TodoLine::Task(Task::parse(text))
+        }
+    }
+
+    fn parse_shared(source: &Arc<str>, start: usize, end: usize) -> Self {
+        if tokens::is_blank(&source[start..end]) {
+            TodoLine::Blank
+        } else {
+            TodoLine::Task(Task::parse_shared(source, start, end))
         }
     }
 

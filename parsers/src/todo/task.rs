@@ -9,6 +9,7 @@
 
 use super::Priority;
 use crate::date::date;
+use crate::text::Text;
 use crate::tokens::{self, TokenKind};
 use chrono::NaiveDate;
 use nom::{
@@ -19,7 +20,9 @@ use nom::{
     combinator::{eof, map_opt},
     sequence::{delimited, terminated},
 };
+use smallvec::SmallVec;
 use std::fmt::{self, Write as _};
+use std::sync::Arc;
 
 /// One task line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,16 +31,23 @@ pub struct Task {
     completed: Option<NaiveDate>,
     created: Option<NaiveDate>,
     priority: Option<Priority>,
-    description: String,
-    marks: Vec<Mark>,
+    description: Text,
+    /// Most tasks have a few tokens: kept inline, so reading a task allocates once.
+    marks: SmallVec<[Mark; 4]>,
 }
 
-/// Where a project, context or tag token sits in the description.
+/// Where a project, context or tag token sits in the description. Its kind follows
+/// from its first byte (`+`, `@`, else a tag), so a mark is just two offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Mark {
-    start: usize,
-    end: usize,
-    kind: TokenKind,
+    start: u32,
+    end: u32,
+}
+
+impl Mark {
+    fn token(self, description: &str) -> &str {
+        &description[self.start as usize..self.end as usize]
+    }
 }
 
 /// An edit that would not survive being written and read back.
@@ -95,22 +105,36 @@ fn optional<'a, T>(field: fn(&'a str) -> IResult<&'a str, T>, input: &'a str) ->
 impl Task {
     /// Reads one line (without its line ending). Never fails.
     pub fn parse(line: &str) -> Task {
+        Task::read(line, |description| Text::Owned(description.to_string()))
+    }
+
+    /// Reads the line `source[start..end]`, keeping its description as a reference to
+    /// `source` rather than a copy.
+    pub(crate) fn parse_shared(source: &Arc<str>, start: usize, end: usize) -> Task {
+        Task::read(&source[start..end], |description| {
+            // `description` is a slice of `source`: its offset is the pointer distance.
+            let offset = description.as_ptr() as usize - source.as_ptr() as usize;
+            Text::shared(source, offset, offset + description.len())
+        })
+    }
+
+    fn read(line: &str, text: impl FnOnce(&str) -> Text) -> Task {
         if let Some(rest) = line.strip_prefix("x ") {
             let (rest, completed) = optional(date_field, rest);
             let (rest, created) = match completed {
                 Some(_) => optional(date_field, rest),
                 None => (rest, None),
             };
-            return Task::from_parts(true, completed, created, None, tokens::trim(rest).to_string());
+            return Task::from_parts(true, completed, created, None, text(tokens::trim(rest)));
         }
         let (rest, priority) = optional(priority_field, line);
         let (rest, created) = optional(date_field, rest);
-        Task::from_parts(false, None, created, priority, tokens::trim(rest).to_string())
+        Task::from_parts(false, None, created, priority, text(tokens::trim(rest)))
     }
 
     /// A new open task with this description (line breaks become spaces).
     pub fn new(description: &str) -> Task {
-        Task::from_parts(false, None, None, None, clean(description))
+        Task::from_parts(false, None, None, None, Text::Owned(clean(description)))
     }
 
     fn from_parts(
@@ -118,7 +142,7 @@ impl Task {
         completed: Option<NaiveDate>,
         created: Option<NaiveDate>,
         priority: Option<Priority>,
-        description: String,
+        description: Text,
     ) -> Task {
         let marks = marks(&description);
         Task {
@@ -174,7 +198,7 @@ impl Task {
     /// Whether the prefix parser, run where the description starts, would take its
     /// first word for a field.
     fn description_would_be_misread(&self) -> bool {
-        let text = self.description.as_str();
+        let text = self.description();
         let starts_with_date = date_field(text).is_ok();
         if self.done {
             let all_dates_written = self.completed.is_some() && self.created.is_some();
@@ -209,32 +233,30 @@ impl Task {
         &self.description
     }
 
-    fn marked(&self, kind: TokenKind) -> impl Iterator<Item = &str> + '_ {
+    fn tokens_starting_with(&self, sigil: u8) -> impl Iterator<Item = &str> + '_ {
         self.marks
             .iter()
-            .filter(move |mark| std::mem::discriminant(&mark.kind) == std::mem::discriminant(&kind))
-            .map(|mark| &self.description[mark.start..mark.end])
+            .map(|mark| mark.token(&self.description))
+            .filter(move |token| token.as_bytes()[0] == sigil)
     }
 
     /// Project names (without `+`), in order, repeats included.
     pub fn projects(&self) -> impl Iterator<Item = &str> + '_ {
-        self.marked(TokenKind::Project).map(|token| &token[1..])
+        self.tokens_starting_with(b'+').map(|token| &token[1..])
     }
 
     /// Context names (without `@`), in order, repeats included.
     pub fn contexts(&self) -> impl Iterator<Item = &str> + '_ {
-        self.marked(TokenKind::Context).map(|token| &token[1..])
+        self.tokens_starting_with(b'@').map(|token| &token[1..])
     }
 
     /// `key:value` tags in order, repeats included.
     pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.marks.iter().filter_map(|mark| match mark.kind {
-            TokenKind::Tag { colon } => {
-                let token = &self.description[mark.start..mark.end];
-                Some((&token[..colon], &token[colon + 1..]))
-            }
-            _ => None,
-        })
+        self.marks
+            .iter()
+            .map(|mark| mark.token(&self.description))
+            .filter(|token| !token.starts_with(['+', '@']))
+            .filter_map(|token| token.split_once(':'))
     }
 
     /// The first value of tag `key`.
@@ -304,7 +326,7 @@ impl Task {
 
     fn set_description_text(&mut self, description: String) {
         self.marks = marks(&description);
-        self.description = description;
+        self.description = Text::Owned(description);
     }
 
     /// Sets tag `key` to `value`: the first `key:` tag gets the new value and later
@@ -382,7 +404,7 @@ impl Task {
             self.has_context(name)
         };
         if !present {
-            let mut description = self.description.clone();
+            let mut description = self.description().to_string();
             push_word(&mut description, &format!("{sigil}{name}"));
             self.set_description_text(description);
         }
@@ -428,16 +450,20 @@ fn clean(description: &str) -> String {
     tokens::trim(&description.replace(['\n', '\r'], " ")).to_string()
 }
 
-fn marks(description: &str) -> Vec<Mark> {
-    tokens::tokens(description)
-        .filter_map(|(start, token)| {
-            tokens::classify(token).map(|kind| Mark {
-                start,
-                end: start + token.len(),
-                kind,
+/// The project, context and tag tokens of a description. A description longer than
+/// 4 GiB (which no real line is) is read as plain words.
+fn marks(description: &str) -> SmallVec<[Mark; 4]> {
+    let mut marks = SmallVec::new();
+    if u32::try_from(description.len()).is_ok() {
+        // Offsets fit in u32 because the whole description does.
+        tokens::scan(description, |start, end, _| {
+            marks.push(Mark {
+                start: start as u32,
+                end: end as u32,
             })
-        })
-        .collect()
+        });
+    }
+    marks
 }
 
 #[cfg(test)]
