@@ -11,6 +11,23 @@
 //! line number.
 //!
 //! This crate is pure: no I/O, no clock, no async. Dates are [`chrono::NaiveDate`].
+//!
+//! ```
+//! use myorg_parsers::{TodoFile, TodoLine};
+//!
+//! let text = "(A) 2026-11-01 Call Mum +family due:2026-11-25\r\nodd   spacing  kept\r\n";
+//! let mut todo = TodoFile::parse(text);
+//! assert_eq!(todo.to_bytes(), text.as_bytes());
+//!
+//! let TodoLine::Task(mut task) = todo.get(0).unwrap().clone() else { unreachable!() };
+//! assert_eq!(task.due().unwrap().to_string(), "2026-11-25");
+//! task.complete(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+//! todo.replace(0, TodoLine::Task(task));
+//! assert_eq!(
+//!     todo.to_bytes(),
+//!     b"x 2026-11-22 2026-11-01 Call Mum +family due:2026-11-25 pri:A\r\nodd   spacing  kept\r\n"
+//! );
+//! ```
 
 pub mod calendar;
 pub mod date;
