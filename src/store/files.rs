@@ -1,0 +1,27 @@
+//! Writing a store file atomically: a temporary file beside it, fsync, rename, fsync
+//! of the directory. A crash leaves either the old or the new content, never half.
+
+use anyhow::Context;
+use std::io::Write;
+use std::path::Path;
+
+/// Replaces the file at `path` with `contents` atomically.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().context("a store file has a parent directory")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".myorg-write-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    temp.write_all(contents).context("writing the temporary file")?;
+    temp.as_file()
+        .sync_all()
+        .context("flushing the temporary file to disk")?;
+    temp.persist(path)
+        .with_context(|| format!("replacing {}", path.display()))?;
+    // The rename itself is durable only once the directory is flushed.
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("flushing {}", dir.display()))?;
+    Ok(())
+}

@@ -1,0 +1,383 @@
+//! Every git2 call of the store, and nothing else. These calls block: async callers run
+//! them in `spawn_blocking`.
+
+use anyhow::{Context, bail};
+use git2::{
+    BranchType, Cred, CredentialType, ErrorCode, FetchOptions, IndexAddOption, Oid, PushOptions,
+    RemoteCallbacks, Repository, RepositoryInitOptions, ResetType, Signature, Sort, StatusOptions,
+    build::CheckoutBuilder,
+};
+use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
+
+/// Where the store's repository is pushed to and fetched from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteSettings {
+    /// `https://…`, `ssh://…`, `git@host:path`, `file://…` or a local path.
+    pub url: String,
+    /// For https: the user name going with `token`.
+    pub username: Option<String>,
+    /// For https: a personal access token. Never logged.
+    pub token: Option<String>,
+    /// For ssh: the private key file.
+    pub ssh_key: Option<PathBuf>,
+}
+
+/// A name and email for commits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+/// How a push ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushOutcome {
+    Pushed,
+    /// The remote moved: fetch and replay first. Never forced.
+    Rejected,
+}
+
+/// The result of replaying a commit that is not an operation (hand edits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replayed {
+    Clean,
+    /// These files conflicted; the remote's version was kept and the replayed version
+    /// saved beside each one, at the given paths.
+    SavedBeside(Vec<String>),
+}
+
+/// The store's repository.
+pub struct Git {
+    repo: Repository,
+    branch: String,
+    remote: Option<RemoteSettings>,
+}
+
+const REMOTE: &str = "origin";
+
+impl Git {
+    /// Opens an existing repository at `root`.
+    pub fn open(root: &Path, branch: &str, remote: Option<RemoteSettings>) -> anyhow::Result<Git> {
+        let repo = Repository::open(root)
+            .with_context(|| format!("opening the git repository at {}", root.display()))?;
+        let git = Git {
+            repo,
+            branch: branch.to_string(),
+            remote,
+        };
+        git.ensure_remote()?;
+        Ok(git)
+    }
+
+    /// Creates a repository at `root` whose first commit is made by `first_commit`
+    /// (which writes the initial files) — unless a remote is configured and already
+    /// has the branch, in which case that is checked out instead.
+    pub fn create(
+        root: &Path,
+        branch: &str,
+        remote: Option<RemoteSettings>,
+        first_commit: impl FnOnce(&Path) -> anyhow::Result<()>,
+        committer: &Identity,
+    ) -> anyhow::Result<Git> {
+        std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
+        let mut options = RepositoryInitOptions::new();
+        options.initial_head(branch);
+        let repo = Repository::init_opts(root, &options)
+            .with_context(|| format!("creating a git repository at {}", root.display()))?;
+        let git = Git {
+            repo,
+            branch: branch.to_string(),
+            remote,
+        };
+        git.ensure_remote()?;
+        if git.remote.is_some() {
+            git.fetch()?;
+            if let Some(upstream) = git.upstream()? {
+                git.reset_hard(upstream)?;
+                return Ok(git);
+            }
+        }
+        first_commit(root)?;
+        git.commit_all("Create the store from the template", committer, committer)?;
+        Ok(git)
+    }
+
+    fn ensure_remote(&self) -> anyhow::Result<()> {
+        let Some(settings) = &self.remote else {
+            return Ok(());
+        };
+        match self.repo.find_remote(REMOTE) {
+            Ok(existing) if existing.url().ok() == Some(settings.url.as_str()) => Ok(()),
+            Ok(_) => Ok(self.repo.remote_set_url(REMOTE, &settings.url)?),
+            Err(_) => {
+                self.repo
+                    .remote(REMOTE, &settings.url)
+                    .context("adding the remote")?;
+                Ok(())
+            }
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.repo.workdir().unwrap_or_else(|| self.repo.path())
+    }
+
+    /// The `.git` directory.
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    pub fn has_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// Paths changed in the working tree (modified, new, deleted), ignoring what git
+    /// ignores.
+    pub fn changed_paths(&self) -> anyhow::Result<Vec<String>> {
+        let mut options = StatusOptions::new();
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false);
+        let statuses = self
+            .repo
+            .statuses(Some(&mut options))
+            .context("reading the working tree status")?;
+        Ok(statuses
+            .iter()
+            .filter_map(|entry| entry.path().ok().map(str::to_string))
+            .collect())
+    }
+
+    /// Commits everything in the working tree (additions, changes, deletions).
+    pub fn commit_all(&self, message: &str, author: &Identity, committer: &Identity) -> anyhow::Result<Oid> {
+        let mut index = self.repo.index()?;
+        index.add_all(["*"], IndexAddOption::DEFAULT, None)?;
+        index.update_all(["*"], None)?;
+        index.write()?;
+        let tree = self.repo.find_tree(index.write_tree()?)?;
+        self.commit_tree(&tree, message, author, committer)
+    }
+
+    fn commit_tree(
+        &self,
+        tree: &git2::Tree<'_>,
+        message: &str,
+        author: &Identity,
+        committer: &Identity,
+    ) -> anyhow::Result<Oid> {
+        let author = Signature::now(&author.name, &author.email)?;
+        let committer = Signature::now(&committer.name, &committer.email)?;
+        let parent = match self.head()? {
+            Some(oid) => Some(self.repo.find_commit(oid)?),
+            None => None,
+        };
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        Ok(self
+            .repo
+            .commit(Some("HEAD"), &author, &committer, message, tree, &parents)?)
+    }
+
+    /// The commit HEAD points to (`None` in an empty repository).
+    pub fn head(&self) -> anyhow::Result<Option<Oid>> {
+        match self.repo.head() {
+            Ok(head) => Ok(head.target()),
+            Err(err) if matches!(err.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+            Err(err) => Err(err).context("reading HEAD"),
+        }
+    }
+
+    /// The last known commit of the remote branch.
+    pub fn upstream(&self) -> anyhow::Result<Option<Oid>> {
+        match self
+            .repo
+            .find_branch(&format!("{REMOTE}/{}", self.branch), BranchType::Remote)
+        {
+            Ok(branch) => Ok(branch.get().target()),
+            Err(err) if err.code() == ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err).context("reading the remote branch"),
+        }
+    }
+
+    /// Commits on HEAD that the remote branch does not have, oldest first.
+    pub fn local_commits(&self) -> anyhow::Result<Vec<Oid>> {
+        let Some(head) = self.head()? else {
+            return Ok(Vec::new());
+        };
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        walk.push(head)?;
+        if let Some(upstream) = self.upstream()? {
+            walk.hide(upstream)?;
+        }
+        Ok(walk.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub fn message(&self, commit: Oid) -> anyhow::Result<String> {
+        Ok(self
+            .repo
+            .find_commit(commit)?
+            .message()
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    /// Whether `ancestor` is reachable from `descendant` (or equal).
+    pub fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> anyhow::Result<bool> {
+        Ok(ancestor == descendant || self.repo.graph_descendant_of(descendant, ancestor)?)
+    }
+
+    /// Moves HEAD, the index and the working tree to `commit`.
+    pub fn reset_hard(&self, commit: Oid) -> anyhow::Result<()> {
+        let object = self.repo.find_object(commit, None)?;
+        self.repo
+            .reset(&object, ResetType::Hard, Some(CheckoutBuilder::new().force()))?;
+        Ok(())
+    }
+
+    /// The content of `path` in HEAD, if it is there.
+    pub fn read_at_head(&self, path: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(head) = self.head()? else { return Ok(None) };
+        let tree = self.repo.find_commit(head)?.tree()?;
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec())),
+            Err(err) if err.code() == ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Applies `commit`'s changes on top of HEAD as a new commit with its author and
+    /// message. Conflicting files keep HEAD's version; the replayed version of each is
+    /// written beside it as `PATH.conflict-SHORTID` and committed too.
+    pub fn replay_commit(&self, commit: Oid, committer: &Identity) -> anyhow::Result<Replayed> {
+        let picked = self.repo.find_commit(commit)?;
+        let head = self
+            .repo
+            .find_commit(self.head()?.context("replaying onto an empty branch")?)?;
+        let mut index = self.repo.cherrypick_commit(&picked, &head, 0, None)?;
+        let author = Identity {
+            name: picked.author().name().unwrap_or("unknown").to_string(),
+            email: picked.author().email().unwrap_or("unknown").to_string(),
+        };
+        let message = picked.message().unwrap_or("Replayed change").to_string();
+        if !index.has_conflicts() {
+            let tree = self.repo.find_tree(index.write_tree_to(&self.repo)?)?;
+            self.commit_tree(&tree, &message, &author, committer)?;
+            self.repo.checkout_head(Some(CheckoutBuilder::new().force()))?;
+            return Ok(Replayed::Clean);
+        }
+        let short = &commit.to_string()[..8];
+        let mut saved = Vec::new();
+        for conflict in index.conflicts()? {
+            let conflict = conflict?;
+            let Some(theirs) = conflict.their else { continue };
+            let path = String::from_utf8_lossy(&theirs.path).to_string();
+            let beside = format!("{path}.conflict-{short}");
+            let content = self.repo.find_blob(theirs.id)?.content().to_vec();
+            super::files::write_atomically(&self.root().join(&beside), &content)?;
+            saved.push(beside);
+        }
+        let note = format!(
+            "{}\n\nThis change conflicted with the remote; the remote's version was kept and this one saved beside it: {}",
+            message.trim_end(),
+            saved.join(", ")
+        );
+        self.commit_all(&note, &author, committer)?;
+        Ok(Replayed::SavedBeside(saved))
+    }
+
+    /// Fetches the branch from the remote into `origin/BRANCH`.
+    pub fn fetch(&self) -> anyhow::Result<()> {
+        let mut remote = self.repo.find_remote(REMOTE).context("no remote configured")?;
+        let attempts = Cell::new(0);
+        let mut options = FetchOptions::new();
+        options.remote_callbacks(self.callbacks(&attempts));
+        let refspec = format!("+refs/heads/{0}:refs/remotes/{REMOTE}/{0}", self.branch);
+        remote
+            .fetch(&[refspec], Some(&mut options), None)
+            .context("fetching from the remote")?;
+        Ok(())
+    }
+
+    /// Pushes the branch; never forced. A remote that moved is `Rejected`.
+    pub fn push(&self) -> anyhow::Result<PushOutcome> {
+        let mut remote = self.repo.find_remote(REMOTE).context("no remote configured")?;
+        let attempts = Cell::new(0);
+        let refused = RefCell::new(None::<String>);
+        let mut callbacks = self.callbacks(&attempts);
+        callbacks.push_update_reference(|_, status| {
+            if let Some(status) = status {
+                *refused.borrow_mut() = Some(status.to_string());
+            }
+            Ok(())
+        });
+        let mut options = PushOptions::new();
+        options.remote_callbacks(callbacks);
+        let refspec = format!("refs/heads/{0}:refs/heads/{0}", self.branch);
+        match remote.push(&[refspec], Some(&mut options)) {
+            Ok(()) if refused.borrow().is_none() => {}
+            Ok(()) => return Ok(PushOutcome::Rejected),
+            Err(err) if err.code() == ErrorCode::NotFastForward || err.message().contains("fast-forward") => {
+                return Ok(PushOutcome::Rejected);
+            }
+            Err(err) => return Err(err).context("pushing to the remote"),
+        }
+        drop(options);
+        // Record what the remote now has.
+        if let Some(head) = self.head()? {
+            let name = format!("refs/remotes/{REMOTE}/{}", self.branch);
+            self.repo.reference(&name, head, true, "push")?;
+        }
+        Ok(PushOutcome::Pushed)
+    }
+
+    /// Credentials from the settings, each kind tried once (libgit2 asks again after
+    /// a refusal, which would otherwise loop).
+    fn callbacks<'a>(&'a self, attempts: &'a Cell<u32>) -> RemoteCallbacks<'a> {
+        let mut callbacks = RemoteCallbacks::new();
+        callbacks.credentials(move |_url, username_from_url, allowed| {
+            attempts.set(attempts.get() + 1);
+            if attempts.get() > 3 {
+                return Err(git2::Error::from_str(
+                    "the remote refused the configured credentials",
+                ));
+            }
+            let Some(settings) = &self.remote else {
+                return Err(git2::Error::from_str("no credentials configured"));
+            };
+            if allowed.contains(CredentialType::USER_PASS_PLAINTEXT)
+                && let Some(token) = &settings.token
+            {
+                let user = settings
+                    .username
+                    .as_deref()
+                    .or(username_from_url)
+                    .unwrap_or("git");
+                return Cred::userpass_plaintext(user, token);
+            }
+            if allowed.contains(CredentialType::SSH_KEY) {
+                let user = username_from_url
+                    .or(settings.username.as_deref())
+                    .unwrap_or("git");
+                return match &settings.ssh_key {
+                    Some(key) => Cred::ssh_key(user, None, key, None),
+                    None => Cred::ssh_key_from_agent(user),
+                };
+            }
+            if allowed.contains(CredentialType::USERNAME) {
+                return Cred::username(settings.username.as_deref().unwrap_or("git"));
+            }
+            Cred::default()
+        });
+        callbacks
+    }
+}
+
+/// Checks that `path` names a usable store directory before anything is created.
+pub fn refuse_unusable_root(path: &Path) -> anyhow::Result<()> {
+    if path.exists() && !path.is_dir() {
+        bail!("{} is a file, not a directory for the store", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,490 @@
+//! The git-backed store: every change one commit, nothing ever lost.
+//!
+//! One writer at a time (a mutex in the process, a lock file across processes)
+//! applies [`Operation`]s to the latest files, writes them atomically, commits each as
+//! its own commit authored by the person who asked, and pushes. When the remote moved,
+//! it fetches, moves to the remote head and re-applies the pending operations there
+//! (not a text merge), so both sides' edits survive; it never force-pushes. Pending
+//! operations are journaled outside the git history, so a crash or an unreachable
+//! remote loses nothing.
+//!
+//! - `git`: every git2 call. `journal`: pending operations. `lock`: the
+//!   cross-process lock. `files`: atomic writes. `template`: the bundled store.
+
+mod files;
+mod git;
+mod journal;
+mod lock;
+pub mod operation;
+mod template;
+
+pub use git::{Identity, RemoteSettings};
+pub use journal::Actor;
+pub use operation::{Operation, OperationError};
+
+use anyhow::Context;
+use git::{Git, PushOutcome, Replayed};
+use journal::{Journal, Pending};
+use lock::WriterLock;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    /// The working tree: an existing clone, or where to create one.
+    pub root: PathBuf,
+    pub branch: String,
+    /// `None`: a local repository only (made from the bundled template if missing).
+    pub remote: Option<RemoteSettings>,
+    /// Journal, lock and last push error; default `ROOT/.git/myorg`.
+    pub state_dir: Option<PathBuf>,
+    /// The committer of every commit (the author is the person who asked).
+    pub assistant: Identity,
+    /// How long to wait for another process that is writing.
+    pub lock_timeout: Duration,
+}
+
+impl StoreSettings {
+    /// Settings for a local store at `root` with the usual defaults.
+    pub fn local(root: impl Into<PathBuf>) -> StoreSettings {
+        StoreSettings {
+            root: root.into(),
+            branch: "main".to_string(),
+            remote: None,
+            state_dir: None,
+            assistant: Identity {
+                name: "MyOrg Assistant".to_string(),
+                email: "assistant@myorg.invalid".to_string(),
+            },
+            lock_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What happened to one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The commit subject.
+    pub summary: String,
+    pub commit: String,
+    pub push: PushReport,
+}
+
+/// What the last push attempt did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PushReport {
+    /// No remote is configured.
+    pub local_only: bool,
+    /// Everything committed is on the remote.
+    pub pushed: bool,
+    /// Why the push did not happen (the remote is unreachable…); the commits wait.
+    pub error: Option<String>,
+    /// Pending operations that no longer applied on the remote's version, with why.
+    pub dropped: Vec<(String, String)>,
+    /// Files saved beside their conflicting version while replaying edits.
+    pub saved_beside: Vec<String>,
+}
+
+/// The state of the store, for `myorg status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub root: PathBuf,
+    pub branch: String,
+    pub remote: Option<String>,
+    pub head: Option<String>,
+    /// Commits not yet on the remote.
+    pub unpushed: usize,
+    /// Operations journaled and not yet pushed.
+    pub pending: usize,
+    /// Files changed by hand and not committed yet.
+    pub changed: Vec<String>,
+    pub last_error: Option<String>,
+}
+
+/// A store opened for reading and writing.
+pub struct Store {
+    settings: StoreSettings,
+    state_dir: PathBuf,
+    journal: Journal,
+    /// The single writer within this process; git2 repositories are not `Sync`.
+    git: Mutex<Git>,
+    on_wait: Box<dyn Fn() + Send + Sync>,
+}
+
+const HAND_EDITS: &str = "Save edits made outside the assistant";
+const MAX_PUSH_ROUNDS: usize = 8;
+
+impl Store {
+    /// Opens the store at `settings.root`: an existing repository, or a clone of the
+    /// remote, or (no remote) a new repository made from the bundled template. Then
+    /// finishes whatever a crash interrupted and pushes what is pending.
+    pub fn open(settings: StoreSettings) -> anyhow::Result<Store> {
+        Store::open_with(settings, Box::new(|| {}))
+    }
+
+    /// Like [`Store::open`]; `on_wait` is called when another process holds the lock.
+    pub fn open_with(settings: StoreSettings, on_wait: Box<dyn Fn() + Send + Sync>) -> anyhow::Result<Store> {
+        git::refuse_unusable_root(&settings.root)?;
+        let root = &settings.root;
+        let git = if root.join(".git").exists() {
+            Git::open(root, &settings.branch, settings.remote.clone())?
+        } else {
+            Git::create(
+                root,
+                &settings.branch,
+                settings.remote.clone(),
+                |root| template::write_to(root).context("writing the bundled template"),
+                &settings.assistant,
+            )?
+        };
+        let state_dir = settings
+            .state_dir
+            .clone()
+            .unwrap_or_else(|| git.git_dir().join("myorg"));
+        std::fs::create_dir_all(&state_dir).with_context(|| format!("creating {}", state_dir.display()))?;
+        exclude_temporary_files(git.git_dir())?;
+        let store = Store {
+            journal: Journal::new(state_dir.join("journal.jsonl")),
+            state_dir,
+            settings,
+            git: Mutex::new(git),
+            on_wait,
+        };
+        store.recover()?;
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.settings.root
+    }
+
+    /// Reads a store file as it is in the working tree (empty when missing).
+    pub fn read(&self, path: &str) -> anyhow::Result<Vec<u8>> {
+        read_file(self.root(), path)
+    }
+
+    /// Applies one operation as one commit, then pushes. An operation that does not
+    /// apply changes nothing and says why.
+    pub fn apply(&self, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
+        let (git, _lock) = self.writer()?;
+        self.save_hand_edits(&git)?;
+        let root = self.root().to_path_buf();
+        let change = operation.apply(&|path| read_file(&root, path).map_err(std::io::Error::other))?;
+        let pending = Pending {
+            id: uuid::Uuid::new_v4().to_string(),
+            actor: actor.clone(),
+            operation,
+        };
+        self.journal.append(&pending)?;
+        let commit = self.commit_change(&git, &pending, &change)?;
+        let push = self.push(&git)?;
+        Ok(Applied {
+            summary: change.summary,
+            commit: commit.to_string(),
+            push,
+        })
+    }
+
+    /// Fetches, brings the remote's changes in (replaying local ones on top), pushes.
+    pub fn sync(&self) -> anyhow::Result<PushReport> {
+        let (git, _lock) = self.writer()?;
+        self.save_hand_edits(&git)?;
+        if !git.has_remote() {
+            return Ok(PushReport {
+                local_only: true,
+                ..PushReport::default()
+            });
+        }
+        if let Err(err) = git.fetch() {
+            let error = format!("{err:#}");
+            self.record_error(Some(&error))?;
+            return Ok(PushReport {
+                error: Some(error),
+                ..PushReport::default()
+            });
+        }
+        let mut report = PushReport::default();
+        if let (Some(head), Some(upstream)) = (git.head()?, git.upstream()?)
+            && !git.is_ancestor(upstream, head)?
+        {
+            self.replay(&git, &mut report)?;
+        }
+        let pushed = self.push(&git)?;
+        report.pushed = pushed.pushed;
+        report.error = pushed.error;
+        report.dropped.extend(pushed.dropped);
+        report.saved_beside.extend(pushed.saved_beside);
+        Ok(report)
+    }
+
+    /// Where the store stands.
+    pub fn status(&self) -> anyhow::Result<Status> {
+        let git = self
+            .git
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
+        Ok(Status {
+            root: self.settings.root.clone(),
+            branch: self.settings.branch.clone(),
+            remote: self.settings.remote.as_ref().map(|r| redact(&r.url)),
+            head: git.head()?.map(|oid| oid.to_string()),
+            unpushed: if git.has_remote() {
+                git.local_commits()?.len()
+            } else {
+                0
+            },
+            pending: self.journal.load()?.len(),
+            changed: git.changed_paths()?,
+            last_error: std::fs::read_to_string(self.state_dir.join("last-push-error")).ok(),
+        })
+    }
+
+    /// The in-process writer and the cross-process lock, in that order.
+    fn writer(&self) -> anyhow::Result<(std::sync::MutexGuard<'_, Git>, WriterLock)> {
+        let git = self
+            .git
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
+        let lock = WriterLock::acquire(
+            &self.state_dir.join("writer.lock"),
+            self.settings.lock_timeout,
+            &*self.on_wait,
+        )?;
+        Ok((git, lock))
+    }
+
+    /// Commits hand edits found in the working tree, before anything else.
+    fn save_hand_edits(&self, git: &Git) -> anyhow::Result<()> {
+        if !git.changed_paths()?.is_empty() {
+            let assistant = &self.settings.assistant;
+            git.commit_all(HAND_EDITS, assistant, assistant)?;
+        }
+        Ok(())
+    }
+
+    fn commit_change(
+        &self,
+        git: &Git,
+        pending: &Pending,
+        change: &operation::Change,
+    ) -> anyhow::Result<git2::Oid> {
+        for (path, contents) in &change.files {
+            files::write_atomically(&self.root().join(path), contents)?;
+        }
+        let actor = &pending.actor;
+        let message = format!(
+            "{}\n\nRequested-by: {} ({})\nOperation-Id: {}\n",
+            change.summary, actor.name, actor.via, pending.id
+        );
+        let author = Identity {
+            name: actor.name.clone(),
+            email: actor.email.clone(),
+        };
+        git.commit_all(&message, &author, &self.settings.assistant)
+    }
+
+    /// Pushes; when the remote moved, fetches and replays, up to a few rounds. An
+    /// unreachable remote is not an error: the commits wait and the reason is kept.
+    fn push(&self, git: &Git) -> anyhow::Result<PushReport> {
+        let mut report = PushReport::default();
+        if !git.has_remote() {
+            report.local_only = true;
+            self.journal.replace(&[])?;
+            return Ok(report);
+        }
+        for _ in 0..MAX_PUSH_ROUNDS {
+            let outcome = git.push().and_then(|outcome| {
+                if outcome == PushOutcome::Rejected {
+                    git.fetch()?;
+                }
+                Ok(outcome)
+            });
+            match outcome {
+                Ok(PushOutcome::Pushed) => {
+                    self.journal.replace(&[])?;
+                    self.record_error(None)?;
+                    report.pushed = true;
+                    return Ok(report);
+                }
+                Ok(PushOutcome::Rejected) => self.replay(git, &mut report)?,
+                Err(err) => {
+                    let error = format!("{err:#}");
+                    self.record_error(Some(&error))?;
+                    report.error = Some(error);
+                    return Ok(report);
+                }
+            }
+        }
+        let error = "the remote kept moving; will try again".to_string();
+        self.record_error(Some(&error))?;
+        report.error = Some(error);
+        Ok(report)
+    }
+
+    /// Moves to the remote head and re-applies there, in order, every local commit:
+    /// operations by their intent, other commits (hand edits) as changes.
+    fn replay(&self, git: &Git, report: &mut PushReport) -> anyhow::Result<()> {
+        let pending = self.journal.load()?;
+        let local = git.local_commits()?;
+        let upstream = git
+            .upstream()?
+            .context("the remote branch is missing after a fetch")?;
+        let mut messages = Vec::with_capacity(local.len());
+        for commit in &local {
+            messages.push(git.message(*commit)?);
+        }
+        git.reset_hard(upstream)?;
+        let mut kept = Vec::new();
+        for (commit, message) in local.iter().zip(&messages) {
+            let entry = operation_id(message).and_then(|id| pending.iter().find(|p| p.id == id));
+            match entry {
+                Some(entry) => {
+                    let root = self.root().to_path_buf();
+                    match entry
+                        .operation
+                        .apply(&|path| read_file(&root, path).map_err(std::io::Error::other))
+                    {
+                        Ok(change) => {
+                            self.commit_change(git, entry, &change)?;
+                            kept.push(entry.clone());
+                        }
+                        Err(why) => report.dropped.push((first_line(message), why.to_string())),
+                    }
+                }
+                None => {
+                    if let Replayed::SavedBeside(paths) =
+                        git.replay_commit(*commit, &self.settings.assistant)?
+                    {
+                        report.saved_beside.extend(paths);
+                    }
+                }
+            }
+        }
+        self.journal.replace(&kept)
+    }
+
+    /// Finishes what a crash interrupted: an operation journaled but not committed is
+    /// applied again (after setting aside any half-written file), hand edits are
+    /// saved, and everything pending is pushed.
+    fn recover(&self) -> anyhow::Result<()> {
+        let (git, _lock) = self.writer()?;
+        let pending = self.journal.load()?;
+        if !pending.is_empty() {
+            let mut committed = Vec::new();
+            for commit in git.local_commits()? {
+                if let Some(id) = operation_id(&git.message(commit)?) {
+                    committed.push(id.to_string());
+                }
+            }
+            let mut kept = Vec::new();
+            for entry in pending {
+                if committed.contains(&entry.id) {
+                    kept.push(entry);
+                    continue;
+                }
+                self.set_aside_uncommitted_writes(&git)?;
+                let root = self.root().to_path_buf();
+                if let Ok(change) = entry
+                    .operation
+                    .apply(&|path| read_file(&root, path).map_err(std::io::Error::other))
+                {
+                    self.commit_change(&git, &entry, &change)?;
+                    kept.push(entry);
+                }
+            }
+            self.journal.replace(&kept)?;
+        }
+        self.save_hand_edits(&git)?;
+        // Local only: nothing to push, and `push` clears the journal.
+        if !git.has_remote() || !git.local_commits()?.is_empty() {
+            self.push(&git)?;
+        }
+        Ok(())
+    }
+
+    /// A crash between writing a file and committing it leaves the operation's own
+    /// write in the working tree. It is copied to the state directory and the file
+    /// restored from HEAD, so the operation is not applied twice.
+    fn set_aside_uncommitted_writes(&self, git: &Git) -> anyhow::Result<()> {
+        for path in git.changed_paths()? {
+            let current = self.root().join(&path);
+            if let Ok(content) = std::fs::read(&current) {
+                let aside = self.state_dir.join("recovered").join(format!(
+                    "{}-{}",
+                    uuid::Uuid::new_v4(),
+                    path.replace('/', "_")
+                ));
+                files::write_atomically(&aside, &content)?;
+            }
+            match git.read_at_head(&path)? {
+                Some(content) => files::write_atomically(&current, &content)?,
+                None => std::fs::remove_file(&current).or_else(ignore_missing)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn record_error(&self, error: Option<&str>) -> anyhow::Result<()> {
+        let path = self.state_dir.join("last-push-error");
+        match error {
+            Some(error) => files::write_atomically(&path, error.as_bytes()),
+            None => std::fs::remove_file(&path)
+                .or_else(ignore_missing)
+                .context("clearing the last push error"),
+        }
+    }
+}
+
+fn ignore_missing(err: std::io::Error) -> std::io::Result<()> {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(err)
+    }
+}
+
+fn read_file(root: &Path, path: &str) -> anyhow::Result<Vec<u8>> {
+    match std::fs::read(root.join(path)) {
+        Ok(bytes) => Ok(bytes),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(err) => Err(err).with_context(|| format!("reading {path}")),
+    }
+}
+
+/// The `Operation-Id:` trailer of a commit message.
+fn operation_id(message: &str) -> Option<&str> {
+    message
+        .lines()
+        .find_map(|line| line.strip_prefix("Operation-Id: "))
+        .map(str::trim)
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or_default().to_string()
+}
+
+/// A URL without its password or token.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+/// Keeps a crash's leftover temporary files out of commits.
+fn exclude_temporary_files(git_dir: &Path) -> anyhow::Result<()> {
+    let path = git_dir.join("info").join("exclude");
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if !current.lines().any(|line| line == ".myorg-write-*") {
+        std::fs::create_dir_all(git_dir.join("info"))?;
+        let mut updated = current;
+        if !updated.is_empty() && !updated.ends_with('\n') {
+            updated.push('\n');
+        }
+        updated.push_str(".myorg-write-*\n");
+        files::write_atomically(&path, updated.as_bytes())?;
+    }
+    Ok(())
+}

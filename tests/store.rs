@@ -1,0 +1,322 @@
+//! The git-backed store against temporary directories and local bare remotes: one
+//! commit per operation, hand edits first, replay when the remote moved, nothing lost
+//! when the remote is down or the process crashed. No network.
+
+use chrono::NaiveDate;
+use git2::Repository;
+use myorg_assistant::store::{Actor, Operation, RemoteSettings, Store, StoreSettings};
+use std::path::Path;
+use tempfile::TempDir;
+
+fn ana() -> Actor {
+    Actor {
+        name: "Ana".into(),
+        email: "ana@example.com".into(),
+        via: "cli".into(),
+    }
+}
+
+fn add(line: &str) -> Operation {
+    Operation::AddTask { line: line.into() }
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn bare_remote(dir: &TempDir) -> String {
+    let path = dir.path().join("remote.git");
+    Repository::init_bare(&path).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn settings(root: &Path, remote: Option<&str>) -> StoreSettings {
+    let mut settings = StoreSettings::local(root);
+    settings.remote = remote.map(|url| RemoteSettings {
+        url: url.to_string(),
+        username: None,
+        token: None,
+        ssh_key: None,
+    });
+    settings
+}
+
+fn todo(store: &Store) -> String {
+    String::from_utf8(store.read("todo.txt").unwrap()).unwrap()
+}
+
+/// Commit subjects of `branch` in `repo_path`, newest first.
+fn subjects(repo_path: &str, reference: &str) -> Vec<String> {
+    let repo = Repository::open(repo_path).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push(repo.refname_to_id(reference).unwrap()).unwrap();
+    walk.map(|oid| {
+        repo.find_commit(oid.unwrap())
+            .unwrap()
+            .summary()
+            .unwrap()
+            .unwrap()
+            .to_string()
+    })
+    .collect()
+}
+
+fn remote_file(remote: &str, path: &str) -> String {
+    let repo = Repository::open(remote).unwrap();
+    let tree = repo
+        .find_reference("refs/heads/main")
+        .unwrap()
+        .peel_to_tree()
+        .unwrap();
+    let blob = repo
+        .find_blob(tree.get_path(Path::new(path)).unwrap().id())
+        .unwrap();
+    String::from_utf8(blob.content().to_vec()).unwrap()
+}
+
+#[test]
+fn a_fresh_local_store_comes_from_the_template_and_each_operation_is_one_commit() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(settings(&root, None)).unwrap();
+    assert!(
+        todo(&store).contains("+q4-report"),
+        "the bundled template is there"
+    );
+    let applied = store.apply(add("2026-11-22 Call Mum +family"), &ana()).unwrap();
+    assert_eq!(applied.summary, "Add task: Call Mum +family");
+    assert!(applied.push.local_only);
+    assert!(todo(&store).ends_with("2026-11-22 Call Mum +family\n"));
+
+    let repo = Repository::open(&root).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.author().name().unwrap(), "Ana");
+    assert_eq!(head.author().email().unwrap(), "ana@example.com");
+    assert_eq!(head.committer().name().unwrap(), "MyOrg Assistant");
+    let message = head.message().unwrap();
+    assert!(
+        message.contains("\n\nRequested-by: Ana (cli)\nOperation-Id: "),
+        "{message}"
+    );
+    assert_eq!(head.parent_count(), 1);
+    assert_eq!(
+        head.parent(0).unwrap().summary().unwrap().unwrap(),
+        "Create the store from the template"
+    );
+    assert!(store.status().unwrap().changed.is_empty());
+}
+
+#[test]
+fn an_operation_that_does_not_apply_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(settings(&dir.path().join("store"), None)).unwrap();
+    let before = store.status().unwrap().head;
+    let err = store
+        .apply(
+            Operation::CompleteTask {
+                line: "no such task".into(),
+                on: today(),
+            },
+            &ana(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("no longer in todo.txt"), "{err}");
+    let err = store.apply(add("   "), &ana()).unwrap_err();
+    assert!(err.to_string().contains("needs some text"), "{err}");
+    assert_eq!(store.status().unwrap().head, before);
+    assert_eq!(store.status().unwrap().pending, 0);
+}
+
+#[test]
+fn hand_edits_are_committed_before_the_operation() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(settings(&root, None)).unwrap();
+    let edited = format!("{}typed on my phone\r\n", todo(&store));
+    std::fs::write(root.join("todo.txt"), &edited).unwrap();
+    std::fs::write(root.join("notes.md"), "new file\n").unwrap();
+    store
+        .apply(add("2026-11-22 After the hand edit"), &ana())
+        .unwrap();
+    let subjects = subjects(root.to_str().unwrap(), "HEAD");
+    assert_eq!(subjects[0], "Add task: After the hand edit");
+    assert_eq!(subjects[1], "Save edits made outside the assistant");
+    let text = todo(&store);
+    assert!(text.starts_with(&edited), "the hand edit is kept byte for byte");
+    // The new line takes the file's usual ending (LF), not the hand-edited line's CRLF.
+    assert!(
+        text.ends_with("typed on my phone\r\n2026-11-22 After the hand edit\n"),
+        "{text:?}"
+    );
+    assert!(root.join("notes.md").exists());
+}
+
+#[test]
+fn when_the_remote_moved_the_operation_is_replayed_on_its_head() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    assert!(
+        a.status().unwrap().unpushed == 0,
+        "the template commit was pushed"
+    );
+    let b = Store::open(settings(&dir.path().join("b"), Some(&remote))).unwrap();
+    assert_eq!(todo(&a), todo(&b), "b is a clone of what a pushed");
+
+    let first_head = Repository::open(&remote)
+        .unwrap()
+        .refname_to_id("refs/heads/main")
+        .unwrap();
+    assert!(b.apply(add("2026-11-22 From b"), &ana()).unwrap().push.pushed);
+    let applied = a.apply(add("2026-11-22 From a"), &ana()).unwrap();
+    assert!(applied.push.pushed, "{:?}", applied.push);
+    assert!(applied.push.dropped.is_empty());
+
+    let text = remote_file(&remote, "todo.txt");
+    assert_eq!(text.matches("From b").count(), 1);
+    assert_eq!(text.matches("From a").count(), 1);
+    assert!(
+        text.find("From b") < text.find("From a"),
+        "a's task is added on top of b's"
+    );
+    let repo = Repository::open(&remote).unwrap();
+    let head = repo.refname_to_id("refs/heads/main").unwrap();
+    assert!(
+        repo.graph_descendant_of(head, first_head).unwrap(),
+        "history only moves forward"
+    );
+    assert_eq!(a.status().unwrap().unpushed, 0);
+    assert_eq!(a.status().unwrap().pending, 0);
+}
+
+#[test]
+fn an_operation_whose_task_changed_remotely_is_reported_not_forced() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    a.apply(add("2026-11-20 Pay rent"), &ana()).unwrap();
+    let b = Store::open(settings(&dir.path().join("b"), Some(&remote))).unwrap();
+    // b edits the line by hand and pushes it.
+    let edited = todo(&b).replace("2026-11-20 Pay rent", "2026-11-20 Pay rent due:2026-11-30");
+    std::fs::write(b.root().join("todo.txt"), edited).unwrap();
+    b.sync().unwrap();
+
+    let applied = a
+        .apply(
+            Operation::CompleteTask {
+                line: "2026-11-20 Pay rent".into(),
+                on: today(),
+            },
+            &ana(),
+        )
+        .unwrap();
+    assert!(applied.push.pushed);
+    assert_eq!(applied.push.dropped.len(), 1, "{:?}", applied.push);
+    assert!(applied.push.dropped[0].1.contains("no longer in todo.txt"));
+    let text = remote_file(&remote, "todo.txt");
+    assert!(
+        text.contains("2026-11-20 Pay rent due:2026-11-30"),
+        "b's edit survives"
+    );
+    assert!(
+        !text.contains("x 2026-11-22"),
+        "a's completion was not forced onto the changed task"
+    );
+}
+
+#[test]
+fn while_the_remote_is_down_commits_wait_and_are_pushed_when_it_is_back() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    let away = dir.path().join("away.git");
+    std::fs::rename(&remote, &away).unwrap();
+
+    let applied = a.apply(add("2026-11-22 Written offline"), &ana()).unwrap();
+    assert!(!applied.push.pushed);
+    assert!(applied.push.error.is_some());
+    a.apply(add("2026-11-22 Also offline"), &ana()).unwrap();
+    let status = a.status().unwrap();
+    assert_eq!(status.unpushed, 2);
+    assert_eq!(status.pending, 2);
+    assert!(status.last_error.is_some());
+    drop(a);
+
+    // A restart while offline keeps everything.
+    std::fs::rename(&away, &remote).unwrap();
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    let status = a.status().unwrap();
+    assert_eq!(
+        (status.unpushed, status.pending, status.last_error),
+        (0, 0, None),
+        "pushed on open"
+    );
+    let text = remote_file(&remote, "todo.txt");
+    assert!(text.contains("Written offline") && text.contains("Also offline"));
+}
+
+#[test]
+fn an_operation_journaled_but_not_committed_before_a_crash_is_applied_once() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(settings(&root, None)).unwrap();
+    let before = todo(&store);
+    drop(store);
+    // The crash happened after the journal entry and the file write, before the commit.
+    let line = r#"{"id":"crash-1","actor":{"name":"Ana","email":"ana@example.com","via":"cli"},"operation":{"kind":"add_task","line":"2026-11-22 Survives the crash"}}"#;
+    std::fs::write(root.join(".git/myorg/journal.jsonl"), format!("{line}\n{{\"torn")).unwrap();
+    std::fs::write(
+        root.join("todo.txt"),
+        format!("{before}2026-11-22 Survives the crash\n"),
+    )
+    .unwrap();
+
+    let store = Store::open(settings(&root, None)).unwrap();
+    let text = todo(&store);
+    assert_eq!(text.matches("Survives the crash").count(), 1, "{text}");
+    let subjects = subjects(root.to_str().unwrap(), "HEAD");
+    assert_eq!(subjects[0], "Add task: Survives the crash");
+    assert_ne!(
+        subjects[1], "Save edits made outside the assistant",
+        "the half-done write was not taken for a hand edit"
+    );
+    assert!(store.status().unwrap().changed.is_empty());
+    assert_eq!(store.status().unwrap().pending, 0);
+}
+
+#[test]
+fn conflicting_hand_edits_are_saved_beside_the_remote_version() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    let b = Store::open(settings(&dir.path().join("b"), Some(&remote))).unwrap();
+    let original = todo(&a);
+    let first = original.lines().next().unwrap().to_string();
+    std::fs::write(
+        b.root().join("todo.txt"),
+        original.replacen(&first, "edited on b", 1),
+    )
+    .unwrap();
+    b.sync().unwrap();
+    std::fs::write(
+        a.root().join("todo.txt"),
+        original.replacen(&first, "edited on a", 1),
+    )
+    .unwrap();
+
+    let applied = a.apply(add("2026-11-22 After the conflict"), &ana()).unwrap();
+    assert!(applied.push.pushed, "{:?}", applied.push);
+    assert_eq!(applied.push.saved_beside.len(), 1, "{:?}", applied.push);
+    let beside = &applied.push.saved_beside[0];
+    assert!(beside.starts_with("todo.txt.conflict-"));
+    let text = remote_file(&remote, "todo.txt");
+    assert!(text.starts_with("edited on b\n"), "the remote's version is kept");
+    assert!(
+        text.contains("After the conflict"),
+        "the operation is replayed on top"
+    );
+    assert!(
+        remote_file(&remote, beside).starts_with("edited on a\n"),
+        "a's version is saved, not lost"
+    );
+}
