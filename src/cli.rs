@@ -1,7 +1,8 @@
 //! The command line: argument types (clap) and dispatch to the commands.
 
 use crate::commands;
-use chrono::NaiveDate;
+use crate::config::Config;
+use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -9,6 +10,15 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "myorg", version, about)]
 pub struct Cli {
+    /// The store's working tree (overrides MYORG_REPO_PATH and the config file).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// The configuration file (default: MYORG_CONFIG, else none).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Pretend it is this time, `YYYY-MM-DDTHH:MM[:SS]` (for tests and replays).
+    #[arg(long, global = true, env = "MYORG_NOW", value_parser = crate::clock::parse, hide_env_values = true)]
+    pub now: Option<NaiveDateTime>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,6 +35,22 @@ pub enum Command {
     /// calendar.txt helpers.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Add a task, created today; `(A) text +project @context` work as in todo.txt.
+    Add {
+        /// The task.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+    /// Mark a task done.
+    Done {
+        /// A line number of todo.txt, or words of one open task.
+        #[arg(required = true, num_args = 1..)]
+        task: Vec<String>,
+    },
+    /// Show the store: where it is, what is not pushed yet, the last sync error.
+    Status,
+    /// Pull the remote's changes, replay local ones on top, push.
+    Sync,
 }
 
 /// The grammars `myorg parse` knows.
@@ -58,8 +84,20 @@ fn date_arg(text: &str) -> Result<NaiveDate, String> {
 
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        Command::Parse { format, file } => commands::parse::run(format, file.as_deref()),
-        Command::Calendar(CalendarCommand::Days { from, to }) => commands::calendar::days(from, to),
+    let now = crate::clock::now(cli.now);
+    let config = || -> anyhow::Result<Config> {
+        let mut config = Config::load(cli.config.as_deref())?;
+        if let Some(store) = &cli.store {
+            config.store.path = Some(store.clone());
+        }
+        Ok(config)
+    };
+    match &cli.command {
+        Command::Parse { format, file } => commands::parse::run(*format, file.as_deref()),
+        Command::Calendar(CalendarCommand::Days { from, to }) => commands::calendar::days(*from, *to),
+        Command::Add { text } => commands::store::add(&config()?, now, &text.join(" ")),
+        Command::Done { task } => commands::store::done(&config()?, now, &task.join(" ")),
+        Command::Status => commands::store::status(&config()?),
+        Command::Sync => commands::store::sync(&config()?),
     }
 }

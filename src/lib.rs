@@ -4,5 +4,7 @@
 //! line and dispatches to [`commands`], one module per command.
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
+pub mod config;
 pub mod store;

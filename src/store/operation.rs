@@ -82,8 +82,8 @@ impl Operation {
                         "the task \"{line}\" is no longer in todo.txt as it was (changed, completed or removed meanwhile)"
                     )));
                 };
-                task.complete(*on);
                 let summary = subject("Complete task", task.description());
+                task.complete(*on);
                 todo.replace(index, TodoLine::Task(task));
                 Ok(Change {
                     files: vec![(TODO.to_string(), todo.to_bytes())],

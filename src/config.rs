@@ -1,0 +1,187 @@
+//! Configuration in layers: built-in defaults, then a TOML file (`--config`,
+//! `MYORG_CONFIG`), then environment variables with the documented names, then
+//! command-line options. Unknown keys in the file are errors. Secrets come only from
+//! the environment (or the file, if you insist) and are never printed.
+
+use crate::store::{Identity, RemoteSettings, StoreSettings};
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Environment variables and the configuration keys they set.
+pub const ENV_KEYS: [(&str, &str); 8] = [
+    ("MYORG_REPO_PATH", "store.path"),
+    ("GIT_REPO_URL", "git.url"),
+    ("GIT_BRANCH", "git.branch"),
+    ("GIT_USERNAME", "git.username"),
+    ("GIT_TOKEN", "git.token"),
+    ("MYORG_SSH_KEY", "git.ssh_key"),
+    ("MYORG_USER_NAME", "user.name"),
+    ("MYORG_USER_EMAIL", "user.email"),
+];
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub store: StoreConfig,
+    pub git: GitConfig,
+    /// The person using the terminal (author of the commits made from the CLI).
+    pub user: UserConfig,
+    /// The committer of every commit.
+    pub assistant: AssistantConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// The working tree of the store; default `~/.local/share/myorg/store`.
+    pub path: Option<PathBuf>,
+    /// Journal, lock and sync state; default inside the repository's `.git`.
+    pub state_dir: Option<PathBuf>,
+    /// Seconds to wait for another process that is writing.
+    pub lock_timeout_secs: u64,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: None,
+            state_dir: None,
+            lock_timeout_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GitConfig {
+    /// The remote to clone, pull from and push to; none: a local store.
+    pub url: Option<String>,
+    pub branch: String,
+    pub username: Option<String>,
+    pub token: Option<Secret>,
+    pub ssh_key: Option<PathBuf>,
+}
+
+impl Default for GitConfig {
+    fn default() -> Self {
+        GitConfig {
+            url: None,
+            branch: "main".to_string(),
+            username: None,
+            token: None,
+            ssh_key: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UserConfig {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AssistantConfig {
+    pub name: String,
+    pub email: String,
+}
+
+impl Default for AssistantConfig {
+    fn default() -> Self {
+        AssistantConfig {
+            name: "MyOrg Assistant".to_string(),
+            email: "assistant@myorg.invalid".to_string(),
+        }
+    }
+}
+
+/// A secret value: usable, but never shown by `Debug`.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl Config {
+    /// Reads the layers. `file` is the `--config` option (else `MYORG_CONFIG`); a file
+    /// named explicitly must exist.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("MYORG_CONFIG").map(PathBuf::from));
+        if let Some(file) = &file {
+            if !file.is_file() {
+                bail!("the configuration file {} does not exist", file.display());
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        for (var, key) in ENV_KEYS {
+            if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+                figment = figment.merge(Serialized::default(key, value));
+            }
+        }
+        let where_from = file.map_or_else(|| "the environment".to_string(), |f| f.display().to_string());
+        figment
+            .extract()
+            .with_context(|| format!("reading the configuration ({where_from})"))
+    }
+
+    /// The store settings these values describe.
+    pub fn store_settings(&self) -> StoreSettings {
+        let mut settings = StoreSettings::local(self.store.path.clone().unwrap_or_else(default_store_path));
+        settings.branch = self.git.branch.clone();
+        settings.state_dir = self.store.state_dir.clone();
+        settings.lock_timeout = Duration::from_secs(self.store.lock_timeout_secs);
+        settings.assistant = Identity {
+            name: self.assistant.name.clone(),
+            email: self.assistant.email.clone(),
+        };
+        settings.remote = self.git.url.clone().map(|url| RemoteSettings {
+            url,
+            username: self.git.username.clone(),
+            token: self.git.token.clone().map(|secret| secret.0),
+            ssh_key: self.git.ssh_key.clone(),
+        });
+        settings
+    }
+
+    /// The person at the terminal: the configured user, else the login name.
+    pub fn user(&self) -> Identity {
+        let name = self
+            .user
+            .name
+            .clone()
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "me".to_string());
+        let email = self
+            .user
+            .email
+            .clone()
+            .unwrap_or_else(|| format!("{}@localhost", name.replace(' ', ".")));
+        Identity { name, email }
+    }
+}
+
+/// `$XDG_DATA_HOME/myorg/store`, else `~/.local/share/myorg/store`, else `./myorg-store`.
+fn default_store_path() -> PathBuf {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")));
+    match data {
+        Some(data) => data.join("myorg/store"),
+        None => PathBuf::from("myorg-store"),
+    }
+}

@@ -1,0 +1,161 @@
+//! `myorg add`, `done`, `status`, `sync` through the real binary, with the clock and
+//! the configuration given the documented ways (`MYORG_NOW`, env names, a TOML file).
+
+use git2::Repository;
+use std::path::Path;
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+fn myorg(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_myorg"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("MYORG_NOW", "2026-11-23T08:00:00");
+    for var in [
+        "MYORG_REPO_PATH",
+        "GIT_REPO_URL",
+        "GIT_TOKEN",
+        "MYORG_CONFIG",
+        "MYORG_USER_NAME",
+        "MYORG_USER_EMAIL",
+    ] {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    command.output().expect("myorg runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "expected a failure: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn add_and_done_commit_as_the_person_at_the_given_time() {
+    let dir = TempDir::new().unwrap();
+    let who = [
+        ("MYORG_USER_NAME", "Ana García"),
+        ("MYORG_USER_EMAIL", "ana@example.com"),
+    ];
+    let added = stdout(&myorg(
+        dir.path(),
+        &["--store", "s", "add", "(B)", "Call", "the", "plumber", "+kitchen"],
+        &who,
+    ));
+    assert_eq!(added, "Added: (B) 2026-11-23 Call the plumber +kitchen\n");
+    let done = stdout(&myorg(dir.path(), &["--store", "s", "done", "plumber"], &who));
+    assert_eq!(done, "Complete task: Call the plumber +kitchen\n");
+
+    let todo = std::fs::read_to_string(dir.path().join("s/todo.txt")).unwrap();
+    assert!(
+        todo.ends_with("x 2026-11-23 2026-11-23 Call the plumber +kitchen pri:B\n"),
+        "{todo}"
+    );
+    let repo = Repository::open(dir.path().join("s")).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.author().name().unwrap(), "Ana García");
+    assert!(head.message().unwrap().contains("Requested-by: Ana García (cli)"));
+}
+
+#[test]
+fn unclear_references_are_specific_errors_that_change_nothing() {
+    let dir = TempDir::new().unwrap();
+    stdout(&myorg(dir.path(), &["--store", "s", "status"], &[]));
+    let before = std::fs::read(dir.path().join("s/todo.txt")).unwrap();
+    assert!(
+        stderr(&myorg(dir.path(), &["--store", "s", "done", "999"], &[]))
+            .contains("todo.txt has no line 999")
+    );
+    assert!(
+        stderr(&myorg(dir.path(), &["--store", "s", "done", "kitchen"], &[]))
+            .contains("open tasks match \"kitchen\"")
+    );
+    assert!(
+        stderr(&myorg(dir.path(), &["--store", "s", "done", "zzz"], &[]))
+            .contains("no open task matches \"zzz\"")
+    );
+    assert!(
+        stderr(&myorg(dir.path(), &["--store", "s", "add", "  "], &[])).contains("a task needs some text")
+    );
+    assert_eq!(std::fs::read(dir.path().join("s/todo.txt")).unwrap(), before);
+}
+
+#[test]
+fn the_configuration_file_rejects_unknown_keys_and_env_beats_it() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[store]\npath = \"s\"\ncolour = \"blue\"\n",
+    )
+    .unwrap();
+    let error = stderr(&myorg(dir.path(), &["--config", "bad.toml", "status"], &[]));
+    assert!(error.contains("colour"), "{error}");
+
+    std::fs::write(dir.path().join("good.toml"), "[store]\npath = \"from-file\"\n").unwrap();
+    let status = stdout(&myorg(dir.path(), &["--config", "good.toml", "status"], &[]));
+    assert!(status.contains("store: from-file"), "{status}");
+    let status = stdout(&myorg(
+        dir.path(),
+        &["status"],
+        &[("MYORG_CONFIG", "good.toml"), ("MYORG_REPO_PATH", "from-env")],
+    ));
+    assert!(status.contains("store: from-env"), "{status}");
+}
+
+#[test]
+fn concurrent_add_processes_each_land_exactly_once_on_the_remote() {
+    let dir = TempDir::new().unwrap();
+    let remote = dir.path().join("remote.git");
+    Repository::init_bare(&remote).unwrap();
+    let url = remote.to_str().unwrap().to_string();
+    let env = [("GIT_REPO_URL", url.as_str())];
+    let status = stdout(&myorg(dir.path(), &["--store", "s", "status"], &env));
+    assert!(status.contains(&format!("remote: {url}")), "{status}");
+
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_myorg"))
+                .current_dir(dir.path())
+                .args(["--store", "s", "add", &format!("Parallel task {i}")])
+                .env("MYORG_NOW", "2026-11-23T08:00:00")
+                .env("GIT_REPO_URL", &url)
+                .output()
+                .unwrap()
+        })
+        .collect();
+    for child in &children {
+        stdout(child);
+    }
+    let repo = Repository::open(&remote).unwrap();
+    let tree = repo
+        .find_reference("refs/heads/main")
+        .unwrap()
+        .peel_to_tree()
+        .unwrap();
+    let todo = repo
+        .find_blob(tree.get_path(Path::new("todo.txt")).unwrap().id())
+        .unwrap();
+    let todo = String::from_utf8(todo.content().to_vec()).unwrap();
+    for i in 0..4 {
+        assert_eq!(todo.matches(&format!("Parallel task {i}")).count(), 1, "{todo}");
+    }
+    let status = stdout(&myorg(dir.path(), &["--store", "s", "status"], &env));
+    assert!(
+        status.contains("unpushed commits: 0") && status.contains("pending operations: 0"),
+        "{status}"
+    );
+}
