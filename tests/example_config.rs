@@ -13,5 +13,9 @@ fn the_example_configuration_loads() {
         .env_remove("MYORG_REPO_PATH")
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

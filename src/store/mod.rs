@@ -16,6 +16,7 @@ mod git;
 mod journal;
 mod lock;
 pub mod operation;
+pub mod paths;
 mod template;
 
 pub use git::{Identity, RemoteSettings};
