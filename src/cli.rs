@@ -47,6 +47,24 @@ pub enum Command {
         #[arg(required = true, num_args = 1..)]
         task: Vec<String>,
     },
+    /// Undo a change with a new commit that reverts it (default: the newest change
+    /// the assistant made).
+    Undo {
+        /// The commit to undo (a hash or a prefix of one).
+        commit: Option<String>,
+        /// Undo it even if the assistant did not make it (a hand edit).
+        #[arg(long)]
+        force: bool,
+    },
+    /// The changes to the store, newest first: all, or those touching a file or a task.
+    History {
+        /// A store file (like calendar.txt), or a task: a line number of todo.txt or
+        /// some of its words.
+        target: Vec<String>,
+        /// How many commits to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Show the store: where it is, what is not pushed yet, the last sync error.
     Status,
     /// Pull the remote's changes, replay local ones on top, push.
@@ -97,6 +115,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(CalendarCommand::Days { from, to }) => commands::calendar::days(*from, *to),
         Command::Add { text } => commands::store::add(&config()?, now, &text.join(" ")),
         Command::Done { task } => commands::store::done(&config()?, now, &task.join(" ")),
+        Command::Undo { commit, force } => commands::store::undo(&config()?, commit.as_deref(), *force),
+        Command::History { target, limit } => commands::store::history(&config()?, &target.join(" "), *limit),
         Command::Status => commands::store::status(&config()?),
         Command::Sync => commands::store::sync(&config()?),
     }

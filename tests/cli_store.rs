@@ -159,3 +159,38 @@ fn concurrent_add_processes_each_land_exactly_once_on_the_remote() {
         "{status}"
     );
 }
+
+#[test]
+fn undo_and_history_from_the_terminal() {
+    let dir = TempDir::new().unwrap();
+    stdout(&myorg(
+        dir.path(),
+        &["--store", "s", "add", "Call the plumber"],
+        &[],
+    ));
+    stdout(&myorg(dir.path(), &["--store", "s", "done", "plumber"], &[]));
+    let history = stdout(&myorg(dir.path(), &["--store", "s", "history", "plumber"], &[]));
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(lines.len(), 2, "{history}");
+    assert!(lines[0].ends_with("Complete task: Call the plumber"), "{history}");
+    assert!(lines[1].ends_with("Add task: Call the plumber"), "{history}");
+    let file = stdout(&myorg(
+        dir.path(),
+        &["--store", "s", "history", "calendar.txt"],
+        &[],
+    ));
+    assert!(
+        file.trim_end().ends_with("Create the store from the template"),
+        "{file}"
+    );
+
+    assert_eq!(
+        stdout(&myorg(dir.path(), &["--store", "s", "undo"], &[])),
+        "Undo: Complete task: Call the plumber\n"
+    );
+    let todo = std::fs::read_to_string(dir.path().join("s/todo.txt")).unwrap();
+    assert!(
+        todo.ends_with("2026-11-23 Call the plumber\n"),
+        "open again: {todo}"
+    );
+}

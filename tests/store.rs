@@ -320,3 +320,103 @@ fn conflicting_hand_edits_are_saved_beside_the_remote_version() {
         "a's version is saved, not lost"
     );
 }
+
+#[test]
+fn undo_reverts_the_newest_change_and_an_undo_can_itself_be_undone() {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(settings(&dir.path().join("store"), None)).unwrap();
+    store.apply(add("2026-11-22 First"), &ana()).unwrap();
+    store.apply(add("2026-11-22 Second"), &ana()).unwrap();
+    let undone = store.undo(None, false, &ana()).unwrap();
+    assert_eq!(undone.summary, "Undo: Add task: Second");
+    assert!(todo(&store).contains("First") && !todo(&store).contains("Second"));
+    let redone = store.undo(None, false, &ana()).unwrap();
+    assert_eq!(redone.summary, "Undo: Undo: Add task: Second");
+    assert!(todo(&store).ends_with("2026-11-22 First\n2026-11-22 Second\n"));
+}
+
+#[test]
+fn undo_refuses_a_hand_edit_unless_forced_and_a_conflicting_undo_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(settings(&root, None)).unwrap();
+    // At the top, far from where tasks are appended (adjacent changes would conflict).
+    std::fs::write(root.join("todo.txt"), format!("by hand\n{}", todo(&store))).unwrap();
+    store.apply(add("2026-11-22 Pay rent"), &ana()).unwrap();
+    let hand = Repository::open(&root)
+        .unwrap()
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .parent_id(0)
+        .unwrap();
+    let hand = hand.to_string();
+    let refused = store
+        .undo(Some(&hand[..10]), false, &ana())
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("was not made by the assistant"), "{refused}");
+
+    // Completing the task changed the line the add introduced: undoing the add conflicts.
+    let add_commit = store.status().unwrap().head.unwrap();
+    store
+        .apply(
+            Operation::CompleteTask {
+                line: "2026-11-22 Pay rent".into(),
+                on: today(),
+            },
+            &ana(),
+        )
+        .unwrap();
+    let before = store.status().unwrap().head;
+    let conflict = store
+        .undo(Some(&add_commit), false, &ana())
+        .unwrap_err()
+        .to_string();
+    assert!(conflict.contains("cannot be undone cleanly"), "{conflict}");
+    assert_eq!(store.status().unwrap().head, before, "nothing was changed");
+    assert!(
+        store
+            .undo(Some("no-such-commit"), false, &ana())
+            .unwrap_err()
+            .to_string()
+            .contains("there is no commit")
+    );
+
+    store.undo(Some(&hand), true, &ana()).unwrap();
+    assert!(!todo(&store).contains("by hand"), "forced undo of the hand edit");
+    assert!(todo(&store).contains("x 2026-11-22 2026-11-22 Pay rent"));
+}
+
+#[test]
+fn history_finds_the_changes_of_a_file_or_of_one_task() {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(settings(&dir.path().join("store"), None)).unwrap();
+    store.apply(add("2026-11-22 Water the plants"), &ana()).unwrap();
+    store.apply(add("2026-11-22 Something else"), &ana()).unwrap();
+    store
+        .apply(
+            Operation::CompleteTask {
+                line: "2026-11-22 Water the plants".into(),
+                on: today(),
+            },
+            &ana(),
+        )
+        .unwrap();
+
+    let task: Vec<String> = store
+        .history(&["todo.txt", "done.txt"], Some("Water the plants"), 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.subject)
+        .collect();
+    assert_eq!(
+        task,
+        ["Complete task: Water the plants", "Add task: Water the plants"]
+    );
+    let calendar = store.history(&["calendar.txt"], None, 10).unwrap();
+    assert_eq!(calendar.len(), 1);
+    assert_eq!(calendar[0].subject, "Create the store from the template");
+    assert_eq!(store.history(&[], None, 2).unwrap().len(), 2, "the limit holds");
+}

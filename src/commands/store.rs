@@ -47,7 +47,7 @@ pub fn add(config: &Config, now: NaiveDateTime, text: &str) -> anyhow::Result<()
 pub fn done(config: &Config, now: NaiveDateTime, reference: &str) -> anyhow::Result<()> {
     let store = open(config)?;
     let todo = TodoFile::parse(store.read("todo.txt")?);
-    let index = resolve(&todo, reference)?;
+    let index = resolve(&todo, reference, Tasks::Open)?;
     let line = todo.text(index).unwrap_or_default().to_string();
     let applied = store.apply(Operation::CompleteTask { line, on: now.date() }, &actor(config))?;
     println!("{}", applied.summary);
@@ -55,12 +55,19 @@ pub fn done(config: &Config, now: NaiveDateTime, reference: &str) -> anyhow::Res
     Ok(())
 }
 
-/// Finds the open task REF names: a line number, or words matching exactly one task.
-fn resolve(todo: &TodoFile, reference: &str) -> anyhow::Result<usize> {
+/// Which tasks a reference may name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tasks {
+    Open,
+    Any,
+}
+
+/// Finds the task REF names: a line number, or words matching exactly one task.
+fn resolve(todo: &TodoFile, reference: &str, which: Tasks) -> anyhow::Result<usize> {
     let reference = reference.trim();
     if let Ok(number) = reference.parse::<usize>() {
         return match todo.get(number.wrapping_sub(1)).and_then(|line| line.task()) {
-            Some(task) if !task.is_done() => Ok(number - 1),
+            Some(task) if which == Tasks::Any || !task.is_done() => Ok(number - 1),
             Some(_) => bail!("line {number} of todo.txt is already done"),
             None if number == 0 || number > todo.len() => {
                 bail!("todo.txt has no line {number} ({} lines)", todo.len())
@@ -72,12 +79,15 @@ fn resolve(todo: &TodoFile, reference: &str) -> anyhow::Result<usize> {
     if wanted.is_empty() {
         bail!("say which task: a line number or some of its words");
     }
+    let open = if which == Tasks::Open { "open " } else { "" };
     let matches: Vec<(usize, &Task)> = todo
         .tasks()
-        .filter(|(_, task)| !task.is_done() && task.description().to_lowercase().contains(&wanted))
+        .filter(|(_, task)| {
+            (which == Tasks::Any || !task.is_done()) && task.description().to_lowercase().contains(&wanted)
+        })
         .collect();
     match matches.as_slice() {
-        [] => bail!("no open task matches {reference:?}"),
+        [] => bail!("no {open}task matches {reference:?}"),
         [(index, _)] => Ok(*index),
         several => {
             let list: Vec<String> = several
@@ -86,12 +96,55 @@ fn resolve(todo: &TodoFile, reference: &str) -> anyhow::Result<usize> {
                 .map(|(i, task)| format!("  line {}: {}", i + 1, task.description()))
                 .collect();
             bail!(
-                "{} open tasks match {reference:?}; say which one:\n{}",
+                "{} {open}tasks match {reference:?}; say which one:\n{}",
                 several.len(),
                 list.join("\n")
             )
         }
     }
+}
+
+/// `myorg undo [COMMIT] [--force]`.
+pub fn undo(config: &Config, commit: Option<&str>, force: bool) -> anyhow::Result<()> {
+    let applied = open(config)?.undo(commit, force, &actor(config))?;
+    println!("{}", applied.summary);
+    print_push(&applied.push);
+    Ok(())
+}
+
+/// `myorg history [FILE|TASK]`: a store file's changes, a task's, or all.
+pub fn history(config: &Config, target: &str, limit: usize) -> anyhow::Result<()> {
+    let store = open(config)?;
+    let target = target.trim();
+    let entries = if target.is_empty() {
+        store.history(&[], None, limit)?
+    } else if store.root().join(target).is_file() {
+        crate::store::paths::resolve(store.root(), target)?;
+        store.history(&[target], None, limit)?
+    } else {
+        let todo = TodoFile::parse(store.read("todo.txt")?);
+        let index = resolve(&todo, target, Tasks::Any)?;
+        let task = todo
+            .get(index)
+            .and_then(|line| line.task())
+            .map(|task| task.description().to_string());
+        // The description survives completion and archiving, the whole line does not.
+        store.history(&["todo.txt", "done.txt"], task.as_deref(), limit)?
+    };
+    if entries.is_empty() {
+        println!("No changes found.");
+    }
+    for entry in entries {
+        let when = chrono::DateTime::from_timestamp(entry.time, 0)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        println!("{} {when} {}: {}", &entry.id[..8], entry.author, entry.subject);
+    }
+    Ok(())
 }
 
 /// `myorg status`.

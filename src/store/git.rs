@@ -1,6 +1,7 @@
 //! Every git2 call of the store, and nothing else. These calls block: async callers run
 //! them in `spawn_blocking`.
 
+use super::operation::FileChanges;
 use anyhow::{Context, bail};
 use git2::{
     BranchType, Cred, CredentialType, ErrorCode, FetchOptions, IndexAddOption, Oid, PushOptions,
@@ -36,6 +37,16 @@ pub enum PushOutcome {
     Pushed,
     /// The remote moved: fetch and replay first. Never forced.
     Rejected,
+}
+
+/// One commit, for `myorg history`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    /// Seconds since the Unix epoch.
+    pub time: i64,
+    pub author: String,
+    pub subject: String,
 }
 
 /// The result of replaying a commit that is not an operation (hand edits).
@@ -285,6 +296,138 @@ impl Git {
         );
         self.commit_all(&note, &author, committer)?;
         Ok(Replayed::SavedBeside(saved))
+    }
+
+    /// The commit a revision names (a full or short hash, `HEAD~2`…).
+    pub fn resolve(&self, revision: &str) -> anyhow::Result<Oid> {
+        Ok(self.repo.revparse_single(revision)?.peel_to_commit()?.id())
+    }
+
+    /// The newest commit on HEAD whose message satisfies `wanted`, among the last
+    /// `limit` commits.
+    pub fn find_commit(&self, limit: usize, wanted: impl Fn(&str) -> bool) -> anyhow::Result<Option<Oid>> {
+        let Some(head) = self.head()? else { return Ok(None) };
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL)?;
+        walk.push(head)?;
+        for oid in walk.take(limit) {
+            let oid = oid?;
+            if wanted(&self.message(oid)?) {
+                return Ok(Some(oid));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The files `commit` changed, as they are once it is reverted on top of HEAD
+    /// (`None`: deleted); `Err` with the reason when it cannot be reverted cleanly.
+    pub fn revert_files(&self, commit: &str) -> anyhow::Result<Result<FileChanges, String>> {
+        let Ok(oid) = self.resolve(commit) else {
+            return Ok(Err(format!("there is no commit {commit} in the store")));
+        };
+        let target = self.repo.find_commit(oid)?;
+        if target.parent_count() != 1 {
+            return Ok(Err(
+                "the store's first commit (and merges) cannot be undone".to_string()
+            ));
+        }
+        let head = self
+            .repo
+            .find_commit(self.head()?.context("undoing in an empty repository")?)?;
+        let mut index = self.repo.revert_commit(&target, &head, 0, None)?;
+        if index.has_conflicts() {
+            return Ok(Err(format!(
+                "later changes touched the same lines, so {} cannot be undone cleanly; nothing was changed",
+                &oid.to_string()[..8]
+            )));
+        }
+        let reverted = self.repo.find_tree(index.write_tree_to(&self.repo)?)?;
+        let diff = self
+            .repo
+            .diff_tree_to_tree(Some(&head.tree()?), Some(&reverted), None)?;
+        let mut files = Vec::new();
+        for delta in diff.deltas() {
+            let Some(path) = delta.new_file().path().or_else(|| delta.old_file().path()) else {
+                continue;
+            };
+            let path = path.to_string_lossy().to_string();
+            if delta.status() == git2::Delta::Deleted {
+                files.push((path, None));
+            } else {
+                files.push((
+                    path,
+                    Some(self.repo.find_blob(delta.new_file().id())?.content().to_vec()),
+                ));
+            }
+        }
+        Ok(Ok(files))
+    }
+
+    /// Commits on HEAD, newest first, that changed one of `paths` (all commits when
+    /// empty) and, with `text`, added or removed a line containing it.
+    pub fn history(
+        &self,
+        paths: &[&str],
+        text: Option<&str>,
+        limit: usize,
+    ) -> anyhow::Result<Vec<CommitInfo>> {
+        let Some(head) = self.head()? else {
+            return Ok(Vec::new());
+        };
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        walk.push(head)?;
+        let mut found = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            if !paths.is_empty() {
+                let parent_tree = match commit.parents().next() {
+                    Some(parent) => Some(parent.tree()?),
+                    None => None,
+                };
+                let mut options = git2::DiffOptions::new();
+                for path in paths {
+                    options.pathspec(path);
+                }
+                let diff = self.repo.diff_tree_to_tree(
+                    parent_tree.as_ref(),
+                    Some(&commit.tree()?),
+                    Some(&mut options),
+                )?;
+                if diff.deltas().len() == 0 {
+                    continue;
+                }
+                if let Some(text) = text {
+                    let hit = Cell::new(false);
+                    diff.foreach(
+                        &mut |_, _| true,
+                        None,
+                        None,
+                        Some(&mut |_, _, line| {
+                            if matches!(line.origin(), '+' | '-')
+                                && String::from_utf8_lossy(line.content()).contains(text)
+                            {
+                                hit.set(true);
+                            }
+                            true
+                        }),
+                    )?;
+                    if !hit.get() {
+                        continue;
+                    }
+                }
+            }
+            found.push(CommitInfo {
+                id: commit.id().to_string(),
+                time: commit.time().seconds(),
+                author: commit.author().name().unwrap_or("unknown").to_string(),
+                subject: commit.summary().ok().flatten().unwrap_or_default().to_string(),
+            });
+            if found.len() >= limit {
+                break;
+            }
+        }
+        Ok(found)
     }
 
     /// Fetches the branch from the remote into `origin/BRANCH`.

@@ -19,11 +19,12 @@ pub mod operation;
 pub mod paths;
 mod template;
 
+pub use git::CommitInfo;
 pub use git::{Identity, RemoteSettings};
 pub use journal::Actor;
-pub use operation::{Operation, OperationError};
+pub use operation::{FileChanges, Operation, OperationError, Snapshot};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use git::{Git, PushOutcome, Replayed};
 use journal::{Journal, Pending};
 use lock::WriterLock;
@@ -171,16 +172,71 @@ impl Store {
     pub fn apply(&self, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
         let (git, _lock) = self.writer()?;
         self.save_hand_edits(&git)?;
+        self.run(&git, operation, actor)
+    }
+
+    /// Undoes a commit (by default the newest change the assistant made) with a new
+    /// commit that reverts it. A commit the assistant did not make on request (a hand
+    /// edit) is refused unless `force`.
+    pub fn undo(&self, commit: Option<&str>, force: bool, actor: &Actor) -> anyhow::Result<Applied> {
+        let (git, _lock) = self.writer()?;
+        self.save_hand_edits(&git)?;
+        let target = match commit {
+            Some(revision) => git
+                .resolve(revision)
+                .map_err(|_| anyhow::anyhow!("there is no commit {revision:?} in the store"))?,
+            None => git
+                .find_commit(HISTORY_SEARCH_LIMIT, |message| operation_id(message).is_some())?
+                .context("nothing to undo: the assistant has not changed anything yet")?,
+        };
+        let message = git.message(target)?;
+        let operation_id = operation_id(&message).map(str::to_string);
+        if operation_id.is_none() && !force {
+            bail!(
+                "{} \"{}\" was not made by the assistant; undo it anyway with --force",
+                &target.to_string()[..8],
+                first_line(&message)
+            );
+        }
+        let subject = first_line(&message);
+        self.run(
+            &git,
+            Operation::Undo {
+                commit: target.to_string(),
+                operation_id,
+                subject,
+            },
+            actor,
+        )
+    }
+
+    /// Commits that changed `paths` (every commit when empty), newest first; with
+    /// `text`, only those that added or removed a line containing it.
+    pub fn history(
+        &self,
+        paths: &[&str],
+        text: Option<&str>,
+        limit: usize,
+    ) -> anyhow::Result<Vec<CommitInfo>> {
+        let git = self
+            .git
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
+        git.history(paths, text, limit)
+    }
+
+    /// Applies, journals, commits and pushes one operation; the caller holds the writer.
+    fn run(&self, git: &Git, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
         let root = self.root().to_path_buf();
-        let change = operation.apply(&|path| read_file(&root, path).map_err(std::io::Error::other))?;
+        let change = operation.apply(&WorkTree { root: &root, git })?;
         let pending = Pending {
             id: uuid::Uuid::new_v4().to_string(),
             actor: actor.clone(),
             operation,
         };
         self.journal.append(&pending)?;
-        let commit = self.commit_change(&git, &pending, &change)?;
-        let push = self.push(&git)?;
+        let commit = self.commit_change(git, &pending, &change)?;
+        let push = self.push(git)?;
         Ok(Applied {
             summary: change.summary,
             commit: commit.to_string(),
@@ -272,7 +328,11 @@ impl Store {
         change: &operation::Change,
     ) -> anyhow::Result<git2::Oid> {
         for (path, contents) in &change.files {
-            files::write_atomically(&self.root().join(path), contents)?;
+            let full = self.root().join(path);
+            match contents {
+                Some(contents) => files::write_atomically(&full, contents)?,
+                None => std::fs::remove_file(&full).or_else(ignore_missing)?,
+            }
         }
         let actor = &pending.actor;
         let message = format!(
@@ -343,10 +403,7 @@ impl Store {
             match entry {
                 Some(entry) => {
                     let root = self.root().to_path_buf();
-                    match entry
-                        .operation
-                        .apply(&|path| read_file(&root, path).map_err(std::io::Error::other))
-                    {
+                    match entry.operation.apply(&WorkTree { root: &root, git }) {
                         Ok(change) => {
                             self.commit_change(git, entry, &change)?;
                             kept.push(entry.clone());
@@ -387,10 +444,10 @@ impl Store {
                 }
                 self.set_aside_uncommitted_writes(&git)?;
                 let root = self.root().to_path_buf();
-                if let Ok(change) = entry
-                    .operation
-                    .apply(&|path| read_file(&root, path).map_err(std::io::Error::other))
-                {
+                if let Ok(change) = entry.operation.apply(&WorkTree {
+                    root: &root,
+                    git: &git,
+                }) {
                     self.commit_change(&git, &entry, &change)?;
                     kept.push(entry);
                 }
@@ -435,6 +492,39 @@ impl Store {
                 .or_else(ignore_missing)
                 .context("clearing the last push error"),
         }
+    }
+}
+
+/// How far back `undo` and replays look for an operation's commit.
+const HISTORY_SEARCH_LIMIT: usize = 10_000;
+
+/// The working tree and its repository, as operations see them.
+struct WorkTree<'a> {
+    root: &'a Path,
+    git: &'a Git,
+}
+
+impl Snapshot for WorkTree<'_> {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        read_file(self.root, path).map_err(std::io::Error::other)
+    }
+
+    fn revert(&self, commit: &str) -> Result<FileChanges, OperationError> {
+        match self.git.revert_files(commit) {
+            Ok(Ok(files)) if files.is_empty() => Err(OperationError::NoLongerApplies(
+                "that change is already undone".to_string(),
+            )),
+            Ok(Ok(files)) => Ok(files),
+            Ok(Err(why)) => Err(OperationError::NoLongerApplies(why)),
+            Err(err) => Err(OperationError::Io(std::io::Error::other(format!("{err:#}")))),
+        }
+    }
+
+    fn commit_of(&self, id: &str) -> Option<String> {
+        let found = self
+            .git
+            .find_commit(HISTORY_SEARCH_LIMIT, |message| operation_id(message) == Some(id));
+        found.ok().flatten().map(|oid| oid.to_string())
     }
 }
 

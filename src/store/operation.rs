@@ -10,6 +10,20 @@ use std::fmt;
 /// The store path of todo.txt.
 pub const TODO: &str = "todo.txt";
 
+/// New contents for store files: path and whole content (`None`: delete the file).
+pub type FileChanges = Vec<(String, Option<Vec<u8>>)>;
+
+/// The state an operation is applied to: the latest files, and what git knows.
+pub trait Snapshot {
+    /// A store file (a missing file reads as empty).
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
+    /// The files `commit` changed, as they are once that commit is reverted on top of
+    /// the current state (`None`: deleted). Fails when later changes conflict.
+    fn revert(&self, commit: &str) -> Result<FileChanges, OperationError>;
+    /// The commit that recorded operation `id`, if it is in the current history.
+    fn commit_of(&self, operation_id: &str) -> Option<String>;
+}
+
 /// A change to the store, as the person meant it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -18,6 +32,13 @@ pub enum Operation {
     AddTask { line: String },
     /// Mark done, on `on`, the open task whose line reads exactly `line`.
     CompleteTask { line: String, on: NaiveDate },
+    /// Revert an earlier change: the commit of operation `operation_id` when it has one
+    /// (its hash changes when it is replayed), else `commit`.
+    Undo {
+        commit: String,
+        operation_id: Option<String>,
+        subject: String,
+    },
 }
 
 /// Why an operation could not be applied; nothing was changed.
@@ -44,16 +65,21 @@ impl std::error::Error for OperationError {}
 /// What applying an operation produced: new contents for some store files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// Store-relative path and its whole new content.
-    pub files: Vec<(String, Vec<u8>)>,
+    /// Store-relative paths and their new content.
+    pub files: FileChanges,
     /// One line saying what changed, for the commit message.
     pub summary: String,
 }
 
 impl Operation {
-    /// Applies the operation to the files `read` returns (store-relative paths; a
-    /// missing file reads as empty).
-    pub fn apply(&self, read: &dyn Fn(&str) -> std::io::Result<Vec<u8>>) -> Result<Change, OperationError> {
+    /// Applies the operation to `snapshot`.
+    pub fn apply(&self, snapshot: &dyn Snapshot) -> Result<Change, OperationError> {
+        let read_todo = || {
+            snapshot
+                .read(TODO)
+                .map(TodoFile::parse)
+                .map_err(OperationError::Io)
+        };
         match self {
             Operation::AddTask { line } => {
                 let task = Task::parse(line);
@@ -62,15 +88,15 @@ impl Operation {
                         "a task needs some text, on one line".to_string(),
                     ));
                 }
-                let mut todo = TodoFile::parse(read(TODO).map_err(OperationError::Io)?);
+                let mut todo = read_todo()?;
                 todo.push(TodoLine::Task(task.clone()));
                 Ok(Change {
-                    files: vec![(TODO.to_string(), todo.to_bytes())],
+                    files: vec![(TODO.to_string(), Some(todo.to_bytes()))],
                     summary: subject("Add task", task.description()),
                 })
             }
             Operation::CompleteTask { line, on } => {
-                let mut todo = TodoFile::parse(read(TODO).map_err(OperationError::Io)?);
+                let mut todo = read_todo()?;
                 let found = todo
                     .tasks()
                     .find(|(index, task)| {
@@ -86,8 +112,26 @@ impl Operation {
                 task.complete(*on);
                 todo.replace(index, TodoLine::Task(task));
                 Ok(Change {
-                    files: vec![(TODO.to_string(), todo.to_bytes())],
+                    files: vec![(TODO.to_string(), Some(todo.to_bytes()))],
                     summary,
+                })
+            }
+            Operation::Undo {
+                commit,
+                operation_id,
+                subject: what,
+            } => {
+                let target = match operation_id {
+                    Some(id) => snapshot.commit_of(id).ok_or_else(|| {
+                        OperationError::NoLongerApplies(format!(
+                            "\"{what}\" is no longer in the history to undo"
+                        ))
+                    })?,
+                    None => commit.clone(),
+                };
+                Ok(Change {
+                    files: snapshot.revert(&target)?,
+                    summary: subject("Undo", what),
                 })
             }
         }
@@ -108,8 +152,26 @@ fn subject(verb: &str, text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn files(todo: &'static str) -> impl Fn(&str) -> std::io::Result<Vec<u8>> {
-        move |_| Ok(todo.as_bytes().to_vec())
+    /// A todo.txt and a git history that knows one operation, `op-1`, at commit `abc`.
+    struct Files(&'static str);
+
+    impl Snapshot for Files {
+        fn read(&self, _: &str) -> std::io::Result<Vec<u8>> {
+            Ok(self.0.as_bytes().to_vec())
+        }
+        fn revert(&self, commit: &str) -> Result<FileChanges, OperationError> {
+            match commit {
+                "abc" => Ok(vec![(TODO.to_string(), Some(b"reverted\n".to_vec()))]),
+                _ => Err(OperationError::NoLongerApplies(format!("no commit {commit}"))),
+            }
+        }
+        fn commit_of(&self, operation_id: &str) -> Option<String> {
+            (operation_id == "op-1").then(|| "abc".to_string())
+        }
+    }
+
+    fn written(change: &Change) -> &[u8] {
+        change.files[0].1.as_deref().unwrap()
     }
 
     #[test]
@@ -117,9 +179,9 @@ mod tests {
         let op = Operation::AddTask {
             line: "2026-11-22 Call Mum +family".into(),
         };
-        let change = op.apply(&files("(A) first\r\n  odd line")).unwrap();
+        let change = op.apply(&Files("(A) first\r\n  odd line")).unwrap();
         assert_eq!(
-            change.files[0].1,
+            written(&change),
             b"(A) first\r\n  odd line\r\n2026-11-22 Call Mum +family"
         );
         assert_eq!(change.summary, "Add task: Call Mum +family");
@@ -127,14 +189,15 @@ mod tests {
 
     #[test]
     fn completing_targets_the_exact_line_or_says_it_no_longer_applies() {
+        let on = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let op = Operation::CompleteTask {
             line: "(B) 2026-11-01 Pay rent".into(),
-            on: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            on,
         };
-        let change = op.apply(&files("a\n(B) 2026-11-01 Pay rent\n")).unwrap();
-        assert_eq!(change.files[0].1, b"a\nx 2026-11-22 2026-11-01 Pay rent pri:B\n");
+        let change = op.apply(&Files("a\n(B) 2026-11-01 Pay rent\n")).unwrap();
+        assert_eq!(written(&change), b"a\nx 2026-11-22 2026-11-01 Pay rent pri:B\n");
         let gone = op
-            .apply(&files("a\n(B) 2026-11-01 Pay rent +edited\n"))
+            .apply(&Files("a\n(B) 2026-11-01 Pay rent +edited\n"))
             .unwrap_err();
         assert!(matches!(gone, OperationError::NoLongerApplies(_)), "{gone}");
     }
@@ -142,6 +205,30 @@ mod tests {
     #[test]
     fn an_empty_task_is_refused() {
         let op = Operation::AddTask { line: "(A) ".into() };
-        assert!(matches!(op.apply(&files("")), Err(OperationError::Invalid(_))));
+        assert!(matches!(op.apply(&Files("")), Err(OperationError::Invalid(_))));
+    }
+
+    #[test]
+    fn undo_follows_the_operation_to_its_current_commit() {
+        let undo = Operation::Undo {
+            commit: "old-hash".into(),
+            operation_id: Some("op-1".into()),
+            subject: "Add task: x".into(),
+        };
+        let change = undo.apply(&Files("")).unwrap();
+        assert_eq!(change.summary, "Undo: Add task: x");
+        assert_eq!(
+            change.files,
+            vec![(TODO.to_string(), Some(b"reverted\n".to_vec()))]
+        );
+        let gone = Operation::Undo {
+            commit: "old-hash".into(),
+            operation_id: Some("op-2".into()),
+            subject: "y".into(),
+        };
+        assert!(matches!(
+            gone.apply(&Files("")),
+            Err(OperationError::NoLongerApplies(_))
+        ));
     }
 }
