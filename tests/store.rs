@@ -420,3 +420,44 @@ fn history_finds_the_changes_of_a_file_or_of_one_task() {
     assert_eq!(calendar[0].subject, "Create the store from the template");
     assert_eq!(store.history(&[], None, 2).unwrap().len(), 2, "the limit holds");
 }
+
+/// A crash after the push and before the journal was cleared must not apply the
+/// operation a second time on restart.
+#[test]
+fn a_journal_entry_already_pushed_is_not_applied_again() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let root = dir.path().join("a");
+    let store = Store::open(settings(&root, Some(&remote))).unwrap();
+    store
+        .apply(add("2026-11-22 Pushed just before the crash"), &ana())
+        .unwrap();
+    drop(store);
+    let repo = Repository::open(&root).unwrap();
+    let message = repo
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .message()
+        .unwrap()
+        .to_string();
+    let id = message
+        .lines()
+        .find_map(|l| l.strip_prefix("Operation-Id: "))
+        .unwrap();
+    let entry = format!(
+        r#"{{"id":"{id}","actor":{{"name":"Ana","email":"ana@example.com","via":"cli"}},"operation":{{"kind":"add_task","line":"2026-11-22 Pushed just before the crash"}}}}"#
+    );
+    std::fs::write(root.join(".git/myorg/journal.jsonl"), format!("{entry}\n")).unwrap();
+
+    let store = Store::open(settings(&root, Some(&remote))).unwrap();
+    assert_eq!(todo(&store).matches("Pushed just before the crash").count(), 1);
+    assert_eq!(
+        remote_file(&remote, "todo.txt")
+            .matches("Pushed just before the crash")
+            .count(),
+        1
+    );
+    assert_eq!(store.status().unwrap().pending, 0);
+}

@@ -164,6 +164,8 @@ impl Git {
     /// Commits everything in the working tree (additions, changes, deletions).
     pub fn commit_all(&self, message: &str, author: &Identity, committer: &Identity) -> anyhow::Result<Oid> {
         let mut index = self.repo.index()?;
+        // Another process may have committed since: start from the index on disk.
+        index.read(false)?;
         index.add_all(["*"], IndexAddOption::DEFAULT, None)?;
         index.update_all(["*"], None)?;
         index.write()?;
@@ -296,6 +298,16 @@ impl Git {
         );
         self.commit_all(&note, &author, committer)?;
         Ok(Replayed::SavedBeside(saved))
+    }
+
+    /// The messages of the last `limit` commits on HEAD, newest first.
+    pub fn recent_messages(&self, limit: usize) -> anyhow::Result<Vec<String>> {
+        let Some(head) = self.head()? else {
+            return Ok(Vec::new());
+        };
+        let mut walk = self.repo.revwalk()?;
+        walk.push(head)?;
+        walk.take(limit).map(|oid| self.message(oid?)).collect()
     }
 
     /// The commit a revision names (a full or short hash, `HEAD~2`…).

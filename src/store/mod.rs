@@ -430,16 +430,27 @@ impl Store {
         let (git, _lock) = self.writer()?;
         let pending = self.journal.load()?;
         if !pending.is_empty() {
-            let mut committed = Vec::new();
+            // Look in the recent history, not only at unpushed commits: a crash may have
+            // come after the push and before the journal was cleared.
+            let committed: std::collections::HashSet<String> = git
+                .recent_messages(HISTORY_SEARCH_LIMIT)?
+                .iter()
+                .filter_map(|message| operation_id(message).map(str::to_string))
+                .collect();
+            let mut unpushed = std::collections::HashSet::new();
             for commit in git.local_commits()? {
                 if let Some(id) = operation_id(&git.message(commit)?) {
-                    committed.push(id.to_string());
+                    unpushed.insert(id.to_string());
                 }
             }
             let mut kept = Vec::new();
             for entry in pending {
-                if committed.contains(&entry.id) {
+                if unpushed.contains(&entry.id) {
                     kept.push(entry);
+                    continue;
+                }
+                if committed.contains(&entry.id) {
+                    // Already on the remote: done.
                     continue;
                 }
                 self.set_aside_uncommitted_writes(&git)?;
