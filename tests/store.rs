@@ -461,3 +461,37 @@ fn a_journal_entry_already_pushed_is_not_applied_again() {
     );
     assert_eq!(store.status().unwrap().pending, 0);
 }
+
+/// Found by the concurrency test: a remote that loses a pushed commit (a ref updated
+/// without compare-and-swap) made the next replay cherry-pick the lost operation,
+/// which conflicted with the other side's append and landed in a conflict file.
+#[test]
+fn an_operation_the_remote_lost_after_its_push_is_replayed_by_intent() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    let b = Store::open(settings(&dir.path().join("b"), Some(&remote))).unwrap();
+    let bare = Repository::open(&remote).unwrap();
+    let before = bare.refname_to_id("refs/heads/main").unwrap();
+    assert!(
+        a.apply(add("2026-11-22 Lost by the remote"), &ana())
+            .unwrap()
+            .push
+            .pushed
+    );
+    bare.reference("refs/heads/main", before, true, "the remote loses a commit")
+        .unwrap();
+    assert!(b.apply(add("2026-11-22 From b"), &ana()).unwrap().push.pushed);
+
+    let applied = a.apply(add("2026-11-22 Next from a"), &ana()).unwrap();
+    assert!(applied.push.pushed, "{:?}", applied.push);
+    assert!(
+        applied.push.saved_beside.is_empty(),
+        "no conflict file: {:?}",
+        applied.push
+    );
+    let text = remote_file(&remote, "todo.txt");
+    for line in ["Lost by the remote", "From b", "Next from a"] {
+        assert_eq!(text.matches(line).count(), 1, "{line}: {text}");
+    }
+}

@@ -457,6 +457,9 @@ impl Git {
 
     /// Pushes the branch; never forced. A remote that moved is `Rejected`.
     pub fn push(&self) -> anyhow::Result<PushOutcome> {
+        // libgit2 pushes to a local path by checking fast-forward first and updating the
+        // ref after, without compare-and-swap: our writers take turns on such remotes.
+        let _turn = self.local_push_lock()?;
         let mut remote = self.repo.find_remote(REMOTE).context("no remote configured")?;
         let attempts = Cell::new(0);
         let refused = RefCell::new(None::<String>);
@@ -485,6 +488,32 @@ impl Git {
             self.repo.reference(&name, head, true, "push")?;
         }
         Ok(PushOutcome::Pushed)
+    }
+
+    /// An exclusive lock inside a remote that is a local repository (`file://` or a
+    /// path), held while pushing; `None` for network remotes.
+    fn local_push_lock(&self) -> anyhow::Result<Option<std::fs::File>> {
+        let Some(settings) = &self.remote else {
+            return Ok(None);
+        };
+        let path = match settings.url.strip_prefix("file://") {
+            Some(path) => PathBuf::from(path),
+            None if !settings.url.contains("://") => PathBuf::from(&settings.url),
+            None => return Ok(None),
+        };
+        if !path.is_dir() {
+            return Ok(None);
+        }
+        let lock = path.join("myorg-push.lock");
+        let file = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .with_context(|| format!("opening {}", lock.display()))?;
+        file.lock()
+            .with_context(|| format!("locking {}", lock.display()))?;
+        Ok(Some(file))
     }
 
     /// Credentials from the settings, each kind tried once (libgit2 asks again after

@@ -148,7 +148,7 @@ impl Store {
         std::fs::create_dir_all(&state_dir).with_context(|| format!("creating {}", state_dir.display()))?;
         exclude_temporary_files(git.git_dir())?;
         let store = Store {
-            journal: Journal::new(state_dir.join("journal.jsonl")),
+            journal: Journal::new(&state_dir),
             state_dir,
             settings,
             git: Mutex::new(git),
@@ -352,7 +352,7 @@ impl Store {
         let mut report = PushReport::default();
         if !git.has_remote() {
             report.local_only = true;
-            self.journal.replace(&[])?;
+            self.journal.settle()?;
             return Ok(report);
         }
         for _ in 0..MAX_PUSH_ROUNDS {
@@ -364,7 +364,7 @@ impl Store {
             });
             match outcome {
                 Ok(PushOutcome::Pushed) => {
-                    self.journal.replace(&[])?;
+                    self.journal.settle()?;
                     self.record_error(None)?;
                     report.pushed = true;
                     return Ok(report);
@@ -399,8 +399,15 @@ impl Store {
         git.reset_hard(upstream)?;
         let mut kept = Vec::new();
         for (commit, message) in local.iter().zip(&messages) {
-            let entry = operation_id(message).and_then(|id| pending.iter().find(|p| p.id == id));
-            match entry {
+            // Pending, or pushed already and lost by the remote: replayed by intent.
+            let entry = match operation_id(message) {
+                Some(id) => match pending.iter().find(|p| p.id == id) {
+                    Some(entry) => Some(entry.clone()),
+                    None => self.journal.find(id)?,
+                },
+                None => None,
+            };
+            match entry.as_ref() {
                 Some(entry) => {
                     let root = self.root().to_path_buf();
                     match entry.operation.apply(&WorkTree { root: &root, git }) {
