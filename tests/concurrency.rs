@@ -52,10 +52,9 @@ fn concurrent_writers_and_a_busy_remote_lose_nothing_and_duplicate_nothing() {
             while !finished.load(Ordering::Relaxed) {
                 if let Ok(head) =
                     Repository::open(&remote_path).and_then(|r| r.refname_to_id("refs/heads/main"))
+                    && seen.last() != Some(&head)
                 {
-                    if seen.last() != Some(&head) {
-                        seen.push(head);
-                    }
+                    seen.push(head);
                 }
                 std::thread::sleep(Duration::from_millis(2));
             }
