@@ -49,6 +49,18 @@ pub struct CommitInfo {
     pub subject: String,
 }
 
+/// Our turn to push to a local remote; the mark goes when the push is over.
+struct PushTurn {
+    _file: std::fs::File,
+    mark: PathBuf,
+}
+
+impl Drop for PushTurn {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.mark);
+    }
+}
+
 /// The result of replaying a commit that is not an operation (hand edits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Replayed {
@@ -492,7 +504,7 @@ impl Git {
 
     /// An exclusive lock inside a remote that is a local repository (`file://` or a
     /// path), held while pushing; `None` for network remotes.
-    fn local_push_lock(&self) -> anyhow::Result<Option<std::fs::File>> {
+    fn local_push_lock(&self) -> anyhow::Result<Option<PushTurn>> {
         let Some(settings) = &self.remote else {
             return Ok(None);
         };
@@ -513,7 +525,17 @@ impl Git {
             .with_context(|| format!("opening {}", lock.display()))?;
         file.lock()
             .with_context(|| format!("locking {}", lock.display()))?;
-        Ok(Some(file))
+        // As with the writer lock: a mark left behind means a push died mid-update, and
+        // the ref lock it left in the remote is stale.
+        let mark = path.join("myorg-pushing");
+        if mark.exists() {
+            for stale in super::lock::git_lock_files(&path) {
+                let _ = std::fs::remove_file(stale);
+            }
+        }
+        std::fs::write(&mark, std::process::id().to_string())
+            .with_context(|| format!("writing {}", mark.display()))?;
+        Ok(Some(PushTurn { _file: file, mark }))
     }
 
     /// Credentials from the settings, each kind tried once (libgit2 asks again after

@@ -298,7 +298,8 @@ impl Store {
         })
     }
 
-    /// The in-process writer and the cross-process lock, in that order.
+    /// The in-process writer and the cross-process lock, in that order. When the
+    /// previous writer died mid-write, its leftovers are cleaned first.
     fn writer(&self) -> anyhow::Result<(std::sync::MutexGuard<'_, Git>, WriterLock)> {
         let git = self
             .git
@@ -309,7 +310,21 @@ impl Store {
             self.settings.lock_timeout,
             &*self.on_wait,
         )?;
+        if lock.previous_crashed {
+            self.clean_after_crash(&git)?;
+        }
         Ok((git, lock))
+    }
+
+    /// Removes what a writer killed mid-write left: git's lock files (it held the
+    /// writer lock, so they were its own) and our temporary files.
+    fn clean_after_crash(&self, git: &Git) -> anyhow::Result<()> {
+        for stale in lock::git_lock_files(git.git_dir()) {
+            std::fs::remove_file(&stale)
+                .or_else(ignore_missing)
+                .with_context(|| format!("removing {}", stale.display()))?;
+        }
+        remove_temporary_files(self.root())
     }
 
     /// Commits hand edits found in the working tree, before anything else.
@@ -580,6 +595,26 @@ fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
         _ => url.to_string(),
     }
+}
+
+/// Removes `.myorg-write-*` files (atomic writes a crash interrupted) under `dir`.
+fn remove_temporary_files(dir: &Path) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name == ".git" {
+            continue;
+        }
+        if path.is_dir() {
+            remove_temporary_files(&path)?;
+        } else if name.to_string_lossy().starts_with(".myorg-write-") {
+            std::fs::remove_file(&path).or_else(ignore_missing)?;
+        }
+    }
+    Ok(())
 }
 
 /// Keeps a crash's leftover temporary files out of commits.
