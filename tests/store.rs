@@ -495,3 +495,22 @@ fn an_operation_the_remote_lost_after_its_push_is_replayed_by_intent() {
         assert_eq!(text.matches(line).count(), 1, "{line}: {text}");
     }
 }
+
+#[test]
+fn a_long_reflog_is_bounded_when_the_store_opens() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    drop(Store::open(settings(&root, None)).unwrap());
+    let log = root.join(".git/logs/HEAD");
+    let last = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    std::fs::write(&log, format!("{last}\n").repeat(2500)).unwrap();
+    let store = Store::open(settings(&root, None)).unwrap();
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1000);
+    store.apply(add("2026-11-22 Still works"), &ana()).unwrap();
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1001);
+}

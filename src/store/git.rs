@@ -322,6 +322,24 @@ impl Git {
         walk.take(limit).map(|oid| self.message(oid?)).collect()
     }
 
+    /// Keeps the reflogs of HEAD and the branch to their newest `keep` entries once
+    /// they pass twice that: libgit2 copies a whole reflog on every update, so an
+    /// unbounded one makes every commit of a long-lived store slower.
+    pub fn bound_reflogs(&self, keep: usize) -> anyhow::Result<()> {
+        for name in ["HEAD".to_string(), format!("refs/heads/{}", self.branch)] {
+            let mut reflog = self.repo.reflog(&name)?;
+            if reflog.len() <= keep * 2 {
+                continue;
+            }
+            // Entry 0 is the newest; drop from the oldest end.
+            while reflog.len() > keep {
+                reflog.remove(reflog.len() - 1, false)?;
+            }
+            reflog.write()?;
+        }
+        Ok(())
+    }
+
     /// The commit a revision names (a full or short hash, `HEAD~2`…).
     pub fn resolve(&self, revision: &str) -> anyhow::Result<Oid> {
         Ok(self.repo.revparse_single(revision)?.peel_to_commit()?.id())

@@ -147,6 +147,7 @@ impl Store {
             .unwrap_or_else(|| git.git_dir().join("myorg"));
         std::fs::create_dir_all(&state_dir).with_context(|| format!("creating {}", state_dir.display()))?;
         exclude_temporary_files(git.git_dir())?;
+        git.bound_reflogs(REFLOG_KEPT)?;
         let store = Store {
             journal: Journal::new(&state_dir),
             state_dir,
@@ -527,6 +528,9 @@ impl Store {
         }
     }
 }
+
+/// Reflog entries kept for HEAD and the branch (trimmed on open past twice this).
+const REFLOG_KEPT: usize = 1000;
 
 /// How far back `undo` and replays look for an operation's commit.
 const HISTORY_SEARCH_LIMIT: usize = 10_000;
