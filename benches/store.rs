@@ -15,7 +15,9 @@ const RUNS: usize = 40;
 
 /// A repository with a 10k-line todo.txt and `commits` commits touching log.txt.
 fn make_store(root: &Path, commits: usize) {
-    let repo = Repository::init(root).unwrap();
+    let mut options = git2::RepositoryInitOptions::new();
+    options.initial_head("main");
+    let repo = Repository::init_opts(root, &options).unwrap();
     let me = Signature::now("Ana", "ana@example.com").unwrap();
     let todo: String = (0..10_000)
         .map(|i| {
