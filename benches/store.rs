@@ -6,7 +6,7 @@
 //! `MYORG_BENCH_ONLY_LOCAL=1` it times only the in-process local case (for profiling).
 
 use git2::{Repository, Signature};
-use myorg_assistant::store::{Actor, Operation, RemoteSettings, Store, StoreSettings};
+use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -68,14 +68,10 @@ fn make_store(root: &Path, commits: usize) {
 }
 
 fn settings(root: &Path, remote: Option<&Path>) -> StoreSettings {
-    let mut settings = StoreSettings::local(root);
-    settings.remote = remote.map(|r| RemoteSettings {
-        url: r.to_str().unwrap().to_string(),
-        username: None,
-        token: None,
-        ssh_key: None,
-    });
-    settings
+    match remote {
+        Some(url) => StoreSettings::local(root).with_remote(url.to_str().unwrap()),
+        None => StoreSettings::local(root),
+    }
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {

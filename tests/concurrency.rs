@@ -4,7 +4,7 @@
 //! ever moved forward.
 
 use git2::{Oid, Repository};
-use myorg_assistant::store::{Actor, Operation, RemoteSettings, Store, StoreSettings};
+use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,13 +12,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 fn settings(root: &Path, remote: &str) -> StoreSettings {
-    let mut settings = StoreSettings::local(root);
-    settings.remote = Some(RemoteSettings {
-        url: remote.to_string(),
-        username: None,
-        token: None,
-        ssh_key: None,
-    });
+    let mut settings = StoreSettings::local(root).with_remote(remote);
     settings.lock_timeout = Duration::from_secs(120);
     settings
 }

@@ -6,7 +6,7 @@
 //! The child is this test binary run again with `MYORG_CRASH_CHILD_STORE` set.
 
 use git2::Repository;
-use myorg_assistant::store::{Actor, Operation, RemoteSettings, Store, StoreSettings};
+use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
@@ -16,14 +16,7 @@ use std::time::Duration;
 const TEST: &str = "killed_at_random_moments_the_store_loses_nothing_and_applies_nothing_twice";
 
 fn settings(root: &Path, remote: &str) -> StoreSettings {
-    let mut settings = StoreSettings::local(root);
-    settings.remote = Some(RemoteSettings {
-        url: remote.to_string(),
-        username: None,
-        token: None,
-        ssh_key: None,
-    });
-    settings
+    StoreSettings::local(root).with_remote(remote)
 }
 
 /// The child: applies operations `first..` forever, printing `ack K` after each.

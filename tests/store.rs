@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use git2::Repository;
-use myorg_assistant::store::{Actor, Operation, RemoteSettings, Store, StoreSettings};
+use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
 use std::path::Path;
 use tempfile::TempDir;
 
@@ -31,14 +31,10 @@ fn bare_remote(dir: &TempDir) -> String {
 }
 
 fn settings(root: &Path, remote: Option<&str>) -> StoreSettings {
-    let mut settings = StoreSettings::local(root);
-    settings.remote = remote.map(|url| RemoteSettings {
-        url: url.to_string(),
-        username: None,
-        token: None,
-        ssh_key: None,
-    });
-    settings
+    match remote {
+        Some(url) => StoreSettings::local(root).with_remote(url),
+        None => StoreSettings::local(root),
+    }
 }
 
 fn todo(store: &Store) -> String {

@@ -65,6 +65,20 @@ impl StoreSettings {
     }
 }
 
+impl StoreSettings {
+    /// These settings with a remote that needs no credentials (a local path, `file://`,
+    /// or ssh through an agent).
+    pub fn with_remote(mut self, url: impl Into<String>) -> StoreSettings {
+        self.remote = Some(RemoteSettings {
+            url: url.into(),
+            username: None,
+            token: None,
+            ssh_key: None,
+        });
+        self
+    }
+}
+
 /// What happened to one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
