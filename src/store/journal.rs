@@ -27,8 +27,11 @@ pub struct Pending {
     pub operation: Operation,
 }
 
-/// How many settled operations are remembered for replays.
+/// How many settled operations are remembered for replays (at least).
 const APPLIED_KEPT: usize = 2000;
+
+/// The applied log's size past which it is cut back to `APPLIED_KEPT` entries.
+const APPLIED_MAX_BYTES: u64 = 1 << 20;
 
 /// The journal (`journal.jsonl`, pending operations) and the applied log
 /// (`applied.jsonl`, the last operations that reached the remote), one JSON object per
@@ -71,28 +74,24 @@ impl Journal {
 
     /// Appends one operation and flushes it to disk before returning.
     pub fn append(&self, pending: &Pending) -> anyhow::Result<()> {
-        let mut line = serde_json::to_string(pending).context("encoding a journal entry")?;
-        line.push('\n');
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .with_context(|| format!("opening {}", self.path.display()))?;
-        file.write_all(line.as_bytes()).context("writing the journal")?;
-        file.sync_all().context("flushing the journal")
+        append_durably(&self.path, &encode(std::slice::from_ref(pending))?)?;
+        Ok(())
     }
 
-    /// Everything pending reached the remote: moves it to the applied log (kept to the
-    /// last few thousand), then empties the journal.
+    /// Everything pending reached the remote: appends it to the applied log, then
+    /// empties the journal. The log is cut back to the last `APPLIED_KEPT` entries
+    /// only when it passes `APPLIED_MAX_BYTES`, so settling costs no more as it grows.
     pub fn settle(&self) -> anyhow::Result<()> {
         let pending = self.load()?;
         if pending.is_empty() {
             return Ok(());
         }
-        let mut applied = read_entries(&self.applied)?;
-        applied.extend(pending);
-        let skip = applied.len().saturating_sub(APPLIED_KEPT);
-        write_entries(&self.applied, &applied[skip..])?;
+        let size = append_durably(&self.applied, &encode(&pending)?)?;
+        if size > APPLIED_MAX_BYTES {
+            let applied = read_entries(&self.applied)?;
+            let skip = applied.len().saturating_sub(APPLIED_KEPT);
+            write_entries(&self.applied, &applied[skip..])?;
+        }
         self.replace(&[])
     }
 
@@ -114,11 +113,89 @@ fn read_entries(path: &Path) -> anyhow::Result<Vec<Pending>> {
         .collect())
 }
 
-fn write_entries(path: &Path, entries: &[Pending]) -> anyhow::Result<()> {
+/// Appends `text` to the file at `path` and flushes it to disk; returns the file's
+/// new size.
+fn append_durably(path: &Path, text: &str) -> anyhow::Result<u64> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.sync_all()
+        .with_context(|| format!("flushing {}", path.display()))?;
+    Ok(file.metadata().map(|m| m.len()).unwrap_or(0))
+}
+
+fn encode(entries: &[Pending]) -> anyhow::Result<String> {
     let mut text = String::new();
     for entry in entries {
         text.push_str(&serde_json::to_string(entry).context("encoding a journal entry")?);
         text.push('\n');
     }
-    super::files::write_atomically(path, text.as_bytes())
+    Ok(text)
+}
+
+fn write_entries(path: &Path, entries: &[Pending]) -> anyhow::Result<()> {
+    super::files::write_atomically(path, encode(entries)?.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: usize) -> Pending {
+        Pending {
+            id: format!("op-{n}"),
+            actor: Actor {
+                name: "Ana".into(),
+                email: "ana@example.com".into(),
+                via: "cli".into(),
+            },
+            operation: Operation::AddTask {
+                line: format!("2026-11-22 Task {n} {}", "x".repeat(200)),
+            },
+        }
+    }
+
+    #[test]
+    fn settled_operations_stay_findable_and_the_log_stays_bounded() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let journal = Journal::new(dir.path());
+        journal.append(&entry(0)).unwrap();
+        assert_eq!(journal.load().unwrap(), vec![entry(0)]);
+        journal.settle().unwrap();
+        assert!(journal.load().unwrap().is_empty());
+        assert_eq!(journal.find("op-0").unwrap(), Some(entry(0)));
+
+        for n in 1..6000 {
+            journal.append(&entry(n)).unwrap();
+            if n % 500 == 0 {
+                journal.settle().unwrap();
+            }
+        }
+        journal.settle().unwrap();
+        let kept = read_entries(&dir.path().join("applied.jsonl")).unwrap();
+        assert!(
+            kept.len() >= APPLIED_KEPT && kept.len() < 5000,
+            "{} entries",
+            kept.len()
+        );
+        assert_eq!(kept.last(), Some(&entry(5999)), "the newest are kept");
+        assert_eq!(journal.find("op-5999").unwrap(), Some(entry(5999)));
+        assert_eq!(journal.find("op-1").unwrap(), None, "the oldest are dropped");
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let journal = Journal::new(dir.path());
+        journal.append(&entry(1)).unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("{\"id\":\"op-2\",\"act");
+        std::fs::write(&path, text).unwrap();
+        assert_eq!(journal.load().unwrap(), vec![entry(1)]);
+    }
 }
