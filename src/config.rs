@@ -177,9 +177,11 @@ impl Config {
 
 /// `$XDG_DATA_HOME/myorg/store`, else `~/.local/share/myorg/store`, else `./myorg-store`.
 fn default_store_path() -> PathBuf {
-    let data = std::env::var_os("XDG_DATA_HOME")
+    // An empty variable counts as unset (XDG base directory spec).
+    let set = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+    let data = set("XDG_DATA_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")));
+        .or_else(|| set("HOME").map(|home| PathBuf::from(home).join(".local/share")));
     match data {
         Some(data) => data.join("myorg/store"),
         None => PathBuf::from("myorg-store"),

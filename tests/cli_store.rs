@@ -194,3 +194,19 @@ fn undo_and_history_from_the_terminal() {
         "open again: {todo}"
     );
 }
+
+/// An empty `XDG_DATA_HOME` counts as unset: the store goes under `~/.local/share`,
+/// not to a path relative to wherever the command runs.
+#[test]
+fn the_default_store_is_under_home_even_with_an_empty_xdg_data_home() {
+    let dir = TempDir::new().unwrap();
+    let home = dir.path().join("home");
+    let env = [("HOME", home.to_str().unwrap()), ("XDG_DATA_HOME", "")];
+    let status = stdout(&myorg(dir.path(), &["status"], &env));
+    let expected = home.join(".local/share/myorg/store");
+    assert!(
+        status.contains(&format!("store: {}", expected.display())),
+        "{status}"
+    );
+    assert!(expected.join("todo.txt").is_file());
+}
