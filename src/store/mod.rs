@@ -233,10 +233,7 @@ impl Store {
         text: Option<&str>,
         limit: usize,
     ) -> anyhow::Result<Vec<CommitInfo>> {
-        let git = self
-            .git
-            .lock()
-            .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
+        let git = self.repository()?;
         git.history(paths, text, limit)
     }
 
@@ -293,10 +290,7 @@ impl Store {
 
     /// Where the store stands.
     pub fn status(&self) -> anyhow::Result<Status> {
-        let git = self
-            .git
-            .lock()
-            .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
+        let git = self.repository()?;
         Ok(Status {
             root: self.settings.root.clone(),
             branch: self.settings.branch.clone(),
@@ -313,13 +307,17 @@ impl Store {
         })
     }
 
+    /// The repository, for this process alone.
+    fn repository(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Git>> {
+        self.git
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a store operation panicked; restart to recover"))
+    }
+
     /// The in-process writer and the cross-process lock, in that order. When the
     /// previous writer died mid-write, its leftovers are cleaned first.
     fn writer(&self) -> anyhow::Result<(std::sync::MutexGuard<'_, Git>, WriterLock)> {
-        let git = self
-            .git
-            .lock()
-            .map_err(|_| anyhow::anyhow!("the store writer panicked"))?;
+        let git = self.repository()?;
         let lock = WriterLock::acquire(
             &self.state_dir.join("writer.lock"),
             self.settings.lock_timeout,
