@@ -8,6 +8,8 @@
 //! operations are journaled outside the git history, so a crash or an unreachable
 //! remote loses nothing.
 //!
+//! Async front ends use [`SharedStore`], which runs every call on the blocking pool.
+//!
 //! - `git`: every git2 call. `journal`: pending operations. `lock`: the
 //!   cross-process lock. `files`: atomic writes. `template`: the bundled store.
 
@@ -17,12 +19,14 @@ mod journal;
 mod lock;
 pub mod operation;
 pub mod paths;
+mod shared;
 mod template;
 
 pub use git::CommitInfo;
 pub use git::{Identity, RemoteSettings};
 pub use journal::Actor;
 pub use operation::{FileChanges, Operation, OperationError, Snapshot};
+pub use shared::SharedStore;
 
 use anyhow::{Context, bail};
 use git::{Git, PushOutcome, Replayed};
