@@ -118,8 +118,7 @@ pub fn history(config: &Config, target: &str, limit: usize) -> anyhow::Result<()
     let target = target.trim();
     let entries = if target.is_empty() {
         store.history(&[], None, limit)?
-    } else if store.root().join(target).is_file() {
-        crate::store::paths::resolve(store.root(), target)?;
+    } else if crate::store::paths::resolve(store.root(), target).is_ok_and(|path| path.is_file()) {
         store.history(&[target], None, limit)?
     } else {
         let todo = TodoFile::parse(store.read("todo.txt")?);

@@ -2,7 +2,7 @@
 //! them in `spawn_blocking`.
 
 use super::operation::FileChanges;
-use anyhow::{Context, bail};
+use anyhow::Context;
 use git2::{
     BranchType, Cred, CredentialType, ErrorCode, FetchOptions, IndexAddOption, Oid, PushOptions,
     RemoteCallbacks, Repository, RepositoryInitOptions, ResetType, Signature, Sort, StatusOptions,
@@ -596,12 +596,4 @@ impl Git {
         });
         callbacks
     }
-}
-
-/// Checks that `path` names a usable store directory before anything is created.
-pub fn refuse_unusable_root(path: &Path) -> anyhow::Result<()> {
-    if path.exists() && !path.is_dir() {
-        bail!("{} is a file, not a directory for the store", path.display());
-    }
-    Ok(())
 }

@@ -61,15 +61,12 @@ impl Journal {
         read_entries(&self.path)
     }
 
-    /// The operation recorded under `id`, pending or recently applied.
-    pub fn find(&self, id: &str) -> anyhow::Result<Option<Pending>> {
-        if let Some(entry) = self.load()?.into_iter().find(|p| p.id == id) {
-            return Ok(Some(entry));
-        }
-        Ok(read_entries(&self.applied)?
-            .into_iter()
-            .rev()
-            .find(|p| p.id == id))
+    /// Every operation still known: pending ones first, then the applied log, newest
+    /// last. Read once per replay.
+    pub fn known(&self) -> anyhow::Result<Vec<Pending>> {
+        let mut known = self.load()?;
+        known.extend(read_entries(&self.applied)?);
+        Ok(known)
     }
 
     /// Appends one operation and flushes it to disk before returning.
@@ -145,6 +142,11 @@ fn write_entries(path: &Path, entries: &[Pending]) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    /// The operation recorded under `id`, as a replay finds it.
+    fn find(journal: &Journal, id: &str) -> anyhow::Result<Option<Pending>> {
+        Ok(journal.known()?.into_iter().rev().find(|p| p.id == id))
+    }
+
     fn entry(n: usize) -> Pending {
         Pending {
             id: format!("op-{n}"),
@@ -167,7 +169,7 @@ mod tests {
         assert_eq!(journal.load().unwrap(), vec![entry(0)]);
         journal.settle().unwrap();
         assert!(journal.load().unwrap().is_empty());
-        assert_eq!(journal.find("op-0").unwrap(), Some(entry(0)));
+        assert_eq!(find(&journal, "op-0").unwrap(), Some(entry(0)));
 
         for n in 1..6000 {
             journal.append(&entry(n)).unwrap();
@@ -183,8 +185,8 @@ mod tests {
             kept.len()
         );
         assert_eq!(kept.last(), Some(&entry(5999)), "the newest are kept");
-        assert_eq!(journal.find("op-5999").unwrap(), Some(entry(5999)));
-        assert_eq!(journal.find("op-1").unwrap(), None, "the oldest are dropped");
+        assert_eq!(find(&journal, "op-5999").unwrap(), Some(entry(5999)));
+        assert_eq!(find(&journal, "op-1").unwrap(), None, "the oldest are dropped");
     }
 
     #[test]

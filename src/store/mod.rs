@@ -146,7 +146,12 @@ impl Store {
 
     /// Like [`Store::open`]; `on_wait` is called when another process holds the lock.
     pub fn open_with(settings: StoreSettings, on_wait: Box<dyn Fn() + Send + Sync>) -> anyhow::Result<Store> {
-        git::refuse_unusable_root(&settings.root)?;
+        if settings.root.exists() && !settings.root.is_dir() {
+            bail!(
+                "{} is a file, not a directory for the store",
+                settings.root.display()
+            );
+        }
         let root = &settings.root;
         let git = if root.join(".git").exists() {
             Git::open(root, &settings.branch, settings.remote.clone())?
@@ -243,8 +248,10 @@ impl Store {
 
     /// Applies, journals, commits and pushes one operation; the caller holds the writer.
     fn run(&self, git: &Git, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
-        let root = self.root().to_path_buf();
-        let change = operation.apply(&WorkTree { root: &root, git })?;
+        let change = operation.apply(&WorkTree {
+            root: self.root(),
+            git,
+        })?;
         let pending = Pending {
             id: uuid::Uuid::new_v4().to_string(),
             actor: actor.clone(),
@@ -419,7 +426,13 @@ impl Store {
     /// Moves to the remote head and re-applies there, in order, every local commit:
     /// operations by their intent, other commits (hand edits) as changes.
     fn replay(&self, git: &Git, report: &mut PushReport) -> anyhow::Result<()> {
-        let pending = self.journal.load()?;
+        // Pending operations, and pushed ones the remote may have lost: by id, read once.
+        let known: std::collections::HashMap<String, Pending> = self
+            .journal
+            .known()?
+            .into_iter()
+            .map(|entry| (entry.id.clone(), entry))
+            .collect();
         let local = git.local_commits()?;
         let upstream = git
             .upstream()?
@@ -431,18 +444,12 @@ impl Store {
         git.reset_hard(upstream)?;
         let mut kept = Vec::new();
         for (commit, message) in local.iter().zip(&messages) {
-            // Pending, or pushed already and lost by the remote: replayed by intent.
-            let entry = match operation_id(message) {
-                Some(id) => match pending.iter().find(|p| p.id == id) {
-                    Some(entry) => Some(entry.clone()),
-                    None => self.journal.find(id)?,
-                },
-                None => None,
-            };
-            match entry.as_ref() {
+            match operation_id(message).and_then(|id| known.get(id)) {
                 Some(entry) => {
-                    let root = self.root().to_path_buf();
-                    match entry.operation.apply(&WorkTree { root: &root, git }) {
+                    match entry.operation.apply(&WorkTree {
+                        root: self.root(),
+                        git,
+                    }) {
                         Ok(change) => {
                             self.commit_change(git, entry, &change)?;
                             kept.push(entry.clone());
@@ -493,9 +500,8 @@ impl Store {
                     continue;
                 }
                 self.set_aside_uncommitted_writes(&git)?;
-                let root = self.root().to_path_buf();
                 if let Ok(change) = entry.operation.apply(&WorkTree {
-                    root: &root,
+                    root: self.root(),
                     git: &git,
                 }) {
                     self.commit_change(&git, &entry, &change)?;
