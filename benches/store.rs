@@ -3,7 +3,8 @@
 //! commit + push, in process and as a `myorg add` process; peak resident memory.
 //!
 //! `cargo bench --bench store` (builds the release binary first). With
-//! `MYORG_BENCH_ONLY_LOCAL=1` it times only the in-process local case (for profiling).
+//! `MYORG_BENCH_ONLY_LOCAL=DIR` it times only the in-process local case, on a store
+//! made once in DIR and reused (for profiling).
 
 use git2::{Repository, Signature};
 use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
@@ -168,9 +169,12 @@ fn main() {
     let dir = tempfile::TempDir::new().unwrap();
 
     let started = Instant::now();
-    let local = dir.path().join("local");
-    make_store(&local, 10_000);
-    if std::env::var_os("MYORG_BENCH_ONLY_LOCAL").is_some() {
+    if let Some(kept) = std::env::var_os("MYORG_BENCH_ONLY_LOCAL") {
+        // Profiling: the store is made once at the given path and reused.
+        let local = PathBuf::from(kept);
+        if !local.exists() {
+            make_store(&local, 10_000);
+        }
         let took = in_process(&local, None);
         println!(
             "in process, write + commit: median {:.2} ms",
@@ -178,6 +182,8 @@ fn main() {
         );
         return;
     }
+    let local = dir.path().join("local");
+    make_store(&local, 10_000);
     let with_remote = dir.path().join("with-remote");
     let remote = dir.path().join("remote.git");
     std::fs::create_dir_all(&with_remote).unwrap();

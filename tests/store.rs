@@ -148,6 +148,50 @@ fn hand_edits_are_committed_before_the_operation() {
 }
 
 #[test]
+fn a_hand_edit_right_after_a_write_is_seen_by_the_next_operation() {
+    // The store keeps todo.txt parsed between operations; an edit of the same size,
+    // made within the same timestamp tick as the store's own write, must still count.
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(settings(&root, None)).unwrap();
+    for round in 0..20 {
+        store
+            .apply(add(&format!("2026-11-22 Written {round}")), &ana())
+            .unwrap();
+        let current = todo(&store);
+        let edited = current.replacen(&format!("Written {round}"), &format!("Changed {round}"), 1);
+        assert_eq!(edited.len(), current.len());
+        std::fs::write(root.join("todo.txt"), &edited).unwrap();
+        store
+            .apply(add(&format!("2026-11-22 After {round}")), &ana())
+            .unwrap();
+        let text = todo(&store);
+        assert!(
+            text.contains(&format!("Changed {round}\n")),
+            "round {round}: {text}"
+        );
+        assert!(!text.contains(&format!("Written {round}\n")), "round {round}");
+    }
+}
+
+#[test]
+fn rewriting_a_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(settings(&root, None)).unwrap();
+    let mode = |path: &str| std::fs::metadata(root.join(path)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode("todo.txt") & 0o644,
+        0o644,
+        "a new store's files are readable"
+    );
+    std::fs::set_permissions(root.join("todo.txt"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    store.apply(add("2026-11-22 Keep my mode"), &ana()).unwrap();
+    assert_eq!(mode("todo.txt"), 0o640);
+}
+
+#[test]
 fn when_the_remote_moved_the_operation_is_replayed_on_its_head() {
     let dir = TempDir::new().unwrap();
     let remote = bare_remote(&dir);

@@ -17,6 +17,7 @@ mod files;
 mod git;
 mod journal;
 mod lock;
+mod loose;
 pub mod operation;
 pub mod paths;
 mod shared;
@@ -32,6 +33,8 @@ use anyhow::{Context, bail};
 use git::{Git, PushOutcome, Replayed};
 use journal::{Journal, Pending};
 use lock::WriterLock;
+use myorg_parsers::TodoFile;
+use operation::TODO;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -130,8 +133,14 @@ pub struct Store {
     journal: Journal,
     /// The single writer within this process; git2 repositories are not `Sync`.
     git: Mutex<Git>,
+    todo_cache: TodoCache,
     on_wait: Box<dyn Fn() + Send + Sync>,
 }
+
+/// todo.txt as last written by this process, parsed, with the blob id of its content.
+/// A hit needs the index to hold the same blob while the working tree is clean, so a
+/// hand edit, another process's commit, a pull or an undo all miss.
+type TodoCache = Mutex<Option<(git2::Oid, TodoFile)>>;
 
 const HAND_EDITS: &str = "Save edits made outside the assistant";
 const MAX_PUSH_ROUNDS: usize = 8;
@@ -176,6 +185,7 @@ impl Store {
             state_dir,
             settings,
             git: Mutex::new(git),
+            todo_cache: Mutex::new(None),
             on_wait,
         };
         store.recover()?;
@@ -248,20 +258,18 @@ impl Store {
 
     /// Applies, journals, commits and pushes one operation; the caller holds the writer.
     fn run(&self, git: &Git, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
-        let change = operation.apply(&WorkTree {
-            root: self.root(),
-            git,
-        })?;
+        let change = operation.apply(&self.work_tree(git))?;
+        let summary = change.summary.clone();
         let pending = Pending {
             id: uuid::Uuid::new_v4().to_string(),
             actor: actor.clone(),
             operation,
         };
         self.journal.append(&pending)?;
-        let commit = self.commit_change(git, &pending, &change)?;
+        let commit = self.commit_change(git, &pending, change)?;
         let push = self.push(git)?;
         Ok(Applied {
-            summary: change.summary,
+            summary,
             commit: commit.to_string(),
             push,
         })
@@ -360,11 +368,12 @@ impl Store {
         Ok(())
     }
 
+    /// Writes and commits what an operation produced; the working tree must be clean.
     fn commit_change(
         &self,
         git: &Git,
         pending: &Pending,
-        change: &operation::Change,
+        change: operation::Change,
     ) -> anyhow::Result<git2::Oid> {
         for (path, contents) in &change.files {
             let full = self.root().join(path);
@@ -382,7 +391,23 @@ impl Store {
             name: actor.name.clone(),
             email: actor.email.clone(),
         };
-        git.commit_all(&message, &author, &self.settings.assistant)
+        let commit = git.commit_files(&change.files, &message, &author, &self.settings.assistant)?;
+        if let (Some(todo), Some(id)) = (change.todo, git.index_id(TODO)?)
+            && let Ok(mut cache) = self.todo_cache.lock()
+        {
+            *cache = Some((id, todo));
+        }
+        Ok(commit)
+    }
+
+    /// The working tree for operations, with the cache. Only right when the tree is
+    /// clean (hand edits saved), which every caller ensures first.
+    fn work_tree<'a>(&'a self, git: &'a Git) -> WorkTree<'a> {
+        WorkTree {
+            root: self.root(),
+            git,
+            cache: Some(&self.todo_cache),
+        }
     }
 
     /// Pushes; when the remote moved, fetches and replays, up to a few rounds. An
@@ -445,18 +470,13 @@ impl Store {
         let mut kept = Vec::new();
         for (commit, message) in local.iter().zip(&messages) {
             match operation_id(message).and_then(|id| known.get(id)) {
-                Some(entry) => {
-                    match entry.operation.apply(&WorkTree {
-                        root: self.root(),
-                        git,
-                    }) {
-                        Ok(change) => {
-                            self.commit_change(git, entry, &change)?;
-                            kept.push(entry.clone());
-                        }
-                        Err(why) => report.dropped.push((first_line(message), why.to_string())),
+                Some(entry) => match entry.operation.apply(&self.work_tree(git)) {
+                    Ok(change) => {
+                        self.commit_change(git, entry, change)?;
+                        kept.push(entry.clone());
                     }
-                }
+                    Err(why) => report.dropped.push((first_line(message), why.to_string())),
+                },
                 None => {
                     if let Replayed::SavedBeside(paths) =
                         git.replay_commit(*commit, &self.settings.assistant)?
@@ -500,11 +520,13 @@ impl Store {
                     continue;
                 }
                 self.set_aside_uncommitted_writes(&git)?;
+                // No cache: the tree was just repaired by hand, not through the index.
                 if let Ok(change) = entry.operation.apply(&WorkTree {
                     root: self.root(),
                     git: &git,
+                    cache: None,
                 }) {
-                    self.commit_change(&git, &entry, &change)?;
+                    self.commit_change(&git, &entry, change)?;
                     kept.push(entry);
                 }
             }
@@ -561,11 +583,26 @@ const HISTORY_SEARCH_LIMIT: usize = 10_000;
 struct WorkTree<'a> {
     root: &'a Path,
     git: &'a Git,
+    cache: Option<&'a TodoCache>,
 }
 
 impl Snapshot for WorkTree<'_> {
     fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
         read_file(self.root, path).map_err(std::io::Error::other)
+    }
+
+    /// The cached copy when it is of the content the index holds (taken: the
+    /// operation edits it, and the commit puts the result back).
+    fn todo(&self) -> Result<TodoFile, OperationError> {
+        if let Some(cache) = self.cache
+            && let Ok(Some(id)) = self.git.index_id(TODO)
+            && let Ok(mut cached) = cache.lock()
+            && cached.as_ref().is_some_and(|(cached_id, _)| *cached_id == id)
+            && let Some((_, todo)) = cached.take()
+        {
+            return Ok(todo);
+        }
+        self.read(TODO).map(TodoFile::parse).map_err(OperationError::Io)
     }
 
     fn revert(&self, commit: &str) -> Result<FileChanges, OperationError> {

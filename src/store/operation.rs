@@ -17,6 +17,10 @@ pub type FileChanges = Vec<(String, Option<Vec<u8>>)>;
 pub trait Snapshot {
     /// A store file (a missing file reads as empty).
     fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
+    /// todo.txt, parsed. A store may hand out a cached copy instead of reading it.
+    fn todo(&self) -> Result<TodoFile, OperationError> {
+        self.read(TODO).map(TodoFile::parse).map_err(OperationError::Io)
+    }
     /// The files `commit` changed, as they are once that commit is reverted on top of
     /// the current state (`None`: deleted). Fails when later changes conflict.
     fn revert(&self, commit: &str) -> Result<FileChanges, OperationError>;
@@ -63,23 +67,30 @@ impl fmt::Display for OperationError {
 impl std::error::Error for OperationError {}
 
 /// What applying an operation produced: new contents for some store files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Change {
     /// Store-relative paths and their new content.
     pub files: FileChanges,
     /// One line saying what changed, for the commit message.
     pub summary: String,
+    /// The new todo.txt, parsed, when the operation rewrote it (for the store's cache).
+    pub todo: Option<TodoFile>,
+}
+
+impl Change {
+    /// A change that rewrites todo.txt as `todo`.
+    fn todo(todo: TodoFile, summary: String) -> Change {
+        Change {
+            files: vec![(TODO.to_string(), Some(todo.to_bytes()))],
+            summary,
+            todo: Some(todo),
+        }
+    }
 }
 
 impl Operation {
     /// Applies the operation to `snapshot`.
     pub fn apply(&self, snapshot: &dyn Snapshot) -> Result<Change, OperationError> {
-        let read_todo = || {
-            snapshot
-                .read(TODO)
-                .map(TodoFile::parse)
-                .map_err(OperationError::Io)
-        };
         match self {
             Operation::AddTask { line } => {
                 let task = Task::parse(line);
@@ -88,15 +99,13 @@ impl Operation {
                         "a task needs some text, on one line".to_string(),
                     ));
                 }
-                let mut todo = read_todo()?;
-                todo.push(TodoLine::Task(task.clone()));
-                Ok(Change {
-                    files: vec![(TODO.to_string(), Some(todo.to_bytes()))],
-                    summary: subject("Add task", task.description()),
-                })
+                let mut todo = snapshot.todo()?;
+                let summary = subject("Add task", task.description());
+                todo.push(TodoLine::Task(task));
+                Ok(Change::todo(todo, summary))
             }
             Operation::CompleteTask { line, on } => {
-                let mut todo = read_todo()?;
+                let mut todo = snapshot.todo()?;
                 let found = todo
                     .tasks()
                     .find(|(index, task)| {
@@ -111,10 +120,7 @@ impl Operation {
                 let summary = subject("Complete task", task.description());
                 task.complete(*on);
                 todo.replace(index, TodoLine::Task(task));
-                Ok(Change {
-                    files: vec![(TODO.to_string(), Some(todo.to_bytes()))],
-                    summary,
-                })
+                Ok(Change::todo(todo, summary))
             }
             Operation::Undo {
                 commit,
@@ -132,6 +138,7 @@ impl Operation {
                 Ok(Change {
                     files: snapshot.revert(&target)?,
                     summary: subject("Undo", what),
+                    todo: None,
                 })
             }
         }
