@@ -3,8 +3,8 @@
 //! commit + push, in process and as a `myorg add` process; peak resident memory.
 //!
 //! `cargo bench --bench store` (builds the release binary first). With
-//! `MYORG_BENCH_ONLY_LOCAL=DIR` it times only the in-process local case, on a store
-//! made once in DIR and reused (for profiling).
+//! `MYORG_BENCH_ONLY=DIR` it times only the in-process case, on a store made once in
+//! DIR and reused, without a remote or with one (`MYORG_BENCH_PUSH=1`): for profiling.
 
 use git2::{Repository, Signature};
 use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
@@ -169,15 +169,24 @@ fn main() {
     let dir = tempfile::TempDir::new().unwrap();
 
     let started = Instant::now();
-    if let Some(kept) = std::env::var_os("MYORG_BENCH_ONLY_LOCAL") {
-        // Profiling: the store is made once at the given path and reused.
-        let local = PathBuf::from(kept);
+    if let Some(kept) = std::env::var_os("MYORG_BENCH_ONLY") {
+        // Profiling: the store (and its remote) are made once in the given directory
+        // and reused; `MYORG_BENCH_PUSH=1` times the case with a push.
+        let kept = PathBuf::from(kept);
+        let local = kept.join("local");
+        let remote = kept.join("remote.git");
         if !local.exists() {
             make_store(&local, 10_000);
+            git2::build::RepoBuilder::new()
+                .bare(true)
+                .clone(local.to_str().unwrap(), &remote)
+                .unwrap();
         }
-        let took = in_process(&local, None);
+        let pushing = std::env::var_os("MYORG_BENCH_PUSH").is_some();
+        let took = in_process(&local, pushing.then_some(remote.as_path()));
         println!(
-            "in process, write + commit: median {:.2} ms",
+            "in process, write + commit{}: median {:.2} ms",
+            if pushing { " + push" } else { "" },
             took.as_secs_f64() * 1e3
         );
         return;
@@ -186,15 +195,10 @@ fn main() {
     make_store(&local, 10_000);
     let with_remote = dir.path().join("with-remote");
     let remote = dir.path().join("remote.git");
-    std::fs::create_dir_all(&with_remote).unwrap();
-    Repository::clone(local.to_str().unwrap(), &remote).unwrap();
-    // Make `remote` bare-like for pushing: a bare clone of the local store.
-    std::fs::remove_dir_all(&remote).unwrap();
     git2::build::RepoBuilder::new()
         .bare(true)
         .clone(local.to_str().unwrap(), &remote)
         .unwrap();
-    std::fs::remove_dir_all(&with_remote).unwrap();
     println!(
         "setup: 10k-line todo.txt, 10k commits, in {:.1}s",
         started.elapsed().as_secs_f64()
