@@ -4,6 +4,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // SAFETY: the first thing the program does; no other thread exists yet.
+    unsafe { myorg_assistant::store::start_without_tls_roots() };
     let cli = myorg_assistant::cli::Cli::parse();
     match myorg_assistant::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

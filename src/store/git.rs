@@ -10,6 +10,8 @@ use git2::{
 };
 use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where the store's repository is pushed to and fetched from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -605,7 +607,16 @@ impl Git {
 
     /// Credentials from the settings, each kind tried once (libgit2 asks again after
     /// a refusal, which would otherwise loop).
+    /// The callbacks of every connection to the remote (and where https gets its roots).
     fn callbacks<'a>(&'a self, attempts: &'a Cell<u32>) -> RemoteCallbacks<'a> {
+        if self
+            .remote
+            .as_ref()
+            .is_some_and(|remote| remote.url.starts_with("https://"))
+        {
+            // A failure shows as a certificate error on the connection itself.
+            let _ = load_tls_roots();
+        }
         let mut callbacks = RemoteCallbacks::new();
         callbacks.credentials(move |_url, username_from_url, allowed| {
             attempts.set(attempts.get() + 1);
@@ -664,5 +675,63 @@ fn index_entry(path: &str, id: Oid, mode: u32, meta: &std::fs::Metadata) -> git2
         flags: path.len().min(0xfff) as u16,
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
+    }
+}
+
+/// libgit2 was started by [`start_without_tls_roots`].
+static TLS_ROOTS_DEFERRED: AtomicBool = AtomicBool::new(false);
+static TLS_ROOTS: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Starts libgit2 without reading the system's trusted TLS roots. libgit2 loads them
+/// all when it starts (about 50 ms, most of a `myorg` command's time) although only
+/// https remotes need them; they are then loaded before the first https connection.
+///
+/// # Safety
+/// It changes the process environment for a moment: call it first thing in `main`,
+/// before any other thread exists.
+pub unsafe fn start_without_tls_roots() {
+    const CERT_FILE: &str = "SSL_CERT_FILE";
+    let previous = std::env::var_os(CERT_FILE);
+    // An existing, empty file: libgit2's probe keeps it, and OpenSSL finds no root in it.
+    // SAFETY: the caller guarantees no other thread reads the environment.
+    unsafe { std::env::set_var(CERT_FILE, "/dev/null") };
+    // Any git2 call starts libgit2; this one sets an option to its default.
+    git2::opts::strict_object_creation(true);
+    // SAFETY: as above.
+    unsafe {
+        match previous {
+            Some(value) => std::env::set_var(CERT_FILE, value),
+            None => std::env::remove_var(CERT_FILE),
+        }
+    }
+    TLS_ROOTS_DEFERRED.store(true, Ordering::SeqCst);
+}
+
+/// Loads the system's trusted roots into libgit2 if they were deferred, once; the file
+/// or directory loaded (`None` when nothing was deferred or nothing found).
+pub fn load_tls_roots() -> anyhow::Result<Option<PathBuf>> {
+    if !TLS_ROOTS_DEFERRED.load(Ordering::SeqCst) {
+        return Ok(None);
+    }
+    let mut failure = None;
+    let loaded = TLS_ROOTS.get_or_init(|| {
+        let probe = openssl_probe::probe();
+        // SAFETY: runs once, before this process's first https connection (every one
+        // comes through here and waits for it), so nothing uses the TLS context meanwhile.
+        let result = unsafe {
+            match (&probe.cert_file, &probe.cert_dir) {
+                (Some(file), _) => git2::opts::set_ssl_cert_file(file).map(|()| Some(file.clone())),
+                (None, Some(dir)) => git2::opts::set_ssl_cert_dir(dir).map(|()| Some(dir.clone())),
+                (None, None) => Ok(None),
+            }
+        };
+        result.unwrap_or_else(|err| {
+            failure = Some(err);
+            None
+        })
+    });
+    match failure {
+        Some(err) => Err(err).context("loading the trusted TLS roots"),
+        None => Ok(loaded.clone()),
     }
 }

@@ -24,7 +24,7 @@ mod shared;
 mod template;
 
 pub use git::CommitInfo;
-pub use git::{Identity, RemoteSettings};
+pub use git::{Identity, RemoteSettings, load_tls_roots, start_without_tls_roots};
 pub use journal::Actor;
 pub use operation::{FileChanges, Operation, OperationError, Snapshot};
 pub use shared::SharedStore;
