@@ -1,6 +1,8 @@
 //! Every git2 call of the store, and nothing else. These calls block: async callers run
 //! them in `spawn_blocking`.
 
+mod local_push;
+
 use super::operation::FileChanges;
 use anyhow::Context;
 use git2::{
@@ -55,6 +57,8 @@ pub struct CommitInfo {
 struct PushTurn {
     _file: std::fs::File,
     mark: PathBuf,
+    /// The remote repository's directory.
+    remote: PathBuf,
 }
 
 impl Drop for PushTurn {
@@ -538,7 +542,17 @@ impl Git {
     pub fn push(&self) -> anyhow::Result<PushOutcome> {
         // libgit2 pushes to a local path by checking fast-forward first and updating the
         // ref after, without compare-and-swap: our writers take turns on such remotes.
-        let _turn = self.local_push_lock()?;
+        let turn = self.local_push_lock()?;
+        if let (Some(turn), Some(head)) = (&turn, self.head()?) {
+            match local_push::push(&self.repo, &turn.remote, &self.branch, head)? {
+                local_push::Direct::Pushed => {
+                    self.record_pushed()?;
+                    return Ok(PushOutcome::Pushed);
+                }
+                local_push::Direct::Rejected => return Ok(PushOutcome::Rejected),
+                local_push::Direct::NotBare => {}
+            }
+        }
         let mut remote = self.repo.find_remote(REMOTE).context("no remote configured")?;
         let attempts = Cell::new(0);
         let refused = RefCell::new(None::<String>);
@@ -561,12 +575,17 @@ impl Git {
             Err(err) => return Err(err).context("pushing to the remote"),
         }
         drop(options);
-        // Record what the remote now has.
+        self.record_pushed()?;
+        Ok(PushOutcome::Pushed)
+    }
+
+    /// Records that the remote branch now has our head.
+    fn record_pushed(&self) -> anyhow::Result<()> {
         if let Some(head) = self.head()? {
             let name = format!("refs/remotes/{REMOTE}/{}", self.branch);
             self.repo.reference(&name, head, true, "push")?;
         }
-        Ok(PushOutcome::Pushed)
+        Ok(())
     }
 
     /// An exclusive lock inside a remote that is a local repository (`file://` or a
@@ -602,7 +621,11 @@ impl Git {
         }
         std::fs::write(&mark, std::process::id().to_string())
             .with_context(|| format!("writing {}", mark.display()))?;
-        Ok(Some(PushTurn { _file: file, mark }))
+        Ok(Some(PushTurn {
+            _file: file,
+            mark,
+            remote: path,
+        }))
     }
 
     /// Credentials from the settings, each kind tried once (libgit2 asks again after
