@@ -3,7 +3,7 @@
 //! command-line options. Unknown keys in the file are errors. Secrets come only from
 //! the environment (or the file, if you insist) and are never printed.
 
-use crate::store::{Identity, RemoteSettings, StoreSettings};
+use crate::store::{Identity, RemoteSettings, StoreSettings, SyncPolicy};
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
@@ -45,6 +45,16 @@ pub struct StoreConfig {
     pub state_dir: Option<PathBuf>,
     /// Seconds to wait for another process that is writing.
     pub lock_timeout_secs: u64,
+    /// A long-running assistant pulls this often (seconds).
+    pub sync_every_secs: u64,
+    /// It pulls before answering when the last sync is older than this (seconds).
+    pub stale_after_secs: u64,
+    /// Operations are pushed together this long after the first (milliseconds); 0
+    /// pushes each at once. Commands of the `myorg` CLI always push at once.
+    pub push_window_ms: u64,
+    /// The first retry after a failed push or pull (seconds), doubling up to
+    /// `sync_every_secs`.
+    pub first_retry_secs: u64,
 }
 
 impl Default for StoreConfig {
@@ -53,6 +63,10 @@ impl Default for StoreConfig {
             path: None,
             state_dir: None,
             lock_timeout_secs: 30,
+            sync_every_secs: 15 * 60,
+            stale_after_secs: 5 * 60,
+            push_window_ms: 0,
+            first_retry_secs: 5,
         }
     }
 }
@@ -156,6 +170,20 @@ impl Config {
             ssh_key: self.git.ssh_key.clone(),
         });
         settings
+    }
+
+    /// When a long-running assistant pulls, pushes and retries.
+    pub fn sync_policy(&self) -> SyncPolicy {
+        SyncPolicy {
+            every: Duration::from_secs(self.store.sync_every_secs.max(1)),
+            push_window: Duration::from_millis(self.store.push_window_ms),
+            first_retry: Duration::from_secs(self.store.first_retry_secs.max(1)),
+        }
+    }
+
+    /// How old the last sync may be before a pull comes first.
+    pub fn stale_after(&self) -> Duration {
+        Duration::from_secs(self.store.stale_after_secs)
     }
 
     /// The person at the terminal: the configured user, else the login name.

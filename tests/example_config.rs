@@ -1,6 +1,10 @@
-//! The committed example configuration is valid: `myorg.example.toml` loads.
+//! The committed example configuration is valid: `myorg.example.toml` loads, and
+//! states the defaults.
 
+use myorg_assistant::store::SyncPolicy;
+use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 #[test]
 fn the_example_configuration_loads() {
@@ -18,4 +22,30 @@ fn the_example_configuration_loads() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn the_example_states_the_default_sync_policy_and_values_are_read() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("myorg.example.toml");
+    let config = myorg_assistant::config::Config::load(Some(&example)).unwrap();
+    assert_eq!(config.sync_policy(), SyncPolicy::default());
+    assert_eq!(config.stale_after(), Duration::from_secs(300));
+
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("myorg.toml");
+    std::fs::write(
+        &file,
+        "[store]\nsync_every_secs = 60\npush_window_ms = 250\nfirst_retry_secs = 2\nstale_after_secs = 10\n",
+    )
+    .unwrap();
+    let config = myorg_assistant::config::Config::load(Some(&file)).unwrap();
+    assert_eq!(
+        config.sync_policy(),
+        SyncPolicy {
+            every: Duration::from_secs(60),
+            push_window: Duration::from_millis(250),
+            first_retry: Duration::from_secs(2),
+        }
+    );
+    assert_eq!(config.stale_after(), Duration::from_secs(10));
 }

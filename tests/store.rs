@@ -252,7 +252,8 @@ fn an_operation_whose_task_changed_remotely_is_reported_not_forced() {
         .unwrap();
     assert!(applied.push.pushed);
     assert_eq!(applied.push.dropped.len(), 1, "{:?}", applied.push);
-    assert!(applied.push.dropped[0].1.contains("no longer in todo.txt"));
+    assert!(applied.push.dropped[0].why.contains("no longer in todo.txt"));
+    assert_eq!(applied.push.dropped[0].requested_by, ana());
     let text = remote_file(&remote, "todo.txt");
     assert!(
         text.contains("2026-11-20 Pay rent due:2026-11-30"),

@@ -170,6 +170,14 @@ pub fn status(config: &Config) -> anyhow::Result<()> {
     if let Some(error) = status.last_error {
         println!("last push error: {error}");
     }
+    if status.remote.is_some() {
+        let last_sync = status.last_sync.map_or("never".to_string(), |when| {
+            chrono::DateTime::<chrono::Local>::from(when)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        });
+        println!("last sync: {last_sync}");
+    }
     Ok(())
 }
 
@@ -190,8 +198,11 @@ fn print_push(report: &PushReport) {
     if let Some(error) = &report.error {
         println!("Not pushed yet (kept locally, will retry): {error}");
     }
-    for (summary, why) in &report.dropped {
-        println!("Not applied on the newer remote version: {summary}: {why}");
+    for dropped in &report.dropped {
+        println!(
+            "Not applied on the newer remote version: {}: {}",
+            dropped.summary, dropped.why
+        );
     }
     for path in &report.saved_beside {
         println!("Conflicting edits were saved beside the file as {path}");

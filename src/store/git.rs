@@ -1,10 +1,11 @@
 //! Every git2 call of the store, and nothing else. These calls block: async callers run
 //! them in `spawn_blocking`.
 
+mod interrupted;
 mod local_push;
 
 use super::operation::FileChanges;
-use anyhow::Context;
+use anyhow::{Context, bail};
 use git2::{
     BranchType, Cred, CredentialType, ErrorCode, FetchOptions, IndexAddOption, Oid, PushOptions,
     RemoteCallbacks, Repository, RepositoryInitOptions, ResetType, Signature, Sort, StatusOptions,
@@ -95,8 +96,40 @@ impl Git {
             branch: branch.to_string(),
             remote,
         };
+        git.ensure_branch()?;
         git.ensure_remote()?;
         Ok(git)
+    }
+
+    /// The configured branch is the one checked out: commits go to HEAD, and pushes and
+    /// pulls use the configured branch, so they must be the same.
+    fn ensure_branch(&self) -> anyhow::Result<()> {
+        let head = match self.repo.find_reference("HEAD") {
+            Ok(head) => head,
+            Err(err) => return Err(err).context("reading HEAD"),
+        };
+        let wanted = format!("refs/heads/{}", self.branch);
+        match head.symbolic_target() {
+            Ok(Some(target)) if target == wanted => Ok(()),
+            Ok(Some(target)) => bail!(
+                "the store at {} has {} checked out, but the configured branch is {:?}: check that \
+                 branch out, or set GIT_BRANCH",
+                self.root().display(),
+                target.trim_start_matches("refs/heads/"),
+                self.branch
+            ),
+            // A rebase or bisect in progress detaches HEAD: say which.
+            _ if self.repo.state() != git2::RepositoryState::Clean => bail!(
+                "the store's repository is in the middle of a {} (at {}); finish or abort it with git first",
+                interrupted::describe(self.repo.state()),
+                self.root().display()
+            ),
+            _ => bail!(
+                "the store at {} has no branch checked out (a detached HEAD): check out {:?} first",
+                self.root().display(),
+                self.branch
+            ),
+        }
     }
 
     /// Creates a repository at `root` whose first commit is made by `first_commit`

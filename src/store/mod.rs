@@ -13,6 +13,7 @@
 //! - `git`: every git2 call. `journal`: pending operations. `lock`: the
 //!   cross-process lock. `files`: atomic writes. `template`: the bundled store.
 
+mod background;
 mod files;
 mod git;
 mod journal;
@@ -23,6 +24,7 @@ pub mod paths;
 mod shared;
 mod template;
 
+pub use background::{BackgroundSync, SyncPolicy};
 pub use git::CommitInfo;
 pub use git::{Identity, RemoteSettings, load_tls_roots, start_without_tls_roots};
 pub use journal::Actor;
@@ -37,7 +39,8 @@ use myorg_parsers::TodoFile;
 use operation::TODO;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
 
 /// How to open a store.
 #[derive(Debug, Clone)]
@@ -104,10 +107,24 @@ pub struct PushReport {
     pub pushed: bool,
     /// Why the push did not happen (the remote is unreachable…); the commits wait.
     pub error: Option<String>,
-    /// Pending operations that no longer applied on the remote's version, with why.
-    pub dropped: Vec<(String, String)>,
+    /// Commits were made but not pushed yet: a background sync pushes them shortly
+    /// (a batching window).
+    pub deferred: bool,
+    /// Pending operations that no longer applied on the remote's version.
+    pub dropped: Vec<Dropped>,
     /// Files saved beside their conflicting version while replaying edits.
     pub saved_beside: Vec<String>,
+}
+
+/// An operation that no longer applied when replayed on the remote's version: to be
+/// told to whoever asked for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// The commit subject ("Add task: …").
+    pub summary: String,
+    /// Why it no longer applies.
+    pub why: String,
+    pub requested_by: Actor,
 }
 
 /// The state of the store, for `myorg status`.
@@ -124,6 +141,8 @@ pub struct Status {
     /// Files changed by hand and not committed yet.
     pub changed: Vec<String>,
     pub last_error: Option<String>,
+    /// When the store last matched the remote (a fetch or a push that worked).
+    pub last_sync: Option<SystemTime>,
 }
 
 /// A store opened for reading and writing.
@@ -134,6 +153,10 @@ pub struct Store {
     /// The single writer within this process; git2 repositories are not `Sync`.
     git: Mutex<Git>,
     todo_cache: TodoCache,
+    /// Operations are committed but not pushed: a background sync pushes them.
+    defer_pushes: AtomicBool,
+    /// When the store last matched the remote; kept in `STATE/last-sync` by `sync`.
+    last_sync: Mutex<Option<SystemTime>>,
     on_wait: Box<dyn Fn() + Send + Sync>,
 }
 
@@ -182,10 +205,12 @@ impl Store {
         git.bound_reflogs(REFLOG_KEPT)?;
         let store = Store {
             journal: Journal::new(&state_dir),
-            state_dir,
+            state_dir: state_dir.clone(),
             settings,
             git: Mutex::new(git),
             todo_cache: Mutex::new(None),
+            defer_pushes: AtomicBool::new(false),
+            last_sync: Mutex::new(read_last_sync(&state_dir)),
             on_wait,
         };
         store.recover()?;
@@ -205,8 +230,8 @@ impl Store {
     /// apply changes nothing and says why.
     pub fn apply(&self, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
         let (git, _lock) = self.writer()?;
-        self.save_hand_edits(&git)?;
-        self.run(&git, operation, actor)
+        let saved = self.save_hand_edits(&git)?;
+        self.run(&git, operation, actor, saved)
     }
 
     /// Undoes a commit (by default the newest change the assistant made) with a new
@@ -214,7 +239,7 @@ impl Store {
     /// edit) is refused unless `force`.
     pub fn undo(&self, commit: Option<&str>, force: bool, actor: &Actor) -> anyhow::Result<Applied> {
         let (git, _lock) = self.writer()?;
-        self.save_hand_edits(&git)?;
+        let saved = self.save_hand_edits(&git)?;
         let target = match commit {
             Some(revision) => git
                 .resolve(revision)
@@ -241,6 +266,7 @@ impl Store {
                 subject,
             },
             actor,
+            saved,
         )
     }
 
@@ -256,8 +282,15 @@ impl Store {
         git.history(paths, text, limit)
     }
 
-    /// Applies, journals, commits and pushes one operation; the caller holds the writer.
-    fn run(&self, git: &Git, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
+    /// Applies, journals, commits and pushes one operation; the caller holds the writer
+    /// and saved hand edits first (`saved_beside`: files it set aside doing so).
+    fn run(
+        &self,
+        git: &Git,
+        operation: Operation,
+        actor: &Actor,
+        saved_beside: Vec<String>,
+    ) -> anyhow::Result<Applied> {
         let change = operation.apply(&self.work_tree(git))?;
         let summary = change.summary.clone();
         let pending = Pending {
@@ -267,7 +300,15 @@ impl Store {
         };
         self.journal.append(&pending)?;
         let commit = self.commit_change(git, &pending, change)?;
-        let push = self.push(git)?;
+        let mut push = if git.has_remote() && self.defer_pushes.load(Ordering::SeqCst) {
+            PushReport {
+                deferred: true,
+                ..PushReport::default()
+            }
+        } else {
+            self.push(git)?
+        };
+        push.saved_beside.splice(0..0, saved_beside);
         Ok(Applied {
             summary,
             commit: commit.to_string(),
@@ -278,10 +319,11 @@ impl Store {
     /// Fetches, brings the remote's changes in (replaying local ones on top), pushes.
     pub fn sync(&self) -> anyhow::Result<PushReport> {
         let (git, _lock) = self.writer()?;
-        self.save_hand_edits(&git)?;
+        let saved_beside = self.save_hand_edits(&git)?;
         if !git.has_remote() {
             return Ok(PushReport {
                 local_only: true,
+                saved_beside,
                 ..PushReport::default()
             });
         }
@@ -290,10 +332,15 @@ impl Store {
             self.record_error(Some(&error))?;
             return Ok(PushReport {
                 error: Some(error),
+                saved_beside,
                 ..PushReport::default()
             });
         }
-        let mut report = PushReport::default();
+        self.mark_synced(true);
+        let mut report = PushReport {
+            saved_beside,
+            ..PushReport::default()
+        };
         if let (Some(head), Some(upstream)) = (git.head()?, git.upstream()?)
             && !git.is_ancestor(upstream, head)?
         {
@@ -323,7 +370,55 @@ impl Store {
             pending: self.journal.load()?.len(),
             changed: git.changed_paths()?,
             last_error: std::fs::read_to_string(self.state_dir.join("last-push-error")).ok(),
+            last_sync: self.last_sync(),
         })
+    }
+
+    /// Syncs (see [`Store::sync`]) when the last sync is older than `max_age` or
+    /// unknown: the pull before answering. `None` when it was recent enough, or
+    /// there is no remote.
+    pub fn sync_if_stale(&self, max_age: Duration) -> anyhow::Result<Option<PushReport>> {
+        if self.settings.remote.is_none() {
+            return Ok(None);
+        }
+        let fresh = self
+            .last_sync()
+            .and_then(|when| when.elapsed().ok())
+            .is_some_and(|age| age <= max_age);
+        if fresh { Ok(None) } else { self.sync().map(Some) }
+    }
+
+    /// Pushes what is committed and not pushed yet (replaying on the remote's head if
+    /// it moved).
+    pub fn push_pending(&self) -> anyhow::Result<PushReport> {
+        let (git, _lock) = self.writer()?;
+        self.push(&git)
+    }
+
+    /// From now on operations are committed without pushing; [`Store::push_pending`]
+    /// pushes them, batched (a background sync does).
+    pub fn defer_pushes(&self, defer: bool) {
+        self.defer_pushes.store(defer, Ordering::SeqCst);
+    }
+
+    /// When the store last matched the remote (a fetch or a push that worked).
+    pub fn last_sync(&self) -> Option<SystemTime> {
+        self.last_sync.lock().ok().and_then(|when| *when)
+    }
+
+    /// Records that the store matches the remote now; kept across restarts when
+    /// `persist` (a best effort: it only decides when to pull next).
+    fn mark_synced(&self, persist: bool) {
+        let now = SystemTime::now();
+        if let Ok(mut last) = self.last_sync.lock() {
+            *last = Some(now);
+        }
+        if persist && let Ok(since_epoch) = now.duration_since(SystemTime::UNIX_EPOCH) {
+            let _ = std::fs::write(
+                self.state_dir.join("last-sync"),
+                since_epoch.as_secs().to_string(),
+            );
+        }
     }
 
     /// The repository, for this process alone.
@@ -359,13 +454,23 @@ impl Store {
         remove_temporary_files(self.root())
     }
 
-    /// Commits hand edits found in the working tree, before anything else.
-    fn save_hand_edits(&self, git: &Git) -> anyhow::Result<()> {
+    /// Commits hand edits found in the working tree, before anything else; an
+    /// interrupted merge is settled first. The files saved beside conflicted ones.
+    fn save_hand_edits(&self, git: &Git) -> anyhow::Result<Vec<String>> {
+        let saved = git.settle_interrupted_merge()?;
         if !git.changed_paths()?.is_empty() {
             let assistant = &self.settings.assistant;
-            git.commit_all(HAND_EDITS, assistant, assistant)?;
+            let message = if saved.is_empty() {
+                HAND_EDITS.to_string()
+            } else {
+                format!(
+                    "{HAND_EDITS}\n\nAn unfinished merge had conflicts: our side was kept and each file as it was left (both sides) saved beside it: {}\n",
+                    saved.join(", ")
+                )
+            };
+            git.commit_all(&message, assistant, assistant)?;
         }
-        Ok(())
+        Ok(saved)
     }
 
     /// Writes and commits what an operation produced; the working tree must be clean.
@@ -430,6 +535,7 @@ impl Store {
                 Ok(PushOutcome::Pushed) => {
                     self.journal.settle()?;
                     self.record_error(None)?;
+                    self.mark_synced(false);
                     report.pushed = true;
                     return Ok(report);
                 }
@@ -475,7 +581,11 @@ impl Store {
                         self.commit_change(git, entry, change)?;
                         kept.push(entry.clone());
                     }
-                    Err(why) => report.dropped.push((first_line(message), why.to_string())),
+                    Err(why) => report.dropped.push(Dropped {
+                        summary: first_line(message),
+                        why: why.to_string(),
+                        requested_by: entry.actor.clone(),
+                    }),
                 },
                 None => {
                     if let Replayed::SavedBeside(paths) =
@@ -622,6 +732,16 @@ impl Snapshot for WorkTree<'_> {
             .find_commit(HISTORY_SEARCH_LIMIT, |message| operation_id(message) == Some(id));
         found.ok().flatten().map(|oid| oid.to_string())
     }
+}
+
+/// The time kept by [`Store::mark_synced`].
+fn read_last_sync(state_dir: &Path) -> Option<SystemTime> {
+    let seconds: u64 = std::fs::read_to_string(state_dir.join("last-sync"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
 }
 
 fn ignore_missing(err: std::io::Error) -> std::io::Result<()> {

@@ -5,11 +5,15 @@
 use super::{Actor, Applied, CommitInfo, Operation, PushReport, Status, Store, StoreSettings};
 use anyhow::Context;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
 
 /// A shared handle to one [`Store`]; clones share the same single writer.
 #[derive(Clone)]
 pub struct SharedStore {
-    store: Arc<Store>,
+    pub(super) store: Arc<Store>,
+    /// Tells the background sync that a push is due (deferred, or one that failed).
+    pub(super) wake: Arc<Notify>,
 }
 
 impl SharedStore {
@@ -18,19 +22,43 @@ impl SharedStore {
         let store = blocking(move || Store::open(settings)).await?;
         Ok(SharedStore {
             store: Arc::new(store),
+            wake: Arc::new(Notify::new()),
         })
     }
 
     /// See [`Store::apply`].
     pub async fn apply(&self, operation: Operation, actor: Actor) -> anyhow::Result<Applied> {
         let store = Arc::clone(&self.store);
-        blocking(move || store.apply(operation, &actor)).await
+        let applied = blocking(move || store.apply(operation, &actor)).await?;
+        self.push_later(&applied.push);
+        Ok(applied)
     }
 
     /// See [`Store::undo`].
     pub async fn undo(&self, commit: Option<String>, force: bool, actor: Actor) -> anyhow::Result<Applied> {
         let store = Arc::clone(&self.store);
-        blocking(move || store.undo(commit.as_deref(), force, &actor)).await
+        let applied = blocking(move || store.undo(commit.as_deref(), force, &actor)).await?;
+        self.push_later(&applied.push);
+        Ok(applied)
+    }
+
+    /// See [`Store::push_pending`].
+    pub async fn push_pending(&self) -> anyhow::Result<PushReport> {
+        let store = Arc::clone(&self.store);
+        blocking(move || store.push_pending()).await
+    }
+
+    /// See [`Store::sync_if_stale`]: the pull before answering.
+    pub async fn sync_if_stale(&self, max_age: Duration) -> anyhow::Result<Option<PushReport>> {
+        let store = Arc::clone(&self.store);
+        blocking(move || store.sync_if_stale(max_age)).await
+    }
+
+    /// Wakes the background sync (if one runs) for a push that was deferred or failed.
+    fn push_later(&self, report: &PushReport) {
+        if report.deferred || report.error.is_some() {
+            self.wake.notify_one();
+        }
     }
 
     /// See [`Store::sync`].

@@ -1,6 +1,7 @@
-//! Pushing to a bare repository on this machine, against git itself: a person's `git
-//! push` meanwhile is replayed on, never overwritten; a branch git has locked is left
-//! alone; objects that were packed locally still reach the remote. No network.
+//! The store next to git itself: a person's `git push` to the same bare remote is
+//! replayed on, never overwritten; a branch git has locked is left alone; objects
+//! packed by `git gc` still reach the remote; a merge left with conflicts is settled
+//! keeping both sides; a rebase in progress stops writes. No network.
 
 use git2::Repository;
 use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
@@ -125,4 +126,89 @@ fn commits_packed_while_the_remote_was_away_still_reach_it() {
         "{text}"
     );
     git(&remote, &["fsck", "--strict", "--no-progress"]);
+}
+
+#[test]
+fn a_merge_left_with_conflicts_is_settled_keeping_both_sides() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(StoreSettings::local(&root)).unwrap();
+    let todo = std::fs::read_to_string(root.join("todo.txt")).unwrap();
+    let first = todo.lines().next().unwrap().to_string();
+    git(&root, &["checkout", "-q", "-b", "other"]);
+    std::fs::write(
+        root.join("todo.txt"),
+        todo.replacen(&first, "(A) Their version", 1),
+    )
+    .unwrap();
+    std::fs::write(root.join("notes.md"), "merged cleanly from the other side\n").unwrap();
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "Theirs"]);
+    git(&root, &["checkout", "-q", "main"]);
+    std::fs::write(root.join("todo.txt"), todo.replacen(&first, "(A) Our version", 1)).unwrap();
+    git(&root, &["commit", "-qam", "Ours"]);
+    let merge = Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["merge", "other"])
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge conflicts");
+
+    let applied = store.apply(add("2026-11-22 After the merge"), &ana()).unwrap();
+    assert_eq!(applied.push.saved_beside.len(), 1, "{:?}", applied.push);
+    let beside = std::fs::read_to_string(root.join(&applied.push.saved_beside[0])).unwrap();
+    assert!(
+        beside.contains("<<<<<<<")
+            && beside.contains("(A) Their version")
+            && beside.contains("(A) Our version"),
+        "{beside}"
+    );
+    let text = std::fs::read_to_string(root.join("todo.txt")).unwrap();
+    assert!(
+        text.contains("(A) Our version") && !text.contains("<<<<<<<"),
+        "{text}"
+    );
+    assert!(text.ends_with("2026-11-22 After the merge\n"), "{text}");
+    assert!(
+        root.join("notes.md").exists(),
+        "the clean side of the merge is kept"
+    );
+    assert!(!root.join(".git/MERGE_HEAD").exists());
+    assert_eq!(git(&root, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_rebase_in_progress_is_the_persons_to_finish() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    let store = Store::open(StoreSettings::local(&root)).unwrap();
+    std::fs::create_dir_all(root.join(".git/rebase-merge")).unwrap();
+    let head = git(&root, &["rev-parse", "HEAD"]);
+    std::fs::write(root.join(".git/rebase-merge/head-name"), "refs/heads/main\n").unwrap();
+    std::fs::write(root.join(".git/rebase-merge/onto"), &head).unwrap();
+    let before = std::fs::read(root.join("todo.txt")).unwrap();
+    let error = store
+        .apply(add("2026-11-22 During a rebase"), &ana())
+        .unwrap_err();
+    assert!(format!("{error:#}").contains("rebase"), "{error:#}");
+    assert_eq!(std::fs::read(root.join("todo.txt")).unwrap(), before);
+    assert_eq!(git(&root, &["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn a_store_with_another_branch_checked_out_says_so_instead_of_writing_there() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("store");
+    drop(Store::open(StoreSettings::local(&root)).unwrap());
+    git(&root, &["checkout", "-q", "-b", "experiment"]);
+    let error = Store::open(StoreSettings::local(&root)).err().unwrap();
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("experiment") && message.contains("\"main\""),
+        "{message}"
+    );
+    git(&root, &["checkout", "-q", "--detach"]);
+    let error = Store::open(StoreSettings::local(&root)).err().unwrap();
+    assert!(format!("{error:#}").contains("detached"), "{error:#}");
 }
