@@ -35,18 +35,74 @@ pub enum Command {
     /// calendar.txt helpers.
     #[command(subcommand)]
     Calendar(CalendarCommand),
-    /// Add a task, created today; `(A) text +project @context` work as in todo.txt.
+    /// Add a task, created today; `(A) text +project @context due:fri` work as in
+    /// todo.txt, with dates in words.
     Add {
         /// The task.
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
+        #[command(flatten)]
+        fields: FieldArgs,
     },
-    /// Mark a task done.
+    /// Mark a task done (a recurring one comes back with its next dates).
     Done {
-        /// A line number of todo.txt, or words of one open task.
+        /// The task's reference, its line number, or some of its words.
         #[arg(required = true, num_args = 1..)]
         task: Vec<String>,
     },
+    /// Change a task: its text, dates, priority, project, context or owner.
+    Edit {
+        /// The task's reference, its line number, or some of its words.
+        task: String,
+        /// The new text (replaces the description; tags in it count).
+        #[arg(long)]
+        text: Option<String>,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// Delete a task (asks first).
+    Delete {
+        /// The task's reference, its line number, or some of its words.
+        #[arg(required = true, num_args = 1..)]
+        task: Vec<String>,
+        /// Do not ask.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// List tasks, most urgent first: words to find, `+project`, `@context`, `(A)` or
+    /// `(A-C)`, `owner:NAME`.
+    Tasks {
+        query: Vec<String>,
+        /// Done tasks too.
+        #[arg(long)]
+        done: bool,
+        /// Tasks hidden by a future threshold (`t:`) or `h:1` too.
+        #[arg(long)]
+        hidden: bool,
+        /// Only tasks past their due date.
+        #[arg(long)]
+        overdue: bool,
+        /// Due on or before this day (a date or words: "fri", "end of month").
+        #[arg(long, value_name = "WHEN")]
+        due_before: Option<String>,
+        /// Due on or after this day.
+        #[arg(long, value_name = "WHEN")]
+        due_after: Option<String>,
+        /// Only tasks with `owner:NAME`.
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        /// Only tasks of the configured user, and unassigned ones.
+        #[arg(long, conflicts_with = "owner")]
+        mine: bool,
+        /// At most this many.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// One JSON object per task and line: ref, line, raw, and its parts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move done tasks from todo.txt to done.txt.
+    Archive,
     /// Undo a change with a new commit that reverts it (default: the newest change
     /// the assistant made).
     Undo {
@@ -69,6 +125,42 @@ pub enum Command {
     Status,
     /// Pull the remote's changes, replay local ones on top, push.
     Sync,
+}
+
+/// What `add` and `edit` may set besides the text. `none` clears a value (edit).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FieldArgs {
+    /// The due date: a date or words ("tomorrow", "fri", "in 2 weeks", "dec 5").
+    #[arg(long, value_name = "WHEN")]
+    pub due: Option<String>,
+    /// Hidden until this day (`t:`).
+    #[arg(long, short = 't', value_name = "WHEN")]
+    pub threshold: Option<String>,
+    /// A to Z.
+    #[arg(long, short, value_name = "X")]
+    pub priority: Option<String>,
+    /// Adds `+PROJECT`.
+    #[arg(long, value_name = "PROJECT")]
+    pub project: Option<String>,
+    /// Adds `@CONTEXT`.
+    #[arg(long, short, value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// Sets `owner:NAME`.
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+}
+
+impl FieldArgs {
+    fn fields(&self) -> commands::tasks::Fields {
+        commands::tasks::Fields {
+            due: self.due.clone(),
+            threshold: self.threshold.clone(),
+            priority: self.priority.clone(),
+            project: self.project.clone(),
+            context: self.context.clone(),
+            owner: self.owner.clone(),
+        }
+    }
 }
 
 /// The grammars `myorg parse` knows.
@@ -102,7 +194,6 @@ fn date_arg(text: &str) -> Result<NaiveDate, String> {
 
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let now = crate::clock::now(cli.now);
     let config = || -> anyhow::Result<Config> {
         let mut config = Config::load(cli.config.as_deref())?;
         if let Some(store) = &cli.store {
@@ -110,11 +201,54 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Ok(config)
     };
+    // The time, in the store's timezone.
+    let now = |config: &Config| -> anyhow::Result<NaiveDateTime> {
+        Ok(crate::clock::now(cli.now, config.timezone()?))
+    };
     match &cli.command {
         Command::Parse { format, file } => commands::parse::run(*format, file.as_deref()),
         Command::Calendar(CalendarCommand::Days { from, to }) => commands::calendar::days(*from, *to),
-        Command::Add { text } => commands::store::add(&config()?, now, &text.join(" ")),
-        Command::Done { task } => commands::store::done(&config()?, now, &task.join(" ")),
+        Command::Add { text, fields } => {
+            let config = config()?;
+            commands::tasks::add(&config, now(&config)?, &text.join(" "), &fields.fields())
+        }
+        Command::Done { task } => {
+            let config = config()?;
+            commands::tasks::done(&config, now(&config)?, &task.join(" "))
+        }
+        Command::Edit { task, text, fields } => {
+            let config = config()?;
+            commands::tasks::edit(&config, now(&config)?, task, text.as_deref(), &fields.fields())
+        }
+        Command::Delete { task, yes } => commands::tasks::delete(&config()?, &task.join(" "), *yes),
+        Command::Tasks {
+            query,
+            done,
+            hidden,
+            overdue,
+            due_before,
+            due_after,
+            owner,
+            mine,
+            limit,
+            json,
+        } => {
+            let config = config()?;
+            let listing = commands::tasks::Listing {
+                query: query.clone(),
+                done: *done,
+                hidden: *hidden,
+                overdue: *overdue,
+                due_before: due_before.clone(),
+                due_after: due_after.clone(),
+                owner: owner.clone(),
+                mine: *mine,
+                limit: *limit,
+                json: *json,
+            };
+            commands::tasks::list(&config, now(&config)?, &listing)
+        }
+        Command::Archive => commands::tasks::archive(&config()?),
         Command::Undo { commit, force } => commands::store::undo(&config()?, commit.as_deref(), *force),
         Command::History { target, limit } => commands::store::history(&config()?, &target.join(" "), *limit),
         Command::Status => commands::store::status(&config()?),

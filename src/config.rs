@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 8] = [
+pub const ENV_KEYS: [(&str, &str); 9] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -22,6 +22,7 @@ pub const ENV_KEYS: [(&str, &str); 8] = [
     ("MYORG_SSH_KEY", "git.ssh_key"),
     ("MYORG_USER_NAME", "user.name"),
     ("MYORG_USER_EMAIL", "user.email"),
+    ("TIMEZONE", "store.timezone"),
 ];
 
 /// The whole configuration.
@@ -45,6 +46,9 @@ pub struct StoreConfig {
     pub state_dir: Option<PathBuf>,
     /// Seconds to wait for another process that is writing.
     pub lock_timeout_secs: u64,
+    /// The store's timezone (an IANA name such as `Europe/Madrid`): what "today" and
+    /// calendar times mean. Default: the system's.
+    pub timezone: Option<String>,
     /// A long-running assistant pulls this often (seconds).
     pub sync_every_secs: u64,
     /// It pulls before answering when the last sync is older than this (seconds).
@@ -63,6 +67,7 @@ impl Default for StoreConfig {
             path: None,
             state_dir: None,
             lock_timeout_secs: 30,
+            timezone: None,
             sync_every_secs: 15 * 60,
             stale_after_secs: 5 * 60,
             push_window_ms: 0,
@@ -179,6 +184,19 @@ impl Config {
             push_window: Duration::from_millis(self.store.push_window_ms),
             first_retry: Duration::from_secs(self.store.first_retry_secs.max(1)),
         }
+    }
+
+    /// The store's timezone; `None`: the system's.
+    pub fn timezone(&self) -> anyhow::Result<Option<chrono_tz::Tz>> {
+        self.store
+            .timezone
+            .as_deref()
+            .map(|name| {
+                name.parse::<chrono_tz::Tz>().map_err(|_| {
+                    anyhow::anyhow!("{name:?} is not a timezone; use an IANA name such as Europe/Madrid")
+                })
+            })
+            .transpose()
     }
 
     /// How old the last sync may be before a pull comes first.

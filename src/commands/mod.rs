@@ -3,3 +3,4 @@
 pub mod calendar;
 pub mod parse;
 pub mod store;
+pub mod tasks;

@@ -1,106 +1,21 @@
-//! `myorg add`, `done`, `status` and `sync`: changes and state of the store from the
-//! terminal. Richer task semantics (references, dates in words) come with the domain.
+//! `myorg undo`, `history`, `status` and `sync`: the store itself from the terminal,
+//! and what the other commands share (opening the store, who asks, push reports).
 
 use crate::config::Config;
-use crate::store::{Actor, Operation, PushReport, Store};
-use anyhow::bail;
-use chrono::NaiveDateTime;
-use myorg_parsers::{Task, TodoFile};
+use crate::store::{Actor, PushReport, Store};
+use myorg_parsers::TodoFile;
 
-fn open(config: &Config) -> anyhow::Result<Store> {
+pub(super) fn open(config: &Config) -> anyhow::Result<Store> {
     let on_wait = Box::new(|| eprintln!("Another myorg process is writing to the store; waiting…"));
     Store::open_with(config.store_settings(), on_wait)
 }
 
-fn actor(config: &Config) -> Actor {
+pub(super) fn actor(config: &Config) -> Actor {
     let user = config.user();
     Actor {
         name: user.name,
         email: user.email,
         via: "cli".to_string(),
-    }
-}
-
-/// `myorg add TEXT`: a new task, created today.
-pub fn add(config: &Config, now: NaiveDateTime, text: &str) -> anyhow::Result<()> {
-    let text = text.trim();
-    if text.is_empty() {
-        bail!("a task needs some text");
-    }
-    // `x …` typed as a new task is its text, not a done marker.
-    let mut task = Task::parse(text);
-    if task.is_done() {
-        task = Task::new(text);
-    }
-    if task.created().is_none() {
-        task.set_created(Some(now.date()));
-    }
-    let line = task.render();
-    let store = open(config)?;
-    let applied = store.apply(Operation::AddTask { line: line.clone() }, &actor(config))?;
-    println!("Added: {line}");
-    print_push(&applied.push);
-    Ok(())
-}
-
-/// `myorg done REF`: REF is a line number of todo.txt or words of one open task.
-pub fn done(config: &Config, now: NaiveDateTime, reference: &str) -> anyhow::Result<()> {
-    let store = open(config)?;
-    let todo = TodoFile::parse(store.read("todo.txt")?);
-    let index = resolve(&todo, reference, Tasks::Open)?;
-    let line = todo.text(index).unwrap_or_default().to_string();
-    let applied = store.apply(Operation::CompleteTask { line, on: now.date() }, &actor(config))?;
-    println!("{}", applied.summary);
-    print_push(&applied.push);
-    Ok(())
-}
-
-/// Which tasks a reference may name.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tasks {
-    Open,
-    Any,
-}
-
-/// Finds the task REF names: a line number, or words matching exactly one task.
-fn resolve(todo: &TodoFile, reference: &str, which: Tasks) -> anyhow::Result<usize> {
-    let reference = reference.trim();
-    if let Ok(number) = reference.parse::<usize>() {
-        return match todo.get(number.wrapping_sub(1)).and_then(|line| line.task()) {
-            Some(task) if which == Tasks::Any || !task.is_done() => Ok(number - 1),
-            Some(_) => bail!("line {number} of todo.txt is already done"),
-            None if number == 0 || number > todo.len() => {
-                bail!("todo.txt has no line {number} ({} lines)", todo.len())
-            }
-            None => bail!("line {number} of todo.txt is blank, not a task"),
-        };
-    }
-    let wanted = reference.to_lowercase();
-    if wanted.is_empty() {
-        bail!("say which task: a line number or some of its words");
-    }
-    let open = if which == Tasks::Open { "open " } else { "" };
-    let matches: Vec<(usize, &Task)> = todo
-        .tasks()
-        .filter(|(_, task)| {
-            (which == Tasks::Any || !task.is_done()) && task.description().to_lowercase().contains(&wanted)
-        })
-        .collect();
-    match matches.as_slice() {
-        [] => bail!("no {open}task matches {reference:?}"),
-        [(index, _)] => Ok(*index),
-        several => {
-            let list: Vec<String> = several
-                .iter()
-                .take(5)
-                .map(|(i, task)| format!("  line {}: {}", i + 1, task.description()))
-                .collect();
-            bail!(
-                "{} {open}tasks match {reference:?}; say which one:\n{}",
-                several.len(),
-                list.join("\n")
-            )
-        }
     }
 }
 
@@ -122,7 +37,7 @@ pub fn history(config: &Config, target: &str, limit: usize) -> anyhow::Result<()
         store.history(&[target], None, limit)?
     } else {
         let todo = TodoFile::parse(store.read("todo.txt")?);
-        let index = resolve(&todo, target, Tasks::Any)?;
+        let index = super::tasks::find(&todo, target, myorg_domain::reference::Scope::All)?;
         let task = todo
             .get(index)
             .and_then(|line| line.task())
@@ -191,7 +106,7 @@ pub fn sync(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_push(report: &PushReport) {
+pub(super) fn print_push(report: &PushReport) {
     if report.pushed {
         println!("Pushed.");
     }

@@ -9,6 +9,8 @@ use std::fmt;
 
 /// The store path of todo.txt.
 pub const TODO: &str = "todo.txt";
+/// The store path of done.txt, where completed tasks are archived.
+pub const DONE: &str = "done.txt";
 
 /// New contents for store files: path and whole content (`None`: delete the file).
 pub type FileChanges = Vec<(String, Option<Vec<u8>>)>;
@@ -34,8 +36,15 @@ pub trait Snapshot {
 pub enum Operation {
     /// Append this task line to todo.txt.
     AddTask { line: String },
-    /// Mark done, on `on`, the open task whose line reads exactly `line`.
+    /// Mark done, on `on`, the open task whose line reads exactly `line`; a recurring
+    /// task's next occurrence is added at the end.
     CompleteTask { line: String, on: NaiveDate },
+    /// Replace the task whose line reads exactly `line` with `new_line`.
+    UpdateTask { line: String, new_line: String },
+    /// Remove the task whose line reads exactly `line`.
+    DeleteTask { line: String },
+    /// Move every done task from todo.txt to the end of done.txt.
+    Archive,
     /// Revert an earlier change: the commit of operation `operation_id` when it has one
     /// (its hash changes when it is replayed), else `commit`.
     Undo {
@@ -106,21 +115,72 @@ impl Operation {
             }
             Operation::CompleteTask { line, on } => {
                 let mut todo = snapshot.todo()?;
-                let found = todo
-                    .tasks()
-                    .find(|(index, task)| {
-                        !task.is_done() && todo.text(*index).is_some_and(|text| text == *line)
-                    })
-                    .map(|(index, task)| (index, task.clone()));
-                let Some((index, mut task)) = found else {
-                    return Err(OperationError::NoLongerApplies(format!(
-                        "the task \"{line}\" is no longer in todo.txt as it was (changed, completed or removed meanwhile)"
-                    )));
+                let (index, task) = find_open(&todo, line)?;
+                let next = myorg_domain::recurrence::next_occurrence(&task, *on);
+                let summary = match next
+                    .as_ref()
+                    .and_then(|next| next.due().or_else(|| next.threshold()))
+                {
+                    Some(date) => subject(&format!("Complete task, again on {date}"), task.description()),
+                    None => subject("Complete task", task.description()),
                 };
-                let summary = subject("Complete task", task.description());
-                task.complete(*on);
+                let mut done = task;
+                done.complete(*on);
+                todo.replace(index, TodoLine::Task(done));
+                if let Some(next) = next {
+                    todo.push(TodoLine::Task(next));
+                }
+                Ok(Change::todo(todo, summary))
+            }
+            Operation::UpdateTask { line, new_line } => {
+                let task = Task::parse(new_line);
+                if task.description().is_empty() || new_line.contains(['\n', '\r']) {
+                    return Err(OperationError::Invalid(
+                        "a task needs some text, on one line".to_string(),
+                    ));
+                }
+                let mut todo = snapshot.todo()?;
+                let (index, _) = find_any(&todo, line)?;
+                let summary = subject("Edit task", task.description());
                 todo.replace(index, TodoLine::Task(task));
                 Ok(Change::todo(todo, summary))
+            }
+            Operation::DeleteTask { line } => {
+                let mut todo = snapshot.todo()?;
+                let (index, task) = find_any(&todo, line)?;
+                todo.remove(index);
+                Ok(Change::todo(todo, subject("Delete task", task.description())))
+            }
+            Operation::Archive => {
+                let mut todo = snapshot.todo()?;
+                let done_lines: Vec<usize> = todo
+                    .tasks()
+                    .filter(|(_, task)| task.is_done())
+                    .map(|(index, _)| index)
+                    .collect();
+                if done_lines.is_empty() {
+                    return Err(OperationError::NoLongerApplies(
+                        "there are no done tasks to archive".to_string(),
+                    ));
+                }
+                // The lines move as they are written, byte for byte.
+                let mut archive = snapshot.read(DONE).map_err(OperationError::Io)?;
+                let ending = TodoFile::parse(archive.as_slice()).usual_ending().as_bytes();
+                if !archive.is_empty() && !archive.ends_with(b"\n") {
+                    archive.extend_from_slice(ending);
+                }
+                for &index in &done_lines {
+                    archive.extend_from_slice(todo.raw(index).unwrap_or_default());
+                    archive.extend_from_slice(ending);
+                }
+                for &index in done_lines.iter().rev() {
+                    todo.remove(index);
+                }
+                let count = done_lines.len();
+                let summary = format!("Archive {count} done task{}", if count == 1 { "" } else { "s" });
+                let mut change = Change::todo(todo, summary);
+                change.files.push((DONE.to_string(), Some(archive)));
+                Ok(change)
             }
             Operation::Undo {
                 commit,
@@ -143,6 +203,29 @@ impl Operation {
             }
         }
     }
+}
+
+/// The open task whose line reads exactly `line`.
+fn find_open(todo: &TodoFile, line: &str) -> Result<(usize, Task), OperationError> {
+    find(todo, line, false)
+}
+
+/// The task (open or done) whose line reads exactly `line`.
+fn find_any(todo: &TodoFile, line: &str) -> Result<(usize, Task), OperationError> {
+    find(todo, line, true)
+}
+
+fn find(todo: &TodoFile, line: &str, done_too: bool) -> Result<(usize, Task), OperationError> {
+    todo.tasks()
+        .find(|(index, task)| {
+            (done_too || !task.is_done()) && todo.text(*index).is_some_and(|text| text == line)
+        })
+        .map(|(index, task)| (index, task.clone()))
+        .ok_or_else(|| {
+            OperationError::NoLongerApplies(format!(
+                "the task \"{line}\" is no longer in todo.txt as it was (changed, completed or removed meanwhile)"
+            ))
+        })
 }
 
 /// `Verb: text`, cut to a readable commit subject.
@@ -207,6 +290,74 @@ mod tests {
             .apply(&Files("a\n(B) 2026-11-01 Pay rent +edited\n"))
             .unwrap_err();
         assert!(matches!(gone, OperationError::NoLongerApplies(_)), "{gone}");
+    }
+
+    #[test]
+    fn update_delete_and_archive_target_exact_lines() {
+        let file = "a\n(B) Pay rent\nx 2026-11-20 Old\r\nb\n";
+        let update = Operation::UpdateTask {
+            line: "(B) Pay rent".into(),
+            new_line: "(A) Pay rent due:2026-11-30".into(),
+        };
+        let change = update.apply(&Files(file)).unwrap();
+        assert_eq!(
+            written(&change),
+            b"a\n(A) Pay rent due:2026-11-30\nx 2026-11-20 Old\r\nb\n"
+        );
+        let two_lines = Operation::UpdateTask {
+            line: "(B) Pay rent".into(),
+            new_line: "one\ntwo".into(),
+        };
+        assert!(matches!(
+            two_lines.apply(&Files(file)),
+            Err(OperationError::Invalid(_))
+        ));
+
+        let delete = Operation::DeleteTask {
+            line: "(B) Pay rent".into(),
+        };
+        assert_eq!(
+            written(&delete.apply(&Files(file)).unwrap()),
+            b"a\nx 2026-11-20 Old\r\nb\n"
+        );
+        let gone = Operation::DeleteTask {
+            line: "(B) Pay rent +x".into(),
+        };
+        assert!(matches!(
+            gone.apply(&Files(file)),
+            Err(OperationError::NoLongerApplies(_))
+        ));
+
+        let archived = Operation::Archive.apply(&Files(file)).unwrap();
+        assert_eq!(archived.summary, "Archive 1 done task");
+        assert_eq!(written(&archived), b"a\n(B) Pay rent\nb\n");
+        // done.txt reads as the same fake file here; the done line is appended to it.
+        let (path, contents) = &archived.files[1];
+        assert_eq!(path, DONE);
+        assert!(contents.as_deref().unwrap().ends_with(b"b\nx 2026-11-20 Old\n"));
+        assert!(matches!(
+            Operation::Archive.apply(&Files("a\n")),
+            Err(OperationError::NoLongerApplies(_))
+        ));
+    }
+
+    #[test]
+    fn completing_a_recurring_task_appends_the_next_one() {
+        let op = Operation::CompleteTask {
+            line: "2026-11-01 Water plants due:2026-11-22 rec:+1w".into(),
+            on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        };
+        let change = op
+            .apply(&Files("2026-11-01 Water plants due:2026-11-22 rec:+1w\nother\n"))
+            .unwrap();
+        assert_eq!(
+            written(&change),
+            b"x 2026-11-23 2026-11-01 Water plants due:2026-11-22 rec:+1w\nother\n2026-11-23 Water plants due:2026-11-29 rec:+1w\n"
+        );
+        assert_eq!(
+            change.summary,
+            "Complete task, again on 2026-11-29: Water plants due:2026-11-22 rec:+1w"
+        );
     }
 
     #[test]

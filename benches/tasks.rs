@@ -1,0 +1,140 @@
+//! End-to-end time of `myorg tasks +work` on a realistic 100k-line todo.txt: the
+//! median of 20 process runs (output discarded), and of `--json`.
+//!
+//! `cargo bench --bench tasks` (builds the release binary first).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 20;
+const LINES: usize = 100_000;
+
+/// A todo.txt like a busy person's: a mix of priorities, projects, contexts, due and
+/// threshold dates, owners, done tasks and the odd blank line.
+fn realistic_todo() -> String {
+    let projects = [
+        "work",
+        "home",
+        "travel",
+        "q4-report",
+        "garden",
+        "health",
+        "money",
+        "kids",
+    ];
+    let contexts = ["phone", "laptop", "errands", "office", "waiting"];
+    let words = [
+        "Call", "Email", "Review", "Plan", "Buy", "Fix", "Write", "Book", "Pay", "Ask",
+    ];
+    let objects = [
+        "the plumber",
+        "budget draft",
+        "flights to Lisbon",
+        "school forms",
+        "the roof",
+        "slides",
+    ];
+    let mut out = String::with_capacity(LINES * 70);
+    for n in 0..LINES {
+        let day = 1 + n % 28;
+        let month = 1 + n % 12;
+        if n % 97 == 0 {
+            out.push('\n');
+            continue;
+        }
+        if n % 5 == 0 {
+            out.push_str(&format!("x 2026-{month:02}-{day:02} "));
+        } else if n % 3 == 0 {
+            out.push_str(&format!("({}) ", (b'A' + (n % 4) as u8) as char));
+        }
+        out.push_str(&format!(
+            "2026-{month:02}-{day:02} {} {} #{n} +{} @{}",
+            words[n % words.len()],
+            objects[n % objects.len()],
+            projects[n % projects.len()],
+            contexts[n % contexts.len()],
+        ));
+        if n % 4 == 0 {
+            out.push_str(&format!(" due:2026-{:02}-{day:02}", 1 + (n / 7) % 12));
+        }
+        if n % 11 == 0 {
+            out.push_str(&format!(" t:2026-{:02}-{day:02}", 1 + (n / 5) % 12));
+        }
+        if n % 6 == 0 {
+            out.push_str(" owner:ana");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn store(dir: &Path) -> PathBuf {
+    let root = dir.join("store");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("todo.txt"), realistic_todo()).unwrap();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &["commit", "-qm", "Bench store"],
+    ] {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(&root)
+            .args(["-c", "user.name=Bench", "-c", "user.email=bench@example.com"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    root
+}
+
+fn median_run(binary: &Path, root: &Path, extra: &[&str]) -> (Duration, usize) {
+    let mut lines = 0;
+    let mut samples: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            let output = Command::new(binary)
+                .args(["--store", root.to_str().unwrap(), "tasks", "+work"])
+                .args(extra)
+                .env("MYORG_NOW", "2026-11-22T08:00:00")
+                .env_remove("MYORG_CONFIG")
+                .stderr(Stdio::inherit())
+                .output()
+                .unwrap();
+            let took = started.elapsed();
+            assert!(output.status.success());
+            lines = output.stdout.iter().filter(|&&b| b == b'\n').count();
+            took
+        })
+        .collect();
+    samples.sort();
+    (samples[RUNS / 2], lines)
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet", "--bin", "myorg"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/myorg");
+    let dir = tempfile::TempDir::new().unwrap();
+    let root = store(dir.path());
+    let size = std::fs::metadata(root.join("todo.txt")).unwrap().len();
+    println!("todo.txt: {LINES} lines, {:.1} MB", size as f64 / 1e6);
+    let (plain, lines) = median_run(&binary, &root, &[]);
+    println!(
+        "myorg tasks +work:         median {:>6.1} ms ({lines} tasks listed)",
+        plain.as_secs_f64() * 1e3
+    );
+    let (json, _) = median_run(&binary, &root, &["--json"]);
+    println!(
+        "myorg tasks +work --json:  median {:>6.1} ms",
+        json.as_secs_f64() * 1e3
+    );
+}

@@ -1,0 +1,13 @@
+//! What the assistant does with a store: pure operations over parsed documents, with
+//! today's date (in the store's timezone) passed in. No I/O, no clock, no async; the
+//! store and the front ends call in here.
+//!
+//! - [`when`]: the date language ("tomorrow", "fri", "in 2 weeks", "dec 5").
+//! - [`recurrence`]: the next task when a recurring one is completed.
+//! - [`reference`]: short, stable task references.
+//! - [`search`]: filters and the urgency order.
+
+pub mod recurrence;
+pub mod reference;
+pub mod search;
+pub mod when;

@@ -1,0 +1,248 @@
+//! The task commands through the real binary on a temporary store made from the
+//! bundled template, at a fixed time (2026-11-23 08:00, a Monday): add with dates in
+//! words, references that survive other edits, done with recurrence, edit, delete
+//! with confirmation, archive, and `tasks` with filters and `--json`.
+
+use std::path::Path;
+use tempfile::TempDir;
+
+mod support;
+use support::{myorg, myorg_with_input, stderr, stdout};
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--store", "s"];
+    all.extend_from_slice(args);
+    stdout(&myorg(dir, &all, &[]))
+}
+
+fn fail(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--store", "s"];
+    all.extend_from_slice(args);
+    stderr(&myorg(dir, &all, &[]))
+}
+
+fn todo(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("s/todo.txt")).unwrap()
+}
+
+/// The reference `myorg add` printed ("Added abcd: …").
+fn added_ref(output: &str) -> String {
+    output
+        .strip_prefix("Added ")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn add_reads_dates_in_words_and_options_and_says_when_a_date_is_past() {
+    let dir = TempDir::new().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "add",
+            "Book",
+            "flights",
+            "--due",
+            "fri",
+            "-p",
+            "b",
+            "--project",
+            "travel",
+            "-c",
+            "@laptop",
+            "--owner",
+            "ana",
+            "-t",
+            "in 2 days",
+        ],
+    );
+    assert!(
+        out.contains("(B) 2026-11-23 Book flights +travel @laptop due:2026-11-27 t:2026-11-25 owner:ana"),
+        "{out}"
+    );
+    let out = run(dir.path(), &["add", "Pay", "rent", "due:eom"]);
+    assert!(out.contains("Pay rent due:2026-11-30"), "{out}");
+    let out = run(dir.path(), &["add", "Late", "thing", "--due", "2026-11-01"]);
+    assert!(
+        out.contains("Note: the due date 2026-11-01 is in the past"),
+        "{out}"
+    );
+
+    let before = todo(dir.path());
+    let error = fail(dir.path(), &["add", "Impossible", "--due", "the 31st"]);
+    assert!(error.contains("31st") && error.contains("November"), "{error}");
+    let error = fail(dir.path(), &["add", "Bad", "priority", "-p", "AA"]);
+    assert!(error.contains("priority"), "{error}");
+    let error = fail(dir.path(), &["add", "  "]);
+    assert!(error.contains("text"), "{error}");
+    assert_eq!(todo(dir.path()), before, "errors change nothing");
+}
+
+#[test]
+fn a_reference_still_names_its_task_after_other_lines_change() {
+    let dir = TempDir::new().unwrap();
+    let reference = added_ref(&run(dir.path(), &["add", "Water", "the", "plants", "+home"]));
+    run(dir.path(), &["add", "Something", "else"]);
+    // A hand edit puts new lines above it.
+    let text = todo(dir.path());
+    std::fs::write(
+        dir.path().join("s/todo.txt"),
+        format!("First line by hand\n\n{text}"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["done", &reference]);
+    assert!(out.contains("Complete task: Water the plants"), "{out}");
+    assert!(todo(dir.path()).contains("x 2026-11-23 2026-11-23 Water the plants +home"));
+    let error = fail(dir.path(), &["done", &reference]);
+    assert!(error.contains("completed or removed"), "{error}");
+}
+
+#[test]
+fn completing_a_recurring_task_adds_the_next_one() {
+    let dir = TempDir::new().unwrap();
+    run(
+        dir.path(),
+        &[
+            "add",
+            "Water",
+            "plants",
+            "due:2026-11-23",
+            "t:2026-11-21",
+            "rec:+1w",
+        ],
+    );
+    let out = run(dir.path(), &["done", "water plants"]);
+    assert!(out.contains("again on 2026-11-30"), "{out}");
+    let text = todo(dir.path());
+    assert!(
+        text.contains("x 2026-11-23 2026-11-23 Water plants due:2026-11-23 t:2026-11-21 rec:+1w"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n2026-11-23 Water plants due:2026-11-30 t:2026-11-28 rec:+1w\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn edit_changes_only_what_is_asked_and_none_clears() {
+    let dir = TempDir::new().unwrap();
+    let reference = added_ref(&run(
+        dir.path(),
+        &["add", "Call", "Bob", "--due", "tomorrow", "-p", "C"],
+    ));
+    let out = run(dir.path(), &["edit", &reference, "-p", "A", "--owner", "ben"]);
+    assert!(
+        out.contains("(A) 2026-11-23 Call Bob due:2026-11-24 owner:ben"),
+        "{out}"
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "edit",
+            "call bob",
+            "--due",
+            "none",
+            "--text",
+            "Call Bob about the roof",
+        ],
+    );
+    assert!(out.contains("(A) 2026-11-23 Call Bob about the roof"), "{out}");
+    assert!(
+        !todo(dir.path()).contains("Call Bob due:"),
+        "{}",
+        todo(dir.path())
+    );
+    let error = fail(dir.path(), &["edit", "call bob about the roof", "-p", "A"]);
+    assert!(error.contains("nothing to change"), "{error}");
+}
+
+#[test]
+fn delete_asks_first_and_archive_moves_done_tasks() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "Throw", "away", "old", "boxes"]);
+    let kept = myorg_with_input(dir.path(), &["--store", "s", "delete", "old boxes"], &[], "n\n");
+    assert!(stdout(&kept).contains("Nothing deleted"));
+    assert!(todo(dir.path()).contains("Throw away old boxes"));
+    let gone = myorg_with_input(dir.path(), &["--store", "s", "delete", "old boxes"], &[], "y\n");
+    assert!(stdout(&gone).contains("Delete task: Throw away old boxes"));
+    assert!(!todo(dir.path()).contains("Throw away old boxes"));
+
+    run(dir.path(), &["add", "Finish", "this"]);
+    run(dir.path(), &["done", "finish this"]);
+    let done_before = todo(dir.path()).lines().filter(|l| l.starts_with("x ")).count();
+    assert!(done_before >= 1);
+    let out = run(dir.path(), &["archive"]);
+    assert!(out.contains(&format!("Archive {done_before} done task")), "{out}");
+    assert!(!todo(dir.path()).lines().any(|l| l.starts_with("x ")));
+    let archive = std::fs::read_to_string(dir.path().join("s/done.txt")).unwrap();
+    assert!(
+        archive.contains("x 2026-11-23 2026-11-23 Finish this"),
+        "{archive}"
+    );
+    let error = fail(dir.path(), &["archive"]);
+    assert!(error.contains("no done tasks"), "{error}");
+}
+
+#[test]
+fn tasks_lists_by_urgency_with_filters_and_json() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "Alpha", "+proj", "--due", "in 5 days"]);
+    run(dir.path(), &["add", "Beta", "+proj", "--due", "yesterday"]);
+    run(dir.path(), &["add", "Gamma", "+proj", "@phone", "-p", "A"]);
+    run(dir.path(), &["add", "Delta", "+proj", "-t", "next week"]);
+    let out = run(dir.path(), &["tasks", "+proj"]);
+    let texts: Vec<&str> = out.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+    assert_eq!(
+        texts,
+        [
+            "2026-11-23 Beta +proj due:2026-11-22",
+            "2026-11-23 Alpha +proj due:2026-11-28",
+            "(A) 2026-11-23 Gamma +proj @phone",
+        ],
+        "{out}"
+    );
+    assert!(run(dir.path(), &["tasks", "+proj", "--hidden"]).contains("Delta"));
+    assert_eq!(run(dir.path(), &["tasks", "+proj", "@phone"]).lines().count(), 1);
+    assert_eq!(
+        run(dir.path(), &["tasks", "+proj", "--overdue"]).lines().count(),
+        1
+    );
+    assert_eq!(
+        run(dir.path(), &["tasks", "+proj", "--due-before", "sat"])
+            .lines()
+            .count(),
+        2
+    );
+    assert_eq!(run(dir.path(), &["tasks", "+nothing"]), "No tasks match.\n");
+
+    let json = run(dir.path(), &["tasks", "+proj", "--json"]);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["raw"], "2026-11-23 Beta +proj due:2026-11-22");
+    assert_eq!(first["due"], "2026-11-22");
+    assert_eq!(first["projects"], serde_json::json!(["proj"]));
+    let line = first["line"].as_u64().unwrap() as usize;
+    assert_eq!(
+        todo(dir.path()).lines().nth(line - 1).unwrap(),
+        "2026-11-23 Beta +proj due:2026-11-22"
+    );
+    let reference = first["ref"].as_str().unwrap();
+    assert!(run(dir.path(), &["done", reference]).contains("Beta"));
+}
+
+#[test]
+fn the_clock_follows_the_store_timezone() {
+    let dir = TempDir::new().unwrap();
+    // No MYORG_NOW: the system clock, read in the configured timezone; a bad zone is
+    // an error that names it.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_myorg"))
+        .current_dir(dir.path())
+        .args(["--store", "s", "tasks"])
+        .env("TIMEZONE", "Mars/Olympus")
+        .env_remove("MYORG_NOW")
+        .output()
+        .unwrap();
+    let error = stderr(&output);
+    assert!(error.contains("Mars/Olympus"), "{error}");
+}

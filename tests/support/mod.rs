@@ -1,0 +1,67 @@
+//! Running the real `myorg` binary in tests: a clean environment (none of the
+//! developer's store, remote or identity), the clock fixed with `MYORG_NOW`.
+
+#![allow(dead_code)] // Each test binary uses its own part of this.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// The environment variables a test must not inherit.
+const CLEARED: [&str; 8] = [
+    "MYORG_REPO_PATH",
+    "GIT_REPO_URL",
+    "GIT_TOKEN",
+    "MYORG_CONFIG",
+    "MYORG_USER_NAME",
+    "MYORG_USER_EMAIL",
+    "TIMEZONE",
+    "MYORG_NOW",
+];
+
+/// `myorg ARGS` in `dir` at 2026-11-23 08:00, with `env` set.
+pub fn myorg(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    myorg_with_input(dir, args, env, "")
+}
+
+/// Like [`myorg`], with `input` on standard input.
+pub fn myorg_with_input(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_myorg"));
+    command.current_dir(dir).args(args);
+    for var in CLEARED {
+        command.env_remove(var);
+    }
+    command.env("MYORG_NOW", "2026-11-23T08:00:00");
+    command.envs(env.iter().copied());
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("myorg runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // A command that does not read its input may have exited already.
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child.wait_with_output().expect("myorg finishes")
+}
+
+/// The standard output of a command that succeeded.
+pub fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The standard error of a command that failed.
+pub fn stderr(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "expected a failure: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
