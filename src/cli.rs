@@ -103,6 +103,25 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
+    /// Waiting-for items (`@waiting who:NAME`): what others owe you, the ones to chase
+    /// first. `waiting add`, `waiting received`, `waiting followup` change them.
+    #[command(args_conflicts_with_subcommands = true)]
+    Waiting {
+        #[command(subcommand)]
+        action: Option<WaitingAction>,
+        /// Only items waiting on this person.
+        #[arg(long, value_name = "NAME")]
+        who: Option<String>,
+        /// Only the ones to chase: follow-up date reached, or waiting too long.
+        #[arg(long)]
+        stale: bool,
+        /// Received ones too.
+        #[arg(long)]
+        done: bool,
+        /// One JSON object per item.
+        #[arg(long)]
+        json: bool,
+    },
     /// Undo a change with a new commit that reverts it (default: the newest change
     /// the assistant made).
     Undo {
@@ -125,6 +144,36 @@ pub enum Command {
     Status,
     /// Pull the remote's changes, replay local ones on top, push.
     Sync,
+}
+
+/// Changes to waiting-for items.
+#[derive(Debug, Subcommand)]
+pub enum WaitingAction {
+    /// Start waiting on WHO for WHAT (`+project` and tags allowed in WHAT).
+    Add {
+        /// Whom you wait on: a name or handle (one word in `who:`).
+        who: String,
+        /// What you wait for.
+        #[arg(required = true, num_args = 1..)]
+        what: Vec<String>,
+        /// When to chase it (a date or words: "fri", "in 2 weeks").
+        #[arg(long, value_name = "WHEN")]
+        followup: Option<String>,
+    },
+    /// It arrived: the item is done.
+    Received {
+        /// The item's reference, line number or words.
+        #[arg(required = true, num_args = 1..)]
+        item: Vec<String>,
+    },
+    /// Set when to chase an item (`none` removes the date).
+    Followup {
+        /// The item's reference, line number or words.
+        item: String,
+        /// A date or words.
+        #[arg(required = true, num_args = 1..)]
+        when: Vec<String>,
+    },
 }
 
 /// What `add` and `edit` may set besides the text. `none` clears a value (edit).
@@ -249,6 +298,36 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
+        Command::Waiting {
+            action,
+            who,
+            stale,
+            done,
+            json,
+        } => {
+            let config = config()?;
+            let now = now(&config)?;
+            match action {
+                None => {
+                    let listing = commands::waiting::Listing {
+                        who: who.clone(),
+                        stale: *stale,
+                        done: *done,
+                        json: *json,
+                    };
+                    commands::waiting::list(&config, now, &listing)
+                }
+                Some(WaitingAction::Add { who, what, followup }) => {
+                    commands::waiting::add(&config, now, who, &what.join(" "), followup.as_deref())
+                }
+                Some(WaitingAction::Received { item }) => {
+                    commands::waiting::received(&config, now, &item.join(" "))
+                }
+                Some(WaitingAction::Followup { item, when }) => {
+                    commands::waiting::reschedule(&config, now, item, &when.join(" "))
+                }
+            }
+        }
         Command::Undo { commit, force } => commands::store::undo(&config()?, commit.as_deref(), *force),
         Command::History { target, limit } => commands::store::history(&config()?, &target.join(" "), *limit),
         Command::Status => commands::store::status(&config()?),

@@ -7,6 +7,7 @@ use crate::store::{Identity, RemoteSettings, StoreSettings, SyncPolicy};
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
+use myorg_domain::people::{People, Person};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,45 @@ pub struct Config {
     pub user: UserConfig,
     /// The committer of every commit.
     pub assistant: AssistantConfig,
+    /// Waiting-for items.
+    pub waiting: WaitingConfig,
+    /// The team: `[[people]]` entries.
+    pub people: Vec<PersonConfig>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WaitingConfig {
+    /// An item without a follow-up date is stale after this many days.
+    pub stale_after_days: u32,
+}
+
+impl Default for WaitingConfig {
+    fn default() -> Self {
+        WaitingConfig { stale_after_days: 7 }
+    }
+}
+
+/// One person of the team.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonConfig {
+    /// Display name and commit author name: "Ana García".
+    pub name: String,
+    /// The one word used in `owner:` and `who:`; default: the first word of the name,
+    /// in lower case.
+    #[serde(default)]
+    pub handle: Option<String>,
+    /// For commit authorship.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The Discord user id (digits; a string, since TOML integers are too small for
+    /// some ids).
+    #[serde(default)]
+    pub discord_id: Option<String>,
+    /// An IANA timezone name; default: the store's.
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -202,6 +242,70 @@ impl Config {
     /// How old the last sync may be before a pull comes first.
     pub fn stale_after(&self) -> Duration {
         Duration::from_secs(self.store.stale_after_secs)
+    }
+
+    /// The configured people, checked: a handle is one word, a Discord id digits, a
+    /// timezone a real one, and no handle is used twice.
+    pub fn people(&self) -> anyhow::Result<People> {
+        let mut people = Vec::with_capacity(self.people.len());
+        for entry in &self.people {
+            let name = entry.name.trim();
+            if name.is_empty() {
+                bail!("a [[people]] entry has no name");
+            }
+            let handle = match &entry.handle {
+                Some(handle) => handle.trim().to_string(),
+                None => Person::default_handle(name),
+            };
+            if handle.is_empty() || handle.contains(|c: char| c.is_whitespace() || c == ':') {
+                bail!("the handle {handle:?} of {name} must be one word without a colon");
+            }
+            if people
+                .iter()
+                .any(|p: &Person| p.handle.eq_ignore_ascii_case(&handle))
+            {
+                bail!("two people have the handle {handle:?}; give one of them another `handle`");
+            }
+            let discord_id = entry
+                .discord_id
+                .as_deref()
+                .map(|id| {
+                    id.trim()
+                        .parse::<u64>()
+                        .with_context(|| format!("the discord_id {id:?} of {name} is not a Discord user id"))
+                })
+                .transpose()?;
+            if let Some(zone) = &entry.timezone {
+                zone.parse::<chrono_tz::Tz>()
+                    .map_err(|_| anyhow::anyhow!("the timezone {zone:?} of {name} is not an IANA name"))?;
+            }
+            people.push(Person {
+                name: name.to_string(),
+                handle,
+                email: entry.email.clone(),
+                discord_id,
+                timezone: entry.timezone.clone(),
+            });
+        }
+        Ok(People::new(people))
+    }
+
+    /// The person at the terminal: the configured person with the user's email or
+    /// name, else one made from the user's identity.
+    pub fn me(&self) -> anyhow::Result<Person> {
+        let user = self.user();
+        let people = self.people()?;
+        let found = people
+            .by_email(&user.email)
+            .or_else(|| people.iter().find(|p| p.name.eq_ignore_ascii_case(&user.name)))
+            .cloned();
+        Ok(found.unwrap_or_else(|| Person {
+            handle: Person::default_handle(&user.name),
+            name: user.name,
+            email: Some(user.email),
+            discord_id: None,
+            timezone: None,
+        }))
     }
 
     /// The person at the terminal: the configured user, else the login name.

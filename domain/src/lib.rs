@@ -6,8 +6,12 @@
 //! - [`recurrence`]: the next task when a recurring one is completed.
 //! - [`reference`]: short, stable task references.
 //! - [`search`]: filters and the urgency order.
+//! - [`waiting`]: waiting-for items and when they go stale.
+//! - [`people`]: the team, and who `owner:` names.
 
+pub mod people;
 pub mod recurrence;
 pub mod reference;
 pub mod search;
+pub mod waiting;
 pub mod when;

@@ -4,3 +4,4 @@ pub mod calendar;
 pub mod parse;
 pub mod store;
 pub mod tasks;
+pub mod waiting;

@@ -39,7 +39,8 @@ pub fn add(config: &Config, now: NaiveDateTime, text: &str, fields: &Fields) -> 
     if task.created().is_none() {
         task.set_created(Some(now.date()));
     }
-    let notes = apply_fields(&mut task, fields, now.date())?;
+    let (fields, mut notes) = with_owner_handle(config, fields)?;
+    notes.extend(apply_fields(&mut task, &fields, now.date())?);
     if task.description().is_empty() {
         bail!("a task needs some text besides its tags");
     }
@@ -88,7 +89,8 @@ pub fn edit(
         }
         task.set_description(text);
     }
-    let notes = apply_fields(&mut task, fields, now.date())?;
+    let (fields, mut notes) = with_owner_handle(config, fields)?;
+    notes.extend(apply_fields(&mut task, &fields, now.date())?);
     let new_line = task.render();
     if new_line == line {
         bail!("nothing to change: the task already reads {line:?}");
@@ -159,10 +161,10 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
         .transpose()?;
     filter.due_after = listing.due_after.as_deref().map(|w| when(w, today)).transpose()?;
     if let Some(owner) = &listing.owner {
-        filter.owner = Some(owner.clone());
+        filter.owner = Some(config.people()?.owner_handle(owner));
     }
     if listing.mine {
-        filter.owner = Some(config.user().name);
+        filter.owner = Some(config.me()?.handle);
         filter.unassigned_too = true;
     }
     let todo = TodoFile::parse(read_todo(config)?);
@@ -212,7 +214,7 @@ fn task_json(reference: &str, hit: &search::Found<'_>, raw: &str) -> serde_json:
 
 /// todo.txt of the store, read without taking the writer lock when the store exists
 /// (a read needs no commit); a missing store is created first.
-fn read_todo(config: &Config) -> anyhow::Result<Vec<u8>> {
+pub(super) fn read_todo(config: &Config) -> anyhow::Result<Vec<u8>> {
     let root = config.store_settings().root;
     if root.join(".git").exists() {
         return match std::fs::read(root.join("todo.txt")) {
@@ -222,6 +224,21 @@ fn read_todo(config: &Config) -> anyhow::Result<Vec<u8>> {
         };
     }
     open(config)?.read("todo.txt")
+}
+
+/// `fields` with the owner given as a person's name replaced by their handle, and a
+/// note when people are configured and none of them has that name.
+fn with_owner_handle(config: &Config, fields: &Fields) -> anyhow::Result<(Fields, Vec<String>)> {
+    let mut fields = fields.clone();
+    let mut notes = Vec::new();
+    if let Some(owner) = fields.owner.as_deref().filter(|owner| !is_none(owner)) {
+        let people = config.people()?;
+        if !people.is_empty() && people.find(owner).is_none() {
+            notes.push(format!("{owner} is not one of the configured people"));
+        }
+        fields.owner = Some(people.owner_handle(owner));
+    }
+    Ok((fields, notes))
 }
 
 /// Sets what the options say; returns notes for the person (a due date in the past).
@@ -300,7 +317,7 @@ fn is_none(value: &str) -> bool {
     value.trim().eq_ignore_ascii_case("none")
 }
 
-fn when(text: &str, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+pub(super) fn when(text: &str, today: NaiveDate) -> anyhow::Result<NaiveDate> {
     Ok(parse_when(text, today)?)
 }
 
