@@ -246,3 +246,51 @@ fn the_clock_follows_the_store_timezone() {
     let error = stderr(&output);
     assert!(error.contains("Mars/Olympus"), "{error}");
 }
+
+#[test]
+fn a_reference_completes_the_right_task_after_another_clone_pushed_edits_around_it() {
+    let dir = TempDir::new().unwrap();
+    let remote = dir.path().join("remote.git");
+    git2::Repository::init_bare(&remote).unwrap();
+    let url = remote.to_str().unwrap().to_string();
+    let env = [("GIT_REPO_URL", url.as_str())];
+    let in_clone = |clone: &str, args: &[&str]| {
+        let mut all = vec!["--store", clone];
+        all.extend_from_slice(args);
+        stdout(&myorg(dir.path(), &all, &env))
+    };
+    let reference = added_ref(&in_clone("a", &["add", "Renew", "the", "passport", "+admin"]));
+    // Another clone, meanwhile: a task with the same words above it, and a line
+    // removed below; pushed first.
+    in_clone("b", &["status"]);
+    let other = std::fs::read_to_string(dir.path().join("b/todo.txt")).unwrap();
+    let mut lines: Vec<&str> = other.lines().collect();
+    lines.insert(0, "Renew the passport photos +admin");
+    lines.remove(5);
+    std::fs::write(dir.path().join("b/todo.txt"), lines.join("\n") + "\n").unwrap();
+    in_clone("b", &["sync"]);
+
+    // The first clone has not pulled; its reference still names its task, which is
+    // completed on top of the other clone's version.
+    let out = in_clone("a", &["done", &reference]);
+    assert!(out.contains("Complete task: Renew the passport +admin"), "{out}");
+    in_clone("b", &["sync"]);
+    let merged = std::fs::read_to_string(dir.path().join("b/todo.txt")).unwrap();
+    assert!(
+        merged.starts_with("Renew the passport photos +admin\n"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("\nx 2026-11-23 2026-11-23 Renew the passport +admin\n"),
+        "{merged}"
+    );
+    assert!(
+        !merged.contains(lines_removed(&other)),
+        "the other clone's removal stays"
+    );
+}
+
+/// The line the other clone removed (the 5th of the file it read).
+fn lines_removed(file: &str) -> &str {
+    file.lines().nth(4).unwrap()
+}
