@@ -8,10 +8,12 @@
 //! - [`search`]: filters and the urgency order.
 //! - [`waiting`]: waiting-for items and when they go stale.
 //! - [`people`]: the team, and who `owner:` names.
+//! - [`suggest`]: what to do next, and why.
 
 pub mod people;
 pub mod recurrence;
 pub mod reference;
 pub mod search;
+pub mod suggest;
 pub mod waiting;
 pub mod when;
