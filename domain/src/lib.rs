@@ -9,10 +9,12 @@
 //! - [`waiting`]: waiting-for items and when they go stale.
 //! - [`people`]: the team, and who `owner:` names.
 //! - [`suggest`]: what to do next, and why.
+//! - [`reminders`]: what to remind whom of, once, outside quiet hours.
 
 pub mod people;
 pub mod recurrence;
 pub mod reference;
+pub mod reminders;
 pub mod search;
 pub mod suggest;
 pub mod waiting;

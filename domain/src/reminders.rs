@@ -1,0 +1,659 @@
+//! Reminders: what is due to be said to whom at an instant, and which of those to
+//! send now given what was already sent (the ledger), quiet hours and a daily limit.
+//!
+//! Each reminder has a **key** naming the thing and the moment, so it is sent once:
+//! - a deadline, at the stages 7, 3, 1 and 0 days before its `due:` date (configurable):
+//!   `due:REF:DATE:STAGE`, where the stage is the smallest one not below the days left
+//!   (a task due in 5 days is at stage 7, so a missed stage is caught up once, and an
+//!   earlier stage that was missed is not sent late);
+//! - an overdue task, once a day: `overdue:REF:TODAY`;
+//! - an event, some minutes before its start (30 by default), never after it started:
+//!   `event:DATE:HH:MM:TEXT`;
+//! - a stale waiting-for item, once a week: `waiting:REF:YYYY-Www`.
+//!
+//! "Today" is each person's own (their timezone); calendar times are in the store's
+//! timezone. A task with `owner:` goes to that person when configured; other tasks,
+//! events and waiting-for items go to the people who get unassigned things.
+
+use crate::reference::reference;
+use crate::waiting::{WaitingFilter, waiting};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use myorg_parsers::{CalendarFile, CalendarLine, TodoFile};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// Who reminders go to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipient {
+    /// The `owner:` handle.
+    pub handle: String,
+    pub timezone: Tz,
+    /// No reminder between these local times (`start > end` spans midnight).
+    pub quiet: Option<(NaiveTime, NaiveTime)>,
+    /// Gets tasks without an owner (or with one that is no recipient), events and
+    /// waiting-for items.
+    pub gets_unassigned: bool,
+}
+
+impl Recipient {
+    /// The wall-clock time of this person at `now`.
+    pub fn local(&self, now: DateTime<Utc>) -> NaiveDateTime {
+        now.with_timezone(&self.timezone).naive_local()
+    }
+
+    /// Whether `now` is in this person's quiet hours.
+    pub fn is_quiet(&self, now: DateTime<Utc>) -> bool {
+        let Some((start, end)) = self.quiet else {
+            return false;
+        };
+        let time = self.local(now).time();
+        if start <= end {
+            start <= time && time < end
+        } else {
+            time >= start || time < end
+        }
+    }
+}
+
+/// The rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Days before a due date to remind at (any order).
+    pub deadline_days: Vec<i64>,
+    /// Minutes before an event's start.
+    pub event_minutes: i64,
+    /// Individual reminders per person per local day; more are folded into one
+    /// summary message.
+    pub max_per_day: usize,
+    /// A waiting-for item without a follow-up date is stale after this many days.
+    pub stale_after_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            deadline_days: vec![7, 3, 1, 0],
+            event_minutes: 30,
+            max_per_day: 10,
+            stale_after_days: 7,
+        }
+    }
+}
+
+/// What a reminder is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Event,
+    Overdue,
+    Deadline,
+    Waiting,
+}
+
+/// One thing to say to one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    /// Sent once per key and person.
+    pub key: String,
+    /// The recipient's handle.
+    pub to: String,
+    pub kind: Kind,
+    /// The message, one line, with the task's reference when there is one.
+    pub text: String,
+}
+
+impl fmt::Display for Reminder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.to, self.text)
+    }
+}
+
+/// The store files reminders read.
+pub struct Files<'a> {
+    pub todo: &'a TodoFile,
+    pub calendar: &'a CalendarFile,
+}
+
+/// Everything due to be said at `now` (before the ledger and limits).
+pub fn due_reminders(
+    files: &Files,
+    recipients: &[Recipient],
+    store_timezone: Tz,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Vec<Reminder> {
+    let mut out = Vec::new();
+    for recipient in recipients {
+        deadlines(files.todo, recipient, recipients, settings, now, &mut out);
+        if recipient.gets_unassigned {
+            events(files.calendar, recipient, store_timezone, settings, now, &mut out);
+            stale_waiting(files.todo, recipient, settings, now, &mut out);
+        }
+    }
+    out
+}
+
+/// Whether a task owned by `owner` goes to `recipient`.
+fn goes_to(owner: Option<&str>, recipient: &Recipient, recipients: &[Recipient]) -> bool {
+    match owner {
+        Some(owner) if recipients.iter().any(|r| r.handle.eq_ignore_ascii_case(owner)) => {
+            recipient.handle.eq_ignore_ascii_case(owner)
+        }
+        _ => recipient.gets_unassigned,
+    }
+}
+
+fn deadlines(
+    todo: &TodoFile,
+    recipient: &Recipient,
+    recipients: &[Recipient],
+    settings: &Settings,
+    now: DateTime<Utc>,
+    out: &mut Vec<Reminder>,
+) {
+    let today = recipient.local(now).date();
+    let last_stage = settings.deadline_days.iter().copied().max().unwrap_or(0);
+    for (_, task) in todo.tasks() {
+        let Some(due) = task.due() else { continue };
+        if task.is_done() || task.is_waiting() || !goes_to(task.owner(), recipient, recipients) {
+            continue;
+        }
+        let left = (due - today).num_days();
+        if left > last_stage {
+            continue;
+        }
+        let id = reference(task);
+        let what = task.description();
+        let (key, text, kind) = if left < 0 {
+            (
+                format!("overdue:{id}:{today}"),
+                format!("overdue since {due} ({}): {what} [{}]", days(-left), &id[..4]),
+                Kind::Overdue,
+            )
+        } else {
+            let Some(stage) = settings
+                .deadline_days
+                .iter()
+                .copied()
+                .filter(|s| *s >= left)
+                .min()
+            else {
+                continue;
+            };
+            let when = match left {
+                0 => "due today".to_string(),
+                1 => "due tomorrow".to_string(),
+                n => format!("due in {n} days ({due})"),
+            };
+            (
+                format!("due:{id}:{due}:{stage}"),
+                format!("{when}: {what} [{}]", &id[..4]),
+                Kind::Deadline,
+            )
+        };
+        out.push(Reminder {
+            key,
+            to: recipient.handle.clone(),
+            kind,
+            text,
+        });
+    }
+}
+
+fn days(count: i64) -> String {
+    if count == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{count} days")
+    }
+}
+
+fn events(
+    calendar: &CalendarFile,
+    recipient: &Recipient,
+    store_timezone: Tz,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    out: &mut Vec<Reminder>,
+) {
+    let here = now.with_timezone(&store_timezone).naive_local();
+    let lead = TimeDelta::minutes(settings.event_minutes.max(0));
+    // Today's and tomorrow's lines cover any lead of up to a day.
+    for date in [here.date(), here.date().succ_opt().unwrap_or(here.date())] {
+        let Some(index) = calendar.day_index(date) else {
+            continue;
+        };
+        let Some(CalendarLine::Day(day)) = calendar.get(index) else {
+            continue;
+        };
+        for event in day.events() {
+            let Some(start) = event.start else { continue };
+            let Some(time) = NaiveTime::from_hms_opt(start.hour.into(), start.minute.into(), 0) else {
+                continue;
+            };
+            let at = date.and_time(time);
+            if here < at && at - here <= lead {
+                let text = event.text.trim();
+                out.push(Reminder {
+                    key: format!("event:{date}:{start}:{text}"),
+                    to: recipient.handle.clone(),
+                    kind: Kind::Event,
+                    text: format!("at {start}: {text}"),
+                });
+            }
+        }
+    }
+}
+
+fn stale_waiting(
+    todo: &TodoFile,
+    recipient: &Recipient,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    out: &mut Vec<Reminder>,
+) {
+    let today = recipient.local(now).date();
+    let week = today.iso_week();
+    for item in waiting(todo, &WaitingFilter::default(), today, settings.stale_after_days) {
+        let Some(stale) = item.stale else { continue };
+        let id = reference(item.task);
+        out.push(Reminder {
+            key: format!("waiting:{id}:{}-W{:02}", week.year(), week.week()),
+            to: recipient.handle.clone(),
+            kind: Kind::Waiting,
+            text: format!(
+                "chase {} ({stale}): {} [{}]",
+                item.who.unwrap_or("someone"),
+                item.task.description(),
+                &id[..4]
+            ),
+        });
+    }
+}
+
+/// What was sent before: the keys per person, and when.
+pub trait Sent {
+    /// Whether `key` was sent to `to`.
+    fn was_sent(&self, to: &str, key: &str) -> bool;
+    /// How many single reminders (not summaries) `to` got on the local `day`.
+    fn count_on(&self, to: &str, day: NaiveDate, timezone: Tz) -> usize;
+}
+
+/// One ledger entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentAt {
+    pub at: DateTime<Utc>,
+    /// Sent inside a summary, so it did not count towards the daily limit.
+    pub folded: bool,
+}
+
+/// An in-memory ledger: (person, key) → when sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentLog {
+    sent: HashMap<(String, String), SentAt>,
+}
+
+impl SentLog {
+    pub fn record(&mut self, to: &str, key: &str, sent: SentAt) {
+        self.sent.insert((to.to_string(), key.to_string()), sent);
+    }
+
+    pub fn len(&self) -> usize {
+        self.sent.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sent.is_empty()
+    }
+
+    /// Every entry: person, key, when.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, SentAt)> {
+        self.sent
+            .iter()
+            .map(|((to, key), sent)| (to.as_str(), key.as_str(), *sent))
+    }
+
+    /// Forgets entries sent before `before` (their moment has long passed).
+    pub fn forget_before(&mut self, before: DateTime<Utc>) {
+        self.sent.retain(|_, sent| sent.at >= before);
+    }
+}
+
+impl Sent for SentLog {
+    fn was_sent(&self, to: &str, key: &str) -> bool {
+        self.sent.contains_key(&(to.to_string(), key.to_string()))
+    }
+
+    fn count_on(&self, to: &str, day: NaiveDate, timezone: Tz) -> usize {
+        self.sent
+            .iter()
+            .filter(|((person, _), sent)| {
+                person == to && !sent.folded && sent.at.with_timezone(&timezone).date_naive() == day
+            })
+            .count()
+    }
+}
+
+/// One message to send: a reminder, or a summary of several folded into one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub to: String,
+    pub text: String,
+    /// The reminder keys this message settles (recorded once it is sent).
+    pub keys: Vec<String>,
+    /// A summary of reminders past the daily limit.
+    pub folded: bool,
+}
+
+/// What to do now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub messages: Vec<Message>,
+    /// Held back by quiet hours (sent later if still due).
+    pub held: Vec<Reminder>,
+}
+
+/// Which of `due` to send at `now`: not sent before, not in the person's quiet hours,
+/// at most `max_per_day` single reminders a day, and the rest folded into one summary
+/// message. Events come first, then overdue tasks, deadlines and waiting-for items.
+pub fn plan(
+    due: Vec<Reminder>,
+    sent: &dyn Sent,
+    recipients: &[Recipient],
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Plan {
+    let mut by_person: BTreeMap<String, Vec<Reminder>> = BTreeMap::new();
+    let mut held = Vec::new();
+    for reminder in due {
+        let Some(recipient) = recipients.iter().find(|r| r.handle == reminder.to) else {
+            continue;
+        };
+        if sent.was_sent(&reminder.to, &reminder.key) {
+            continue;
+        }
+        if recipient.is_quiet(now) {
+            held.push(reminder);
+            continue;
+        }
+        let list = by_person.entry(reminder.to.clone()).or_default();
+        if !list.iter().any(|r| r.key == reminder.key) {
+            list.push(reminder);
+        }
+    }
+    let mut messages = Vec::new();
+    for (to, mut list) in by_person {
+        list.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.key.cmp(&b.key)));
+        let Some(recipient) = recipients.iter().find(|r| r.handle == to) else {
+            continue;
+        };
+        let today = recipient.local(now).date();
+        let room = settings
+            .max_per_day
+            .saturating_sub(sent.count_on(&to, today, recipient.timezone));
+        let folded = if list.len() > room {
+            list.split_off(room)
+        } else {
+            Vec::new()
+        };
+        for reminder in list {
+            messages.push(Message {
+                to: to.clone(),
+                text: reminder.text,
+                keys: vec![reminder.key],
+                folded: false,
+            });
+        }
+        if !folded.is_empty() {
+            let text = format!(
+                "and {} more: {}",
+                folded.len(),
+                folded
+                    .iter()
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            messages.push(Message {
+                to: to.clone(),
+                text,
+                keys: folded.into_iter().map(|r| r.key).collect(),
+                folded: true,
+            });
+        }
+    }
+    Plan { messages, held }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MADRID: Tz = chrono_tz::Europe::Madrid;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn ana() -> Recipient {
+        Recipient {
+            handle: "ana".into(),
+            timezone: MADRID,
+            quiet: Some((
+                NaiveTime::from_hms_opt(22, 0, 0).unwrap(),
+                NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+            )),
+            gets_unassigned: true,
+        }
+    }
+
+    fn ben() -> Recipient {
+        Recipient {
+            handle: "ben".into(),
+            timezone: chrono_tz::America::New_York,
+            quiet: None,
+            gets_unassigned: false,
+        }
+    }
+
+    const TODO: &str = "\
+Report due:2026-11-30
+Slides owner:ben due:2026-11-24
+Late thing due:2026-11-20
+Far away due:2027-01-01
+x 2026-11-20 Done due:2026-11-24
+Chase quote @waiting who:ruiz
+2026-10-01 Old quote @waiting who:ruiz
+Carla's task owner:carla due:2026-11-23
+";
+
+    const CALENDAR: &str =
+        "2026-11-23 w48 Mon  9:30-10 standup 14 dentist\n2026-11-24 w48 Tue  0:15 early call\n";
+
+    fn due_at(now: &str) -> Vec<String> {
+        let todo = TodoFile::parse(TODO);
+        let calendar = CalendarFile::parse(CALENDAR);
+        let files = Files {
+            todo: &todo,
+            calendar: &calendar,
+        };
+        let mut keys: Vec<String> =
+            due_reminders(&files, &[ana(), ben()], MADRID, &Settings::default(), utc(now))
+                .into_iter()
+                .map(|r| format!("{} {}", r.to, r.key))
+                .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn deadlines_stages_overdue_events_and_waiting_have_keys() {
+        // 08:10 in Madrid on Monday 2026-11-23 (UTC+1).
+        let keys = due_at("2026-11-23T07:10:00Z");
+        let id = |text: &str| reference(&myorg_parsers::Task::parse(text));
+        assert_eq!(
+            keys,
+            [
+                format!(
+                    "ana due:{}:2026-11-23:0",
+                    id("Carla's task owner:carla due:2026-11-23")
+                ),
+                format!("ana due:{}:2026-11-30:7", id("Report due:2026-11-30")),
+                format!("ana overdue:{}:2026-11-23", id("Late thing due:2026-11-20")),
+                format!(
+                    "ana waiting:{}:2026-W48",
+                    id("2026-10-01 Old quote @waiting who:ruiz")
+                ),
+                format!("ben due:{}:2026-11-24:1", id("Slides owner:ben due:2026-11-24")),
+            ]
+        );
+        // 09:05 Madrid: the standup is 25 minutes away.
+        let keys = due_at("2026-11-23T08:05:00Z");
+        assert!(
+            keys.contains(&"ana event:2026-11-23:09:30:standup".to_string()),
+            "{keys:?}"
+        );
+        // Not after it started, and not 31 minutes before.
+        assert!(
+            !due_at("2026-11-23T08:31:00Z")
+                .iter()
+                .any(|k| k.contains("standup"))
+        );
+        assert!(
+            !due_at("2026-11-23T07:59:00Z")
+                .iter()
+                .any(|k| k.contains("standup"))
+        );
+        // An event early tomorrow is reminded of before midnight.
+        assert!(
+            due_at("2026-11-23T23:00:00Z")
+                .iter()
+                .any(|k| k.contains("early call"))
+        );
+    }
+
+    #[test]
+    fn a_missed_stage_is_caught_up_once_at_the_current_one() {
+        let todo = TodoFile::parse("Report due:2026-11-30\n");
+        let calendar = CalendarFile::parse("");
+        let files = Files {
+            todo: &todo,
+            calendar: &calendar,
+        };
+        let stage = |now: &str| {
+            due_reminders(&files, &[ana()], MADRID, &Settings::default(), utc(now))
+                .first()
+                .map(|r| r.key.rsplit(':').next().unwrap().to_string())
+        };
+        assert_eq!(stage("2026-11-22T10:00:00Z"), None, "8 days left");
+        assert_eq!(stage("2026-11-23T10:00:00Z").as_deref(), Some("7"));
+        assert_eq!(stage("2026-11-25T10:00:00Z").as_deref(), Some("7"), "5 days left");
+        assert_eq!(stage("2026-11-27T10:00:00Z").as_deref(), Some("3"));
+        assert_eq!(stage("2026-11-28T10:00:00Z").as_deref(), Some("3"));
+        assert_eq!(stage("2026-11-29T10:00:00Z").as_deref(), Some("1"));
+        assert_eq!(stage("2026-11-30T10:00:00Z").as_deref(), Some("0"));
+        // 2026-11-29 23:30 UTC is already 2026-11-30 in Madrid.
+        assert_eq!(stage("2026-11-29T23:30:00Z").as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn quiet_hours_span_midnight_in_the_persons_timezone() {
+        let ana = ana();
+        assert!(ana.is_quiet(utc("2026-11-23T21:30:00Z")), "22:30 in Madrid");
+        assert!(ana.is_quiet(utc("2026-11-23T05:59:00Z")), "06:59");
+        assert!(!ana.is_quiet(utc("2026-11-23T06:00:00Z")), "07:00");
+        assert!(!ana.is_quiet(utc("2026-11-23T20:59:00Z")), "21:59");
+        // Summer time: 22:00 in Madrid is 20:00 UTC.
+        assert!(ana.is_quiet(utc("2026-07-01T20:00:00Z")));
+        assert!(!ben().is_quiet(utc("2026-11-23T03:00:00Z")));
+    }
+
+    fn reminder(to: &str, key: &str, kind: Kind) -> Reminder {
+        Reminder {
+            key: key.into(),
+            to: to.into(),
+            kind,
+            text: format!("about {key}"),
+        }
+    }
+
+    #[test]
+    fn the_plan_skips_what_was_sent_holds_quiet_ones_and_folds_past_the_limit() {
+        let settings = Settings {
+            max_per_day: 3,
+            ..Settings::default()
+        };
+        let now = utc("2026-11-23T09:00:00Z");
+        let mut sent = SentLog::default();
+        sent.record(
+            "ana",
+            "a",
+            SentAt {
+                at: utc("2026-11-23T08:00:00Z"),
+                folded: false,
+            },
+        );
+        sent.record(
+            "ana",
+            "old",
+            SentAt {
+                at: utc("2026-11-22T08:00:00Z"),
+                folded: false,
+            },
+        );
+        let due = vec![
+            reminder("ana", "a", Kind::Deadline),
+            reminder("ana", "b", Kind::Deadline),
+            reminder("ana", "c", Kind::Waiting),
+            reminder("ana", "d", Kind::Event),
+            reminder("ana", "e", Kind::Overdue),
+            reminder("ana", "e", Kind::Overdue),
+            reminder("ben", "x", Kind::Deadline),
+            reminder("nobody", "y", Kind::Deadline),
+        ];
+        let plan = plan(due, &sent, &[ana(), ben()], &settings, now);
+        let shown: Vec<(String, Vec<String>, bool)> = plan
+            .messages
+            .iter()
+            .map(|m| (m.to.clone(), m.keys.clone(), m.folded))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("ana".to_string(), vec!["d".to_string()], false),
+                ("ana".to_string(), vec!["e".to_string()], false),
+                ("ana".to_string(), vec!["b".to_string(), "c".to_string()], true),
+                ("ben".to_string(), vec!["x".to_string()], false),
+            ]
+        );
+        assert_eq!(plan.messages[2].text, "and 2 more: about b; about c");
+        assert!(plan.held.is_empty());
+
+        let night = plan_at_night();
+        assert_eq!(night.held.len(), 1);
+        assert!(night.messages.is_empty());
+    }
+
+    fn plan_at_night() -> Plan {
+        let due = vec![reminder("ana", "z", Kind::Deadline)];
+        plan(
+            due,
+            &SentLog::default(),
+            &[ana()],
+            &Settings::default(),
+            utc("2026-11-23T23:00:00Z"),
+        )
+    }
+
+    #[test]
+    fn folded_reminders_do_not_count_towards_the_limit() {
+        let mut sent = SentLog::default();
+        let at = utc("2026-11-23T09:00:00Z");
+        sent.record("ana", "a", SentAt { at, folded: false });
+        sent.record("ana", "b", SentAt { at, folded: true });
+        assert_eq!(sent.count_on("ana", "2026-11-23".parse().unwrap(), MADRID), 1);
+        assert_eq!(sent.count_on("ana", "2026-11-24".parse().unwrap(), MADRID), 0);
+        sent.forget_before(utc("2026-11-24T00:00:00Z"));
+        assert!(sent.is_empty());
+    }
+}
