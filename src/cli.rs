@@ -103,6 +103,16 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
+    /// The reminders due now: deadlines, overdue tasks, events soon, waiting-for items
+    /// to chase. Without `--dry-run` they count as sent and are not repeated.
+    Remind {
+        /// Show what would be sent to whom; record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// As if it were this time in the store's timezone (YYYY-MM-DDTHH:MM).
+        #[arg(long, value_name = "DATETIME", value_parser = crate::clock::parse)]
+        at: Option<NaiveDateTime>,
+    },
     /// Waiting-for items (`@waiting who:NAME`): what others owe you, the ones to chase
     /// first. `waiting add`, `waiting received`, `waiting followup` change them.
     #[command(args_conflicts_with_subcommands = true)]
@@ -298,6 +308,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
+        Command::Remind { dry_run, at } => {
+            let config = config()?;
+            let at = match at {
+                Some(at) => *at,
+                None => now(&config)?,
+            };
+            commands::remind::run(&config, at, *dry_run)
+        }
         Command::Waiting {
             action,
             who,

@@ -40,6 +40,37 @@ pub struct Config {
     pub waiting: WaitingConfig,
     /// The team: `[[people]]` entries.
     pub people: Vec<PersonConfig>,
+    /// When and to whom reminders are sent.
+    pub reminders: RemindersConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemindersConfig {
+    /// Days before a due date to remind at.
+    pub deadline_days: Vec<i64>,
+    /// Minutes before an event's start.
+    pub event_minutes: i64,
+    /// Single reminders per person per day; more are folded into one message.
+    pub max_per_day: usize,
+    /// No reminders between these local times, `HH:MM-HH:MM` (may span midnight);
+    /// a person's own `quiet_hours` wins. Empty: none.
+    pub quiet_hours: String,
+    /// Handles of the people who get unassigned tasks, events and waiting-for items;
+    /// empty: the first configured person (or the user when none is).
+    pub unassigned_to: Vec<String>,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> Self {
+        RemindersConfig {
+            deadline_days: vec![7, 3, 1, 0],
+            event_minutes: 30,
+            max_per_day: 10,
+            quiet_hours: "22:00-07:00".to_string(),
+            unassigned_to: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,6 +106,10 @@ pub struct PersonConfig {
     /// An IANA timezone name; default: the store's.
     #[serde(default)]
     pub timezone: Option<String>,
+    /// Their own quiet hours, `HH:MM-HH:MM` (empty: none); default:
+    /// `reminders.quiet_hours`.
+    #[serde(default)]
+    pub quiet_hours: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -224,6 +259,18 @@ impl Config {
             push_window: Duration::from_millis(self.store.push_window_ms),
             first_retry: Duration::from_secs(self.store.first_retry_secs.max(1)),
         }
+    }
+
+    /// The store's timezone, the system's when none is configured (UTC when the
+    /// system's has no IANA name).
+    pub fn store_timezone(&self) -> anyhow::Result<chrono_tz::Tz> {
+        Ok(match self.timezone()? {
+            Some(zone) => zone,
+            None => iana_time_zone::get_timezone()
+                .ok()
+                .and_then(|name| name.parse().ok())
+                .unwrap_or(chrono_tz::UTC),
+        })
     }
 
     /// The store's timezone; `None`: the system's.

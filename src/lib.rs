@@ -7,4 +7,5 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod reminders;
 pub mod store;

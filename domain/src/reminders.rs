@@ -16,7 +16,7 @@
 //! events and waiting-for items go to the people who get unassigned things.
 
 use crate::reference::reference;
-use crate::waiting::{WaitingFilter, waiting};
+use crate::waiting::{Stale, WaitingFilter, waiting};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use myorg_parsers::{CalendarFile, CalendarLine, TodoFile};
@@ -100,6 +100,9 @@ pub struct Reminder {
     pub kind: Kind,
     /// The message, one line, with the task's reference when there is one.
     pub text: String,
+    /// Order within its kind: days left (overdue: most overdue first), an event's
+    /// minute of the day, a waiting-for item's days overdue (most first).
+    pub order: i64,
 }
 
 impl fmt::Display for Reminder {
@@ -196,6 +199,7 @@ fn deadlines(
             to: recipient.handle.clone(),
             kind,
             text,
+            order: left,
         });
     }
 }
@@ -239,6 +243,7 @@ fn events(
                     to: recipient.handle.clone(),
                     kind: Kind::Event,
                     text: format!("at {start}: {text}"),
+                    order: (at - here).num_minutes(),
                 });
             }
         }
@@ -256,6 +261,10 @@ fn stale_waiting(
     let week = today.iso_week();
     for item in waiting(todo, &WaitingFilter::default(), today, settings.stale_after_days) {
         let Some(stale) = item.stale else { continue };
+        let overdue = match stale {
+            Stale::FollowUpDue { since_days } => since_days,
+            Stale::WaitedTooLong { days } => days - settings.stale_after_days,
+        };
         let id = reference(item.task);
         out.push(Reminder {
             key: format!("waiting:{id}:{}-W{:02}", week.year(), week.week()),
@@ -267,6 +276,7 @@ fn stale_waiting(
                 item.task.description(),
                 &id[..4]
             ),
+            order: -overdue,
         });
     }
 }
@@ -383,7 +393,7 @@ pub fn plan(
     }
     let mut messages = Vec::new();
     for (to, mut list) in by_person {
-        list.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.key.cmp(&b.key)));
+        list.sort_by(|a, b| (a.kind, a.order, &a.key).cmp(&(b.kind, b.order, &b.key)));
         let Some(recipient) = recipients.iter().find(|r| r.handle == to) else {
             continue;
         };
@@ -574,6 +584,7 @@ Carla's task owner:carla due:2026-11-23
             to: to.into(),
             kind,
             text: format!("about {key}"),
+            order: 0,
         }
     }
 

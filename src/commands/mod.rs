@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod parse;
+pub mod remind;
 pub mod store;
 pub mod tasks;
 pub mod waiting;

@@ -221,6 +221,11 @@ impl Store {
         &self.settings.root
     }
 
+    /// Where the journal, the locks and other state outside git history live.
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
     /// Reads a store file as it is in the working tree (empty when missing).
     pub fn read(&self, path: &str) -> anyhow::Result<Vec<u8>> {
         read_file(self.root(), path)

@@ -1,0 +1,213 @@
+//! A simulated week of reminders, minute by minute through a fake clock, across the
+//! end of summer time in Europe/Madrid (2026-10-25), with the assistant restarted
+//! every few hours (the ledger read back from its file): no reminder twice, none
+//! missed, none in quiet hours, never more than the daily limit; and `myorg remind`
+//! through the real binary.
+
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use myorg_assistant::reminders::ledger::Ledger;
+use myorg_assistant::reminders::{Deliver, Reminders};
+use myorg_domain::reminders::{Files, Message, Recipient, Settings, due_reminders};
+use myorg_parsers::{CalendarFile, TodoFile};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+mod support;
+use support::{myorg, stdout};
+
+const TODO: &str = "\
+(A) 2026-10-01 Send the report owner:ana due:2026-10-23
+2026-10-01 Book the venue owner:ben due:2026-10-27
+2026-10-01 Renew insurance due:2026-10-28
+2026-10-01 Pay the plumber due:2026-10-19
+2026-10-01 Call the bank due:2026-10-25
+2026-10-01 Car inspection due:2026-11-02
+2026-10-01 Quote for the fence @waiting who:ruiz
+2026-10-20 Keys from the landlord @waiting who:landlord followup:2026-10-24
+x 2026-10-20 2026-10-01 Already done due:2026-10-24
+";
+
+const CALENDAR: &str = "\
+2026-10-21 w43 Wed  9:30-10 standup 13 lunch with Marta
+2026-10-22 w43 Thu  7:15 early run 18:30-20 yoga
+2026-10-23 w43 Fri  0:10 night train 16-17 retro
+2026-10-24 w43 Sat  11 haircut 22:45 late film
+2026-10-25 w43 Sun  2:30 the hour that happens twice 10 brunch
+2026-10-26 w44 Mon  9:30-10 standup
+2026-10-27 w44 Tue  12 dentist
+";
+
+fn t(hour: u32, minute: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(hour, minute, 0).unwrap()
+}
+
+fn reminders() -> Reminders {
+    Reminders {
+        settings: Settings {
+            max_per_day: 4,
+            ..Settings::default()
+        },
+        recipients: vec![
+            Recipient {
+                handle: "ana".into(),
+                timezone: chrono_tz::Europe::Madrid,
+                quiet: Some((t(22, 0), t(7, 0))),
+                gets_unassigned: true,
+            },
+            Recipient {
+                handle: "ben".into(),
+                timezone: chrono_tz::America::New_York,
+                quiet: Some((t(23, 0), t(8, 0))),
+                gets_unassigned: false,
+            },
+        ],
+        store_timezone: chrono_tz::Europe::Madrid,
+    }
+}
+
+/// Delivers into a list, as a person would receive them.
+#[derive(Default)]
+struct Inbox {
+    received: Vec<(DateTime<Utc>, Message)>,
+    now: Option<DateTime<Utc>>,
+}
+
+impl Deliver for Inbox {
+    fn deliver(&mut self, message: &Message) -> anyhow::Result<()> {
+        self.received.push((self.now.unwrap(), message.clone()));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_week_minute_by_minute_with_restarts() {
+    let store = tempfile::TempDir::new().unwrap();
+    let state = tempfile::TempDir::new().unwrap();
+    std::fs::write(store.path().join("todo.txt"), TODO).unwrap();
+    std::fs::write(store.path().join("calendar.txt"), CALENDAR).unwrap();
+    let rules = reminders();
+    let todo = TodoFile::parse(TODO);
+    let calendar = CalendarFile::parse(CALENDAR);
+    let files = Files {
+        todo: &todo,
+        calendar: &calendar,
+    };
+
+    let start: DateTime<Utc> = "2026-10-20T22:00:00Z".parse().unwrap();
+    let mut inbox = Inbox::default();
+    let mut ledger = Ledger::open(state.path(), start).unwrap();
+    // Keys that were due at a minute outside the person's quiet hours.
+    let mut deliverable: HashSet<(String, String)> = HashSet::new();
+    let minutes = 7 * 24 * 60;
+    for minute in 0..minutes {
+        let now = start + TimeDelta::minutes(minute);
+        // A restart every 7 hours and 13 minutes: the ledger comes back from its file.
+        if minute % 433 == 0 {
+            ledger = Ledger::open(state.path(), now).unwrap();
+        }
+        for due in due_reminders(
+            &files,
+            &rules.recipients,
+            rules.store_timezone,
+            &rules.settings,
+            now,
+        ) {
+            let recipient = rules.recipients.iter().find(|r| r.handle == due.to).unwrap();
+            if !recipient.is_quiet(now) {
+                deliverable.insert((due.to.clone(), due.key.clone()));
+            }
+        }
+        inbox.now = Some(now);
+        let outcome = rules
+            .send_due(store.path(), &mut ledger, now, &mut inbox)
+            .unwrap();
+        assert!(outcome.failed.is_empty());
+    }
+
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut per_day: HashMap<(String, chrono::NaiveDate), usize> = HashMap::new();
+    for (at, message) in &inbox.received {
+        let recipient = rules.recipients.iter().find(|r| r.handle == message.to).unwrap();
+        assert!(
+            !recipient.is_quiet(*at),
+            "sent in quiet hours at {at}: {message:?}"
+        );
+        for key in &message.keys {
+            assert!(
+                seen.insert((message.to.clone(), key.clone())),
+                "sent twice: {key} to {}",
+                message.to
+            );
+        }
+        if !message.folded {
+            *per_day
+                .entry((message.to.clone(), recipient.local(*at).date()))
+                .or_default() += 1;
+        }
+    }
+    assert_eq!(
+        seen, deliverable,
+        "every deliverable reminder was sent, and nothing else"
+    );
+    assert!(per_day.values().all(|&count| count <= 4), "{per_day:?}");
+
+    let keys: Vec<&str> = seen.iter().map(|(_, key)| key.as_str()).collect();
+    let has = |prefix: &str| keys.iter().any(|k| k.starts_with(prefix));
+    // Events during quiet hours are not reminded of; the others are, before they start.
+    assert!(has("event:2026-10-21:09:30:standup"));
+    assert!(
+        has("event:2026-10-22:07:15:early run"),
+        "07:15: the reminder waits for 07:00"
+    );
+    assert!(!has("event:2026-10-23:00:10"), "in quiet hours");
+    assert!(!has("event:2026-10-25:02:30"), "in quiet hours, twice over");
+    assert!(!has("event:2026-10-24:22:45"), "22:15 is quiet already");
+    assert!(has("event:2026-10-25:10:00:brunch"));
+    assert!(
+        has("event:2026-10-26:09:30:standup"),
+        "after the switch, at the new offset"
+    );
+    for (at, message) in &inbox.received {
+        if message.keys[0] == "event:2026-10-26:09:30:standup" {
+            // 09:30 in Madrid is 08:30 UTC once summer time is over: 30 minutes before.
+            assert_eq!(at.to_rfc3339(), "2026-10-26T08:00:00+00:00");
+        }
+    }
+    // Deadlines: each stage once, ben's in New York; overdue once a day.
+    assert!(has("due:") && has("overdue:") && has("waiting:"));
+    let ben: Vec<&(String, String)> = seen.iter().filter(|(to, _)| to == "ben").collect();
+    assert!(
+        !ben.is_empty()
+            && ben
+                .iter()
+                .all(|(_, key)| key.starts_with("due:") || key.starts_with("overdue:"))
+    );
+    let overdue_days = seen.iter().filter(|(_, key)| key.contains("overdue:")).count();
+    assert!(overdue_days >= 7, "{overdue_days}");
+}
+
+#[test]
+fn remind_through_the_binary_prints_once_and_dry_run_records_nothing() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let env = [("TIMEZONE", "Europe/Madrid")];
+    let run = |args: &[&str]| {
+        let mut all = vec!["--store", "s"];
+        all.extend_from_slice(args);
+        stdout(&myorg(dir.path(), &all, &env))
+    };
+    let dry = run(&["remind", "--dry-run", "--at", "2026-11-23T09:05"]);
+    assert!(dry.starts_with("Would send to "), "{dry}");
+    assert!(dry.contains(": at 09:30: standup"), "{dry}");
+    assert_eq!(
+        run(&["remind", "--dry-run", "--at", "2026-11-23T09:05"]),
+        dry,
+        "nothing recorded"
+    );
+    let sent = run(&["remind", "--at", "2026-11-23T09:05"]);
+    assert_eq!(sent.replace("To ", "Would send to "), dry);
+    let again = run(&["remind", "--at", "2026-11-23T09:10"]);
+    assert_eq!(again, "Nothing to remind of at 2026-11-23 09:10:00.\n");
+    let night = run(&["remind", "--dry-run", "--at", "2026-11-24T06:30"]);
+    assert!(night.contains("held back by quiet hours"), "{night}");
+    assert!(Path::new(&dir.path().join("s/.git/myorg/reminders.jsonl")).exists());
+}
