@@ -1,7 +1,7 @@
 //! Short, stable task references.
 //!
 //! A task's reference is made of letters only (so a number always means a line
-//! number), derived from its description: the text after the completion mark, dates
+//! number), derived from its description (hashed): the text after the completion mark, dates
 //! and priority, tags included. It does not depend on where the task is or on other
 //! lines, so it still finds the task after other lines changed; a change of priority
 //! keeps it, a change of the text or of a tag (such as `due:`) gives a new one, so an
@@ -29,22 +29,93 @@ pub fn reference(task: &Task) -> String {
 
 /// A reference as a number: its [`FULL`] letters as base-22 digits, the first letter
 /// most significant, so that numeric order is the letters' order.
+///
+/// The description's words (split on spaces, tabs and CRs, as todo.txt splits
+/// tokens) are hashed eight bytes at a time, with a mark between words, so spacing
+/// does not count; a final mix spreads every input bit over the letters.
 fn code(task: &Task) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut first = true;
-    for word in task.description().split_whitespace() {
-        if !first {
-            hash = fnv(hash, b' ');
+    code_of(task.description())
+}
+
+/// [`code`] of a task with this description.
+fn code_of(description: &str) -> u64 {
+    let bytes = description.as_bytes();
+    let hash = match hash_canonical(bytes) {
+        Some(hash) => hash,
+        // Tabs, CRs or runs of spaces: the words joined by single spaces.
+        None => {
+            let words: Vec<&[u8]> = bytes
+                .split(|&b| is_separator(b))
+                .filter(|w| !w.is_empty())
+                .collect();
+            hash_canonical(&words.join(&b' ')).unwrap_or(0)
         }
-        first = false;
-        for byte in word.bytes() {
-            hash = fnv(hash, byte);
-        }
-    }
-    hash % BASE.pow(FULL as u32)
+    };
+    finish(hash) % BASE.pow(FULL as u32)
 }
 
 const BASE: u64 = ALPHABET.len() as u64;
+
+fn is_separator(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r')
+}
+
+/// The hash of `bytes` read eight at a time, or `None` when they are not words
+/// joined by single spaces (a tab, a CR, two spaces in a row, a space at either end).
+fn hash_canonical(bytes: &[u8]) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The high bit of each byte of `word` that equals `byte`, exactly.
+    let equal = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        !(((x & LOW7) + LOW7) | x | LOW7)
+    };
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return None;
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut previous_ends_with_space = false;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut check_and_mix = |word: u64, hash: &mut u64| {
+        let spaces = equal(word, b' ');
+        let doubled = spaces & (spaces << 8) != 0 || (previous_ends_with_space && spaces & 0x80 != 0);
+        if doubled || equal(word, b'\t') | equal(word, b'\r') != 0 {
+            return false;
+        }
+        previous_ends_with_space = spaces >> 63 != 0;
+        *hash = mix(*hash, word);
+        true
+    };
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        if !check_and_mix(word, &mut hash) {
+            return None;
+        }
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        // The zero padding holds no space, tab or CR.
+        if !check_and_mix(u64::from_le_bytes(last), &mut hash) {
+            return None;
+        }
+    }
+    Some(mix(hash, bytes.len() as u64))
+}
+
+fn mix(hash: u64, value: u64) -> u64 {
+    (hash ^ value).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29)
+}
+
+/// The splitmix64 finaliser.
+fn finish(mut hash: u64) -> u64 {
+    hash ^= hash >> 30;
+    hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash ^= hash >> 27;
+    hash = hash.wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^ (hash >> 31)
+}
 
 /// The first `count` letters of a code.
 fn letters(code: u64, count: usize) -> String {
@@ -66,10 +137,6 @@ fn shared_letters(a: u64, b: u64) -> usize {
         .count()
 }
 
-fn fnv(hash: u64, byte: u8) -> u64 {
-    (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-}
-
 /// The references of every task of a file, to show each at its shortest unique
 /// prefix of at least [`SHOWN`] letters.
 pub struct References {
@@ -79,6 +146,17 @@ pub struct References {
 impl References {
     pub fn of(todo: &TodoFile) -> References {
         let mut sorted: Vec<u64> = todo.tasks().map(|(_, task)| code(task)).collect();
+        sorted.sort_unstable();
+        References { sorted }
+    }
+
+    /// The references of every task of a todo.txt text, read line by line without
+    /// building a document (the same as [`References::of`] its document).
+    pub fn of_text(text: &str) -> References {
+        let mut sorted: Vec<u64> = myorg_parsers::todo::lines(text)
+            .filter(|(_, line)| !myorg_parsers::todo::is_blank_line(line))
+            .map(|(_, line)| code_of(Task::description_of(line)))
+            .collect();
         sorted.sort_unstable();
         References { sorted }
     }
@@ -224,6 +302,35 @@ mod tests {
     }
 
     #[test]
+    fn spacing_never_changes_a_reference_and_words_always_do() {
+        let same = [
+            "Call Mum about the roof +family",
+            "Call  Mum about the roof +family",
+            "Call\tMum about the roof\t+family",
+            "Call Mum\r about the roof +family",
+            "Call Mum about the    roof +family",
+            "Call Mum about  the roof +family",
+        ];
+        let code = code_of(same[0]);
+        for text in same {
+            assert_eq!(code_of(text), code, "{text:?}");
+        }
+        assert_eq!(code_of(" Call Mum about the roof +family "), code);
+        let different = [
+            "Call Mum about the roof +famil",
+            "CallMum about the roof +family",
+            "Call Mum about the roof +family x",
+        ];
+        for text in different {
+            assert_ne!(code_of(text), code, "{text:?}");
+        }
+        // Eight-byte boundaries: a double space split across two chunks.
+        assert_eq!(code_of("abcdefg  hij"), code_of("abcdefg hij"));
+        assert_eq!(code_of("abcdefgh  ij"), code_of("abcdefgh ij"));
+        assert_eq!(code_of(""), code_of("  "));
+    }
+
+    #[test]
     fn a_reference_finds_its_task_after_other_lines_change() {
         let before = todo("Buy milk\nCall Mum\nPay rent\n");
         let call = reference(&Task::parse("Call Mum"));
@@ -311,6 +418,10 @@ mod tests {
                 assert_eq!(resolved, Ok(index), "{reference}");
             }
         }
+        assert_eq!(
+            References::of_text(&format!("{text}\nTask number 7\n")).sorted,
+            references.sorted
+        );
         let short = shown.iter().filter(|r| r.len() == SHOWN).count();
         assert!(short > 4500, "most are {SHOWN} letters: {short}");
     }

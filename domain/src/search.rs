@@ -159,6 +159,99 @@ pub fn search<'a>(todo: &'a TodoFile, filter: &Filter, today: NaiveDate) -> Vec<
     found
 }
 
+/// A task found by [`search_text`], parsed on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit<'a> {
+    /// The 0-based line index.
+    pub index: usize,
+    /// The line as written, without its ending.
+    pub line: &'a str,
+    pub task: Task,
+    pub urgency: f64,
+}
+
+/// [`search`] over the text of a todo.txt without building a document: when the
+/// filter asks for a `+project` or `@context`, only the lines containing that token
+/// are read at all. The same tasks in the same order as [`search`] of the parsed
+/// file, for a large file in a fraction of the time.
+pub fn search_text<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<Hit<'a>> {
+    let needle = filter
+        .projects
+        .first()
+        .map(|project| format!("+{project}"))
+        .or_else(|| filter.contexts.first().map(|context| format!("@{context}")));
+    let mut found = Vec::new();
+    let mut keep = |index: usize, line: &'a str| {
+        if myorg_parsers::todo::is_blank_line(line) {
+            return;
+        }
+        let task = Task::parse(line);
+        if filter.matches(&task, line, today) {
+            let urgency = urgency(&task, today);
+            found.push(Hit {
+                index,
+                line,
+                task,
+                urgency,
+            });
+        }
+    };
+    match needle {
+        None => myorg_parsers::todo::lines(text).for_each(|(index, line)| keep(index, line)),
+        Some(needle) => {
+            for (index, line) in lines_containing(text, needle.as_bytes()) {
+                keep(index, line);
+            }
+        }
+    }
+    found.sort_by(|a, b| b.urgency.total_cmp(&a.urgency));
+    found
+}
+
+/// The lines of `text` (split as [`myorg_parsers::todo::lines`] splits them) that
+/// contain `needle`, each once, in order.
+fn lines_containing<'a>(text: &'a str, needle: &[u8]) -> Vec<(usize, &'a str)> {
+    let bytes = text.as_bytes();
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut out = Vec::new();
+    // Lines before `counted` have been numbered; `index` is the number of the line
+    // starting at `counted`.
+    let (mut counted, mut index) = (0, 0);
+    let mut next_line = 0;
+    for at in memchr::memmem::find_iter(bytes, needle) {
+        if at < next_line {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1);
+        let (end, after) = match memchr::memchr(b'\n', &bytes[at..]) {
+            Some(offset) => {
+                let newline = at + offset;
+                let end = if newline > start && bytes[newline - 1] == b'\r' {
+                    newline - 1
+                } else {
+                    newline
+                };
+                (end, newline + 1)
+            }
+            None => (bytes.len(), bytes.len()),
+        };
+        index += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+        counted = start;
+        let start = start.max(bom);
+        // Newlines, CRs and the mark are ASCII or whole characters: these are
+        // character boundaries.
+        if let Some(line) = text.get(start..end.max(start)) {
+            out.push((index, line));
+        }
+        next_line = after;
+    }
+    out
+}
+
 /// The urgency score of `task` on `today` (see the module documentation).
 pub fn urgency(task: &Task, today: NaiveDate) -> f64 {
     let due = match task.due().map(|due| (due - today).num_days()) {
@@ -303,6 +396,44 @@ Tidy desk +work
                 "Ask Ben for the keys @waiting who:ben",
             ]
         );
+    }
+
+    #[test]
+    fn searching_the_text_finds_what_searching_the_document_finds() {
+        let odd = "\u{feff}(A) Plan +work\r\nTidy +workshop @home\n\n  \r\n\
+                   x 2026-11-20 Done +work\r\nReview +work due:2026-11-20\n\
+                   Two +work +work @home\nLast +work @office\r";
+        let files = [FILE, odd, "", "+work", "\n+work\n", "\u{feff}+work"];
+        let queries = [
+            "+work",
+            "@home",
+            "+work @home",
+            "+home bank",
+            "",
+            "(A-B)",
+            "+nothing",
+            "+work report",
+        ];
+        for file in files {
+            let todo = TodoFile::parse(file);
+            for query in queries {
+                for done in [false, true] {
+                    let filter = Filter {
+                        include_done: done,
+                        ..Filter::from_query(query.split(' '))
+                    };
+                    let expected: Vec<(usize, String)> = search(&todo, &filter, day(TODAY))
+                        .iter()
+                        .map(|found| (found.index, todo.text(found.index).unwrap().to_string()))
+                        .collect();
+                    let got: Vec<(usize, String)> = search_text(file, &filter, day(TODAY))
+                        .iter()
+                        .map(|hit| (hit.index, hit.line.to_string()))
+                        .collect();
+                    assert_eq!(got, expected, "{query:?} in {file:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -64,6 +64,23 @@ proptest! {
     }
 
     #[test]
+    fn the_fast_line_reading_agrees_with_the_document(input in store_like_text()) {
+        let doc = TodoFile::parse(input.clone());
+        let lines: Vec<(usize, &str)> = myorg_parsers::todo::lines(&input).collect();
+        prop_assert_eq!(lines.len(), doc.len());
+        for (index, line) in lines {
+            prop_assert_eq!(doc.text(index).unwrap(), line);
+            match doc.get(index).unwrap() {
+                TodoLine::Blank => prop_assert!(myorg_parsers::todo::is_blank_line(line)),
+                TodoLine::Task(task) => {
+                    prop_assert!(!myorg_parsers::todo::is_blank_line(line));
+                    prop_assert_eq!(Task::description_of(line), task.description());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn editing_one_line_changes_no_other_byte(input in store_like_text(), pick in any::<prop::sample::Index>()) {
         let mut doc = TodoFile::parse(input.clone());
         prop_assume!(!doc.is_empty());

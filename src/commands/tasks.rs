@@ -167,23 +167,47 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
         filter.owner = Some(config.me()?.handle);
         filter.unassigned_too = true;
     }
-    let todo = TodoFile::parse(read_todo(config)?);
-    let found = search::search(&todo, &filter, today);
-    let references = reference::References::of(&todo);
+    let bytes = read_todo(config)?;
     let out = std::io::stdout().lock();
     let mut out = std::io::BufWriter::new(out);
     let limit = listing.limit.unwrap_or(usize::MAX);
-    for hit in found.iter().take(limit) {
-        let reference = references.shown(hit.task);
-        let raw = todo.text(hit.index).unwrap_or_default();
+    let mut show = |reference: String, index: usize, task: &Task, urgency: f64, raw: &str| {
         if listing.json {
-            serde_json::to_writer(&mut out, &task_json(&reference, hit, &raw))?;
-            writeln!(out)?;
+            serde_json::to_writer(&mut out, &task_json(&reference, index, task, urgency, raw))?;
+            writeln!(out)
         } else {
-            writeln!(out, "{reference}  {raw}")?;
+            writeln!(out, "{reference}  {raw}")
         }
-    }
-    if !listing.json && found.is_empty() {
+    };
+    // A UTF-8 file (nearly all) is searched line by line, reading only the lines that
+    // can match; other files through the lossless document.
+    let count = match std::str::from_utf8(&bytes) {
+        Ok(text) => {
+            let found = search::search_text(text, &filter, today);
+            let references = reference::References::of_text(text);
+            for hit in found.iter().take(limit) {
+                show(
+                    references.shown(&hit.task),
+                    hit.index,
+                    &hit.task,
+                    hit.urgency,
+                    hit.line,
+                )?;
+            }
+            found.len()
+        }
+        Err(_) => {
+            let todo = TodoFile::parse(bytes);
+            let found = search::search(&todo, &filter, today);
+            let references = reference::References::of(&todo);
+            for hit in found.iter().take(limit) {
+                let raw = todo.text(hit.index).unwrap_or_default();
+                show(references.shown(hit.task), hit.index, hit.task, hit.urgency, &raw)?;
+            }
+            found.len()
+        }
+    };
+    if !listing.json && count == 0 {
         writeln!(out, "No tasks match.")?;
     }
     out.flush()?;
@@ -192,24 +216,49 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
 
 /// One task for `--json`: its reference, 1-based line, the line as written, and its
 /// parts.
-fn task_json(reference: &str, hit: &search::Found<'_>, raw: &str) -> serde_json::Value {
-    let task = hit.task;
-    serde_json::json!({
-        "ref": reference,
-        "line": hit.index + 1,
-        "raw": raw,
-        "done": task.is_done(),
-        "priority": task.priority().map(|p| p.letter().to_string()),
-        "text": task.description(),
-        "projects": task.projects().collect::<Vec<_>>(),
-        "contexts": task.contexts().collect::<Vec<_>>(),
-        "due": task.due().map(|d| d.to_string()),
-        "threshold": task.threshold().map(|d| d.to_string()),
-        "owner": task.owner(),
-        "created": task.created().map(|d| d.to_string()),
-        "completed": task.completed().map(|d| d.to_string()),
-        "urgency": (hit.urgency * 100.0).round() / 100.0,
-    })
+pub(super) fn task_json<'a>(
+    reference: &'a str,
+    index: usize,
+    task: &'a Task,
+    urgency: f64,
+    raw: &'a str,
+) -> TaskJson<'a> {
+    TaskJson {
+        reference,
+        line: index + 1,
+        raw,
+        done: task.is_done(),
+        priority: task.priority().map(|p| p.letter()),
+        text: task.description(),
+        projects: task.projects().collect(),
+        contexts: task.contexts().collect(),
+        due: task.due(),
+        threshold: task.threshold(),
+        owner: task.owner(),
+        created: task.created(),
+        completed: task.completed(),
+        urgency: (urgency * 100.0).round() / 100.0,
+    }
+}
+
+/// A task as `--json` prints it (field order as written here).
+#[derive(serde::Serialize)]
+pub(super) struct TaskJson<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    line: usize,
+    raw: &'a str,
+    done: bool,
+    priority: Option<char>,
+    text: &'a str,
+    projects: Vec<&'a str>,
+    contexts: Vec<&'a str>,
+    due: Option<NaiveDate>,
+    threshold: Option<NaiveDate>,
+    owner: Option<&'a str>,
+    created: Option<NaiveDate>,
+    completed: Option<NaiveDate>,
+    urgency: f64,
 }
 
 /// todo.txt of the store, read without taking the writer lock when the store exists

@@ -20,6 +20,35 @@ use std::sync::Arc;
 /// A todo.txt (or done.txt) file.
 pub type TodoFile = Document<TodoLine>;
 
+/// The lines of a todo.txt text as [`Document::parse`] splits them: on LF, a CR before
+/// it belonging to the line ending, a leading byte-order mark set aside. Each comes
+/// with its 0-based index, the same as the document's. For reading a large file
+/// without building a document.
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rest = (!text.is_empty()).then_some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        Some(match memchr::memchr(b'\n', current.as_bytes()) {
+            Some(newline) => {
+                rest = Some(&current[newline + 1..]).filter(|next| !next.is_empty());
+                let line = &current[..newline];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => {
+                rest = None;
+                current
+            }
+        })
+    })
+    .enumerate()
+}
+
+/// Whether a line is blank: no task (see [`TodoLine::Blank`]).
+pub fn is_blank_line(line: &str) -> bool {
+    tokens::is_blank(line)
+}
+
 /// One line of todo.txt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TodoLine {

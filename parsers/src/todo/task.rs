@@ -102,6 +102,43 @@ fn optional<'a, T>(field: fn(&'a str) -> IResult<&'a str, T>, input: &'a str) ->
     }
 }
 
+/// The prefix fields of a line and the description after them.
+struct Fields<'a> {
+    done: bool,
+    completed: Option<NaiveDate>,
+    created: Option<NaiveDate>,
+    priority: Option<Priority>,
+    description: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    fn of(line: &'a str) -> Fields<'a> {
+        if let Some(rest) = line.strip_prefix("x ") {
+            let (rest, completed) = optional(date_field, rest);
+            let (rest, created) = match completed {
+                Some(_) => optional(date_field, rest),
+                None => (rest, None),
+            };
+            return Fields {
+                done: true,
+                completed,
+                created,
+                priority: None,
+                description: tokens::trim(rest),
+            };
+        }
+        let (rest, priority) = optional(priority_field, line);
+        let (rest, created) = optional(date_field, rest);
+        Fields {
+            done: false,
+            completed: None,
+            created,
+            priority,
+            description: tokens::trim(rest),
+        }
+    }
+}
+
 impl Task {
     /// Reads one line (without its line ending). Never fails.
     pub fn parse(line: &str) -> Task {
@@ -119,17 +156,21 @@ impl Task {
     }
 
     fn read(line: &str, text: impl FnOnce(&str) -> Text) -> Task {
-        if let Some(rest) = line.strip_prefix("x ") {
-            let (rest, completed) = optional(date_field, rest);
-            let (rest, created) = match completed {
-                Some(_) => optional(date_field, rest),
-                None => (rest, None),
-            };
-            return Task::from_parts(true, completed, created, None, text(tokens::trim(rest)));
-        }
-        let (rest, priority) = optional(priority_field, line);
-        let (rest, created) = optional(date_field, rest);
-        Task::from_parts(false, None, created, priority, text(tokens::trim(rest)))
+        let fields = Fields::of(line);
+        Task::from_parts(
+            fields.done,
+            fields.completed,
+            fields.created,
+            fields.priority,
+            text(fields.description),
+        )
+    }
+
+    /// The description of the task on `line` (what [`Task::description`] of
+    /// `Task::parse(line)` gives), without building the task: for a fast look at
+    /// every line of a large file.
+    pub fn description_of(line: &str) -> &str {
+        Fields::of(line).description
     }
 
     /// A new open task with this description (line breaks become spaces).
