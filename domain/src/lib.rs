@@ -10,8 +10,12 @@
 //! - [`people`]: the team, and who `owner:` names.
 //! - [`suggest`]: what to do next, and why.
 //! - [`reminders`]: what to remind whom of, once, outside quiet hours.
+//! - [`projects`]: projects and goals by status, progress, new lines, status changes.
+//! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
 
+pub mod notes;
 pub mod people;
+pub mod projects;
 pub mod recurrence;
 pub mod reference;
 pub mod reminders;
