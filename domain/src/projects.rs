@@ -459,16 +459,11 @@ pub struct NewProject {
     pub area: Option<String>,
 }
 
-/// The line for a new project (or goal) in `files`, created on `today`:
+/// The line for a new project (or goal), checked against `files`, on `today`:
 /// `+slug text status:S owner:O due:D goal:G quarter:Q area:A`. The slug must be well
 /// formed and unused in both files, `goal:` must name a goal; without a status a new
 /// line is active.
-pub fn new_line(
-    files: &Files<'_>,
-    kind: Kind,
-    new: &NewProject,
-    today: NaiveDate,
-) -> Result<String, ProjectError> {
+pub fn new_line(files: &Files<'_>, new: &NewProject, today: NaiveDate) -> Result<String, ProjectError> {
     let slug = bare_slug(&new.slug);
     check_slug(slug)?;
     files.ensure_new(slug)?;
@@ -690,7 +685,6 @@ Archived without a mark +web
         check(|files| {
             let line = new_line(
                 &files,
-                Kind::Project,
                 &NewProject {
                     owner: Some("ana".into()),
                     due: Some(day("2026-12-24")),
@@ -705,13 +699,12 @@ Archived without a mark +web
                 "+garage Clear the garage @home status:planning owner:ana due:2026-12-24 goal:home"
             );
             assert_eq!(
-                new_line(&files, Kind::Project, &new("boat", "A boat"), today).unwrap(),
+                new_line(&files, &new("boat", "A boat"), today).unwrap(),
                 "+boat A boat status:active"
             );
             assert_eq!(
                 new_line(
                     &files,
-                    Kind::Goal,
                     &NewProject {
                         quarter: Some("2027q1".into()),
                         ..new("fit", "Run a half marathon")
@@ -724,7 +717,6 @@ Archived without a mark +web
             assert_eq!(
                 new_line(
                     &files,
-                    Kind::Project,
                     &NewProject {
                         status: Some(ProjectStatus::Done),
                         ..new("past", "Already done")
@@ -772,7 +764,7 @@ Archived without a mark +web
                 ),
             ];
             for (request, message) in errors {
-                let error = new_line(&files, Kind::Project, &request, today).unwrap_err();
+                let error = new_line(&files, &request, today).unwrap_err();
                 assert!(error.to_string().contains(message), "{request:?}: {error}");
             }
         });
