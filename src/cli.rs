@@ -241,7 +241,7 @@ pub enum ProjectAction {
     },
     /// Add a link (a pull request, a document) to log.txt, tagged +SLUG.
     Link {
-        /// The address, like https://example.com/pull/42.
+        /// The address (`https://…`, `mailto:…`).
         url: String,
         /// Words before the link.
         text: Vec<String>,

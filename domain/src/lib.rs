@@ -4,7 +4,7 @@
 //!
 //! - [`when`]: the date language ("tomorrow", "fri", "in 2 weeks", "dec 5").
 //! - [`recurrence`]: the next task when a recurring one is completed.
-//! - [`reference`]: short, stable task references.
+//! - [`reference`](mod@reference): short, stable task references.
 //! - [`search`]: filters and the urgency order.
 //! - [`waiting`]: waiting-for items and when they go stale.
 //! - [`people`]: the team, and who `owner:` names.

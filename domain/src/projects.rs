@@ -331,7 +331,7 @@ impl<'a> Files<'a> {
             .tasks()
             .filter(|(_, task)| belongs(task) && every_open.matches(task, "", today))
             .count()
-            - open.len();
+            .saturating_sub(open.len());
         let about: Vec<&'a LogEntry> = log
             .items()
             .filter_map(|(_, line)| match line {
