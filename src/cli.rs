@@ -154,8 +154,10 @@ pub enum Command {
     Status,
     /// Pull the remote's changes, replay local ones on top, push.
     Sync,
-    /// Projects (or goals) by status, with their progress: done/total of the tasks
-    /// tagged +SLUG in todo.txt and done.txt.
+    /// Projects (or goals) by status, with their progress.
+    ///
+    /// Progress is done/total of the tasks tagged +SLUG in todo.txt and done.txt; a
+    /// goal counts its own tasks and those of the projects whose `goal:` names it.
     Projects {
         /// Only projects with this status (default: all but done).
         #[arg(long, value_enum)]
@@ -170,9 +172,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// One project or goal: `myorg project SLUG` shows it (its line, progress, open
-    /// tasks, recent log); `status`, `update` and `link` change it; `myorg project new
-    /// SLUG TEXT` adds one. A project named like an action is written `+SLUG`.
+    /// One project or goal: show it, change its status, log an update or a link, or
+    /// add one.
+    ///
+    /// `myorg project SLUG` shows it (its line, progress, open tasks, recent log);
+    /// `myorg project SLUG status|update|link …` changes it; `myorg project new SLUG
+    /// TEXT` adds one. A project named like an action (`new`, `status`) is written
+    /// `+SLUG`.
     Project(ProjectArgs),
     /// Add a note to log.txt (`YYYY-MM-DD HH:MM NAME: text`), or to
     /// working-memory.txt with --memory.
