@@ -2,7 +2,9 @@
 //! project or goal, a status change, and appended log and working-memory lines.
 //!
 //! Each names its target by slug (not by line), so on a newer file it finds the
-//! project wherever it moved, and says plainly when it is gone or already so.
+//! project wherever it moved, and says plainly when it is gone or already so. A new
+//! line is appended with the file's line ending and always ends with one (a final
+//! newline is added first when the file lacks it); other lines keep every byte.
 
 use super::{Change, GOALS, LOG, MEMORY, OperationError, PROJECTS, Snapshot, subject};
 use chrono::NaiveDate;
@@ -96,13 +98,11 @@ pub(super) fn add(snapshot: &dyn Snapshot, list: ProjectList, line: &str) -> Res
         &format!("Add {} {slug}", list.kind().noun()),
         &domain::title(&project),
     );
-    let mut file = match list {
-        ProjectList::Projects => projects,
-        ProjectList::Goals => goals,
-    };
-    file.push(ProjectLine::Project(project));
+    // Appended like a log line: the file's line ending, a final newline always.
+    let file = snapshot.read(list.path()).map_err(OperationError::Io)?;
+    let content = notes::append_line(file, &project.task.render());
     Ok(Change {
-        files: vec![(list.path().to_string(), Some(file.to_bytes()))],
+        files: vec![(list.path().to_string(), Some(content))],
         summary,
         todo: None,
     })
@@ -277,7 +277,7 @@ mod tests {
         assert_eq!(path, PROJECTS);
         assert_eq!(
             content,
-            format!("{PROJECTS_TXT}\r\n+garage Clear the garage status:planning")
+            format!("{PROJECTS_TXT}\r\n+garage Clear the garage status:planning\r\n")
         );
         assert_eq!(summary, "Add project garage: Clear the garage");
         let (path, content, _) = apply(Operation::AddProject {
