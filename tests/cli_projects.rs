@@ -370,6 +370,29 @@ fn new_projects_and_goals_are_appended_and_a_taken_slug_is_refused() {
         file(dir.path(), "goals.txt").ends_with("+fit Run a half marathon status:active quarter:2027Q1\n")
     );
 
+    // An owner given by name is written as the person's handle.
+    let config = dir.path().join("myorg.toml");
+    std::fs::write(&config, "[[people]]\nname = \"Ben Okafor\"\nhandle = \"ben\"\n").unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "project",
+            "new",
+            "shed",
+            "Fix",
+            "the",
+            "shed",
+            "--owner",
+            "Ben Okafor",
+        ],
+    );
+    assert!(
+        out.contains(": +shed Fix the shed status:active owner:ben\n"),
+        "{out}"
+    );
+
     let (projects, goals) = (file(dir.path(), "projects.txt"), file(dir.path(), "goals.txt"));
     let head = git(dir.path(), &["rev-parse", "HEAD"]);
     let refused = [

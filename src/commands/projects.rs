@@ -284,11 +284,14 @@ pub fn new(
         .as_deref()
         .map(|when| myorg_domain::when::parse_when(when, today))
         .transpose()?;
+    // An owner given by name is written as the person's handle, as for tasks.
+    let people = config.people()?;
+    let owner = fields.owner.as_deref().map(|owner| people.owner_handle(owner));
     let request = NewProject {
         slug: slug.to_string(),
         text: text.to_string(),
         status: fields.status,
-        owner: fields.owner.clone(),
+        owner,
         due,
         goal: fields.goal.clone(),
         quarter: fields.quarter.clone(),
