@@ -154,6 +154,133 @@ pub enum Command {
     Status,
     /// Pull the remote's changes, replay local ones on top, push.
     Sync,
+    /// Projects (or goals) by status, with their progress.
+    ///
+    /// Progress is done/total of the tasks tagged +SLUG in todo.txt and done.txt; a
+    /// goal counts its own tasks and those of the projects whose `goal:` names it.
+    Projects {
+        /// Only projects with this status (default: all but done).
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// Every status, done included.
+        #[arg(long, conflicts_with = "status")]
+        all: bool,
+        /// Goals (goals.txt) instead of projects.
+        #[arg(long)]
+        goals: bool,
+        /// One JSON object per project and line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One project or goal: show it, change its status, log an update or a link, or
+    /// add one.
+    ///
+    /// `myorg project SLUG` shows it (its line, progress, open tasks, recent log);
+    /// `myorg project SLUG status|update|link …` changes it; `myorg project new SLUG
+    /// TEXT` adds one. A project named like an action (`new`, `status`) is written
+    /// `+SLUG`.
+    Project(ProjectArgs),
+    /// Add a note to log.txt (`YYYY-MM-DD HH:MM NAME: text`), or to
+    /// working-memory.txt with --memory.
+    Note {
+        /// The note.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// About this project or goal (adds +SLUG).
+        #[arg(long, value_name = "SLUG")]
+        project: Option<String>,
+        /// About this task (its reference, line number or words; adds its words).
+        #[arg(long, value_name = "TASK")]
+        task: Option<String>,
+        /// Append to working-memory.txt instead of log.txt.
+        #[arg(long)]
+        memory: bool,
+    },
+}
+
+/// A project's status on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Planning,
+    Active,
+    Blocked,
+    Someday,
+    Done,
+}
+
+impl StatusArg {
+    fn status(self) -> myorg_parsers::ProjectStatus {
+        use myorg_parsers::ProjectStatus;
+        match self {
+            StatusArg::Planning => ProjectStatus::Planning,
+            StatusArg::Active => ProjectStatus::Active,
+            StatusArg::Blocked => ProjectStatus::Blocked,
+            StatusArg::Someday => ProjectStatus::Someday,
+            StatusArg::Done => ProjectStatus::Done,
+        }
+    }
+}
+
+/// `myorg project SLUG [ACTION]` or `myorg project new …`.
+#[derive(Debug, clap::Args)]
+#[command(subcommand_negates_reqs = true)]
+pub struct ProjectArgs {
+    /// The project or goal (`kitchen` or `+kitchen`).
+    #[arg(required = true, value_name = "SLUG")]
+    pub slug: Option<String>,
+    /// Show it as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub action: Option<ProjectAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectAction {
+    /// Set its status (done also marks the line `x DATE`).
+    Status { status: StatusArg },
+    /// Add an update to log.txt, tagged +SLUG.
+    Update {
+        /// What happened.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+    /// Add a link (a pull request, a document) to log.txt, tagged +SLUG.
+    Link {
+        /// The address (`https://…`, `mailto:…`).
+        url: String,
+        /// Words before the link.
+        text: Vec<String>,
+    },
+    /// Add a project to projects.txt (or a goal to goals.txt with --as-goal).
+    New {
+        /// Its name: letters and digits joined by - _ or . (like kitchen or q4-report).
+        slug: String,
+        /// What it is (tags in it count).
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// Its status (default: active).
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// Sets `owner:NAME`.
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        /// The due date: a date or words ("end of month", "dec 15").
+        #[arg(long, value_name = "WHEN")]
+        due: Option<String>,
+        /// The goal it serves (`goal:SLUG`, a goal of goals.txt).
+        #[arg(long, value_name = "SLUG", conflicts_with = "as_goal")]
+        goal: Option<String>,
+        /// Sets `area:AREA` (work, home…).
+        #[arg(long, value_name = "AREA")]
+        area: Option<String>,
+        /// A goal, in goals.txt.
+        #[arg(long)]
+        as_goal: bool,
+        /// The quarter of a goal, like 2026Q4.
+        #[arg(long, value_name = "YYYYQN", requires = "as_goal")]
+        quarter: Option<String>,
+    },
 }
 
 /// Changes to waiting-for items.
@@ -350,5 +477,85 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::History { target, limit } => commands::store::history(&config()?, &target.join(" "), *limit),
         Command::Status => commands::store::status(&config()?),
         Command::Sync => commands::store::sync(&config()?),
+        Command::Projects {
+            status,
+            all,
+            goals,
+            json,
+        } => {
+            let listing = commands::projects::Listing {
+                status: status.map(StatusArg::status),
+                all: *all,
+                goals: *goals,
+                json: *json,
+            };
+            commands::projects::list(&config()?, &listing)
+        }
+        Command::Project(args) => {
+            let config = config()?;
+            project(&config, now(&config)?, args)
+        }
+        Command::Note {
+            text,
+            project,
+            task,
+            memory,
+        } => {
+            let config = config()?;
+            let about = commands::notes::About {
+                project: project.clone(),
+                task: task.clone(),
+                memory: *memory,
+            };
+            commands::notes::note(&config, now(&config)?, &text.join(" "), &about)
+        }
+    }
+}
+
+/// `myorg project …`: show, change or add.
+fn project(config: &Config, now: NaiveDateTime, args: &ProjectArgs) -> anyhow::Result<()> {
+    use commands::projects;
+    let slug = args.slug.as_deref();
+    match (&args.action, slug) {
+        (None, Some(slug)) => projects::show(config, now, slug, args.json),
+        (None, None) => anyhow::bail!("say which project: myorg project SLUG"),
+        (
+            Some(ProjectAction::New {
+                slug: new_slug,
+                text,
+                status,
+                owner,
+                due,
+                goal,
+                area,
+                as_goal,
+                quarter,
+            }),
+            None,
+        ) => {
+            let fields = projects::NewFields {
+                status: status.map(StatusArg::status),
+                owner: owner.clone(),
+                due: due.clone(),
+                goal: goal.clone(),
+                area: area.clone(),
+                as_goal: *as_goal,
+                quarter: quarter.clone(),
+            };
+            projects::new(config, now, new_slug, &text.join(" "), &fields)
+        }
+        (Some(ProjectAction::New { .. }), Some(slug)) => {
+            anyhow::bail!("to add a project: myorg project new SLUG TEXT (not after {slug:?})")
+        }
+        (Some(_), None) => anyhow::bail!("say which project first: myorg project SLUG status|update|link …"),
+        (Some(ProjectAction::Status { status }), Some(slug)) => {
+            projects::set_status(config, now, slug, status.status())
+        }
+        (Some(ProjectAction::Update { text }), Some(slug)) => {
+            projects::update(config, now, slug, &text.join(" "))
+        }
+        (Some(ProjectAction::Link { url, text }), Some(slug)) => {
+            projects::link(config, now, slug, url, &text.join(" "))
+        }
     }
 }

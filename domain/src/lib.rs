@@ -4,14 +4,18 @@
 //!
 //! - [`when`]: the date language ("tomorrow", "fri", "in 2 weeks", "dec 5").
 //! - [`recurrence`]: the next task when a recurring one is completed.
-//! - [`reference`]: short, stable task references.
+//! - [`reference`](mod@reference): short, stable task references.
 //! - [`search`]: filters and the urgency order.
 //! - [`waiting`]: waiting-for items and when they go stale.
 //! - [`people`]: the team, and who `owner:` names.
 //! - [`suggest`]: what to do next, and why.
 //! - [`reminders`]: what to remind whom of, once, outside quiet hours.
+//! - [`projects`]: projects and goals by status, progress, new lines, status changes.
+//! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
 
+pub mod notes;
 pub mod people;
+pub mod projects;
 pub mod recurrence;
 pub mod reference;
 pub mod reminders;

@@ -1,7 +1,10 @@
 //! One module per `myorg` command.
 
 pub mod calendar;
+pub mod notes;
 pub mod parse;
+pub mod projects;
+mod read;
 pub mod remind;
 pub mod store;
 pub mod tasks;

@@ -261,18 +261,9 @@ pub(super) struct TaskJson<'a> {
     urgency: f64,
 }
 
-/// todo.txt of the store, read without taking the writer lock when the store exists
-/// (a read needs no commit); a missing store is created first.
+/// todo.txt of the store, read without taking the writer lock when the store exists.
 pub(super) fn read_todo(config: &Config) -> anyhow::Result<Vec<u8>> {
-    let root = config.store_settings().root;
-    if root.join(".git").exists() {
-        return match std::fs::read(root.join("todo.txt")) {
-            Ok(bytes) => Ok(bytes),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(err) => Err(err).with_context(|| format!("reading {}", root.join("todo.txt").display())),
-        };
-    }
-    open(config)?.read("todo.txt")
+    super::read::working_tree_file(config, "todo.txt")
 }
 
 /// `fields` with the owner given as a person's name replaced by their handle, and a

@@ -11,6 +11,17 @@ use std::fmt;
 pub const TODO: &str = "todo.txt";
 /// The store path of done.txt, where completed tasks are archived.
 pub const DONE: &str = "done.txt";
+/// The store path of projects.txt.
+pub const PROJECTS: &str = "projects.txt";
+/// The store path of goals.txt.
+pub const GOALS: &str = "goals.txt";
+/// The store path of log.txt.
+pub const LOG: &str = "log.txt";
+/// The store path of working-memory.txt.
+pub const MEMORY: &str = "working-memory.txt";
+
+mod projects;
+pub use projects::ProjectList;
 
 /// New contents for store files: path and whole content (`None`: delete the file).
 pub type FileChanges = Vec<(String, Option<Vec<u8>>)>;
@@ -52,6 +63,21 @@ pub enum Operation {
         operation_id: Option<String>,
         subject: String,
     },
+    /// Append this project (goal) line to projects.txt (goals.txt); its `+slug` must
+    /// still be unused in both files.
+    AddProject { list: ProjectList, line: String },
+    /// Set the status of the project (goal) `slug` to `status` on `on`: done also
+    /// marks the line `x on`, another status removes that mark.
+    SetProjectStatus {
+        list: ProjectList,
+        slug: String,
+        status: String,
+        on: NaiveDate,
+    },
+    /// Append this entry (`YYYY-MM-DD HH:MM NAME: text`) to log.txt.
+    AppendLog { line: String },
+    /// Append this line to working-memory.txt.
+    AppendMemory { line: String },
 }
 
 /// Why an operation could not be applied; nothing was changed.
@@ -201,6 +227,15 @@ impl Operation {
                     todo: None,
                 })
             }
+            Operation::AddProject { list, line } => projects::add(snapshot, *list, line),
+            Operation::SetProjectStatus {
+                list,
+                slug,
+                status,
+                on,
+            } => projects::set_status(snapshot, *list, slug, status, *on),
+            Operation::AppendLog { line } => projects::append_log(snapshot, line),
+            Operation::AppendMemory { line } => projects::append_memory(snapshot, line),
         }
     }
 }
