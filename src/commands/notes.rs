@@ -40,7 +40,7 @@ pub fn note(config: &Config, now: NaiveDateTime, text: &str, about: &About) -> a
         let slug = super::projects::existing_slug(&store, slug)?;
         text = notes::about_project(&text, &slug)?;
     }
-    let line = notes::entry_line(now, &config.user().name, &text)?;
+    let line = notes::entry_line(now, &config.me()?.handle, &text)?;
     let (operation, file) = if about.memory {
         (Operation::AppendMemory { line: line.clone() }, MEMORY)
     } else {

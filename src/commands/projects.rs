@@ -356,7 +356,7 @@ fn log_about(config: &Config, now: NaiveDateTime, slug: &str, text: &str) -> any
     let loaded = Loaded::from_store(&store)?;
     let entry = loaded.files().find(slug)?;
     let text = notes::about_project(text, entry.slug)?;
-    let line = notes::entry_line(now, &config.user().name, &text)?;
+    let line = notes::entry_line(now, &config.me()?.handle, &text)?;
     let applied = store.apply(Operation::AppendLog { line: line.clone() }, &actor(config))?;
     println!("Logged: {line}");
     print_push(&applied.push);
