@@ -103,6 +103,28 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
+    /// What to do next: a few of your open tasks (and unassigned ones), most worth
+    /// doing first, each with its reason.
+    Suggest {
+        /// Where you are: only tasks for this context (or none).
+        #[arg(long, short, value_name = "CONTEXT")]
+        context: Option<String>,
+        /// How many minutes you have: tasks with a longer `estimate:` are left out.
+        #[arg(long, short, value_name = "N")]
+        minutes: Option<u32>,
+        /// low or high.
+        #[arg(long, short, value_name = "LEVEL")]
+        energy: Option<String>,
+        /// How many (default 5).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Everyone's tasks, not only yours and unassigned ones.
+        #[arg(long)]
+        all: bool,
+        /// One JSON object per suggestion.
+        #[arg(long)]
+        json: bool,
+    },
     /// The reminders due now: deadlines, overdue tasks, events soon, waiting-for items
     /// to chase. Without `--dry-run` they count as sent and are not repeated.
     Remind {
@@ -435,6 +457,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
+        Command::Suggest {
+            context,
+            minutes,
+            energy,
+            limit,
+            all,
+            json,
+        } => {
+            let config = config()?;
+            let asked = commands::suggest::Asked {
+                context: context.clone(),
+                minutes: *minutes,
+                energy: energy.clone(),
+                limit: *limit,
+                everyone: *all,
+                json: *json,
+            };
+            commands::suggest::run(&config, now(&config)?, &asked)
+        }
         Command::Remind { dry_run, at } => {
             let config = config()?;
             let at = match at {

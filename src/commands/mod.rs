@@ -7,5 +7,6 @@ pub mod projects;
 mod read;
 pub mod remind;
 pub mod store;
+pub mod suggest;
 pub mod tasks;
 pub mod waiting;
