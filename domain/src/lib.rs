@@ -3,6 +3,7 @@
 //! store and the front ends call in here.
 //!
 //! - [`when`]: the date language ("tomorrow", "fri", "in 2 weeks", "dec 5").
+//! - [`calendar`]: adding events to calendar.txt, events of a range, today and the agenda.
 //! - [`recurrence`]: the next task when a recurring one is completed.
 //! - [`reference`](mod@reference): short, stable task references.
 //! - [`search`]: filters and the urgency order.
@@ -13,6 +14,7 @@
 //! - [`projects`]: projects and goals by status, progress, new lines, status changes.
 //! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
 
+pub mod calendar;
 pub mod notes;
 pub mod people;
 pub mod projects;
