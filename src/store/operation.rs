@@ -3,7 +3,8 @@
 //! the same thing there, or says plainly that it no longer applies.
 
 use chrono::NaiveDate;
-use myorg_parsers::{Task, TodoFile, TodoLine};
+use myorg_domain::calendar::{self, NewEvent};
+use myorg_parsers::{CalendarFile, Task, TodoFile, TodoLine};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -19,6 +20,8 @@ pub const GOALS: &str = "goals.txt";
 pub const LOG: &str = "log.txt";
 /// The store path of working-memory.txt.
 pub const MEMORY: &str = "working-memory.txt";
+/// The store path of calendar.txt.
+pub const CALENDAR: &str = "calendar.txt";
 
 mod projects;
 pub use projects::ProjectList;
@@ -33,6 +36,12 @@ pub trait Snapshot {
     /// todo.txt, parsed. A store may hand out a cached copy instead of reading it.
     fn todo(&self) -> Result<TodoFile, OperationError> {
         self.read(TODO).map(TodoFile::parse).map_err(OperationError::Io)
+    }
+    /// calendar.txt, parsed.
+    fn calendar(&self) -> Result<CalendarFile, OperationError> {
+        self.read(CALENDAR)
+            .map(CalendarFile::parse)
+            .map_err(OperationError::Io)
     }
     /// The files `commit` changed, as they are once that commit is reverted on top of
     /// the current state (`None`: deleted). Fails when later changes conflict.
@@ -56,6 +65,14 @@ pub enum Operation {
     DeleteTask { line: String },
     /// Move every done task from todo.txt to the end of done.txt.
     Archive,
+    /// Add an event to calendar.txt on `date`, from `start` to `end` (`HH:MM`), at
+    /// its place among the day's events; the day line is created when missing.
+    AddEvent {
+        date: NaiveDate,
+        start: Option<String>,
+        end: Option<String>,
+        text: String,
+    },
     /// Revert an earlier change: the commit of operation `operation_id` when it has one
     /// (its hash changes when it is replayed), else `commit`.
     Undo {
@@ -208,6 +225,34 @@ impl Operation {
                 change.files.push((DONE.to_string(), Some(archive)));
                 Ok(change)
             }
+            Operation::AddEvent {
+                date,
+                start,
+                end,
+                text,
+            } => {
+                let time = |value: &Option<String>| {
+                    value
+                        .as_deref()
+                        .map(|text| {
+                            calendar::clock(text).ok_or_else(|| {
+                                OperationError::Invalid(
+                                    calendar::EventError::BadTime(text.to_string()).to_string(),
+                                )
+                            })
+                        })
+                        .transpose()
+                };
+                let event = NewEvent::new(*date, time(start)?, time(end)?, text)
+                    .map_err(|error| OperationError::Invalid(error.to_string()))?;
+                let mut file = snapshot.calendar()?;
+                calendar::add_event(&mut file, &event);
+                Ok(Change {
+                    files: vec![(CALENDAR.to_string(), Some(file.to_bytes()))],
+                    summary: subject("Add event", &event.to_string()),
+                    todo: None,
+                })
+            }
             Operation::Undo {
                 commit,
                 operation_id,
@@ -236,6 +281,18 @@ impl Operation {
             } => projects::set_status(snapshot, *list, slug, status, *on),
             Operation::AppendLog { line } => projects::append_log(snapshot, line),
             Operation::AppendMemory { line } => projects::append_memory(snapshot, line),
+        }
+    }
+}
+
+impl Operation {
+    /// The operation that adds `event` to calendar.txt.
+    pub fn add_event(event: &NewEvent) -> Operation {
+        Operation::AddEvent {
+            date: event.date(),
+            start: event.start().map(|time| time.to_string()),
+            end: event.end().map(|time| time.to_string()),
+            text: event.text().to_string(),
         }
     }
 }
@@ -399,6 +456,72 @@ mod tests {
     fn an_empty_task_is_refused() {
         let op = Operation::AddTask { line: "(A) ".into() };
         assert!(matches!(op.apply(&Files("")), Err(OperationError::Invalid(_))));
+    }
+
+    #[test]
+    fn adding_an_event_replays_its_intent_on_a_newer_calendar() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let event = myorg_domain::calendar::parse_event_on(date, "14:30-15 dentist").unwrap();
+        let op = Operation::add_event(&event);
+        assert_eq!(
+            op,
+            Operation::AddEvent {
+                date,
+                start: Some("14:30".into()),
+                end: Some("15:00".into()),
+                text: "dentist".into()
+            }
+        );
+        // As recorded, and on a calendar.txt that changed meanwhile (the day line
+        // written by hand, with another event): the event lands at its time in both.
+        let change = op
+            .apply(&Files("2026-11-23 w48 Mon  9 x\r\n2026-11-25 w48 Wed\r\n"))
+            .unwrap();
+        assert_eq!(change.summary, "Add event: 2026-11-24 14:30-15 dentist");
+        assert_eq!(change.files[0].0, CALENDAR);
+        assert!(change.todo.is_none());
+        assert_eq!(
+            written(&change),
+            b"2026-11-23 w48 Mon  9 x\r\n2026-11-24 w48 Tue  14:30-15 dentist\r\n2026-11-25 w48 Wed\r\n"
+        );
+        let newer = op
+            .apply(&Files("2026-11-24 w48 Tue  11-12 interview 18:30-20 yoga\n"))
+            .unwrap();
+        assert_eq!(
+            written(&newer),
+            b"2026-11-24 w48 Tue  11-12 interview 14:30-15 dentist 18:30-20 yoga\n"
+        );
+        // The journal's form.
+        let json = serde_json::to_string(&op).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"add_event","date":"2026-11-24","start":"14:30","end":"15:00","text":"dentist"}"#
+        );
+        assert_eq!(serde_json::from_str::<Operation>(&json).unwrap(), op);
+    }
+
+    #[test]
+    fn an_invalid_event_is_refused() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        for (start, end, text) in [
+            (Some("25:00"), None, "x"),
+            (Some("noon"), None, "x"),
+            (Some("16:00"), Some("15:00"), "x"),
+            (None, Some("15:00"), "x"),
+            (None, None, " "),
+            (Some("9:00"), None, "two\nlines"),
+        ] {
+            let op = Operation::AddEvent {
+                date,
+                start: start.map(String::from),
+                end: end.map(String::from),
+                text: text.into(),
+            };
+            assert!(
+                matches!(op.apply(&Files("")), Err(OperationError::Invalid(_))),
+                "{op:?}"
+            );
+        }
     }
 
     #[test]
