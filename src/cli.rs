@@ -35,6 +35,42 @@ pub enum Command {
     /// calendar.txt helpers.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Add an event to calendar.txt: a day in words, an optional time, the text
+    /// (`tomorrow 14:30-15 dentist`, `"dec 5" 10 haircut`, `fri lunch with Marta`).
+    Event {
+        /// The day, an optional time and the text; the time is H, HH, H:MM or HH:MM,
+        /// optionally with an end (9-10:30).
+        #[arg(required = true, num_args = 1.., value_name = "WHEN [TIME] TEXT")]
+        words: Vec<String>,
+    },
+    /// List the events of calendar.txt, by day and time (default: the 7 days from
+    /// today).
+    Events {
+        /// First day (a date or words: "tomorrow", "mon", "dec 1").
+        #[arg(long, value_name = "WHEN")]
+        from: Option<String>,
+        /// Last day, inclusive (default: 6 days after the first).
+        #[arg(long, value_name = "WHEN")]
+        to: Option<String>,
+        /// One JSON object per event: date, weekday, start, end, text, line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Today: the events, the week's goal, overdue tasks and tasks due today.
+    Today {
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The coming days: each day's events and the tasks due then.
+    Agenda {
+        /// How many days, from today (1 to 366).
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        /// One JSON object per day: date, weekday, week_goal, events, due.
+        #[arg(long)]
+        json: bool,
+    },
     /// Add a task, created today; `(A) text +project @context due:fri` work as in
     /// todo.txt, with dates in words.
     Add {
@@ -416,6 +452,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Parse { format, file } => commands::parse::run(*format, file.as_deref()),
         Command::Calendar(CalendarCommand::Days { from, to }) => commands::calendar::days(*from, *to),
+        Command::Event { words } => {
+            let config = config()?;
+            commands::calendar::event(&config, now(&config)?, words)
+        }
+        Command::Events { from, to, json } => {
+            let config = config()?;
+            commands::calendar::events(&config, now(&config)?, from.as_deref(), to.as_deref(), *json)
+        }
+        Command::Today { json } => {
+            let config = config()?;
+            commands::agenda::today(&config, now(&config)?, *json)
+        }
+        Command::Agenda { days, json } => {
+            let config = config()?;
+            commands::agenda::agenda(&config, now(&config)?, *days, *json)
+        }
         Command::Add { text, fields } => {
             let config = config()?;
             commands::tasks::add(&config, now(&config)?, &text.join(" "), &fields.fields())

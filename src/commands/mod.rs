@@ -1,5 +1,6 @@
 //! One module per `myorg` command.
 
+pub mod agenda;
 pub mod calendar;
 pub mod notes;
 pub mod parse;
