@@ -10,7 +10,8 @@
 //! event without a time joins the text before the first time (calendar.txt's untimed
 //! part), after what is there, separated by a comma. A missing day line is inserted
 //! at its sorted place with a correct header. Every other line, and every other byte
-//! of the day's content, stays as it was.
+//! of the day's content, stays as it was; the day's own header is written in canonical
+//! form (a wrong week number or weekday corrected).
 //!
 //! Requests in words (`tomorrow 14:30-15 dentist`, `dec 5 10 haircut`, `fri lunch
 //! with Marta`) are read by [`parse_event`]: the longest run of up to four words that
@@ -509,8 +510,8 @@ pub fn parse_event_on(date: NaiveDate, text: &str) -> Result<NewEvent, EventErro
 }
 
 /// The words of a command line: when the first is several words (quoted, like
-/// `"dec 5"`), it is the whole day and the rest is `[TIME] TEXT`; otherwise the words
-/// are read together by [`parse_event`].
+/// `"dec 5"`) that name a day, it is the whole day and the rest is `[TIME] TEXT`;
+/// otherwise the words are read together by [`parse_event`].
 pub fn parse_event_words<S: AsRef<str>>(words: &[S], today: NaiveDate) -> Result<NewEvent, EventError> {
     let rest = |from: usize| {
         words
@@ -521,10 +522,12 @@ pub fn parse_event_words<S: AsRef<str>>(words: &[S], today: NaiveDate) -> Result
             .join(" ")
     };
     match words.first().map(AsRef::as_ref) {
-        Some(first) if trim(first).contains([' ', '\t']) => {
-            let date = parse_when(first, today)?;
-            parse_event_on(date, &rest(1))
-        }
+        Some(first) if trim(first).contains([' ', '\t']) => match parse_when(first, today) {
+            Ok(date) => parse_event_on(date, &rest(1)),
+            // Not a form of the date language: maybe the whole request in one word.
+            Err(WhenError::Unknown(_)) => parse_event(&rest(0), today),
+            Err(error) => Err(error.into()),
+        },
         _ => parse_event(&rest(0), today),
     }
 }
@@ -689,7 +692,85 @@ mod tests {
                 "2026-11-23|9|café con Ana",
                 "2026-11-23 w48 Mon  9 café con Ana\n",
             ),
+            // The day's line is written in canonical form: a wrong header is corrected.
+            (
+                "2026-11-27 w47 fri   Q4 report due\n",
+                "2026-11-27|10|review",
+                "2026-11-27 w48 Fri  Q4 report due 10 review\n",
+            ),
         ]);
+    }
+
+    #[test]
+    fn any_event_added_to_any_day_reads_back_in_order_with_the_others_kept() {
+        let contents = [
+            "",
+            "Holiday",
+            "9 standup",
+            "Mum's birthday 14 lunch 9 out of order  spaced\ttab",
+            "0 a 23:59-24 b",
+            "22-24 night 7 early 7 again",
+            "café 10:30 té",
+        ];
+        let events = ["", "0", "7", "9:30-10", "14", "23:59-24", "12:15"];
+        for content in contents {
+            for time in events {
+                let line = format!("2026-11-23 w48 Mon  {content}");
+                let mut calendar = CalendarFile::parse(format!("2026  y\n{line}\n2026-12  m\n"));
+                let new = event("2026-11-23", time, "new one");
+                assert_eq!(add_event(&mut calendar, &new), 1);
+                let Some(CalendarLine::Day(day)) = calendar.get(1) else {
+                    panic!("{content:?} + {time:?}")
+                };
+                let before = split_events_of(content);
+                let after = day.events();
+                let added: Vec<&Event> = after.iter().filter(|e| e.text.ends_with("new one")).collect();
+                assert_eq!(added.len(), 1, "{content:?} + {time:?}: {after:?}");
+                assert_eq!((added[0].start, added[0].end), (new.start(), new.end()));
+                // The other events, in the order they were, with their text (an
+                // untimed event may have the new text joined to it).
+                let others: Vec<(Option<Time>, String)> = after
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.start,
+                            e.text
+                                .trim_end_matches("new one")
+                                .trim_end_matches(", ")
+                                .to_string(),
+                        )
+                    })
+                    .filter(|(start, text)| start.is_some() || !text.is_empty())
+                    .filter(|(start, text)| !(text.is_empty() && *start == new.start()))
+                    .collect();
+                let expected: Vec<(Option<Time>, String)> =
+                    before.iter().map(|e| (e.start, e.text.clone())).collect();
+                assert_eq!(others, expected, "{content:?} + {time:?}");
+                // Before it, only events that start no later (untimed ones for an
+                // untimed event); right after it, one that starts later.
+                let position = after.iter().position(|e| e.text.ends_with("new one")).unwrap();
+                let fits = |e: &Event| match new.start() {
+                    Some(start) => e.start.is_none_or(|other| other <= start),
+                    None => e.start.is_none(),
+                };
+                assert!(
+                    after[..position].iter().all(fits),
+                    "{content:?} + {time:?}: {after:?}"
+                );
+                if new.start().is_some() {
+                    assert!(
+                        after.get(position + 1).is_none_or(|e| e.start > new.start()),
+                        "{content:?} + {time:?}: {after:?}"
+                    );
+                }
+                assert_eq!(calendar.text(0).unwrap(), "2026  y");
+                assert_eq!(calendar.text(2).unwrap(), "2026-12  m");
+            }
+        }
+    }
+
+    fn split_events_of(content: &str) -> Vec<Event> {
+        myorg_parsers::calendar::events::split_events(content)
     }
 
     #[test]
@@ -880,7 +961,9 @@ mod tests {
         );
         assert_eq!(read(&["dec", "5", "10", "haircut"]), "2026-12-05 10 haircut");
         assert!(read(&["nov 31", "x"]).contains("no 31st"));
-        assert!(read(&["next lunch", "x"]).contains("is not a date"));
+        assert!(read(&["next lunch", "x"]).contains("\"next\" is not a date"));
+        assert_eq!(read(&["tomorrow 9 standup"]), "2026-11-24 9 standup");
+        assert_eq!(read(&["dec 5 2027", "9", "dentist"]), "2027-12-05 9 dentist");
         assert!(read(&[]).contains("say when and what"));
     }
 
