@@ -139,6 +139,28 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
+    /// A briefing: `morning` (events, overdue, due today and this week, top
+    /// priorities, waiting-for items to chase, goals and projects), `evening` (done
+    /// today, still open, tomorrow) or `weekly` (the weekly review).
+    Briefing {
+        #[arg(value_enum)]
+        kind: BriefingKind,
+        /// The day (a date or words; default today).
+        #[arg(long, value_name = "WHEN")]
+        date: Option<String>,
+        /// Someone else's briefing (a person's name or handle).
+        #[arg(long = "for", value_name = "NAME")]
+        person: Option<String>,
+        /// Everyone's tasks.
+        #[arg(long, conflicts_with = "person")]
+        everyone: bool,
+        /// Only the person's own tasks, not unassigned ones.
+        #[arg(long)]
+        own: bool,
+        /// The briefing as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// What to do next: a few of your open tasks (and unassigned ones), most worth
     /// doing first, each with its reason.
     Suggest {
@@ -407,6 +429,24 @@ impl FieldArgs {
     }
 }
 
+/// The briefings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BriefingKind {
+    Morning,
+    Evening,
+    Weekly,
+}
+
+impl From<BriefingKind> for myorg_domain::briefing::Kind {
+    fn from(kind: BriefingKind) -> Self {
+        match kind {
+            BriefingKind::Morning => myorg_domain::briefing::Kind::Morning,
+            BriefingKind::Evening => myorg_domain::briefing::Kind::Evening,
+            BriefingKind::Weekly => myorg_domain::briefing::Kind::Weekly,
+        }
+    }
+}
+
 /// The grammars `myorg parse` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ParseFormat {
@@ -509,6 +549,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
+        Command::Briefing {
+            kind,
+            date,
+            person,
+            everyone,
+            own,
+            json,
+        } => {
+            let config = config()?;
+            let whom = commands::briefing::whom(&config, person.as_deref(), *everyone, *own)?;
+            commands::briefing::run(
+                &config,
+                now(&config)?,
+                (*kind).into(),
+                date.as_deref(),
+                &whom,
+                *json,
+            )
+        }
         Command::Suggest {
             context,
             minutes,

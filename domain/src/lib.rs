@@ -13,7 +13,9 @@
 //! - [`reminders`]: what to remind whom of, once, outside quiet hours.
 //! - [`projects`]: projects and goals by status, progress, new lines, status changes.
 //! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
+//! - [`briefing`]: the morning briefing, the evening summary and the weekly review.
 
+pub mod briefing;
 pub mod calendar;
 pub mod notes;
 pub mod people;

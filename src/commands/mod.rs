@@ -1,6 +1,7 @@
 //! One module per `myorg` command.
 
 pub mod agenda;
+pub mod briefing;
 pub mod calendar;
 pub mod notes;
 pub mod parse;
