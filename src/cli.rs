@@ -139,6 +139,12 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
+    /// The terminal assistant: one message a line (`help` lists what it understands).
+    Chat {
+        /// Answer this one message and exit.
+        #[arg(long, value_name = "TEXT")]
+        once: Option<String>,
+    },
     /// A briefing: `morning` (events, overdue, due today and this week, top
     /// priorities, waiting-for items to chase, goals and projects), `evening` (done
     /// today, still open, tomorrow) or `weekly` (the weekly review).
@@ -549,6 +555,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
+        Command::Chat { once } => {
+            let config = config()?;
+            match once {
+                Some(message) => commands::chat::answer(&config, now(&config)?, message).map(|_| ()),
+                None => commands::chat::repl(&config, || now(&config)),
+            }
+        }
         Command::Briefing {
             kind,
             date,

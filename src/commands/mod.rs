@@ -3,6 +3,7 @@
 pub mod agenda;
 pub mod briefing;
 pub mod calendar;
+pub mod chat;
 pub mod notes;
 pub mod parse;
 pub mod projects;
