@@ -92,12 +92,11 @@ fn suggest(words: &[&str]) -> Request {
     while let Some(word) = rest.next() {
         if let Some(name) = word.strip_prefix('@').filter(|n| !n.is_empty()) {
             context = Some(name.to_string());
-        } else if let Some(count) = word
+        } else if let Ok(count) = word
             .strip_suffix("min")
             .or_else(|| word.strip_suffix('m'))
             .unwrap_or(word)
             .parse::<u32>()
-            .ok()
         {
             minutes = Some(count);
             rest.next_if(|unit| matches!(**unit, "min" | "mins" | "minutes" | "m"));
