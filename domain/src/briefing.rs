@@ -120,15 +120,23 @@ struct Builder<'a> {
     files: Files<'a>,
     whom: &'a Whom,
     references: References,
+    /// The open, visible tasks the person sees, most urgent first.
+    open: Vec<&'a Task>,
     sections: Vec<Section>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(files: Files<'a>, whom: &'a Whom) -> Builder<'a> {
+    fn new(files: Files<'a>, whom: &'a Whom, today: NaiveDate) -> Builder<'a> {
+        let open = search(files.todo, &Filter::default(), today)
+            .into_iter()
+            .map(|found| found.task)
+            .filter(|task| whom.sees(task))
+            .collect();
         Builder {
             files,
             whom,
             references: References::of(files.todo),
+            open,
             sections: Vec::new(),
         }
     }
@@ -152,12 +160,8 @@ impl<'a> Builder<'a> {
     }
 
     /// Open, visible tasks the person sees, kept by `keep`, most urgent first.
-    fn tasks(&self, today: NaiveDate, keep: impl Fn(&Task) -> bool) -> Vec<&'a Task> {
-        search(self.files.todo, &Filter::default(), today)
-            .into_iter()
-            .map(|found| found.task)
-            .filter(|task| self.whom.sees(task) && keep(task))
-            .collect()
+    fn tasks(&self, keep: impl Fn(&Task) -> bool) -> Vec<&'a Task> {
+        self.open.iter().copied().filter(|task| keep(task)).collect()
     }
 
     fn events(&self, date: NaiveDate) -> Vec<Item> {
@@ -209,7 +213,7 @@ impl<'a> Builder<'a> {
     }
 
     fn overdue(&self, today: NaiveDate) -> Vec<Item> {
-        self.tasks(today, |task| task.due().is_some_and(|due| due < today))
+        self.tasks(|task| task.due().is_some_and(|due| due < today))
             .into_iter()
             .map(|task| {
                 let due = task.due().unwrap_or(today);
@@ -219,8 +223,8 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    fn due_on(&self, today: NaiveDate, day: NaiveDate) -> Vec<Item> {
-        self.tasks(today, |task| task.due() == Some(day))
+    fn due_on(&self, day: NaiveDate) -> Vec<Item> {
+        self.tasks(|task| task.due() == Some(day))
             .into_iter()
             .map(|task| self.task(task, None))
             .collect()
@@ -266,19 +270,17 @@ fn days_ago(days: i64) -> String {
 /// within the week, top priorities not yet scheduled, waiting-for items to chase, and
 /// goals and active projects with their progress; the week's goal as subtitle.
 pub fn morning(files: Files, whom: &Whom, date: NaiveDate, settings: &Settings) -> Briefing {
-    let mut b = Builder::new(files, whom);
+    let mut b = Builder::new(files, whom, date);
     let events = b.events(date);
     b.section("Today's events", events);
     let overdue = b.overdue(date);
     b.section("Overdue", overdue);
-    let today = b.due_on(date, date);
+    let today = b.due_on(date);
     b.section("Due today", today);
     let soon_end = date
         .checked_add_days(Days::new(settings.soon_days))
         .unwrap_or(date);
-    let mut soon = b.tasks(date, |task| {
-        task.due().is_some_and(|due| due > date && due <= soon_end)
-    });
+    let mut soon = b.tasks(|task| task.due().is_some_and(|due| due > date && due <= soon_end));
     // By day; the most urgent first within a day.
     soon.sort_by_key(|task| task.due());
     let soon: Vec<Item> = soon
@@ -290,7 +292,7 @@ pub fn morning(files: Files, whom: &Whom, date: NaiveDate, settings: &Settings) 
         .collect();
     b.section("Due this week", soon);
     let blocked = blocked_ids(files.todo);
-    let mut top: Vec<&Task> = b.tasks(date, |task| {
+    let mut top: Vec<&Task> = b.tasks(|task| {
         task.due().is_none()
             && task.priority().is_some_and(|p| p.letter() <= 'B')
             && !task.is_waiting()
@@ -342,11 +344,11 @@ fn goals_and_projects(files: &Files) -> Vec<Item> {
 /// The evening summary of `date`: what was done today, what is still open for today,
 /// and tomorrow's events and deadlines.
 pub fn evening(files: Files, whom: &Whom, date: NaiveDate) -> Briefing {
-    let mut b = Builder::new(files, whom);
+    let mut b = Builder::new(files, whom, date);
     let done = b.completed(date, date);
     b.section("Done today", done);
     let open: Vec<Item> = b
-        .tasks(date, |task| task.due().is_some_and(|due| due <= date))
+        .tasks(|task| task.due().is_some_and(|due| due <= date))
         .into_iter()
         .map(|task| {
             let due = task.due().unwrap_or(date);
@@ -358,7 +360,7 @@ pub fn evening(files: Files, whom: &Whom, date: NaiveDate) -> Briefing {
     let tomorrow = date.succ_opt().unwrap_or(date);
     let events = b.events(tomorrow);
     b.section("Tomorrow's events", events);
-    let due = b.due_on(date, tomorrow);
+    let due = b.due_on(tomorrow);
     b.section("Due tomorrow", due);
     b.finish(Kind::Evening, date, None)
 }
@@ -410,7 +412,7 @@ pub fn weekly(
     guide: Option<&str>,
     settings: &Settings,
 ) -> Briefing {
-    let mut b = Builder::new(files, whom);
+    let mut b = Builder::new(files, whom, date);
     let steps = match guide.map(checklist).filter(|steps| !steps.is_empty()) {
         Some(steps) => steps,
         None => DEFAULT_CHECKLIST.iter().map(|s| s.to_string()).collect(),
@@ -428,7 +430,7 @@ pub fn weekly(
         checklist.markdown = true;
     }
     let inbox: Vec<Item> = b
-        .tasks(date, |task| {
+        .tasks(|task| {
             task.projects().next().is_none()
                 && task.contexts().next().is_none()
                 && task.due().is_none()
