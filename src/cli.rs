@@ -189,6 +189,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The language models' use per day, person and provider, and today's budget.
+    Usage {
+        /// The last N days (default 7).
+        #[arg(long, default_value_t = 7, value_name = "N")]
+        days: u32,
+        /// One JSON object per day, person and provider.
+        #[arg(long)]
+        json: bool,
+    },
     /// The reminders due now: deadlines, overdue tasks, events soon, waiting-for items
     /// to chase. Without `--dry-run` they count as sent and are not repeated.
     Remind {
@@ -599,6 +608,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 json: *json,
             };
             commands::suggest::run(&config, now(&config)?, &asked)
+        }
+        Command::Usage { days, json } => {
+            let config = config()?;
+            commands::usage::run(&config, now(&config)?, *days, *json)
         }
         Command::Remind { dry_run, at } => {
             let config = config()?;

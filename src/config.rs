@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 9] = [
+pub const ENV_KEYS: [(&str, &str); 12] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -24,6 +24,9 @@ pub const ENV_KEYS: [(&str, &str); 9] = [
     ("MYORG_USER_NAME", "user.name"),
     ("MYORG_USER_EMAIL", "user.email"),
     ("TIMEZONE", "store.timezone"),
+    ("LITELLM_ENDPOINT", "llm.endpoint"),
+    ("LITELLM_API_KEY", "llm.api_key"),
+    ("LITELLM_MODEL", "llm.model"),
 ];
 
 /// The whole configuration.
@@ -42,6 +45,82 @@ pub struct Config {
     pub people: Vec<PersonConfig>,
     /// When and to whom reminders are sent.
     pub reminders: RemindersConfig,
+    /// The language models free-form chat uses.
+    pub llm: LlmConfig,
+}
+
+/// The language models: one endpoint from the plain settings (`LITELLM_ENDPOINT`,
+/// `LITELLM_API_KEY`, `LITELLM_MODEL`), or a list of providers in tiers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LlmConfig {
+    /// An OpenAI-compatible server's base URL (`http://litellm:4000`, with or
+    /// without `/v1`); used when `providers` is empty.
+    pub endpoint: Option<String>,
+    /// Its key (set `LITELLM_API_KEY` rather than writing it here).
+    pub api_key: Option<Secret>,
+    /// Its model.
+    pub model: Option<String>,
+    /// Several providers, tried by tier and in this order.
+    pub providers: Vec<ProviderConfig>,
+    /// At most this many model calls for one request.
+    pub max_steps: u32,
+    /// Seconds one model call may take.
+    pub call_timeout_secs: u64,
+    /// Seconds a whole request may take, tool calls included.
+    pub deadline_secs: u64,
+    /// Tokens a day for everyone (0: no limit).
+    pub daily_tokens: u64,
+    /// Money a day for everyone, in the providers' price unit (0: no limit).
+    pub daily_cost: f64,
+    /// Turns of conversation remembered per channel and person.
+    pub memory_turns: usize,
+    /// A directory whose `system.md` (and the other prompts) replace the built-in
+    /// ones.
+    pub prompts_dir: Option<PathBuf>,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        LlmConfig {
+            endpoint: None,
+            api_key: None,
+            model: None,
+            providers: Vec::new(),
+            max_steps: 8,
+            call_timeout_secs: 60,
+            deadline_secs: 120,
+            daily_tokens: 0,
+            daily_cost: 0.0,
+            memory_turns: 10,
+            prompts_dir: None,
+        }
+    }
+}
+
+/// One OpenAI-compatible provider.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderConfig {
+    pub name: String,
+    pub base_url: String,
+    /// The environment variable holding its key (none: no key).
+    #[serde(default)]
+    pub api_key_env: Option<String>,
+    pub model: String,
+    /// `fast` or `strong`.
+    #[serde(default = "default_tier")]
+    pub tier: String,
+    /// Price per million input tokens.
+    #[serde(default)]
+    pub input_price: f64,
+    /// Price per million output tokens.
+    #[serde(default)]
+    pub output_price: f64,
+}
+
+fn default_tier() -> String {
+    "fast".to_string()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

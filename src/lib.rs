@@ -3,6 +3,7 @@
 //! The binary `myorg` is a thin shell over this library: [`cli`] defines the command
 //! line and dispatches to [`commands`], one module per command.
 
+pub mod agent;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -12,4 +12,5 @@ pub mod remind;
 pub mod store;
 pub mod suggest;
 pub mod tasks;
+pub mod usage;
 pub mod waiting;

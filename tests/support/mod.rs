@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The environment variables a test must not inherit.
-const CLEARED: [&str; 8] = [
+const CLEARED: [&str; 11] = [
     "MYORG_REPO_PATH",
     "GIT_REPO_URL",
     "GIT_TOKEN",
@@ -16,6 +16,9 @@ const CLEARED: [&str; 8] = [
     "MYORG_USER_EMAIL",
     "TIMEZONE",
     "MYORG_NOW",
+    "LITELLM_ENDPOINT",
+    "LITELLM_API_KEY",
+    "LITELLM_MODEL",
 ];
 
 /// `myorg ARGS` in `dir` at 2026-11-23 08:00, with `env` set.
