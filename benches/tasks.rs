@@ -1,5 +1,7 @@
 //! End-to-end time of `myorg tasks +work` on a realistic 100k-line todo.txt: the
-//! median of 20 process runs (output discarded), and of `--json`.
+//! median of 20 process runs (output discarded), and of `--json`; beside it, the
+//! same listing by the todo.txt tools installed on this machine (`todo.sh`/`todo-txt`,
+//! `ttdl`, `topydo`), five runs each, when they are.
 //!
 //! `cargo bench --bench tasks` (builds the release binary first).
 
@@ -137,4 +139,57 @@ fn main() {
         "myorg tasks +work --json:  median {:>6.1} ms",
         json.as_secs_f64() * 1e3
     );
+    peers(dir.path(), &root);
+}
+
+/// The same listing by other todo.txt tools, where installed.
+fn peers(dir: &Path, root: &Path) {
+    let config = dir.join("todo.cfg");
+    std::fs::write(
+        &config,
+        format!(
+            "export TODO_DIR={0}\nexport TODO_FILE={0}/todo.txt\nexport DONE_FILE={0}/done.txt\nexport REPORT_FILE={0}/report.txt\n",
+            root.display()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let todo = root.join("todo.txt");
+    let todo = todo.to_str().unwrap();
+    let candidates: [(&str, Vec<&str>); 4] = [
+        ("todo.sh", vec!["-d", config, "-p", "ls", "+work"]),
+        ("todo-txt", vec!["-d", config, "-p", "ls", "+work"]),
+        ("ttdl", vec!["--local", "list", "+work"]),
+        ("topydo", vec!["-t", todo, "ls", "+work"]),
+    ];
+    for (program, args) in candidates {
+        let mut samples = Vec::new();
+        for _ in 0..5 {
+            let started = Instant::now();
+            let Ok(status) = Command::new(program)
+                .args(&args)
+                .current_dir(root)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+            else {
+                break;
+            };
+            if !status.success() {
+                println!("{program} ls +work:  fails on this file");
+                samples.clear();
+                break;
+            }
+            samples.push(started.elapsed());
+        }
+        if let Some(median) = {
+            samples.sort();
+            samples.get(samples.len() / 2)
+        } {
+            println!(
+                "{program} ls +work:  median {:>6.1} ms",
+                median.as_secs_f64() * 1e3
+            );
+        }
+    }
 }
