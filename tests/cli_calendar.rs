@@ -10,21 +10,9 @@ use std::path::Path;
 use tempfile::TempDir;
 
 mod support;
-use support::{myorg, stderr, stdout};
+use support::{fail_in_store as fail, run_in_store as run};
 
 const TEMPLATE: &str = include_str!("../fixtures/store/calendar.txt");
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["--store", "s"];
-    all.extend_from_slice(args);
-    stdout(&myorg(dir, &all, &[]))
-}
-
-fn fail(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["--store", "s"];
-    all.extend_from_slice(args);
-    stderr(&myorg(dir, &all, &[]))
-}
 
 fn calendar(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("s/calendar.txt")).unwrap()

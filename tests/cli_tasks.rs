@@ -7,19 +7,7 @@ use std::path::Path;
 use tempfile::TempDir;
 
 mod support;
-use support::{myorg, myorg_with_input, stderr, stdout};
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["--store", "s"];
-    all.extend_from_slice(args);
-    stdout(&myorg(dir, &all, &[]))
-}
-
-fn fail(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["--store", "s"];
-    all.extend_from_slice(args);
-    stderr(&myorg(dir, &all, &[]))
-}
+use support::{fail_in_store as fail, myorg, myorg_with_input, run_in_store as run, stderr, stdout};
 
 fn todo(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("s/todo.txt")).unwrap()

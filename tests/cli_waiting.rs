@@ -7,7 +7,7 @@ use std::path::Path;
 use tempfile::TempDir;
 
 mod support;
-use support::{myorg, stderr, stdout};
+use support::{fail_in_store as fail, myorg, stderr, stdout};
 
 fn run(dir: &Path, args: &[&str]) -> String {
     run_with(dir, args, &[])
@@ -17,12 +17,6 @@ fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     let mut all = vec!["--store", "s"];
     all.extend_from_slice(args);
     stdout(&myorg(dir, &all, env))
-}
-
-fn fail(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["--store", "s"];
-    all.extend_from_slice(args);
-    stderr(&myorg(dir, &all, &[]))
 }
 
 fn todo(dir: &Path) -> String {

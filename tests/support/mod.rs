@@ -68,3 +68,17 @@ pub fn stderr(output: &Output) -> String {
     );
     String::from_utf8(output.stderr.clone()).unwrap()
 }
+
+/// `myorg --store s ARGS` in `dir`: the standard output of a command that succeeded.
+pub fn run_in_store(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--store", "s"];
+    all.extend_from_slice(args);
+    stdout(&myorg(dir, &all, &[]))
+}
+
+/// `myorg --store s ARGS` in `dir`: the standard error of a command that failed.
+pub fn fail_in_store(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--store", "s"];
+    all.extend_from_slice(args);
+    stderr(&myorg(dir, &all, &[]))
+}
