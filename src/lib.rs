@@ -8,5 +8,6 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod llm;
 pub mod reminders;
 pub mod store;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of this.
 
+pub mod fake_llm;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 

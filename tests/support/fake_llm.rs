@@ -1,0 +1,297 @@
+//! A scripted OpenAI-compatible server on 127.0.0.1, for tests that need an LLM.
+//!
+//! ```ignore
+//! let fake = FakeLlm::start().await;
+//! fake.push(Reply::answer("Done."));
+//! fake.push(Reply::json(429, json!({"error": {"message": "slow down"}})).header("retry-after", "1"));
+//! // point a provider at fake.url(), then:
+//! let request = &fake.requests()[0];
+//! assert_eq!(request.path, "/v1/chat/completions");
+//! ```
+//!
+//! Every request, whatever its method or path, is recorded (method, path, headers,
+//! body) and answered with the next scripted [`Reply`], in order. With none left it
+//! answers 500 with an error saying so, which a test sees as an unexpected call.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+
+/// The running server; it stops when dropped.
+pub struct FakeLlm {
+    address: SocketAddr,
+    shared: Arc<Mutex<Shared>>,
+    task: JoinHandle<()>,
+}
+
+#[derive(Default)]
+struct Shared {
+    script: VecDeque<Reply>,
+    received: Vec<Received>,
+}
+
+/// A request the server received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub method: String,
+    /// The path and query, e.g. `/v1/chat/completions`.
+    pub path: String,
+    /// Header names in lowercase, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body as JSON (`Value::Null` when it is not JSON).
+    pub body: Value,
+    /// The body as text.
+    pub raw: String,
+}
+
+impl Received {
+    /// The first header called `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// One scripted answer: a status, headers, a body, and optionally a delay before
+/// answering and gaps between streamed events.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: ReplyBody,
+    delay: Duration,
+}
+
+#[derive(Clone, Debug)]
+enum ReplyBody {
+    Json(Value),
+    Text { content_type: String, text: String },
+    Events { data: Vec<String>, gap: Duration },
+}
+
+impl Reply {
+    /// `status` with a JSON body.
+    pub fn json(status: u16, body: Value) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: ReplyBody::Json(body),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// `status` with a body sent as it is (a recorded `.sse` file, HTML, garbage).
+    pub fn text(status: u16, content_type: &str, text: impl Into<String>) -> Reply {
+        Reply {
+            body: ReplyBody::Text {
+                content_type: content_type.to_string(),
+                text: text.into(),
+            },
+            ..Reply::json(status, Value::Null)
+        }
+    }
+
+    /// 200 `text/event-stream`, one `data: …` event per item, exactly as given
+    /// (add `"[DONE]"` yourself where the stream should end with it).
+    pub fn sse<S: Into<String>>(data: impl IntoIterator<Item = S>) -> Reply {
+        Reply {
+            body: ReplyBody::Events {
+                data: data.into_iter().map(Into::into).collect(),
+                gap: Duration::ZERO,
+            },
+            ..Reply::json(200, Value::Null)
+        }
+    }
+
+    /// 200 `text/event-stream` of these chunks, then `[DONE]`.
+    pub fn sse_chunks(chunks: &[Value]) -> Reply {
+        let mut data: Vec<String> = chunks.iter().map(Value::to_string).collect();
+        data.push("[DONE]".to_string());
+        Reply::sse(data)
+    }
+
+    /// A 200 completion whose message is `content`.
+    pub fn answer(content: &str) -> Reply {
+        Reply::json(200, completion(json!({"role": "assistant", "content": content})))
+    }
+
+    /// A 200 completion calling tools, each `(id, name, arguments)`; the arguments
+    /// are sent as a JSON string, as OpenAI does.
+    pub fn tool_calls(calls: &[(&str, &str, Value)]) -> Reply {
+        let calls: Vec<Value> = calls
+            .iter()
+            .map(|(id, name, arguments)| {
+                json!({"id": id, "type": "function",
+                       "function": {"name": name, "arguments": arguments.to_string()}})
+            })
+            .collect();
+        let message = json!({"role": "assistant", "content": null, "tool_calls": calls});
+        let mut body = completion(message);
+        body["choices"][0]["finish_reason"] = json!("tool_calls");
+        Reply::json(200, body)
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Waits this long before answering (the request is recorded at once).
+    pub fn delay(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+
+    /// Waits this long before each streamed event after the first.
+    pub fn gap(mut self, gap: Duration) -> Reply {
+        if let ReplyBody::Events { gap: g, .. } = &mut self.body {
+            *g = gap;
+        }
+        self
+    }
+}
+
+/// A minimal completion object around `message`, with usage.
+pub fn completion(message: Value) -> Value {
+    json!({
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 1_764_316_800,
+        "model": "fake-model",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+    })
+}
+
+impl FakeLlm {
+    /// Starts a server on a free port of 127.0.0.1.
+    pub async fn start() -> FakeLlm {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port on 127.0.0.1");
+        let address = listener.local_addr().expect("the port");
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let app = Router::new().fallback(answer).with_state(Arc::clone(&shared));
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeLlm {
+            address,
+            shared,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, without `/v1`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Queues the answer to a coming request.
+    pub fn push(&self, reply: Reply) {
+        self.lock().script.push_back(reply);
+    }
+
+    /// The requests received so far, in order.
+    pub fn requests(&self) -> Vec<Received> {
+        self.lock().received.clone()
+    }
+
+    /// Scripted replies not used yet.
+    pub fn remaining(&self) -> usize {
+        self.lock().script.len()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for FakeLlm {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Records the request, then plays the next scripted reply.
+async fn answer(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    let received = Received {
+        method: parts.method.to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_string(), |p| p.to_string()),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_string(), value)
+            })
+            .collect(),
+        body: serde_json::from_str(&raw).unwrap_or(Value::Null),
+        raw,
+    };
+    let reply = {
+        let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        shared.received.push(received);
+        shared.script.pop_front()
+    };
+    let reply = reply.unwrap_or_else(|| {
+        Reply::json(
+            500,
+            json!({"error": {"message": "the fake LLM server has no reply scripted for this request"}}),
+        )
+    });
+    tokio::time::sleep(reply.delay).await;
+    play(reply)
+}
+
+fn play(reply: Reply) -> Response {
+    let (content_type, body) = match reply.body {
+        ReplyBody::Json(value) => ("application/json".to_string(), Body::from(value.to_string())),
+        ReplyBody::Text { content_type, text } => (content_type, Body::from(text)),
+        ReplyBody::Events { data, gap } => {
+            let events: VecDeque<String> = data.into_iter().map(|d| format!("data: {d}\n\n")).collect();
+            let stream =
+                futures_util::stream::unfold((events, true), move |(mut events, first)| async move {
+                    let event = events.pop_front()?;
+                    if !first {
+                        tokio::time::sleep(gap).await;
+                    }
+                    Some((Ok::<_, Infallible>(Bytes::from(event)), (events, false)))
+                });
+            ("text/event-stream".to_string(), Body::from_stream(stream))
+        }
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::from_u16(reply.status).expect("a valid status");
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-type",
+        HeaderValue::from_str(&content_type).expect("a valid content type"),
+    );
+    for (name, value) in reply.headers {
+        headers.append(
+            HeaderName::from_bytes(name.as_bytes()).expect("a valid header name"),
+            HeaderValue::from_str(&value).expect("a valid header value"),
+        );
+    }
+    response
+}
