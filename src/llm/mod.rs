@@ -2,8 +2,8 @@
 //! `/v1`, vLLM): messages, tools, streaming and non-streaming, on reqwest + serde.
 //!
 //! This is an edge module: it does I/O and knows nothing of tasks or the store. It
-//! reads what servers send leniently (the differences are listed in
-//! `notes/llm-wire.md` and pinned by `tests/llm_client.rs`): `arguments` as a string,
+//! reads what servers send leniently (each difference is pinned by a test in
+//! `tests/llm_client.rs`): `arguments` as a string,
 //! an object or `""`, missing tool-call ids, missing usage, `finish_reason` that does
 //! not say `tool_calls`, error bodies with or without an envelope.
 //!

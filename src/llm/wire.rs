@@ -2,7 +2,7 @@
 //!
 //! Responses are read through [`serde_json::Value`] rather than strict structs, so
 //! that a field of an unexpected type or a missing one degrades to a default instead
-//! of failing the whole answer (see `notes/llm-wire.md` for what servers do).
+//! of failing the whole answer (the module [`super`] lists what servers do).
 
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
