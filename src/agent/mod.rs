@@ -4,4 +4,5 @@
 pub mod confirm;
 pub mod memory;
 pub mod prompt;
+pub mod route;
 pub mod usage;
