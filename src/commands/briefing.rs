@@ -21,7 +21,11 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn read(config: &Config) -> anyhow::Result<Loaded> {
-        let read = |path: &str| working_tree_file(config, path);
+        Loaded::read_with(|path| working_tree_file(config, path))
+    }
+
+    /// The files as `read` gives them (a missing file: empty).
+    pub fn read_with(read: impl Fn(&str) -> anyhow::Result<Vec<u8>>) -> anyhow::Result<Loaded> {
         let guide = read("skills/weekly-review.md")?;
         Ok(Loaded {
             todo: TodoFile::parse(read("todo.txt")?),

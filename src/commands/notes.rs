@@ -4,8 +4,8 @@
 
 use super::store::{actor, open, print_push};
 use crate::config::Config;
-use crate::store::Operation;
 use crate::store::operation::{LOG, MEMORY, TODO};
+use crate::store::{Operation, Store};
 use chrono::NaiveDateTime;
 use myorg_domain::notes;
 use myorg_domain::reference::Scope;
@@ -24,11 +24,31 @@ pub struct About {
 
 /// `myorg note TEXT [--project SLUG] [--task REF] [--memory]`.
 pub fn note(config: &Config, now: NaiveDateTime, text: &str, about: &About) -> anyhow::Result<()> {
+    let store = open(config)?;
+    let (operation, line) = entry(&store, &config.me()?.handle, now, text, about)?;
+    let file = match operation {
+        Operation::AppendMemory { .. } => MEMORY,
+        _ => LOG,
+    };
+    let applied = store.apply(operation, &actor(config))?;
+    println!("Added to {file}: {line}");
+    print_push(&applied.push);
+    Ok(())
+}
+
+/// The operation that adds the note `text` by `handle` (about a task or project of
+/// `store`, which must exist), and the line it writes.
+pub fn entry(
+    store: &Store,
+    handle: &str,
+    now: NaiveDateTime,
+    text: &str,
+    about: &About,
+) -> anyhow::Result<(Operation, String)> {
     let mut text = text.trim().to_string();
     if text.is_empty() {
         return Err(notes::NoteError::Empty.into());
     }
-    let store = open(config)?;
     if let Some(given) = about.task.as_deref() {
         let todo = TodoFile::parse(store.read(TODO)?);
         let index = super::tasks::find(&todo, given, Scope::All)?;
@@ -37,17 +57,14 @@ pub fn note(config: &Config, now: NaiveDateTime, text: &str, about: &About) -> a
         }
     }
     if let Some(slug) = about.project.as_deref() {
-        let slug = super::projects::existing_slug(&store, slug)?;
+        let slug = super::projects::existing_slug(store, slug)?;
         text = notes::about_project(&text, &slug)?;
     }
-    let line = notes::entry_line(now, &config.me()?.handle, &text)?;
-    let (operation, file) = if about.memory {
-        (Operation::AppendMemory { line: line.clone() }, MEMORY)
+    let line = notes::entry_line(now, handle, &text)?;
+    let operation = if about.memory {
+        Operation::AppendMemory { line: line.clone() }
     } else {
-        (Operation::AppendLog { line: line.clone() }, LOG)
+        Operation::AppendLog { line: line.clone() }
     };
-    let applied = store.apply(operation, &actor(config))?;
-    println!("Added to {file}: {line}");
-    print_push(&applied.push);
-    Ok(())
+    Ok((operation, line))
 }

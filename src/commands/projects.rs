@@ -325,14 +325,7 @@ pub fn set_status(
     status: ProjectStatus,
 ) -> anyhow::Result<()> {
     let store = open(config)?;
-    let loaded = Loaded::from_store(&store)?;
-    let entry = loaded.files().find(slug)?;
-    let operation = Operation::SetProjectStatus {
-        list: ProjectList::of(entry.kind),
-        slug: entry.slug.to_string(),
-        status: status.as_str().to_string(),
-        on: now.date(),
-    };
+    let operation = status_change(&store, now, slug, status)?;
     let applied = store.apply(operation, &actor(config))?;
     println!("{}", applied.summary);
     print_push(&applied.push);
@@ -353,14 +346,85 @@ pub fn link(config: &Config, now: NaiveDateTime, slug: &str, url: &str, text: &s
 /// exist).
 fn log_about(config: &Config, now: NaiveDateTime, slug: &str, text: &str) -> anyhow::Result<()> {
     let store = open(config)?;
-    let loaded = Loaded::from_store(&store)?;
-    let entry = loaded.files().find(slug)?;
-    let text = notes::about_project(text, entry.slug)?;
-    let line = notes::entry_line(now, &config.me()?.handle, &text)?;
+    let line = update_line(&store, &config.me()?.handle, now, slug, text)?;
     let applied = store.apply(Operation::AppendLog { line: line.clone() }, &actor(config))?;
     println!("Logged: {line}");
     print_push(&applied.push);
     Ok(())
+}
+
+/// The operation that sets the status of the project (goal) `slug` of `store`, which
+/// must exist.
+pub fn status_change(
+    store: &crate::store::Store,
+    now: NaiveDateTime,
+    slug: &str,
+    status: ProjectStatus,
+) -> anyhow::Result<Operation> {
+    let loaded = Loaded::from_store(store)?;
+    let entry = loaded.files().find(slug)?;
+    Ok(Operation::SetProjectStatus {
+        list: ProjectList::of(entry.kind),
+        slug: entry.slug.to_string(),
+        status: status.as_str().to_string(),
+        on: now.date(),
+    })
+}
+
+/// The log.txt line of an update `text` by `handle` about the project (goal) `slug`
+/// of `store`, which must exist.
+pub fn update_line(
+    store: &crate::store::Store,
+    handle: &str,
+    now: NaiveDateTime,
+    slug: &str,
+    text: &str,
+) -> anyhow::Result<String> {
+    let loaded = Loaded::from_store(store)?;
+    let entry = loaded.files().find(slug)?;
+    let text = notes::about_project(text, entry.slug)?;
+    Ok(notes::entry_line(now, handle, &text)?)
+}
+
+/// The projects (goals, with `goals`) of `store` with their progress, by status
+/// as `myorg projects` orders them, one line each: `+slug status progress title
+/// (details)`; done ones only with `status`.
+pub fn summary(
+    store: &crate::store::Store,
+    goals: bool,
+    status: Option<ProjectStatus>,
+) -> anyhow::Result<Vec<String>> {
+    let loaded = Loaded {
+        projects: ProjectsFile::parse(store.read(PROJECTS)?),
+        goals: ProjectsFile::parse(store.read(GOALS)?),
+        todo: TodoFile::parse(store.read(TODO)?),
+        done: TodoFile::parse(store.read(DONE)?),
+    };
+    let kind = if goals { Kind::Goal } else { Kind::Project };
+    let entries = loaded.files().list(kind);
+    let mut lines = Vec::new();
+    for wanted in ORDER {
+        let shown = match status {
+            Some(status) => status == wanted,
+            None => wanted != ProjectStatus::Done,
+        };
+        for entry in entries.iter().filter(|entry| shown && entry.status == wanted) {
+            let details = details(entry);
+            let details = if details.is_empty() {
+                String::new()
+            } else {
+                format!(" ({details})")
+            };
+            lines.push(format!(
+                "+{} {} {}: {}{details}",
+                entry.slug,
+                entry.status,
+                progress(entry),
+                domain::title(entry.project)
+            ));
+        }
+    }
+    Ok(lines)
 }
 
 /// The slug a note or command names, checked against projects.txt and goals.txt.

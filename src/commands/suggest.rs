@@ -21,15 +21,17 @@ pub struct Asked {
     pub json: bool,
 }
 
+/// The energy level `text` names (low or high).
+pub fn energy(text: &str) -> anyhow::Result<Energy> {
+    match Energy::parse(text) {
+        Some(energy) => Ok(energy),
+        None => bail!("{text:?} is not an energy level; say low or high"),
+    }
+}
+
 /// `myorg suggest [--context C] [--minutes N] [--energy low|high] [--limit N]`.
 pub fn run(config: &Config, now: NaiveDateTime, asked: &Asked) -> anyhow::Result<()> {
-    let energy = match asked.energy.as_deref() {
-        None => None,
-        Some(text) => match Energy::parse(text) {
-            Some(energy) => Some(energy),
-            None => bail!("{text:?} is not an energy level; say low or high"),
-        },
-    };
+    let energy = asked.energy.as_deref().map(energy).transpose()?;
     let request = Request {
         owner: if asked.everyone {
             None

@@ -27,6 +27,24 @@ pub struct Fields {
 
 /// `myorg add TEXT [options]`: a new task, created today.
 pub fn add(config: &Config, now: NaiveDateTime, text: &str, fields: &Fields) -> anyhow::Result<()> {
+    let (task, notes) = new_task(config, now, text, fields)?;
+    let line = task.render();
+    let store = open(config)?;
+    let applied = store.apply(Operation::AddTask { line: line.clone() }, &actor(config))?;
+    println!("Added {}: {line}", short_reference(&task));
+    notes.iter().for_each(|note| println!("Note: {note}"));
+    print_push(&applied.push);
+    Ok(())
+}
+
+/// The task `myorg add` (and the `add_task` tool) makes of `text` and `fields`,
+/// created today, with notes for the person (an unknown owner, a due date past).
+pub fn new_task(
+    config: &Config,
+    now: NaiveDateTime,
+    text: &str,
+    fields: &Fields,
+) -> anyhow::Result<(Task, Vec<String>)> {
     let text = text.trim();
     if text.is_empty() {
         bail!("a task needs some text");
@@ -44,13 +62,7 @@ pub fn add(config: &Config, now: NaiveDateTime, text: &str, fields: &Fields) -> 
     if task.description().is_empty() {
         bail!("a task needs some text besides its tags");
     }
-    let line = task.render();
-    let store = open(config)?;
-    let applied = store.apply(Operation::AddTask { line: line.clone() }, &actor(config))?;
-    println!("Added {}: {line}", short_reference(&task));
-    notes.iter().for_each(|note| println!("Note: {note}"));
-    print_push(&applied.push);
-    Ok(())
+    Ok((task, notes))
 }
 
 /// `myorg done REF`.
@@ -75,7 +87,44 @@ pub fn edit(
 ) -> anyhow::Result<()> {
     let store = open(config)?;
     let todo = TodoFile::parse(store.read("todo.txt")?);
-    let index = find(&todo, given, Scope::All)?;
+    let edit = edited(config, now, &todo, given, text, fields)?;
+    let applied = store.apply(
+        Operation::UpdateTask {
+            line: edit.line,
+            new_line: edit.new_line.clone(),
+        },
+        &actor(config),
+    )?;
+    println!("Now {}: {}", short_reference(&edit.task), edit.new_line);
+    edit.notes.iter().for_each(|note| println!("Note: {note}"));
+    print_push(&applied.push);
+    Ok(())
+}
+
+/// A task as `myorg edit` (and the `update_task` tool) changes it.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    /// The line as it is now.
+    pub line: String,
+    /// The line once edited.
+    pub new_line: String,
+    /// The edited task.
+    pub task: Task,
+    /// Notes for the person (an unknown owner, a due date past).
+    pub notes: Vec<String>,
+}
+
+/// The edit of the task `given` names in `todo`: new text and fields; an edit that
+/// changes nothing is an error.
+pub fn edited(
+    config: &Config,
+    now: NaiveDateTime,
+    todo: &TodoFile,
+    given: &str,
+    text: Option<&str>,
+    fields: &Fields,
+) -> anyhow::Result<Edit> {
+    let index = find(todo, given, Scope::All)?;
     let line = todo.text(index).unwrap_or_default().to_string();
     let mut task = todo
         .get(index)
@@ -95,17 +144,12 @@ pub fn edit(
     if new_line == line {
         bail!("nothing to change: the task already reads {line:?}");
     }
-    let applied = store.apply(
-        Operation::UpdateTask {
-            line,
-            new_line: new_line.clone(),
-        },
-        &actor(config),
-    )?;
-    println!("Now {}: {new_line}", short_reference(&task));
-    notes.iter().for_each(|note| println!("Note: {note}"));
-    print_push(&applied.push);
-    Ok(())
+    Ok(Edit {
+        line,
+        new_line,
+        task,
+        notes,
+    })
 }
 
 /// `myorg delete REF [--yes]`: asks first unless `yes`.
@@ -150,23 +194,7 @@ pub struct Listing {
 /// `myorg tasks [QUERY] [filters]`: the matching tasks, most urgent first.
 pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::Result<()> {
     let today = now.date();
-    let mut filter = Filter::from_query(listing.query.iter().map(String::as_str));
-    filter.include_done = listing.done;
-    filter.include_hidden = listing.hidden;
-    filter.overdue = listing.overdue;
-    filter.due_before = listing
-        .due_before
-        .as_deref()
-        .map(|w| when(w, today))
-        .transpose()?;
-    filter.due_after = listing.due_after.as_deref().map(|w| when(w, today)).transpose()?;
-    if let Some(owner) = &listing.owner {
-        filter.owner = Some(config.people()?.owner_handle(owner));
-    }
-    if listing.mine {
-        filter.owner = Some(config.me()?.handle);
-        filter.unassigned_too = true;
-    }
+    let filter = filter(config, today, listing)?;
     let bytes = read_todo(config)?;
     let out = std::io::stdout().lock();
     let mut out = std::io::BufWriter::new(out);
@@ -212,6 +240,29 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
     }
     out.flush()?;
     Ok(())
+}
+
+/// The search `listing` asks for (dates in words read relative to `today`, an owner
+/// by name as their handle).
+pub fn filter(config: &Config, today: NaiveDate, listing: &Listing) -> anyhow::Result<Filter> {
+    let mut filter = Filter::from_query(listing.query.iter().map(String::as_str));
+    filter.include_done = listing.done;
+    filter.include_hidden = listing.hidden;
+    filter.overdue = listing.overdue;
+    filter.due_before = listing
+        .due_before
+        .as_deref()
+        .map(|w| when(w, today))
+        .transpose()?;
+    filter.due_after = listing.due_after.as_deref().map(|w| when(w, today)).transpose()?;
+    if let Some(owner) = &listing.owner {
+        filter.owner = Some(config.people()?.owner_handle(owner));
+    }
+    if listing.mine {
+        filter.owner = Some(config.me()?.handle);
+        filter.unassigned_too = true;
+    }
+    Ok(filter)
 }
 
 /// One task for `--json`: its reference, 1-based line, the line as written, and its
@@ -414,7 +465,8 @@ fn find_by_words(todo: &TodoFile, given: &str, scope: Scope) -> anyhow::Result<u
     }
 }
 
-fn short_reference(task: &Task) -> String {
+/// The reference of a task just written, as `myorg add` shows it.
+pub fn short_reference(task: &Task) -> String {
     reference::reference(task)[..reference::SHOWN].to_string()
 }
 

@@ -60,7 +60,7 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
 }
 
 /// One line: reference, who, what, and when.
-fn describe(references: &References, item: &Waiting, today: NaiveDate) -> String {
+pub fn describe(references: &References, item: &Waiting, today: NaiveDate) -> String {
     let mut line = format!(
         "{}  {}: {}",
         references.shown(item.task),
@@ -130,20 +130,36 @@ pub fn add(
     what: &str,
     followup: Option<&str>,
 ) -> anyhow::Result<()> {
-    let today = now.date();
-    let followup = followup.map(|words| when(words, today)).transpose()?;
-    let who = config.people()?.owner_handle(who);
-    let task = new_waiting(&who, what, followup, today)?;
+    let (task, notes) = new_item(config, now.date(), who, what, followup)?;
     let line = task.render();
     let store = open(config)?;
     let applied = store.apply(Operation::AddTask { line: line.clone() }, &actor(config))?;
     let shown = myorg_domain::reference::reference(&task);
     println!("Waiting {}: {line}", &shown[..myorg_domain::reference::SHOWN]);
-    if followup.is_some_and(|day| day < today) {
-        println!("Note: the follow-up date is in the past");
-    }
+    notes.iter().for_each(|note| println!("Note: {note}"));
     print_push(&applied.push);
     Ok(())
+}
+
+/// The waiting-for item `myorg waiting add` (and the `add_waiting` tool) makes: who
+/// by name as their handle, the follow-up in the date language; with notes for the
+/// person (a follow-up date past).
+pub fn new_item(
+    config: &Config,
+    today: NaiveDate,
+    who: &str,
+    what: &str,
+    followup: Option<&str>,
+) -> anyhow::Result<(Task, Vec<String>)> {
+    let followup = followup.map(|words| when(words, today)).transpose()?;
+    let who = config.people()?.owner_handle(who);
+    let task = new_waiting(&who, what, followup, today)?;
+    let notes = if followup.is_some_and(|day| day < today) {
+        vec!["the follow-up date is in the past".to_string()]
+    } else {
+        Vec::new()
+    };
+    Ok((task, notes))
 }
 
 /// `myorg waiting received REF`: the item is done.
