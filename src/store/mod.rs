@@ -245,34 +245,14 @@ impl Store {
     pub fn undo(&self, commit: Option<&str>, force: bool, actor: &Actor) -> anyhow::Result<Applied> {
         let (git, _lock) = self.writer()?;
         let saved = self.save_hand_edits(&git)?;
-        let target = match commit {
-            Some(revision) => git
-                .resolve(revision)
-                .map_err(|_| anyhow::anyhow!("there is no commit {revision:?} in the store"))?,
-            None => git
-                .find_commit(HISTORY_SEARCH_LIMIT, |message| operation_id(message).is_some())?
-                .context("nothing to undo: the assistant has not changed anything yet")?,
-        };
-        let message = git.message(target)?;
-        let operation_id = operation_id(&message).map(str::to_string);
-        if operation_id.is_none() && !force {
-            bail!(
-                "{} \"{}\" was not made by the assistant; undo it anyway with --force",
-                &target.to_string()[..8],
-                first_line(&message)
-            );
-        }
-        let subject = first_line(&message);
-        self.run(
-            &git,
-            Operation::Undo {
-                commit: target.to_string(),
-                operation_id,
-                subject,
-            },
-            actor,
-            saved,
-        )
+        let operation = undo_operation(&git, commit, force)?;
+        self.run(&git, operation, actor, saved)
+    }
+
+    /// The operation [`Store::undo`] would apply, without applying it: the commit
+    /// resolved now, so a confirmation can apply exactly that undo later.
+    pub fn undo_operation(&self, commit: Option<&str>, force: bool) -> anyhow::Result<Operation> {
+        undo_operation(&*self.repository()?, commit, force)
     }
 
     /// Commits that changed `paths` (every commit when empty), newest first; with
@@ -731,6 +711,13 @@ impl Snapshot for WorkTree<'_> {
         }
     }
 
+    /// Also no symbolic link on the way leads outside the store.
+    fn allowed(&self, path: &str) -> Result<(), OperationError> {
+        paths::resolve(self.root, path)
+            .map(|_| ())
+            .map_err(|error| OperationError::Invalid(error.to_string()))
+    }
+
     fn commit_of(&self, id: &str) -> Option<String> {
         let found = self
             .git
@@ -763,6 +750,34 @@ fn read_file(root: &Path, path: &str) -> anyhow::Result<Vec<u8>> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(err) => Err(err).with_context(|| format!("reading {path}")),
     }
+}
+
+/// The undo of `commit` (by default the newest change the assistant made); a commit
+/// the assistant did not make on request is refused unless `force`.
+fn undo_operation(git: &Git, commit: Option<&str>, force: bool) -> anyhow::Result<Operation> {
+    let target = match commit {
+        Some(revision) => git
+            .resolve(revision)
+            .map_err(|_| anyhow::anyhow!("there is no commit {revision:?} in the store"))?,
+        None => git
+            .find_commit(HISTORY_SEARCH_LIMIT, |message| operation_id(message).is_some())?
+            .context("nothing to undo: the assistant has not changed anything yet")?,
+    };
+    let message = git.message(target)?;
+    let operation_id = operation_id(&message).map(str::to_string);
+    if operation_id.is_none() && !force {
+        bail!(
+            "{} \"{}\" was not made by the assistant; undo it anyway with --force",
+            &target.to_string()[..8],
+            first_line(&message)
+        );
+    }
+    let subject = first_line(&message);
+    Ok(Operation::Undo {
+        commit: target.to_string(),
+        operation_id,
+        subject,
+    })
 }
 
 /// The `Operation-Id:` trailer of a commit message.

@@ -23,7 +23,9 @@ pub const MEMORY: &str = "working-memory.txt";
 /// The store path of calendar.txt.
 pub const CALENDAR: &str = "calendar.txt";
 
+mod files;
 mod projects;
+pub use files::content_hash;
 pub use projects::ProjectList;
 
 /// New contents for store files: path and whole content (`None`: delete the file).
@@ -48,6 +50,13 @@ pub trait Snapshot {
     fn revert(&self, commit: &str) -> Result<FileChanges, OperationError>;
     /// The commit that recorded operation `id`, if it is in the current history.
     fn commit_of(&self, operation_id: &str) -> Option<String>;
+    /// Whether store path `path` may be written. By default its words alone decide
+    /// (no absolute path, no `..`, nothing in `.git`); a store also looks at links.
+    fn allowed(&self, path: &str) -> Result<(), OperationError> {
+        super::paths::lexical(path)
+            .map(|_| ())
+            .map_err(|error| OperationError::Invalid(error.to_string()))
+    }
 }
 
 /// A change to the store, as the person meant it.
@@ -95,6 +104,16 @@ pub enum Operation {
     AppendLog { line: String },
     /// Append this line to working-memory.txt.
     AppendMemory { line: String },
+    /// Replace the whole content of the store file `path` (created when missing) with
+    /// `content`, if the file still has the content whose [`content_hash`] is `base`.
+    WriteFile {
+        path: String,
+        content: String,
+        base: String,
+    },
+    /// Append `text` to the store file `path` (created when missing), on a line of its
+    /// own, ending with a newline.
+    AppendFile { path: String, text: String },
 }
 
 /// Why an operation could not be applied; nothing was changed.
@@ -281,6 +300,8 @@ impl Operation {
             } => projects::set_status(snapshot, *list, slug, status, *on),
             Operation::AppendLog { line } => projects::append_log(snapshot, line),
             Operation::AppendMemory { line } => projects::append_memory(snapshot, line),
+            Operation::WriteFile { path, content, base } => files::write(snapshot, path, content, base),
+            Operation::AppendFile { path, text } => files::append(snapshot, path, text),
         }
     }
 }

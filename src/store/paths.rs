@@ -51,6 +51,26 @@ impl std::error::Error for PathError {}
 /// The absolute path of store-relative `relative` under `root`, if it is allowed.
 pub fn resolve(root: &Path, relative: &str) -> Result<PathBuf, PathError> {
     let shown = relative.to_string();
+    let clean = lexical(relative)?;
+    let full = root.join(&clean);
+    // The deepest part that exists decides where symlinks lead.
+    let real_root = root
+        .canonicalize()
+        .map_err(|_| PathError::OutsideStore(shown.clone()))?;
+    let mut existing = full.as_path();
+    while !existing.exists() && existing.symlink_metadata().is_err() {
+        existing = existing.parent().unwrap_or(root);
+    }
+    match existing.canonicalize() {
+        Ok(real) if real.starts_with(&real_root) && !real.starts_with(real_root.join(".git")) => Ok(full),
+        Ok(_) | Err(_) => Err(PathError::OutsideStore(shown)),
+    }
+}
+
+/// `relative` without `.` parts, if its words alone allow it (no file system look:
+/// [`resolve`] also follows symbolic links).
+pub fn lexical(relative: &str) -> Result<PathBuf, PathError> {
+    let shown = relative.to_string();
     if relative.trim().is_empty() {
         return Err(PathError::Empty);
     }
@@ -68,19 +88,7 @@ pub fn resolve(root: &Path, relative: &str) -> Result<PathBuf, PathError> {
     if clean.as_os_str().is_empty() {
         return Err(PathError::Empty);
     }
-    let full = root.join(&clean);
-    // The deepest part that exists decides where symlinks lead.
-    let real_root = root
-        .canonicalize()
-        .map_err(|_| PathError::OutsideStore(shown.clone()))?;
-    let mut existing = full.as_path();
-    while !existing.exists() && existing.symlink_metadata().is_err() {
-        existing = existing.parent().unwrap_or(root);
-    }
-    match existing.canonicalize() {
-        Ok(real) if real.starts_with(&real_root) && !real.starts_with(real_root.join(".git")) => Ok(full),
-        Ok(_) | Err(_) => Err(PathError::OutsideStore(shown)),
-    }
+    Ok(clean)
 }
 
 /// Checks a write's size.
