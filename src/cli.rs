@@ -198,6 +198,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The agent's tools: name (`*`: needs a person's confirmation), description and
+    /// the JSON Schema of the arguments, then an estimate of their size in tokens.
+    Tools {
+        /// The tool definitions as one JSON array, as the model receives them.
+        #[arg(long)]
+        json: bool,
+    },
     /// The reminders due now: deadlines, overdue tasks, events soon, waiting-for items
     /// to chase. Without `--dry-run` they count as sent and are not repeated.
     Remind {
@@ -613,6 +620,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::usage::run(&config, now(&config)?, *days, *json)
         }
+        Command::Tools { json } => commands::tools::run(*json),
         Command::Remind { dry_run, at } => {
             let config = config()?;
             let at = match at {

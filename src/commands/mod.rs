@@ -12,5 +12,6 @@ pub mod remind;
 pub mod store;
 pub mod suggest;
 pub mod tasks;
+pub mod tools;
 pub mod usage;
 pub mod waiting;

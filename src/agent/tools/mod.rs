@@ -1,0 +1,341 @@
+//! The tool registry: every tool the model may call, with its name, a short
+//! description, a JSON Schema of its arguments generated from a Rust type, and a
+//! handler that acts through the store as the person who asked.
+//!
+//! Arguments are untrusted: they are deserialized into the tool's argument type
+//! (unknown fields refused), and every problem comes back as [`Outcome::Failed`]
+//! with a plain message that goes to the model as the tool's result. Nothing here
+//! panics on any input.
+//!
+//! Destructive tools (`delete_task`, `write_file`, `undo_change`) never change
+//! anything on the model's word: they return [`Outcome::NeedsConfirmation`] with a
+//! [`Pending`] holding the preview and the exact [`Operation`] to apply. Only
+//! [`Registry::confirm`], called by a front end when the same person says yes
+//! within [`CONFIRM_MINUTES`], applies it; the operation re-checks its target then,
+//! so a change made meanwhile makes it fail with "no longer applies".
+//!
+//! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
+//! `calendar.rs`, `projects.rs` (projects and notes), `files.rs`, `git.rs` and
+//! `briefing.rs` (briefings and suggestions).
+
+mod briefing;
+mod calendar;
+mod files;
+mod git;
+mod projects;
+mod tasks;
+
+use crate::config::Config;
+use crate::store::{Actor, Operation, OperationError, Store};
+use chrono::{NaiveDateTime, TimeDelta};
+use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How long a person has to confirm a destructive change.
+pub const CONFIRM_MINUTES: i64 = 5;
+
+/// Who asks and where: what every handler acts with.
+pub struct ToolContext<'a> {
+    pub config: &'a Config,
+    pub store: &'a Store,
+    /// Who asked, with `via` (`chat`, `discord`…); commits are authored by them.
+    pub actor: Actor,
+    /// The person's `owner:` handle: "my tasks", notes' author, who may confirm.
+    pub handle: String,
+    /// The current time in the store's timezone.
+    pub now: NaiveDateTime,
+}
+
+/// What a tool call gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A compact result, for the model (and the person).
+    Done(String),
+    /// What went wrong, said plainly; goes back to the model as the tool's result.
+    Failed(String),
+    /// A destructive change, previewed: nothing changed yet.
+    NeedsConfirmation(Pending),
+}
+
+/// A destructive change waiting for the person who asked for it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Names this confirmation (a button's id, say).
+    pub id: String,
+    /// The tool that asked.
+    pub tool: String,
+    /// The exact change, for the person to read.
+    pub preview: String,
+    /// Exactly what confirming does.
+    pub action: PendingAction,
+    /// The handle of the only person who may confirm it.
+    pub handle: String,
+    /// After this (store-local) time it can no longer be confirmed.
+    pub expires: NaiveDateTime,
+}
+
+/// What a confirmation applies: one store operation, checked again when applied.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PendingAction {
+    Apply { operation: Operation },
+}
+
+impl Pending {
+    /// A change to `operation` that `ctx`'s person must confirm.
+    fn new(ctx: &ToolContext, tool: &str, preview: String, operation: Operation) -> Pending {
+        Pending {
+            id: uuid::Uuid::new_v4().to_string(),
+            tool: tool.to_string(),
+            preview,
+            action: PendingAction::Apply { operation },
+            handle: ctx.handle.clone(),
+            expires: ctx.now + TimeDelta::minutes(CONFIRM_MINUTES),
+        }
+    }
+}
+
+type Handler = Box<dyn Fn(&ToolContext, Value) -> Outcome + Send + Sync>;
+
+/// One tool.
+struct Tool {
+    name: &'static str,
+    description: &'static str,
+    destructive: bool,
+    parameters: Value,
+    run: Handler,
+}
+
+/// A tool whose arguments are an `A`, handled by `handler`.
+fn tool<A: JsonSchema + DeserializeOwned + 'static>(
+    name: &'static str,
+    description: &'static str,
+    destructive: bool,
+    handler: fn(&ToolContext, A) -> anyhow::Result<Outcome>,
+) -> Tool {
+    Tool {
+        name,
+        description,
+        destructive,
+        parameters: schema_of::<A>(),
+        run: Box::new(
+            move |ctx, arguments| match serde_json::from_value::<A>(arguments) {
+                Ok(arguments) => {
+                    handler(ctx, arguments).unwrap_or_else(|error| Outcome::Failed(format!("{error:#}")))
+                }
+                Err(error) => Outcome::Failed(format!("invalid arguments for {name}: {error}")),
+            },
+        ),
+    }
+}
+
+/// The JSON Schema of `A`, lean: no `$schema`, titles, formats or null types.
+fn schema_of<A: JsonSchema>() -> Value {
+    let mut settings = SchemaSettings::draft07();
+    settings.inline_subschemas = true;
+    settings.meta_schema = None;
+    let mut schema = settings.into_generator().into_root_schema_for::<A>().to_value();
+    lean(&mut schema);
+    if let Value::Object(map) = &mut schema {
+        // The tool's description says what the root would.
+        map.remove("description");
+        // Some providers want `properties` even when there are none.
+        map.entry("properties")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+    schema
+}
+
+/// Strips what a model does not need from a schema (recursively).
+fn lean(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    for key in ["$schema", "title", "format"] {
+        map.remove(key);
+    }
+    if map.get("default").is_some_and(Value::is_null) {
+        map.remove("default");
+    }
+    // An optional field: `["string", "null"]` → `"string"`; `anyOf [X, null]` → X.
+    if let Some(Value::Array(types)) = map.get_mut("type") {
+        types.retain(|kind| kind != "null");
+        if types.len() == 1 {
+            let kind = types.remove(0);
+            map.insert("type".to_string(), kind);
+        }
+    }
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        values.retain(|value| !value.is_null());
+    }
+    if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+        branches.retain(|branch| branch.get("type").is_none_or(|kind| kind != "null"));
+        if branches.len() == 1 {
+            let only = branches.remove(0);
+            map.remove("anyOf");
+            if let Value::Object(only) = only {
+                for (key, value) in only {
+                    map.entry(key).or_insert(value);
+                }
+            }
+        }
+    }
+    for (key, value) in map.iter_mut() {
+        match (key.as_str(), value) {
+            // The keys of `properties` are field names, not schema words.
+            ("properties", Value::Object(fields)) => fields.values_mut().for_each(lean),
+            (_, Value::Array(items)) => items.iter_mut().for_each(lean),
+            (_, value) => lean(value),
+        }
+    }
+}
+
+/// Every tool the model may call.
+pub struct Registry {
+    tools: Vec<Tool>,
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        Registry::new()
+    }
+}
+
+impl Registry {
+    /// All the tools.
+    pub fn new() -> Registry {
+        let mut tools = Vec::new();
+        tools.extend(tasks::tools());
+        tools.extend(calendar::tools());
+        tools.extend(projects::tools());
+        tools.extend(files::tools());
+        tools.extend(git::tools());
+        tools.extend(briefing::tools());
+        Registry { tools }
+    }
+
+    fn find(&self, name: &str) -> Option<&Tool> {
+        self.tools.iter().find(|tool| tool.name == name)
+    }
+
+    /// The tool names, in the registry's order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.tools.iter().map(|tool| tool.name).collect()
+    }
+
+    /// The tools as OpenAI-style definitions:
+    /// `{"type":"function","function":{"name","description","parameters"}}`.
+    pub fn definitions(&self) -> Vec<Value> {
+        self.tools
+            .iter()
+            .map(|tool| {
+                serde_json::json!({
+                    "type": "function",
+                    "function": {
+                        "name": tool.name,
+                        "description": tool.description,
+                        "parameters": tool.parameters,
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// Whether `name` needs a person's confirmation before it changes anything.
+    pub fn is_destructive(&self, name: &str) -> bool {
+        self.find(name).is_some_and(|tool| tool.destructive)
+    }
+
+    /// Calls tool `name` with `arguments` (a JSON object; `null` is taken as `{}`,
+    /// and a string holding a JSON object is read as that object).
+    pub fn call(&self, ctx: &ToolContext, name: &str, arguments: &Value) -> Outcome {
+        let Some(tool) = self.find(name) else {
+            return Outcome::Failed(format!(
+                "there is no tool {name:?}; the tools are: {}",
+                self.names().join(", ")
+            ));
+        };
+        let arguments = match arguments {
+            Value::Null => Value::Object(serde_json::Map::new()),
+            Value::String(text) => match serde_json::from_str::<Value>(text) {
+                Ok(value @ Value::Object(_)) => value,
+                _ => {
+                    return Outcome::Failed(format!("invalid arguments for {name}: expected a JSON object"));
+                }
+            },
+            Value::Object(_) => arguments.clone(),
+            _ => {
+                return Outcome::Failed(format!("invalid arguments for {name}: expected a JSON object"));
+            }
+        };
+        (tool.run)(ctx, arguments)
+    }
+
+    /// Applies exactly the change of `pending`, if `ctx`'s person is the one who
+    /// asked, it has not expired, and its target is still as previewed.
+    pub fn confirm(&self, ctx: &ToolContext, pending: &Pending) -> Outcome {
+        if !self.is_destructive(&pending.tool) {
+            return Outcome::Failed(format!("{} needs no confirmation", pending.tool));
+        }
+        if pending.handle != ctx.handle {
+            return Outcome::Failed(format!(
+                "only {} can confirm this change, since they asked for it",
+                pending.handle
+            ));
+        }
+        // A confirmation lives a few minutes from when it was made, never longer.
+        if ctx.now > pending.expires || pending.expires - ctx.now > TimeDelta::minutes(CONFIRM_MINUTES) {
+            return Outcome::Failed(format!(
+                "this confirmation expired at {}; nothing was changed (ask again)",
+                pending.expires.format("%Y-%m-%d %H:%M")
+            ));
+        }
+        let PendingAction::Apply { operation } = &pending.action;
+        // A pending change applies only what its tool previews: no other operation.
+        let fits = matches!(
+            (pending.tool.as_str(), operation),
+            ("delete_task", Operation::DeleteTask { .. })
+                | ("write_file", Operation::WriteFile { .. })
+                | ("undo_change", Operation::Undo { .. })
+        );
+        if !fits {
+            return Outcome::Failed(format!(
+                "this confirmation does not hold a change {} makes; nothing was changed",
+                pending.tool
+            ));
+        }
+        match ctx.store.apply(operation.clone(), &ctx.actor) {
+            Ok(applied) => Outcome::Done(format!("Done: {}", applied.summary)),
+            Err(error) => match error.downcast_ref::<OperationError>() {
+                Some(OperationError::NoLongerApplies(why)) => Outcome::Failed(format!(
+                    "this change no longer applies: {why}; nothing was changed"
+                )),
+                _ => Outcome::Failed(format!("{error:#}")),
+            },
+        }
+    }
+}
+
+/// Up to `limit` lines, then how many more there are.
+fn limited(lines: Vec<String>, limit: usize, empty: &str) -> String {
+    if lines.is_empty() {
+        return empty.to_string();
+    }
+    let total = lines.len();
+    let mut shown: Vec<String> = lines.into_iter().take(limit).collect();
+    if total > shown.len() {
+        shown.push(format!("… and {} more", total - shown.len()));
+    }
+    shown.join("\n")
+}
+
+/// `text` and `Note: …` lines.
+fn with_notes(text: String, notes: &[String]) -> String {
+    notes
+        .iter()
+        .fold(text, |text, note| format!("{text}\nNote: {note}"))
+}
+
+#[cfg(test)]
+mod tests;

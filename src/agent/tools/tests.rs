@@ -1,0 +1,243 @@
+//! The registry's own promises: every tool named once, lean object schemas, the
+//! right fields required, destructive tools marked, and argument errors that name
+//! the problem.
+
+use super::*;
+use crate::store::StoreSettings;
+use chrono::NaiveDate;
+
+const NAMES: [&str; 21] = [
+    "add_task",
+    "complete_task",
+    "update_task",
+    "delete_task",
+    "search_tasks",
+    "add_event",
+    "list_events",
+    "list_projects",
+    "update_project",
+    "add_note",
+    "list_waiting",
+    "add_waiting",
+    "list_files",
+    "read_file",
+    "append_file",
+    "write_file",
+    "git_status",
+    "git_log",
+    "undo_change",
+    "get_briefing",
+    "suggest_tasks",
+];
+
+fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
+    definitions
+        .iter()
+        .map(|definition| &definition["function"])
+        .find(|function| function["name"] == name)
+        .unwrap_or_else(|| panic!("no definition of {name}"))
+}
+
+#[test]
+fn every_tool_is_defined_once_with_an_object_schema() {
+    let registry = Registry::new();
+    let definitions = registry.definitions();
+    assert_eq!(definitions.len(), NAMES.len());
+    for name in NAMES {
+        let count = definitions
+            .iter()
+            .filter(|definition| definition["function"]["name"] == name)
+            .count();
+        assert_eq!(count, 1, "{name}");
+    }
+    for definition in &definitions {
+        assert_eq!(definition["type"], "function");
+        let function = &definition["function"];
+        assert!(
+            function["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty() && d.len() < 100),
+            "{function}"
+        );
+        let parameters = &function["parameters"];
+        assert_eq!(parameters["type"], "object", "{function}");
+        assert!(parameters["properties"].is_object(), "{function}");
+        assert_eq!(parameters["additionalProperties"], false, "{function}");
+        let text = parameters.to_string();
+        for noise in [
+            "$schema",
+            "\"title\"",
+            "\"format\"",
+            "\"null\"",
+            "$ref",
+            "definitions",
+        ] {
+            assert!(!text.contains(noise), "{noise} in {text}");
+        }
+    }
+}
+
+#[test]
+fn add_task_requires_only_its_text() {
+    let definitions = Registry::new().definitions();
+    let parameters = &function(&definitions, "add_task")["parameters"];
+    assert_eq!(parameters["required"], serde_json::json!(["text"]));
+    let properties: Vec<&String> = parameters["properties"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        properties,
+        ["text", "priority", "due", "project", "context", "owner"]
+    );
+    assert_eq!(parameters["properties"]["priority"]["type"], "string");
+    assert_eq!(parameters["properties"]["priority"]["pattern"], "^[A-Za-z]$");
+    let events = &function(&definitions, "add_event")["parameters"];
+    assert_eq!(events["required"], serde_json::json!(["date", "text"]));
+    let status = &function(&definitions, "update_project")["parameters"]["properties"]["status"];
+    assert_eq!(
+        status["enum"],
+        serde_json::json!(["planning", "active", "blocked", "someday", "done"])
+    );
+}
+
+#[test]
+fn exactly_the_starred_tools_are_destructive() {
+    let registry = Registry::new();
+    let destructive: Vec<&str> = NAMES
+        .into_iter()
+        .filter(|name| registry.is_destructive(name))
+        .collect();
+    assert_eq!(destructive, ["delete_task", "write_file", "undo_change"]);
+    assert!(!registry.is_destructive("no_such_tool"));
+}
+
+#[test]
+fn lean_keeps_a_field_named_like_a_schema_word() {
+    let mut schema = serde_json::json!({
+        "title": "X",
+        "type": "object",
+        "properties": {"title": {"type": ["string", "null"], "title": "t", "default": null}},
+    });
+    lean(&mut schema);
+    assert_eq!(
+        schema,
+        serde_json::json!({"type": "object", "properties": {"title": {"type": "string"}}})
+    );
+}
+
+/// A store made from the template in a temporary directory, and a context on it.
+fn with_context(check: impl FnOnce(&ToolContext)) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
+    let config = Config::default();
+    let ctx = ToolContext {
+        config: &config,
+        store: &store,
+        actor: Actor {
+            name: "Ana".into(),
+            email: "ana@example.com".into(),
+            via: "chat".into(),
+        },
+        handle: "ana".into(),
+        now: NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap(),
+    };
+    check(&ctx);
+}
+
+fn failure(outcome: Outcome) -> String {
+    match outcome {
+        Outcome::Failed(message) => message,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn argument_errors_name_the_problem() {
+    with_context(|ctx| {
+        let registry = Registry::new();
+        let call = |name: &str, arguments: Value| failure(registry.call(ctx, name, &arguments));
+        let cases = [
+            ("add_task", serde_json::json!({}), "missing field `text`"),
+            (
+                "add_task",
+                serde_json::json!({"text": 5}),
+                "invalid type: integer `5`, expected a string",
+            ),
+            (
+                "add_task",
+                serde_json::json!({"text": "x", "colour": "red"}),
+                "unknown field `colour`",
+            ),
+            ("add_task", serde_json::json!([1]), "expected a JSON object"),
+            (
+                "add_task",
+                serde_json::json!("not json"),
+                "expected a JSON object",
+            ),
+            (
+                "list_projects",
+                serde_json::json!({"status": "busy"}),
+                "unknown variant `busy`",
+            ),
+            (
+                "search_tasks",
+                serde_json::json!({"limit": -1}),
+                "invalid value: integer `-1`",
+            ),
+            ("git_status", serde_json::json!({"x": 1}), "unknown field `x`"),
+        ];
+        for (name, arguments, expected) in cases {
+            let message = call(name, arguments.clone());
+            assert!(
+                message.starts_with(&format!("invalid arguments for {name}: ")),
+                "{message}"
+            );
+            assert!(message.contains(expected), "{name} {arguments}: {message}");
+        }
+        let unknown = call("drop_tables", serde_json::json!({}));
+        assert!(unknown.contains("no tool \"drop_tables\""), "{unknown}");
+        assert!(unknown.contains("add_task"), "{unknown}");
+        // Arguments given as a JSON string, and no arguments at all, are read too.
+        let listed = registry.call(ctx, "list_events", &Value::String("{}".into()));
+        assert!(matches!(listed, Outcome::Done(_)), "{listed:?}");
+        let status = registry.call(ctx, "git_status", &Value::Null);
+        assert!(matches!(status, Outcome::Done(_)), "{status:?}");
+    });
+}
+
+#[test]
+fn a_pending_change_is_only_for_its_tool_its_person_and_its_time() {
+    with_context(|ctx| {
+        let registry = Registry::new();
+        let pending = Pending::new(
+            ctx,
+            "delete_task",
+            "Delete line 1".into(),
+            Operation::DeleteTask { line: "x".into() },
+        );
+        let mut other_person = pending.clone();
+        other_person.handle = "bob".into();
+        assert!(failure(registry.confirm(ctx, &other_person)).contains("only bob can confirm"));
+        let mut expired = pending.clone();
+        expired.expires = ctx.now - TimeDelta::minutes(1);
+        assert!(failure(registry.confirm(ctx, &expired)).contains("expired"));
+        let mut forever = pending.clone();
+        forever.expires = ctx.now + TimeDelta::days(365);
+        assert!(failure(registry.confirm(ctx, &forever)).contains("expired"));
+        let mut smuggled = pending.clone();
+        smuggled.action = PendingAction::Apply {
+            operation: Operation::Archive,
+        };
+        assert!(
+            failure(registry.confirm(ctx, &smuggled)).contains("does not hold a change delete_task makes")
+        );
+        let mut harmless = pending.clone();
+        harmless.tool = "add_task".into();
+        assert!(failure(registry.confirm(ctx, &harmless)).contains("needs no confirmation"));
+        // The real one reaches the store, which says the line is not there.
+        assert!(failure(registry.confirm(ctx, &pending)).contains("no longer applies"));
+        let json = serde_json::to_string(&pending).unwrap();
+        assert_eq!(serde_json::from_str::<Pending>(&json).unwrap(), pending);
+    });
+}

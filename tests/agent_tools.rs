@@ -1,0 +1,683 @@
+//! The agent's tools through `Registry::call` on a temporary store made from the
+//! bundled template, at a fixed time (2026-11-23 08:00, a Monday): every tool's
+//! effect in the files and the git log (commits authored by the person who asked),
+//! destructive tools that change nothing until confirmed and then exactly what they
+//! previewed, stale confirmations, paths outside the store; and `myorg tools`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use myorg_assistant::agent::tools::{Outcome, Pending, Registry, ToolContext};
+use myorg_assistant::config::Config;
+use myorg_assistant::store::{Actor, Store, StoreSettings};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+mod support;
+
+/// A store from the template, the registry, and a context for Ana.
+struct Fixture {
+    _dir: TempDir,
+    store: Store,
+    config: Config,
+    registry: Registry,
+}
+
+fn fixture() -> Fixture {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
+    Fixture {
+        _dir: dir,
+        store,
+        config: Config::default(),
+        registry: Registry::new(),
+    }
+}
+
+fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(8, 0, 0)
+        .unwrap()
+}
+
+impl Fixture {
+    fn ctx(&self) -> ToolContext<'_> {
+        self.ctx_of("Ana", "ana")
+    }
+
+    fn ctx_of(&self, name: &str, handle: &str) -> ToolContext<'_> {
+        ToolContext {
+            config: &self.config,
+            store: &self.store,
+            actor: Actor {
+                name: name.into(),
+                email: format!("{handle}@example.com"),
+                via: "chat".into(),
+            },
+            handle: handle.into(),
+            now: now(),
+        }
+    }
+
+    fn call(&self, name: &str, arguments: Value) -> Outcome {
+        self.registry.call(&self.ctx(), name, &arguments)
+    }
+
+    /// The result of a call that worked.
+    fn done(&self, name: &str, arguments: Value) -> String {
+        match self.call(name, arguments.clone()) {
+            Outcome::Done(text) => text,
+            other => panic!("{name} {arguments}: {other:?}"),
+        }
+    }
+
+    /// The message of a call that failed.
+    fn failed(&self, name: &str, arguments: Value) -> String {
+        match self.call(name, arguments.clone()) {
+            Outcome::Failed(text) => text,
+            other => panic!("{name} {arguments}: expected a failure, got {other:?}"),
+        }
+    }
+
+    fn pending(&self, name: &str, arguments: Value) -> Pending {
+        match self.call(name, arguments.clone()) {
+            Outcome::NeedsConfirmation(pending) => pending,
+            other => panic!("{name} {arguments}: expected a confirmation request, got {other:?}"),
+        }
+    }
+
+    fn confirm(&self, pending: &Pending) -> Outcome {
+        self.registry.confirm(&self.ctx(), pending)
+    }
+
+    fn file(&self, path: &str) -> String {
+        String::from_utf8(self.store.read(path).unwrap()).unwrap()
+    }
+
+    /// The newest commit: author and subject.
+    fn last_commit(&self) -> (String, String) {
+        let newest = self.store.history(&[], None, 1).unwrap().remove(0);
+        (newest.author, newest.subject)
+    }
+
+    fn commits(&self) -> usize {
+        self.store.history(&[], None, 10_000).unwrap().len()
+    }
+}
+
+fn last_line(text: &str) -> &str {
+    text.lines().last().unwrap_or_default()
+}
+
+#[test]
+fn add_task_writes_the_line_the_cli_would_and_answers_with_its_reference() {
+    let f = fixture();
+    let added = f.done(
+        "add_task",
+        json!({"text": "Book the Lisbon hotel", "priority": "b", "due": "fri", "project": "travel", "context": "@computer", "owner": "Ben"}),
+    );
+    let line = "(B) 2026-11-23 Book the Lisbon hotel +travel @computer due:2026-11-27 owner:ben";
+    assert_eq!(last_line(&f.file("todo.txt")), line);
+    let reference = added
+        .strip_prefix("Added ")
+        .and_then(|rest| rest.strip_suffix(&format!(": {line}")))
+        .unwrap_or_else(|| panic!("{added}"));
+    assert_eq!(reference.len(), 4, "{added}");
+    let (author, subject) = f.last_commit();
+    assert_eq!(author, "Ana");
+    assert!(
+        subject.starts_with("Add task: Book the Lisbon hotel +travel"),
+        "{subject}"
+    );
+    // The reference finds it, as the CLI shows it.
+    let found = f.done("search_tasks", json!({"query": "+travel"}));
+    assert_eq!(found, format!("{reference} {line}"));
+    // A past date is said; a bad one changes nothing.
+    let past = f.done("add_task", json!({"text": "Old thing", "due": "2026-11-01"}));
+    assert!(
+        past.ends_with("\nNote: the due date 2026-11-01 is in the past"),
+        "{past}"
+    );
+    let before = f.commits();
+    let bad = f.failed("add_task", json!({"text": "x", "due": "the 31st of feb"}));
+    assert!(!bad.is_empty());
+    let bad = f.failed("add_task", json!({"text": "x", "priority": "AA"}));
+    assert!(bad.contains("not a priority"), "{bad}");
+    assert_eq!(f.commits(), before);
+}
+
+#[test]
+fn search_tasks_lists_the_most_urgent_first_with_a_count_of_the_rest() {
+    let f = fixture();
+    let found = f.done("search_tasks", json!({"query": "+website", "limit": 2}));
+    let lines: Vec<&str> = found.lines().collect();
+    assert_eq!(lines.len(), 3, "{found}");
+    assert!(
+        lines[0].ends_with(
+            "(A) 2026-11-16 Fix broken contact form on staging +website @computer due:2026-11-20 estimate:2h"
+        ),
+        "{found}"
+    );
+    assert_eq!(lines[2], "… and 3 more");
+    let mine = f.done("search_tasks", json!({"owner": "ben"}));
+    assert!(mine.lines().all(|line| line.contains("owner:ben")), "{mine}");
+    assert_eq!(mine.lines().count(), 4, "{mine}");
+    let overdue = f.done("search_tasks", json!({"overdue": true, "query": "+hiring"}));
+    assert!(
+        overdue.contains("Send feedback to first-round candidates"),
+        "{overdue}"
+    );
+    assert_eq!(
+        f.done("search_tasks", json!({"query": "nothing-like-this"})),
+        "No tasks match."
+    );
+}
+
+#[test]
+fn complete_and_update_a_task_by_reference_or_words() {
+    let f = fixture();
+    let done = f.done("complete_task", json!({"task": "tulip bulbs"}));
+    let line = "x 2026-11-23 2026-11-01 Plant tulip bulbs before the frost +garden @home due:2026-11-29";
+    assert_eq!(done, format!("Done: {line}"));
+    assert!(f.file("todo.txt").contains(&format!("\n{line}\n")));
+    assert_eq!(f.last_commit().0, "Ana");
+    let recurring = f.done("complete_task", json!({"task": "Take out recycling"}));
+    let next = "2026-11-23 Take out recycling @home rec:1w due:2026-11-30";
+    assert_eq!(last_line(&f.file("todo.txt")), next);
+    let (first, second) = recurring.split_once('\n').unwrap();
+    assert_eq!(
+        first,
+        "Done: x 2026-11-23 2026-11-17 Take out recycling @home rec:1w due:2026-11-24"
+    );
+    assert!(
+        second.starts_with("Next ") && second.ends_with(&format!(": {next}")),
+        "{recurring}"
+    );
+    // The reference given for the next one finds it.
+    let found = f.done("search_tasks", json!({"query": "recycling"}));
+    assert_eq!(found, format!("{} {next}", &second[5..9]));
+
+    let updated = f.done(
+        "update_task",
+        json!({"task": "Measure the space", "due": "tomorrow", "priority": "A"}),
+    );
+    let line =
+        "(A) 2026-11-11 Measure the space for the dishwasher +kitchen @home estimate:30m due:2026-11-24";
+    assert!(
+        updated.starts_with("Now ") && updated.ends_with(&format!(": {line}")),
+        "{updated}"
+    );
+    assert!(f.file("todo.txt").contains(&format!("\n{line}\n")));
+    let reference = &updated[4..8];
+    let again = f.done("update_task", json!({"task": reference, "due": "none"}));
+    assert!(again.ends_with("+kitchen @home estimate:30m"), "{again}");
+
+    let ambiguous = f.failed("complete_task", json!({"task": "Dani"}));
+    assert!(ambiguous.contains("say which one"), "{ambiguous}");
+    let already = f.failed("complete_task", json!({"task": "Order new kitchen tap"}));
+    assert!(already.contains("no open task"), "{already}");
+    let nothing = f.failed(
+        "update_task",
+        json!({"task": "Measure the space", "context": "home"}),
+    );
+    assert!(nothing.contains("nothing to change"), "{nothing}");
+}
+
+#[test]
+fn delete_task_changes_nothing_until_its_person_confirms_and_then_exactly_that_line() {
+    let f = fixture();
+    let before = f.file("todo.txt");
+    let commits = f.commits();
+    let pending = f.pending("delete_task", json!({"task": "Call Mum about Sunday lunch"}));
+    assert_eq!(pending.tool, "delete_task");
+    assert_eq!(
+        pending.preview,
+        "Delete line 42 of todo.txt: 2026-11-20 Call Mum about Sunday lunch @phone due:2026-11-22"
+    );
+    assert_eq!(
+        before.lines().nth(41),
+        Some("2026-11-20 Call Mum about Sunday lunch @phone due:2026-11-22")
+    );
+    assert_eq!(f.file("todo.txt"), before);
+    assert_eq!(f.commits(), commits);
+
+    // Someone else cannot confirm it; nor can a forged copy do something else.
+    let bob = f.registry.confirm(&f.ctx_of("Bob", "bob"), &pending);
+    assert!(
+        matches!(&bob, Outcome::Failed(why) if why.contains("only ana")),
+        "{bob:?}"
+    );
+    let mut later = f.ctx();
+    later.now = now() + chrono::TimeDelta::minutes(6);
+    let expired = f.registry.confirm(&later, &pending);
+    assert!(
+        matches!(&expired, Outcome::Failed(why) if why.contains("expired")),
+        "{expired:?}"
+    );
+    assert_eq!(f.file("todo.txt"), before);
+
+    // The pending change survives a round trip (a button's state) and applies.
+    let pending: Pending = serde_json::from_str(&serde_json::to_string(&pending).unwrap()).unwrap();
+    let done = f.confirm(&pending);
+    assert_eq!(
+        done,
+        Outcome::Done("Done: Delete task: Call Mum about Sunday lunch @phone due:2026-11-22".into())
+    );
+    let expected: String = before
+        .lines()
+        .filter(|line| !line.contains("Call Mum about Sunday lunch"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(f.file("todo.txt"), expected);
+    assert_eq!(f.commits(), commits + 1);
+    assert_eq!(f.last_commit().0, "Ana");
+    // Confirming twice does nothing more.
+    let twice = f.confirm(&pending);
+    assert!(
+        matches!(&twice, Outcome::Failed(why) if why.contains("no longer applies")),
+        "{twice:?}"
+    );
+    assert_eq!(f.commits(), commits + 1);
+}
+
+#[test]
+fn a_confirmation_made_stale_by_an_edit_meanwhile_no_longer_applies() {
+    let f = fixture();
+    let pending = f.pending("delete_task", json!({"task": "Buy birthday present"}));
+    f.done(
+        "update_task",
+        json!({"task": "Buy birthday present", "due": "2026-11-27"}),
+    );
+    let edited = f.file("todo.txt");
+    let stale = f.confirm(&pending);
+    assert!(
+        matches!(&stale, Outcome::Failed(why) if why.contains("no longer applies") && why.contains("nothing was changed")),
+        "{stale:?}"
+    );
+    assert_eq!(f.file("todo.txt"), edited);
+
+    // A file edited (here by hand) after a write was previewed is not overwritten.
+    let write = f.pending(
+        "write_file",
+        json!({"path": "notes/plan.md", "content": "# Plan\n"}),
+    );
+    std::fs::write(f.store.root().join("notes/plan.md"), "mine\n").unwrap();
+    let stale = f.confirm(&write);
+    assert!(
+        matches!(&stale, Outcome::Failed(why) if why.contains("changed since")),
+        "{stale:?}"
+    );
+    assert_eq!(f.file("notes/plan.md"), "mine\n");
+}
+
+#[test]
+fn write_file_previews_the_change_and_applies_exactly_that_content() {
+    let f = fixture();
+    let old = f.file("telos.md");
+    let content = format!(
+        "{}\nOne more line\n",
+        old.lines().skip(1).collect::<Vec<_>>().join("\n")
+    );
+    let pending = f.pending("write_file", json!({"path": "telos.md", "content": content}));
+    assert_eq!(
+        pending.preview,
+        format!(
+            "Overwrite telos.md: {} → {} bytes, +1 −1 lines",
+            old.len(),
+            content.len()
+        )
+    );
+    assert_eq!(f.file("telos.md"), old);
+    assert!(matches!(f.confirm(&pending), Outcome::Done(text) if text == "Done: Write: telos.md"));
+    assert_eq!(f.file("telos.md"), content);
+    assert_eq!(
+        f.last_commit(),
+        ("Ana".to_string(), "Write: telos.md".to_string())
+    );
+
+    let new = f.pending(
+        "write_file",
+        json!({"path": "notes/new/idea.md", "content": "a\nb\n"}),
+    );
+    assert_eq!(new.preview, "Create notes/new/idea.md: 4 bytes, 2 lines");
+    assert!(!f.store.root().join("notes/new").exists());
+    assert!(matches!(f.confirm(&new), Outcome::Done(_)));
+    assert_eq!(f.file("notes/new/idea.md"), "a\nb\n");
+    let same = f.failed(
+        "write_file",
+        json!({"path": "notes/new/idea.md", "content": "a\nb\n"}),
+    );
+    assert!(same.contains("already has that content"), "{same}");
+}
+
+#[test]
+fn files_tools_stay_inside_the_store() {
+    let f = fixture();
+    let commits = f.commits();
+    let cases = [
+        ("../x", "goes up with .."),
+        ("notes/../../x", "goes up with .."),
+        ("/etc/passwd", "absolute path"),
+        (".git/config", "inside .git"),
+        ("notes/.git/x", "inside .git"),
+        ("", "no file name"),
+    ];
+    for (path, why) in cases {
+        for (tool, arguments) in [
+            ("read_file", json!({"path": path})),
+            ("append_file", json!({"path": path, "text": "x"})),
+            ("write_file", json!({"path": path, "content": "x"})),
+            ("git_log", json!({"path": path})),
+        ] {
+            if path.is_empty() && tool == "git_log" {
+                continue;
+            }
+            let message = f.failed(tool, arguments);
+            assert!(message.contains(why), "{tool} {path:?}: {message}");
+        }
+    }
+    let listed = f.failed("list_files", json!({"dir": "../"}));
+    assert!(listed.contains("goes up"), "{listed}");
+    // A link inside the store that leads out is refused too.
+    std::os::unix::fs::symlink("/etc", f.store.root().join("etc")).unwrap();
+    let linked = f.failed("read_file", json!({"path": "etc/passwd"}));
+    assert!(linked.contains("symbolic link"), "{linked}");
+    let big = "x".repeat(myorg_assistant::store::paths::MAX_WRITE_BYTES + 1);
+    let oversize = f.failed("write_file", json!({"path": "big.txt", "content": big}));
+    assert!(oversize.contains("at most 1048576 bytes"), "{oversize}");
+    let oversize = f.failed("append_file", json!({"path": "big.txt", "text": big}));
+    assert!(oversize.contains("at most 1048576 bytes"), "{oversize}");
+    std::fs::remove_file(f.store.root().join("etc")).unwrap();
+    assert_eq!(f.commits(), commits);
+}
+
+#[test]
+fn list_read_and_append_files() {
+    let f = fixture();
+    let listed = f.done("list_files", json!({}));
+    for path in [
+        "todo.txt",
+        "notes/meeting-2026-11-18.md",
+        "skills/weekly-review.md",
+    ] {
+        assert!(
+            listed.lines().any(|line| line.starts_with(&format!("{path} "))),
+            "{listed}"
+        );
+    }
+    assert!(!listed.contains(".git"), "{listed}");
+    assert_eq!(
+        f.done("list_files", json!({"dir": "skills"})),
+        format!(
+            "skills/weekly-review.md {}B",
+            f.file("skills/weekly-review.md").len()
+        )
+    );
+
+    assert_eq!(
+        f.done("read_file", json!({"path": "goals.txt"})),
+        f.file("goals.txt")
+    );
+    // A long file comes in pieces, each cut where said.
+    let long: String = (0..2000).map(|n| format!("line {n:05}\n")).collect();
+    std::fs::write(f.store.root().join("notes/long.md"), &long).unwrap();
+    let first = f.done("read_file", json!({"path": "notes/long.md"}));
+    assert_eq!(
+        first,
+        format!(
+            "{}\n[cut: bytes 0-8000 of 22000; read on with offset 8000]",
+            &long[..8000]
+        )
+    );
+    let last = f.done("read_file", json!({"path": "notes/long.md", "offset": 16000}));
+    assert_eq!(
+        last,
+        format!("{}\n[bytes 16000-22000 of 22000: the end]", &long[16000..])
+    );
+    // A character is never cut in two: é is two bytes, the 8000th byte is its first.
+    let accented = format!("{}é and more", "a".repeat(7999));
+    std::fs::write(f.store.root().join("notes/accent.md"), &accented).unwrap();
+    let cut = f.done("read_file", json!({"path": "notes/accent.md"}));
+    assert_eq!(
+        cut,
+        format!(
+            "{}\n[cut: bytes 0-7999 of 8010; read on with offset 7999]",
+            "a".repeat(7999)
+        )
+    );
+    let beyond = f.failed("read_file", json!({"path": "notes/long.md", "offset": 99999}));
+    assert!(beyond.contains("only 22000 bytes"), "{beyond}");
+    let missing = f.failed("read_file", json!({"path": "notes/none.md"}));
+    assert!(missing.contains("not a file"), "{missing}");
+
+    let appended = f.done(
+        "append_file",
+        json!({"path": "working-memory.txt", "text": "Ask Ruiz about the sink"}),
+    );
+    assert_eq!(appended, "Append to: working-memory.txt");
+    assert!(
+        f.file("working-memory.txt")
+            .ends_with("\nAsk Ruiz about the sink\n")
+    );
+    assert_eq!(f.last_commit().0, "Ana");
+}
+
+#[test]
+fn events_are_added_at_their_day_and_listed() {
+    let f = fixture();
+    let added = f.done(
+        "add_event",
+        json!({"date": "fri", "time": "14:00-15:30", "text": "Dentist"}),
+    );
+    assert!(added.contains("Dentist"), "{added}");
+    let day = f
+        .file("calendar.txt")
+        .lines()
+        .find(|line| line.starts_with("2026-11-27 "))
+        .unwrap()
+        .to_string();
+    assert!(day.contains("14-15:30 Dentist"), "{day}");
+    assert_eq!(f.last_commit().0, "Ana");
+    let listed = f.done("list_events", json!({"from": "fri", "to": "fri"}));
+    assert!(
+        listed
+            .lines()
+            .any(|line| line == "Fri 2026-11-27 14:00-15:30 Dentist"),
+        "{listed}"
+    );
+    let week = f.done("list_events", json!({}));
+    assert!(
+        week.lines()
+            .all(|line| line.contains("2026-11-2") || line.contains("2026-11-3")),
+        "{week}"
+    );
+    let bad = f.failed(
+        "add_event",
+        json!({"date": "fri", "time": "noon", "text": "Lunch"}),
+    );
+    assert!(bad.contains("not a time"), "{bad}");
+    let bad = f.failed("list_events", json!({"from": "fri", "to": "2026-11-20"}));
+    assert!(bad.contains("is after"), "{bad}");
+}
+
+#[test]
+fn projects_are_listed_updated_and_noted() {
+    let f = fixture();
+    let listed = f.done("list_projects", json!({}));
+    assert!(
+        listed.lines().any(|line| line.starts_with("+q4-report active ")),
+        "{listed}"
+    );
+    let goals = f.done("list_projects", json!({"goals": true}));
+    assert!(goals.lines().all(|line| line.starts_with('+')), "{goals}");
+
+    let updated = f.done(
+        "update_project",
+        json!({"slug": "kitchen", "status": "someday", "update": "Waiting on the countertop quote"}),
+    );
+    assert!(
+        updated.contains("status") && updated.contains("blocked → someday"),
+        "{updated}"
+    );
+    assert!(
+        f.file("projects.txt")
+            .lines()
+            .any(|line| line.contains("+kitchen") && line.contains("status:someday"))
+    );
+    assert_eq!(
+        last_line(&f.file("log.txt")),
+        "2026-11-23 08:00 ana: Waiting on the countertop quote +kitchen"
+    );
+    let unknown = f.failed("update_project", json!({"slug": "nope", "update": "x"}));
+    assert!(unknown.contains("nope"), "{unknown}");
+    let empty = f.failed("update_project", json!({"slug": "kitchen"}));
+    assert!(empty.contains("say a status or an update"), "{empty}");
+
+    let noted = f.done(
+        "add_note",
+        json!({"text": "Ruiz called back", "project": "kitchen"}),
+    );
+    assert_eq!(
+        noted,
+        "Added to log.txt: 2026-11-23 08:00 ana: Ruiz called back +kitchen"
+    );
+    let memory = f.done("add_note", json!({"text": "Dani starts Monday", "memory": true}));
+    assert_eq!(
+        memory,
+        "Added to working-memory.txt: 2026-11-23 08:00 ana: Dani starts Monday"
+    );
+    assert!(
+        f.file("working-memory.txt")
+            .ends_with("2026-11-23 08:00 ana: Dani starts Monday\n")
+    );
+    assert_eq!(f.last_commit().0, "Ana");
+}
+
+#[test]
+fn waiting_for_items_are_listed_and_added() {
+    let f = fixture();
+    let listed = f.done("list_waiting", json!({}));
+    assert!(
+        listed
+            .lines()
+            .next()
+            .is_some_and(|line| line.contains("ruiz: Countertop quote")),
+        "{listed}"
+    );
+    let marta = f.done("list_waiting", json!({"who": "marta"}));
+    assert_eq!(marta.lines().count(), 1, "{marta}");
+    assert!(marta.contains("marta: Marketing spend figures"), "{marta}");
+
+    let added = f.done(
+        "add_waiting",
+        json!({"who": "Bob", "what": "the spare keys", "followup": "fri"}),
+    );
+    let line = last_line(&f.file("todo.txt")).to_string();
+    assert!(
+        added.starts_with("Waiting ") && added.ends_with(&format!(": {line}")),
+        "{added}"
+    );
+    assert!(
+        line.contains("@waiting") && line.contains("who:bob") && line.contains("followup:2026-11-27"),
+        "{line}"
+    );
+    assert_eq!(f.last_commit().0, "Ana");
+}
+
+#[test]
+fn git_status_log_and_a_confirmed_undo() {
+    let f = fixture();
+    let status = f.done("git_status", json!({}));
+    assert!(
+        status.starts_with("branch main; local store, no remote; head "),
+        "{status}"
+    );
+
+    f.done("add_task", json!({"text": "Try the undo"}));
+    let log = f.done("git_log", json!({"limit": 1}));
+    assert!(log.ends_with(" Ana: Add task: Try the undo"), "{log}");
+    let todo_log = f.done("git_log", json!({"path": "todo.txt"}));
+    assert!(todo_log.lines().count() >= 2, "{todo_log}");
+
+    let before = f.file("todo.txt");
+    let commits = f.commits();
+    let pending = f.pending("undo_change", json!({}));
+    let head = &log[..8];
+    assert_eq!(
+        pending.preview,
+        format!("Undo commit {head}: Add task: Try the undo")
+    );
+    assert_eq!(f.file("todo.txt"), before);
+    assert_eq!(f.commits(), commits);
+    assert!(
+        matches!(f.confirm(&pending), Outcome::Done(text) if text == "Done: Undo: Add task: Try the undo")
+    );
+    assert!(!f.file("todo.txt").contains("Try the undo"));
+    assert_eq!(
+        f.last_commit(),
+        ("Ana".to_string(), "Undo: Add task: Try the undo".to_string())
+    );
+    let twice = f.confirm(&pending);
+    assert!(
+        matches!(&twice, Outcome::Failed(why) if why.contains("no longer applies")),
+        "{twice:?}"
+    );
+
+    // The template's first commit was not made on request: not undone by the model.
+    let first = f.store.history(&[], None, 10_000).unwrap().pop().unwrap();
+    let refused = f.failed("undo_change", json!({"commit": first.id}));
+    assert!(refused.contains("was not made by the assistant"), "{refused}");
+    let unknown = f.failed("undo_change", json!({"commit": "0123456789"}));
+    assert!(unknown.contains("no commit"), "{unknown}");
+}
+
+#[test]
+fn briefings_and_suggestions_are_for_the_person_who_asks() {
+    let f = fixture();
+    let morning = f.done("get_briefing", json!({}));
+    assert!(
+        morning.starts_with("**Good morning** — Mon 23 Nov 2026 (ana)"),
+        "{morning}"
+    );
+    assert!(morning.contains("Fix broken contact form"), "{morning}");
+    // Ben's own tasks are not Ana's.
+    assert!(!morning.contains("Pull sales numbers"), "{morning}");
+    let weekly = f.done("get_briefing", json!({"kind": "weekly", "date": "2026-11-23"}));
+    assert!(weekly.starts_with("**Weekly review**"), "{weekly}");
+
+    let suggested = f.done("suggest_tasks", json!({"context": "@home", "limit": 2}));
+    let lines: Vec<&str> = suggested.lines().collect();
+    assert_eq!(lines.len(), 2, "{suggested}");
+    assert!(
+        lines[0].starts_with("1. ") && lines[0].contains("@home") && lines[0].contains(" — "),
+        "{suggested}"
+    );
+    let none = f.done("suggest_tasks", json!({"context": "moon"}));
+    assert_eq!(none, "Nothing to suggest: no open task fits.");
+}
+
+#[test]
+fn myorg_tools_lists_the_21_tools_with_their_schemas() {
+    let dir = TempDir::new().unwrap();
+    let out = support::stdout(&support::myorg(dir.path(), &["tools"], &[]));
+    let tools: Vec<&str> = out
+        .lines()
+        .filter(|line| !line.starts_with(' ') && line.contains(": "))
+        .collect();
+    assert_eq!(tools.len(), 21, "{out}");
+    assert!(
+        tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
+        "{out}"
+    );
+    assert!(out.contains("  {\"type\":\"object\""), "{out}");
+    let estimate = out.lines().last().unwrap();
+    assert!(
+        estimate.starts_with("21 tools, about ") && estimate.ends_with(" tokens of definitions"),
+        "{out}"
+    );
+
+    let json = support::myorg(dir.path(), &["tools", "--json"], &[]);
+    let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
+    assert_eq!(definitions.len(), 21);
+    assert_eq!(definitions, Registry::new().definitions());
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("21 tools, about "));
+}
