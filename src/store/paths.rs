@@ -17,6 +17,8 @@ pub enum PathError {
     GitDirectory(String),
     /// A symlink on the way leads outside the store.
     OutsideStore(String),
+    /// A NUL byte, which no file name can hold.
+    Nul(String),
     TooLarge {
         path: String,
         bytes: usize,
@@ -37,6 +39,7 @@ impl fmt::Display for PathError {
             ),
             PathError::GitDirectory(p) => write!(f, "{p:?} is inside .git, which only git itself may touch"),
             PathError::OutsideStore(p) => write!(f, "{p:?} leads outside the store through a symbolic link"),
+            PathError::Nul(p) => write!(f, "{p:?} holds a NUL character, which no file name can"),
             PathError::TooLarge { path, bytes } => write!(
                 f,
                 "{path:?} would be {bytes} bytes; the assistant writes files of at most {} bytes",
@@ -73,6 +76,9 @@ pub fn lexical(relative: &str) -> Result<PathBuf, PathError> {
     let shown = relative.to_string();
     if relative.trim().is_empty() {
         return Err(PathError::Empty);
+    }
+    if relative.contains('\0') {
+        return Err(PathError::Nul(shown));
     }
     let path = Path::new(relative);
     let mut clean = PathBuf::new();
@@ -129,6 +135,7 @@ mod tests {
         );
         assert_eq!(resolve(&root, ""), Err(PathError::Empty));
         assert_eq!(resolve(&root, "."), Err(PathError::Empty));
+        assert!(matches!(resolve(&root, "a\0b"), Err(PathError::Nul(_))));
         assert!(matches!(
             resolve(&root, "/etc/passwd"),
             Err(PathError::Absolute(_))
