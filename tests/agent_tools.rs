@@ -681,3 +681,67 @@ fn myorg_tools_lists_the_21_tools_with_their_schemas() {
     assert_eq!(definitions, Registry::new().definitions());
     assert!(String::from_utf8_lossy(&json.stderr).starts_with("21 tools, about "));
 }
+
+#[test]
+fn odd_arguments_to_every_tool_give_an_answer_never_a_panic() {
+    let f = fixture();
+    let long = "word ".repeat(5000);
+    let strings = [
+        "",
+        " ",
+        "\n",
+        "a\nb",
+        "0",
+        "-1",
+        "99999",
+        "..",
+        "../..",
+        ".",
+        "/",
+        "\u{0}",
+        "é",
+        "none",
+        "+",
+        "@",
+        "x 2026-11-23",
+        "(A)",
+        "due:",
+        "24:00",
+        "2026-02-30",
+        &long,
+    ];
+    let definitions = f.registry.definitions();
+    let mut answers = 0;
+    for definition in &definitions {
+        let function = &definition["function"];
+        let name = function["name"].as_str().unwrap();
+        let properties = function["parameters"]["properties"].as_object().unwrap();
+        for text in strings {
+            for big in [false, true] {
+                let arguments: serde_json::Map<String, Value> = properties
+                    .iter()
+                    .map(|(field, schema)| {
+                        let value = match (schema["type"].as_str(), schema.get("enum")) {
+                            (_, Some(values)) => values[0].clone(),
+                            (Some("integer"), _) if big => json!(u64::MAX),
+                            (Some("integer"), _) => json!(0),
+                            (Some("boolean"), _) => json!(big),
+                            _ => json!(text),
+                        };
+                        (field.clone(), value)
+                    })
+                    .collect();
+                let outcome = f.registry.call(&f.ctx(), name, &Value::Object(arguments));
+                match outcome {
+                    Outcome::Done(text) | Outcome::Failed(text) => assert!(!text.is_empty(), "{name}"),
+                    Outcome::NeedsConfirmation(pending) => {
+                        assert!(f.registry.is_destructive(name), "{name}");
+                        assert!(!pending.preview.is_empty());
+                    }
+                }
+                answers += 1;
+            }
+        }
+    }
+    assert_eq!(answers, definitions.len() * strings.len() * 2);
+}
