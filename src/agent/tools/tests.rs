@@ -235,6 +235,18 @@ fn a_pending_change_is_only_for_its_tool_its_person_and_its_time() {
         let mut harmless = pending.clone();
         harmless.tool = "add_task".into();
         assert!(failure(registry.confirm(ctx, &harmless)).contains("needs no confirmation"));
+        // A forged write is checked again where it would write.
+        let forged = Pending::new(
+            ctx,
+            "write_file",
+            "Create notes/a.md".into(),
+            Operation::WriteFile {
+                path: ".git/config".into(),
+                content: "x".into(),
+                base: crate::store::operation::content_hash(b""),
+            },
+        );
+        assert!(failure(registry.confirm(ctx, &forged)).contains("inside .git"));
         // The real one reaches the store, which says the line is not there.
         assert!(failure(registry.confirm(ctx, &pending)).contains("no longer applies"));
         let json = serde_json::to_string(&pending).unwrap();
