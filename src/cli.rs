@@ -574,7 +574,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Chat { once } => {
             let config = config()?;
             match once {
-                Some(message) => commands::chat::answer(&config, now(&config)?, message).map(|_| ()),
+                Some(message) => commands::chat::once(&config, now(&config)?, message),
                 None => commands::chat::repl(&config, || now(&config)),
             }
         }
@@ -620,7 +620,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::usage::run(&config, now(&config)?, *days, *json)
         }
-        Command::Tools { json } => commands::tools::run(*json),
+        Command::Tools { json } => {
+            let config = config()?;
+            commands::tools::run(&config, now(&config)?, *json)
+        }
         Command::Remind { dry_run, at } => {
             let config = config()?;
             let at = match at {

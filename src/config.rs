@@ -75,6 +75,8 @@ pub struct LlmConfig {
     pub daily_cost: f64,
     /// Turns of conversation remembered per channel and person.
     pub memory_turns: usize,
+    /// Ask for streamed answers (server-sent events).
+    pub stream: bool,
     /// A directory whose `system.md` (and the other prompts) replace the built-in
     /// ones.
     pub prompts_dir: Option<PathBuf>,
@@ -93,6 +95,7 @@ impl Default for LlmConfig {
             daily_tokens: 0,
             daily_cost: 0.0,
             memory_turns: 10,
+            stream: false,
             prompts_dir: None,
         }
     }

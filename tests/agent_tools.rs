@@ -658,7 +658,7 @@ fn briefings_and_suggestions_are_for_the_person_who_asks() {
 #[test]
 fn myorg_tools_lists_the_21_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
-    let out = support::stdout(&support::myorg(dir.path(), &["tools"], &[]));
+    let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
@@ -671,11 +671,13 @@ fn myorg_tools_lists_the_21_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("21 tools, about ") && estimate.ends_with(" tokens of definitions"),
+        estimate.starts_with("21 tools, about ")
+            && estimate.contains(" tokens of definitions; the system prompt about ")
+            && estimate.ends_with(" in all before the conversation)"),
         "{out}"
     );
 
-    let json = support::myorg(dir.path(), &["tools", "--json"], &[]);
+    let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
     assert_eq!(definitions.len(), 21);
     assert_eq!(definitions, Registry::new().definitions());

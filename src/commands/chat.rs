@@ -14,15 +14,22 @@
 //! | `help` | this list |
 //! | `quit`, `exit` | leaves the conversation |
 //!
-//! Anything else gets a plain answer that free-form chat needs an LLM. `myorg chat
-//! --once TEXT` answers one message (for scripts); `myorg chat` reads one message a
-//! line until the end of input.
+//! Anything else goes to the LLM agent when one is configured (`LITELLM_*` or
+//! `[llm]`), and otherwise gets a plain answer that free-form chat needs an LLM; the
+//! grammar's commands never need one, so they answer instantly and for free. A change
+//! the agent may only make with the person's word is asked on the terminal. `myorg
+//! chat --once TEXT` answers one message (for scripts; a confirmation is read from
+//! standard input); `myorg chat` reads one message a line until the end of input.
 
 use super::briefing::whom;
+use crate::agent::conversation::{Agent, Asker, Reply};
 use crate::config::Config;
+use crate::store::Actor;
 use chrono::{NaiveDateTime, Timelike};
 use myorg_domain::briefing::Kind;
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
 
 /// What a message asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +132,101 @@ Without an LLM I understand:
 pub const NO_LLM: &str = "Free-form chat needs an LLM, and none is configured (set LITELLM_ENDPOINT and \
 LITELLM_MODEL). Say `help` to see what I understand without one.";
 
-/// Answers one message on standard output; `Ok(false)` when the person is leaving.
+/// A conversation in the terminal: the configuration, and the agent once a message
+/// needs it (started on first use; `None` inside when no LLM is configured).
+pub struct Session<'a> {
+    config: &'a Config,
+    agent: Option<Option<Llm>>,
+}
+
+/// The agent with what runs it.
+struct Llm {
+    runtime: tokio::runtime::Runtime,
+    agent: Agent,
+    asker: Asker,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(config: &'a Config) -> Session<'a> {
+        Session { config, agent: None }
+    }
+
+    fn llm(&mut self) -> anyhow::Result<Option<&Llm>> {
+        if self.agent.is_none() {
+            let store = Arc::new(super::store::open(self.config)?);
+            let agent = Agent::new(Arc::new(self.config.clone()), store)?;
+            self.agent = Some(match agent {
+                None => None,
+                Some(agent) => {
+                    let runtime = tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(2)
+                        .enable_all()
+                        .build()?;
+                    let me = self.config.me()?;
+                    let user = self.config.user();
+                    let asker = Asker {
+                        handle: me.handle,
+                        actor: Actor {
+                            name: user.name,
+                            email: user.email,
+                            via: "chat".to_string(),
+                        },
+                        channel: "terminal".to_string(),
+                    };
+                    Some(Llm {
+                        runtime,
+                        agent,
+                        asker,
+                    })
+                }
+            });
+        }
+        Ok(self.agent.as_ref().and_then(Option::as_ref))
+    }
+
+    /// Answers one message on standard output; `Ok(false)` when the person is
+    /// leaving. `confirm` asks the person a yes-or-no question.
+    pub fn answer(
+        &mut self,
+        now: NaiveDateTime,
+        message: &str,
+        confirm: &mut dyn FnMut(&str) -> bool,
+    ) -> anyhow::Result<bool> {
+        let request = understand(message);
+        let Request::FreeForm(text) = request else {
+            return answer(self.config, now, message);
+        };
+        let Some(llm) = self.llm()? else {
+            println!("{NO_LLM}");
+            return Ok(true);
+        };
+        let cancel = CancellationToken::new();
+        match llm
+            .runtime
+            .block_on(llm.agent.ask(&llm.asker, &text, now, &cancel))
+        {
+            Reply::Unavailable(why) => println!("{why}"),
+            Reply::Answer(answer) => {
+                println!("{}", answer.text);
+                for (id, preview) in &answer.to_confirm {
+                    if confirm(&format!("Confirm: {preview}? [y/N] ")) {
+                        match llm.runtime.block_on(llm.agent.confirm(&llm.asker, id, now)) {
+                            Ok(done) => println!("{done}"),
+                            Err(why) => println!("Not done: {why}"),
+                        }
+                    } else {
+                        let _ = llm.agent.cancel(&llm.asker, id);
+                        println!("Not done.");
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Answers one message of the grammar on standard output; `Ok(false)` when the
+/// person is leaving.
 pub fn answer(config: &Config, now: NaiveDateTime, message: &str) -> anyhow::Result<bool> {
     match understand(message) {
         Request::Empty => {}
@@ -166,6 +267,23 @@ pub fn answer(config: &Config, now: NaiveDateTime, message: &str) -> anyhow::Res
     Ok(true)
 }
 
+/// `myorg chat --once TEXT`: a confirmation, if one is asked, is read from standard
+/// input.
+pub fn once(config: &Config, now: NaiveDateTime, message: &str) -> anyhow::Result<()> {
+    let mut session = Session::new(config);
+    let mut confirm = |question: &str| {
+        print!("{question}");
+        let _ = std::io::stdout().flush();
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).is_ok() && is_yes(&line)
+    };
+    session.answer(now, message, &mut confirm).map(|_| ())
+}
+
+fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
 /// `myorg chat`: one message a line until the end of input or `quit`; `now` is asked
 /// for each message. A message that fails says why and the conversation goes on.
 pub fn repl(config: &Config, now: impl Fn() -> anyhow::Result<NaiveDateTime>) -> anyhow::Result<()> {
@@ -174,16 +292,22 @@ pub fn repl(config: &Config, now: impl Fn() -> anyhow::Result<NaiveDateTime>) ->
         println!("MyOrg Assistant. Say `help` for what I understand, `quit` to leave.");
     }
     let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    let lines = std::cell::RefCell::new(stdin.lock().lines());
+    let mut session = Session::new(config);
     loop {
         if interactive {
             print!("> ");
             std::io::stdout().flush()?;
         }
-        let Some(line) = lines.next().transpose()? else {
+        let Some(line) = lines.borrow_mut().next().transpose()? else {
             break;
         };
-        match now().and_then(|now| answer(config, now, &line)) {
+        let mut confirm = |question: &str| {
+            print!("{question}");
+            let _ = std::io::stdout().flush();
+            matches!(lines.borrow_mut().next(), Some(Ok(answer)) if is_yes(&answer))
+        };
+        match now().and_then(|now| session.answer(now, &line, &mut confirm)) {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => println!("Sorry: {error:#}"),

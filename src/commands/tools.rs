@@ -1,11 +1,16 @@
 //! `myorg tools [--json]`: the agent's tool registry as the model sees it — each
 //! tool's name (`*` when it needs a person's confirmation), description and argument
-//! schema — and an estimate of the tokens the definitions take in every request.
+//! schema — and an estimate of the tokens the definitions and the system prompt (for
+//! the person at the terminal, with this store's context) take in every request.
 
+use super::read::working_tree_file;
+use crate::agent::prompt;
 use crate::agent::tools::Registry;
+use crate::config::Config;
+use chrono::NaiveDateTime;
 
 /// `myorg tools [--json]`.
-pub fn run(json: bool) -> anyhow::Result<()> {
+pub fn run(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<()> {
     let registry = Registry::new();
     let definitions = registry.definitions();
     if json {
@@ -25,9 +30,26 @@ pub fn run(json: bool) -> anyhow::Result<()> {
         println!("* needs a person's confirmation before it changes anything.");
     }
     let tokens = estimated_tokens(&definitions);
+    let text = |path: &str| -> anyhow::Result<String> {
+        Ok(String::from_utf8_lossy(&working_tree_file(config, path)?).into_owned())
+    };
+    let timezone = config.store_timezone()?;
+    let system = prompt::system(
+        &prompt::template(config.llm.prompts_dir.as_deref())?,
+        &prompt::Facts {
+            person: &config.me()?.handle,
+            now,
+            timezone: timezone.name(),
+            telos: &text("telos.md")?,
+            memory: &text("working-memory.txt")?,
+        },
+    );
+    let system_tokens = prompt::estimate_tokens(&system);
     let line = format!(
-        "{} tools, about {tokens} tokens of definitions",
-        definitions.len()
+        "{} tools, about {tokens} tokens of definitions; the system prompt about {system_tokens} tokens \
+         ({} in all before the conversation)",
+        definitions.len(),
+        tokens + system_tokens
     );
     // With --json the estimate goes to standard error, so the output stays JSON.
     if json {

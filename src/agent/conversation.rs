@@ -1,0 +1,349 @@
+//! The loop: one message of a person, answered by a model that acts through the tool
+//! registry.
+//!
+//! Before the first call: the daily budget (past it, the answer is that free-form chat
+//! is paused), the system prompt with a small context, the conversation's last turns.
+//! Then up to `max_steps` model calls within one overall deadline: tool calls run in
+//! parallel on blocking threads, each result (or error) goes back to the model;
+//! destructive tools change nothing and leave a confirmation for the person. The
+//! request goes to the tier its words need; a provider that fails hands over to the
+//! next in the fallback order, and invalid tool arguments from the fast tier move the
+//! rest of the request to the strong one. Every call is recorded in the usage ledger.
+
+use super::confirm::{Confirmations, Refused};
+use super::memory::Memory;
+use super::prompt;
+use super::route::{self, Configured, Tier};
+use super::tools::{Outcome, Pending, Registry, ToolContext};
+use super::usage::{Budget, Call, Ledger};
+use crate::config::Config;
+use crate::llm::{ChatRequest, ChatResponse, Client, LlmError, Message, RetryPolicy};
+use crate::store::{Actor, Store};
+use chrono::NaiveDateTime;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// Who is asking, and where.
+#[derive(Debug, Clone)]
+pub struct Asker {
+    /// Their `owner:` handle.
+    pub handle: String,
+    /// The commit author and how they reach us (`cli`, `discord`).
+    pub actor: Actor,
+    /// The conversation: a Discord channel id, `terminal`…
+    pub channel: String,
+}
+
+/// The answer to a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Answer(Answer),
+    /// No model could answer (none configured, all failing, budget spent): say this,
+    /// and the deterministic commands still work.
+    Unavailable(String),
+}
+
+/// What the model answered, and what it left for the person to confirm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub text: String,
+    /// Changes waiting for the asker's confirmation: their id and the exact change.
+    pub to_confirm: Vec<(String, String)>,
+    pub model_calls: u32,
+    pub tool_calls: u32,
+}
+
+/// The agent: providers, tools, and what it keeps between messages.
+pub struct Agent {
+    config: Arc<Config>,
+    store: Arc<Store>,
+    client: Client,
+    providers: Vec<Configured>,
+    registry: Arc<Registry>,
+    confirmations: Confirmations<Pending>,
+    timezone: String,
+}
+
+impl Agent {
+    /// The agent of the configuration; `None` when no LLM is configured.
+    pub fn new(config: Arc<Config>, store: Arc<Store>) -> anyhow::Result<Option<Agent>> {
+        let providers = route::providers(&config)?;
+        if providers.is_empty() {
+            return Ok(None);
+        }
+        let policy = RetryPolicy {
+            per_call_timeout: Duration::from_secs(config.llm.call_timeout_secs.max(1)),
+            ..RetryPolicy::default()
+        };
+        let timezone = config.store_timezone()?.name().to_string();
+        Ok(Some(Agent {
+            client: Client::new(policy),
+            providers,
+            registry: Arc::new(Registry::new()),
+            confirmations: Confirmations::default(),
+            config,
+            store,
+            timezone,
+        }))
+    }
+
+    /// Answers `message` from `asker` at `now` (store-local).
+    pub async fn ask(
+        &self,
+        asker: &Asker,
+        message: &str,
+        now: NaiveDateTime,
+        cancel: &CancellationToken,
+    ) -> Reply {
+        let ledger = Ledger::new(self.store.state_dir());
+        let budget = Budget {
+            tokens: self.config.llm.daily_tokens,
+            cost: self.config.llm.daily_cost,
+        };
+        match ledger.day_totals(now.date()) {
+            Ok(spent) => {
+                if let Some(why) = budget.exceeded(&spent) {
+                    return Reply::Unavailable(format!(
+                        "Free-form chat is paused: {why}. The commands still work (say `help`)."
+                    ));
+                }
+            }
+            Err(error) => return Reply::Unavailable(format!("The usage ledger cannot be read: {error:#}")),
+        }
+        let llm = &self.config.llm;
+        let mut memory = Memory::load(
+            self.store.state_dir(),
+            &asker.channel,
+            &asker.handle,
+            llm.memory_turns,
+        );
+        let mut messages = vec![Message::system(self.system_prompt(asker, now))];
+        for turn in &memory.turns {
+            messages.push(Message::user(turn.user.clone()));
+            messages.push(Message::assistant(turn.assistant.clone()));
+        }
+        messages.push(Message::user(message));
+
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(llm.deadline_secs.max(1));
+        let mut tier = route::tier_for(message);
+        let mut answer = Answer {
+            text: String::new(),
+            to_confirm: Vec::new(),
+            model_calls: 0,
+            tool_calls: 0,
+        };
+        let definitions = self.registry.definitions();
+        for _ in 0..llm.max_steps.max(1) {
+            let request = ChatRequest {
+                messages: messages.clone(),
+                tools: definitions.clone(),
+                tool_choice: None,
+                temperature: Some(0.2),
+                max_tokens: None,
+            };
+            let (response, provider) = match self.call(&request, tier, deadline, cancel).await {
+                Ok(found) => found,
+                Err(error) if answer.model_calls == 0 => {
+                    return Reply::Unavailable(format!(
+                        "The language model is not answering ({error}). The commands still work (say `help`)."
+                    ));
+                }
+                Err(error) => {
+                    answer.text =
+                        format!("I could not finish: the language model stopped answering ({error}).");
+                    return Reply::Answer(answer);
+                }
+            };
+            answer.model_calls += response.calls.max(1);
+            self.record(&ledger, asker, now, &response, provider);
+            let assistant = response.message;
+            if assistant.tool_calls.is_empty() {
+                answer.text = assistant.content.unwrap_or_default().trim().to_string();
+                if answer.text.is_empty() {
+                    answer.text = "(no answer)".to_string();
+                }
+                // A memory that cannot be saved costs context, not the answer.
+                let _ = memory.remember(message, &answer.text);
+                return Reply::Answer(answer);
+            }
+            messages.push(assistant.clone());
+            let outcomes = self.run_tools(asker, now, &assistant).await;
+            for (call, outcome) in assistant.tool_calls.iter().zip(outcomes) {
+                answer.tool_calls += 1;
+                let content = match outcome {
+                    Outcome::Done(text) => text,
+                    Outcome::Failed(error) => {
+                        if tier == Tier::Fast && error.contains("argument") {
+                            tier = Tier::Strong;
+                        }
+                        format!("Error: {error}")
+                    }
+                    Outcome::NeedsConfirmation(pending) => {
+                        let preview = pending.preview.clone();
+                        let id = self.confirmations.request(&asker.handle, pending, Instant::now());
+                        answer.to_confirm.push((id, preview.clone()));
+                        format!(
+                            "Not done: {} must confirm this change first (they see a confirmation request): {preview}",
+                            asker.handle
+                        )
+                    }
+                };
+                messages.push(Message::tool_result(call.id.clone(), content));
+            }
+        }
+        answer.text = format!(
+            "I stopped after {} steps without finishing; ask again in smaller pieces.",
+            llm.max_steps.max(1)
+        );
+        Reply::Answer(answer)
+    }
+
+    /// Applies the change `id` when `asker` asked for it and it has not expired.
+    pub async fn confirm(&self, asker: &Asker, id: &str, now: NaiveDateTime) -> Result<String, String> {
+        let pending = self
+            .confirmations
+            .take(id, &asker.handle, Instant::now())
+            .map_err(|refused: Refused| refused.to_string())?;
+        let (config, store, registry) = (
+            Arc::clone(&self.config),
+            Arc::clone(&self.store),
+            Arc::clone(&self.registry),
+        );
+        let asker = asker.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let context = ToolContext {
+                config: &config,
+                store: &store,
+                actor: asker.actor.clone(),
+                handle: asker.handle.clone(),
+                now,
+            };
+            registry.confirm(&context, &pending)
+        })
+        .await
+        .map_err(|error| format!("the change could not be applied: {error}"))?;
+        match outcome {
+            Outcome::Done(text) => Ok(text),
+            Outcome::Failed(error) => Err(error),
+            Outcome::NeedsConfirmation(_) => Err("the change asked for another confirmation".to_string()),
+        }
+    }
+
+    /// Drops the change `id` (the person said no).
+    pub fn cancel(&self, asker: &Asker, id: &str) -> Result<(), String> {
+        self.confirmations
+            .cancel(id, &asker.handle)
+            .map_err(|refused| refused.to_string())
+    }
+
+    fn system_prompt(&self, asker: &Asker, now: NaiveDateTime) -> String {
+        let read = |path: &str| {
+            self.store
+                .read(path)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default()
+        };
+        let template = prompt::template(self.config.llm.prompts_dir.as_deref())
+            .unwrap_or_else(|_| prompt::SYSTEM.to_string());
+        prompt::system(
+            &template,
+            &prompt::Facts {
+                person: &asker.handle,
+                now,
+                timezone: &self.timezone,
+                telos: &read("telos.md"),
+                memory: &read("working-memory.txt"),
+            },
+        )
+    }
+
+    /// One model call on the first provider of the fallback order that answers.
+    async fn call(
+        &self,
+        request: &ChatRequest,
+        tier: Tier,
+        deadline: tokio::time::Instant,
+        cancel: &CancellationToken,
+    ) -> Result<(ChatResponse, usize), LlmError> {
+        let mut last = LlmError::Transport("no provider is configured".to_string());
+        for index in route::order(&self.providers, tier) {
+            let provider = &self.providers[index].provider;
+            let answered = if self.config.llm.stream {
+                let mut ignore = |_: &str| {};
+                self.client
+                    .chat_stream(provider, request, deadline, cancel, &mut ignore)
+                    .await
+            } else {
+                self.client.chat(provider, request, deadline, cancel).await
+            };
+            match answered {
+                Ok(response) => return Ok((response, index)),
+                Err(error @ (LlmError::Cancelled | LlmError::DeadlineExceeded)) => return Err(error),
+                Err(error) => last = error,
+            }
+        }
+        Err(last)
+    }
+
+    fn record(
+        &self,
+        ledger: &Ledger,
+        asker: &Asker,
+        now: NaiveDateTime,
+        response: &ChatResponse,
+        provider: usize,
+    ) {
+        let configured = &self.providers[provider];
+        let usage = &response.usage;
+        let call = Call {
+            date: now.date(),
+            person: asker.handle.clone(),
+            provider: configured.provider.name.clone(),
+            model: response.model.clone(),
+            prompt_tokens: usage.prompt_tokens,
+            completion_tokens: usage.completion_tokens,
+            cost: response
+                .cost
+                .unwrap_or_else(|| configured.cost(usage.prompt_tokens, usage.completion_tokens)),
+        };
+        // The answer matters more than its bookkeeping.
+        let _ = ledger.record(&call);
+    }
+
+    /// Runs the tool calls of `assistant` at once, each on a blocking thread; the
+    /// outcomes in the calls' order.
+    async fn run_tools(&self, asker: &Asker, now: NaiveDateTime, assistant: &Message) -> Vec<Outcome> {
+        let handles: Vec<_> = assistant
+            .tool_calls
+            .iter()
+            .map(|call| {
+                let (config, store, registry) = (
+                    Arc::clone(&self.config),
+                    Arc::clone(&self.store),
+                    Arc::clone(&self.registry),
+                );
+                let (asker, name, arguments) = (asker.clone(), call.name.clone(), call.arguments.clone());
+                tokio::task::spawn_blocking(move || {
+                    let context = ToolContext {
+                        config: &config,
+                        store: &store,
+                        actor: asker.actor.clone(),
+                        handle: asker.handle.clone(),
+                        now,
+                    };
+                    registry.call(&context, &name, &arguments)
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::with_capacity(handles.len());
+        for handle in handles {
+            outcomes.push(
+                handle
+                    .await
+                    .unwrap_or_else(|error| Outcome::Failed(format!("the tool failed: {error}"))),
+            );
+        }
+        outcomes
+    }
+}
