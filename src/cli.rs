@@ -166,6 +166,9 @@ pub enum Command {
         /// The briefing as JSON.
         #[arg(long)]
         json: bool,
+        /// Have the LLM reword it (every item kept; as built when no LLM answers).
+        #[arg(long, conflicts_with = "json")]
+        polish: bool,
     },
     /// What to do next: a few of your open tasks (and unassigned ones), most worth
     /// doing first, each with its reason.
@@ -585,16 +588,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             everyone,
             own,
             json,
+            polish,
         } => {
             let config = config()?;
             let whom = commands::briefing::whom(&config, person.as_deref(), *everyone, *own)?;
+            let kind = (*kind).into();
             commands::briefing::run(
                 &config,
                 now(&config)?,
-                (*kind).into(),
+                kind,
                 date.as_deref(),
                 &whom,
                 *json,
+                *polish,
             )
         }
         Command::Suggest {

@@ -340,6 +340,56 @@ async fn the_conversation_is_remembered_across_processes() {
         said,
         ["let's talk about the roof", "Noted: the roof.", "what did I ask?"]
     );
+
+    let forgot = stdout(&chat(dir.path(), &fake.url(), "forget", "", &[]).await);
+    assert_eq!(forgot, "Forgotten: the conversation starts afresh.\n");
+    fake.push(Reply::answer("About what?"));
+    chat(dir.path(), &fake.url(), "what did I ask?", "", &[]).await;
+    assert_eq!(
+        fake.requests()[2].body["messages"].as_array().unwrap().len(),
+        2,
+        "system and the question"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_polished_briefing_keeps_every_item_or_is_shown_as_built() {
+    let dir = TempDir::new().unwrap();
+    let fake = FakeLlm::start().await;
+    let url = fake.url();
+    let briefing = |polish: bool| {
+        let (dir, url) = (dir.path().to_path_buf(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut args = vec!["--store", "s", "briefing", "evening"];
+            if polish {
+                args.push("--polish");
+            }
+            let env = [
+                ("MYORG_USER_NAME", "ana"),
+                ("LITELLM_ENDPOINT", url.as_str()),
+                ("LITELLM_MODEL", "fake-model"),
+            ];
+            support::myorg(&dir, &args, &env)
+        })
+    };
+    let built = stdout(&briefing(false).await.unwrap());
+    let references: Vec<&str> = built.split('`').skip(1).step_by(2).collect();
+    assert!(!references.is_empty());
+    let listed: Vec<String> = references.iter().map(|r| format!("`{r}`")).collect();
+    let kept = format!("Evening, Ana! Still open: {}.", listed.join(", "));
+    fake.push(Reply::answer(&kept));
+    assert_eq!(stdout(&briefing(true).await.unwrap()), format!("{kept}\n"));
+    let sent = &fake.requests()[0].body["messages"];
+    assert!(sent[0]["content"].as_str().unwrap().contains("Keep every item"));
+    assert_eq!(sent[1]["content"].as_str().unwrap(), built);
+
+    fake.push(Reply::answer("Evening! Nothing much."));
+    let lost = briefing(true).await.unwrap();
+    assert_eq!(stdout(&lost), built, "a rewording that lost items is not used");
+    assert!(
+        String::from_utf8_lossy(&lost.stderr)
+            .contains("Not reworded: the reworded text lost some of the items")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -97,19 +97,10 @@ impl Agent {
         cancel: &CancellationToken,
     ) -> Reply {
         let ledger = Ledger::new(self.store.state_dir());
-        let budget = Budget {
-            tokens: self.config.llm.daily_tokens,
-            cost: self.config.llm.daily_cost,
-        };
-        match ledger.day_totals(now.date()) {
-            Ok(spent) => {
-                if let Some(why) = budget.exceeded(&spent) {
-                    return Reply::Unavailable(format!(
-                        "Free-form chat is paused: {why}. The commands still work (say `help`)."
-                    ));
-                }
-            }
-            Err(error) => return Reply::Unavailable(format!("The usage ledger cannot be read: {error:#}")),
+        if let Some(why) = self.over_budget(&ledger, now) {
+            return Reply::Unavailable(format!(
+                "Free-form chat is paused: {why}. The commands still work (say `help`)."
+            ));
         }
         let llm = &self.config.llm;
         let mut memory = Memory::load(
@@ -197,6 +188,57 @@ impl Agent {
             llm.max_steps.max(1)
         );
         Reply::Answer(answer)
+    }
+
+    /// Why no model may be asked today (the budget is spent, or the ledger unreadable).
+    fn over_budget(&self, ledger: &Ledger, now: NaiveDateTime) -> Option<String> {
+        let budget = Budget {
+            tokens: self.config.llm.daily_tokens,
+            cost: self.config.llm.daily_cost,
+        };
+        match ledger.day_totals(now.date()) {
+            Ok(spent) => budget.exceeded(&spent),
+            Err(error) => Some(format!("the usage ledger cannot be read ({error:#})")),
+        }
+    }
+
+    /// `text` (a briefing built from the files) reworded by a model with the prompt
+    /// `instructions`; an error when no model answers or the rewording lost a task
+    /// reference, and then the caller shows `text` as it is.
+    pub async fn polish(
+        &self,
+        asker: &Asker,
+        instructions: &str,
+        text: &str,
+        now: NaiveDateTime,
+        cancel: &CancellationToken,
+    ) -> Result<String, String> {
+        let ledger = Ledger::new(self.store.state_dir());
+        if let Some(why) = self.over_budget(&ledger, now) {
+            return Err(why);
+        }
+        let request = ChatRequest {
+            messages: vec![
+                Message::system(instructions.replace("{{person}}", &asker.handle)),
+                Message::user(text),
+            ],
+            tools: Vec::new(),
+            tool_choice: None,
+            temperature: Some(0.3),
+            max_tokens: None,
+        };
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_secs(self.config.llm.deadline_secs.max(1));
+        let (response, provider) = self
+            .call(&request, Tier::Fast, deadline, cancel)
+            .await
+            .map_err(|error| format!("the language model is not answering ({error})"))?;
+        self.record(&ledger, asker, now, &response, provider);
+        let polished = response.message.content.unwrap_or_default().trim().to_string();
+        if polished.is_empty() || !prompt::keeps_references(text, &polished) {
+            return Err("the reworded text lost some of the items".to_string());
+        }
+        Ok(polished)
     }
 
     /// Applies the change `id` when `asker` asked for it and it has not expired.

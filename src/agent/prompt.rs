@@ -7,6 +7,10 @@ use std::path::Path;
 
 /// The built-in system prompt.
 pub const SYSTEM: &str = include_str!("../../prompts/system.md");
+/// The built-in prompt that rewords a briefing.
+pub const BRIEFING: &str = include_str!("../../prompts/briefing.md");
+/// The built-in prompt that rewords the weekly review.
+pub const WEEKLY_REVIEW: &str = include_str!("../../prompts/weekly-review.md");
 
 /// Characters of context at most (about a quarter as many tokens).
 pub const CONTEXT_BUDGET: usize = 1200;
@@ -25,13 +29,29 @@ pub struct Facts<'a> {
 /// The system prompt template: `dir/system.md` when that file exists, else the
 /// built-in one.
 pub fn template(dir: Option<&Path>) -> anyhow::Result<String> {
-    if let Some(path) = dir.map(|dir| dir.join("system.md"))
+    named(dir, "system.md", SYSTEM)
+}
+
+/// The prompt `name` (`briefing.md`, `weekly-review.md`…): `dir/NAME` when that file
+/// exists, else `built_in`.
+pub fn named(dir: Option<&Path>, name: &str, built_in: &str) -> anyhow::Result<String> {
+    if let Some(path) = dir.map(|dir| dir.join(name))
         && path.is_file()
     {
         return std::fs::read_to_string(&path)
             .map_err(|err| anyhow::anyhow!("reading {}: {err}", path.display()));
     }
-    Ok(SYSTEM.to_string())
+    Ok(built_in.to_string())
+}
+
+/// Whether `polished` kept every task reference (the words in backticks) of
+/// `original`: a rewording that lost one is not used.
+pub fn keeps_references(original: &str, polished: &str) -> bool {
+    original
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .all(|reference| polished.contains(&format!("`{reference}`")))
 }
 
 /// `template` with the facts filled in.
@@ -131,5 +151,16 @@ mod tests {
         assert_eq!(template(Some(dir.path())).unwrap(), "Hi {{person}}");
         assert_eq!(system("Hi {{person}}", &facts("", "")), "Hi ana");
         assert_eq!(estimate_tokens("abcdefgh"), 2);
+    }
+
+    #[test]
+    fn a_rewording_must_keep_every_reference() {
+        let original = "**Overdue**\n• `kmbt` Call Mum\n• `xyzw` Pay rent\n";
+        assert!(keeps_references(
+            original,
+            "Two things: `xyzw` rent and `kmbt` Mum."
+        ));
+        assert!(!keeps_references(original, "Call Mum (`kmbt`) soon."));
+        assert!(keeps_references("Nothing to report.", "All clear!"));
     }
 }

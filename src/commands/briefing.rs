@@ -1,8 +1,10 @@
 //! `myorg briefing morning|evening|weekly [--date WHEN] [--for NAME]`: a briefing
-//! built from the store's files, printed as Markdown (or `--json`).
+//! built from the store's files, printed as Markdown (or `--json`); `--polish` has the
+//! LLM reword it, keeping every item (else the briefing is shown as built).
 
 use super::read::working_tree_file;
 use super::tasks::when;
+use crate::agent::prompt;
 use crate::config::Config;
 use chrono::{NaiveDate, NaiveDateTime};
 use myorg_domain::briefing::{self, Briefing, Files, Kind, Settings, Whom};
@@ -87,6 +89,7 @@ pub fn run(
     date: Option<&str>,
     whom: &Whom,
     json: bool,
+    polish: bool,
 ) -> anyhow::Result<()> {
     let date = match date {
         Some(words) => when(words, now.date())?,
@@ -96,10 +99,40 @@ pub fn run(
     let briefing = loaded.briefing(kind, whom, date, &settings(config));
     if json {
         println!("{}", serde_json::to_string_pretty(&to_json(&briefing))?);
-    } else {
-        print!("{}", briefing::render(&briefing));
+        return Ok(());
+    }
+    let text = briefing::render(&briefing);
+    if !polish {
+        print!("{text}");
+        return Ok(());
+    }
+    match reworded(config, now, kind, &text) {
+        Ok(polished) => println!("{polished}"),
+        Err(why) => {
+            print!("{text}");
+            eprintln!("Not reworded: {why}.");
+        }
     }
     Ok(())
+}
+
+/// `text` reworded by the LLM with the briefing's prompt, or why not.
+fn reworded(config: &Config, now: NaiveDateTime, kind: Kind, text: &str) -> Result<String, String> {
+    let Some(terminal) = super::agent::start(config).map_err(|error| format!("{error:#}"))? else {
+        return Err("no LLM is configured".to_string());
+    };
+    let (name, built_in) = match kind {
+        Kind::Weekly => ("weekly-review.md", prompt::WEEKLY_REVIEW),
+        Kind::Morning | Kind::Evening => ("briefing.md", prompt::BRIEFING),
+    };
+    let instructions = prompt::named(config.llm.prompts_dir.as_deref(), name, built_in)
+        .map_err(|error| format!("{error:#}"))?;
+    let cancel = tokio_util::sync::CancellationToken::new();
+    terminal.runtime.block_on(
+        terminal
+            .agent
+            .polish(&terminal.asker, &instructions, text, now, &cancel),
+    )
 }
 
 fn to_json(briefing: &Briefing) -> serde_json::Value {

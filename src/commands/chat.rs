@@ -12,6 +12,7 @@
 //! | `briefing [morning\|evening\|weekly]` | a briefing (default: morning before 15:00, else evening) |
 //! | `suggest [@ctx] [N min]` | what to do next |
 //! | `help` | this list |
+//! | `forget` | forgets the conversation (what the LLM remembers of it) |
 //! | `quit`, `exit` | leaves the conversation |
 //!
 //! Anything else goes to the LLM agent when one is configured (`LITELLM_*` or
@@ -21,14 +22,14 @@
 //! chat --once TEXT` answers one message (for scripts; a confirmation is read from
 //! standard input); `myorg chat` reads one message a line until the end of input.
 
+use super::agent::{TERMINAL, Terminal};
 use super::briefing::whom;
-use crate::agent::conversation::{Agent, Asker, Reply};
+use crate::agent::conversation::Reply;
+use crate::agent::memory::Memory;
 use crate::config::Config;
-use crate::store::Actor;
 use chrono::{NaiveDateTime, Timelike};
 use myorg_domain::briefing::Kind;
 use std::io::{BufRead, IsTerminal, Write};
-use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// What a message asks for.
@@ -46,6 +47,8 @@ pub enum Request {
         minutes: Option<u32>,
     },
     Help,
+    /// Forget this conversation's memory.
+    Forget,
     Quit,
     /// Nothing said.
     Empty,
@@ -86,6 +89,7 @@ pub fn understand(message: &str) -> Request {
         },
         ("suggest", _) => suggest(&words),
         ("help" | "?", []) => Request::Help,
+        ("forget", []) => Request::Forget,
         ("quit" | "exit" | "bye", []) => Request::Quit,
         _ => Request::FreeForm(message.to_string()),
     }
@@ -126,6 +130,7 @@ Without an LLM I understand:
   briefing [morning|evening|weekly]
   suggest [@ctx] [N min]  what to do next
   help                  this list
+  forget                forget the conversation so far (with an LLM)
   quit                  leave";
 
 /// What is said to a message outside the grammar.
@@ -136,14 +141,7 @@ LITELLM_MODEL). Say `help` to see what I understand without one.";
 /// needs it (started on first use; `None` inside when no LLM is configured).
 pub struct Session<'a> {
     config: &'a Config,
-    agent: Option<Option<Llm>>,
-}
-
-/// The agent with what runs it.
-struct Llm {
-    runtime: tokio::runtime::Runtime,
-    agent: Agent,
-    asker: Asker,
+    agent: Option<Option<Terminal>>,
 }
 
 impl<'a> Session<'a> {
@@ -151,35 +149,9 @@ impl<'a> Session<'a> {
         Session { config, agent: None }
     }
 
-    fn llm(&mut self) -> anyhow::Result<Option<&Llm>> {
+    fn llm(&mut self) -> anyhow::Result<Option<&Terminal>> {
         if self.agent.is_none() {
-            let store = Arc::new(super::store::open(self.config)?);
-            let agent = Agent::new(Arc::new(self.config.clone()), store)?;
-            self.agent = Some(match agent {
-                None => None,
-                Some(agent) => {
-                    let runtime = tokio::runtime::Builder::new_multi_thread()
-                        .worker_threads(2)
-                        .enable_all()
-                        .build()?;
-                    let me = self.config.me()?;
-                    let user = self.config.user();
-                    let asker = Asker {
-                        handle: me.handle,
-                        actor: Actor {
-                            name: user.name,
-                            email: user.email,
-                            via: "chat".to_string(),
-                        },
-                        channel: "terminal".to_string(),
-                    };
-                    Some(Llm {
-                        runtime,
-                        agent,
-                        asker,
-                    })
-                }
-            });
+            self.agent = Some(super::agent::start(self.config)?);
         }
         Ok(self.agent.as_ref().and_then(Option::as_ref))
     }
@@ -249,7 +221,7 @@ pub fn answer(config: &Config, now: NaiveDateTime, message: &str) -> anyhow::Res
                 Kind::Evening
             });
             let whom = whom(config, None, false, false)?;
-            super::briefing::run(config, now, kind, None, &whom, false)?
+            super::briefing::run(config, now, kind, None, &whom, false, false)?
         }
         Request::Suggest { context, minutes } => {
             let asked = super::suggest::Asked {
@@ -260,6 +232,12 @@ pub fn answer(config: &Config, now: NaiveDateTime, message: &str) -> anyhow::Res
             super::suggest::run(config, now, &asked)?
         }
         Request::Help => println!("{HELP}"),
+        Request::Forget => {
+            let store = super::store::open(config)?;
+            let handle = config.me()?.handle;
+            Memory::load(store.state_dir(), TERMINAL, &handle, 0).reset()?;
+            println!("Forgotten: the conversation starts afresh.");
+        }
         Request::Quit => return Ok(false),
         Request::FreeForm(_) => println!("{NO_LLM}"),
         Request::Usage(usage) => println!("Say: {usage}"),
@@ -323,7 +301,7 @@ mod tests {
 
     #[test]
     fn the_grammar_reads_each_documented_form() {
-        let cases: [(&str, Request); 16] = [
+        let cases: [(&str, Request); 17] = [
             (
                 "add Call Mum due:fri +family",
                 Request::Add("Call Mum due:fri +family".into()),
@@ -356,6 +334,7 @@ mod tests {
             ),
             ("help", Request::Help),
             ("quit", Request::Quit),
+            ("forget", Request::Forget),
             ("   ", Request::Empty),
             (
                 "what should I do about the roof?",

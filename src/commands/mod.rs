@@ -1,6 +1,7 @@
 //! One module per `myorg` command.
 
 pub mod agenda;
+pub mod agent;
 pub mod briefing;
 pub mod calendar;
 pub mod chat;
