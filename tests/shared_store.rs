@@ -50,8 +50,11 @@ async fn twenty_tasks_write_at_once_and_every_change_lands_once() {
     }
     external.await.unwrap();
 
+    // B's last write may still be waiting to be pushed (its push lost a race with
+    // A's): B's sync pushes it, so A syncs once more to see it.
     a.sync().await.unwrap();
     b.sync().await.unwrap();
+    a.sync().await.unwrap();
     let b_todo = String::from_utf8(b.read("todo.txt".into()).await.unwrap()).unwrap();
     let a_todo = String::from_utf8(a.read("todo.txt".into()).await.unwrap()).unwrap();
     assert_eq!(a_todo, b_todo, "both clones agree after syncing");
