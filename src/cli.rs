@@ -501,6 +501,27 @@ fn date_arg(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("{text:?} is not a date (expected YYYY-MM-DD)"))
 }
 
+impl Command {
+    /// Whether the command only reads the working tree (or prints without a store):
+    /// it never needs git, so starting libgit2 (and OpenSSL under it, a few
+    /// milliseconds) is skipped. Should the store not exist yet, opening it starts
+    /// libgit2 as usual.
+    pub fn only_reads(&self) -> bool {
+        matches!(
+            self,
+            Command::Parse { .. }
+                | Command::Calendar(_)
+                | Command::Events { .. }
+                | Command::Today { .. }
+                | Command::Agenda { .. }
+                | Command::Tasks { .. }
+                | Command::Projects { .. }
+                | Command::Suggest { .. }
+                | Command::Briefing { polish: false, .. }
+        )
+    }
+}
+
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config = || -> anyhow::Result<Config> {

@@ -4,9 +4,11 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // SAFETY: the first thing the program does; no other thread exists yet.
-    unsafe { myorg_assistant::store::start_without_tls_roots() };
     let cli = myorg_assistant::cli::Cli::parse();
+    if !cli.command.only_reads() {
+        // SAFETY: before anything else the command does; no other thread exists yet.
+        unsafe { myorg_assistant::store::start_without_tls_roots() };
+    }
     match myorg_assistant::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`myorg parse todo | head`) is not an error for the user.

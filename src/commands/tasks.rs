@@ -211,8 +211,17 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
     // can match; other files through the lossless document.
     let count = match std::str::from_utf8(&bytes) {
         Ok(text) => {
-            let found = search::search_text(text, &filter, today);
-            let references = reference::References::of_text(text);
+            // The references of every task (to show each at its shortest unique
+            // length) are worked out on a second thread while the search runs.
+            let (found, references) = std::thread::scope(|scope| {
+                let references = scope.spawn(|| reference::References::of_text(text));
+                let found = search::search_text(text, &filter, today);
+                let references = match references.join() {
+                    Ok(references) => references,
+                    Err(_) => reference::References::of_text(text),
+                };
+                (found, references)
+            });
             for hit in found.iter().take(limit) {
                 show(
                     references.shown(&hit.task),
