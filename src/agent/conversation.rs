@@ -247,24 +247,12 @@ impl Agent {
             .confirmations
             .take(id, &asker.handle, Instant::now())
             .map_err(|refused: Refused| refused.to_string())?;
-        let (config, store, registry) = (
-            Arc::clone(&self.config),
-            Arc::clone(&self.store),
-            Arc::clone(&self.registry),
-        );
-        let asker = asker.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            let context = ToolContext {
-                config: &config,
-                store: &store,
-                actor: asker.actor.clone(),
-                handle: asker.handle.clone(),
-                now,
-            };
-            registry.confirm(&context, &pending)
-        })
-        .await
-        .map_err(|error| format!("the change could not be applied: {error}"))?;
+        let outcome = self
+            .with_tools(asker, now, move |registry, context| {
+                registry.confirm(context, &pending)
+            })
+            .await
+            .map_err(|error| format!("the change could not be applied: {error}"))?;
         match outcome {
             Outcome::Done(text) => Ok(text),
             Outcome::Failed(error) => Err(error),
@@ -353,6 +341,32 @@ impl Agent {
         let _ = ledger.record(&call);
     }
 
+    /// Runs `work` with the registry and a tool context for `asker` on the blocking
+    /// pool (tools block on git and files).
+    fn with_tools(
+        &self,
+        asker: &Asker,
+        now: NaiveDateTime,
+        work: impl FnOnce(&Registry, &ToolContext) -> Outcome + Send + 'static,
+    ) -> tokio::task::JoinHandle<Outcome> {
+        let (config, store, registry) = (
+            Arc::clone(&self.config),
+            Arc::clone(&self.store),
+            Arc::clone(&self.registry),
+        );
+        let asker = asker.clone();
+        tokio::task::spawn_blocking(move || {
+            let context = ToolContext {
+                config: &config,
+                store: &store,
+                actor: asker.actor,
+                handle: asker.handle,
+                now,
+            };
+            work(&registry, &context)
+        })
+    }
+
     /// Runs the tool calls of `assistant` at once, each on a blocking thread; the
     /// outcomes in the calls' order.
     async fn run_tools(&self, asker: &Asker, now: NaiveDateTime, assistant: &Message) -> Vec<Outcome> {
@@ -360,21 +374,9 @@ impl Agent {
             .tool_calls
             .iter()
             .map(|call| {
-                let (config, store, registry) = (
-                    Arc::clone(&self.config),
-                    Arc::clone(&self.store),
-                    Arc::clone(&self.registry),
-                );
-                let (asker, name, arguments) = (asker.clone(), call.name.clone(), call.arguments.clone());
-                tokio::task::spawn_blocking(move || {
-                    let context = ToolContext {
-                        config: &config,
-                        store: &store,
-                        actor: asker.actor.clone(),
-                        handle: asker.handle.clone(),
-                        now,
-                    };
-                    registry.call(&context, &name, &arguments)
+                let (name, arguments) = (call.name.clone(), call.arguments.clone());
+                self.with_tools(asker, now, move |registry, context| {
+                    registry.call(context, &name, &arguments)
                 })
             })
             .collect();
