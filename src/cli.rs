@@ -139,6 +139,18 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
+    /// The long-running assistant: the HTTP endpoint for health, metrics and job
+    /// triggers (`MYORG_HTTP_ADDR`, `MYORG_TRIGGER_TOKEN`), until SIGTERM or SIGINT.
+    Run,
+    /// Ask the running assistant to run a job now (what a Kubernetes CronJob runs):
+    /// morning-briefing, evening-summary, deadline-checker, event-reminders,
+    /// waiting-followup, git-sync.
+    Trigger {
+        job: String,
+        /// The assistant's address (default: `http.listen` on this machine).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// The terminal assistant: one message a line (`help` lists what it understands).
     Chat {
         /// Answer this one message and exit.
@@ -595,6 +607,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
+        Command::Run => commands::run::run(&config()?),
+        Command::Trigger { job, url } => commands::run::trigger(&config()?, job, url.as_deref()),
         Command::Chat { once } => {
             let config = config()?;
             match once {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 12] = [
+pub const ENV_KEYS: [(&str, &str); 14] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -27,6 +27,8 @@ pub const ENV_KEYS: [(&str, &str); 12] = [
     ("LITELLM_ENDPOINT", "llm.endpoint"),
     ("LITELLM_API_KEY", "llm.api_key"),
     ("LITELLM_MODEL", "llm.model"),
+    ("MYORG_HTTP_ADDR", "http.listen"),
+    ("MYORG_TRIGGER_TOKEN", "http.trigger_token"),
 ];
 
 /// The whole configuration.
@@ -47,6 +49,27 @@ pub struct Config {
     pub reminders: RemindersConfig,
     /// The language models free-form chat uses.
     pub llm: LlmConfig,
+    /// The HTTP endpoint of `myorg run` (health, metrics, job triggers).
+    pub http: HttpConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Address and port (`MYORG_HTTP_ADDR`).
+    pub listen: String,
+    /// The bearer token `POST /trigger/JOB` needs (`MYORG_TRIGGER_TOKEN`); without
+    /// one, triggers are refused.
+    pub trigger_token: Option<Secret>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            listen: "0.0.0.0:8080".to_string(),
+            trigger_token: None,
+        }
+    }
 }
 
 /// The language models: one endpoint from the plain settings (`LITELLM_ENDPOINT`,

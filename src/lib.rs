@@ -8,6 +8,8 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod http;
+pub mod jobs;
 pub mod llm;
 pub mod reminders;
 pub mod store;

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The environment variables a test must not inherit.
-const CLEARED: [&str; 11] = [
+const CLEARED: [&str; 13] = [
     "MYORG_REPO_PATH",
     "GIT_REPO_URL",
     "GIT_TOKEN",
@@ -21,6 +21,8 @@ const CLEARED: [&str; 11] = [
     "LITELLM_ENDPOINT",
     "LITELLM_API_KEY",
     "LITELLM_MODEL",
+    "MYORG_HTTP_ADDR",
+    "MYORG_TRIGGER_TOKEN",
 ];
 
 /// `myorg ARGS` in `dir` at 2026-11-23 08:00, with `env` set.
@@ -28,14 +30,21 @@ pub fn myorg(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     myorg_with_input(dir, args, env, "")
 }
 
-/// Like [`myorg`], with `input` on standard input.
-pub fn myorg_with_input(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Output {
+/// `myorg ARGS` in `dir` as a command to start, in the clean environment, with `env`
+/// (the clock is not fixed: add `MYORG_NOW` to `env` for that).
+pub fn myorg_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_myorg"));
     command.current_dir(dir).args(args);
     for var in CLEARED {
         command.env_remove(var);
     }
-    command.env("MYORG_NOW", "2026-11-23T08:00:00");
+    command.envs(env.iter().copied());
+    command
+}
+
+/// Like [`myorg`], with `input` on standard input.
+pub fn myorg_with_input(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Output {
+    let mut command = myorg_command(dir, args, &[("MYORG_NOW", "2026-11-23T08:00:00")]);
     command.envs(env.iter().copied());
     command
         .stdin(Stdio::piped())

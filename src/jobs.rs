@@ -1,0 +1,163 @@
+//! The jobs the assistant runs unattended — briefings, reminders, the git sync — by
+//! name, so the HTTP trigger (what Kubernetes CronJobs call) and, later, the
+//! in-process schedule run the same code. Each job is synchronous (git and files
+//! block): async callers run it on the blocking pool. Its result is a small JSON
+//! object saying what it did.
+//!
+//! Messages go through a [`Deliver`]: Discord once the bot runs, the log meanwhile.
+//! Reminders are keyed in the ledger, so a job triggered twice sends nothing twice.
+
+use crate::commands::briefing::{Loaded, settings};
+use crate::config::Config;
+use crate::reminders::ledger::Ledger;
+use crate::reminders::{Deliver, Reminders};
+use crate::store::Store;
+use anyhow::bail;
+use chrono::{DateTime, Utc};
+use myorg_domain::briefing::{self, Kind, Whom};
+use myorg_domain::reminders::Message;
+use serde_json::{Value, json};
+use std::fmt;
+
+/// A job, by the name CronJobs and the schedule use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    MorningBriefing,
+    EveningSummary,
+    DeadlineChecker,
+    EventReminders,
+    WaitingFollowup,
+    GitSync,
+}
+
+impl Job {
+    /// Every job.
+    pub const ALL: [Job; 6] = [
+        Job::MorningBriefing,
+        Job::EveningSummary,
+        Job::DeadlineChecker,
+        Job::EventReminders,
+        Job::WaitingFollowup,
+        Job::GitSync,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Job::MorningBriefing => "morning-briefing",
+            Job::EveningSummary => "evening-summary",
+            Job::DeadlineChecker => "deadline-checker",
+            Job::EventReminders => "event-reminders",
+            Job::WaitingFollowup => "waiting-followup",
+            Job::GitSync => "git-sync",
+        }
+    }
+
+    /// The job called `name`.
+    pub fn named(name: &str) -> Option<Job> {
+        Job::ALL.into_iter().find(|job| job.name() == name)
+    }
+}
+
+impl fmt::Display for Job {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Delivers each message to the log (standard error), for a headless assistant.
+pub struct ToLog;
+
+impl Deliver for ToLog {
+    fn deliver(&mut self, message: &Message) -> anyhow::Result<()> {
+        eprintln!("myorg: to {}: {}", message.to, message.text.replace('\n', " / "));
+        Ok(())
+    }
+}
+
+/// Runs `job` at `now` against `store`, delivering through `deliver`.
+pub fn run(
+    job: Job,
+    config: &Config,
+    store: &Store,
+    now: DateTime<Utc>,
+    deliver: &mut dyn Deliver,
+) -> anyhow::Result<Value> {
+    match job {
+        Job::MorningBriefing | Job::EveningSummary => {
+            let kind = if job == Job::MorningBriefing {
+                Kind::Morning
+            } else {
+                Kind::Evening
+            };
+            briefings(config, store, kind, now, deliver)
+        }
+        Job::DeadlineChecker | Job::EventReminders | Job::WaitingFollowup => {
+            let reminders = Reminders::from_config(config)?;
+            let mut ledger = Ledger::open(store.state_dir(), now)?;
+            let outcome = reminders.send_due(store.root(), &mut ledger, now, deliver)?;
+            Ok(json!({
+                "sent": outcome.sent.len(),
+                "held_for_quiet_hours": outcome.held,
+                "failed": outcome.failed.iter().map(|(_, why)| why).collect::<Vec<_>>(),
+            }))
+        }
+        Job::GitSync => {
+            let report = store.sync()?;
+            if let Some(error) = &report.error {
+                bail!("the sync did not reach the remote: {error}");
+            }
+            Ok(json!({
+                "pushed": report.pushed,
+                "dropped": report.dropped.iter().map(|d| format!("{}: {}", d.summary, d.why)).collect::<Vec<_>>(),
+                "saved_beside": report.saved_beside,
+            }))
+        }
+    }
+}
+
+/// Each person's briefing of `kind` for their own day, delivered.
+fn briefings(
+    config: &Config,
+    store: &Store,
+    kind: Kind,
+    now: DateTime<Utc>,
+    deliver: &mut dyn Deliver,
+) -> anyhow::Result<Value> {
+    let loaded = Loaded::read_with(|path| store.read(path))?;
+    let reminders = Reminders::from_config(config)?;
+    let mut sent = 0;
+    for recipient in &reminders.recipients {
+        let date = recipient.local(now).date();
+        let whom = Whom {
+            handle: Some(recipient.handle.clone()),
+            unassigned_too: recipient.gets_unassigned,
+        };
+        let built = loaded.briefing(kind, &whom, date, &settings(config));
+        let message = Message {
+            to: recipient.handle.clone(),
+            text: briefing::render(&built),
+            keys: Vec::new(),
+            folded: false,
+        };
+        deliver.deliver(&message)?;
+        sent += 1;
+    }
+    Ok(json!({ "sent": sent }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_job_has_a_unique_name_that_finds_it() {
+        let mut names: Vec<&str> = Job::ALL.iter().map(|job| job.name()).collect();
+        for job in Job::ALL {
+            assert_eq!(Job::named(job.name()), Some(job));
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Job::ALL.len());
+        assert_eq!(Job::named("nope"), None);
+    }
+}
