@@ -1,0 +1,104 @@
+"""Renders k8s/kustomization.yaml to one multi-document YAML on standard output, as
+`kubectl kustomize` would for the parts it uses (resources, namespace, images), and
+checks what schemas cannot: every manifest is listed, and the names the workload
+and CronJobs refer to exist. kubectl is not needed. Exits 1 with a message on a
+problem."""
+
+import pathlib
+import sys
+
+import yaml
+
+root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "k8s")
+problems = []
+kustomization = yaml.safe_load((root / "kustomization.yaml").read_text())
+allowed = {"apiVersion", "kind", "namespace", "resources", "images"}
+for key in set(kustomization) - allowed:
+    problems.append(f"kustomization.yaml: {key} is not rendered by .ci/render-k8s.py")
+
+listed = kustomization.get("resources", [])
+on_disk = {p.name for p in root.glob("*.yaml")} - {"kustomization.yaml"}
+for name in sorted(on_disk - set(listed)):
+    if not name.endswith(".example.yaml"):
+        problems.append(f"{name} is not listed in kustomization.yaml resources")
+
+images = {i["name"]: i for i in kustomization.get("images", [])}
+namespace = kustomization.get("namespace")
+cluster_scoped = {"Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding"}
+docs = []
+for name in listed:
+    path = root / name
+    if not path.is_file():
+        problems.append(f"kustomization.yaml lists {name}, which does not exist")
+        continue
+    for doc in yaml.safe_load_all(path.read_text()):
+        if doc is None:
+            continue
+        if namespace and doc["kind"] not in cluster_scoped:
+            doc["metadata"]["namespace"] = namespace
+        docs.append(doc)
+
+
+def pod_specs(doc):
+    spec = doc.get("spec", {})
+    if doc["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    if "template" in spec:
+        yield spec["template"]
+
+
+defined = {(d["kind"], d["metadata"]["name"]) for d in docs}
+for example in root.glob("*.example.yaml"):
+    for d in yaml.safe_load_all(example.read_text()):
+        if d:
+            defined.add((d["kind"], d["metadata"]["name"]))
+services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
+
+
+def need(kind, name, where):
+    if (kind, name) not in defined:
+        problems.append(f"{where} refers to {kind} {name}, which no manifest defines")
+
+
+for doc in docs:
+    where = f"{doc['kind']} {doc['metadata']['name']}"
+    for template in pod_specs(doc):
+        labels = template.get("metadata", {}).get("labels", {})
+        pod = template["spec"]
+        for volume in pod.get("volumes", []):
+            if "persistentVolumeClaim" in volume:
+                need("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"], where)
+            if "configMap" in volume:
+                need("ConfigMap", volume["configMap"]["name"], where)
+        for container in pod["containers"]:
+            image = container["image"]
+            base, _, tag = image.partition(":")
+            if base in images:
+                new = images[base]
+                container["image"] = f"{new.get('newName', base)}:{new.get('newTag', tag or 'latest')}"
+            for source in container.get("envFrom", []):
+                if "configMapRef" in source:
+                    need("ConfigMap", source["configMapRef"]["name"], where)
+                if "secretRef" in source:
+                    need("Secret", source["secretRef"]["name"], where)
+            for env in container.get("env", []):
+                ref = env.get("valueFrom", {}).get("secretKeyRef")
+                if ref:
+                    need("Secret", ref["name"], where)
+            args = container.get("args", [])
+            if "--url" in args:
+                url = args[args.index("--url") + 1]
+                host, _, port = url.removeprefix("http://").partition(":")
+                service = services.get(host)
+                if service is None:
+                    problems.append(f"{where} calls {url}, but no Service is named {host}")
+                elif int(port or 80) not in [p["port"] for p in service["spec"]["ports"]]:
+                    problems.append(f"{where} calls {url}, but Service {host} has no port {port}")
+        for service in services.values():
+            selector = service["spec"].get("selector", {})
+            if doc["kind"] == "Deployment" and not selector.items() <= labels.items():
+                problems.append(f"Service {service['metadata']['name']} does not select {where}'s pods")
+
+if problems:
+    sys.exit("k8s: " + "\nk8s: ".join(problems))
+yaml.safe_dump_all(docs, sys.stdout, sort_keys=False)
