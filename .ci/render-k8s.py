@@ -1,11 +1,15 @@
 """Renders k8s/kustomization.yaml to one multi-document YAML on standard output, as
 `kubectl kustomize` would for the parts it uses (resources, namespace, images), and
-checks what schemas cannot: every manifest is listed, and the names the workload
-and CronJobs refer to exist. kubectl is not needed. Exits 1 with a message on a
-problem."""
+checks what schemas cannot: every manifest is listed, the names the workload and
+CronJobs refer to exist, every job in src/jobs.rs has a CronJob and no CronJob
+triggers an unknown one, and the configuration file in a ConfigMap uses only keys
+that myorg.example.toml documents. kubectl is not needed. Exits 1 with a message on
+a problem."""
 
 import pathlib
+import re
 import sys
+import tomllib
 
 import yaml
 
@@ -98,6 +102,48 @@ for doc in docs:
             selector = service["spec"].get("selector", {})
             if doc["kind"] == "Deployment" and not selector.items() <= labels.items():
                 problems.append(f"Service {service['metadata']['name']} does not select {where}'s pods")
+
+# The jobs `myorg trigger` knows (`Job::X => "name"` in src/jobs.rs) against the
+# CronJobs' arguments.
+source = root.parent / "src" / "jobs.rs"
+jobs = set(re.findall(r'Job::\w+ => "([a-z-]+)"', source.read_text()))
+triggered = set()
+for doc in docs:
+    if doc["kind"] == "CronJob":
+        for template in pod_specs(doc):
+            for container in template["spec"]["containers"]:
+                args = container.get("args", [])
+                if args[:1] == ["trigger"]:
+                    triggered.add(args[1])
+                    if args[1] not in jobs:
+                        problems.append(f"CronJob {doc['metadata']['name']} triggers {args[1]}, not a job in src/jobs.rs")
+for job in sorted(jobs - triggered):
+    problems.append(f"no CronJob triggers the job {job} (src/jobs.rs)")
+
+# The configuration file: every table and key must be one myorg.example.toml
+# documents (set or commented out), since the assistant refuses unknown keys.
+example = (root.parent / "myorg.example.toml").read_text()
+documented_tables = set(re.findall(r"^#?\s*\[\[?([a-z_.]+)\]\]?", example, re.M))
+documented_keys = set(re.findall(r"^#?\s*([a-z_]+)\s*=", example, re.M))
+for doc in docs:
+    if doc["kind"] != "ConfigMap":
+        continue
+    for key, text in doc.get("data", {}).items():
+        if not key.endswith(".toml"):
+            continue
+        where = f"ConfigMap {doc['metadata']['name']} {key}"
+        try:
+            config = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            problems.append(f"{where}: {error}")
+            continue
+        for table, values in config.items():
+            if table not in documented_tables:
+                problems.append(f"{where}: [{table}] is not in myorg.example.toml")
+            for entry in values if isinstance(values, list) else [values]:
+                for name in entry:
+                    if name not in documented_keys:
+                        problems.append(f"{where}: {table}.{name} is not in myorg.example.toml")
 
 if problems:
     sys.exit("k8s: " + "\nk8s: ".join(problems))
