@@ -5,7 +5,8 @@
 //! object saying what it did.
 //!
 //! Messages go through a [`Deliver`]: Discord once the bot runs, the log meanwhile.
-//! Reminders are keyed in the ledger, so a job triggered twice sends nothing twice.
+//! Reminders and briefings are keyed in the ledger (a briefing by kind, person and
+//! day), so a job triggered twice, or retried, sends nothing twice.
 
 use crate::commands::briefing::{Loaded, settings};
 use crate::config::Config;
@@ -15,7 +16,7 @@ use crate::store::Store;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use myorg_domain::briefing::{self, Kind, Whom};
-use myorg_domain::reminders::Message;
+use myorg_domain::reminders::{Message, Sent};
 use serde_json::{Value, json};
 use std::fmt;
 
@@ -125,9 +126,22 @@ fn briefings(
 ) -> anyhow::Result<Value> {
     let loaded = Loaded::read_with(|path| store.read(path))?;
     let reminders = Reminders::from_config(config)?;
+    let mut ledger = Ledger::open(store.state_dir(), now)?;
     let mut sent = 0;
     for recipient in &reminders.recipients {
         let date = recipient.local(now).date();
+        // One briefing of a kind per person and day, however often the job runs.
+        let key = format!(
+            "briefing:{}:{date}",
+            if kind == Kind::Morning {
+                "morning"
+            } else {
+                "evening"
+            }
+        );
+        if ledger.sent().was_sent(&recipient.handle, &key) {
+            continue;
+        }
         let whom = Whom {
             handle: Some(recipient.handle.clone()),
             unassigned_too: recipient.gets_unassigned,
@@ -136,10 +150,11 @@ fn briefings(
         let message = Message {
             to: recipient.handle.clone(),
             text: briefing::render(&built),
-            keys: Vec::new(),
+            keys: vec![key],
             folded: false,
         };
         deliver.deliver(&message)?;
+        ledger.record(&message, now)?;
         sent += 1;
     }
     Ok(json!({ "sent": sent }))

@@ -77,6 +77,12 @@ async fn endpoints_triggers_and_a_graceful_stop() {
         body["result"]["sent"], 1,
         "one briefing, to the one person: {body}"
     );
+    let retried = trigger("morning-briefing", Some(TOKEN)).await.unwrap();
+    let retried: serde_json::Value = serde_json::from_str(&retried.text().await.unwrap()).unwrap();
+    assert_eq!(
+        retried["result"]["sent"], 0,
+        "a retried trigger sends no second briefing: {retried}"
+    );
 
     // What a CronJob container runs.
     let (dir2, url2) = (dir.path().to_path_buf(), url.clone());
