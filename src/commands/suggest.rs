@@ -22,7 +22,7 @@ pub struct Asked {
 }
 
 /// The energy level `text` names (low or high).
-pub fn energy(text: &str) -> anyhow::Result<Energy> {
+fn energy(text: &str) -> anyhow::Result<Energy> {
     match Energy::parse(text) {
         Some(energy) => Ok(energy),
         None => bail!("{text:?} is not an energy level; say low or high"),

@@ -4,12 +4,11 @@
 
 use super::{Outcome, Tool, ToolContext, tool};
 use crate::commands::briefing::{Loaded, settings};
-use crate::commands::suggest::energy;
 use crate::store::operation::{GOALS, PROJECTS, TODO};
 use anyhow::Context;
 use myorg_domain::briefing::{self, Kind, Whom};
 use myorg_domain::reference::References;
-use myorg_domain::suggest::{Request, suggest};
+use myorg_domain::suggest::{self, Request, suggest};
 use myorg_domain::when::parse_when;
 use myorg_parsers::{ProjectsFile, TodoFile};
 use schemars::JsonSchema;
@@ -88,13 +87,10 @@ struct SuggestTasks {
 }
 
 fn suggest_tasks(ctx: &ToolContext, args: SuggestTasks) -> anyhow::Result<Outcome> {
-    let energy = args
-        .energy
-        .map(|level| match level {
-            Energy::Low => energy("low"),
-            Energy::High => energy("high"),
-        })
-        .transpose()?;
+    let energy = args.energy.map(|level| match level {
+        Energy::Low => suggest::Energy::Low,
+        Energy::High => suggest::Energy::High,
+    });
     let request = Request {
         owner: Some(ctx.handle.clone()),
         context: args
