@@ -5,7 +5,7 @@
 //! unknown job, 500 with the error when the job fails, else the job's JSON result.
 
 use crate::config::{Config, Secret};
-use crate::jobs::{self, Job, ToLog};
+use crate::jobs::{self, Job};
 use crate::store::Store;
 use axum::Router;
 use axum::body::Body;
@@ -79,6 +79,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Arc<Store>,
     pub metrics: Metrics,
+    /// Where jobs send their messages.
+    pub deliver: jobs::MakeDeliver,
 }
 
 /// The routes.
@@ -156,7 +158,7 @@ async fn trigger(
     let worker = Arc::clone(&state);
     let ran = tokio::task::spawn_blocking(move || {
         let mut deliver = Counting {
-            inner: ToLog,
+            inner: (worker.deliver)(),
             sent: 0,
         };
         let result = jobs::run(
@@ -193,12 +195,12 @@ async fn trigger(
 }
 
 /// Counts what it delivers.
-struct Counting<D> {
-    inner: D,
+struct Counting {
+    inner: Box<dyn crate::reminders::Deliver + Send>,
     sent: u64,
 }
 
-impl<D: crate::reminders::Deliver> crate::reminders::Deliver for Counting<D> {
+impl crate::reminders::Deliver for Counting {
     fn deliver(&mut self, message: &myorg_domain::reminders::Message) -> anyhow::Result<()> {
         self.inner.deliver(message)?;
         self.sent += 1;

@@ -65,6 +65,15 @@ impl fmt::Display for Job {
     }
 }
 
+/// Makes the [`Deliver`] a job sends through: Discord when the bot runs, the log
+/// when the assistant is headless. Called once per job run, on a blocking thread.
+pub type MakeDeliver = std::sync::Arc<dyn Fn() -> Box<dyn Deliver + Send> + Send + Sync>;
+
+/// A [`MakeDeliver`] that delivers to the log.
+pub fn to_log() -> MakeDeliver {
+    std::sync::Arc::new(|| Box::new(ToLog))
+}
+
 /// Delivers each message to the log (standard error), for a headless assistant.
 pub struct ToLog;
 

@@ -45,6 +45,7 @@ pub async fn serve(
         config: Arc::new(config),
         store: Arc::clone(&store),
         metrics: Metrics::default(),
+        deliver: crate::jobs::to_log(),
     });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
