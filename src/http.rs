@@ -6,6 +6,8 @@
 
 use crate::config::{Config, Secret};
 use crate::jobs::{self, Job};
+use crate::metrics::JobLabel;
+pub use crate::metrics::Metrics;
 use crate::store::Store;
 use axum::Router;
 use axum::body::Body;
@@ -13,72 +15,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
-use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::metrics::counter::Counter;
-use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::registry::Registry;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use subtle::ConstantTimeEq;
 
-/// The label of a job's metrics.
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct JobLabel {
-    pub job: String,
-}
-
-/// What `/metrics` reports.
-pub struct Metrics {
-    registry: Registry,
-    pub job_runs: Family<JobLabel, Counter>,
-    pub job_failures: Family<JobLabel, Counter>,
-    pub messages_sent: Counter,
-    pub unpushed_commits: Gauge,
-    pub seconds_since_sync: Gauge<f64, AtomicU64>,
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        let mut registry = Registry::with_prefix("myorg");
-        let job_runs = Family::<JobLabel, Counter>::default();
-        let job_failures = Family::<JobLabel, Counter>::default();
-        let messages_sent = Counter::default();
-        let unpushed_commits = Gauge::default();
-        let seconds_since_sync = Gauge::<f64, AtomicU64>::default();
-        registry.register("job_runs", "Jobs run", job_runs.clone());
-        registry.register("job_failures", "Jobs that failed", job_failures.clone());
-        registry.register(
-            "messages_sent",
-            "Reminders and briefings delivered",
-            messages_sent.clone(),
-        );
-        registry.register(
-            "unpushed_commits",
-            "Commits not on the remote yet",
-            unpushed_commits.clone(),
-        );
-        registry.register(
-            "seconds_since_last_sync",
-            "Seconds since the last pull from the remote",
-            seconds_since_sync.clone(),
-        );
-        Metrics {
-            registry,
-            job_runs,
-            job_failures,
-            messages_sent,
-            unpushed_commits,
-            seconds_since_sync,
-        }
-    }
-}
-
-/// What the handlers share.
+/// What the handlers and the other parts of `myorg run` share.
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Arc<Store>,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     /// Where jobs send their messages.
     pub deliver: jobs::MakeDeliver,
 }
@@ -109,9 +53,8 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     if let Some(elapsed) = state.store.last_sync().and_then(|at| at.elapsed().ok()) {
         state.metrics.seconds_since_sync.set(elapsed.as_secs_f64());
     }
-    let mut text = String::new();
-    match prometheus_client::encoding::text::encode(&mut text, &state.metrics.registry) {
-        Ok(()) => Response::builder()
+    match state.metrics.encode() {
+        Ok(text) => Response::builder()
             .header(
                 header::CONTENT_TYPE,
                 "application/openmetrics-text; version=1.0.0; charset=utf-8",

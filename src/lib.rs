@@ -11,5 +11,6 @@ pub mod config;
 pub mod http;
 pub mod jobs;
 pub mod llm;
+pub mod metrics;
 pub mod reminders;
 pub mod store;

@@ -18,6 +18,7 @@ use super::tools::{Outcome, Pending, Registry, ToolContext};
 use super::usage::{Budget, Call, Ledger};
 use crate::config::Config;
 use crate::llm::{ChatRequest, ChatResponse, Client, LlmError, Message, RetryPolicy};
+use crate::metrics::Metrics;
 use crate::store::{Actor, Store};
 use chrono::NaiveDateTime;
 use std::sync::Arc;
@@ -63,6 +64,8 @@ pub struct Agent {
     registry: Arc<Registry>,
     confirmations: Confirmations<Pending>,
     timezone: String,
+    /// Where tool calls and model usage are counted, in a long-running assistant.
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl Agent {
@@ -85,7 +88,15 @@ impl Agent {
             config,
             store,
             timezone,
+            metrics: None,
         }))
+    }
+
+    /// Counts its tool calls and model usage in `metrics` (the `/metrics` of
+    /// `myorg run`).
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Agent {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Answers `message` from `asker` at `now` (store-local).
@@ -337,6 +348,9 @@ impl Agent {
                 .cost
                 .unwrap_or_else(|| configured.cost(usage.prompt_tokens, usage.completion_tokens)),
         };
+        if let Some(metrics) = &self.metrics {
+            metrics.llm_usage(call.prompt_tokens + call.completion_tokens, call.cost);
+        }
         // The answer matters more than its bookkeeping.
         let _ = ledger.record(&call);
     }
@@ -374,6 +388,11 @@ impl Agent {
             .tool_calls
             .iter()
             .map(|call| {
+                if let Some(metrics) = &self.metrics {
+                    // Only names of real tools: a model's invented ones count as one.
+                    let known = self.registry.names().contains(&call.name.as_str());
+                    metrics.tool_call(if known { &call.name } else { "unknown" });
+                }
                 let (name, arguments) = (call.name.clone(), call.arguments.clone());
                 self.with_tools(asker, now, move |registry, context| {
                     registry.call(context, &name, &arguments)

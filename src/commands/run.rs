@@ -44,7 +44,7 @@ pub async fn serve(
     let state = Arc::new(AppState {
         config: Arc::new(config),
         store: Arc::clone(&store),
-        metrics: Metrics::default(),
+        metrics: Arc::new(Metrics::default()),
         deliver: crate::jobs::to_log(),
     });
     axum::serve(listener, router(state))
