@@ -141,6 +141,7 @@ pub enum Command {
     Archive,
     /// The long-running assistant: the HTTP endpoint for health, metrics and job
     /// triggers (`MYORG_HTTP_ADDR`, `MYORG_TRIGGER_TOKEN`), until SIGTERM or SIGINT.
+    /// With `--now`, its clock starts there.
     Run,
     /// Ask the running assistant to run a job now (what a Kubernetes CronJob runs):
     /// morning-briefing, evening-summary, deadline-checker, event-reminders,
@@ -607,7 +608,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
-        Command::Run => commands::run::run(&config()?),
+        Command::Run => commands::run::run(&config()?, cli.now),
         Command::Trigger { job, url } => commands::run::trigger(&config()?, job, url.as_deref()),
         Command::Chat { once } => {
             let config = config()?;

@@ -1,6 +1,6 @@
 //! The jobs the assistant runs unattended — briefings, reminders, the git sync — by
-//! name, so the HTTP trigger (what Kubernetes CronJobs call) and, later, the
-//! in-process schedule run the same code. Each job is synchronous (git and files
+//! name, so the HTTP trigger (what Kubernetes CronJobs call) and the in-process
+//! schedule run the same code. Each job is synchronous (git and files
 //! block): async callers run it on the blocking pool. Its result is a small JSON
 //! object saying what it did.
 //!
@@ -84,9 +84,28 @@ impl Deliver for ToLog {
     }
 }
 
-/// Runs `job` at `now` against `store`, delivering through `deliver`.
+/// Whose messages a run sends.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Recipients {
+    /// Everyone's: a trigger, and the reminder jobs on their schedule.
+    Everyone,
+    /// One person's, by handle: a briefing at that person's own time.
+    Only(String),
+}
+
+impl fmt::Display for Recipients {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Recipients::Everyone => f.write_str("everyone"),
+            Recipients::Only(handle) => f.write_str(handle),
+        }
+    }
+}
+
+/// Runs `job` at `now` against `store` for `recipients`, delivering through `deliver`.
 pub fn run(
     job: Job,
+    recipients: &Recipients,
     config: &Config,
     store: &Store,
     now: DateTime<Utc>,
@@ -99,10 +118,10 @@ pub fn run(
             } else {
                 Kind::Evening
             };
-            briefings(config, store, kind, now, deliver)
+            briefings(config, store, kind, recipients, now, deliver)
         }
         Job::DeadlineChecker | Job::EventReminders | Job::WaitingFollowup => {
-            let reminders = Reminders::from_config(config)?;
+            let reminders = reminders_for(config, recipients)?;
             let mut ledger = Ledger::open(store.state_dir(), now)?;
             let outcome = reminders.send_due(store.root(), &mut ledger, now, deliver)?;
             Ok(json!({
@@ -125,16 +144,31 @@ pub fn run(
     }
 }
 
-/// Each person's briefing of `kind` for their own day, delivered.
+/// The reminder settings with only `recipients` among the people.
+fn reminders_for(config: &Config, recipients: &Recipients) -> anyhow::Result<Reminders> {
+    let mut reminders = Reminders::from_config(config)?;
+    if let Recipients::Only(handle) = recipients {
+        reminders
+            .recipients
+            .retain(|recipient| recipient.handle.eq_ignore_ascii_case(handle));
+        if reminders.recipients.is_empty() {
+            bail!("no one to send to has the handle {handle:?}");
+        }
+    }
+    Ok(reminders)
+}
+
+/// The briefing of `kind` of each of `recipients` for their own day, delivered.
 fn briefings(
     config: &Config,
     store: &Store,
     kind: Kind,
+    recipients: &Recipients,
     now: DateTime<Utc>,
     deliver: &mut dyn Deliver,
 ) -> anyhow::Result<Value> {
     let loaded = Loaded::read_with(|path| store.read(path))?;
-    let reminders = Reminders::from_config(config)?;
+    let reminders = reminders_for(config, recipients)?;
     let mut ledger = Ledger::open(store.state_dir(), now)?;
     let mut sent = 0;
     for recipient in &reminders.recipients {

@@ -6,22 +6,26 @@
 //! jobs run when triggered. It says so in its log, and that a configured Discord
 //! token is not used by this version.
 
+use crate::clock::Clock;
 use crate::config::Config;
-use crate::http::{AppState, Metrics, router};
+use crate::http::{AppState, router};
 use anyhow::{Context, bail};
+use chrono::NaiveDateTime;
 use std::future::Future;
 use std::io::Write;
 use std::sync::Arc;
 
-/// `myorg run`.
-pub fn run(config: &Config) -> anyhow::Result<()> {
+/// `myorg run`; its clock starts at `now` (`--now`) when given.
+pub fn run(config: &Config, now: Option<NaiveDateTime>) -> anyhow::Result<()> {
+    let clock = Clock::new(now, config.store_timezone()?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(serve(config.clone(), shutdown_signal()))
+    runtime.block_on(serve(config.clone(), clock, shutdown_signal()))
 }
 
 /// Serves until `shutdown` completes, then pushes pending commits.
 pub async fn serve(
     config: Config,
+    clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let settings = config.store_settings();
@@ -41,12 +45,12 @@ pub async fn serve(
     if std::env::var("DISCORD_BOT_TOKEN").is_ok_and(|t| !t.is_empty()) {
         eprintln!("myorg: DISCORD_BOT_TOKEN is set, but this version has no Discord front end yet");
     }
-    let state = Arc::new(AppState {
-        config: Arc::new(config),
-        store: Arc::clone(&store),
-        metrics: Arc::new(Metrics::default()),
-        deliver: crate::jobs::to_log(),
-    });
+    let state = Arc::new(AppState::new(
+        Arc::new(config),
+        Arc::clone(&store),
+        crate::jobs::to_log(),
+        clock,
+    ));
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
