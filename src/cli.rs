@@ -139,9 +139,10 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
-    /// The long-running assistant: the HTTP endpoint for health, metrics and job
-    /// triggers (`MYORG_HTTP_ADDR`, `MYORG_TRIGGER_TOKEN`), until SIGTERM or SIGINT.
-    /// With `--now`, its clock starts there.
+    /// The long-running assistant: the jobs on their schedule (`[scheduler]`) and the
+    /// HTTP endpoint for health, metrics and job triggers (`MYORG_HTTP_ADDR`,
+    /// `MYORG_TRIGGER_TOKEN`), until SIGTERM or SIGINT. With `--now`, its clock starts
+    /// there.
     Run,
     /// Ask the running assistant to run a job now (what a Kubernetes CronJob runs):
     /// morning-briefing, evening-summary, deadline-checker, event-reminders,

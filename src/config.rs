@@ -9,12 +9,13 @@ use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use myorg_domain::people::{People, Person};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 14] = [
+pub const ENV_KEYS: [(&str, &str); 15] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -29,6 +30,7 @@ pub const ENV_KEYS: [(&str, &str); 14] = [
     ("LITELLM_MODEL", "llm.model"),
     ("MYORG_HTTP_ADDR", "http.listen"),
     ("MYORG_TRIGGER_TOKEN", "http.trigger_token"),
+    ("MYORG_SCHEDULER_MODE", "scheduler.mode"),
 ];
 
 /// The whole configuration.
@@ -51,6 +53,52 @@ pub struct Config {
     pub llm: LlmConfig,
     /// The HTTP endpoint of `myorg run` (health, metrics, job triggers).
     pub http: HttpConfig,
+    /// When `myorg run` runs its jobs.
+    pub scheduler: SchedulerConfig,
+}
+
+/// When the jobs run: on their schedules in `myorg run`, or only when triggered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchedulerConfig {
+    /// `in-process` (`myorg run` keeps the schedules) or `external` (jobs run only
+    /// when `POST /trigger/JOB` is called, by Kubernetes CronJobs);
+    /// `MYORG_SCHEDULER_MODE`.
+    pub mode: SchedulerMode,
+    /// The timezone the schedules are read in (an IANA name); default: the store's.
+    /// Each person's briefings follow their own timezone.
+    pub timezone: Option<String>,
+    /// A briefing missed while the assistant was down is sent on start when its time
+    /// is at most this many minutes past and still the same local day (0: never).
+    pub catch_up_minutes: u64,
+    /// Each job's cron expression, five fields (`"0 8 * * *"`) by job name; `""`
+    /// leaves a job unscheduled. Jobs not named keep their default.
+    pub jobs: BTreeMap<String, String>,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig {
+            mode: SchedulerMode::InProcess,
+            timezone: None,
+            catch_up_minutes: 180,
+            jobs: crate::schedule::default_jobs()
+                .iter()
+                .map(|(job, cron)| (job.name().to_string(), cron.to_string()))
+                .collect(),
+        }
+    }
+}
+
+/// Who keeps the schedules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SchedulerMode {
+    /// `myorg run` runs each job at its time.
+    InProcess,
+    /// Something outside (Kubernetes CronJobs) calls `POST /trigger/JOB`; nothing is
+    /// scheduled in process, so nothing is sent twice.
+    External,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -215,6 +263,14 @@ pub struct PersonConfig {
     /// `reminders.quiet_hours`.
     #[serde(default)]
     pub quiet_hours: Option<String>,
+    /// Their morning briefing's time, `HH:MM` in their timezone; default: the
+    /// `morning-briefing` schedule's.
+    #[serde(default)]
+    pub morning: Option<String>,
+    /// Their evening summary's time, `HH:MM` in their timezone; default: the
+    /// `evening-summary` schedule's.
+    #[serde(default)]
+    pub evening: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

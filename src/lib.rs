@@ -13,4 +13,5 @@ pub mod jobs;
 pub mod llm;
 pub mod metrics;
 pub mod reminders;
+pub mod schedule;
 pub mod store;

@@ -49,3 +49,27 @@ fn the_example_states_the_default_sync_policy_and_values_are_read() {
     );
     assert_eq!(config.stale_after(), Duration::from_secs(10));
 }
+
+#[test]
+fn the_example_states_the_default_schedule_and_one_job_is_changed_alone() {
+    use myorg_assistant::config::{SchedulerConfig, SchedulerMode};
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("myorg.example.toml");
+    let config = myorg_assistant::config::Config::load(Some(&example)).unwrap();
+    let defaults = SchedulerConfig::default();
+    assert_eq!(config.scheduler.jobs, defaults.jobs);
+    assert_eq!(config.scheduler.mode, SchedulerMode::InProcess);
+    assert_eq!(config.scheduler.catch_up_minutes, defaults.catch_up_minutes);
+
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("myorg.toml");
+    std::fs::write(
+        &file,
+        "[scheduler]\nmode = \"external\"\n[scheduler.jobs]\ngit-sync = \"\"\n",
+    )
+    .unwrap();
+    let config = myorg_assistant::config::Config::load(Some(&file)).unwrap();
+    assert_eq!(config.scheduler.mode, SchedulerMode::External);
+    assert_eq!(config.scheduler.jobs["git-sync"], "");
+    assert_eq!(config.scheduler.jobs["morning-briefing"], "0 8 * * *");
+    assert_eq!(config.scheduler.jobs.len(), defaults.jobs.len());
+}

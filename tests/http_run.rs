@@ -12,7 +12,8 @@ use support::myorg_command;
 
 const TOKEN: &str = "t0ken-for-tests";
 
-/// Starts `myorg run` on a free port; the child and its base URL.
+/// Starts `myorg run` on a free port with the schedule left to triggers, as in
+/// Kubernetes; the child and its base URL.
 fn start(dir: &std::path::Path) -> (Child, String) {
     let mut child = myorg_command(
         dir,
@@ -21,6 +22,7 @@ fn start(dir: &std::path::Path) -> (Child, String) {
             ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
             ("MYORG_TRIGGER_TOKEN", TOKEN),
             ("MYORG_USER_NAME", "ana"),
+            ("MYORG_SCHEDULER_MODE", "external"),
         ],
     )
     .stdout(Stdio::piped())
@@ -134,7 +136,9 @@ async fn endpoints_triggers_and_a_graceful_stop() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(
-        stderr.contains("myorg: headless") && stderr.ends_with("myorg: stopped\n"),
+        stderr.contains("myorg: headless")
+            && stderr.contains("scheduler.mode is external")
+            && stderr.ends_with("myorg: stopped\n"),
         "{stderr}"
     );
 }

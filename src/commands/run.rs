@@ -1,35 +1,52 @@
 //! `myorg run`: the long-running assistant, and `myorg trigger JOB`, what a CronJob
 //! container runs to start a job in it.
 //!
-//! Today `run` serves the HTTP endpoint (health, readiness, metrics, job triggers)
-//! until SIGTERM or SIGINT, then pushes what is waiting to be pushed and exits 0; the
-//! jobs run when triggered. It says so in its log, and that a configured Discord
-//! token is not used by this version.
+//! `run` serves the HTTP endpoint (health, readiness, metrics, job triggers) and,
+//! with `scheduler.mode = "in-process"` (the default), runs the jobs on their
+//! schedule, until SIGTERM or SIGINT. Then it stops scheduling, lets the running job
+//! and requests finish (for [`STOP_WITHIN`] at most), pushes what is waiting to be
+//! pushed (for [`PUSH_WITHIN`] at most) and exits 0. It says in its log that a
+//! configured Discord token is not used by this version.
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, SchedulerMode};
 use crate::http::{AppState, router};
+use crate::schedule::{Schedule, Scheduler};
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::io::Write;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How long a stop waits for the running job and the requests in flight; with
+/// [`PUSH_WITHIN`], inside Kubernetes' 30 seconds of grace.
+pub const STOP_WITHIN: Duration = Duration::from_secs(20);
+/// How long a stop waits for the last push.
+pub const PUSH_WITHIN: Duration = Duration::from_secs(8);
 
 /// `myorg run`; its clock starts at `now` (`--now`) when given.
 pub fn run(config: &Config, now: Option<NaiveDateTime>) -> anyhow::Result<()> {
     let clock = Clock::new(now, config.store_timezone()?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(serve(config.clone(), clock, shutdown_signal()))
+    let served = runtime.block_on(serve(config.clone(), clock, shutdown_signal()));
+    // A job still running past the bounds above is left behind, not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    served
 }
 
-/// Serves until `shutdown` completes, then pushes pending commits.
+/// Serves (and keeps the schedule) until `shutdown` completes, then stops as the
+/// module says.
 pub async fn serve(
     config: Config,
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let schedule = Schedule::from_config(&config)?;
     let settings = config.store_settings();
-    let store = tokio::task::spawn_blocking(move || crate::store::Store::open(settings))
+    let on_wait = Box::new(|| eprintln!("myorg: another process is writing to the store; waiting"));
+    let store = tokio::task::spawn_blocking(move || crate::store::Store::open_with(settings, on_wait))
         .await
         .context("opening the store")??;
     let store = Arc::new(store);
@@ -38,34 +55,97 @@ pub async fn serve(
         .with_context(|| format!("listening on {}", config.http.listen))?;
     println!("myorg: listening on http://{}", listener.local_addr()?);
     std::io::stdout().flush()?;
-    eprintln!("myorg: headless: the HTTP endpoint only (/healthz, /readyz, /metrics, POST /trigger/JOB)");
+    eprintln!(
+        "myorg: headless: no chat front end; the HTTP endpoint serves /healthz, /readyz, /metrics, POST /trigger/JOB"
+    );
     if config.http.trigger_token.as_ref().is_none_or(|t| t.0.is_empty()) {
         eprintln!("myorg: MYORG_TRIGGER_TOKEN is not set: every trigger is refused");
     }
     if std::env::var("DISCORD_BOT_TOKEN").is_ok_and(|t| !t.is_empty()) {
         eprintln!("myorg: DISCORD_BOT_TOKEN is set, but this version has no Discord front end yet");
     }
+    let mode = config.scheduler.mode;
+    let own_times = config
+        .people
+        .iter()
+        .any(|p| p.morning.is_some() || p.evening.is_some());
     let state = Arc::new(AppState::new(
         Arc::new(config),
         Arc::clone(&store),
         crate::jobs::to_log(),
         clock,
     ));
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
-    let pushed = tokio::task::spawn_blocking(move || store.push_pending()).await?;
-    match pushed {
-        Ok(report) if report.error.is_some() => eprintln!(
+    let stopping = CancellationToken::new();
+    let mut server = tokio::spawn(
+        axum::serve(listener, router(Arc::clone(&state)))
+            .with_graceful_shutdown(stopping.clone().cancelled_owned())
+            .into_future(),
+    );
+    let scheduler = match mode {
+        SchedulerMode::InProcess => {
+            for entry in &schedule.entries {
+                eprintln!(
+                    "myorg: schedule: {} for {} at \"{}\" ({})",
+                    entry.job,
+                    entry.recipients,
+                    entry.cron.text(),
+                    entry.zone
+                );
+            }
+            Some(Scheduler::start(Arc::clone(&state), schedule).await?)
+        }
+        SchedulerMode::External => {
+            eprintln!("myorg: scheduler.mode is external: jobs run only when POST /trigger/JOB is called");
+            if own_times {
+                eprintln!(
+                    "myorg: the people's own briefing times are not used: each trigger sends everyone's"
+                );
+            }
+            None
+        }
+    };
+    let ended_early = tokio::select! {
+        _ = shutdown => None,
+        ended = &mut server => Some(ended),
+    };
+    stopping.cancel();
+    let stopped = tokio::time::timeout(STOP_WITHIN, async {
+        if let Some(scheduler) = scheduler {
+            scheduler.stop().await;
+        }
+        match ended_early {
+            Some(ended) => ended,
+            None => server.await,
+        }
+    })
+    .await;
+    let served = match stopped {
+        Ok(Ok(served)) => served.context("serving HTTP"),
+        Ok(Err(error)) => Err(error).context("serving HTTP"),
+        Err(_) => {
+            eprintln!(
+                "myorg: stopping without waiting longer than {}s for the running job",
+                STOP_WITHIN.as_secs()
+            );
+            Ok(())
+        }
+    };
+    let pushing = tokio::task::spawn_blocking(move || store.push_pending());
+    match tokio::time::timeout(PUSH_WITHIN, pushing).await {
+        Ok(Ok(Ok(report))) if report.error.is_some() => eprintln!(
             "myorg: stopping with commits not pushed yet ({}); they are pushed on the next start",
             report.error.unwrap_or_default()
         ),
-        Ok(_) => {}
-        Err(error) => eprintln!("myorg: stopping; the last push failed: {error:#}"),
+        Ok(Ok(Ok(_))) => {}
+        Ok(Ok(Err(error))) => eprintln!("myorg: stopping; the last push failed: {error:#}"),
+        Ok(Err(error)) => eprintln!("myorg: stopping; the last push stopped: {error}"),
+        Err(_) => eprintln!(
+            "myorg: stopping before the last push ended ({}s); what is not pushed is pushed on the next start",
+            PUSH_WITHIN.as_secs()
+        ),
     }
     eprintln!("myorg: stopped");
-    Ok(())
+    served
 }
 
 /// SIGTERM or SIGINT.

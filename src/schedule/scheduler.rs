@@ -1,0 +1,279 @@
+//! The scheduler task of `myorg run`. tokio-cron-scheduler only drives the ticks
+//! (every [`TICK`]); at each one the [`Ticker`] decides what is due at the assistant's
+//! clock, and each run goes through [`http::run_job`], the trigger's own path (the
+//! blocking pool, one job at a time, the metrics), one after another. A run that
+//! fails or panics is logged and counted, and its job keeps its schedule. Stopping
+//! ends the ticks, lets the run in progress finish and drops the runs not started.
+//!
+//! Why not one tokio-cron-scheduler job per schedule: it reads each expression in the
+//! fixed UTC offset its timezone had when the job was made, so a morning briefing
+//! made in winter would come an hour late all summer; and it reads the system clock,
+//! where the assistant's may be set with `MYORG_NOW`. The decision is
+//! [`super::due::due`] instead, pure and tested across DST switches.
+
+use super::table::{Due, Schedule};
+use super::ticker::Ticker;
+use crate::clock::Clock;
+use crate::http::{self, AppState};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_cron_scheduler::{Job, JobScheduler};
+use tokio_util::sync::CancellationToken;
+
+/// How often the schedule looks at the clock: a six-field expression (with seconds)
+/// for tokio-cron-scheduler, in UTC. A job runs within this much of its minute.
+pub const TICK: &str = "*/5 * * * * *";
+
+/// Runs one due job to its end: its result, or its error in words.
+pub type Runner =
+    Arc<dyn Fn(Due) -> Pin<Box<dyn Future<Output = Result<Value, String>> + Send>> + Send + Sync>;
+
+/// The running schedule; [`Scheduler::stop`] ends it.
+pub struct Scheduler {
+    ticks: JobScheduler,
+    task: JoinHandle<()>,
+    stop: CancellationToken,
+    running: Arc<Mutex<Option<Due>>>,
+}
+
+impl Scheduler {
+    /// Starts `schedule` for `state`: the missed briefings at once, then each job at
+    /// its time, through [`http::run_job`].
+    pub async fn start(state: Arc<AppState>, schedule: Schedule) -> anyhow::Result<Scheduler> {
+        let clock = state.clock;
+        let runner: Runner = Arc::new(move |due: Due| {
+            let state = Arc::clone(&state);
+            Box::pin(async move { http::run_job(&state, due.job, due.recipients).await })
+        });
+        Scheduler::start_with(Ticker::new(schedule), clock, runner).await
+    }
+
+    /// Starts `ticker`, running what it says through `runner`.
+    pub async fn start_with(ticker: Ticker, clock: Clock, runner: Runner) -> anyhow::Result<Scheduler> {
+        // One tick waits at most: a tick that finds the loop busy is dropped, and the
+        // next one covers its minutes.
+        let (sender, receiver) = mpsc::channel(1);
+        // The first tick, at once: the briefings missed while stopped.
+        let _ = sender.try_send(clock.now());
+        let ticks = JobScheduler::new().await.context("starting the scheduler")?;
+        let tick = Job::new_async(TICK, move |_, _| {
+            let sender = sender.clone();
+            Box::pin(async move {
+                let _ = sender.try_send(clock.now());
+            })
+        })
+        .context("the scheduler's tick")?;
+        ticks.add(tick).await.context("adding the scheduler's tick")?;
+        ticks.start().await.context("starting the scheduler")?;
+        let stop = CancellationToken::new();
+        let running = Arc::new(Mutex::new(None));
+        let task = tokio::spawn(keep(ticker, receiver, runner, stop.clone(), Arc::clone(&running)));
+        Ok(Scheduler {
+            ticks,
+            task,
+            stop,
+            running,
+        })
+    }
+
+    /// Stops ticking and waits for the run in progress, if any, to end; the runs due
+    /// and not started are dropped. Callers bound the wait.
+    pub async fn stop(mut self) {
+        let _ = self.ticks.shutdown().await;
+        self.stop.cancel();
+        let running = self
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(due) = running {
+            eprintln!(
+                "myorg: stopping the schedule: waiting for {} ({}) to finish",
+                due.job, due.recipients
+            );
+        }
+        let _ = self.task.await;
+    }
+}
+
+/// The loop: each tick's runs, one after another, until `stop`.
+async fn keep(
+    mut ticker: Ticker,
+    mut ticks: mpsc::Receiver<DateTime<Utc>>,
+    runner: Runner,
+    stop: CancellationToken,
+    running: Arc<Mutex<Option<Due>>>,
+) {
+    loop {
+        let now = tokio::select! {
+            biased;
+            _ = stop.cancelled() => return,
+            tick = ticks.recv() => match tick {
+                Some(now) => now,
+                None => return,
+            },
+        };
+        for due in ticker.tick(now) {
+            if stop.is_cancelled() {
+                return;
+            }
+            if due.late {
+                eprintln!(
+                    "myorg: schedule: {} ({}) was due at {} while the assistant was stopped; running it now",
+                    due.job, due.recipients, due.at
+                );
+            }
+            *running.lock().unwrap_or_else(PoisonError::into_inner) = Some(due.clone());
+            // Its own task, so that even a panic outside the job stays there.
+            let ran = tokio::spawn(runner(due.clone())).await;
+            *running.lock().unwrap_or_else(PoisonError::into_inner) = None;
+            let failed = match ran {
+                Ok(Ok(_)) => continue,
+                Ok(Err(error)) => error,
+                Err(error) => format!("the run stopped: {error}"),
+            };
+            eprintln!(
+                "myorg: schedule: {} ({}) failed: {failed}; it runs again at its next time",
+                due.job, due.recipients
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::jobs::{Job as JobName, Recipients};
+    use chrono::TimeDelta;
+    use tokio::sync::oneshot;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    /// Only event reminders, every five minutes, and the user's morning briefing.
+    fn ticker() -> Ticker {
+        let mut config = Config::default();
+        config.store.timezone = Some("Europe/Madrid".into());
+        config.user.name = Some("Ana".into());
+        for job in [
+            "evening-summary",
+            "deadline-checker",
+            "waiting-followup",
+            "git-sync",
+        ] {
+            config.scheduler.jobs.insert(job.into(), String::new());
+        }
+        Ticker::new(Schedule::from_config(&config).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_job_that_fails_or_panics_keeps_its_schedule() {
+        let (calls, mut called) = mpsc::unbounded_channel();
+        let runner: Runner = Arc::new(move |due: Due| {
+            let calls = calls.clone();
+            Box::pin(async move {
+                let _ = calls.send(due.at);
+                match due.at.format("%M").to_string().as_str() {
+                    "05" => panic!("a bug in the job"),
+                    "10" => Err("the remote is down".to_string()),
+                    _ => Ok(Value::Null),
+                }
+            })
+        });
+        let (ticks, receiver) = mpsc::channel(1);
+        let stop = CancellationToken::new();
+        let running = Arc::new(Mutex::new(None));
+        let task = tokio::spawn(keep(ticker(), receiver, runner, stop.clone(), running));
+        // Started at 09:01 in Madrid: the 08:00 briefing, missed, runs first.
+        let start = utc("2026-11-23T08:01:00Z");
+        ticks.send(start).await.unwrap();
+        assert_eq!(
+            called.recv().await,
+            Some(utc("2026-11-23T07:00:00Z")),
+            "the missed briefing"
+        );
+        for minute in [5, 10, 15] {
+            let at = start + TimeDelta::minutes(minute - 1);
+            ticks.send(at + TimeDelta::seconds(2)).await.unwrap();
+            assert_eq!(called.recv().await, Some(at), "the reminders at :{minute:02}");
+        }
+        stop.cancel();
+        task.await.unwrap();
+        assert!(called.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn stopping_lets_the_run_in_progress_finish_and_starts_no_other() {
+        let (started, mut has_started) = mpsc::unbounded_channel();
+        let (release, released) = oneshot::channel::<()>();
+        let released = Arc::new(Mutex::new(Some(released)));
+        let finished = Arc::new(Mutex::new(Vec::new()));
+        let (runs, done) = (Arc::clone(&finished), Arc::clone(&finished));
+        let runner: Runner = Arc::new(move |due: Due| {
+            let (started, released, runs) = (started.clone(), Arc::clone(&released), Arc::clone(&runs));
+            Box::pin(async move {
+                let _ = started.send(due.job);
+                let wait = released.lock().unwrap().take();
+                if let Some(wait) = wait {
+                    let _ = wait.await;
+                }
+                runs.lock().unwrap().push(due.job);
+                Ok(Value::Null)
+            })
+        });
+        let (ticks, receiver) = mpsc::channel(1);
+        let stop = CancellationToken::new();
+        let running = Arc::new(Mutex::new(None));
+        let task = tokio::spawn(keep(
+            ticker(),
+            receiver,
+            runner,
+            stop.clone(),
+            Arc::clone(&running),
+        ));
+        // 09:30 on a Monday in Madrid, started at 10:00: the missed 08:00 briefing
+        // and nothing else on the first tick; then 10:05, the reminders.
+        ticks.send(utc("2026-11-23T09:00:00Z")).await.unwrap();
+        assert_eq!(has_started.recv().await, Some(JobName::MorningBriefing));
+        assert_eq!(
+            running.lock().unwrap().as_ref().map(|d| d.recipients.clone()),
+            Some(Recipients::Only("ana".into()))
+        );
+        stop.cancel();
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!task.is_finished(), "the loop waits for the run in progress");
+        // A tick that arrives meanwhile starts nothing.
+        let _ = ticks.try_send(utc("2026-11-23T09:05:01Z"));
+        release.send(()).unwrap();
+        task.await.unwrap();
+        assert_eq!(*done.lock().unwrap(), [JobName::MorningBriefing]);
+        assert!(has_started.try_recv().is_err(), "nothing started after the stop");
+    }
+
+    #[tokio::test]
+    async fn a_started_schedule_runs_the_missed_briefings_at_once_and_stops() {
+        let (calls, mut called) = mpsc::unbounded_channel();
+        let runner: Runner = Arc::new(move |due: Due| {
+            let calls = calls.clone();
+            Box::pin(async move {
+                let _ = calls.send(due.job);
+                Ok(Value::Null)
+            })
+        });
+        // A clock at 09:00 in Madrid: the first tick sends the missed briefing.
+        let clock = Clock::starting_at(utc("2026-11-23T08:00:00Z"));
+        let scheduler = Scheduler::start_with(ticker(), clock, runner).await.unwrap();
+        assert_eq!(called.recv().await, Some(JobName::MorningBriefing));
+        scheduler.stop().await;
+    }
+}

@@ -1,0 +1,241 @@
+//! `myorg run` with the in-process schedule, through the real binary, its clock
+//! started with `MYORG_NOW`: a briefing missed while it was down comes on start, once
+//! (a restart sends it no second time), a job runs at its time; and SIGTERM while a
+//! job runs lets the job finish, then the process pushes and exits 0.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+use tempfile::TempDir;
+
+mod support;
+use support::myorg_command;
+
+/// Longer than anything here takes: only a hang reaches it.
+const HANG: Duration = Duration::from_secs(90);
+
+/// A running `myorg run`, its standard error read line by line.
+struct Bot {
+    child: Child,
+    url: String,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Bot {
+    /// `myorg --config myorg.toml --store s run` in `dir`, its clock starting at `now`
+    /// (Madrid time), with `env`.
+    fn start(dir: &Path, now: &str, env: &[(&str, &str)]) -> Bot {
+        let mut all = vec![
+            ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
+            ("MYORG_USER_NAME", "ana"),
+            ("MYORG_NOW", now),
+        ];
+        all.extend_from_slice(env);
+        let mut child = myorg_command(dir, &["--config", "myorg.toml", "--store", "s", "run"], &all)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("myorg: listening on ")
+            .unwrap_or_else(|| panic!("{first}"))
+            .to_string();
+        let (send, lines) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Bot {
+            child,
+            url,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Reads standard error up to a line containing `needle`.
+    fn wait_for(&mut self, needle: &str) {
+        loop {
+            match self.lines.recv_timeout(HANG) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    self.seen.push(line);
+                    if found {
+                        return;
+                    }
+                }
+                Err(_) => panic!("no line with {needle:?} in:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+
+    /// Polls `/metrics` until it has `line`.
+    async fn wait_for_metric(&self, line: &str) {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::new();
+        for _ in 0..(HANG.as_millis() / 100) {
+            let text = client
+                .get(format!("{}/metrics", self.url))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if text.lines().any(|l| l == line) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("/metrics never said {line}");
+    }
+
+    fn terminate(&self) {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+    }
+
+    fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Sends SIGTERM unless sent; the exit status and every line of standard error.
+    fn stop(mut self) -> (ExitStatus, Vec<String>) {
+        if self.is_running() {
+            self.terminate();
+        }
+        while let Ok(line) = self.lines.recv_timeout(HANG) {
+            self.seen.push(line);
+        }
+        let status = self.child.wait().unwrap();
+        (status, self.seen)
+    }
+}
+
+fn write_config(dir: &Path, jobs: &str) {
+    std::fs::write(
+        dir.join("myorg.toml"),
+        format!(
+            "[store]\ntimezone = \"Europe/Madrid\"\n\n[[people]]\nname = \"Ana García\"\n\n\
+             [scheduler]\ncatch_up_minutes = 180\n\n[scheduler.jobs]\n{jobs}"
+        ),
+    )
+    .unwrap();
+}
+
+fn count(lines: &[String], needle: &str) -> usize {
+    lines.iter().filter(|line| line.contains(needle)).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missed_briefing_comes_once_on_start_and_jobs_run_at_their_time() {
+    let dir = TempDir::new().unwrap();
+    write_config(
+        dir.path(),
+        "evening-summary = \"\"\ndeadline-checker = \"\"\nevent-reminders = \"\"\n\
+         waiting-followup = \"\"\ngit-sync = \"*/5 * * * *\"\n",
+    );
+    // 09:59:52 in Madrid: the 08:00 briefing was missed; the sync is due at 10:00
+    // (a few seconds on, time enough to start on a busy machine).
+    let mut bot = Bot::start(dir.path(), "2026-11-23T09:59:52", &[]);
+    bot.wait_for("myorg: to ana: **Good morning** — Mon 23 Nov 2026");
+    bot.wait_for_metric("myorg_job_runs_total{job=\"git-sync\"} 1")
+        .await;
+    bot.wait_for_metric("myorg_messages_sent_total 1").await;
+    let (status, lines) = bot.stop();
+    assert!(status.success(), "{lines:#?}");
+    assert_eq!(count(&lines, "myorg: to ana:"), 1, "{lines:#?}");
+    assert_eq!(
+        count(
+            &lines,
+            "morning-briefing (ana) was due at 2026-11-23 07:00:00 UTC"
+        ),
+        1,
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "myorg: schedule: git-sync for everyone at \"*/5 * * * *\" (Europe/Madrid)"),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.last().map(String::as_str), Some("myorg: stopped"));
+
+    // Started again at 10:30: the catch-up runs, and the ledger sends nothing twice.
+    let bot = Bot::start(dir.path(), "2026-11-23T10:30:00", &[]);
+    bot.wait_for_metric("myorg_job_runs_total{job=\"morning-briefing\"} 1")
+        .await;
+    let (status, lines) = bot.stop();
+    assert!(status.success(), "{lines:#?}");
+    assert_eq!(count(&lines, "myorg: to ana:"), 0, "{lines:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_the_running_job_finish_then_pushes_and_exits_0() {
+    let dir = TempDir::new().unwrap();
+    let remote = dir.path().join("remote.git");
+    git2::Repository::init_bare(&remote).unwrap();
+    write_config(
+        dir.path(),
+        "morning-briefing = \"\"\nevening-summary = \"\"\ndeadline-checker = \"\"\n\
+         event-reminders = \"\"\nwaiting-followup = \"\"\ngit-sync = \"0 10 * * *\"\n",
+    );
+    let mut bot = Bot::start(
+        dir.path(),
+        "2026-11-23T09:59:52",
+        &[("GIT_REPO_URL", remote.to_str().unwrap())],
+    );
+    // A hand edit the sync will commit and push, and the store's writer lock held
+    // here, so that the sync at 10:00 waits for it.
+    let todo = dir.path().join("s/todo.txt");
+    let mut text = std::fs::read_to_string(&todo).unwrap();
+    text.push_str("Edited by hand while the bot runs\n");
+    std::fs::write(&todo, text).unwrap();
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join("s/.git/myorg/writer.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    bot.wait_for("myorg: another process is writing to the store; waiting");
+
+    bot.terminate();
+    bot.wait_for("myorg: stopping the schedule: waiting for git-sync (everyone) to finish");
+    assert!(bot.is_running(), "the job holds the stop");
+    drop(lock);
+    let (status, lines) = bot.stop();
+    assert!(status.success(), "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("myorg: stopped"),
+        "{lines:#?}"
+    );
+    assert_eq!(count(&lines, "without waiting"), 0, "{lines:#?}");
+    assert_eq!(count(&lines, "failed"), 0, "{lines:#?}");
+    // The sync finished: the hand edit is on the remote.
+    let repo = git2::Repository::open_bare(&remote).unwrap();
+    let tree = repo
+        .revparse_single("main^{tree}")
+        .unwrap()
+        .peel_to_tree()
+        .unwrap();
+    let blob = repo.find_blob(tree.get_name("todo.txt").unwrap().id()).unwrap();
+    let remote_todo = String::from_utf8(blob.content().to_vec()).unwrap();
+    assert!(
+        remote_todo.contains("Edited by hand while the bot runs"),
+        "{remote_todo}"
+    );
+}
