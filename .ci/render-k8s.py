@@ -2,9 +2,10 @@
 `kubectl kustomize` would for the parts it uses (resources, namespace, images), and
 checks what schemas cannot: every manifest is listed, the names the workload and
 CronJobs refer to exist, every job in src/jobs.rs has a CronJob and no CronJob
-triggers an unknown one, and the configuration file in a ConfigMap uses only keys
-that myorg.example.toml documents. kubectl is not needed. Exits 1 with a message on
-a problem."""
+triggers an unknown one, the bot's own schedule is off (scheduler.mode = external)
+when CronJobs trigger jobs, and the configuration file in a ConfigMap uses only
+tables and keys that myorg.example.toml documents. kubectl is not needed. Exits 1
+with a message on a problem."""
 
 import pathlib
 import re
@@ -124,11 +125,27 @@ for job in sorted(jobs - triggered):
 # documents (set or commented out), since the assistant refuses unknown keys.
 example = (root.parent / "myorg.example.toml").read_text()
 documented_tables = set(re.findall(r"^#?\s*\[\[?([a-z_.]+)\]\]?", example, re.M))
-documented_keys = set(re.findall(r"^#?\s*([a-z_]+)\s*=", example, re.M))
+documented_keys = set(re.findall(r"^#?\s*([a-z_-]+)\s*=", example, re.M))
+
+
+def check_table(where, table, values):
+    if table not in documented_tables:
+        problems.append(f"{where}: [{table}] is not in myorg.example.toml")
+    for entry in values if isinstance(values, list) else [values]:
+        for name, value in entry.items():
+            if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)):
+                check_table(where, f"{table}.{name}", value)
+            elif name not in documented_keys:
+                problems.append(f"{where}: {table}.{name} is not in myorg.example.toml")
+
+
+file_mode, env_mode = None, None
 for doc in docs:
     if doc["kind"] != "ConfigMap":
         continue
     for key, text in doc.get("data", {}).items():
+        if key == "MYORG_SCHEDULER_MODE" and text:
+            env_mode = text
         if not key.endswith(".toml"):
             continue
         where = f"ConfigMap {doc['metadata']['name']} {key}"
@@ -138,12 +155,16 @@ for doc in docs:
             problems.append(f"{where}: {error}")
             continue
         for table, values in config.items():
-            if table not in documented_tables:
-                problems.append(f"{where}: [{table}] is not in myorg.example.toml")
-            for entry in values if isinstance(values, list) else [values]:
-                for name in entry:
-                    if name not in documented_keys:
-                        problems.append(f"{where}: {table}.{name} is not in myorg.example.toml")
+            check_table(where, table, values)
+        file_mode = config.get("scheduler", {}).get("mode", file_mode)
+
+# CronJobs and the bot's own schedule would each run every job: one must be off.
+# The environment variable wins over the file, as in the assistant.
+if triggered and (env_mode or file_mode or "in-process") != "external":
+    problems.append(
+        "CronJobs trigger jobs, so the configuration must set scheduler.mode = \"external\" "
+        "(else the bot runs each job too)"
+    )
 
 if problems:
     sys.exit("k8s: " + "\nk8s: ".join(problems))
