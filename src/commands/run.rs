@@ -1,27 +1,37 @@
 //! `myorg run`: the long-running assistant, and `myorg trigger JOB`, what a CronJob
 //! container runs to start a job in it.
 //!
-//! Today `run` serves the HTTP endpoint (health, readiness, metrics, job triggers)
-//! until SIGTERM or SIGINT, then pushes what is waiting to be pushed and exits 0; the
-//! jobs run when triggered. It says so in its log, and that a configured Discord
-//! token is not used by this version.
+//! `run` serves the HTTP endpoint (health, readiness, metrics, job triggers) and,
+//! with a Discord token, the bot, until SIGTERM or SIGINT; then it closes the
+//! gateway, pushes what is waiting to be pushed and exits 0. Without a token it runs
+//! headless and says so in its log. Jobs deliver through the bot when it runs, else
+//! to the log.
 
+use crate::agent::conversation::Agent;
 use crate::config::Config;
+use crate::discord::{self, Clock};
 use crate::http::{AppState, Metrics, router};
+use crate::jobs::MakeDeliver;
 use anyhow::{Context, bail};
+use chrono::NaiveDateTime;
 use std::future::Future;
 use std::io::Write;
 use std::sync::Arc;
+use std::time::Duration;
 
-/// `myorg run`.
-pub fn run(config: &Config) -> anyhow::Result<()> {
+/// `myorg run`; `fixed` stops the clock there (`--now`, for tests).
+pub fn run(config: &Config, fixed: Option<NaiveDateTime>) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(serve(config.clone(), shutdown_signal()))
+    runtime.block_on(serve(config.clone(), fixed, shutdown_signal()))
 }
+
+/// How long the bot may take to close its gateway connection.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
 /// Serves until `shutdown` completes, then pushes pending commits.
 pub async fn serve(
     config: Config,
+    fixed: Option<NaiveDateTime>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let settings = config.store_settings();
@@ -34,23 +44,44 @@ pub async fn serve(
         .with_context(|| format!("listening on {}", config.http.listen))?;
     println!("myorg: listening on http://{}", listener.local_addr()?);
     std::io::stdout().flush()?;
-    eprintln!("myorg: headless: the HTTP endpoint only (/healthz, /readyz, /metrics, POST /trigger/JOB)");
     if config.http.trigger_token.as_ref().is_none_or(|t| t.0.is_empty()) {
         eprintln!("myorg: MYORG_TRIGGER_TOKEN is not set: every trigger is refused");
     }
-    if std::env::var("DISCORD_BOT_TOKEN").is_ok_and(|t| !t.is_empty()) {
-        eprintln!("myorg: DISCORD_BOT_TOKEN is set, but this version has no Discord front end yet");
+    let config = Arc::new(config);
+    let timezone = config.timezone()?;
+    let clock: Clock = Arc::new(move || crate::clock::now(fixed, timezone));
+    let agent = Agent::new(Arc::clone(&config), Arc::clone(&store))?.map(Arc::new);
+    if agent.is_none() {
+        eprintln!("myorg: no language model is configured: free-form chat is off, every command works");
     }
+    let bot = discord::start(Arc::clone(&config), Arc::clone(&store), agent, clock).await?;
+    let deliver: MakeDeliver = match &bot {
+        Some(bot) => {
+            let sender = bot.sender();
+            Arc::new(move || Box::new(sender.clone()))
+        }
+        None => {
+            eprintln!(
+                "myorg: headless: no DISCORD_BOT_TOKEN; the HTTP endpoint only (/healthz, /readyz, /metrics, POST /trigger/JOB), messages go to the log"
+            );
+            crate::jobs::to_log()
+        }
+    };
     let state = Arc::new(AppState {
-        config: Arc::new(config),
+        config,
         store: Arc::clone(&store),
         metrics: Metrics::default(),
-        deliver: crate::jobs::to_log(),
+        deliver,
+        gateway: bot.as_ref().map(discord::Bot::readiness),
     });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
+    if let Some(bot) = bot {
+        bot.shutdown(CLOSE_WAIT).await;
+        eprintln!("myorg: discord: disconnected");
+    }
     let pushed = tokio::task::spawn_blocking(move || store.push_pending()).await?;
     match pushed {
         Ok(report) if report.error.is_some() => eprintln!(

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The environment variables a test must not inherit.
-const CLEARED: [&str; 13] = [
+const CLEARED: [&str; 18] = [
     "MYORG_REPO_PATH",
     "GIT_REPO_URL",
     "GIT_TOKEN",
@@ -23,6 +23,11 @@ const CLEARED: [&str; 13] = [
     "LITELLM_MODEL",
     "MYORG_HTTP_ADDR",
     "MYORG_TRIGGER_TOKEN",
+    "DISCORD_BOT_TOKEN",
+    "DISCORD_CHANNEL_ID",
+    "DISCORD_GUILD_ID",
+    "MYORG_DISCORD_API_BASE",
+    "MYORG_DISCORD_ALLOWED_USERS",
 ];
 
 /// `myorg ARGS` in `dir` at 2026-11-23 08:00, with `env` set.
