@@ -758,6 +758,7 @@ async fn after_a_dropped_connection_the_bot_resumes_and_gets_what_it_missed() {
 #[tokio::test]
 async fn heartbeats_are_acknowledged_so_the_session_lasts() {
     let discord = FakeDiscord::start(Setup::default()).await;
+    discord.heartbeat_every(Duration::from_millis(250));
     let _bot = start_bot(&discord).await;
 
     let two_heartbeats = async {

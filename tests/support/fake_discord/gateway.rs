@@ -17,11 +17,6 @@ use tokio::sync::mpsc;
 use super::objects::check_frame;
 use super::state::{Connection, Outgoing, Shared, World};
 
-/// How often the bot is asked to heartbeat. Discord asks for about 41 s; a short
-/// interval makes every test that runs a bot for a second exercise heartbeats and
-/// their ACKs (serenity reconnects when an ACK is missing).
-const HEARTBEAT_INTERVAL_MS: u64 = 200;
-
 pub async fn upgrade(ws: WebSocketUpgrade, uri: Uri, State(shared): State<Arc<Shared>>) -> Response {
     let query = uri.query().unwrap_or("").to_string();
     ws.on_upgrade(move |socket| connection(socket, shared, query))
@@ -29,19 +24,20 @@ pub async fn upgrade(ws: WebSocketUpgrade, uri: Uri, State(shared): State<Arc<Sh
 
 async fn connection(mut socket: WebSocket, shared: Arc<Shared>, query: String) {
     let (frames, mut outgoing) = mpsc::unbounded_channel();
-    let id = shared.update(|world| {
+    let (id, heartbeat_interval) = shared.update(|world| {
         if !query.split('&').any(|pair| pair == "v=10") {
             world.violation(format!("gateway: connected with ?{query}, not v=10"));
         }
         world.gateway.connections_opened += 1;
-        world.gateway.connections_opened
+        let interval = world.gateway.heartbeat_interval.as_millis() as u64;
+        (world.gateway.connections_opened, interval)
     });
     let mut link = Link {
         id,
         frames,
         authenticated: false,
     };
-    link.send(json!({"op": 10, "s": null, "t": null, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}}));
+    link.send(json!({"op": 10, "s": null, "t": null, "d": {"heartbeat_interval": heartbeat_interval}}));
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {

@@ -338,6 +338,15 @@ impl FakeDiscord {
         });
     }
 
+    /// The heartbeat interval HELLO asks for from the next connection on (Discord's,
+    /// about 41 s, by default). A short one lets a test see heartbeats and their ACKs;
+    /// serenity restarts its session when an ACK is late, so a loaded machine can
+    /// make a very short interval flaky.
+    pub fn heartbeat_every(&self, interval: Duration) {
+        self.shared
+            .update(|world| world.gateway.heartbeat_interval = interval);
+    }
+
     /// What the bot did on the gateway so far.
     pub fn gateway_counts(&self) -> GatewayCounts {
         self.shared.read(|world| GatewayCounts {

@@ -22,6 +22,8 @@ pub const MESSAGE_CONTENT: u64 = 1 << 15;
 
 /// How long the bot has to acknowledge an interaction.
 pub const ACKNOWLEDGE_WITHIN: Duration = Duration::from_secs(3);
+/// The heartbeat interval Discord asks for.
+pub const DISCORD_HEARTBEAT_INTERVAL: Duration = Duration::from_millis(41_250);
 /// How long an interaction token (follow-ups, edits) stays valid.
 pub const TOKEN_VALID_FOR: Duration = Duration::from_secs(15 * 60);
 
@@ -104,8 +106,9 @@ pub struct World {
     pub owner_id: u64,
 }
 
-#[derive(Default)]
 pub struct Gateway {
+    /// What HELLO asks for.
+    pub heartbeat_interval: Duration,
     /// The connection dispatches go to.
     pub connection: Option<Connection>,
     pub connections_opened: u64,
@@ -122,6 +125,25 @@ pub struct Gateway {
     pub ready: bool,
     pub resumes: usize,
     pub heartbeats: usize,
+}
+
+impl Default for Gateway {
+    fn default() -> Gateway {
+        Gateway {
+            heartbeat_interval: DISCORD_HEARTBEAT_INTERVAL,
+            connection: None,
+            connections_opened: 0,
+            session_id: None,
+            sessions: 0,
+            seq: 0,
+            sent: Vec::new(),
+            token: None,
+            intents: 0,
+            ready: false,
+            resumes: 0,
+            heartbeats: 0,
+        }
+    }
 }
 
 pub struct Connection {
