@@ -395,13 +395,16 @@ async fn think(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Offers a button.
+/// Offers two buttons.
 #[poise::command(slash_command)]
 async fn menu(ctx: Context<'_>) -> Result<(), Error> {
-    let button = serenity::CreateButton::new("done").label("Done");
+    let buttons = vec![
+        serenity::CreateButton::new("done").label("Done"),
+        serenity::CreateButton::new("later").label("Later"),
+    ];
     let reply = poise::CreateReply::default()
         .content("Pick one")
-        .components(vec![serenity::CreateActionRow::Buttons(vec![button])]);
+        .components(vec![serenity::CreateActionRow::Buttons(buttons)]);
     ctx.send(reply).await?;
     Ok(())
 }
@@ -439,7 +442,8 @@ async fn count_words(ctx: Context<'_>, message: serenity::Message) -> Result<(),
     Ok(())
 }
 
-/// Greets whoever mentions it, answers DMs in DMs, and answers the button.
+/// Greets whoever mentions it, answers DMs in DMs, and answers the buttons: "done"
+/// updates the message at once, "later" acknowledges first and edits it after.
 async fn on_event(ctx: &serenity::Context, event: &serenity::FullEvent) -> Result<(), Error> {
     match event {
         serenity::FullEvent::Message { new_message } if !new_message.author.bot => {
@@ -455,13 +459,22 @@ async fn on_event(ctx: &serenity::Context, event: &serenity::FullEvent) -> Resul
         }
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
-        } => {
+        } if click.data.custom_id == "done" => {
             let update = serenity::CreateInteractionResponseMessage::new()
                 .content("Done!")
                 .components(vec![]);
             click
                 .create_response(ctx, serenity::CreateInteractionResponse::UpdateMessage(update))
                 .await?;
+        }
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(click),
+        } => {
+            click
+                .create_response(ctx, serenity::CreateInteractionResponse::Acknowledge)
+                .await?;
+            let edit = serenity::EditInteractionResponse::new().content("Later, then.");
+            click.edit_response(ctx, edit).await?;
         }
         _ => {}
     }
@@ -697,7 +710,9 @@ async fn a_click_updates_the_message_it_was_on() {
     let _bot = start_bot(&discord).await;
     let asked = discord.slash(BEN, GENERAL, "menu", &[]).await.unwrap();
     let menu = asked.reply(WAIT).await.unwrap();
-    assert_eq!(menu.buttons(), [("done".to_string(), "Done".to_string())]);
+    let buttons =
+        [("done", "Done"), ("later", "Later")].map(|(id, label)| (id.to_string(), label.to_string()));
+    assert_eq!(menu.buttons(), buttons);
 
     let clicked = discord.click(BEN, &menu, "done").await.unwrap();
 
@@ -710,6 +725,45 @@ async fn a_click_updates_the_message_it_was_on() {
         "the button is gone"
     );
     assert_eq!(discord.violations(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_deferred_update_shows_as_the_next_edit_of_the_message() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let _bot = start_bot(&discord).await;
+    let menu = discord.slash(BEN, GENERAL, "menu", &[]).await.unwrap();
+    let menu = menu.reply(WAIT).await.unwrap();
+
+    let clicked = discord.click(BEN, &menu, "later").await.unwrap();
+
+    let edited = clicked.reply(WAIT).await.unwrap();
+    assert_eq!((edited.id, edited.content.as_str()), (menu.id, "Later, then."));
+    assert_eq!(edited.buttons().len(), 2);
+    assert_eq!(clicked.callback_type(), Some(6));
+    assert_eq!(discord.violations(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_callback_type_that_does_not_fit_the_interaction_is_refused() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let bot = start_bot(&discord).await;
+    let asked = discord.slash(ANA, GENERAL, "slow", &[]).await.unwrap();
+
+    let choices = json!({"type": 8, "data": {"choices": []}});
+    let error = http(&discord)
+        .create_interaction_response(
+            serenity::InteractionId::new(asked.id),
+            &asked.token,
+            &choices,
+            vec![],
+        )
+        .await
+        .unwrap_err();
+
+    assert_eq!(refusal(error), (50035, vec!["type".to_string()]));
+    bot.release.notify_one();
+    assert_eq!(asked.reply(WAIT).await.unwrap().content, "finally");
+    assert_eq!(discord.violations().len(), 1);
 }
 
 #[tokio::test]
