@@ -12,7 +12,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 mod support;
-use support::fake_discord::{FakeDiscord, SeenMessage, Setup};
+use support::fake_discord::{FakeDiscord, Scope, SeenMessage, Setup};
 use support::fake_llm::{FakeLlm, Reply};
 use support::myorg_command;
 
@@ -163,6 +163,19 @@ impl Bot {
         serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"))
     }
 
+    /// SIGTERM: the bot must close its gateway and exit 0 within a bounded time.
+    async fn stop(&mut self) {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        for _ in 0..400 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("still running 20 s after SIGTERM");
+    }
+
     fn assert_no_violation(&self) {
         let violations = self.fake.violations();
         assert!(violations.is_empty(), "{violations:#?}");
@@ -214,8 +227,8 @@ async fn start_up_registers_every_command_in_the_guild() {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
     assert_eq!(
-        format!("{:?}", bot.fake.commands_scope()),
-        "Some(Guild(3000))",
+        bot.fake.commands_scope(),
+        Some(Scope::Guild(3000)),
         "registered in the configured guild"
     );
     let help = bot.fake.slash(ANA, CHANNEL, "help", &[]).await.unwrap();
@@ -255,6 +268,16 @@ async fn add_replies_and_the_task_reaches_the_remote() {
         todo.contains("(B) 2026-11-23 Buy stamps +errands due:2026-11-24"),
         "{todo}"
     );
+
+    // A message made a task from its context menu.
+    let said = bot.fake.say(BEN, 4001, "Send the invoice to Acme").await;
+    let made = bot.fake.context_menu(ANA, "Add as task", &said).await.unwrap();
+    let made = made.reply(WAIT).await.unwrap();
+    assert!(made.text().contains("Send the invoice to Acme"), "{made:?}");
+    bot.remote_todo_until("the message's task is pushed", |todo| {
+        todo.contains("2026-11-23 Send the invoice to Acme")
+    })
+    .await;
 
     // A bad option: a clear, private error, and nothing changes.
     let commits = bot.remote_commits();
@@ -574,5 +597,16 @@ async fn a_briefing_goes_to_the_channel_and_a_reminder_to_a_direct_message() {
         dms.iter().any(|m| m.content.contains("Renew the passport")),
         "{dms:?}"
     );
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_guild_commands_are_global_and_sigterm_closes_the_gateway() {
+    let mut bot = start(&[("DISCORD_GUILD_ID", "")]).await;
+    assert_eq!(bot.fake.commands_scope(), Some(Scope::Global));
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let ready = reqwest::get(format!("{}/readyz", bot.http)).await.unwrap();
+    assert_eq!(ready.status(), 200, "ready once the gateway is connected");
+    bot.stop().await;
     bot.assert_no_violation();
 }

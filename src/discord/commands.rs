@@ -201,6 +201,14 @@ async fn add(
         )
         .await;
     }
+    // "me", offered by the autocomplete, is the person asking.
+    let owner = owner.map(|owner| {
+        if owner.trim().eq_ignore_ascii_case("me") {
+            ctx.data().asker(ctx.author(), ctx.channel_id().get()).handle
+        } else {
+            owner
+        }
+    });
     let arguments = arguments(&[
         ("text", Some(json!(text))),
         ("due", due.map(Value::from)),
