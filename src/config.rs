@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 15] = [
+pub const ENV_KEYS: [(&str, &str); 19] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -31,7 +31,14 @@ pub const ENV_KEYS: [(&str, &str); 15] = [
     ("MYORG_HTTP_ADDR", "http.listen"),
     ("MYORG_TRIGGER_TOKEN", "http.trigger_token"),
     ("MYORG_SCHEDULER_MODE", "scheduler.mode"),
+    ("DISCORD_BOT_TOKEN", "discord.token"),
+    ("DISCORD_CHANNEL_ID", "discord.channel_id"),
+    ("DISCORD_GUILD_ID", "discord.guild_id"),
+    ("MYORG_DISCORD_API_BASE", "discord.api_base"),
 ];
+
+/// The environment variables that hold a comma-separated list, and the key each sets.
+pub const LIST_ENV_KEYS: [(&str, &str); 1] = [("MYORG_DISCORD_ALLOWED_USERS", "discord.allowed_users")];
 
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -55,6 +62,8 @@ pub struct Config {
     pub http: HttpConfig,
     /// When `myorg run` runs its jobs.
     pub scheduler: SchedulerConfig,
+    /// The Discord bot of `myorg run`.
+    pub discord: DiscordConfig,
 }
 
 /// When the jobs run: on their schedules in `myorg run`, or only when triggered.
@@ -99,6 +108,35 @@ pub enum SchedulerMode {
     /// Something outside (Kubernetes CronJobs) calls `POST /trigger/JOB`; nothing is
     /// scheduled in process, so nothing is sent twice.
     External,
+}
+
+/// The Discord bot. Ids are strings of digits (TOML integers cannot hold every
+/// Discord id). With no allowlist entry, nobody may use the bot.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordConfig {
+    /// The bot token (`DISCORD_BOT_TOKEN`); without it `myorg run` is headless.
+    pub token: Option<Secret>,
+    /// The team channel (`DISCORD_CHANNEL_ID`): free chat there goes to the assistant,
+    /// and messages for a person without a Discord id are posted there.
+    pub channel_id: Option<String>,
+    /// More channels whose messages go to the assistant.
+    pub chat_channels: Vec<String>,
+    /// The guild to register the commands in (`DISCORD_GUILD_ID`), which is instant;
+    /// without it they are registered globally.
+    pub guild_id: Option<String>,
+    /// Users who may use the bot (`MYORG_DISCORD_ALLOWED_USERS`, comma-separated).
+    pub allowed_users: Vec<String>,
+    /// Members with one of these roles may use it.
+    pub allowed_roles: Vec<String>,
+    /// When set, only in these guilds (and DMs from allowed users).
+    pub allowed_guilds: Vec<String>,
+    /// When set, only in these channels (and DMs from allowed users).
+    pub allowed_channels: Vec<String>,
+    /// Another base URL for Discord's REST API and gateway (`MYORG_DISCORD_API_BASE`),
+    /// such as `http://127.0.0.1:PORT`. It exists for tests against a fake Discord,
+    /// and turns off the client's rate limiter.
+    pub api_base: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -386,6 +424,17 @@ impl Config {
         for (var, key) in ENV_KEYS {
             if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
                 figment = figment.merge(Serialized::default(key, value));
+            }
+        }
+        for (var, key) in LIST_ENV_KEYS {
+            if let Some(value) = std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
+                let items: Vec<String> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|item| !item.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                figment = figment.merge(Serialized::default(key, items));
             }
         }
         let where_from = file.map_or_else(|| "the environment".to_string(), |f| f.display().to_string());

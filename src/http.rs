@@ -1,5 +1,6 @@
 //! The HTTP endpoint of `myorg run`, for Kubernetes: `GET /healthz` (alive),
-//! `GET /readyz` (the store is open), `GET /metrics` (Prometheus text) and
+//! `GET /readyz` (the store is open, and the Discord gateway connected when the bot
+//! runs), `GET /metrics` (Prometheus text) and
 //! `POST /trigger/{job}` (what the CronJobs call) with a bearer token compared in
 //! constant time: 401 on a missing or wrong token (or none configured), 404 on an
 //! unknown job, 500 with the error when the job fails, else the job's JSON result.
@@ -33,6 +34,8 @@ pub struct AppState {
     /// schedule, or a retried trigger) never both read the ledger before either
     /// records what it sent.
     pub one_job_at_a_time: Mutex<()>,
+    /// The Discord gateway, when the bot runs.
+    pub gateway: Option<crate::discord::Readiness>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             deliver,
             clock,
             one_job_at_a_time: Mutex::new(()),
+            gateway: None,
         }
     }
 }
@@ -120,8 +124,15 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn ready(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str) {
     let store = Arc::clone(&state.store);
     match tokio::task::spawn_blocking(move || store.status()).await {
-        Ok(Ok(_)) => (StatusCode::OK, "ready\n"),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "the store cannot be read\n"),
+        Ok(Ok(_)) => {}
+        _ => return (StatusCode::SERVICE_UNAVAILABLE, "the store cannot be read\n"),
+    }
+    match &state.gateway {
+        Some(gateway) if !gateway.connected().await => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the Discord gateway is not connected\n",
+        ),
+        _ => (StatusCode::OK, "ready\n"),
     }
 }
 

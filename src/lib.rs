@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod discord;
 pub mod http;
 pub mod jobs;
 pub mod llm;

@@ -271,6 +271,13 @@ impl Agent {
         }
     }
 
+    /// Whether `asker` could confirm the change `id` now (it keeps waiting).
+    pub fn may_confirm(&self, asker: &Asker, id: &str) -> Result<(), String> {
+        self.confirmations
+            .check(id, &asker.handle, Instant::now())
+            .map_err(|refused| refused.to_string())
+    }
+
     /// Drops the change `id` (the person said no).
     pub fn cancel(&self, asker: &Asker, id: &str) -> Result<(), String> {
         self.confirmations

@@ -67,6 +67,23 @@ pub fn agenda(config: &Config, now: NaiveDateTime, days: u32, json: bool) -> any
     Ok(())
 }
 
+/// What `myorg today` shows, as text.
+pub fn today_report(config: &Config, now: NaiveDateTime) -> anyhow::Result<String> {
+    let (calendar, todo) = read(config)?;
+    let references = References::of(&todo);
+    let today = calendar::today(&calendar, &todo, now.date());
+    Ok(today_text(&today, &todo, &references))
+}
+
+/// What `myorg agenda --days DAYS` shows, as text.
+pub fn agenda_report(config: &Config, now: NaiveDateTime, days: u32) -> anyhow::Result<String> {
+    let (calendar, todo) = read(config)?;
+    let references = References::of(&todo);
+    let agenda = calendar::agenda(&calendar, &todo, now.date(), days);
+    let goals = |date| calendar::week_goal(&calendar, date);
+    Ok(agenda_text(&agenda, goals, &todo, &references))
+}
+
 fn read(config: &Config) -> anyhow::Result<(CalendarFile, TodoFile)> {
     Ok((
         CalendarFile::parse(super::read::working_tree_file(config, CALENDAR)?),

@@ -156,18 +156,31 @@ pub fn list(config: &Config, listing: &Listing) -> anyhow::Result<()> {
 
 /// `myorg project SLUG [--json]`: its line, progress, open tasks and recent log.
 pub fn show(config: &Config, now: NaiveDateTime, slug: &str, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if json {
+        let loaded = Loaded::read(config)?;
+        let log = LogFile::parse(working_tree_file(config, LOG)?);
+        let files = loaded.files();
+        let shown = files.show(slug, &log, now.date(), LOG_SHOWN)?;
+        let references = References::of(&loaded.todo);
+        serde_json::to_writer(&mut out, &shown_json(&loaded, &shown, &references))?;
+        writeln!(out)?;
+    } else {
+        out.write_all(show_text(config, now, slug)?.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// What `myorg project SLUG` shows, as text.
+pub fn show_text(config: &Config, now: NaiveDateTime, slug: &str) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
     let loaded = Loaded::read(config)?;
     let log = LogFile::parse(working_tree_file(config, LOG)?);
     let files = loaded.files();
     let shown = files.show(slug, &log, now.date(), LOG_SHOWN)?;
     let references = References::of(&loaded.todo);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if json {
-        serde_json::to_writer(&mut out, &shown_json(&loaded, &shown, &references))?;
-        writeln!(out)?;
-        out.flush()?;
-        return Ok(());
-    }
+    let mut out = String::new();
     let entry = &shown.entry;
     let kind = entry.kind;
     writeln!(out, "+{}: {}", entry.slug, domain::title(entry.project))?;
@@ -252,8 +265,7 @@ pub fn show(config: &Config, now: NaiveDateTime, slug: &str, json: bool) -> anyh
             )?;
         }
     }
-    out.flush()?;
-    Ok(())
+    Ok(out)
 }
 
 /// What `myorg project new` says besides the slug and text.

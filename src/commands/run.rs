@@ -5,12 +5,17 @@
 //! with `scheduler.mode = "in-process"` (the default), runs the jobs on their
 //! schedule, until SIGTERM or SIGINT. Then it stops scheduling, lets the running job
 //! and requests finish (for [`STOP_WITHIN`] at most), pushes what is waiting to be
-//! pushed (for [`PUSH_WITHIN`] at most) and exits 0. It says in its log that a
-//! configured Discord token is not used by this version.
+//! pushed (for [`PUSH_WITHIN`] at most) and exits 0. With a Discord token it runs
+//! the bot too (and closes its gateway on the way out), and jobs deliver through it;
+//! without one it is headless, says so in its log, and jobs deliver to the log.
 
+use crate::agent::conversation::Agent;
 use crate::clock::Clock;
 use crate::config::{Config, SchedulerMode};
+use crate::discord;
 use crate::http::{AppState, router};
+use crate::jobs::MakeDeliver;
+use crate::metrics::Metrics;
 use crate::schedule::{Schedule, Scheduler};
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
@@ -23,6 +28,8 @@ use tokio_util::sync::CancellationToken;
 /// How long a stop waits for the running job and the requests in flight; with
 /// [`PUSH_WITHIN`], inside Kubernetes' 30 seconds of grace.
 pub const STOP_WITHIN: Duration = Duration::from_secs(20);
+/// How long the bot may take to close its gateway connection.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
 /// How long a stop waits for the last push.
 pub const PUSH_WITHIN: Duration = Duration::from_secs(8);
 
@@ -55,26 +62,47 @@ pub async fn serve(
         .with_context(|| format!("listening on {}", config.http.listen))?;
     println!("myorg: listening on http://{}", listener.local_addr()?);
     std::io::stdout().flush()?;
-    eprintln!(
-        "myorg: headless: no chat front end; the HTTP endpoint serves /healthz, /readyz, /metrics, POST /trigger/JOB"
-    );
     if config.http.trigger_token.as_ref().is_none_or(|t| t.0.is_empty()) {
         eprintln!("myorg: MYORG_TRIGGER_TOKEN is not set: every trigger is refused");
     }
-    if std::env::var("DISCORD_BOT_TOKEN").is_ok_and(|t| !t.is_empty()) {
-        eprintln!("myorg: DISCORD_BOT_TOKEN is set, but this version has no Discord front end yet");
+    let config = Arc::new(config);
+    let zone = config.store_timezone()?;
+    let local: discord::Clock = Arc::new(move || crate::clock::local_at(clock.now(), zone));
+    let metrics = Arc::new(Metrics::default());
+    let agent = Agent::new(Arc::clone(&config), Arc::clone(&store))?
+        .map(|agent| Arc::new(agent.with_metrics(Arc::clone(&metrics))));
+    if agent.is_none() {
+        eprintln!("myorg: no language model is configured: free-form chat is off, every command works");
     }
+    let bot = discord::start(
+        Arc::clone(&config),
+        Arc::clone(&store),
+        agent,
+        local,
+        Arc::clone(&metrics),
+    )
+    .await?;
+    let deliver: MakeDeliver = match &bot {
+        Some(bot) => {
+            let sender = bot.sender();
+            Arc::new(move || Box::new(sender.clone()))
+        }
+        None => {
+            eprintln!(
+                "myorg: headless: no DISCORD_BOT_TOKEN; the HTTP endpoint serves /healthz, /readyz, /metrics, POST /trigger/JOB, and messages go to the log"
+            );
+            crate::jobs::to_log()
+        }
+    };
     let mode = config.scheduler.mode;
     let own_times = config
         .people
         .iter()
         .any(|p| p.morning.is_some() || p.evening.is_some());
-    let state = Arc::new(AppState::new(
-        Arc::new(config),
-        Arc::clone(&store),
-        crate::jobs::to_log(),
-        clock,
-    ));
+    let mut state = AppState::new(Arc::clone(&config), Arc::clone(&store), deliver, clock);
+    state.metrics = metrics;
+    state.gateway = bot.as_ref().map(discord::Bot::readiness);
+    let state = Arc::new(state);
     let stopping = CancellationToken::new();
     let mut server = tokio::spawn(
         axum::serve(listener, router(Arc::clone(&state)))
@@ -119,6 +147,10 @@ pub async fn serve(
         }
     })
     .await;
+    if let Some(bot) = bot {
+        bot.shutdown(CLOSE_WAIT).await;
+        eprintln!("myorg: discord: disconnected");
+    }
     let served = match stopped {
         Ok(Ok(served)) => served.context("serving HTTP"),
         Ok(Err(error)) => Err(error).context("serving HTTP"),

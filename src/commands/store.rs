@@ -99,27 +99,36 @@ pub fn status(config: &Config) -> anyhow::Result<()> {
 /// `myorg sync`.
 pub fn sync(config: &Config) -> anyhow::Result<()> {
     let report = open(config)?.sync()?;
-    if report.local_only {
-        println!("A local store: there is no remote to sync with.");
-    }
     print_push(&report);
     Ok(())
 }
 
 pub(super) fn print_push(report: &PushReport) {
+    for line in push_lines(report) {
+        println!("{line}");
+    }
+}
+
+/// What a push or sync did, one line each.
+pub fn push_lines(report: &PushReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if report.local_only {
+        lines.push("A local store: there is no remote to sync with.".to_string());
+    }
     if report.pushed {
-        println!("Pushed.");
+        lines.push("Pushed.".to_string());
     }
     if let Some(error) = &report.error {
-        println!("Not pushed yet (kept locally, will retry): {error}");
+        lines.push(format!("Not pushed yet (kept locally, will retry): {error}"));
     }
     for dropped in &report.dropped {
-        println!(
+        lines.push(format!(
             "Not applied on the newer remote version: {}: {}",
             dropped.summary, dropped.why
-        );
+        ));
     }
     for path in &report.saved_beside {
-        println!("Conflicting edits were saved beside the file as {path}");
+        lines.push(format!("Conflicting edits were saved beside the file as {path}"));
     }
+    lines
 }

@@ -31,14 +31,30 @@ pub fn run(config: &Config, now: NaiveDateTime, days: u32, json: bool) -> anyhow
         }
         return Ok(());
     }
+    print!("{}", report(config, &ledger, now, days)?);
+    Ok(())
+}
+
+/// What `myorg usage` shows, as text: one line per day, person and provider, and
+/// today's budget.
+pub fn report(config: &Config, ledger: &Ledger, now: NaiveDateTime, days: u32) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    let today = now.date();
+    let since = today
+        .checked_sub_days(Days::new(u64::from(days.max(1)) - 1))
+        .unwrap_or(today);
+    let calls = ledger.calls_since(since)?;
+    let grouped = by_day_person_provider(&calls);
+    let mut out = String::new();
     if grouped.is_empty() {
-        println!("No model calls since {since}.");
+        writeln!(out, "No model calls since {since}.")?;
     }
     for ((day, person, provider), totals) in &grouped {
-        println!(
+        writeln!(
+            out,
             "{day}  {person:<12} {provider:<12} {:>4} calls {:>8} in {:>7} out  {:.4}",
             totals.calls, totals.prompt_tokens, totals.completion_tokens, totals.cost
-        );
+        )?;
     }
     let budget = Budget {
         tokens: config.llm.daily_tokens,
@@ -46,15 +62,16 @@ pub fn run(config: &Config, now: NaiveDateTime, days: u32, json: bool) -> anyhow
     };
     let spent = ledger.day_totals(today)?;
     match budget.exceeded(&spent) {
-        Some(why) => println!("Today: {why}; chat answers only its grammar until tomorrow."),
-        None if budget.tokens > 0 || budget.cost > 0.0 => println!(
+        Some(why) => writeln!(out, "Today: {why}; chat answers only its grammar until tomorrow.")?,
+        None if budget.tokens > 0 || budget.cost > 0.0 => writeln!(
+            out,
             "Today: {} tokens, {:.4} spent of the daily budget ({} tokens, {:.2}).",
             spent.tokens(),
             spent.cost,
             budget.tokens,
             budget.cost
-        ),
+        )?,
         None => {}
     }
-    Ok(())
+    Ok(out)
 }

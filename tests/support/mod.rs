@@ -3,13 +3,14 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of this.
 
+pub mod fake_discord;
 pub mod fake_llm;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The environment variables a test must not inherit.
-const CLEARED: [&str; 14] = [
+const CLEARED: [&str; 19] = [
     "MYORG_REPO_PATH",
     "GIT_REPO_URL",
     "GIT_TOKEN",
@@ -24,6 +25,11 @@ const CLEARED: [&str; 14] = [
     "MYORG_HTTP_ADDR",
     "MYORG_TRIGGER_TOKEN",
     "MYORG_SCHEDULER_MODE",
+    "DISCORD_BOT_TOKEN",
+    "DISCORD_CHANNEL_ID",
+    "DISCORD_GUILD_ID",
+    "MYORG_DISCORD_API_BASE",
+    "MYORG_DISCORD_ALLOWED_USERS",
 ];
 
 /// `myorg ARGS` in `dir` at 2026-11-23 08:00, with `env` set.

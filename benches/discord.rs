@@ -1,0 +1,132 @@
+//! The Discord bot under load: the real `myorg run` (release build) against the fake
+//! Discord on 127.0.0.1 with a local store (no remote, so no push is timed). It
+//! reports the bot's resident memory after start-up, after 1000 `/add` commands and
+//! after 1000 more mixed commands, and the time from sending an interaction to
+//! seeing its reply for `/add` (median and 90th percentile).
+//!
+//! `cargo bench --bench discord`.
+
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::fake_discord::{FakeDiscord, Setup};
+
+const COMMANDS: usize = 1000;
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The resident and peak memory of process `pid`, in KiB.
+fn memory(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kib| kib.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let fake = FakeDiscord::start(Setup::default()).await;
+    let base = fake.base_url();
+    let mut child = support::myorg_command(
+        dir.path(),
+        &["--store", "s", "run"],
+        &[
+            ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
+            ("MYORG_USER_NAME", "Ana"),
+            ("TIMEZONE", "Europe/Madrid"),
+            ("DISCORD_BOT_TOKEN", "fake-bot-token"),
+            ("DISCORD_CHANNEL_ID", "4000"),
+            ("DISCORD_GUILD_ID", "3000"),
+            ("MYORG_DISCORD_API_BASE", &base),
+            ("MYORG_DISCORD_ALLOWED_USERS", "501"),
+        ],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    fake.wait_ready(WAIT).await.expect("the bot connects");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let pid = child.id();
+    let idle = memory(pid);
+
+    let mut latencies = Vec::with_capacity(COMMANDS);
+    for n in 0..COMMANDS {
+        let text = format!("Bench task {n} +bench @desk");
+        let started = Instant::now();
+        let interaction = fake
+            .slash(501, 4000, "add", &[("text", json!(text))])
+            .await
+            .unwrap();
+        interaction.reply(WAIT).await.unwrap();
+        latencies.push(started.elapsed());
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after_adds = memory(pid);
+
+    for n in 0..COMMANDS {
+        let interaction = match n % 4 {
+            0 => fake.slash(501, 4000, "today", &[]).await,
+            1 => {
+                fake.slash(501, 4000, "tasks", &[("query", json!("+bench"))])
+                    .await
+            }
+            2 => fake.slash(501, 4000, "agenda", &[]).await,
+            _ => fake.slash(501, 4000, "help", &[]).await,
+        }
+        .unwrap();
+        interaction.reply(WAIT).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after_mixed = memory(pid);
+    let _ = child.kill();
+    let _ = child.wait();
+
+    latencies.sort();
+    println!("myorg run (Discord bot, local store, release build)");
+    println!(
+        "  resident after start-up:          {} (peak {})",
+        mib(idle.0),
+        mib(idle.1)
+    );
+    println!(
+        "  resident after {COMMANDS} /add:          {} (peak {})",
+        mib(after_adds.0),
+        mib(after_adds.1)
+    );
+    println!(
+        "  resident after {COMMANDS} more commands: {} (peak {})",
+        mib(after_mixed.0),
+        mib(after_mixed.1)
+    );
+    println!(
+        "  /add, interaction to reply: median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+        percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
+        percentile(&latencies, 0.9).as_secs_f64() * 1000.0,
+        latencies.last().unwrap().as_secs_f64() * 1000.0
+    );
+    let violations = fake.violations();
+    assert!(violations.is_empty(), "{violations:#?}");
+}

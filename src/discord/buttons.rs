@@ -1,0 +1,318 @@
+//! Buttons: pages of long lists (`page:ID:N`), and the confirmation of a destructive
+//! change (`yes:ID` / `no:ID` for one asked with a slash command, `ayes:ID` / `ano:ID`
+//! for one the agent asked for in chat). Only the person who asked can confirm or
+//! cancel; anyone else is told so, privately, and the change keeps waiting.
+
+use super::access::Who;
+use super::reply;
+use super::text::{self, DESCRIPTION_LIMIT};
+use super::{Data, Error};
+use crate::agent::tools::{Outcome, Pending, ToolContext};
+use poise::serenity_prelude as serenity;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a list's pages can be turned.
+const PAGES_LIVE: Duration = Duration::from_secs(15 * 60);
+/// The most lists kept for their buttons; the oldest go first.
+const PAGES_KEPT: usize = 200;
+/// Lines on a page.
+pub const PER_PAGE: usize = 15;
+
+struct Paged {
+    title: String,
+    pages: Arc<Vec<String>>,
+    made: Instant,
+}
+
+/// Lists whose pages can be turned, by id.
+#[derive(Default)]
+pub struct Pages {
+    lists: Mutex<HashMap<String, Paged>>,
+}
+
+impl Pages {
+    /// Keeps `pages` for their buttons; returns their id.
+    pub fn keep(&self, title: &str, pages: Vec<String>) -> String {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let now = Instant::now();
+        let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+        lists.retain(|_, list| now.saturating_duration_since(list.made) < PAGES_LIVE);
+        while lists.len() >= PAGES_KEPT {
+            let Some(oldest) = lists
+                .iter()
+                .min_by_key(|(_, list)| list.made)
+                .map(|(id, _)| id.clone())
+            else {
+                break;
+            };
+            lists.remove(&oldest);
+        }
+        lists.insert(
+            id.clone(),
+            Paged {
+                title: title.to_string(),
+                pages: Arc::new(pages),
+                made: now,
+            },
+        );
+        id
+    }
+
+    fn get(&self, id: &str) -> Option<(String, Arc<Vec<String>>)> {
+        let lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+        lists
+            .get(id)
+            .filter(|list| list.made.elapsed() < PAGES_LIVE)
+            .map(|list| (list.title.clone(), Arc::clone(&list.pages)))
+    }
+}
+
+/// Page `number` (0-based) of a list: its embed, and the buttons to turn pages.
+pub fn page(
+    id: &str,
+    title: &str,
+    pages: &[String],
+    number: usize,
+) -> (serenity::CreateEmbed, Vec<serenity::CreateActionRow>) {
+    let number = number.min(pages.len().saturating_sub(1));
+    let body = pages.get(number).map(String::as_str).unwrap_or("(nothing)");
+    let mut embed = reply::embed(title, body);
+    if pages.len() <= 1 {
+        return (embed, Vec::new());
+    }
+    embed = embed.footer(serenity::CreateEmbedFooter::new(format!(
+        "Page {} of {}",
+        number + 1,
+        pages.len()
+    )));
+    let previous = serenity::CreateButton::new(format!("page:{id}:{}", number.saturating_sub(1)))
+        .label("◀ Previous")
+        .style(serenity::ButtonStyle::Secondary)
+        .disabled(number == 0);
+    let next = serenity::CreateButton::new(format!("page:{id}:{}", number + 1))
+        .label("Next ▶")
+        .style(serenity::ButtonStyle::Secondary)
+        .disabled(number + 1 >= pages.len());
+    (
+        embed,
+        vec![serenity::CreateActionRow::Buttons(vec![previous, next])],
+    )
+}
+
+/// The buttons to confirm or cancel a change: `prefix` is `""` for a slash command's,
+/// `"a"` for the agent's.
+pub fn confirm_row(prefix: &str, id: &str) -> serenity::CreateActionRow {
+    serenity::CreateActionRow::Buttons(vec![
+        serenity::CreateButton::new(format!("{prefix}yes:{id}"))
+            .label("Confirm")
+            .style(serenity::ButtonStyle::Danger),
+        serenity::CreateButton::new(format!("{prefix}no:{id}"))
+            .label("Cancel")
+            .style(serenity::ButtonStyle::Secondary),
+    ])
+}
+
+/// A button was pressed.
+pub async fn on_click(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+) -> Result<(), Error> {
+    let who = Who {
+        user: click.user.id.get(),
+        roles: click
+            .member
+            .as_ref()
+            .map(|member| member.roles.iter().map(|role| role.get()).collect())
+            .unwrap_or_default(),
+        guild: click.guild_id.map(|guild| guild.get()),
+        channel: click.channel_id.get(),
+    };
+    if let Err(refusal) = data.access.check(&who) {
+        eprintln!(
+            "myorg: discord: refused a click by {} ({}): {refusal:?}",
+            click.user.name, who.user
+        );
+        return private(ctx, click, &refusal.to_string()).await;
+    }
+    let custom_id = click.data.custom_id.as_str();
+    let (kind, rest) = custom_id.split_once(':').unwrap_or((custom_id, ""));
+    eprintln!(
+        "myorg: discord: {} ({}) in channel {}: button {kind}",
+        click.user.name, who.user, who.channel
+    );
+    match kind {
+        "page" => turn_page(ctx, data, click, rest).await,
+        "yes" | "ayes" => confirm(ctx, data, click, kind == "ayes", rest).await,
+        "no" | "ano" => cancel(ctx, data, click, kind == "ano", rest).await,
+        _ => private(ctx, click, "That button is not one of mine any more.").await,
+    }
+}
+
+async fn turn_page(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    rest: &str,
+) -> Result<(), Error> {
+    let (id, number) = rest.rsplit_once(':').unwrap_or((rest, "0"));
+    let number: usize = number.parse().unwrap_or(0);
+    let Some((title, pages)) = data.pages.get(id) else {
+        return private(
+            ctx,
+            click,
+            "This list is too old to turn its pages; ask for it again.",
+        )
+        .await;
+    };
+    let (embed, components) = page(id, &title, &pages, number);
+    let update = serenity::CreateInteractionResponseMessage::new()
+        .embed(embed)
+        .components(components);
+    click
+        .create_response(ctx, serenity::CreateInteractionResponse::UpdateMessage(update))
+        .await?;
+    Ok(())
+}
+
+async fn confirm(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    agents: bool,
+    id: &str,
+) -> Result<(), Error> {
+    let asker = data.asker(&click.user, click.channel_id.get());
+    let now = (data.now)();
+    // Refusals first, before anything is acknowledged: they are private.
+    let applied = if agents {
+        let Some(agent) = &data.agent else {
+            return private(
+                ctx,
+                click,
+                "Chat is not running, so this change cannot be confirmed.",
+            )
+            .await;
+        };
+        let agent = Arc::clone(agent);
+        let asker = asker.clone();
+        let id = id.to_string();
+        // The change is applied in the background, so a slow commit cannot miss
+        // Discord's 3 seconds; its result edits the message.
+        if let Err(why) = agent.may_confirm(&asker, &id) {
+            return private(ctx, click, &capitalised(&why)).await;
+        }
+        tokio::spawn(async move { agent.confirm(&asker, &id, now).await })
+    } else {
+        let pending: Pending = match data.held.take(id, &asker.handle, Instant::now()) {
+            Ok(pending) => pending,
+            Err(refused) => return private(ctx, click, &capitalised(&refused.to_string())).await,
+        };
+        let (config, store, registry) = (
+            Arc::clone(&data.config),
+            Arc::clone(&data.store),
+            Arc::clone(&data.registry),
+        );
+        let asker = asker.clone();
+        tokio::task::spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                let context = ToolContext {
+                    config: &config,
+                    store: &store,
+                    actor: asker.actor,
+                    handle: asker.handle,
+                    now,
+                };
+                match registry.confirm(&context, &pending) {
+                    Outcome::Done(text) => Ok(text),
+                    Outcome::Failed(why) => Err(why),
+                    Outcome::NeedsConfirmation(_) => {
+                        Err("the change asked for another confirmation".to_string())
+                    }
+                }
+            })
+            .await
+            .unwrap_or_else(|error| Err(format!("the change stopped: {error}")))
+        })
+    };
+    click
+        .create_response(ctx, serenity::CreateInteractionResponse::Acknowledge)
+        .await?;
+    let result = applied
+        .await
+        .unwrap_or_else(|error| Err(format!("the change stopped: {error}")));
+    let line = match &result {
+        Ok(done) => format!("✅ {done}"),
+        Err(why) => format!("Not done: {why}"),
+    };
+    eprintln!("myorg: discord: {} confirmed a change: {line}", click.user.name);
+    let shown = text::clip(&format!("{}\n\n{line}", click.message.content), 2000);
+    click
+        .edit_response(
+            ctx,
+            serenity::EditInteractionResponse::new()
+                .content(shown)
+                .components(Vec::new()),
+        )
+        .await?;
+    Ok(())
+}
+
+async fn cancel(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    agents: bool,
+    id: &str,
+) -> Result<(), Error> {
+    let asker = data.asker(&click.user, click.channel_id.get());
+    let cancelled = if agents {
+        match &data.agent {
+            Some(agent) => agent.cancel(&asker, id),
+            None => Err("chat is not running".to_string()),
+        }
+    } else {
+        data.held
+            .cancel(id, &asker.handle)
+            .map_err(|refused| refused.to_string())
+    };
+    if let Err(why) = cancelled {
+        return private(ctx, click, &capitalised(&why)).await;
+    }
+    let shown = text::clip(
+        &format!("{}\n\nCancelled: nothing was changed.", click.message.content),
+        2000,
+    );
+    let update = serenity::CreateInteractionResponseMessage::new()
+        .content(shown)
+        .components(Vec::new());
+    click
+        .create_response(ctx, serenity::CreateInteractionResponse::UpdateMessage(update))
+        .await?;
+    Ok(())
+}
+
+/// An answer only the presser sees.
+async fn private(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    message: &str,
+) -> Result<(), Error> {
+    let answer = serenity::CreateInteractionResponseMessage::new()
+        .content(text::clip(message, DESCRIPTION_LIMIT.min(2000)))
+        .ephemeral(true);
+    click
+        .create_response(ctx, serenity::CreateInteractionResponse::Message(answer))
+        .await?;
+    Ok(())
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

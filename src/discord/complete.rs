@@ -1,0 +1,107 @@
+//! Autocomplete for slash command options: open tasks (by reference, showing their
+//! text), projects, contexts and people. Each returns at most 25 choices, with names
+//! of at most 100 characters, as Discord requires; a choice never blocks typing
+//! something else.
+
+use super::Context;
+use super::text::{self, CHOICE_LIMIT};
+use crate::agent::tools::{Outcome, ToolContext};
+use crate::store::operation::{PROJECTS, TODO};
+use poise::serenity_prelude as serenity;
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// The most choices Discord shows.
+const MOST: usize = 25;
+
+/// Open tasks matching what is typed: "REF text" shown, the reference chosen.
+pub async fn tasks(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
+    let data = ctx.data();
+    let asker = data.asker(ctx.author(), ctx.channel_id().get());
+    let now = (data.now)();
+    let (config, store, registry) = (
+        Arc::clone(&data.config),
+        Arc::clone(&data.store),
+        Arc::clone(&data.registry),
+    );
+    let arguments = json!({ "query": partial.trim(), "limit": MOST });
+    let found = tokio::task::spawn_blocking(move || {
+        let context = ToolContext {
+            config: &config,
+            store: &store,
+            actor: asker.actor,
+            handle: asker.handle,
+            now,
+        };
+        registry.call(&context, "search_tasks", &arguments)
+    })
+    .await;
+    let Ok(Outcome::Done(found)) = found else {
+        return Vec::new();
+    };
+    found
+        .lines()
+        .filter_map(|line| {
+            let (reference, _) = line.split_once(' ')?;
+            // "… and N more" is not a task.
+            (!reference.starts_with('…')).then(|| {
+                serenity::AutocompleteChoice::new(text::clip(line, CHOICE_LIMIT), reference.to_string())
+            })
+        })
+        .take(MOST)
+        .collect()
+}
+
+/// The `+project` and `@context` words of the store's tasks and projects that start
+/// with `partial`, without their sign.
+fn words(ctx: Context<'_>, sign: char, partial: &str) -> Vec<String> {
+    let data = ctx.data();
+    let partial = partial.trim().trim_start_matches(sign).to_lowercase();
+    let mut found = BTreeSet::new();
+    for path in [TODO, PROJECTS] {
+        let Ok(bytes) = data.store.read(path) else {
+            continue;
+        };
+        for word in String::from_utf8_lossy(&bytes).split_whitespace() {
+            if let Some(name) = word.strip_prefix(sign)
+                && !name.is_empty()
+                && name.chars().count() <= CHOICE_LIMIT
+                && name.to_lowercase().starts_with(&partial)
+            {
+                found.insert(name.to_string());
+            }
+        }
+    }
+    found.into_iter().take(MOST).collect()
+}
+
+/// Projects starting with what is typed.
+pub async fn projects(ctx: Context<'_>, partial: &str) -> Vec<String> {
+    words(ctx, '+', partial)
+}
+
+/// Contexts starting with what is typed.
+pub async fn contexts(ctx: Context<'_>, partial: &str) -> Vec<String> {
+    words(ctx, '@', partial)
+        .into_iter()
+        .map(|name| format!("@{name}"))
+        .collect()
+}
+
+/// People whose name or handle contains what is typed; "me" first.
+pub async fn people(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
+    let partial = partial.trim().to_lowercase();
+    let mut choices = Vec::new();
+    if "me".starts_with(&partial) {
+        choices.push(serenity::AutocompleteChoice::new("me", "me"));
+    }
+    for person in ctx.data().people.iter() {
+        if person.name.to_lowercase().contains(&partial) || person.handle.to_lowercase().contains(&partial) {
+            let shown = text::clip(&format!("{} ({})", person.name, person.handle), CHOICE_LIMIT);
+            choices.push(serenity::AutocompleteChoice::new(shown, person.handle.clone()));
+        }
+    }
+    choices.truncate(MOST);
+    choices
+}

@@ -1,0 +1,612 @@
+//! The Discord front end end to end: the real `myorg run` and the real poise client
+//! against a fake Discord on 127.0.0.1 (and the fake language model), with the store
+//! pushing to a local bare remote. Every payload the bot sends is checked against
+//! Discord's limits by the fake; each test ends by asserting there was no violation.
+
+use git2::Repository;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+use tempfile::TempDir;
+
+mod support;
+use support::fake_discord::{FakeDiscord, Scope, SeenMessage, Setup};
+use support::fake_llm::{FakeLlm, Reply};
+use support::myorg_command;
+
+const WAIT: Duration = Duration::from_secs(20);
+const TOKEN: &str = "t0ken-for-tests";
+const CHANNEL: u64 = 4000;
+const ANA: u64 = 501;
+const BEN: u64 = 502;
+const MALLORY: u64 = 503;
+
+/// The team: Ana with her Discord id (direct messages), Ben without (the channel).
+const CONFIG: &str = r#"
+[store]
+timezone = "Europe/Madrid"
+
+[[people]]
+name = "Ana García"
+handle = "ana"
+email = "ana@example.com"
+discord_id = "501"
+quiet_hours = ""
+
+[[people]]
+name = "Ben Okafor"
+handle = "ben"
+email = "ben@example.com"
+quiet_hours = ""
+
+[reminders]
+quiet_hours = ""
+"#;
+
+/// A running bot with its fake Discord and remote.
+struct Bot {
+    _dir: TempDir,
+    remote: PathBuf,
+    fake: FakeDiscord,
+    child: Child,
+    http: String,
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `myorg run` against a fake Discord, with `env` added.
+async fn start(env: &[(&str, &str)]) -> Bot {
+    let dir = TempDir::new().unwrap();
+    let remote = dir.path().join("remote.git");
+    Repository::init_bare(&remote).unwrap();
+    std::fs::write(dir.path().join("myorg.toml"), CONFIG).unwrap();
+    let fake = FakeDiscord::start(Setup::default()).await;
+    let base = fake.base_url();
+    let remote_url = remote.to_str().unwrap().to_string();
+    let mut all = vec![
+        ("MYORG_CONFIG", "myorg.toml"),
+        ("GIT_REPO_URL", remote_url.as_str()),
+        ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
+        ("MYORG_TRIGGER_TOKEN", TOKEN),
+        ("MYORG_USER_NAME", "Ana García"),
+        ("DISCORD_BOT_TOKEN", "fake-bot-token"),
+        ("DISCORD_CHANNEL_ID", "4000"),
+        ("DISCORD_GUILD_ID", "3000"),
+        ("MYORG_DISCORD_API_BASE", base.as_str()),
+        ("MYORG_DISCORD_ALLOWED_USERS", "501, 502"),
+        ("MYORG_NOW", "2026-11-23T08:00:00"),
+    ];
+    all.extend_from_slice(env);
+    let mut child = myorg_command(dir.path(), &["--store", "s", "run"], &all)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let http = first
+        .trim()
+        .strip_prefix("myorg: listening on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_string();
+    fake.wait_ready(WAIT)
+        .await
+        .expect("the bot connects and registers its commands");
+    Bot {
+        _dir: dir,
+        remote,
+        fake,
+        child,
+        http,
+    }
+}
+
+impl Bot {
+    /// The remote's todo.txt (empty before the first push).
+    fn remote_todo(&self) -> String {
+        let Ok(repo) = Repository::open_bare(&self.remote) else {
+            return String::new();
+        };
+        let Ok(tree) = repo.revparse_single("main^{tree}").and_then(|t| t.peel_to_tree()) else {
+            return String::new();
+        };
+        let Some(entry) = tree.get_name("todo.txt") else {
+            return String::new();
+        };
+        let blob = repo.find_blob(entry.id()).unwrap();
+        String::from_utf8(blob.content().to_vec()).unwrap()
+    }
+
+    /// The number of commits on the remote's main.
+    fn remote_commits(&self) -> usize {
+        let Ok(repo) = Repository::open_bare(&self.remote) else {
+            return 0;
+        };
+        let Ok(mut walk) = repo.revwalk() else { return 0 };
+        if walk.push_ref("refs/heads/main").is_err() {
+            return 0;
+        }
+        walk.count()
+    }
+
+    /// Waits until the remote's todo.txt satisfies `done`.
+    async fn remote_todo_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        for _ in 0..200 {
+            let todo = self.remote_todo();
+            if done(&todo) {
+                return todo;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{what}: the remote's todo.txt is\n{}", self.remote_todo());
+    }
+
+    /// Asks the bot to run `job` through its HTTP trigger.
+    async fn trigger(&self, job: &str) -> Value {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let response = reqwest::Client::new()
+            .post(format!("{}/trigger/{job}", self.http))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        let text = response.text().await.unwrap();
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"))
+    }
+
+    /// SIGTERM: the bot must close its gateway and exit 0 within a bounded time.
+    async fn stop(&mut self) {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        for _ in 0..400 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("still running 20 s after SIGTERM");
+    }
+
+    fn assert_no_violation(&self) {
+        let violations = self.fake.violations();
+        assert!(violations.is_empty(), "{violations:#?}");
+    }
+}
+
+fn never_pings(message: &SeenMessage) {
+    let parse = message
+        .allowed_mentions
+        .as_ref()
+        .and_then(|mentions| mentions.get("parse"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.allowed_mentions.is_some() && !parse.iter().any(|kind| kind == "everyone" || kind == "roles"),
+        "{:?}",
+        message.allowed_mentions
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_registers_every_command_in_the_guild() {
+    let bot = start(&[]).await;
+    let commands = bot.fake.commands();
+    let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
+    for name in [
+        "add",
+        "done",
+        "tasks",
+        "today",
+        "agenda",
+        "event",
+        "waiting",
+        "projects",
+        "project",
+        "note",
+        "briefing",
+        "review",
+        "suggest",
+        "undo",
+        "history",
+        "sync",
+        "status",
+        "usage",
+        "help",
+        "Add as task",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    assert_eq!(
+        bot.fake.commands_scope(),
+        Some(Scope::Guild(3000)),
+        "registered in the configured guild"
+    );
+    let help = bot.fake.slash(ANA, CHANNEL, "help", &[]).await.unwrap();
+    let help = help.reply(WAIT).await.unwrap();
+    assert!(help.ephemeral && help.text().contains("/add"), "{help:?}");
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_replies_and_the_task_reaches_the_remote() {
+    let bot = start(&[]).await;
+    let added = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "add",
+            &[
+                ("text", json!("Buy stamps")),
+                ("due", json!("tomorrow")),
+                ("priority", json!("b")),
+                ("project", json!("errands")),
+            ],
+        )
+        .await
+        .unwrap();
+    let reply = added.reply(WAIT).await.unwrap();
+    assert!(
+        !reply.ephemeral && reply.text().contains("Buy stamps"),
+        "{reply:?}"
+    );
+    never_pings(&reply);
+    let todo = bot
+        .remote_todo_until("the task is pushed", |todo| todo.contains("Buy stamps"))
+        .await;
+    assert!(
+        todo.contains("(B) 2026-11-23 Buy stamps +errands due:2026-11-24"),
+        "{todo}"
+    );
+
+    // A message made a task from its context menu.
+    let said = bot.fake.say(BEN, 4001, "Send the invoice to Acme").await;
+    let made = bot.fake.context_menu(ANA, "Add as task", &said).await.unwrap();
+    let made = made.reply(WAIT).await.unwrap();
+    assert!(made.text().contains("Send the invoice to Acme"), "{made:?}");
+    bot.remote_todo_until("the message's task is pushed", |todo| {
+        todo.contains("2026-11-23 Send the invoice to Acme")
+    })
+    .await;
+
+    // A bad option: a clear, private error, and nothing changes.
+    let commits = bot.remote_commits();
+    let bad = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "add",
+            &[("text", json!("Nope")), ("due", json!("the 31st of never"))],
+        )
+        .await
+        .unwrap();
+    let bad = bad.reply(WAIT).await.unwrap();
+    assert!(bad.ephemeral, "{bad:?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits);
+    assert!(!bot.remote_todo().contains("Nope"));
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn done_with_a_reference_from_autocomplete() {
+    let bot = start(&[]).await;
+    let added = bot
+        .fake
+        .slash(ANA, CHANNEL, "add", &[("text", json!("Water the ficus"))])
+        .await
+        .unwrap();
+    added.reply(WAIT).await.unwrap();
+    bot.remote_todo_until("the task is pushed", |todo| todo.contains("Water the ficus"))
+        .await;
+    let choices = bot
+        .fake
+        .autocomplete(ANA, CHANNEL, "done", &[("task", json!("ficus"))], "task", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(choices.len(), 1, "{choices:?}");
+    assert!(choices[0]["name"].as_str().unwrap().contains("Water the ficus"));
+    let reference = choices[0]["value"].as_str().unwrap().to_string();
+    let done = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "done",
+            &[("task", json!(reference)), ("summary", json!("It was thirsty"))],
+        )
+        .await
+        .unwrap();
+    let reply = done.reply(WAIT).await.unwrap();
+    assert!(!reply.ephemeral, "{reply:?}");
+    bot.remote_todo_until("the task is done on the remote", |todo| {
+        todo.lines()
+            .any(|line| line.starts_with("x 2026-11-23 ") && line.contains("Water the ficus"))
+    })
+    .await;
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_come_in_pages_turned_with_buttons() {
+    let bot = start(&[]).await;
+    for n in 0..20 {
+        let added = bot
+            .fake
+            .slash(
+                ANA,
+                CHANNEL,
+                "add",
+                &[("text", json!(format!("Paged task number {n} +paging")))],
+            )
+            .await
+            .unwrap();
+        added.reply(WAIT).await.unwrap();
+    }
+    let listed = bot
+        .fake
+        .slash(ANA, CHANNEL, "tasks", &[("query", json!("+paging"))])
+        .await
+        .unwrap();
+    let first = listed.reply(WAIT).await.unwrap();
+    assert!(first.text().contains("Page 1 of 2"), "{first:?}");
+    let buttons = first.buttons();
+    assert_eq!(buttons.len(), 2, "{buttons:?}");
+    let next = buttons
+        .iter()
+        .find(|(_, label)| label.contains("Next"))
+        .unwrap()
+        .0
+        .clone();
+    let turned = bot.fake.click(ANA, &first, &next).await.unwrap();
+    let second = turned.reply(WAIT).await.unwrap();
+    assert!(second.text().contains("Page 2 of 2"), "{second:?}");
+    let shown = |message: &SeenMessage| {
+        (0..20)
+            .filter(|n| message.text().contains(&format!("Paged task number {n} ")))
+            .count()
+    };
+    assert_eq!(
+        shown(&first) + shown(&second),
+        20,
+        "every task on one of the pages"
+    );
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_chat_goes_through_the_model_and_a_tool() {
+    let llm = FakeLlm::start().await;
+    llm.push(Reply::tool_calls(&[(
+        "call_1",
+        "add_task",
+        json!({"text": "Call the plumber", "due": "fri"}),
+    )]));
+    llm.push(Reply::answer("Added: call the plumber, due Friday."));
+    let url = llm.url();
+    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    bot.fake
+        .say(ANA, CHANNEL, "<@1000> remind me to call the plumber on friday")
+        .await;
+    let answers = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(
+        answers[0].content.contains("Added: call the plumber"),
+        "{answers:?}"
+    );
+    never_pings(&answers[0]);
+    assert!(bot.fake.typing(CHANNEL) >= 1, "a typing indicator while it works");
+    let todo = bot
+        .remote_todo_until("the task is pushed", |todo| todo.contains("Call the plumber"))
+        .await;
+    assert!(todo.contains("Call the plumber due:2026-11-27"), "{todo}");
+    let system = llm.requests()[0].body["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(system.contains("ana"), "the model is told who asks: {system}");
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deletion_from_chat_waits_for_the_requesters_button() {
+    let llm = FakeLlm::start().await;
+    llm.push(Reply::tool_calls(&[(
+        "call_1",
+        "add_task",
+        json!({"text": "Old chore to drop"}),
+    )]));
+    llm.push(Reply::answer("Added."));
+    llm.push(Reply::tool_calls(&[(
+        "call_2",
+        "delete_task",
+        json!({"task": "Old chore to drop"}),
+    )]));
+    llm.push(Reply::answer("I will delete it once you confirm."));
+    let url = llm.url();
+    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let dm = bot.fake.dm_channel_of(ANA);
+    bot.fake.dm(ANA, "add old chore to drop").await;
+    bot.fake.wait_channel_messages(dm, 1, WAIT).await.unwrap();
+    bot.remote_todo_until("the chore is pushed", |todo| todo.contains("Old chore to drop"))
+        .await;
+    // The same in the team channel, so another person can see the button.
+    bot.fake.say(ANA, CHANNEL, "<@1000> delete the old chore").await;
+    let messages = bot.fake.wait_channel_messages(CHANNEL, 2, WAIT).await.unwrap();
+    let ask = messages
+        .iter()
+        .find(|m| !m.buttons().is_empty())
+        .cloned()
+        .unwrap_or_else(|| panic!("a confirmation button: {messages:?}"));
+    assert!(ask.content.contains("Old chore to drop"), "{ask:?}");
+    let confirm = ask
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0;
+    let commits = bot.remote_commits();
+
+    // Ben may use the bot, but this is not his change.
+    let refused = bot.fake.click(BEN, &ask, &confirm).await.unwrap();
+    let refused = refused.reply(WAIT).await.unwrap();
+    assert!(
+        refused.ephemeral && refused.content.contains("Only the person who asked"),
+        "{refused:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(bot.remote_todo().contains("Old chore to drop"));
+    assert_eq!(bot.remote_commits(), commits);
+
+    let confirmed = bot.fake.click(ANA, &ask, &confirm).await.unwrap();
+    let confirmed = confirmed.reply(WAIT).await.unwrap();
+    assert!(confirmed.content.contains('✅'), "{confirmed:?}");
+    assert!(confirmed.buttons().is_empty(), "the buttons are gone");
+    bot.remote_todo_until("the chore is deleted", |todo| !todo.contains("Old chore to drop"))
+        .await;
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_not_on_the_allowlist_is_refused_and_nothing_changes() {
+    let bot = start(&[]).await;
+    // The first push of the store happens at start-up; wait for it.
+    let initial = bot
+        .remote_todo_until("the store is pushed", |todo| !todo.is_empty())
+        .await;
+    let commits = bot.remote_commits();
+    let refused = bot
+        .fake
+        .slash(MALLORY, CHANNEL, "add", &[("text", json!("Mallory was here"))])
+        .await
+        .unwrap();
+    let refused = refused.reply(WAIT).await.unwrap();
+    assert!(
+        refused.ephemeral && refused.content.contains("not on this assistant's list"),
+        "{refused:?}"
+    );
+    let dm = bot.fake.dm_channel_of(MALLORY);
+    bot.fake.dm(MALLORY, "delete everything").await;
+    let answer = bot.fake.wait_channel_messages(dm, 1, WAIT).await.unwrap();
+    assert!(
+        answer[0].content.contains("not on this assistant's list"),
+        "{answer:?}"
+    );
+    let choices = bot
+        .fake
+        .autocomplete(MALLORY, CHANNEL, "done", &[("task", json!(""))], "task", WAIT)
+        .await;
+    assert!(
+        choices.is_err() || choices.unwrap().is_empty(),
+        "no tasks shown to a stranger"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits);
+    assert_eq!(bot.remote_todo(), initial);
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_answer_is_split_into_valid_messages() {
+    let llm = FakeLlm::start().await;
+    let long: String = (0..100)
+        .map(|n| format!("Line {n:03} of a long answer, padded with words to be long.\n"))
+        .collect::<String>()
+        .chars()
+        .take(5000)
+        .collect();
+    llm.push(Reply::answer(&long));
+    let url = llm.url();
+    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    bot.fake.say(ANA, CHANNEL, "<@1000> tell me everything").await;
+    let messages = bot.fake.wait_channel_messages(CHANNEL, 3, WAIT).await.unwrap();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    for message in &messages {
+        assert!(message.content.chars().count() <= 2000);
+        never_pings(message);
+    }
+    let joined: Vec<String> = messages.iter().map(|m| m.content.clone()).collect();
+    assert_eq!(
+        joined.join("\n"),
+        long.trim_end(),
+        "nothing lost, cut at line ends"
+    );
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_model_down_chat_says_so_and_commands_still_work() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let bot = start(&[("LITELLM_ENDPOINT", &closed), ("LITELLM_MODEL", "fake-model")]).await;
+    bot.fake
+        .say(ANA, CHANNEL, "<@1000> what should I do today?")
+        .await;
+    let answer = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(answer[0].content.contains("not answering"), "{answer:?}");
+    let today = bot.fake.slash(ANA, CHANNEL, "today", &[]).await.unwrap();
+    let today = today.reply(WAIT).await.unwrap();
+    assert!(
+        !today.ephemeral && today.text().contains("Today, Mon 2026-11-23"),
+        "{today:?}"
+    );
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_briefing_goes_to_the_channel_and_a_reminder_to_a_direct_message() {
+    let bot = start(&[]).await;
+    let added = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "add",
+            &[
+                ("text", json!("Renew the passport")),
+                ("due", json!("today")),
+                ("owner", json!("ana")),
+            ],
+        )
+        .await
+        .unwrap();
+    added.reply(WAIT).await.unwrap();
+    let briefings = bot.trigger("morning-briefing").await;
+    assert_eq!(briefings["result"]["sent"], 2, "{briefings}");
+    // Ben has no Discord id: his briefing is posted in the team channel.
+    let posted = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(posted[0].content.starts_with("For Ben Okafor:"), "{posted:?}");
+    never_pings(&posted[0]);
+    // Ana gets hers, and her reminder, as direct messages.
+    let reminders = bot.trigger("deadline-checker").await;
+    assert!(reminders["result"]["sent"].as_u64().unwrap() >= 1, "{reminders}");
+    let dms = bot.fake.wait_dms(ANA, 2, WAIT).await.unwrap();
+    assert!(
+        dms.iter().any(|m| m.content.contains("Renew the passport")),
+        "{dms:?}"
+    );
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_guild_commands_are_global_and_sigterm_closes_the_gateway() {
+    let mut bot = start(&[("DISCORD_GUILD_ID", "")]).await;
+    assert_eq!(bot.fake.commands_scope(), Some(Scope::Global));
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let ready = reqwest::get(format!("{}/readyz", bot.http)).await.unwrap();
+    assert_eq!(ready.status(), 200, "ready once the gateway is connected");
+    bot.stop().await;
+    bot.assert_no_violation();
+}
