@@ -1,8 +1,10 @@
 //! The Discord bot under load: the real `myorg run` (release build) against the fake
 //! Discord on 127.0.0.1 with a local store (no remote, so no push is timed). It
 //! reports the bot's resident memory after start-up, after 1000 `/add` commands and
-//! after 1000 more mixed commands, and the time from sending an interaction to
-//! seeing its reply for `/add` (median and 90th percentile).
+//! after each of two rounds of 1000 mixed commands (`/today`, `/tasks`, `/agenda`,
+//! `/help`; the second round shows whether memory keeps growing), and the time from
+//! sending an interaction to seeing its reply for `/add` (median and 90th
+//! percentile).
 //!
 //! `cargo bench --bench discord`.
 
@@ -57,6 +59,7 @@ async fn main() {
             ("DISCORD_GUILD_ID", "3000"),
             ("MYORG_DISCORD_API_BASE", &base),
             ("MYORG_DISCORD_ALLOWED_USERS", "501"),
+            ("MYORG_SCHEDULER_MODE", "external"),
         ],
     )
     .stdout(Stdio::piped())
@@ -86,21 +89,24 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let after_adds = memory(pid);
 
-    for n in 0..COMMANDS {
-        let interaction = match n % 4 {
-            0 => fake.slash(501, 4000, "today", &[]).await,
-            1 => {
-                fake.slash(501, 4000, "tasks", &[("query", json!("+bench"))])
-                    .await
+    let mut rounds = Vec::new();
+    for _ in 0..2 {
+        for n in 0..COMMANDS {
+            let interaction = match n % 4 {
+                0 => fake.slash(501, 4000, "today", &[]).await,
+                1 => {
+                    fake.slash(501, 4000, "tasks", &[("query", json!("+bench"))])
+                        .await
+                }
+                2 => fake.slash(501, 4000, "agenda", &[]).await,
+                _ => fake.slash(501, 4000, "help", &[]).await,
             }
-            2 => fake.slash(501, 4000, "agenda", &[]).await,
-            _ => fake.slash(501, 4000, "help", &[]).await,
+            .unwrap();
+            interaction.reply(WAIT).await.unwrap();
         }
-        .unwrap();
-        interaction.reply(WAIT).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        rounds.push(memory(pid));
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let after_mixed = memory(pid);
     let _ = child.kill();
     let _ = child.wait();
 
@@ -116,11 +122,14 @@ async fn main() {
         mib(after_adds.0),
         mib(after_adds.1)
     );
-    println!(
-        "  resident after {COMMANDS} more commands: {} (peak {})",
-        mib(after_mixed.0),
-        mib(after_mixed.1)
-    );
+    for (round, after) in rounds.iter().enumerate() {
+        println!(
+            "  resident after {} mixed commands: {} (peak {})",
+            (round + 1) * COMMANDS,
+            mib(after.0),
+            mib(after.1)
+        );
+    }
     println!(
         "  /add, interaction to reply: median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
         percentile(&latencies, 0.5).as_secs_f64() * 1000.0,

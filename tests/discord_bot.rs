@@ -82,6 +82,8 @@ async fn start(env: &[(&str, &str)]) -> Bot {
         ("MYORG_DISCORD_API_BASE", base.as_str()),
         ("MYORG_DISCORD_ALLOWED_USERS", "501, 502"),
         ("MYORG_NOW", "2026-11-23T08:00:00"),
+        // The jobs run when a test triggers them (one test runs the schedule).
+        ("MYORG_SCHEDULER_MODE", "external"),
     ];
     all.extend_from_slice(env);
     let mut child = myorg_command(dir.path(), &["--store", "s", "run"], &all)
@@ -382,6 +384,18 @@ async fn tasks_come_in_pages_turned_with_buttons() {
         20,
         "every task on one of the pages"
     );
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let metrics = reqwest::get(format!("{}/metrics", bot.http))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("myorg_commands_total{command=\"add\"} 20")
+            && metrics.contains("myorg_commands_total{command=\"tasks\"} 1"),
+        "{metrics}"
+    );
     bot.assert_no_violation();
 }
 
@@ -608,5 +622,20 @@ async fn without_a_guild_commands_are_global_and_sigterm_closes_the_gateway() {
     let ready = reqwest::get(format!("{}/readyz", bot.http)).await.unwrap();
     assert_eq!(ready.status(), 200, "ready once the gateway is connected");
     bot.stop().await;
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schedule_sends_a_missed_briefing_through_discord_on_start() {
+    // 08:30: the 08:00 briefing was missed while the bot was down.
+    let bot = start(&[
+        ("MYORG_SCHEDULER_MODE", "in-process"),
+        ("MYORG_NOW", "2026-11-23T08:30:00"),
+    ])
+    .await;
+    let posted = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(posted[0].content.starts_with("For Ben Okafor:"), "{posted:?}");
+    let dms = bot.fake.wait_dms(ANA, 1, WAIT).await.unwrap();
+    assert!(!dms[0].content.is_empty(), "{dms:?}");
     bot.assert_no_violation();
 }

@@ -16,9 +16,11 @@ use std::time::{Duration, Instant};
 /// How long a list's pages can be turned.
 const PAGES_LIVE: Duration = Duration::from_secs(15 * 60);
 /// The most lists kept for their buttons; the oldest go first.
-const PAGES_KEPT: usize = 200;
+const PAGES_KEPT: usize = 64;
 /// Lines on a page.
 pub const PER_PAGE: usize = 15;
+/// The most pages a list has; longer lists end with how many more there are.
+pub const MOST_PAGES: usize = 20;
 
 struct Paged {
     title: String,

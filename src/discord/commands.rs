@@ -8,7 +8,7 @@
 //! has not answered within two seconds the interaction is deferred, so Discord's
 //! three seconds are never missed.
 
-use super::buttons::{self, PER_PAGE};
+use super::buttons::{self, MOST_PAGES, PER_PAGE};
 use super::complete::{contexts, people, projects, tasks};
 use super::reply;
 use super::text::{self, DESCRIPTION_LIMIT};
@@ -137,7 +137,16 @@ async fn show_list(ctx: Context<'_>, outcome: Outcome, title: &str) -> Result<()
     let Outcome::Done(answer) = outcome else {
         return show(ctx, outcome, Some(title)).await;
     };
-    let lines: Vec<String> = answer.lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = answer.lines().map(str::to_string).collect();
+    // The pages are kept for their buttons: a bounded number of lines.
+    let most = PER_PAGE * MOST_PAGES - 1;
+    if lines.len() > most + 1 {
+        let more = lines.len() - most;
+        lines.truncate(most);
+        lines.push(format!(
+            "… and {more} more: narrow the search (query, owner, due before)"
+        ));
+    }
     let pages = text::pages(&lines, PER_PAGE, DESCRIPTION_LIMIT);
     if pages.len() <= 1 {
         return reply::embeds(ctx, title, &answer).await;
