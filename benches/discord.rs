@@ -1,7 +1,7 @@
 //! The Discord bot under load: the real `myorg run` (release build) against the fake
 //! Discord on 127.0.0.1 with a local store (no remote, so no push is timed). It
-//! reports the bot's resident memory after start-up, after 1000 `/add` commands and
-//! after each of two rounds of 1000 mixed commands (`/today`, `/tasks`, `/agenda`,
+//! reports the bot's resident memory after start-up, after each of two rounds of
+//! 1000 `/add` commands and after each of two rounds of 1000 mixed commands (`/today`, `/tasks`, `/agenda`,
 //! `/help`; the second round shows whether memory keeps growing), and the time from
 //! sending an interaction to seeing its reply for `/add` (median and 90th
 //! percentile).
@@ -75,19 +75,22 @@ async fn main() {
     let pid = child.id();
     let idle = memory(pid);
 
-    let mut latencies = Vec::with_capacity(COMMANDS);
-    for n in 0..COMMANDS {
-        let text = format!("Bench task {n} +bench @desk");
-        let started = Instant::now();
-        let interaction = fake
-            .slash(501, 4000, "add", &[("text", json!(text))])
-            .await
-            .unwrap();
-        interaction.reply(WAIT).await.unwrap();
-        latencies.push(started.elapsed());
+    let mut latencies = Vec::with_capacity(2 * COMMANDS);
+    let mut adds = Vec::new();
+    for round in 0..2 {
+        for n in 0..COMMANDS {
+            let text = format!("Bench task {round}-{n} +bench @desk");
+            let started = Instant::now();
+            let interaction = fake
+                .slash(501, 4000, "add", &[("text", json!(text))])
+                .await
+                .unwrap();
+            interaction.reply(WAIT).await.unwrap();
+            latencies.push(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        adds.push(memory(pid));
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let after_adds = memory(pid);
 
     let mut rounds = Vec::new();
     for _ in 0..2 {
@@ -117,11 +120,14 @@ async fn main() {
         mib(idle.0),
         mib(idle.1)
     );
-    println!(
-        "  resident after {COMMANDS} /add:          {} (peak {})",
-        mib(after_adds.0),
-        mib(after_adds.1)
-    );
+    for (round, after) in adds.iter().enumerate() {
+        println!(
+            "  resident after {} /add: {} (peak {})",
+            (round + 1) * COMMANDS,
+            mib(after.0),
+            mib(after.1)
+        );
+    }
     for (round, after) in rounds.iter().enumerate() {
         println!(
             "  resident after {} mixed commands: {} (peak {})",

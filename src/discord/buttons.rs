@@ -204,13 +204,13 @@ async fn confirm(
         // The change is applied in the background, so a slow commit cannot miss
         // Discord's 3 seconds; its result edits the message.
         if let Err(why) = agent.may_confirm(&asker, &id) {
-            return private(ctx, click, &capitalised(&why)).await;
+            return private(ctx, click, &text::capitalised(&why)).await;
         }
         tokio::spawn(async move { agent.confirm(&asker, &id, now).await })
     } else {
         let pending: Pending = match data.held.take(id, &asker.handle, Instant::now()) {
             Ok(pending) => pending,
-            Err(refused) => return private(ctx, click, &capitalised(&refused.to_string())).await,
+            Err(refused) => return private(ctx, click, &text::capitalised(&refused.to_string())).await,
         };
         let (config, store, registry) = (
             Arc::clone(&data.config),
@@ -281,7 +281,7 @@ async fn cancel(
             .map_err(|refused| refused.to_string())
     };
     if let Err(why) = cancelled {
-        return private(ctx, click, &capitalised(&why)).await;
+        return private(ctx, click, &text::capitalised(&why)).await;
     }
     let shown = text::clip(
         &format!("{}\n\nCancelled: nothing was changed.", click.message.content),
@@ -309,12 +309,4 @@ async fn private(
         .create_response(ctx, serenity::CreateInteractionResponse::Message(answer))
         .await?;
     Ok(())
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -12,6 +12,13 @@ use super::{Data, Error};
 use crate::agent::conversation::Reply;
 use crate::agent::memory::Memory;
 use poise::serenity_prelude as serenity;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a refused person's messages in a chat channel go unanswered after a
+/// refusal.
+const REFUSE_AGAIN_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// What free chat says when no model is configured.
 const NO_MODEL: &str = "Free-form chat needs a language model, and none is configured. The slash commands all work: try `/help`.";
@@ -47,7 +54,12 @@ pub async fn on_message(
             "myorg: discord: refused a message from {} ({}) in channel {channel}: {refusal:?}",
             message.author.name, who.user
         );
-        return send(ctx, message, &refusal.to_string(), None).await;
+        // Asked directly, always answered; in a chat channel, once in a while, so
+        // people talking among themselves are not answered message after message.
+        if direct || mentioned || data.refused.first_in_a_while(who.user, Instant::now()) {
+            return send(ctx, message, &refusal.to_string(), None).await;
+        }
+        return Ok(());
     }
     let content = without_mentions(&message.content, bot);
     let asker = data.asker(&message.author, channel);
@@ -94,6 +106,26 @@ pub async fn on_message(
     }
 }
 
+/// When each refused person was last told so in a chat channel.
+#[derive(Default)]
+pub struct Refused {
+    last: Mutex<HashMap<u64, Instant>>,
+}
+
+impl Refused {
+    /// Whether `user` was not refused within [`REFUSE_AGAIN_AFTER`] of `now` (and
+    /// records that they are now).
+    pub fn first_in_a_while(&self, user: u64, now: Instant) -> bool {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        last.retain(|_, at| now.saturating_duration_since(*at) < REFUSE_AGAIN_AFTER);
+        if last.contains_key(&user) {
+            return false;
+        }
+        last.insert(user, now);
+        true
+    }
+}
+
 /// `content` without mentions of the bot, trimmed.
 fn without_mentions(content: &str, bot: u64) -> String {
     content
@@ -133,6 +165,16 @@ async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_person_in_a_channel_is_told_once_in_a_while() {
+        let refused = Refused::default();
+        let start = Instant::now();
+        assert!(refused.first_in_a_while(7, start));
+        assert!(!refused.first_in_a_while(7, start + Duration::from_secs(60)));
+        assert!(refused.first_in_a_while(8, start + Duration::from_secs(60)));
+        assert!(refused.first_in_a_while(7, start + REFUSE_AGAIN_AFTER));
+    }
 
     #[test]
     fn mentions_of_the_bot_are_taken_out() {

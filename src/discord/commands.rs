@@ -507,7 +507,12 @@ async fn briefing(
     };
     let arguments = arguments(&[("kind", Some(json!(word))), ("date", date.map(Value::from))]);
     let outcome = call(ctx, "get_briefing", arguments).await?;
-    show(ctx, outcome, Some(&format!("{} briefing", capitalised(word)))).await
+    show(
+        ctx,
+        outcome,
+        Some(&format!("{} briefing", text::capitalised(word))),
+    )
+    .await
 }
 
 /// The weekly review: the week's briefing and the review checklist
@@ -672,12 +677,4 @@ async fn add_as_task(ctx: Context<'_>, message: serenity::Message) -> Result<(),
     let text = text::clip(&words, 500);
     let outcome = call(ctx, "add_task", json!({ "text": text })).await?;
     show(ctx, outcome, None).await
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

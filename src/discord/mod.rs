@@ -66,6 +66,8 @@ pub struct Data {
     pub cancel: CancellationToken,
     /// Counts the commands run.
     pub metrics: Arc<Metrics>,
+    /// Refused people in chat channels, not to answer each of their messages.
+    pub refused: chat::Refused,
 }
 
 impl Data {
@@ -216,6 +218,7 @@ pub async fn start(
         bot_id: std::sync::OnceLock::new(),
         cancel: cancel.clone(),
         metrics,
+        refused: chat::Refused::default(),
     };
     let ready = Arc::clone(&connected);
     let framework = poise::Framework::builder()

@@ -83,6 +83,15 @@ pub fn clip(text: &str, limit: usize) -> String {
     clipped
 }
 
+/// `text` with its first letter in upper case.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Groups `lines` into pages of at most `per_page` lines and `limit` characters.
 pub fn pages(lines: &[String], per_page: usize, limit: usize) -> Vec<String> {
     let mut pages = Vec::new();
