@@ -20,8 +20,9 @@ use support::fake_discord::{FakeDiscord, Setup};
 const COMMANDS: usize = 1000;
 const WAIT: Duration = Duration::from_secs(30);
 
-/// The resident and peak memory of process `pid`, in KiB.
-fn memory(pid: u32) -> (u64, u64) {
+/// The memory of process `pid`, in KiB: resident, peak resident, and of the
+/// resident the anonymous part (heap and stacks; the rest is mapped files).
+fn memory(pid: u32) -> (u64, u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
@@ -31,7 +32,7 @@ fn memory(pid: u32) -> (u64, u64) {
             .and_then(|kib| kib.parse().ok())
             .unwrap_or(0)
     };
-    (field("VmRSS:"), field("VmHWM:"))
+    (field("VmRSS:"), field("VmHWM:"), field("RssAnon:"))
 }
 
 fn mib(kib: u64) -> String {
@@ -116,24 +117,27 @@ async fn main() {
     latencies.sort();
     println!("myorg run (Discord bot, local store, release build)");
     println!(
-        "  resident after start-up:          {} (peak {})",
+        "  resident after start-up: {} (peak {}, anonymous {})",
         mib(idle.0),
-        mib(idle.1)
+        mib(idle.1),
+        mib(idle.2)
     );
     for (round, after) in adds.iter().enumerate() {
         println!(
-            "  resident after {} /add: {} (peak {})",
+            "  resident after {} /add: {} (peak {}, anonymous {})",
             (round + 1) * COMMANDS,
             mib(after.0),
-            mib(after.1)
+            mib(after.1),
+            mib(after.2)
         );
     }
     for (round, after) in rounds.iter().enumerate() {
         println!(
-            "  resident after {} mixed commands: {} (peak {})",
+            "  resident after {} mixed commands: {} (peak {}, anonymous {})",
             (round + 1) * COMMANDS,
             mib(after.0),
-            mib(after.1)
+            mib(after.1),
+            mib(after.2)
         );
     }
     println!(

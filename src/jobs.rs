@@ -171,6 +171,7 @@ fn briefings(
     let reminders = reminders_for(config, recipients)?;
     let mut ledger = Ledger::open(store.state_dir(), now)?;
     let mut sent = 0;
+    let mut failed = Vec::new();
     for recipient in &reminders.recipients {
         let date = recipient.local(now).date();
         // One briefing of a kind per person and day, however often the job runs.
@@ -196,9 +197,21 @@ fn briefings(
             keys: vec![key],
             folded: false,
         };
-        deliver.deliver(&message)?;
-        ledger.record(&message, now)?;
-        sent += 1;
+        // One person's failed delivery does not keep the others from theirs.
+        match deliver.deliver(&message) {
+            Ok(()) => {
+                ledger.record(&message, now)?;
+                sent += 1;
+            }
+            Err(error) => failed.push(format!("{}: {error:#}", recipient.handle)),
+        }
+    }
+    if !failed.is_empty() {
+        // An error, so a retried trigger sends the missing ones (and only those).
+        bail!(
+            "{sent} sent; not delivered (tried again on the next run): {}",
+            failed.join("; ")
+        );
     }
     Ok(json!({ "sent": sent }))
 }

@@ -194,3 +194,49 @@ fn fall_back_each_briefing_once_a_local_day() {
         );
     }
 }
+
+/// Fails for one person, delivers to the others.
+struct FailFor(&'static str, Vec<String>);
+
+impl Deliver for FailFor {
+    fn deliver(&mut self, message: &Message) -> anyhow::Result<()> {
+        if message.to == self.0 {
+            anyhow::bail!("Discord is down for {}", self.0);
+        }
+        self.1.push(message.to.clone());
+        Ok(())
+    }
+}
+
+#[test]
+fn one_failed_delivery_keeps_no_one_else_from_their_briefing_and_is_retried_alone() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
+    let config = config();
+    let now = at(MADRID, "2026-11-23T08:00");
+    let everyone = jobs::Recipients::Everyone;
+    let mut failing = FailFor("ana", Vec::new());
+    let error = jobs::run(
+        jobs::Job::MorningBriefing,
+        &everyone,
+        &config,
+        &store,
+        now,
+        &mut failing,
+    )
+    .unwrap_err();
+    assert!(format!("{error:#}").contains("ana: Discord is down"), "{error:#}");
+    assert_eq!(failing.1, vec!["ben"], "Ben's briefing went out all the same");
+    let mut working = FailFor("nobody", Vec::new());
+    let retried = jobs::run(
+        jobs::Job::MorningBriefing,
+        &everyone,
+        &config,
+        &store,
+        now,
+        &mut working,
+    )
+    .unwrap();
+    assert_eq!(retried["sent"], 1);
+    assert_eq!(working.1, vec!["ana"], "only the one that failed is sent again");
+}

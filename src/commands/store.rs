@@ -99,7 +99,9 @@ pub fn status(config: &Config) -> anyhow::Result<()> {
 /// `myorg sync`.
 pub fn sync(config: &Config) -> anyhow::Result<()> {
     let report = open(config)?.sync()?;
-    print_push(&report);
+    for line in sync_lines(&report) {
+        println!("{line}");
+    }
     Ok(())
 }
 
@@ -109,12 +111,18 @@ pub(super) fn print_push(report: &PushReport) {
     }
 }
 
-/// What a push or sync did, one line each.
+/// What a sync did, one line each (nothing: already in sync).
+pub fn sync_lines(report: &PushReport) -> Vec<String> {
+    let mut lines = push_lines(report);
+    if report.local_only {
+        lines.insert(0, "A local store: there is no remote to sync with.".to_string());
+    }
+    lines
+}
+
+/// What a push did, one line each.
 pub fn push_lines(report: &PushReport) -> Vec<String> {
     let mut lines = Vec::new();
-    if report.local_only {
-        lines.push("A local store: there is no remote to sync with.".to_string());
-    }
     if report.pushed {
         lines.push("Pushed.".to_string());
     }

@@ -596,7 +596,7 @@ async fn sync(ctx: Context<'_>) -> Result<(), Error> {
     .await??;
     match synced {
         Ok(report) => {
-            let lines = store_command::push_lines(&report);
+            let lines = store_command::sync_lines(&report);
             let text = if lines.is_empty() {
                 "In sync with the remote.".to_string()
             } else {

@@ -738,6 +738,9 @@ fn index_entry(path: &str, id: Oid, mode: u32, meta: &std::fs::Metadata) -> git2
 static TLS_ROOTS_DEFERRED: AtomicBool = AtomicBool::new(false);
 static TLS_ROOTS: OnceLock<Option<PathBuf>> = OnceLock::new();
 
+/// The most memory libgit2 keeps for objects it has read.
+const OBJECT_CACHE_BYTES: isize = 4 * 1024 * 1024;
+
 /// Starts libgit2 without reading the system's trusted TLS roots. libgit2 loads them
 /// all when it starts (about 50 ms, most of a `myorg` command's time) although only
 /// https remotes need them; they are then loaded before the first https connection.
@@ -753,6 +756,10 @@ pub unsafe fn start_without_tls_roots() {
     unsafe { std::env::set_var(CERT_FILE, "/dev/null") };
     // Any git2 call starts libgit2; this one sets an option to its default.
     git2::opts::strict_object_creation(true);
+    // libgit2 caches the objects it reads, up to 256 MiB by default; a long-running
+    // assistant that commits all day needs few of them again.
+    // SAFETY: libgit2 is started (above) and no other thread uses it yet.
+    let _ = unsafe { git2::opts::set_cache_max_size(OBJECT_CACHE_BYTES) };
     // SAFETY: as above.
     unsafe {
         match previous {
