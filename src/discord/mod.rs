@@ -319,13 +319,17 @@ async fn check(ctx: Context<'_>) -> Result<bool, Error> {
                 who.channel,
                 ctx.command().qualified_name
             );
-            let autocomplete = matches!(
-                ctx,
+            match ctx {
+                // Nothing to choose from.
                 poise::Context::Application(app)
-                    if app.interaction_type == poise::CommandInteractionType::Autocomplete
-            );
-            if !autocomplete {
-                reply::error(ctx, &refusal.to_string()).await?;
+                    if app.interaction_type == poise::CommandInteractionType::Autocomplete =>
+                {
+                    let none = serenity::CreateInteractionResponse::Autocomplete(
+                        serenity::CreateAutocompleteResponse::new(),
+                    );
+                    app.interaction.create_response(ctx.http(), none).await?;
+                }
+                _ => reply::error(ctx, &refusal.to_string()).await?,
             }
             Ok(false)
         }
