@@ -4,7 +4,8 @@
 //! 1000 `/add` commands and after each of two rounds of 1000 mixed commands (`/today`, `/tasks`, `/agenda`,
 //! `/help`; the second round shows whether memory keeps growing), and the time from
 //! sending an interaction to seeing its reply for `/add` (median and 90th
-//! percentile).
+//! percentile). A last round of 1000 commits that leave the files' sizes alone (a
+//! project's status back and forth) tells growth with the data from a leak.
 //!
 //! `cargo bench --bench discord`.
 
@@ -111,6 +112,23 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         rounds.push(memory(pid));
     }
+    // Commits that do not make the files bigger: a project's status back and forth.
+    for n in 0..COMMANDS {
+        // Choices are sent as their index: 1 is active, 2 blocked.
+        let status = if n % 2 == 0 { 2 } else { 1 };
+        let interaction = fake
+            .slash(
+                501,
+                4000,
+                "project status",
+                &[("slug", json!("website")), ("status", json!(status))],
+            )
+            .await
+            .unwrap();
+        interaction.reply(WAIT).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let toggled = memory(pid);
     let _ = child.kill();
     let _ = child.wait();
 
@@ -140,6 +158,12 @@ async fn main() {
             mib(after.2)
         );
     }
+    println!(
+        "  resident after {COMMANDS} status changes (commits, same file sizes): {} (peak {}, anonymous {})",
+        mib(toggled.0),
+        mib(toggled.1),
+        mib(toggled.2)
+    );
     println!(
         "  /add, interaction to reply: median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
         percentile(&latencies, 0.5).as_secs_f64() * 1000.0,

@@ -281,6 +281,23 @@ async fn add_replies_and_the_task_reaches_the_remote() {
     })
     .await;
 
+    // A choice option (poise sends a choice as its index: 2 is "blocked").
+    let status = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "project status",
+            &[("slug", json!("website")), ("status", json!(2))],
+        )
+        .await
+        .unwrap();
+    let status = status.reply(WAIT).await.unwrap();
+    assert!(
+        !status.ephemeral && status.text().contains("blocked"),
+        "{status:?}"
+    );
+
     // A bad option: a clear, private error, and nothing changes.
     let commits = bot.remote_commits();
     let bad = bot
