@@ -15,8 +15,9 @@ use super::table::{Due, Schedule};
 use super::ticker::Ticker;
 use crate::clock::Clock;
 use crate::http::{self, AppState};
+use crate::jobs::Job as JobName;
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -102,7 +103,23 @@ impl Scheduler {
     }
 }
 
-/// The loop: each tick's runs, one after another, until `stop`.
+/// How long after a failed briefing it is tried again.
+const RETRY_AFTER: TimeDelta = TimeDelta::minutes(10);
+/// How many times a failed briefing is tried again (within the hour, so the same
+/// day's briefing).
+const RETRIES: u32 = 6;
+
+/// A failed briefing waiting to be tried again.
+struct Retry {
+    at: DateTime<Utc>,
+    attempt: u32,
+    due: Due,
+}
+
+/// The loop: each tick's runs, one after another, until `stop`. A briefing that
+/// fails (Discord or the store unreachable) is tried again every [`RETRY_AFTER`], up
+/// to [`RETRIES`] times; the ledger keeps the people who got theirs from a second one.
+/// Other jobs run again at their next time anyway.
 async fn keep(
     mut ticker: Ticker,
     mut ticks: mpsc::Receiver<DateTime<Utc>>,
@@ -110,6 +127,7 @@ async fn keep(
     stop: CancellationToken,
     running: Arc<Mutex<Option<Due>>>,
 ) {
+    let mut retries: Vec<Retry> = Vec::new();
     loop {
         let now = tokio::select! {
             biased;
@@ -119,11 +137,20 @@ async fn keep(
                 None => return,
             },
         };
-        for due in ticker.tick(now) {
+        let mut runs: Vec<(Due, u32)> = ticker.tick(now).into_iter().map(|due| (due, 0)).collect();
+        retries.retain(|retry| {
+            if retry.at <= now {
+                runs.push((retry.due.clone(), retry.attempt));
+                false
+            } else {
+                true
+            }
+        });
+        for (due, attempt) in runs {
             if stop.is_cancelled() {
                 return;
             }
-            if due.late {
+            if due.late && attempt == 0 {
                 eprintln!(
                     "myorg: schedule: {} ({}) was due at {} while the assistant was stopped; running it now",
                     due.job, due.recipients, due.at
@@ -138,10 +165,24 @@ async fn keep(
                 Ok(Err(error)) => error,
                 Err(error) => format!("the run stopped: {error}"),
             };
-            eprintln!(
-                "myorg: schedule: {} ({}) failed: {failed}; it runs again at its next time",
-                due.job, due.recipients
-            );
+            let briefing = matches!(due.job, JobName::MorningBriefing | JobName::EveningSummary);
+            if briefing && attempt < RETRIES {
+                let at = now + RETRY_AFTER;
+                eprintln!(
+                    "myorg: schedule: {} ({}) failed: {failed}; tried again at {at}",
+                    due.job, due.recipients
+                );
+                retries.push(Retry {
+                    at,
+                    attempt: attempt + 1,
+                    due,
+                });
+            } else {
+                eprintln!(
+                    "myorg: schedule: {} ({}) failed: {failed}; it runs again at its next time",
+                    due.job, due.recipients
+                );
+            }
         }
     }
 }
@@ -150,8 +191,7 @@ async fn keep(
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::jobs::{Job as JobName, Recipients};
-    use chrono::TimeDelta;
+    use crate::jobs::Recipients;
     use tokio::sync::oneshot;
 
     fn utc(text: &str) -> DateTime<Utc> {
@@ -208,6 +248,51 @@ mod tests {
         stop.cancel();
         task.await.unwrap();
         assert!(called.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_failed_briefing_is_tried_again_ten_minutes_later_and_not_forever() {
+        let (calls, mut called) = mpsc::unbounded_channel();
+        let runner: Runner = Arc::new(move |due: Due| {
+            let calls = calls.clone();
+            Box::pin(async move {
+                let _ = calls.send(due.job);
+                match due.job {
+                    JobName::MorningBriefing => Err("Discord is unreachable".to_string()),
+                    _ => Ok(Value::Null),
+                }
+            })
+        });
+        let (ticks, receiver) = mpsc::channel(1);
+        let stop = CancellationToken::new();
+        let running = Arc::new(Mutex::new(None));
+        let task = tokio::spawn(keep(ticker(), receiver, runner, stop.clone(), running));
+        // 09:01 in Madrid: the missed 08:00 briefing runs, and fails.
+        let start = utc("2026-11-23T08:01:00Z");
+        ticks.send(start).await.unwrap();
+        assert_eq!(called.recv().await, Some(JobName::MorningBriefing));
+        let mut briefings = 1;
+        // Two hours of ticks every five minutes.
+        for step in 1..=24 {
+            ticks.send(start + TimeDelta::minutes(5 * step)).await.unwrap();
+            // Each tick runs the reminders due, and a retry when its time came.
+            loop {
+                tokio::task::yield_now().await;
+                match called.try_recv() {
+                    Ok(JobName::MorningBriefing) => briefings += 1,
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        stop.cancel();
+        task.await.unwrap();
+        while let Ok(job) = called.try_recv() {
+            if job == JobName::MorningBriefing {
+                briefings += 1;
+            }
+        }
+        assert_eq!(briefings, 1 + RETRIES, "tried again {RETRIES} times, then left");
     }
 
     #[tokio::test]
