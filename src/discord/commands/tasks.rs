@@ -1,0 +1,176 @@
+//! The task commands: `/add`, `/done`, `/tasks`, `/today`, `/agenda`, `/event`,
+//! `/waiting`, and the message command "Add as task".
+
+use super::{arguments, call, report, show, show_list};
+use crate::agent::tools::Outcome;
+use crate::commands::agenda;
+use crate::discord::complete::{contexts, people, projects, tasks};
+use crate::discord::text;
+use crate::discord::{Context, Error, reply};
+use poise::serenity_prelude as serenity;
+use serde_json::{Value, json};
+
+/// Add a task to todo.txt
+#[poise::command(slash_command)]
+pub(super) async fn add(
+    ctx: Context<'_>,
+    #[description = "The task; may hold +project @context key:value"]
+    #[max_length = 1000]
+    text: String,
+    #[description = "When it is due: fri, tomorrow, in 2 weeks, 2026-12-05"] due: Option<String>,
+    #[description = "Priority, a letter A to Z"]
+    #[max_length = 1]
+    priority: Option<String>,
+    #[description = "A project"]
+    #[autocomplete = "projects"]
+    project: Option<String>,
+    #[description = "A context, like @home"]
+    #[autocomplete = "contexts"]
+    context: Option<String>,
+    #[description = "Whose task it is"]
+    #[autocomplete = "people"]
+    owner: Option<String>,
+) -> Result<(), Error> {
+    if let Some(priority) = &priority
+        && !priority.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return reply::error(
+            ctx,
+            &format!("The priority must be a letter from A to Z, not {priority:?}."),
+        )
+        .await;
+    }
+    // "me", offered by the autocomplete, is the person asking.
+    let owner = owner.map(|owner| {
+        if owner.trim().eq_ignore_ascii_case("me") {
+            ctx.data().asker(ctx.author(), ctx.channel_id().get()).handle
+        } else {
+            owner
+        }
+    });
+    let arguments = arguments(&[
+        ("text", Some(json!(text))),
+        ("due", due.map(Value::from)),
+        ("priority", priority.map(|p| Value::from(p.to_uppercase()))),
+        ("project", project.map(Value::from)),
+        ("context", context.map(Value::from)),
+        ("owner", owner.map(Value::from)),
+    ]);
+    let outcome = call(ctx, "add_task", arguments).await?;
+    show(ctx, outcome, None).await
+}
+
+/// Mark a task done
+#[poise::command(slash_command)]
+pub(super) async fn done(
+    ctx: Context<'_>,
+    #[description = "The task: its reference, line number or words"]
+    #[autocomplete = "tasks"]
+    task: String,
+    #[description = "A note about how it went (goes to log.txt)"]
+    #[max_length = 1000]
+    summary: Option<String>,
+) -> Result<(), Error> {
+    if let Some(summary) = summary {
+        let noted = call(ctx, "add_note", json!({"text": summary, "task": task})).await?;
+        if let Outcome::Failed(_) = noted {
+            return show(ctx, noted, None).await;
+        }
+    }
+    let outcome = call(ctx, "complete_task", json!({ "task": task })).await?;
+    show(ctx, outcome, None).await
+}
+
+/// Open tasks, most urgent first
+#[poise::command(slash_command, rename = "tasks")]
+pub(super) async fn tasks_command(
+    ctx: Context<'_>,
+    #[description = "Words, +project, @context"] query: Option<String>,
+    #[description = "Only this person's (\"me\" for yours)"]
+    #[autocomplete = "people"]
+    owner: Option<String>,
+    #[description = "Only overdue tasks"] overdue: Option<bool>,
+    #[description = "Due on or before (a date or words)"] due_before: Option<String>,
+) -> Result<(), Error> {
+    let arguments = arguments(&[
+        ("query", query.map(Value::from)),
+        ("owner", owner.map(Value::from)),
+        ("overdue", overdue.map(Value::from)),
+        ("due_before", due_before.map(Value::from)),
+        ("limit", Some(json!(10_000))),
+    ]);
+    let outcome = call(ctx, "search_tasks", arguments).await?;
+    show_list(ctx, outcome, "Tasks").await
+}
+
+/// Today's events, overdue tasks and tasks due today
+#[poise::command(slash_command)]
+pub(super) async fn today(ctx: Context<'_>) -> Result<(), Error> {
+    let now = (ctx.data().now)();
+    match report(ctx, move |config| agenda::today_report(config, now)).await? {
+        Ok(text) => reply::embeds(ctx, "Today", &text).await,
+        Err(why) => reply::error(ctx, &why).await,
+    }
+}
+
+/// The next days: events and tasks due
+#[poise::command(slash_command, rename = "agenda")]
+pub(super) async fn agenda_command(
+    ctx: Context<'_>,
+    #[description = "How many days (default 7)"]
+    #[min = 1]
+    #[max = 60]
+    days: Option<u32>,
+) -> Result<(), Error> {
+    let now = (ctx.data().now)();
+    let days = days.unwrap_or(7).clamp(1, 60);
+    match report(ctx, move |config| agenda::agenda_report(config, now, days)).await? {
+        Ok(text) => reply::embeds(ctx, &format!("The next {days} days"), &text).await,
+        Err(why) => reply::error(ctx, &why).await,
+    }
+}
+
+/// Add an event to the calendar
+#[poise::command(slash_command)]
+pub(super) async fn event(
+    ctx: Context<'_>,
+    #[description = "The day: fri, tomorrow, dec 5, 2026-12-05"] date: String,
+    #[description = "What it is"]
+    #[max_length = 500]
+    text: String,
+    #[description = "HH:MM or HH:MM-HH:MM; empty for all day"] time: Option<String>,
+) -> Result<(), Error> {
+    let arguments = arguments(&[
+        ("date", Some(json!(date))),
+        ("text", Some(json!(text))),
+        ("time", time.map(Value::from)),
+    ]);
+    let outcome = call(ctx, "add_event", arguments).await?;
+    show(ctx, outcome, None).await
+}
+
+/// Waiting-for items: what others owe, the ones to chase first
+#[poise::command(slash_command)]
+pub(super) async fn waiting(
+    ctx: Context<'_>,
+    #[description = "Only what this person owes"]
+    #[autocomplete = "people"]
+    who: Option<String>,
+    #[description = "Only the ones to chase"] stale: Option<bool>,
+) -> Result<(), Error> {
+    let arguments = arguments(&[("who", who.map(Value::from)), ("stale", stale.map(Value::from))]);
+    let outcome = call(ctx, "list_waiting", arguments).await?;
+    show_list(ctx, outcome, "Waiting for").await
+}
+
+/// Adds the message's text as a task.
+#[poise::command(context_menu_command = "Add as task")]
+pub(super) async fn add_as_task(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
+    let words = message.content.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        return reply::error(ctx, "That message has no text to make a task of.").await;
+    }
+    let text = text::clip(&words, 500);
+    let outcome = call(ctx, "add_task", json!({ "text": text })).await?;
+    show(ctx, outcome, None).await
+}
