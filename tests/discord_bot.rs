@@ -654,3 +654,60 @@ async fn the_schedule_sends_a_missed_briefing_through_discord_on_start() {
     assert!(!dms[0].content.is_empty(), "{dms:?}");
     bot.assert_no_violation();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_asks_with_buttons_and_only_the_requester_confirms() {
+    let bot = start(&[]).await;
+    let added = bot
+        .fake
+        .slash(ANA, CHANNEL, "add", &[("text", json!("A task added by mistake"))])
+        .await
+        .unwrap();
+    added.reply(WAIT).await.unwrap();
+    bot.remote_todo_until("the task is pushed", |todo| todo.contains("added by mistake"))
+        .await;
+    let undo = bot.fake.slash(ANA, CHANNEL, "undo", &[]).await.unwrap();
+    let ask = undo.reply(WAIT).await.unwrap();
+    assert!(
+        !ask.ephemeral && ask.content.contains("Please confirm"),
+        "{ask:?}"
+    );
+    let buttons = ask.buttons();
+    let confirm = buttons
+        .iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0
+        .clone();
+    let cancel = buttons
+        .iter()
+        .find(|(_, label)| label == "Cancel")
+        .unwrap()
+        .0
+        .clone();
+    let commits = bot.remote_commits();
+
+    for (who, button) in [(BEN, &confirm), (BEN, &cancel)] {
+        let refused = bot.fake.click(who, &ask, button).await.unwrap();
+        let refused = refused.reply(WAIT).await.unwrap();
+        assert!(
+            refused.ephemeral && refused.content.contains("Only the person who asked"),
+            "{refused:?}"
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits, "nothing changed on Ben's clicks");
+
+    let confirmed = bot.fake.click(ANA, &ask, &confirm).await.unwrap();
+    let confirmed = confirmed.reply(WAIT).await.unwrap();
+    assert!(
+        confirmed.content.contains('✅') && confirmed.buttons().is_empty(),
+        "{confirmed:?}"
+    );
+    bot.remote_todo_until("the add is undone", |todo| !todo.contains("added by mistake"))
+        .await;
+    // The same button again: the change was taken once.
+    let again = bot.fake.click(ANA, &confirmed, &confirm).await;
+    assert!(again.is_err(), "the buttons are gone with the confirmation");
+    bot.assert_no_violation();
+}
