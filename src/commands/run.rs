@@ -66,8 +66,6 @@ pub async fn serve(
         eprintln!("myorg: MYORG_TRIGGER_TOKEN is not set: every trigger is refused");
     }
     let config = Arc::new(config);
-    let zone = config.store_timezone()?;
-    let local: discord::Clock = Arc::new(move || crate::clock::local_at(clock.now(), zone));
     let metrics = Arc::new(Metrics::default());
     let agent = Agent::new(Arc::clone(&config), Arc::clone(&store))?
         .map(|agent| Arc::new(agent.with_metrics(Arc::clone(&metrics))));
@@ -78,7 +76,7 @@ pub async fn serve(
         Arc::clone(&config),
         Arc::clone(&store),
         agent,
-        local,
+        clock,
         Arc::clone(&metrics),
     )
     .await?;

@@ -187,7 +187,7 @@ async fn confirm(
     id: &str,
 ) -> Result<(), Error> {
     let asker = data.asker(&click.user, click.channel_id.get());
-    let now = (data.now)();
+    let now = data.now();
     // Refusals first, before anything is acknowledged: they are private.
     let applied = if agents {
         let Some(agent) = &data.agent else {

@@ -87,7 +87,7 @@ pub async fn on_message(
         return send(ctx, message, NO_MODEL, None).await;
     };
     let typing = message.channel_id.start_typing(&ctx.http);
-    let reply = agent.ask(&asker, &content, (data.now)(), &data.cancel).await;
+    let reply = agent.ask(&asker, &content, data.now(), &data.cancel).await;
     typing.stop();
     match reply {
         Reply::Unavailable(why) => send(ctx, message, &why, None).await,

@@ -19,7 +19,7 @@ const MOST: usize = 25;
 pub async fn tasks(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
     let data = ctx.data();
     let asker = data.asker(ctx.author(), ctx.channel_id().get());
-    let now = (data.now)();
+    let now = data.now();
     let (config, store, registry) = (
         Arc::clone(&data.config),
         Arc::clone(&data.store),

@@ -23,6 +23,7 @@ pub mod text;
 use crate::agent::confirm::Confirmations;
 use crate::agent::conversation::{Agent, Asker};
 use crate::agent::tools::{Pending, Registry};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::store::{Actor, Store};
@@ -42,9 +43,6 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// The context of a command.
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
-/// The current time, store-local.
-pub type Clock = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
-
 /// What every command and event handler shares.
 pub struct Data {
     pub config: Arc<Config>,
@@ -53,7 +51,9 @@ pub struct Data {
     pub agent: Option<Arc<Agent>>,
     pub access: Access,
     pub people: People,
-    pub now: Clock,
+    /// The assistant's clock, read in the store's timezone by [`Data::now`].
+    pub clock: Clock,
+    pub zone: chrono_tz::Tz,
     /// Destructive changes asked for with a slash command, waiting for their button.
     pub held: Confirmations<Pending>,
     /// The channels whose every message goes to the agent.
@@ -71,6 +71,11 @@ pub struct Data {
 }
 
 impl Data {
+    /// The current time, store-local.
+    pub fn now(&self) -> NaiveDateTime {
+        crate::clock::local_at(self.clock.now(), self.zone)
+    }
+
     /// The person behind a Discord user, asking in `channel`: the configured person
     /// with that Discord id, else one named after the Discord account.
     pub fn asker(&self, user: &serenity::User, channel: u64) -> Asker {
@@ -156,7 +161,7 @@ pub async fn start(
     config: Arc<Config>,
     store: Arc<Store>,
     agent: Option<Arc<Agent>>,
-    now: Clock,
+    clock: Clock,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<Option<Bot>> {
     let Some(token) = config.discord.token.clone().filter(|t| !t.0.trim().is_empty()) else {
@@ -211,7 +216,8 @@ pub async fn start(
         agent,
         access,
         people,
-        now,
+        clock,
+        zone: config.store_timezone()?,
         held: Confirmations::default(),
         chat_channels,
         pages: buttons::Pages::default(),

@@ -76,7 +76,7 @@ pub(super) async fn in_time<T: Send + 'static>(
 pub(super) async fn call(ctx: Context<'_>, name: &'static str, arguments: Value) -> Result<Outcome, Error> {
     let data = ctx.data();
     let asker = data.asker(ctx.author(), ctx.channel_id().get());
-    let now = (data.now)();
+    let now = data.now();
     let (config, store, registry) = (
         Arc::clone(&data.config),
         Arc::clone(&data.store),

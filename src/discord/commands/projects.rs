@@ -68,7 +68,7 @@ pub(super) async fn project_show(
     #[autocomplete = "projects"]
     slug: String,
 ) -> Result<(), Error> {
-    let now = (ctx.data().now)();
+    let now = ctx.data().now();
     let bare = slug.trim().trim_start_matches('+').to_string();
     let title = format!("+{bare}");
     match report(ctx, move |config| project_command::show_text(config, now, &bare)).await? {

@@ -152,7 +152,7 @@ pub(super) async fn usage_command(
     #[max = 90]
     days: Option<u32>,
 ) -> Result<(), Error> {
-    let now = (ctx.data().now)();
+    let now = ctx.data().now();
     let state = ctx.data().store.state_dir().to_path_buf();
     let days = days.unwrap_or(7);
     let answer = report(ctx, move |config| {

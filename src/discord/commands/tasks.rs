@@ -106,7 +106,7 @@ pub(super) async fn tasks_command(
 /// Today's events, overdue tasks and tasks due today
 #[poise::command(slash_command)]
 pub(super) async fn today(ctx: Context<'_>) -> Result<(), Error> {
-    let now = (ctx.data().now)();
+    let now = ctx.data().now();
     match report(ctx, move |config| agenda::today_report(config, now)).await? {
         Ok(text) => reply::embeds(ctx, "Today", &text).await,
         Err(why) => reply::error(ctx, &why).await,
@@ -122,7 +122,7 @@ pub(super) async fn agenda_command(
     #[max = 60]
     days: Option<u32>,
 ) -> Result<(), Error> {
-    let now = (ctx.data().now)();
+    let now = ctx.data().now();
     let days = days.unwrap_or(7).clamp(1, 60);
     match report(ctx, move |config| agenda::agenda_report(config, now, days)).await? {
         Ok(text) => reply::embeds(ctx, &format!("The next {days} days"), &text).await,
