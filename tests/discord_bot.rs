@@ -5,7 +5,6 @@
 
 use git2::Repository;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::Duration;
@@ -91,15 +90,7 @@ async fn start(env: &[(&str, &str)]) -> Bot {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let http = first
-        .trim()
-        .strip_prefix("myorg: listening on ")
-        .unwrap_or_else(|| panic!("{first}"))
-        .to_string();
+    let http = support::listening_on(&mut child);
     fake.wait_ready(WAIT)
         .await
         .expect("the bot connects and registers its commands");

@@ -2,7 +2,6 @@
 //! triggers with their token (and `myorg trigger`, what a CronJob runs), and a
 //! graceful stop on SIGTERM.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -29,15 +28,7 @@ fn start(dir: &std::path::Path) -> (Child, String) {
     .stderr(Stdio::piped())
     .spawn()
     .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("myorg: listening on ")
-        .unwrap_or_else(|| panic!("{first}"))
-        .to_string();
+    let url = support::listening_on(&mut child);
     (child, url)
 }
 

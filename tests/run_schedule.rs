@@ -40,15 +40,7 @@ impl Bot {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let url = first
-            .trim()
-            .strip_prefix("myorg: listening on ")
-            .unwrap_or_else(|| panic!("{first}"))
-            .to_string();
+        let url = support::listening_on(&mut child);
         let (send, lines) = mpsc::channel();
         let stderr = child.stderr.take().unwrap();
         std::thread::spawn(move || {

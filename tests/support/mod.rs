@@ -67,6 +67,21 @@ pub fn myorg_with_input(dir: &Path, args: &[&str], env: &[(&str, &str)], input: 
     child.wait_with_output().expect("myorg finishes")
 }
 
+/// The base URL `myorg run` prints first on its (piped) standard output, once it
+/// listens: `http://127.0.0.1:PORT`.
+pub fn listening_on(child: &mut std::process::Child) -> String {
+    use std::io::BufRead;
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .read_line(&mut first)
+        .expect("myorg run prints where it listens");
+    first
+        .trim()
+        .strip_prefix("myorg: listening on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_string()
+}
+
 /// The standard output of a command that succeeded.
 pub fn stdout(output: &Output) -> String {
     assert!(
