@@ -7,7 +7,7 @@ use super::access::Who;
 use super::reply;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Data, Error};
-use crate::agent::tools::{Outcome, Pending, ToolContext};
+use crate::agent::tools::{Outcome, Pending};
 use poise::serenity_prelude as serenity;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -199,7 +199,6 @@ async fn confirm(
             .await;
         };
         let agent = Arc::clone(agent);
-        let asker = asker.clone();
         let id = id.to_string();
         // The change is applied in the background, so a slow commit cannot miss
         // Discord's 3 seconds; its result edits the message.
@@ -212,31 +211,16 @@ async fn confirm(
             Ok(pending) => pending,
             Err(refused) => return private(ctx, click, &text::capitalised(&refused.to_string())).await,
         };
-        let (config, store, registry) = (
-            Arc::clone(&data.config),
-            Arc::clone(&data.store),
-            Arc::clone(&data.registry),
-        );
-        let asker = asker.clone();
+        let work = data.with_tools(asker, move |registry, context| {
+            match registry.confirm(context, &pending) {
+                Outcome::Done(text) => Ok(text),
+                Outcome::Failed(why) => Err(why),
+                Outcome::NeedsConfirmation(_) => Err("the change asked for another confirmation".to_string()),
+            }
+        });
         tokio::task::spawn(async move {
-            tokio::task::spawn_blocking(move || {
-                let context = ToolContext {
-                    config: &config,
-                    store: &store,
-                    actor: asker.actor,
-                    handle: asker.handle,
-                    now,
-                };
-                match registry.confirm(&context, &pending) {
-                    Outcome::Done(text) => Ok(text),
-                    Outcome::Failed(why) => Err(why),
-                    Outcome::NeedsConfirmation(_) => {
-                        Err("the change asked for another confirmation".to_string())
-                    }
-                }
-            })
-            .await
-            .unwrap_or_else(|error| Err(format!("the change stopped: {error}")))
+            work.await
+                .unwrap_or_else(|error| Err(format!("the change stopped: {error}")))
         })
     };
     click

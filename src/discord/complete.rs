@@ -5,12 +5,11 @@
 
 use super::Context;
 use super::text::{self, CHOICE_LIMIT};
-use crate::agent::tools::{Outcome, ToolContext};
+use crate::agent::tools::Outcome;
 use crate::store::operation::{PROJECTS, TODO};
 use poise::serenity_prelude as serenity;
 use serde_json::json;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 /// The most choices Discord shows.
 const MOST: usize = 25;
@@ -19,24 +18,12 @@ const MOST: usize = 25;
 pub async fn tasks(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
     let data = ctx.data();
     let asker = data.asker(ctx.author(), ctx.channel_id().get());
-    let now = data.now();
-    let (config, store, registry) = (
-        Arc::clone(&data.config),
-        Arc::clone(&data.store),
-        Arc::clone(&data.registry),
-    );
     let arguments = json!({ "query": partial.trim(), "limit": MOST });
-    let found = tokio::task::spawn_blocking(move || {
-        let context = ToolContext {
-            config: &config,
-            store: &store,
-            actor: asker.actor,
-            handle: asker.handle,
-            now,
-        };
-        registry.call(&context, "search_tasks", &arguments)
-    })
-    .await;
+    let found = data
+        .with_tools(asker, move |registry, context| {
+            registry.call(context, "search_tasks", &arguments)
+        })
+        .await;
     let Ok(Outcome::Done(found)) = found else {
         return Vec::new();
     };

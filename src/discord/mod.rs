@@ -22,7 +22,7 @@ pub mod text;
 
 use crate::agent::confirm::Confirmations;
 use crate::agent::conversation::{Agent, Asker};
-use crate::agent::tools::{Pending, Registry};
+use crate::agent::tools::{Pending, Registry, ToolContext};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -74,6 +74,31 @@ impl Data {
     /// The current time, store-local.
     pub fn now(&self) -> NaiveDateTime {
         crate::clock::local_at(self.clock.now(), self.zone)
+    }
+
+    /// Runs `work` with the tool registry as `asker`, on the blocking pool (the tools
+    /// read and commit through git).
+    pub fn with_tools<T: Send + 'static>(
+        &self,
+        asker: Asker,
+        work: impl FnOnce(&Registry, &ToolContext) -> T + Send + 'static,
+    ) -> tokio::task::JoinHandle<T> {
+        let now = self.now();
+        let (config, store, registry) = (
+            Arc::clone(&self.config),
+            Arc::clone(&self.store),
+            Arc::clone(&self.registry),
+        );
+        tokio::task::spawn_blocking(move || {
+            let context = ToolContext {
+                config: &config,
+                store: &store,
+                actor: asker.actor,
+                handle: asker.handle,
+                now,
+            };
+            work(&registry, &context)
+        })
     }
 
     /// The person behind a Discord user, asking in `channel`: the configured person

@@ -19,7 +19,7 @@ use super::buttons::{self, MOST_PAGES, PER_PAGE};
 use super::reply;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Context, Data, Error};
-use crate::agent::tools::{Outcome, ToolContext};
+use crate::agent::tools::Outcome;
 use poise::CreateReply;
 use projects::{note, project, projects_command};
 use serde_json::Value;
@@ -76,27 +76,11 @@ pub(super) async fn in_time<T: Send + 'static>(
 pub(super) async fn call(ctx: Context<'_>, name: &'static str, arguments: Value) -> Result<Outcome, Error> {
     let data = ctx.data();
     let asker = data.asker(ctx.author(), ctx.channel_id().get());
-    let now = data.now();
-    let (config, store, registry) = (
-        Arc::clone(&data.config),
-        Arc::clone(&data.store),
-        Arc::clone(&data.registry),
-    );
     let started = Instant::now();
-    let outcome = in_time(ctx, async move {
-        tokio::task::spawn_blocking(move || {
-            let context = ToolContext {
-                config: &config,
-                store: &store,
-                actor: asker.actor,
-                handle: asker.handle,
-                now,
-            };
-            registry.call(&context, name, &arguments)
-        })
-        .await
-    })
-    .await??;
+    let work = data.with_tools(asker, move |registry, context| {
+        registry.call(context, name, &arguments)
+    });
+    let outcome = in_time(ctx, work).await??;
     let said = match &outcome {
         Outcome::Done(text) => text.lines().next().unwrap_or("").to_string(),
         Outcome::Failed(why) => format!("refused: {why}"),
