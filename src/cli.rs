@@ -251,6 +251,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Start a store in DIR (default: the configured one): empty files (a real
+    /// store), the sample files (to try the assistant out), or a folder of your own
+    /// files kept in git as they are.
+    Init {
+        /// The store's files, empty (the default).
+        #[arg(long, group = "kind")]
+        empty: bool,
+        /// The bundled sample store, to try the assistant out.
+        #[arg(long, group = "kind")]
+        sample: bool,
+        /// DIR holds your files: commit them as they are (with a remote that has a
+        /// store, on top of its files; a file both have with different content keeps
+        /// the remote's version, yours saved beside it).
+        #[arg(long, group = "kind")]
+        adopt: bool,
+        /// Where (default: `--store` or the configured store path).
+        dir: Option<PathBuf>,
+    },
     /// Undo a change with a new commit that reverts it (default: the newest change
     /// the assistant made).
     Undo {
@@ -269,8 +287,13 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    /// Show the store: where it is, what is not pushed yet, the last sync error.
-    Status,
+    /// Show the store: where it is, what is not pushed yet, the last sync and its
+    /// error, and the changes that could not be applied.
+    Status {
+        /// Forget the changes not applied once shown: you have seen to them.
+        #[arg(long)]
+        ack: bool,
+    },
     /// Pull the remote's changes, replay local ones on top, push.
     Sync,
     /// Projects (or goals) by status, with their progress.
@@ -705,9 +728,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Init {
+            empty: _,
+            sample,
+            adopt,
+            dir,
+        } => {
+            let mut config = config()?;
+            if let Some(dir) = dir {
+                config.store.path = Some(dir.clone());
+            }
+            let start = match (*sample, *adopt) {
+                (_, true) => commands::store::Init::Adopt,
+                (true, _) => commands::store::Init::Sample,
+                _ => commands::store::Init::Empty,
+            };
+            commands::store::init(&config, start)
+        }
         Command::Undo { commit, force } => commands::store::undo(&config()?, commit.as_deref(), *force),
         Command::History { target, limit } => commands::store::history(&config()?, &target.join(" "), *limit),
-        Command::Status => commands::store::status(&config()?),
+        Command::Status { ack } => commands::store::status(&config()?, *ack),
         Command::Sync => commands::store::sync(&config()?),
         Command::Projects {
             status,

@@ -453,6 +453,8 @@ impl Config {
             name: self.assistant.name.clone(),
             email: self.assistant.email.clone(),
         };
+        settings.owner = self.user();
+        settings.timezone = self.store_timezone().unwrap_or(chrono_tz::UTC);
         settings.remote = self.git.url.clone().map(|url| RemoteSettings {
             url,
             username: self.git.username.clone(),

@@ -12,7 +12,7 @@ use crate::commands::briefing::{Loaded, settings};
 use crate::config::Config;
 use crate::reminders::ledger::Ledger;
 use crate::reminders::{Deliver, Reminders};
-use crate::store::Store;
+use crate::store::{PushReport, Store};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use myorg_domain::briefing::{self, Kind, Whom};
@@ -132,6 +132,7 @@ pub fn run(
         }
         Job::GitSync => {
             let report = store.sync()?;
+            let told = tell_what_went_wrong(config, &report, deliver);
             if let Some(error) = &report.error {
                 bail!("the sync did not reach the remote: {error}");
             }
@@ -139,9 +140,60 @@ pub fn run(
                 "pushed": report.pushed,
                 "dropped": report.dropped.iter().map(|d| format!("{}: {}", d.summary, d.why)).collect::<Vec<_>>(),
                 "saved_beside": report.saved_beside,
+                "retargeted": report.retargeted,
+                "earlier": report.earlier.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "told": told,
             }))
         }
     }
+}
+
+/// Tells each person of the changes they asked for that a sync could not apply (and
+/// the store's owner of edits saved beside a conflicting file), one message each.
+/// Who was told; a failed delivery is logged (`myorg status` still lists them).
+fn tell_what_went_wrong(config: &Config, report: &PushReport, deliver: &mut dyn Deliver) -> Vec<String> {
+    let owner = config.user().name;
+    let mut by_person: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |to: &str, line: String| match by_person.iter_mut().find(|(who, _)| who == to) {
+        Some((_, lines)) => lines.push(line),
+        None => by_person.push((to.to_string(), vec![line])),
+    };
+    for dropped in &report.dropped {
+        add(
+            &dropped.requested_by.name,
+            format!("{}: {}", dropped.summary, dropped.why),
+        );
+    }
+    for path in &report.saved_beside {
+        add(
+            &owner,
+            format!("Conflicting edits were saved beside the file as {path}"),
+        );
+    }
+    for earlier in &report.earlier {
+        let to = earlier
+            .requested_by
+            .as_ref()
+            .map_or(owner.as_str(), |actor| actor.name.as_str());
+        add(to, format!("{}: {}", earlier.summary, earlier.why));
+    }
+    let mut told = Vec::new();
+    for (to, lines) in by_person {
+        let message = Message {
+            to: to.clone(),
+            text: format!(
+                "These changes could not be applied after the store changed elsewhere (they are kept in log.txt):\n- {}",
+                lines.join("\n- ")
+            ),
+            keys: Vec::new(),
+            folded: false,
+        };
+        match deliver.deliver(&message) {
+            Ok(()) => told.push(to),
+            Err(err) => eprintln!("myorg: could not tell {to} of changes not applied: {err:#}"),
+        }
+    }
+    told
 }
 
 /// The reminder settings with only `recipients` among the people.

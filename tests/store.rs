@@ -236,8 +236,12 @@ fn an_operation_whose_task_changed_remotely_is_reported_not_forced() {
     let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
     a.apply(add("2026-11-20 Pay rent"), &ana()).unwrap();
     let b = Store::open(settings(&dir.path().join("b"), Some(&remote))).unwrap();
-    // b edits the line by hand and pushes it.
-    let edited = todo(&b).replace("2026-11-20 Pay rent", "2026-11-20 Pay rent due:2026-11-30");
+    // b rewrites the line by hand, so that it is no longer clearly the same task, and
+    // pushes it.
+    let edited = todo(&b).replace(
+        "2026-11-20 Pay rent",
+        "2026-11-20 Transfer the December money to the landlord due:2026-11-30",
+    );
     std::fs::write(b.root().join("todo.txt"), edited).unwrap();
     b.sync().unwrap();
 
@@ -256,12 +260,64 @@ fn an_operation_whose_task_changed_remotely_is_reported_not_forced() {
     assert_eq!(applied.push.dropped[0].requested_by, ana());
     let text = remote_file(&remote, "todo.txt");
     assert!(
-        text.contains("2026-11-20 Pay rent due:2026-11-30"),
+        text.contains("2026-11-20 Transfer the December money to the landlord due:2026-11-30"),
         "b's edit survives"
     );
     assert!(
         !text.contains("x 2026-11-22"),
         "a's completion was not forced onto the changed task"
+    );
+    // The intent is kept where a person finds it, and listed until acknowledged.
+    let log = remote_file(&remote, "log.txt");
+    assert!(
+        log.contains("Ana: Not applied after a sync: Complete task: Pay rent. Why: the task"),
+        "{log}"
+    );
+    let unapplied = a.status().unwrap().unapplied;
+    assert_eq!(unapplied.len(), 1, "{unapplied:?}");
+    assert!(unapplied[0].told, "the report above told it");
+    assert_eq!(a.acknowledge().unwrap(), 1);
+    assert!(a.status().unwrap().unapplied.is_empty());
+}
+
+#[test]
+fn a_completion_follows_its_task_when_only_its_due_date_changed_remotely() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    a.apply(add("2026-11-20 Pay rent +home"), &ana()).unwrap();
+    let b = Store::open(settings(&dir.path().join("b"), Some(&remote))).unwrap();
+    let edited = todo(&b).replace(
+        "2026-11-20 Pay rent +home",
+        "2026-11-20 Pay the rent +home due:2026-11-30",
+    );
+    std::fs::write(b.root().join("todo.txt"), edited).unwrap();
+    b.sync().unwrap();
+
+    let applied = a
+        .apply(
+            Operation::CompleteTask {
+                line: "2026-11-20 Pay rent +home".into(),
+                on: today(),
+            },
+            &ana(),
+        )
+        .unwrap();
+    assert!(
+        applied.push.pushed && applied.push.dropped.is_empty(),
+        "{:?}",
+        applied.push
+    );
+    assert_eq!(applied.push.retargeted.len(), 1, "{:?}", applied.push);
+    assert!(
+        applied.push.retargeted[0].contains("2026-11-20 Pay the rent +home due:2026-11-30"),
+        "{:?}",
+        applied.push.retargeted
+    );
+    let text = remote_file(&remote, "todo.txt");
+    assert!(
+        text.contains("x 2026-11-22 2026-11-20 Pay the rent +home due:2026-11-30"),
+        "{text}"
     );
 }
 

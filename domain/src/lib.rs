@@ -6,6 +6,7 @@
 //! - [`calendar`]: adding events to calendar.txt, events of a range, today and the agenda.
 //! - [`recurrence`]: the next task when a recurring one is completed.
 //! - [`reference`](mod@reference): short, stable task references.
+//! - [`reworded`]: the same task after someone reworded it, and carrying an edit over.
 //! - [`search`]: filters and the urgency order.
 //! - [`waiting`]: waiting-for items and when they go stale.
 //! - [`people`]: the team, and who `owner:` names.
@@ -23,6 +24,7 @@ pub mod projects;
 pub mod recurrence;
 pub mod reference;
 pub mod reminders;
+pub mod reworded;
 pub mod search;
 pub mod suggest;
 pub mod waiting;

@@ -92,7 +92,10 @@ pub fn about_task(text: &str, task: &Task) -> Result<String, NoteError> {
         .split_whitespace()
         .filter(|word| !tags.iter().any(|tag| tag == word))
         .collect();
-    Ok(format!("{text} — task: {}", words.join(" ")))
+    // The task's words as a reader sees them: a control character a hand edit left
+    // in its line is not carried into the note.
+    let words: String = words.join(" ").chars().filter(|c| !c.is_control()).collect();
+    Ok(format!("{text} — task: {words}"))
 }
 
 /// A link with optional words before it: `TEXT URL`, or `URL` alone. The link is

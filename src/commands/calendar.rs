@@ -47,7 +47,7 @@ pub fn event(config: &Config, now: NaiveDateTime, words: &[String]) -> anyhow::R
     if event.date() < now.date() {
         println!("Note: {} is in the past", event.date());
     }
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 

@@ -32,7 +32,7 @@ pub fn note(config: &Config, now: NaiveDateTime, text: &str, about: &About) -> a
     };
     let applied = store.apply(operation, &actor(config))?;
     println!("Added to {file}: {line}");
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 

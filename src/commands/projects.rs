@@ -325,7 +325,7 @@ pub fn new(
         &actor(config),
     )?;
     println!("Added {} to {}: {line}", list.kind().noun(), list.path());
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -340,7 +340,7 @@ pub fn set_status(
     let operation = status_change(&store, now, slug, status)?;
     let applied = store.apply(operation, &actor(config))?;
     println!("{}", applied.summary);
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -361,7 +361,7 @@ fn log_about(config: &Config, now: NaiveDateTime, slug: &str, text: &str) -> any
     let line = update_line(&store, &config.me()?.handle, now, slug, text)?;
     let applied = store.apply(Operation::AppendLog { line: line.clone() }, &actor(config))?;
     println!("Logged: {line}");
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 

@@ -2,12 +2,77 @@
 //! and what the other commands share (opening the store, who asks, push reports).
 
 use crate::config::Config;
-use crate::store::{Actor, PushReport, Store};
+use crate::store::{Actor, NewStore, Origin, PushReport, Start, Store, StoreSettings};
 use myorg_parsers::TodoFile;
 
 pub(super) fn open(config: &Config) -> anyhow::Result<Store> {
+    open_as(config.store_settings())
+}
+
+fn open_as(settings: StoreSettings) -> anyhow::Result<Store> {
     let on_wait = Box::new(|| eprintln!("Another myorg process is writing to the store; waiting…"));
-    Store::open_with(config.store_settings(), on_wait)
+    let store = Store::open_with(settings, on_wait)?;
+    if let Some(told) = origin_lines(store.root(), store.origin()) {
+        eprintln!("{told}");
+    }
+    Ok(store)
+}
+
+/// What `myorg init` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Init {
+    Empty,
+    Sample,
+    Adopt,
+}
+
+/// `myorg init [--empty|--sample|--adopt] [DIR]`.
+pub fn init(config: &Config, kind: Init) -> anyhow::Result<()> {
+    let mut settings = config.store_settings();
+    (settings.start, settings.new_store) = match kind {
+        Init::Empty => (Start::New, NewStore::Empty),
+        Init::Sample => (Start::New, NewStore::Sample),
+        Init::Adopt => (Start::Adopt, NewStore::Empty),
+    };
+    let store = open_as(settings)?;
+    if *store.origin() == Origin::Cloned {
+        println!("Cloned the remote's store into {}.", store.root().display());
+    } else if matches!(store.origin(), Origin::New(NewStore::Empty)) {
+        println!("A new, empty store is ready at {}.", store.root().display());
+    }
+    Ok(())
+}
+
+/// What a person must hear of the store's first opening (nothing for a store that
+/// was there, or an empty one they asked for).
+pub fn origin_lines(root: &std::path::Path, origin: &Origin) -> Option<String> {
+    let root = root.display();
+    match origin {
+        Origin::Existing | Origin::New(NewStore::Empty) | Origin::Cloned => None,
+        Origin::New(NewStore::Sample) => Some(format!(
+            "A sample store was created at {root} to try the assistant out; \
+             `myorg init --empty DIR` starts a real one, `myorg init --adopt DIR` keeps a \
+             folder of your own files."
+        )),
+        Origin::Adopted {
+            files,
+            created,
+            saved_beside,
+        } => {
+            let mut told =
+                format!("Your files in {root} are now kept in git: {files} committed as they were.");
+            if !created.is_empty() {
+                told.push_str(&format!(" Created empty: {}.", created.join(", ")));
+            }
+            if !saved_beside.is_empty() {
+                told.push_str(&format!(
+                    " These differed from the remote's and were saved beside it: {}.",
+                    saved_beside.join(", ")
+                ));
+            }
+            Some(told)
+        }
+    }
 }
 
 pub(super) fn actor(config: &Config) -> Actor {
@@ -23,7 +88,7 @@ pub(super) fn actor(config: &Config) -> Actor {
 pub fn undo(config: &Config, commit: Option<&str>, force: bool) -> anyhow::Result<()> {
     let applied = open(config)?.undo(commit, force, &actor(config))?;
     println!("{}", applied.summary);
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -61,9 +126,11 @@ pub fn history(config: &Config, target: &str, limit: usize) -> anyhow::Result<()
     Ok(())
 }
 
-/// `myorg status`.
-pub fn status(config: &Config) -> anyhow::Result<()> {
-    let status = open(config)?.status()?;
+/// `myorg status [--ack]`: with `--ack`, the changes not applied it lists are
+/// forgotten once shown.
+pub fn status(config: &Config, acknowledge: bool) -> anyhow::Result<()> {
+    let store = open(config)?;
+    let status = store.status()?;
     println!("store: {}", status.root.display());
     println!("branch: {}", status.branch);
     println!(
@@ -93,6 +160,26 @@ pub fn status(config: &Config) -> anyhow::Result<()> {
         });
         println!("last sync: {last_sync}");
     }
+    if !status.unapplied.is_empty() {
+        let count = status.unapplied.len();
+        println!("{count} change{} not applied:", if count == 1 { "" } else { "s" });
+        for item in &status.unapplied {
+            let when = chrono::DateTime::from_timestamp(item.at as i64, 0)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            println!("  {when} {item}");
+        }
+        if acknowledge {
+            store.acknowledge()?;
+            println!("Acknowledged: status no longer lists them.");
+        } else {
+            println!("(`myorg status --ack` once you have seen to them)");
+        }
+    }
     Ok(())
 }
 
@@ -102,13 +189,27 @@ pub fn sync(config: &Config) -> anyhow::Result<()> {
     for line in sync_lines(&report) {
         println!("{line}");
     }
-    Ok(())
+    went_wrong(&report)
 }
 
-pub(super) fn print_push(report: &PushReport) {
+/// Prints what a push did; an error when something did not go as asked, so the exit
+/// code says so.
+pub(super) fn print_push(report: &PushReport) -> anyhow::Result<()> {
     for line in push_lines(report) {
         println!("{line}");
     }
+    went_wrong(report)
+}
+
+fn went_wrong(report: &PushReport) -> anyhow::Result<()> {
+    if report.went_wrong() {
+        let count = report.dropped.len() + report.saved_beside.len() + report.earlier.len();
+        anyhow::bail!(
+            "{count} change{} did not go as asked (above); `myorg status` lists them until `myorg status --ack`",
+            if count == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
 }
 
 /// What a sync did, one line each (nothing: already in sync).
@@ -137,6 +238,10 @@ pub fn push_lines(report: &PushReport) -> Vec<String> {
     }
     for path in &report.saved_beside {
         lines.push(format!("Conflicting edits were saved beside the file as {path}"));
+    }
+    lines.extend(report.retargeted.iter().cloned());
+    for earlier in &report.earlier {
+        lines.push(format!("Not applied earlier: {earlier}"));
     }
     lines
 }

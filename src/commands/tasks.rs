@@ -33,7 +33,7 @@ pub fn add(config: &Config, now: NaiveDateTime, text: &str, fields: &Fields) -> 
     let applied = store.apply(Operation::AddTask { line: line.clone() }, &actor(config))?;
     println!("Added {}: {line}", short_reference(&task));
     notes.iter().for_each(|note| println!("Note: {note}"));
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -73,7 +73,7 @@ pub fn done(config: &Config, now: NaiveDateTime, given: &str) -> anyhow::Result<
     let line = todo.text(index).unwrap_or_default().to_string();
     let applied = store.apply(Operation::CompleteTask { line, on: now.date() }, &actor(config))?;
     println!("{}", applied.summary);
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -97,7 +97,7 @@ pub fn edit(
     )?;
     println!("Now {}: {}", short_reference(&edit.task), edit.new_line);
     edit.notes.iter().for_each(|note| println!("Note: {note}"));
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -164,7 +164,7 @@ pub fn delete(config: &Config, given: &str, yes: bool) -> anyhow::Result<()> {
     }
     let applied = store.apply(Operation::DeleteTask { line }, &actor(config))?;
     println!("{}", applied.summary);
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -172,7 +172,7 @@ pub fn delete(config: &Config, given: &str, yes: bool) -> anyhow::Result<()> {
 pub fn archive(config: &Config) -> anyhow::Result<()> {
     let applied = open(config)?.apply(Operation::Archive, &actor(config))?;
     println!("{}", applied.summary);
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 

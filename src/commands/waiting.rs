@@ -137,7 +137,7 @@ pub fn add(
     let shown = myorg_domain::reference::reference(&task);
     println!("Waiting {}: {line}", &shown[..myorg_domain::reference::SHOWN]);
     notes.iter().for_each(|note| println!("Note: {note}"));
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -169,7 +169,7 @@ pub fn received(config: &Config, now: NaiveDateTime, given: &str) -> anyhow::Res
     let (line, _) = waiting_item(&todo, given)?;
     let applied = store.apply(Operation::CompleteTask { line, on: now.date() }, &actor(config))?;
     println!("{}", applied.summary);
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 
@@ -195,7 +195,7 @@ pub fn reschedule(config: &Config, now: NaiveDateTime, given: &str, words: &str)
         &actor(config),
     )?;
     println!("Now: {new_line}");
-    print_push(&applied.push);
+    print_push(&applied.push)?;
     Ok(())
 }
 

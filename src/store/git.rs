@@ -1,6 +1,7 @@
 //! Every git2 call of the store, and nothing else. These calls block: async callers run
 //! them in `spawn_blocking`.
 
+mod adopt;
 mod interrupted;
 mod local_push;
 
@@ -87,23 +88,21 @@ pub struct Git {
 const REMOTE: &str = "origin";
 
 impl Git {
-    /// Opens an existing repository at `root`.
+    /// Opens the repository at `root`: nothing checked or changed yet (see
+    /// [`Git::ensure_branch`] and [`Git::ensure_remote`]).
     pub fn open(root: &Path, branch: &str, remote: Option<RemoteSettings>) -> anyhow::Result<Git> {
         let repo = Repository::open(root)
             .with_context(|| format!("opening the git repository at {}", root.display()))?;
-        let git = Git {
+        Ok(Git {
             repo,
             branch: branch.to_string(),
             remote,
-        };
-        git.ensure_branch()?;
-        git.ensure_remote()?;
-        Ok(git)
+        })
     }
 
     /// The configured branch is the one checked out: commits go to HEAD, and pushes and
     /// pulls use the configured branch, so they must be the same.
-    fn ensure_branch(&self) -> anyhow::Result<()> {
+    pub fn ensure_branch(&self) -> anyhow::Result<()> {
         let head = match self.repo.find_reference("HEAD") {
             Ok(head) => head,
             Err(err) => return Err(err).context("reading HEAD"),
@@ -132,16 +131,10 @@ impl Git {
         }
     }
 
-    /// Creates a repository at `root` whose first commit is made by `first_commit`
-    /// (which writes the initial files) — unless a remote is configured and already
-    /// has the branch, in which case that is checked out instead.
-    pub fn create(
-        root: &Path,
-        branch: &str,
-        remote: Option<RemoteSettings>,
-        first_commit: impl FnOnce(&Path) -> anyhow::Result<()>,
-        committer: &Identity,
-    ) -> anyhow::Result<Git> {
+    /// Makes a new, empty repository at `root` (the directory created as needed) with
+    /// `branch` as its unborn HEAD and the remote configured. Nothing in the directory
+    /// is touched.
+    pub fn init(root: &Path, branch: &str, remote: Option<RemoteSettings>) -> anyhow::Result<Git> {
         std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
         let mut options = RepositoryInitOptions::new();
         options.initial_head(branch);
@@ -153,19 +146,27 @@ impl Git {
             remote,
         };
         git.ensure_remote()?;
-        if git.remote.is_some() {
-            git.fetch()?;
-            if let Some(upstream) = git.upstream()? {
-                git.reset_hard(upstream)?;
-                return Ok(git);
-            }
-        }
-        first_commit(root)?;
-        git.commit_all("Create the store from the template", committer, committer)?;
         Ok(git)
     }
 
-    fn ensure_remote(&self) -> anyhow::Result<()> {
+    /// Whether HEAD's commit tracks any file, and any of `names`.
+    pub fn tracks(&self, names: &[&str]) -> anyhow::Result<(usize, bool)> {
+        let Some(head) = self.head()? else {
+            return Ok((0, false));
+        };
+        let tree = self.repo.find_commit(head)?.tree()?;
+        let mut count = 0;
+        tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                count += 1;
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        let named = names.iter().any(|name| tree.get_path(Path::new(name)).is_ok());
+        Ok((count, named))
+    }
+
+    pub fn ensure_remote(&self) -> anyhow::Result<()> {
         let Some(settings) = &self.remote else {
             return Ok(());
         };

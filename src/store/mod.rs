@@ -14,6 +14,7 @@
 //!   cross-process lock. `files`: atomic writes. `template`: the bundled store.
 
 mod background;
+mod create;
 mod files;
 mod git;
 mod journal;
@@ -23,13 +24,16 @@ pub mod operation;
 pub mod paths;
 mod shared;
 mod template;
+mod unapplied;
 
 pub use background::{BackgroundSync, SyncPolicy};
+pub use create::{NewStore, Origin, STORE_FILES, Start};
 pub use git::CommitInfo;
 pub use git::{Identity, RemoteSettings, load_tls_roots, start_without_tls_roots};
 pub use journal::Actor;
 pub use operation::{FileChanges, Operation, OperationError, Snapshot};
 pub use shared::SharedStore;
+pub use unapplied::Unapplied;
 
 use anyhow::{Context, bail};
 use git::{Git, PushOutcome, Replayed};
@@ -41,6 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
+use unapplied::UnappliedList;
 
 /// How to open a store.
 #[derive(Debug, Clone)]
@@ -56,6 +61,14 @@ pub struct StoreSettings {
     pub assistant: Identity,
     /// How long to wait for another process that is writing.
     pub lock_timeout: Duration,
+    /// Whose files these are: the author of the commit that adopts a folder of them.
+    pub owner: Identity,
+    /// What a missing or empty folder becomes.
+    pub new_store: NewStore,
+    /// What opening may do with the path (`myorg init` makes or adopts).
+    pub start: Start,
+    /// The store's timezone, for the time of the log entries the store writes itself.
+    pub timezone: chrono_tz::Tz,
 }
 
 impl StoreSettings {
@@ -71,6 +84,13 @@ impl StoreSettings {
                 email: "assistant@myorg.invalid".to_string(),
             },
             lock_timeout: Duration::from_secs(30),
+            owner: Identity {
+                name: "me".to_string(),
+                email: "me@localhost".to_string(),
+            },
+            new_store: NewStore::default(),
+            start: Start::default(),
+            timezone: chrono_tz::UTC,
         }
     }
 }
@@ -114,6 +134,20 @@ pub struct PushReport {
     pub dropped: Vec<Dropped>,
     /// Files saved beside their conflicting version while replaying edits.
     pub saved_beside: Vec<String>,
+    /// Operations applied to their task as another person reworded it meanwhile,
+    /// one line each saying so.
+    pub retargeted: Vec<String>,
+    /// Changes not applied earlier (at an open, by another process) that nobody was
+    /// told of yet.
+    pub earlier: Vec<Unapplied>,
+}
+
+impl PushReport {
+    /// Something did not go as asked: a change not applied, edits saved beside a
+    /// file, now or earlier.
+    pub fn went_wrong(&self) -> bool {
+        !self.dropped.is_empty() || !self.saved_beside.is_empty() || !self.earlier.is_empty()
+    }
 }
 
 /// An operation that no longer applied when replayed on the remote's version: to be
@@ -143,6 +177,8 @@ pub struct Status {
     pub last_error: Option<String>,
     /// When the store last matched the remote (a fetch or a push that worked).
     pub last_sync: Option<SystemTime>,
+    /// Changes not applied, until acknowledged.
+    pub unapplied: Vec<Unapplied>,
 }
 
 /// A store opened for reading and writing.
@@ -150,6 +186,7 @@ pub struct Store {
     settings: StoreSettings,
     state_dir: PathBuf,
     journal: Journal,
+    unapplied: UnappliedList,
     /// The single writer within this process; git2 repositories are not `Sync`.
     git: Mutex<Git>,
     todo_cache: TodoCache,
@@ -157,6 +194,8 @@ pub struct Store {
     defer_pushes: AtomicBool,
     /// When the store last matched the remote; kept in `STATE/last-sync` by `sync`.
     last_sync: Mutex<Option<SystemTime>>,
+    /// What opening found at the path and made of it.
+    origin: Origin,
     on_wait: Box<dyn Fn() + Send + Sync>,
 }
 
@@ -178,24 +217,7 @@ impl Store {
 
     /// Like [`Store::open`]; `on_wait` is called when another process holds the lock.
     pub fn open_with(settings: StoreSettings, on_wait: Box<dyn Fn() + Send + Sync>) -> anyhow::Result<Store> {
-        if settings.root.exists() && !settings.root.is_dir() {
-            bail!(
-                "{} is a file, not a directory for the store",
-                settings.root.display()
-            );
-        }
-        let root = &settings.root;
-        let git = if root.join(".git").exists() {
-            Git::open(root, &settings.branch, settings.remote.clone())?
-        } else {
-            Git::create(
-                root,
-                &settings.branch,
-                settings.remote.clone(),
-                |root| template::write_to(root).context("writing the bundled template"),
-                &settings.assistant,
-            )?
-        };
+        let (git, origin) = create::open_or_create(&settings)?;
         let state_dir = settings
             .state_dir
             .clone()
@@ -205,12 +227,14 @@ impl Store {
         git.bound_reflogs(REFLOG_KEPT)?;
         let store = Store {
             journal: Journal::new(&state_dir),
+            unapplied: UnappliedList::new(&state_dir),
             state_dir: state_dir.clone(),
             settings,
             git: Mutex::new(git),
             todo_cache: Mutex::new(None),
             defer_pushes: AtomicBool::new(false),
             last_sync: Mutex::new(read_last_sync(&state_dir)),
+            origin,
             on_wait,
         };
         store.recover()?;
@@ -219,6 +243,12 @@ impl Store {
 
     pub fn root(&self) -> &Path {
         &self.settings.root
+    }
+
+    /// What opening found at the store's path and made of it (a new sample store, a
+    /// folder adopted…), for front ends to tell the person.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     /// Where the journal, the locks and other state outside git history live.
@@ -236,7 +266,9 @@ impl Store {
     pub fn apply(&self, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
         let (git, _lock) = self.writer()?;
         let saved = self.save_hand_edits(&git)?;
-        self.run(&git, operation, actor, saved)
+        let mut applied = self.run(&git, operation, actor, saved)?;
+        self.tell(&mut applied.push)?;
+        Ok(applied)
     }
 
     /// Undoes a commit (by default the newest change the assistant made) with a new
@@ -246,7 +278,9 @@ impl Store {
         let (git, _lock) = self.writer()?;
         let saved = self.save_hand_edits(&git)?;
         let operation = undo_operation(&git, commit, force)?;
-        self.run(&git, operation, actor, saved)
+        let mut applied = self.run(&git, operation, actor, saved)?;
+        self.tell(&mut applied.push)?;
+        Ok(applied)
     }
 
     /// The operation [`Store::undo`] would apply, without applying it: the commit
@@ -278,13 +312,29 @@ impl Store {
     ) -> anyhow::Result<Applied> {
         let change = operation.apply(&self.work_tree(git))?;
         let summary = change.summary.clone();
+        let retargeted = change.retargeted.clone();
         let pending = Pending {
             id: uuid::Uuid::new_v4().to_string(),
             actor: actor.clone(),
             operation,
         };
         self.journal.append(&pending)?;
-        let commit = self.commit_change(git, &pending, change)?;
+        let commit = match self.commit_change(git, &pending, change) {
+            Ok(commit) => commit,
+            Err(err) => {
+                // Nothing half-done stays behind to be committed later as a hand edit,
+                // or replayed (and failing again) on every open.
+                self.restore_from_head(git)?;
+                let others: Vec<Pending> = self
+                    .journal
+                    .load()?
+                    .into_iter()
+                    .filter(|entry| entry.id != pending.id)
+                    .collect();
+                self.journal.replace(&others)?;
+                return Err(err.context("the change could not be committed, so nothing was changed"));
+            }
+        };
         let mut push = if git.has_remote() && self.defer_pushes.load(Ordering::SeqCst) {
             PushReport {
                 deferred: true,
@@ -294,6 +344,14 @@ impl Store {
             self.push(git)?
         };
         push.saved_beside.splice(0..0, saved_beside);
+        if let Some(line) = retargeted {
+            push.retargeted.insert(
+                0,
+                format!(
+                    "The task had been reworded meanwhile; this was applied to it as it reads now: {line}"
+                ),
+            );
+        }
         Ok(Applied {
             summary,
             commit: commit.to_string(),
@@ -304,7 +362,13 @@ impl Store {
     /// Fetches, brings the remote's changes in (replaying local ones on top), pushes.
     pub fn sync(&self) -> anyhow::Result<PushReport> {
         let (git, _lock) = self.writer()?;
-        let saved_beside = self.save_hand_edits(&git)?;
+        let mut report = self.sync_locked(&git)?;
+        self.tell(&mut report)?;
+        Ok(report)
+    }
+
+    fn sync_locked(&self, git: &Git) -> anyhow::Result<PushReport> {
+        let saved_beside = self.save_hand_edits(git)?;
         if !git.has_remote() {
             return Ok(PushReport {
                 local_only: true,
@@ -329,13 +393,14 @@ impl Store {
         if let (Some(head), Some(upstream)) = (git.head()?, git.upstream()?)
             && !git.is_ancestor(upstream, head)?
         {
-            self.replay(&git, &mut report)?;
+            self.replay(git, &mut report)?;
         }
-        let pushed = self.push(&git)?;
+        let pushed = self.push(git)?;
         report.pushed = pushed.pushed;
         report.error = pushed.error;
         report.dropped.extend(pushed.dropped);
         report.saved_beside.extend(pushed.saved_beside);
+        report.retargeted.extend(pushed.retargeted);
         Ok(report)
     }
 
@@ -356,6 +421,7 @@ impl Store {
             changed: git.changed_paths()?,
             last_error: std::fs::read_to_string(self.state_dir.join("last-push-error")).ok(),
             last_sync: self.last_sync(),
+            unapplied: self.unapplied.load(),
         })
     }
 
@@ -377,7 +443,43 @@ impl Store {
     /// it moved).
     pub fn push_pending(&self) -> anyhow::Result<PushReport> {
         let (git, _lock) = self.writer()?;
-        self.push(&git)
+        let mut report = self.push(&git)?;
+        self.tell(&mut report)?;
+        Ok(report)
+    }
+
+    /// Forgets the changes not applied that `status` lists: the person has seen them.
+    /// How many there were.
+    pub fn acknowledge(&self) -> anyhow::Result<usize> {
+        self.unapplied.acknowledge()
+    }
+
+    /// Keeps what went wrong in `report` until acknowledged, as told now, and adds to
+    /// it what went wrong earlier that nobody was told of.
+    fn tell(&self, report: &mut PushReport) -> anyhow::Result<()> {
+        report.earlier = self.unapplied.take_untold()?;
+        self.keep_unapplied(report, true)
+    }
+
+    /// Keeps `report`'s changes not applied and files saved beside, for `status` and
+    /// for whoever opens the store next (`told`: the caller shows them now).
+    fn keep_unapplied(&self, report: &PushReport, told: bool) -> anyhow::Result<()> {
+        let at = unapplied::now();
+        let dropped = report.dropped.iter().map(|dropped| Unapplied {
+            summary: dropped.summary.clone(),
+            why: dropped.why.clone(),
+            requested_by: Some(dropped.requested_by.clone()),
+            at,
+            told,
+        });
+        let beside = report.saved_beside.iter().map(|path| Unapplied {
+            summary: format!("Conflicting edits of {}", beside_original(path)),
+            why: format!("the other version was saved beside it as {path}"),
+            requested_by: None,
+            at,
+            told,
+        });
+        self.unapplied.add(dropped.chain(beside))
     }
 
     /// From now on operations are committed without pushing; [`Store::push_pending`]
@@ -473,13 +575,18 @@ impl Store {
             }
         }
         let actor = &pending.actor;
+        // Text from the files or a person goes into the message escaped: a NUL or
+        // another control character there would make the commit impossible.
         let message = format!(
             "{}\n\nRequested-by: {} ({})\nOperation-Id: {}\n",
-            change.summary, actor.name, actor.via, pending.id
+            safe_text(&change.summary),
+            safe_text(&actor.name),
+            safe_text(&actor.via),
+            pending.id
         );
         let author = Identity {
-            name: actor.name.clone(),
-            email: actor.email.clone(),
+            name: safe_name(&actor.name),
+            email: safe_name(&actor.email),
         };
         let commit = git.commit_files(&change.files, &message, &author, &self.settings.assistant)?;
         if let (Some(todo), Some(id)) = (change.todo, git.index_id(TODO)?)
@@ -520,7 +627,7 @@ impl Store {
                 Ok(PushOutcome::Pushed) => {
                     self.journal.settle()?;
                     self.record_error(None)?;
-                    self.mark_synced(false);
+                    self.mark_synced(true);
                     report.pushed = true;
                     return Ok(report);
                 }
@@ -559,16 +666,22 @@ impl Store {
         }
         git.reset_hard(upstream)?;
         let mut kept = Vec::new();
+        let dropped_before = report.dropped.len();
         for (commit, message) in local.iter().zip(&messages) {
             match operation_id(message).and_then(|id| known.get(id)) {
-                Some(entry) => match entry.operation.apply(&self.work_tree(git)) {
-                    Ok(change) => {
-                        self.commit_change(git, entry, change)?;
+                Some(entry) => match self.replay_operation(git, entry) {
+                    Ok(retargeted) => {
                         kept.push(entry.clone());
+                        if let Some(line) = retargeted {
+                            report.retargeted.push(format!(
+                                "{}: the task had been reworded meanwhile; applied to it as it reads now: {line}",
+                                first_line(message)
+                            ));
+                        }
                     }
                     Err(why) => report.dropped.push(Dropped {
                         summary: first_line(message),
-                        why: why.to_string(),
+                        why,
                         requested_by: entry.actor.clone(),
                     }),
                 },
@@ -581,7 +694,81 @@ impl Store {
                 }
             }
         }
+        for dropped in &report.dropped[dropped_before..] {
+            if let Some(entry) = self.keep_intent(git, dropped) {
+                kept.push(entry);
+            }
+        }
         self.journal.replace(&kept)
+    }
+
+    /// Applies and commits one journaled operation again; on failure nothing of it
+    /// stays in the working tree, and the reason is returned. `Ok` holds the line
+    /// its task has now when it was reworded meanwhile.
+    fn replay_operation(&self, git: &Git, entry: &Pending) -> Result<Option<String>, String> {
+        let change = entry
+            .operation
+            .apply(&self.work_tree(git))
+            .map_err(|why| why.to_string())?;
+        let retargeted = change.retargeted.clone();
+        match self.commit_change(git, entry, change) {
+            Ok(_) => Ok(retargeted),
+            Err(err) => {
+                if let Err(restore) = self.restore_from_head(git) {
+                    eprintln!("myorg: could not restore the working tree after a failed commit: {restore:#}");
+                }
+                Err(format!("it could not be committed: {err:#}"))
+            }
+        }
+    }
+
+    /// Keeps a change that could not be applied where a person finds it: a log.txt
+    /// entry in the name of whoever asked, committed like any note. The journal entry
+    /// of that note, or `None` when even that could not be made.
+    fn keep_intent(&self, git: &Git, dropped: &Dropped) -> Option<Pending> {
+        let now = chrono::Utc::now()
+            .with_timezone(&self.settings.timezone)
+            .naive_local();
+        let text = format!(
+            "Not applied after a sync: {}. Why: {}",
+            dropped.summary, dropped.why
+        );
+        let line = myorg_domain::notes::entry_line(now, &dropped.requested_by.name, &safe_text(&text))
+            .or_else(|_| {
+                myorg_domain::notes::entry_line(now, &self.settings.assistant.name, &safe_text(&text))
+            })
+            .ok()?;
+        let entry = Pending {
+            id: uuid::Uuid::new_v4().to_string(),
+            actor: Actor {
+                via: "sync".to_string(),
+                ..dropped.requested_by.clone()
+            },
+            operation: Operation::AppendLog { line },
+        };
+        match self.replay_operation(git, &entry) {
+            Ok(_) => Some(entry),
+            Err(why) => {
+                eprintln!("myorg: could not keep a change not applied in log.txt: {why}");
+                None
+            }
+        }
+    }
+
+    /// Puts every file changed in the working tree back as HEAD has it: what an
+    /// operation wrote and could not commit. (The tree was clean before it wrote.)
+    fn restore_from_head(&self, git: &Git) -> anyhow::Result<()> {
+        for path in git.changed_paths()? {
+            let current = self.root().join(&path);
+            match git.read_at_head(&path)? {
+                Some(content) => files::write_atomically(&current, &content)?,
+                None => std::fs::remove_file(&current).or_else(ignore_missing)?,
+            }
+        }
+        if let Ok(mut cache) = self.todo_cache.lock() {
+            *cache = None;
+        }
+        Ok(())
     }
 
     /// Finishes what a crash interrupted: an operation journaled but not committed is
@@ -589,6 +776,7 @@ impl Store {
     /// saved, and everything pending is pushed.
     fn recover(&self) -> anyhow::Result<()> {
         let (git, _lock) = self.writer()?;
+        let mut interrupted = PushReport::default();
         let pending = self.journal.load()?;
         if !pending.is_empty() {
             // Look in the recent history, not only at unpushed commits: a crash may have
@@ -616,13 +804,30 @@ impl Store {
                 }
                 self.set_aside_uncommitted_writes(&git)?;
                 // No cache: the tree was just repaired by hand, not through the index.
-                if let Ok(change) = entry.operation.apply(&WorkTree {
-                    root: self.root(),
-                    git: &git,
-                    cache: None,
-                }) {
-                    self.commit_change(&git, &entry, change)?;
-                    kept.push(entry);
+                let outcome = entry
+                    .operation
+                    .apply(&WorkTree {
+                        root: self.root(),
+                        git: &git,
+                        cache: None,
+                    })
+                    .map_err(|why| why.to_string())
+                    .and_then(|change| match self.commit_change(&git, &entry, change) {
+                        Ok(_) => Ok(()),
+                        Err(err) => Err(format!("it could not be committed: {err:#}")),
+                    });
+                match outcome {
+                    Ok(()) => kept.push(entry),
+                    // Set aside with a report: it must never block the store.
+                    Err(why) => {
+                        self.restore_from_head(&git)?;
+                        eprintln!("myorg: an interrupted change could not be finished: {why}");
+                        interrupted.dropped.push(Dropped {
+                            summary: entry.operation.intent(),
+                            why,
+                            requested_by: entry.actor.clone(),
+                        });
+                    }
                 }
             }
             self.journal.replace(&kept)?;
@@ -630,9 +835,12 @@ impl Store {
         self.save_hand_edits(&git)?;
         // Local only: nothing to push, and `push` clears the journal.
         if !git.has_remote() || !git.local_commits()?.is_empty() {
-            self.push(&git)?;
+            let pushed = self.push(&git)?;
+            interrupted.dropped.extend(pushed.dropped);
+            interrupted.saved_beside.extend(pushed.saved_beside);
         }
-        Ok(())
+        // Nobody sees this report: kept for the next one who opens the store.
+        self.keep_unapplied(&interrupted, false)
     }
 
     /// A crash between writing a file and committing it leaves the operation's own
@@ -648,6 +856,7 @@ impl Store {
                     path.replace('/', "_")
                 ));
                 files::write_atomically(&aside, &content)?;
+                bound_recovered(&self.state_dir.join("recovered"));
             }
             match git.read_at_head(&path)? {
                 Some(content) => files::write_atomically(&current, &content)?,
@@ -778,6 +987,75 @@ fn undo_operation(git: &Git, commit: Option<&str>, force: bool) -> anyhow::Resul
         operation_id,
         subject,
     })
+}
+
+/// Text for a commit message: control characters escaped (`\u{0}`), so no input
+/// can make a commit impossible; the files keep their bytes.
+fn safe_text(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A name or email for a commit signature: no control characters or angle brackets
+/// (which git refuses there); `unknown` when nothing is left.
+fn safe_name(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .filter(|c| !c.is_control() && *c != '<' && *c != '>')
+        .collect();
+    match kept.trim() {
+        "" => "unknown".to_string(),
+        kept => kept.to_string(),
+    }
+}
+
+/// How many files and bytes `STATE/recovered/` keeps (the newest).
+const RECOVERED_KEPT: usize = 20;
+const RECOVERED_MAX_BYTES: u64 = 32 << 20;
+
+/// Removes the oldest files in `dir` past [`RECOVERED_KEPT`] files or
+/// [`RECOVERED_MAX_BYTES`] (the newest is always kept).
+fn bound_recovered(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut found: Vec<(SystemTime, u64, PathBuf)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok()?;
+            meta.is_file().then(|| {
+                (
+                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    meta.len(),
+                    entry.path(),
+                )
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut total = 0;
+    for (index, (_, size, path)) in found.into_iter().enumerate() {
+        total += size;
+        if index > 0 && (index >= RECOVERED_KEPT || total > RECOVERED_MAX_BYTES) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The file a conflict copy (`PATH.conflict-ID`) was saved beside.
+fn beside_original(path: &str) -> &str {
+    path.rsplit_once(".conflict-")
+        .map_or(path, |(original, _)| original)
 }
 
 /// The `Operation-Id:` trailer of a commit message.

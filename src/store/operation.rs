@@ -146,6 +146,8 @@ pub struct Change {
     pub summary: String,
     /// The new todo.txt, parsed, when the operation rewrote it (for the store's cache).
     pub todo: Option<TodoFile>,
+    /// The operation's task had been reworded meanwhile: the line it was applied to.
+    pub retargeted: Option<String>,
 }
 
 impl Change {
@@ -155,13 +157,20 @@ impl Change {
             files: vec![(TODO.to_string(), Some(todo.to_bytes()))],
             summary,
             todo: Some(todo),
+            retargeted: None,
         }
+    }
+
+    fn retargeted(mut self, line: Option<String>) -> Change {
+        self.retargeted = line;
+        self
     }
 }
 
 impl Operation {
     /// Applies the operation to `snapshot`.
     pub fn apply(&self, snapshot: &dyn Snapshot) -> Result<Change, OperationError> {
+        self.check_new_text()?;
         match self {
             Operation::AddTask { line } => {
                 let task = Task::parse(line);
@@ -177,7 +186,7 @@ impl Operation {
             }
             Operation::CompleteTask { line, on } => {
                 let mut todo = snapshot.todo()?;
-                let (index, task) = find_open(&todo, line)?;
+                let (index, task, reworded) = find_open(&todo, line)?;
                 let next = myorg_domain::recurrence::next_occurrence(&task, *on);
                 let summary = match next
                     .as_ref()
@@ -192,7 +201,7 @@ impl Operation {
                 if let Some(next) = next {
                     todo.push(TodoLine::Task(next));
                 }
-                Ok(Change::todo(todo, summary))
+                Ok(Change::todo(todo, summary).retargeted(reworded))
             }
             Operation::UpdateTask { line, new_line } => {
                 let task = Task::parse(new_line);
@@ -202,16 +211,26 @@ impl Operation {
                     ));
                 }
                 let mut todo = snapshot.todo()?;
-                let (index, _) = find_any(&todo, line)?;
+                let (index, target, reworded) = find_any(&todo, line)?;
+                let task = match &reworded {
+                    None => task,
+                    Some(_) => myorg_domain::reworded::carry_edit(&Task::parse(line), &task, &target)
+                        .ok_or_else(|| {
+                            OperationError::NoLongerApplies(format!(
+                                "the task \"{line}\" was reworded meanwhile (now \"{}\"), and this edit changes its words too",
+                                target.render()
+                            ))
+                        })?,
+                };
                 let summary = subject("Edit task", task.description());
                 todo.replace(index, TodoLine::Task(task));
-                Ok(Change::todo(todo, summary))
+                Ok(Change::todo(todo, summary).retargeted(reworded))
             }
             Operation::DeleteTask { line } => {
                 let mut todo = snapshot.todo()?;
-                let (index, task) = find_any(&todo, line)?;
+                let (index, task, reworded) = find_any(&todo, line)?;
                 todo.remove(index);
-                Ok(Change::todo(todo, subject("Delete task", task.description())))
+                Ok(Change::todo(todo, subject("Delete task", task.description())).retargeted(reworded))
             }
             Operation::Archive => {
                 let mut todo = snapshot.todo()?;
@@ -270,6 +289,7 @@ impl Operation {
                     files: vec![(CALENDAR.to_string(), Some(file.to_bytes()))],
                     summary: subject("Add event", &event.to_string()),
                     todo: None,
+                    retargeted: None,
                 })
             }
             Operation::Undo {
@@ -289,6 +309,7 @@ impl Operation {
                     files: snapshot.revert(&target)?,
                     summary: subject("Undo", what),
                     todo: None,
+                    retargeted: None,
                 })
             }
             Operation::AddProject { list, line } => projects::add(snapshot, *list, line),
@@ -307,6 +328,70 @@ impl Operation {
 }
 
 impl Operation {
+    /// Refuses new text holding a NUL or another control character (TAB and line
+    /// breaks aside: each operation says itself where a line break is wrong): a
+    /// plain-text file should not hold them, and they are invisible to the person.
+    /// Text an operation only carries over from an existing line (an edit of its due
+    /// date) may keep the ones that line has.
+    fn check_new_text(&self) -> Result<(), OperationError> {
+        let (new, old) = match self {
+            Operation::AddTask { line }
+            | Operation::AddProject { line, .. }
+            | Operation::AppendLog { line }
+            | Operation::AppendMemory { line } => (line, ""),
+            Operation::UpdateTask { line, new_line } => (new_line, line.as_str()),
+            Operation::AddEvent { text, .. } | Operation::AppendFile { text, .. } => (text, ""),
+            Operation::WriteFile { content, .. } => (content, ""),
+            Operation::CompleteTask { .. }
+            | Operation::DeleteTask { .. }
+            | Operation::Archive
+            | Operation::Undo { .. }
+            | Operation::SetProjectStatus { .. } => return Ok(()),
+        };
+        let refused = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        let count = |text: &str, c: char| text.chars().filter(|&d| d == c).count();
+        match new.chars().find(|&c| refused(c) && count(new, c) > count(old, c)) {
+            Some(c) => Err(OperationError::Invalid(format!(
+                "the text holds an invisible control character (U+{:04X}), which a plain-text \
+                 file must not get; nothing was changed",
+                c as u32
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// What the operation was meant to do, in a line a person reads (for a change
+    /// that could not be applied, when there is no commit to name it).
+    pub fn intent(&self) -> String {
+        match self {
+            Operation::AddTask { line } => format!("Add task: {line}"),
+            Operation::CompleteTask { line, on } => format!("Complete task on {on}: {line}"),
+            Operation::UpdateTask { line, new_line } => format!("Edit task: {line} → {new_line}"),
+            Operation::DeleteTask { line } => format!("Delete task: {line}"),
+            Operation::Archive => "Archive the done tasks".to_string(),
+            Operation::AddEvent {
+                date,
+                start,
+                end,
+                text,
+            } => {
+                let time = match (start, end) {
+                    (Some(start), Some(end)) => format!(" {start}-{end}"),
+                    (Some(start), None) => format!(" {start}"),
+                    _ => String::new(),
+                };
+                format!("Add event: {date}{time} {text}")
+            }
+            Operation::Undo { subject, .. } => format!("Undo: {subject}"),
+            Operation::AddProject { list, line } => format!("Add to {}: {line}", list.path()),
+            Operation::SetProjectStatus { slug, status, .. } => format!("Set +{slug} to {status}"),
+            Operation::AppendLog { line } => format!("Note: {line}"),
+            Operation::AppendMemory { line } => format!("Working memory: {line}"),
+            Operation::WriteFile { path, .. } => format!("Write {path}"),
+            Operation::AppendFile { path, text } => format!("Append to {path}: {text}"),
+        }
+    }
+
     /// The operation that adds `event` to calendar.txt.
     pub fn add_event(event: &NewEvent) -> Operation {
         Operation::AddEvent {
@@ -318,27 +403,36 @@ impl Operation {
     }
 }
 
-/// The open task whose line reads exactly `line`.
-fn find_open(todo: &TodoFile, line: &str) -> Result<(usize, Task), OperationError> {
+/// A task found for an operation: its index, the task, and (when it was reworded
+/// meanwhile) the line it has now.
+type Found = (usize, Task, Option<String>);
+
+/// The open task whose line reads exactly `line`, or that task reworded.
+fn find_open(todo: &TodoFile, line: &str) -> Result<Found, OperationError> {
     find(todo, line, false)
 }
 
-/// The task (open or done) whose line reads exactly `line`.
-fn find_any(todo: &TodoFile, line: &str) -> Result<(usize, Task), OperationError> {
+/// The task (open or done) whose line reads exactly `line`, or that task reworded.
+fn find_any(todo: &TodoFile, line: &str) -> Result<Found, OperationError> {
     find(todo, line, true)
 }
 
-fn find(todo: &TodoFile, line: &str, done_too: bool) -> Result<(usize, Task), OperationError> {
-    todo.tasks()
-        .find(|(index, task)| {
-            (done_too || !task.is_done()) && todo.text(*index).is_some_and(|text| text == line)
-        })
-        .map(|(index, task)| (index, task.clone()))
-        .ok_or_else(|| {
-            OperationError::NoLongerApplies(format!(
-                "the task \"{line}\" is no longer in todo.txt as it was (changed, completed or removed meanwhile)"
-            ))
-        })
+fn find(todo: &TodoFile, line: &str, done_too: bool) -> Result<Found, OperationError> {
+    let exact = todo.tasks().find(|(index, task)| {
+        (done_too || !task.is_done()) && todo.text(*index).is_some_and(|text| text == line)
+    });
+    if let Some((index, task)) = exact {
+        return Ok((index, task.clone(), None));
+    }
+    match myorg_domain::reworded::find(todo, &Task::parse(line), done_too) {
+        Some((index, task)) => {
+            let now = todo.text(index).map(|text| text.into_owned()).unwrap_or_default();
+            Ok((index, task, Some(now)))
+        }
+        None => Err(OperationError::NoLongerApplies(format!(
+            "the task \"{line}\" is no longer in todo.txt as it was (changed, completed or removed meanwhile)"
+        ))),
+    }
 }
 
 /// `Verb: text`, cut to a readable commit subject.

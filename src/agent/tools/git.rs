@@ -63,6 +63,20 @@ fn git_status(ctx: &ToolContext, _: NoArguments) -> anyhow::Result<Outcome> {
     if let Some(error) = &status.last_error {
         parts.push(format!("last push error: {}", error.trim()));
     }
+    if let Some(when) = status.last_sync {
+        let when = chrono::DateTime::<chrono::Utc>::from(when)
+            .with_timezone(&ctx.config.store_timezone().unwrap_or(chrono_tz::UTC));
+        parts.push(format!("last sync {}", when.format("%Y-%m-%d %H:%M")));
+    }
+    let count = status.unapplied.len();
+    if count > 0 {
+        let items: Vec<String> = status.unapplied.iter().map(ToString::to_string).collect();
+        parts.push(format!(
+            "{count} change{} not applied: {}",
+            if count == 1 { "" } else { "s" },
+            items.join(" | ")
+        ));
+    }
     Ok(Outcome::Done(parts.join("; ")))
 }
 

@@ -52,6 +52,7 @@ pub(super) fn write(
         files: vec![(path.clone(), Some(content.as_bytes().to_vec()))],
         summary: subject("Write", &path),
         todo: None,
+        retargeted: None,
     })
 }
 
@@ -73,6 +74,7 @@ pub(super) fn append(snapshot: &dyn Snapshot, path: &str, text: &str) -> Result<
         files: vec![(path.clone(), Some(content))],
         summary: subject("Append to", &path),
         todo: None,
+        retargeted: None,
     })
 }
 

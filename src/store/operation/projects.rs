@@ -105,6 +105,7 @@ pub(super) fn add(snapshot: &dyn Snapshot, list: ProjectList, line: &str) -> Res
         files: vec![(list.path().to_string(), Some(content))],
         summary,
         todo: None,
+        retargeted: None,
     })
 }
 
@@ -139,6 +140,7 @@ pub(super) fn set_status(
         files: vec![(list.path().to_string(), Some(file.to_bytes()))],
         summary: format!("{} {slug}: status {before} → {status}", capitalized(kind)),
         todo: None,
+        retargeted: None,
     })
 }
 
@@ -157,6 +159,7 @@ pub(super) fn append_log(snapshot: &dyn Snapshot, line: &str) -> Result<Change, 
         files: vec![(LOG.to_string(), Some(notes::append_line(log, line)))],
         summary: subject("Note", &entry.text),
         todo: None,
+        retargeted: None,
     })
 }
 
@@ -172,6 +175,7 @@ pub(super) fn append_memory(snapshot: &dyn Snapshot, line: &str) -> Result<Chang
         files: vec![(MEMORY.to_string(), Some(notes::append_line(memory, line)))],
         summary: subject("Working memory", &text),
         todo: None,
+        retargeted: None,
     })
 }
 
