@@ -94,8 +94,12 @@ pub fn about_task(text: &str, task: &Task) -> Result<String, NoteError> {
         .collect();
     // The task's words as a reader sees them: a control character a hand edit left
     // in its line is not carried into the note.
-    let words: String = words.join(" ").chars().filter(|c| !c.is_control()).collect();
-    Ok(format!("{text} — task: {words}"))
+    let words: Vec<String> = words
+        .iter()
+        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|word| !word.is_empty())
+        .collect();
+    Ok(format!("{text} — task: {}", words.join(" ")))
 }
 
 /// A link with optional words before it: `TEXT URL`, or `URL` alone. The link is

@@ -173,6 +173,7 @@ pub fn status(config: &Config, acknowledge: bool) -> anyhow::Result<()> {
                 .unwrap_or_default();
             println!("  {when} {item}");
         }
+        store.mark_told()?;
         if acknowledge {
             store.acknowledge()?;
             println!("Acknowledged: status no longer lists them.");
@@ -203,7 +204,8 @@ pub(super) fn print_push(report: &PushReport) -> anyhow::Result<()> {
 
 fn went_wrong(report: &PushReport) -> anyhow::Result<()> {
     if report.went_wrong() {
-        let count = report.dropped.len() + report.saved_beside.len() + report.earlier.len();
+        let earlier = report.earlier.iter().filter(|earlier| !earlier.reworded).count();
+        let count = report.dropped.len() + report.saved_beside.len() + earlier;
         anyhow::bail!(
             "{count} change{} did not go as asked (above); `myorg status` lists them until `myorg status --ack`",
             if count == 1 { "" } else { "s" }
@@ -241,7 +243,11 @@ pub fn push_lines(report: &PushReport) -> Vec<String> {
     }
     lines.extend(report.retargeted.iter().cloned());
     for earlier in &report.earlier {
-        lines.push(format!("Not applied earlier: {earlier}"));
+        lines.push(if earlier.reworded {
+            earlier.to_string()
+        } else {
+            format!("Not applied earlier: {earlier}")
+        });
     }
     lines
 }

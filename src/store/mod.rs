@@ -146,7 +146,9 @@ impl PushReport {
     /// Something did not go as asked: a change not applied, edits saved beside a
     /// file, now or earlier.
     pub fn went_wrong(&self) -> bool {
-        !self.dropped.is_empty() || !self.saved_beside.is_empty() || !self.earlier.is_empty()
+        !self.dropped.is_empty()
+            || !self.saved_beside.is_empty()
+            || self.earlier.iter().any(|earlier| !earlier.reworded)
     }
 }
 
@@ -421,7 +423,7 @@ impl Store {
             changed: git.changed_paths()?,
             last_error: std::fs::read_to_string(self.state_dir.join("last-push-error")).ok(),
             last_sync: self.last_sync(),
-            unapplied: self.unapplied.load(),
+            unapplied: self.unapplied.not_applied(),
         })
     }
 
@@ -448,6 +450,11 @@ impl Store {
         Ok(report)
     }
 
+    /// Marks everything kept as told: the person has just seen `status`.
+    pub fn mark_told(&self) -> anyhow::Result<()> {
+        self.unapplied.take_untold().map(|_| ())
+    }
+
     /// Forgets the changes not applied that `status` lists: the person has seen them.
     /// How many there were.
     pub fn acknowledge(&self) -> anyhow::Result<usize> {
@@ -471,6 +478,7 @@ impl Store {
             requested_by: Some(dropped.requested_by.clone()),
             at,
             told,
+            reworded: false,
         });
         let beside = report.saved_beside.iter().map(|path| Unapplied {
             summary: format!("Conflicting edits of {}", beside_original(path)),
@@ -478,8 +486,18 @@ impl Store {
             requested_by: None,
             at,
             told,
+            reworded: false,
         });
-        self.unapplied.add(dropped.chain(beside))
+        // Told now, a carried-over change needs no keeping.
+        let reworded = report.retargeted.iter().filter(|_| !told).map(|line| Unapplied {
+            summary: line.clone(),
+            why: String::new(),
+            requested_by: None,
+            at,
+            told,
+            reworded: true,
+        });
+        self.unapplied.add(dropped.chain(beside).chain(reworded))
     }
 
     /// From now on operations are committed without pushing; [`Store::push_pending`]
@@ -838,6 +856,7 @@ impl Store {
             let pushed = self.push(&git)?;
             interrupted.dropped.extend(pushed.dropped);
             interrupted.saved_beside.extend(pushed.saved_beside);
+            interrupted.retargeted.extend(pushed.retargeted);
         }
         // Nobody sees this report: kept for the next one who opens the store.
         self.keep_unapplied(&interrupted, false)

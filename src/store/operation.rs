@@ -227,10 +227,12 @@ impl Operation {
                 Ok(Change::todo(todo, summary).retargeted(reworded))
             }
             Operation::DeleteTask { line } => {
+                // Only the very line the person saw and confirmed is deleted: a task
+                // changed meanwhile, even a little, is not what they agreed to lose.
                 let mut todo = snapshot.todo()?;
-                let (index, task, reworded) = find_any(&todo, line)?;
+                let (index, task) = find_exact(&todo, line)?;
                 todo.remove(index);
-                Ok(Change::todo(todo, subject("Delete task", task.description())).retargeted(reworded))
+                Ok(Change::todo(todo, subject("Delete task", task.description())))
             }
             Operation::Archive => {
                 let mut todo = snapshot.todo()?;
@@ -429,10 +431,22 @@ fn find(todo: &TodoFile, line: &str, done_too: bool) -> Result<Found, OperationE
             let now = todo.text(index).map(|text| text.into_owned()).unwrap_or_default();
             Ok((index, task, Some(now)))
         }
-        None => Err(OperationError::NoLongerApplies(format!(
-            "the task \"{line}\" is no longer in todo.txt as it was (changed, completed or removed meanwhile)"
-        ))),
+        None => Err(gone(line)),
     }
+}
+
+/// The task (open or done) whose line reads exactly `line`, and no other.
+fn find_exact(todo: &TodoFile, line: &str) -> Result<(usize, Task), OperationError> {
+    todo.tasks()
+        .find(|(index, _)| todo.text(*index).is_some_and(|text| text == line))
+        .map(|(index, task)| (index, task.clone()))
+        .ok_or_else(|| gone(line))
+}
+
+fn gone(line: &str) -> OperationError {
+    OperationError::NoLongerApplies(format!(
+        "the task \"{line}\" is no longer in todo.txt as it was (changed, completed or removed meanwhile)"
+    ))
 }
 
 /// `Verb: text`, cut to a readable commit subject.

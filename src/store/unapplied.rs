@@ -26,10 +26,17 @@ pub struct Unapplied {
     /// Already reported once (by a sync, a write or the bot).
     #[serde(default)]
     pub told: bool,
+    /// Not a failure: the change was applied to its task as another person had
+    /// reworded it (`summary` says so). Told once, then forgotten.
+    #[serde(default)]
+    pub reworded: bool,
 }
 
 impl std::fmt::Display for Unapplied {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.reworded {
+            return f.write_str(&self.summary);
+        }
         write!(f, "{}: {}", self.summary, self.why)?;
         if let Some(actor) = &self.requested_by {
             write!(f, " (asked by {} via {})", actor.name, actor.via)?;
@@ -54,9 +61,14 @@ impl UnappliedList {
         }
     }
 
-    /// Everything not acknowledged yet, oldest first. An unreadable file reads as
-    /// empty: it must never keep the store from opening.
-    pub fn load(&self) -> Vec<Unapplied> {
+    /// The changes not applied, until acknowledged, oldest first.
+    pub fn not_applied(&self) -> Vec<Unapplied> {
+        self.load().into_iter().filter(|item| !item.reworded).collect()
+    }
+
+    /// Everything kept, oldest first. An unreadable file reads as empty: it must
+    /// never keep the store from opening.
+    fn load(&self) -> Vec<Unapplied> {
         let Ok(bytes) = std::fs::read(&self.path) else {
             return Vec::new();
         };
@@ -83,11 +95,13 @@ impl UnappliedList {
         self.save(&all)
     }
 
-    /// The ones not told yet, now marked told.
+    /// The ones not told yet, now marked told (changes carried over to a reworded
+    /// task are forgotten once told).
     pub fn take_untold(&self) -> anyhow::Result<Vec<Unapplied>> {
         let mut all = self.load();
         let untold: Vec<Unapplied> = all.iter().filter(|item| !item.told).cloned().collect();
         if !untold.is_empty() {
+            all.retain(|item| !item.reworded);
             for item in &mut all {
                 item.told = true;
             }
@@ -98,7 +112,7 @@ impl UnappliedList {
 
     /// Forgets them all: the person has seen them.
     pub fn acknowledge(&self) -> anyhow::Result<usize> {
-        let count = self.load().len();
+        let count = self.not_applied().len();
         match std::fs::remove_file(&self.path) {
             Ok(()) => Ok(count),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(0),
@@ -130,6 +144,7 @@ mod tests {
             requested_by: None,
             at: 1,
             told: false,
+            reworded: false,
         }
     }
 
@@ -140,9 +155,17 @@ mod tests {
         list.add([item("a"), item("b")]).unwrap();
         assert_eq!(list.take_untold().unwrap().len(), 2);
         assert!(list.take_untold().unwrap().is_empty());
-        assert_eq!(list.load().len(), 2);
+        assert_eq!(list.not_applied().len(), 2);
         assert_eq!(list.acknowledge().unwrap(), 2);
-        assert!(list.load().is_empty());
+        assert!(list.not_applied().is_empty());
+        let reworded = Unapplied {
+            reworded: true,
+            ..item("carried over")
+        };
+        list.add([reworded]).unwrap();
+        assert!(list.not_applied().is_empty(), "not listed as a failure");
+        assert_eq!(list.take_untold().unwrap().len(), 1);
+        assert!(list.take_untold().unwrap().is_empty(), "forgotten once told");
     }
 
     #[test]
@@ -150,8 +173,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("unapplied.json"), b"\0{not json").unwrap();
         let list = UnappliedList::new(dir.path());
-        assert!(list.load().is_empty());
+        assert!(list.not_applied().is_empty());
         list.add([item("a")]).unwrap();
-        assert_eq!(list.load().len(), 1);
+        assert_eq!(list.not_applied().len(), 1);
     }
 }
