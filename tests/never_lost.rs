@@ -303,3 +303,83 @@ fn a_journaled_operation_that_fails_again_on_replay_is_set_aside_not_blocking() 
     assert!(kept <= 20, "recovered/ is bounded: {kept}");
     stdout(&myorg(dir.path(), &["--store", "s", "add", "Works again"], &[]));
 }
+
+/// Collects what a job delivers.
+struct Collect(Vec<myorg_domain::reminders::Message>);
+
+impl myorg_assistant::reminders::Deliver for Collect {
+    fn deliver(&mut self, message: &myorg_domain::reminders::Message) -> anyhow::Result<()> {
+        self.0.push(message.clone());
+        Ok(())
+    }
+}
+
+#[test]
+fn the_sync_job_tells_the_person_who_asked_for_a_change_that_was_not_applied() {
+    use myorg_assistant::config::{Config, PersonConfig};
+    use myorg_assistant::jobs;
+    let team = Team::new();
+    let settings = StoreSettings::local(team.dir.path().join("a")).with_remote(team.remote.to_str().unwrap());
+    let ana = Actor {
+        name: "Ana García".into(),
+        email: "ana@example.com".into(),
+        via: "discord".into(),
+    };
+    team.offline(|| {
+        let store = Store::open(settings.clone()).unwrap();
+        let applied = store
+            .apply(
+                Operation::UpdateTask {
+                    line: HERO.into(),
+                    new_line: HERO.replace("due:2026-12-11", "due:2026-12-24"),
+                },
+                &ana,
+            )
+            .unwrap();
+        assert!(applied.push.error.is_some());
+    });
+    team.b_rewrites(
+        HERO,
+        "2026-11-12 Ask the agency for smaller banner files +website @computer",
+    );
+
+    let mut config = Config::default();
+    config.people = vec![PersonConfig {
+        name: "Ana García".into(),
+        ..PersonConfig::default()
+    }];
+    // The job's store opens (a replay at open drops the edit), then syncs.
+    let store = Store::open(settings).unwrap();
+    let mut delivered = Collect(Vec::new());
+    let result = jobs::run(
+        jobs::Job::GitSync,
+        &jobs::Recipients::Everyone,
+        &config,
+        &store,
+        chrono::Utc::now(),
+        &mut delivered,
+    )
+    .unwrap();
+    assert_eq!(result["told"], serde_json::json!(["Ana García"]), "{result}");
+    assert_eq!(delivered.0.len(), 1, "{:?}", delivered.0);
+    let message = &delivered.0[0];
+    assert_eq!(message.to, "Ana García");
+    assert!(
+        message.text.contains("Edit task: Compress hero images")
+            && message.text.contains("no longer in todo.txt"),
+        "{}",
+        message.text
+    );
+    // Told once.
+    let mut again = Collect(Vec::new());
+    jobs::run(
+        jobs::Job::GitSync,
+        &jobs::Recipients::Everyone,
+        &config,
+        &store,
+        chrono::Utc::now(),
+        &mut again,
+    )
+    .unwrap();
+    assert!(again.0.is_empty(), "{:?}", again.0);
+}
