@@ -2,7 +2,8 @@
 //! end of summer time in Europe/Madrid (2026-10-25), with the assistant restarted
 //! every few hours (the ledger read back from its file): no reminder twice, none
 //! missed, none in quiet hours (an event in them is said the evening before), never
-//! more than the daily limit; and `myorg remind` through the real binary.
+//! more than the daily limit; and `myorg remind` through the real binary, also two
+//! at once.
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use myorg_assistant::reminders::ledger::Ledger;
@@ -13,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 mod support;
-use support::{myorg, stdout};
+use support::{myorg, myorg_command, stdout};
 
 const TODO: &str = "\
 (A) 2026-10-01 Send the report owner:ana due:2026-10-23
@@ -103,6 +104,7 @@ fn a_week_minute_by_minute_with_restarts() {
         let now = start + TimeDelta::minutes(minute);
         // A restart every 7 hours and 13 minutes: the ledger comes back from its file.
         if minute % 433 == 0 {
+            drop(ledger);
             ledger = Ledger::open(state.path(), now).unwrap();
         }
         for due in due_reminders(
@@ -267,4 +269,39 @@ fn remind_through_the_binary_says_the_events_of_a_dst_night_once_in_the_evening(
             "2027-03-28T07:00 at 07:10: Bakery",
         ]
     );
+}
+
+#[test]
+fn two_remind_processes_at_once_send_each_reminder_once() {
+    let env = [("TIMEZONE", "Europe/Madrid")];
+    let at = "2026-11-23T09:05";
+    // A few rounds, to make it likely that both read the ledger before either wrote.
+    for round in 0..6 {
+        let dir = tempfile::TempDir::new().unwrap();
+        let dry = ["--store", "s", "remind", "--dry-run", "--at", at];
+        let due = stdout(&myorg(dir.path(), &dry, &env))
+            .lines()
+            .filter(|line| line.starts_with("Would send to "))
+            .count();
+        assert!(due > 5, "{due}");
+        let start = || {
+            myorg_command(dir.path(), &["--store", "s", "remind", "--at", at], &env)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (first, second) = (start(), start());
+        let mut sent = Vec::new();
+        for child in [first, second] {
+            let output = stdout(&child.wait_with_output().unwrap());
+            sent.extend(
+                output
+                    .lines()
+                    .filter(|l| l.starts_with("To "))
+                    .map(str::to_string),
+            );
+        }
+        assert_eq!(sent.len(), due, "round {round}: {sent:#?}");
+    }
 }

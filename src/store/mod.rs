@@ -28,6 +28,7 @@ pub use background::{BackgroundSync, SyncPolicy};
 pub use git::CommitInfo;
 pub use git::{Identity, RemoteSettings, load_tls_roots, start_without_tls_roots};
 pub use journal::Actor;
+pub use lock::exclusive as exclusive_lock;
 pub use operation::{FileChanges, Operation, OperationError, Snapshot};
 pub use shared::SharedStore;
 
