@@ -621,6 +621,65 @@ async fn a_briefing_goes_to_the_channel_and_a_reminder_to_a_direct_message() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_and_briefings_resent_after_a_lost_ledger_write_are_not_posted_twice() {
+    let bot = start(&[]).await;
+    let added = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "add",
+            &[
+                ("text", json!("Renew the passport")),
+                ("due", json!("today")),
+                ("owner", json!("ana")),
+            ],
+        )
+        .await
+        .unwrap();
+    added.reply(WAIT).await.unwrap();
+    let reminders = bot.trigger("deadline-checker").await;
+    let sent = reminders["result"]["sent"].as_u64().unwrap();
+    assert!(sent >= 1, "{reminders}");
+    let briefings = bot.trigger("morning-briefing").await;
+    assert_eq!(briefings["result"]["sent"], 2, "{briefings}");
+    let dms = bot.fake.wait_dms(ANA, 2, WAIT).await.unwrap().len();
+    let posts = bot
+        .fake
+        .wait_channel_messages(CHANNEL, 1, WAIT)
+        .await
+        .unwrap()
+        .len();
+
+    // A crash after Discord took the messages and before the ledger recorded them.
+    let ledger = bot._dir.path().join("s/.git/myorg/reminders.jsonl");
+    assert!(
+        std::fs::read_to_string(&ledger)
+            .unwrap()
+            .contains("briefing:morning")
+    );
+    std::fs::write(&ledger, "").unwrap();
+
+    let again = bot.trigger("deadline-checker").await;
+    assert_eq!(again["result"]["sent"], sent, "{again}");
+    let again = bot.trigger("morning-briefing").await;
+    assert_eq!(again["result"]["sent"], 2, "{again}");
+    // Each send went out again with the same nonces, and Discord posted nothing new.
+    let starts = |messages: &[SeenMessage]| -> Vec<String> {
+        messages
+            .iter()
+            .map(|m| m.content.chars().take(40).collect())
+            .collect()
+    };
+    let dms_now = bot.fake.wait_dms(ANA, 0, WAIT).await.unwrap();
+    assert_eq!(dms_now.len(), dms, "{:#?}", starts(&dms_now));
+    let posts_now = bot.fake.wait_channel_messages(CHANNEL, 0, WAIT).await.unwrap();
+    assert_eq!(posts_now.len(), posts, "{:#?}", starts(&posts_now));
+    assert!(dms_now.iter().all(|m| m.raw["nonce"].is_string()));
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_guild_commands_are_global_and_sigterm_closes_the_gateway() {
     let mut bot = start(&[("DISCORD_GUILD_ID", "")]).await;
     assert_eq!(bot.fake.commands_scope(), Some(Scope::Global));

@@ -78,6 +78,64 @@ async fn a_channel_message_is_seen_and_an_overlong_one_refused_with_50035() {
 }
 
 #[tokio::test]
+async fn a_repeated_nonce_with_enforce_nonce_returns_the_earlier_message_and_creates_none() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let http = http(&discord);
+    let general = serenity::ChannelId::new(GENERAL);
+    let once = |nonce: &str| {
+        serenity::CreateMessage::new()
+            .content("due today: Renew the passport")
+            .nonce(serenity::Nonce::String(nonce.to_string()))
+            .enforce_nonce(true)
+    };
+
+    let first = general.send_message(&http, once("due-x-0")).await.unwrap();
+    assert!(
+        matches!(&first.nonce, Some(serenity::Nonce::String(n)) if n == "due-x-0"),
+        "{:?}",
+        first.nonce
+    );
+    let repeat = general.send_message(&http, once("due-x-0")).await.unwrap();
+    assert_eq!(repeat.id, first.id, "the earlier message is returned");
+    // Another nonce, the same one unenforced, or in another channel: new messages.
+    let other = general.send_message(&http, once("due-x-1")).await.unwrap();
+    let unenforced = serenity::CreateMessage::new()
+        .content("again")
+        .nonce(serenity::Nonce::String("due-x-0".to_string()));
+    let unenforced = general.send_message(&http, unenforced).await.unwrap();
+    let elsewhere = serenity::ChannelId::new(4001)
+        .send_message(&http, once("due-x-0"))
+        .await
+        .unwrap();
+    let ids = [first.id, other.id, unenforced.id, elsewhere.id];
+    assert!(
+        ids.iter().enumerate().all(|(i, id)| !ids[..i].contains(id)),
+        "{ids:?}"
+    );
+    let seen = discord.wait_channel_messages(GENERAL, 3, WAIT).await.unwrap();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+
+    // Minutes later the nonce is forgotten.
+    discord.advance(Duration::from_secs(3 * 60));
+    let later = general.send_message(&http, once("due-x-0")).await.unwrap();
+    assert!(!ids.contains(&later.id));
+
+    let error = general
+        .send_message(&http, once(&"n".repeat(26)))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(error), (50035, vec!["nonce".to_string()]));
+    general
+        .send_message(&http, once(&"n".repeat(25)))
+        .await
+        .expect("25 characters are allowed");
+    assert_eq!(
+        discord.violations(),
+        vec!["POST /api/v10/channels/4000/messages: nonce: Must be 25 or fewer in length."]
+    );
+}
+
+#[tokio::test]
 async fn the_current_user_and_application_are_the_bot() {
     let discord = FakeDiscord::start(Setup::default()).await;
     let http = http(&discord);

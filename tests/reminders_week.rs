@@ -1,8 +1,9 @@
 //! A simulated week of reminders, minute by minute through a fake clock, across the
 //! end of summer time in Europe/Madrid (2026-10-25), with the assistant restarted
 //! every few hours (the ledger read back from its file): no reminder twice, none
-//! missed, none in quiet hours, never more than the daily limit; and `myorg remind`
-//! through the real binary.
+//! missed, none in quiet hours (an event in them is said the evening before), never
+//! more than the daily limit; and `myorg remind` through the real binary, also two
+//! at once.
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use myorg_assistant::reminders::ledger::Ledger;
@@ -13,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 mod support;
-use support::{myorg, stdout};
+use support::{myorg, myorg_command, stdout};
 
 const TODO: &str = "\
 (A) 2026-10-01 Send the report owner:ana due:2026-10-23
@@ -103,6 +104,7 @@ fn a_week_minute_by_minute_with_restarts() {
         let now = start + TimeDelta::minutes(minute);
         // A restart every 7 hours and 13 minutes: the ledger comes back from its file.
         if minute % 433 == 0 {
+            drop(ledger);
             ledger = Ledger::open(state.path(), now).unwrap();
         }
         for due in due_reminders(
@@ -153,15 +155,33 @@ fn a_week_minute_by_minute_with_restarts() {
 
     let keys: Vec<&str> = seen.iter().map(|(_, key)| key.as_str()).collect();
     let has = |prefix: &str| keys.iter().any(|k| k.starts_with(prefix));
-    // Events during quiet hours are not reminded of; the others are, before they start.
+    // Events are reminded of before they start; those in quiet hours once, in the
+    // evening before them (the end of summer time is in the night of the 24th).
     assert!(has("event:2026-10-21:09:30:standup"));
     assert!(
         has("event:2026-10-22:07:15:early run"),
         "07:15: the reminder waits for 07:00"
     );
-    assert!(!has("event:2026-10-23:00:10"), "in quiet hours");
-    assert!(!has("event:2026-10-25:02:30"), "in quiet hours, twice over");
-    assert!(!has("event:2026-10-24:22:45"), "22:15 is quiet already");
+    for (key, said) in [
+        (
+            "event:2026-10-23:00:10:night train",
+            "tonight at 00:10: night train",
+        ),
+        ("event:2026-10-24:22:45:late film", "tonight at 22:45: late film"),
+        (
+            "event:2026-10-25:02:30:the hour that happens twice",
+            "tonight at 02:30: the hour that happens twice",
+        ),
+    ] {
+        let (at, message) = inbox
+            .received
+            .iter()
+            .find(|(_, message)| message.keys.iter().any(|k| k == key))
+            .unwrap_or_else(|| panic!("{key} was never sent"));
+        let local = rules.recipients[0].local(*at).time();
+        assert!((t(21, 30)..t(22, 0)).contains(&local), "{key} at {at}");
+        assert!(message.text.contains(said), "{message:?}");
+    }
     assert!(has("event:2026-10-25:10:00:brunch"));
     assert!(
         has("event:2026-10-26:09:30:standup"),
@@ -210,4 +230,78 @@ fn remind_through_the_binary_prints_once_and_dry_run_records_nothing() {
     let night = run(&["remind", "--dry-run", "--at", "2026-11-24T06:30"]);
     assert!(night.contains("held back by quiet hours"), "{night}");
     assert!(Path::new(&dir.path().join("s/.git/myorg/reminders.jsonl")).exists());
+}
+
+#[test]
+fn remind_through_the_binary_says_the_events_of_a_dst_night_once_in_the_evening() {
+    // Quiet hours from 22:00 to 07:00 (the default); at 02:00 on 2027-03-28 the
+    // clocks in Madrid go to 03:00, so the 02:45 handover falls in the gap.
+    let dir = tempfile::TempDir::new().unwrap();
+    let env = [("TIMEZONE", "Europe/Madrid")];
+    let run = |at: &str| {
+        let args = ["--store", "s", "remind", "--at", at];
+        stdout(&myorg(dir.path(), &args, &env))
+    };
+    let made = ["--store", "s", "remind", "--dry-run", "--at", "2027-03-27T12:00"];
+    stdout(&myorg(dir.path(), &made, &env));
+    std::fs::write(dir.path().join("s/todo.txt"), "").unwrap();
+    std::fs::write(
+        dir.path().join("s/calendar.txt"),
+        "2027-03-27 w12 Sat  23:30 Film\n2027-03-28 w12 Sun  2:45 Handover 3:15 Night train 7:10 Bakery\n",
+    )
+    .unwrap();
+    let mut said = Vec::new();
+    let mut at: chrono::NaiveDateTime = "2027-03-27T18:00:00".parse().unwrap();
+    while at <= "2027-03-28T09:00:00".parse().unwrap() {
+        let time = at.format("%Y-%m-%dT%H:%M").to_string();
+        for line in run(&time).lines().filter(|line| line.starts_with("To ")) {
+            let (_, text) = line.split_once(": ").unwrap();
+            said.push(format!("{time} {text}"));
+        }
+        at += TimeDelta::minutes(15);
+    }
+    assert_eq!(
+        said,
+        [
+            "2027-03-27T21:30 tonight at 23:30: Film",
+            "2027-03-27T21:30 tonight at 02:45: Handover",
+            "2027-03-27T21:30 tonight at 03:15: Night train",
+            "2027-03-28T07:00 at 07:10: Bakery",
+        ]
+    );
+}
+
+#[test]
+fn two_remind_processes_at_once_send_each_reminder_once() {
+    let env = [("TIMEZONE", "Europe/Madrid")];
+    let at = "2026-11-23T09:05";
+    // A few rounds, to make it likely that both read the ledger before either wrote.
+    for round in 0..6 {
+        let dir = tempfile::TempDir::new().unwrap();
+        let dry = ["--store", "s", "remind", "--dry-run", "--at", at];
+        let due = stdout(&myorg(dir.path(), &dry, &env))
+            .lines()
+            .filter(|line| line.starts_with("Would send to "))
+            .count();
+        assert!(due > 5, "{due}");
+        let start = || {
+            myorg_command(dir.path(), &["--store", "s", "remind", "--at", at], &env)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (first, second) = (start(), start());
+        let mut sent = Vec::new();
+        for child in [first, second] {
+            let output = stdout(&child.wait_with_output().unwrap());
+            sent.extend(
+                output
+                    .lines()
+                    .filter(|l| l.starts_with("To "))
+                    .map(str::to_string),
+            );
+        }
+        assert_eq!(sent.len(), due, "round {round}: {sent:#?}");
+    }
 }

@@ -8,7 +8,9 @@
 //!   earlier stage that was missed is not sent late);
 //! - an overdue task, once a day: `overdue:REF:TODAY`;
 //! - an event, some minutes before its start (30 by default), never after it started:
-//!   `event:DATE:HH:MM:TEXT`;
+//!   `event:DATE:HH:MM:TEXT`; an event in the person's quiet hours (up to the minute
+//!   they end) is said before they begin instead, as many minutes before them, with
+//!   when it is ("tonight at 03:15: …"), under the same key;
 //! - a stale waiting-for item, once a week: `waiting:REF:YYYY-Www`.
 //!
 //! "Today" is each person's own (their timezone); calendar times are in the store's
@@ -17,7 +19,7 @@
 
 use crate::reference::reference;
 use crate::waiting::{Stale, WaitingFilter, waiting};
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use myorg_parsers::{CalendarFile, CalendarLine, TodoFile};
 use std::collections::{BTreeMap, HashMap};
@@ -54,6 +56,34 @@ impl Recipient {
             time >= start || time < end
         }
     }
+
+    /// The quiet hours about to begin: their start and end, when they start within
+    /// `lead` of `now` (and `now` is not quiet already).
+    pub fn quiet_ahead(&self, now: DateTime<Utc>, lead: TimeDelta) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let (start, end) = self.quiet?;
+        if self.is_quiet(now) {
+            return None;
+        }
+        let local = self.local(now);
+        let day = if local.time() < start {
+            local.date()
+        } else {
+            local.date().succ_opt()?
+        };
+        let end_day = if start < end { day } else { day.succ_opt()? };
+        let from = instant(self.timezone, day.and_time(start))?;
+        let to = instant(self.timezone, end_day.and_time(end))?;
+        (from - now <= lead).then_some((from, to))
+    }
+}
+
+/// The instant a wall-clock time names in `zone`: the earlier one when the clock went
+/// back, the first valid minute after a gap when it went forward.
+pub fn instant(zone: Tz, at: NaiveDateTime) -> Option<DateTime<Utc>> {
+    (0..=120)
+        .filter_map(|minutes| at.checked_add_signed(TimeDelta::minutes(minutes)))
+        .find_map(|at| zone.from_local_datetime(&at).earliest())
+        .map(|local| local.with_timezone(&Utc))
 }
 
 /// The rules.
@@ -222,8 +252,12 @@ fn events(
 ) {
     let here = now.with_timezone(&store_timezone).naive_local();
     let lead = TimeDelta::minutes(settings.event_minutes.max(0));
-    // Today's and tomorrow's lines cover any lead of up to a day.
-    for date in [here.date(), here.date().succ_opt().unwrap_or(here.date())] {
+    // An event in the quiet hours about to begin is said now, before them: its own
+    // reminder would come in quiet hours and be held until the event had started.
+    let night = recipient.quiet_ahead(now, lead);
+    // Today's to the day after tomorrow's lines cover a lead of up to a day, and a
+    // night ahead in another timezone.
+    for date in here.date().iter_days().take(3) {
         let Some(index) = calendar.day_index(date) else {
             continue;
         };
@@ -235,18 +269,40 @@ fn events(
             let Some(time) = NaiveTime::from_hms_opt(start.hour.into(), start.minute.into(), 0) else {
                 continue;
             };
-            let at = date.and_time(time);
-            if here < at && at - here <= lead {
-                let text = event.text.trim();
-                out.push(Reminder {
-                    key: format!("event:{date}:{start}:{text}"),
-                    to: recipient.handle.clone(),
-                    kind: Kind::Event,
-                    text: format!("at {start}: {text}"),
-                    order: (at - here).num_minutes(),
-                });
-            }
+            // Compared as instants, so an event in the hour a DST switch skips or
+            // repeats is reminded of once, before it.
+            let Some(at) = instant(store_timezone, date.and_time(time)) else {
+                continue;
+            };
+            let text = event.text.trim();
+            let said = match night {
+                Some((quiet_from, quiet_to)) if quiet_from < at && at <= quiet_to => {
+                    format!("{} {start}: {text}", ahead(here, date, time))
+                }
+                _ if now < at && at - now <= lead => format!("at {start}: {text}"),
+                _ => continue,
+            };
+            out.push(Reminder {
+                key: format!("event:{date}:{start}:{text}"),
+                to: recipient.handle.clone(),
+                kind: Kind::Event,
+                text: said,
+                order: (at - now).num_minutes(),
+            });
         }
+    }
+}
+
+/// How to say, at `here`, when an event at `time` on `date` is (both in the store's
+/// timezone): "tonight at" for this evening and the small hours after midnight,
+/// "at" for later today, "tomorrow at", or its date.
+fn ahead(here: NaiveDateTime, date: NaiveDate, time: NaiveTime) -> String {
+    match (date - here.date()).num_days() {
+        0 if time.hour() >= 18 => "tonight at".to_string(),
+        0 => "at".to_string(),
+        1 if time.hour() < 5 => "tonight at".to_string(),
+        1 => "tomorrow at".to_string(),
+        _ => format!("on {date} at"),
     }
 }
 
@@ -653,6 +709,132 @@ Carla's task owner:carla due:2026-11-23
             &Settings::default(),
             utc("2026-11-23T23:00:00Z"),
         )
+    }
+
+    /// Runs the reminders every 15 minutes for `hours` from `from`, as the schedule
+    /// would, recording what is sent: the recipient's local time and the text.
+    fn sent_over(calendar: &str, recipient: Recipient, from: &str, hours: i64) -> Vec<(String, String)> {
+        let todo = TodoFile::parse("");
+        let calendar = CalendarFile::parse(calendar);
+        assert!(calendar.diagnostics().is_empty(), "{:?}", calendar.diagnostics());
+        let files = Files {
+            todo: &todo,
+            calendar: &calendar,
+        };
+        let recipients = [recipient];
+        let settings = Settings::default();
+        let mut sent = SentLog::default();
+        let mut out = Vec::new();
+        for step in 0..hours * 4 {
+            let now = utc(from) + TimeDelta::minutes(15 * step);
+            let due = due_reminders(&files, &recipients, MADRID, &settings, now);
+            for message in plan(due, &sent, &recipients, &settings, now).messages {
+                for key in &message.keys {
+                    let at = SentAt {
+                        at: now,
+                        folded: message.folded,
+                    };
+                    sent.record(&message.to, key, at);
+                }
+                let local = recipients[0].local(now).format("%Y-%m-%d %H:%M");
+                out.push((local.to_string(), message.text));
+            }
+        }
+        out
+    }
+
+    fn sent(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(at, text)| (at.to_string(), text.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn an_event_in_quiet_hours_is_reminded_of_in_the_evening_before_them() {
+        // Quiet from 22:00 to 07:00 in Madrid; a day and a night, from 08:00.
+        let calendar = "2026-11-23 w48 Mon  23:30 Film\n2026-11-24 w48 Tue  3:15 Night train\n";
+        assert_eq!(
+            sent_over(calendar, ana(), "2026-11-23T07:00:00Z", 24),
+            sent(&[
+                ("2026-11-23 21:30", "tonight at 23:30: Film"),
+                ("2026-11-23 21:30", "tonight at 03:15: Night train"),
+            ])
+        );
+        // Without quiet hours, each half an hour before.
+        let awake = Recipient { quiet: None, ..ana() };
+        assert_eq!(
+            sent_over(calendar, awake, "2026-11-23T07:00:00Z", 24),
+            sent(&[
+                ("2026-11-23 23:00", "at 23:30: Film"),
+                ("2026-11-24 02:45", "at 03:15: Night train"),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_event_in_quiet_hours_on_a_dst_night_is_reminded_of_in_the_evening_before_them() {
+        // 2027-03-28: at 02:00 the clocks go to 03:00, so 02:45 never comes.
+        let spring = "2027-03-27 w12 Sat\n2027-03-28 w12 Sun  2:45 Handover\n";
+        assert_eq!(
+            sent_over(spring, ana(), "2027-03-27T07:00:00Z", 24),
+            sent(&[("2027-03-27 21:30", "tonight at 02:45: Handover")])
+        );
+        // Without quiet hours, before the gap: 01:30 is 30 minutes before the clocks
+        // show 03:00.
+        let awake = Recipient { quiet: None, ..ana() };
+        assert_eq!(
+            sent_over(spring, awake, "2027-03-27T07:00:00Z", 24),
+            sent(&[("2027-03-28 01:30", "at 02:45: Handover")])
+        );
+        // 2026-10-25: at 03:00 the clocks go back to 02:00, so 02:45 comes twice.
+        let autumn = "2026-10-24 w43 Sat\n2026-10-25 w43 Sun  2:45 Handover\n";
+        assert_eq!(
+            sent_over(autumn, ana(), "2026-10-24T06:00:00Z", 24),
+            sent(&[("2026-10-24 21:30", "tonight at 02:45: Handover")])
+        );
+        let awake = Recipient { quiet: None, ..ana() };
+        assert_eq!(
+            sent_over(autumn, awake, "2026-10-24T06:00:00Z", 24),
+            sent(&[("2026-10-25 02:15", "at 02:45: Handover")])
+        );
+    }
+
+    #[test]
+    fn an_event_just_after_quiet_hours_is_reminded_of_when_they_end() {
+        let calendar = "2026-11-24 w48 Tue  7:00 Gym 7:15 Early run 11:00 Late start\n";
+        assert_eq!(
+            sent_over(calendar, ana(), "2026-11-23T07:00:00Z", 36),
+            sent(&[
+                ("2026-11-23 21:30", "tomorrow at 07:00: Gym"),
+                ("2026-11-24 07:00", "at 07:15: Early run"),
+                ("2026-11-24 10:30", "at 11:00: Late start"),
+            ])
+        );
+    }
+
+    #[test]
+    fn quiet_hours_ahead_start_within_the_lead() {
+        let ana = ana();
+        let lead = TimeDelta::minutes(30);
+        let at = |text: &str| ana.quiet_ahead(utc(text), lead);
+        assert_eq!(at("2026-11-23T20:29:00Z"), None, "21:29");
+        assert_eq!(
+            at("2026-11-23T20:30:00Z"),
+            Some((utc("2026-11-23T21:00:00Z"), utc("2026-11-24T06:00:00Z")))
+        );
+        assert_eq!(at("2026-11-23T21:00:00Z"), None, "quiet already");
+        // A quiet hour in the afternoon, and none at all.
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let siesta = Recipient {
+            quiet: Some((t(13, 30), t(14, 0))),
+            ..ana.clone()
+        };
+        assert_eq!(
+            siesta.quiet_ahead(utc("2026-11-23T12:10:00Z"), lead),
+            Some((utc("2026-11-23T12:30:00Z"), utc("2026-11-23T13:00:00Z")))
+        );
+        assert_eq!(siesta.quiet_ahead(utc("2026-11-23T13:10:00Z"), lead), None);
+        assert_eq!(ben().quiet_ahead(utc("2026-11-23T12:10:00Z"), lead), None);
     }
 
     #[test]

@@ -48,12 +48,5 @@ pub fn run(config: &Config, at: NaiveDateTime, dry_run: bool) -> anyhow::Result<
 /// The instant a wall-clock time names in `zone`: the earlier one when the clock
 /// went back, the first valid minute after a gap when it went forward.
 pub fn instant(at: NaiveDateTime, zone: chrono_tz::Tz) -> anyhow::Result<DateTime<Utc>> {
-    use chrono::TimeZone;
-    (0..=120)
-        .find_map(|minutes| {
-            zone.from_local_datetime(&(at + chrono::TimeDelta::minutes(minutes)))
-                .earliest()
-        })
-        .map(|local| local.with_timezone(&Utc))
-        .with_context(|| format!("{at} is not a time in {zone}"))
+    myorg_domain::reminders::instant(zone, at).with_context(|| format!("{at} is not a time in {zone}"))
 }

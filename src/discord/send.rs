@@ -2,6 +2,11 @@
 //! person's direct messages when their `[[people]]` entry has a Discord id, else to
 //! the team channel (`discord.channel_id`) under their name. [`Sender`] is the
 //! [`Deliver`] the jobs use when the bot runs.
+//!
+//! The ledger records a message after Discord took it, so a crash in between sends
+//! it again. Each piece therefore carries a nonce made from what the message settles
+//! (its person and ledger keys) with `enforce_nonce`: Discord returns the earlier
+//! message for a repeat within a few minutes instead of posting it twice.
 
 use super::reply::pieces;
 use crate::config::Config;
@@ -10,7 +15,12 @@ use anyhow::{Context as _, bail};
 use myorg_domain::people::People;
 use myorg_domain::reminders::Message;
 use poise::serenity_prelude as serenity;
+use sha1::{Digest, Sha1};
+use std::fmt::Write as _;
 use std::sync::Arc;
+
+/// The longest nonce Discord takes.
+const NONCE_LENGTH: usize = 25;
 
 /// Posts messages through the bot's REST client.
 #[derive(Clone)]
@@ -44,15 +54,27 @@ impl Sender {
     }
 
     /// Posts `text` in `channel`, in pieces of at most 2000 characters, pinging only
-    /// the users in `ping`.
-    pub async fn to_channel(&self, channel: u64, text: &str, ping: &[u64]) -> anyhow::Result<()> {
+    /// the users in `ping`. With an `identity`, each piece carries a nonce made from
+    /// it, so posting the same again within minutes posts nothing new.
+    pub async fn to_channel(
+        &self,
+        channel: u64,
+        text: &str,
+        ping: &[u64],
+        identity: Option<&str>,
+    ) -> anyhow::Result<()> {
         let channel = serenity::ChannelId::new(channel);
-        for piece in pieces(text) {
+        for (index, piece) in pieces(text).into_iter().enumerate() {
             let mentions = serenity::CreateAllowedMentions::new()
                 .users(ping.iter().map(|id| serenity::UserId::new(*id)));
-            let message = serenity::CreateMessage::new()
+            let mut message = serenity::CreateMessage::new()
                 .content(piece)
                 .allowed_mentions(mentions);
+            if let Some(identity) = identity {
+                message = message
+                    .nonce(serenity::Nonce::String(nonce(identity, index)))
+                    .enforce_nonce(true);
+            }
             channel
                 .send_message(&self.http, message)
                 .await
@@ -61,20 +83,22 @@ impl Sender {
         Ok(())
     }
 
-    /// Sends `text` to `user` as a direct message.
-    pub async fn to_user(&self, user: u64, text: &str) -> anyhow::Result<()> {
+    /// Sends `text` to `user` as a direct message (with an `identity`, as
+    /// [`Sender::to_channel`]).
+    pub async fn to_user(&self, user: u64, text: &str, identity: Option<&str>) -> anyhow::Result<()> {
         let channel = serenity::UserId::new(user)
             .create_dm_channel(&self.http)
             .await
             .with_context(|| format!("opening a direct message with {user}"))?;
-        self.to_channel(channel.id.get(), text, &[]).await
+        self.to_channel(channel.id.get(), text, &[], identity).await
     }
 
     /// Delivers `message` to its person: by direct message, else in the team channel.
     pub async fn send(&self, message: &Message) -> anyhow::Result<()> {
+        let identity = identity(message);
         let person = self.people.find(&message.to);
         if let Some(id) = person.and_then(|person| person.discord_id) {
-            return self.to_user(id, &message.text).await;
+            return self.to_user(id, &message.text, Some(&identity)).await;
         }
         let Some(channel) = self.channel else {
             bail!(
@@ -83,9 +107,31 @@ impl Sender {
             );
         };
         let name = person.map_or(message.to.as_str(), |person| person.name.as_str());
-        self.to_channel(channel, &format!("For {name}:\n{}", message.text), &[])
-            .await
+        let text = format!("For {name}:\n{}", message.text);
+        self.to_channel(channel, &text, &[], Some(&identity)).await
     }
+}
+
+/// What a message settles, the same each time it is sent: its person and its keys.
+fn identity(message: &Message) -> String {
+    let mut identity = message.to.clone();
+    for key in &message.keys {
+        identity.push('\n');
+        identity.push_str(key);
+    }
+    identity
+}
+
+/// The nonce of piece `index` of the message `identity` names: the first 25 hex
+/// digits of a SHA-1 of both, as long a nonce as Discord takes.
+fn nonce(identity: &str, index: usize) -> String {
+    let digest = Sha1::digest(format!("{identity}\n{index}").as_bytes());
+    let mut hex = String::with_capacity(2 * digest.len());
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex.truncate(NONCE_LENGTH);
+    hex
 }
 
 impl Deliver for Sender {
@@ -93,5 +139,44 @@ impl Deliver for Sender {
     /// from async code.
     fn deliver(&mut self, message: &Message) -> anyhow::Result<()> {
         self.runtime.block_on(self.send(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(to: &str, keys: &[&str]) -> Message {
+        Message {
+            to: to.into(),
+            text: "due today: Renew the passport [abcd]".into(),
+            keys: keys.iter().map(|key| key.to_string()).collect(),
+            folded: false,
+        }
+    }
+
+    #[test]
+    fn a_nonce_is_the_same_for_the_same_message_and_fits_discord() {
+        let once = message("ana", &["due:abcdef:2026-11-23:0"]);
+        let first = nonce(&identity(&once), 0);
+        assert_eq!(first.len(), 25);
+        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()), "{first}");
+        let resent = Message {
+            text: "reworded".into(),
+            ..once.clone()
+        };
+        assert_eq!(
+            nonce(&identity(&resent), 0),
+            first,
+            "the keys name it, not the text"
+        );
+        for other in [
+            nonce(&identity(&once), 1),
+            nonce(&identity(&message("ben", &["due:abcdef:2026-11-23:0"])), 0),
+            nonce(&identity(&message("ana", &["due:abcdef:2026-11-23:1"])), 0),
+            nonce(&identity(&message("ana", &["due:abcdef:2026-11-23:0", "x"])), 0),
+        ] {
+            assert_ne!(other, first);
+        }
     }
 }

@@ -3,16 +3,26 @@
 //! across restarts. One JSON object per line, appended and fsynced after each
 //! message is delivered; a line that cannot be read (a torn write) is skipped.
 //! Entries older than 60 days are dropped when the file passes 1 MiB.
+//!
+//! An open ledger holds `STATE/reminders.lock`, an exclusive lock across processes,
+//! from reading the file until it is dropped (after the sends are recorded): `myorg
+//! remind` and `myorg run` on the same store never both plan from the same ledger.
 
+use crate::store::exclusive_lock;
 use anyhow::Context;
 use chrono::{DateTime, TimeDelta, Utc};
 use myorg_domain::reminders::{Message, SentAt, SentLog};
 use serde::{Deserialize, Serialize};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 const COMPACT_ABOVE_BYTES: u64 = 1 << 20;
 const KEEP_DAYS: i64 = 60;
+/// How long to wait for another process sending reminders (a run sends a few
+/// messages; Discord may be slow).
+const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -23,15 +33,30 @@ struct Entry {
     folded: bool,
 }
 
-/// The ledger file and what it holds.
+/// The ledger file and what it holds, locked while open.
 pub struct Ledger {
     path: PathBuf,
     sent: SentLog,
+    /// `reminders.lock`, held until the ledger is dropped.
+    _lock: File,
 }
 
 impl Ledger {
-    /// Reads `dir/reminders.jsonl` (missing: empty), compacting it when large.
+    /// Takes the lock (waiting while another process holds it), then reads
+    /// `dir/reminders.jsonl` (missing: empty), compacting it when large.
     pub fn open(dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Ledger> {
+        let on_wait = || eprintln!("myorg: another process is sending reminders; waiting");
+        Ledger::open_waiting(dir, now, LOCK_TIMEOUT, &on_wait)
+    }
+
+    /// Like [`Ledger::open`], waiting up to `timeout`, calling `on_wait` if it waits.
+    fn open_waiting(
+        dir: &Path,
+        now: DateTime<Utc>,
+        timeout: Duration,
+        on_wait: &dyn Fn(),
+    ) -> anyhow::Result<Ledger> {
+        let lock = exclusive_lock(&dir.join("reminders.lock"), timeout, on_wait, "sending reminders")?;
         let path = dir.join("reminders.jsonl");
         let mut sent = SentLog::default();
         let text = match std::fs::read_to_string(&path) {
@@ -51,7 +76,11 @@ impl Ledger {
                 );
             }
         }
-        let mut ledger = Ledger { path, sent };
+        let mut ledger = Ledger {
+            path,
+            sent,
+            _lock: lock,
+        };
         if text.len() as u64 > COMPACT_ABOVE_BYTES {
             ledger.compact(now)?;
         }
@@ -134,9 +163,44 @@ mod tests {
         let path = dir.path().join("reminders.jsonl");
         let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(b"{\"to\":\"ana\",\"ke").unwrap();
+        drop(ledger);
         let reopened = Ledger::open(dir.path(), now).unwrap();
         assert!(reopened.sent().was_sent("ana", "due:x:2026-11-23:0"));
         assert_eq!(reopened.sent().len(), 1);
+    }
+
+    #[test]
+    fn a_second_open_waits_for_the_first_and_reads_what_it_recorded() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let now: DateTime<Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
+        let mut first = Ledger::open(dir.path(), now).unwrap();
+        let (waits, waiting) = std::sync::mpsc::channel();
+        let (opens, opened) = std::sync::mpsc::channel();
+        let path = dir.path().to_path_buf();
+        let second = std::thread::spawn(move || {
+            let on_wait = move || waits.send(()).unwrap();
+            let ledger = Ledger::open_waiting(&path, now, Duration::from_secs(60), &on_wait).unwrap();
+            opens.send(()).unwrap();
+            ledger.sent().was_sent("ana", "due:x:2026-11-23:0")
+        });
+        waiting.recv().expect("the second found the ledger locked");
+        assert!(opened.try_recv().is_err(), "it waits while the first is open");
+        let message = Message {
+            to: "ana".into(),
+            text: "due today".into(),
+            keys: vec!["due:x:2026-11-23:0".into()],
+            folded: false,
+        };
+        first.record(&message, now).unwrap();
+        let error = Ledger::open_waiting(dir.path(), now, Duration::ZERO, &|| {})
+            .err()
+            .expect("still locked");
+        assert!(
+            format!("{error:#}").contains("another process is still sending reminders"),
+            "{error:#}"
+        );
+        drop(first);
+        assert!(second.join().unwrap(), "it reads what the first recorded");
     }
 
     #[test]
@@ -162,9 +226,11 @@ mod tests {
         ledger.record(&recent, now).unwrap();
         let path = dir.path().join("reminders.jsonl");
         assert!(std::fs::metadata(&path).unwrap().len() > COMPACT_ABOVE_BYTES);
+        drop(ledger);
         let compacted = Ledger::open(dir.path(), now).unwrap();
         assert_eq!(compacted.sent().len(), 1);
         assert!(std::fs::metadata(&path).unwrap().len() < 200);
+        drop(compacted);
         assert!(
             Ledger::open(dir.path(), now)
                 .unwrap()

@@ -1,5 +1,7 @@
 //! The single-writer lock across processes: an exclusive lock on a file in the state
 //! directory. The bot and a `myorg` command on the same store never interleave writes.
+//! [`exclusive`] is the lock itself, also what keeps two processes from sending
+//! reminders from the same ledger.
 //!
 //! While holding it, the writer also leaves a mark (`writing`) that it removes when
 //! done. Whoever takes the lock and still finds the mark knows the previous writer
@@ -23,36 +25,7 @@ impl WriterLock {
     /// Takes the lock at `path`, waiting up to `timeout`. `on_wait` is called once if
     /// another process holds it, so the person knows why nothing happens.
     pub fn acquire(path: &Path, timeout: Duration, on_wait: &dyn Fn()) -> anyhow::Result<WriterLock> {
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .with_context(|| format!("opening the lock file {}", path.display()))?;
-        let started = Instant::now();
-        let mut told = false;
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(TryLockError::WouldBlock) => {
-                    if !told {
-                        on_wait();
-                        told = true;
-                    }
-                    if started.elapsed() >= timeout {
-                        bail!(
-                            "another process is still writing to the store after {}s (lock file {}); try again later",
-                            timeout.as_secs(),
-                            path.display()
-                        );
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(TryLockError::Error(err)) => {
-                    return Err(err).with_context(|| format!("locking {}", path.display()));
-                }
-            }
-        }
+        let file = exclusive(path, timeout, on_wait, "writing to the store")?;
         let mark = path.with_extension("writing");
         let previous_crashed = mark.exists();
         std::fs::write(&mark, std::process::id().to_string())
@@ -62,6 +35,43 @@ impl WriterLock {
             mark,
             previous_crashed,
         })
+    }
+}
+
+/// An exclusive lock on the file at `path` (made if missing), across processes: held
+/// while the returned file is open, released when it is dropped or the process dies.
+/// Waits up to `timeout`, calling `on_wait` once if another holds it; `doing` says
+/// what the holder does, for the error.
+pub fn exclusive(path: &Path, timeout: Duration, on_wait: &dyn Fn(), doing: &str) -> anyhow::Result<File> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("opening the lock file {}", path.display()))?;
+    let started = Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) => {
+                if !told {
+                    on_wait();
+                    told = true;
+                }
+                if started.elapsed() >= timeout {
+                    bail!(
+                        "another process is still {doing} after {}s (lock file {}); try again later",
+                        timeout.as_secs(),
+                        path.display()
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(TryLockError::Error(err)) => {
+                return Err(err).with_context(|| format!("locking {}", path.display()));
+            }
+        }
     }
 }
 

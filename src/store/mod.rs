@@ -31,6 +31,7 @@ pub use create::{NewStore, Origin, STORE_FILES, Start};
 pub use git::CommitInfo;
 pub use git::{Identity, RemoteSettings, load_tls_roots, start_without_tls_roots};
 pub use journal::Actor;
+pub use lock::exclusive as exclusive_lock;
 pub use operation::{FileChanges, Operation, OperationError, Snapshot};
 pub use shared::SharedStore;
 pub use unapplied::Unapplied;

@@ -169,6 +169,15 @@ pub fn message(problems: &mut Problems, body: &Value) {
     allowed_mentions(problems, body);
 }
 
+/// A new message's `nonce`: an integer, or a string of at most 25 characters.
+pub fn nonce(problems: &mut Problems, body: &Value) {
+    match body.get("nonce") {
+        None | Some(Value::Null) => {}
+        Some(Value::Number(number)) if number.is_u64() || number.is_i64() => {}
+        Some(_) => text(problems, body, "", "nonce", 0, 25),
+    }
+}
+
 /// Checks one embed and returns the characters it counts towards the 6000 limit.
 fn embed(problems: &mut Problems, embed: &Value, path: &str) -> usize {
     text(problems, embed, path, "title", 0, 256);

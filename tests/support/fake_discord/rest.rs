@@ -1,6 +1,7 @@
 //! The REST API under `/api/v10`: the routes a serenity/poise bot calls (gateway
 //! discovery, the current user and application, command registration, channel
-//! messages, typing, reactions, DMs, guild lookups). Interaction callbacks and webhook
+//! messages (a repeated nonce with `enforce_nonce` answered with the earlier message),
+//! typing, reactions, DMs, guild lookups). Interaction callbacks and webhook
 //! routes are in `webhooks.rs`. Any other route is answered 404 and recorded as
 //! `unhandled METHOD PATH`.
 
@@ -15,7 +16,7 @@ use serenity::model::prelude as model;
 
 use super::limits::{self, Problems};
 use super::objects::{self, checked};
-use super::state::{Shared, World};
+use super::state::{SentNonce, Shared, World};
 use super::{Scope, webhooks};
 
 /// A request, read.
@@ -243,6 +244,7 @@ fn open_dm(world: &mut World, call: &Call) -> Response {
 fn check_new_message(world: &mut World, call: &Call) -> Option<Response> {
     let mut problems = Problems::default();
     limits::message(&mut problems, &call.body);
+    limits::nonce(&mut problems, &call.body);
     if let Some(reference) = call.body.get("message_reference").filter(|r| !r.is_null()) {
         let target = reference["message_id"]
             .as_str()
@@ -270,7 +272,32 @@ fn post_message(world: &mut World, call: &Call, channel: &str) -> Response {
     if let Some(refusal) = check_new_message(world, call) {
         return refusal;
     }
+    let bot = world.setup.bot_id;
+    let nonce = match &call.body["nonce"] {
+        Value::String(nonce) => Some(nonce.clone()),
+        Value::Number(nonce) => Some(nonce.to_string()),
+        _ => None,
+    };
+    // A repeat within minutes of a message with the same nonce: Discord answers with
+    // the earlier message and creates none.
+    if call.body["enforce_nonce"] == json!(true)
+        && let Some(earlier) = nonce
+            .as_deref()
+            .and_then(|nonce| world.created_with_nonce(channel, bot, nonce))
+    {
+        return json(200, checked::<model::Message>("message", earlier));
+    }
     let id = world.new_id();
+    if let Some(nonce) = nonce {
+        let at = world.now();
+        world.nonces.push(SentNonce {
+            channel,
+            author: bot,
+            nonce,
+            message: id,
+            at,
+        });
+    }
     let mut body = call.body.clone();
     // A channel message cannot be ephemeral; Discord drops the flag.
     if let Some(flags) = body["flags"].as_u64() {

@@ -26,6 +26,9 @@ pub const ACKNOWLEDGE_WITHIN: Duration = Duration::from_secs(3);
 pub const DISCORD_HEARTBEAT_INTERVAL: Duration = Duration::from_millis(41_250);
 /// How long an interaction token (follow-ups, edits) stays valid.
 pub const TOKEN_VALID_FOR: Duration = Duration::from_secs(15 * 60);
+/// How long a message's nonce is remembered for `enforce_nonce` ("the past few
+/// minutes", Discord says; the fake keeps the shorter end of that).
+pub const NONCE_REMEMBERED_FOR: Duration = Duration::from_secs(2 * 60);
 
 pub struct Shared {
     world: Mutex<World>,
@@ -102,8 +105,21 @@ pub struct World {
     /// (message, emoji) the bot reacted with.
     pub reactions: Vec<(u64, String)>,
     pub interactions: BTreeMap<u64, InteractionRecord>,
+    /// The nonces of the messages created, newest last.
+    pub nonces: Vec<SentNonce>,
     /// The guild owner: nobody in the setup, so that no test user bypasses permissions.
     pub owner_id: u64,
+}
+
+/// A message created with a nonce.
+pub struct SentNonce {
+    pub channel: u64,
+    pub author: u64,
+    /// As sent: a string, or an integer's digits.
+    pub nonce: String,
+    pub message: u64,
+    /// On the fake's clock.
+    pub at: Instant,
 }
 
 pub struct Gateway {
@@ -231,6 +247,7 @@ impl World {
             typing: BTreeMap::new(),
             reactions: Vec::new(),
             interactions: BTreeMap::new(),
+            nonces: Vec::new(),
             owner_id: 0,
         };
         world.owner_id = world.new_id();
@@ -438,6 +455,9 @@ impl World {
             message["guild_id"] = json!(self.setup.guild_id.to_string());
         }
         apply_body(&mut message, body);
+        if let Some(nonce) = body.get("nonce").filter(|n| !n.is_null()) {
+            message["nonce"] = nonce.clone();
+        }
         let flags = body.get("flags").and_then(Value::as_u64).unwrap_or(0);
         message["flags"] = json!(flags & (EPHEMERAL | SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS));
         if let Some(reference) = body.get("message_reference").filter(|r| !r.is_null()) {
@@ -452,6 +472,19 @@ impl World {
         message["mentions"] = json!(users);
         message["mention_roles"] = json!(roles);
         message
+    }
+
+    /// The message `author` created in `channel` with `nonce` in the last
+    /// [`NONCE_REMEMBERED_FOR`], as it is now, if it is still there.
+    pub fn created_with_nonce(&self, channel: u64, author: u64, nonce: &str) -> Option<Value> {
+        let now = self.now();
+        self.nonces
+            .iter()
+            .rev()
+            .take_while(|sent| now.saturating_duration_since(sent.at) < NONCE_REMEMBERED_FOR)
+            .find(|sent| sent.channel == channel && sent.author == author && sent.nonce == nonce)
+            .and_then(|sent| self.messages.get(&sent.message))
+            .map(|stored| stored.raw.clone())
     }
 
     pub fn store(&mut self, raw: Value, allowed_mentions: Option<Value>) -> u64 {
