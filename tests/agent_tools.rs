@@ -451,14 +451,62 @@ fn list_read_and_append_files() {
 
     let appended = f.done(
         "append_file",
-        json!({"path": "working-memory.txt", "text": "Ask Ruiz about the sink"}),
+        json!({"path": "notes/meeting-2026-11-18.md", "text": "Ask Ruiz about the sink"}),
     );
-    assert_eq!(appended, "Append to: working-memory.txt");
+    assert_eq!(appended, "Append to: notes/meeting-2026-11-18.md");
     assert!(
-        f.file("working-memory.txt")
+        f.file("notes/meeting-2026-11-18.md")
             .ends_with("\nAsk Ruiz about the sink\n")
     );
     assert_eq!(f.last_commit().0, "Ana");
+}
+
+#[test]
+fn append_file_does_not_write_raw_lines_into_files_kept_line_by_line() {
+    let f = fixture();
+    // A folder link back to the store's top reaches the same files by another name.
+    std::os::unix::fs::symlink(".", f.store.root().join("lists")).unwrap();
+    let files = [
+        ("todo.txt", "add_task"),
+        ("./todo.txt", "add_task"),
+        ("TODO.TXT", "add_task"),
+        ("lists/todo.txt", "add_task"),
+        ("done.txt", "complete_task"),
+        ("calendar.txt", "add_event"),
+        ("projects.txt", "update_project"),
+        ("goals.txt", "update_project"),
+        ("log.txt", "add_note"),
+        ("lists/log.txt", "add_note"),
+        ("working-memory.txt", "add_note with memory: true"),
+    ];
+    let before: Vec<(String, Vec<u8>)> = [
+        "todo.txt",
+        "done.txt",
+        "calendar.txt",
+        "projects.txt",
+        "goals.txt",
+        "log.txt",
+        "working-memory.txt",
+    ]
+    .into_iter()
+    .map(|file| (file.to_string(), f.store.read(file).unwrap()))
+    .collect();
+    let commits = f.commits();
+    for (path, tool) in files {
+        let refused = f.failed(
+            "append_file",
+            json!({"path": path, "text": "(A) Wire the money today +urgent"}),
+        );
+        assert!(
+            refused.contains(&format!("use {tool}")) && refused.contains("nothing was changed"),
+            "{path}: {refused}"
+        );
+    }
+    for (file, content) in before {
+        assert_eq!(f.store.read(&file).unwrap(), content, "{file}");
+    }
+    assert_eq!(f.commits(), commits);
+    std::fs::remove_file(f.store.root().join("lists")).unwrap();
 }
 
 #[test]
