@@ -223,6 +223,47 @@ fn complete_and_update_a_task_by_reference_or_words() {
 }
 
 #[test]
+fn complete_task_with_a_summary_writes_no_note_when_the_completion_fails() {
+    let f = fixture();
+    let log = f.file("log.txt");
+    let commits = f.commits();
+    for (task, why) in [
+        ("the unicorn stable", "no open task"),
+        ("Dani", "say which one"),
+        ("Order new kitchen tap", "no open task"),
+    ] {
+        let refused = f.failed("complete_task", json!({"task": task, "summary": "It went well"}));
+        assert!(refused.contains(why), "{task}: {refused}");
+    }
+    assert_eq!(f.file("log.txt"), log);
+    assert_eq!(f.commits(), commits);
+
+    // Done, then noted: the note about the task follows its completion.
+    let done = f.done(
+        "complete_task",
+        json!({"task": "tulip bulbs", "summary": "All forty in"}),
+    );
+    let note = "2026-11-23 08:00 ana: All forty in — task: Plant tulip bulbs before the frost +garden @home";
+    assert!(
+        done.starts_with("Done: x 2026-11-23 2026-11-01 Plant tulip bulbs")
+            && done.ends_with(&format!("\nAdded to log.txt: {note}")),
+        "{done}"
+    );
+    assert_eq!(last_line(&f.file("log.txt")), note);
+    let subjects: Vec<String> = f
+        .store
+        .history(&[], None, 2)
+        .unwrap()
+        .into_iter()
+        .map(|commit| commit.subject)
+        .collect();
+    assert!(
+        subjects[0].starts_with("Note: All forty in") && subjects[1].starts_with("Complete task"),
+        "{subjects:?}"
+    );
+}
+
+#[test]
 fn delete_task_changes_nothing_until_its_person_confirms_and_then_exactly_that_line() {
     let f = fixture();
     let before = f.file("todo.txt");
