@@ -5,7 +5,7 @@
 //! files the assistant keeps line by line ([`MANAGED`]: todo.txt, calendar.txt…),
 //! naming the tool that changes each, so raw text never lands in them.
 
-use super::{Outcome, Pending, Tool, ToolContext, limited, tool};
+use super::{Effect, Outcome, Pending, Tool, ToolContext, limited, tool};
 use crate::store::Operation;
 use crate::store::operation::{
     CALENDAR, DONE, GOALS, LOG, MANAGED, MEMORY, PROJECTS, TODO, content_hash, managed,
@@ -27,25 +27,25 @@ pub(super) fn tools() -> Vec<Tool> {
         tool(
             "list_files",
             "The store's files with their sizes.",
-            false,
+            Effect::Reads,
             list_files,
         ),
         tool(
             "read_file",
             "Read a store file (at most 8000 bytes at a time).",
-            false,
+            Effect::Reads,
             read_file,
         ),
         tool(
             "append_file",
             "Append lines to a store file; not todo.txt and the others kept by their own tools.",
-            false,
+            Effect::Changes,
             append_file,
         ),
         tool(
             "write_file",
             "Replace a store file's whole content (the person confirms first).",
-            true,
+            Effect::Confirmed,
             write_file,
         ),
     ]

@@ -4,7 +4,7 @@
 //! a task becomes is decided by the same functions `myorg add`, `edit`, `tasks` and
 //! `waiting` use; references are the ones the CLI shows.
 
-use super::{Outcome, Pending, Tool, ToolContext, limited, tool, with_notes};
+use super::{Effect, Outcome, Pending, Tool, ToolContext, limited, tool, with_notes};
 use crate::commands::tasks::{self as command, Fields, Listing, find, short_reference};
 use crate::commands::waiting as waiting_command;
 use crate::store::Operation;
@@ -25,43 +25,43 @@ pub(super) fn tools() -> Vec<Tool> {
         tool(
             "add_task",
             "Add a task to todo.txt. Returns its reference.",
-            false,
+            Effect::Changes,
             add_task,
         ),
         tool(
             "complete_task",
             "Mark an open task done; a summary of how it went goes to log.txt once it is done.",
-            false,
+            Effect::Changes,
             complete_task,
         ),
         tool(
             "update_task",
             "Change a task's text or fields; \"none\" clears a field.",
-            false,
+            Effect::Changes,
             update_task,
         ),
         tool(
             "delete_task",
             "Delete a task (the person confirms first).",
-            true,
+            Effect::Confirmed,
             delete_task,
         ),
         tool(
             "search_tasks",
             "Find tasks, most urgent first: one line each, reference first.",
-            false,
+            Effect::Reads,
             search_tasks,
         ),
         tool(
             "list_waiting",
             "Waiting-for items (what others owe), the ones to chase first.",
-            false,
+            Effect::Reads,
             list_waiting,
         ),
         tool(
             "add_waiting",
             "Record that someone owes something.",
-            false,
+            Effect::Changes,
             add_waiting,
         ),
     ]
