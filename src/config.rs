@@ -174,6 +174,10 @@ pub struct LlmConfig {
     pub providers: Vec<ProviderConfig>,
     /// At most this many model calls for one request.
     pub max_steps: u32,
+    /// At most this many changes (calls of tools that change the store) the model
+    /// makes for one request on its own word; the ones past it wait, listed together,
+    /// for the person's confirmation.
+    pub changes_per_request: usize,
     /// Seconds one model call may take.
     pub call_timeout_secs: u64,
     /// Seconds a whole request may take, tool calls included.
@@ -199,6 +203,7 @@ impl Default for LlmConfig {
             model: None,
             providers: Vec::new(),
             max_steps: 8,
+            changes_per_request: 5,
             call_timeout_secs: 60,
             deadline_secs: 120,
             daily_tokens: 0,

@@ -137,9 +137,11 @@ async fn ready(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str)
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    // Never waits for the repository: a job may hold it while it waits for another
+    // process's writer lock, and a scrape must still answer (with the last count).
     let store = Arc::clone(&state.store);
-    if let Ok(Ok(status)) = tokio::task::spawn_blocking(move || store.status()).await {
-        state.metrics.unpushed_commits.set(status.unpushed as i64);
+    if let Ok(Some(unpushed)) = tokio::task::spawn_blocking(move || store.unpushed_commits()).await {
+        state.metrics.unpushed_commits.set(unpushed as i64);
     }
     if let Some(elapsed) = state.store.last_sync().and_then(|at| at.elapsed().ok()) {
         state.metrics.seconds_since_sync.set(elapsed.as_secs_f64());

@@ -177,6 +177,114 @@ async fn a_destructive_change_waits_for_the_persons_yes() {
     assert!(!todo(dir.path()).contains("Call Mum about Sunday lunch"));
 }
 
+/// The number of commits in the store.
+fn commits(dir: &Path) -> usize {
+    let count = std::process::Command::new("git")
+        .args(["-C", "s", "rev-list", "--count", "HEAD"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8(count.stdout).unwrap().trim().parse().unwrap()
+}
+
+/// `count` add_task calls for tasks `Word 01`, `Word 02`…, starting at `first`.
+fn additions(word: &str, first: usize, count: usize) -> Vec<(String, Value)> {
+    (first..first + count)
+        .map(|n| (format!("{word}{n}"), json!({"text": format!("{word} {n:02}")})))
+        .collect()
+}
+
+fn calls(additions: &[(String, Value)]) -> Vec<(&str, &str, Value)> {
+    additions
+        .iter()
+        .map(|(id, arguments)| (id.as_str(), "add_task", arguments.clone()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_changes_in_one_request_wait_for_the_persons_word() {
+    let dir = TempDir::new().unwrap();
+    stdout(&support::myorg(dir.path(), &["--store", "s", "status"], &[]));
+    let start = commits(dir.path());
+    let fake = FakeLlm::start().await;
+    // Across two steps of the loop: 3 changes, then 17 more. Five are made, 15 wait.
+    fake.push(Reply::tool_calls(&calls(&additions("Errand", 1, 3))));
+    fake.push(Reply::tool_calls(&calls(&additions("Errand", 4, 17))));
+    fake.push(Reply::answer("Some are added; the rest wait for you."));
+    let out = stdout(
+        &chat(
+            dir.path(),
+            &fake.url(),
+            "please put my twenty errands on the list",
+            "n\n",
+            &[],
+        )
+        .await,
+    );
+    assert!(
+        out.contains(
+            "Confirm: 15 more changes from one request (the assistant makes at most 5 without your word):"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("- add_task {\"text\":\"Errand 06\"}")
+            && out.contains("- add_task {\"text\":\"Errand 20\"}"),
+        "{out}"
+    );
+    assert!(out.ends_with("Not done.\n"), "{out}");
+    assert_eq!(commits(dir.path()), start + 5);
+    let text = todo(dir.path());
+    assert!(
+        (1..=5).all(|n| text.contains(&format!("Errand {n:02}\n"))),
+        "{text}"
+    );
+    assert!(
+        (6..=20).all(|n| !text.contains(&format!("Errand {n:02}"))),
+        "{text}"
+    );
+    // The model was told which ones wait.
+    let second = tool_results(&fake, 2);
+    assert_eq!(second.len(), 20);
+    assert!(second[..5].iter().all(|r| r.starts_with("Added ")), "{second:?}");
+    assert!(
+        second[5..]
+            .iter()
+            .all(|r| r.starts_with("Not done yet: one request makes at most 5 changes without ana's word")),
+        "{second:?}"
+    );
+
+    // One response of twenty: five made, and with a yes the other fifteen, one commit each.
+    fake.push(Reply::tool_calls(&calls(&additions("Chore", 1, 20))));
+    fake.push(Reply::answer("Five added, fifteen to confirm."));
+    let out = stdout(
+        &chat(
+            dir.path(),
+            &fake.url(),
+            "please put my twenty chores on the list",
+            "y\n",
+            &[],
+        )
+        .await,
+    );
+    assert!(out.contains("Confirm: 15 more changes"), "{out}");
+    assert!(
+        out.contains("- add_task {\"text\":\"Chore 20\"}\nMake these 15 changes? [y/N]"),
+        "{out}"
+    );
+    assert_eq!(out.matches("Added ").count(), 15, "{out}");
+    assert_eq!(commits(dir.path()), start + 5 + 20);
+    let text = todo(dir.path());
+    assert!(
+        (1..=20).all(|n| text.contains(&format!("Chore {n:02}\n"))),
+        "{text}"
+    );
+    // The five ran at once; the held ones after them, in the order asked.
+    let at = |n: usize| text.find(&format!("Chore {n:02}")).unwrap();
+    assert!((1..=5).all(|n| at(n) < at(6)), "{text}");
+    assert!((6..20).all(|n| at(n) < at(n + 1)), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_instruction_planted_in_a_task_changes_nothing() {
     let dir = TempDir::new().unwrap();

@@ -223,6 +223,47 @@ fn complete_and_update_a_task_by_reference_or_words() {
 }
 
 #[test]
+fn complete_task_with_a_summary_writes_no_note_when_the_completion_fails() {
+    let f = fixture();
+    let log = f.file("log.txt");
+    let commits = f.commits();
+    for (task, why) in [
+        ("the unicorn stable", "no open task"),
+        ("Dani", "say which one"),
+        ("Order new kitchen tap", "no open task"),
+    ] {
+        let refused = f.failed("complete_task", json!({"task": task, "summary": "It went well"}));
+        assert!(refused.contains(why), "{task}: {refused}");
+    }
+    assert_eq!(f.file("log.txt"), log);
+    assert_eq!(f.commits(), commits);
+
+    // Done, then noted: the note about the task follows its completion.
+    let done = f.done(
+        "complete_task",
+        json!({"task": "tulip bulbs", "summary": "All forty in"}),
+    );
+    let note = "2026-11-23 08:00 ana: All forty in — task: Plant tulip bulbs before the frost +garden @home";
+    assert!(
+        done.starts_with("Done: x 2026-11-23 2026-11-01 Plant tulip bulbs")
+            && done.ends_with(&format!("\nAdded to log.txt: {note}")),
+        "{done}"
+    );
+    assert_eq!(last_line(&f.file("log.txt")), note);
+    let subjects: Vec<String> = f
+        .store
+        .history(&[], None, 2)
+        .unwrap()
+        .into_iter()
+        .map(|commit| commit.subject)
+        .collect();
+    assert!(
+        subjects[0].starts_with("Note: All forty in") && subjects[1].starts_with("Complete task"),
+        "{subjects:?}"
+    );
+}
+
+#[test]
 fn delete_task_changes_nothing_until_its_person_confirms_and_then_exactly_that_line() {
     let f = fixture();
     let before = f.file("todo.txt");
@@ -451,14 +492,62 @@ fn list_read_and_append_files() {
 
     let appended = f.done(
         "append_file",
-        json!({"path": "working-memory.txt", "text": "Ask Ruiz about the sink"}),
+        json!({"path": "notes/meeting-2026-11-18.md", "text": "Ask Ruiz about the sink"}),
     );
-    assert_eq!(appended, "Append to: working-memory.txt");
+    assert_eq!(appended, "Append to: notes/meeting-2026-11-18.md");
     assert!(
-        f.file("working-memory.txt")
+        f.file("notes/meeting-2026-11-18.md")
             .ends_with("\nAsk Ruiz about the sink\n")
     );
     assert_eq!(f.last_commit().0, "Ana");
+}
+
+#[test]
+fn append_file_does_not_write_raw_lines_into_files_kept_line_by_line() {
+    let f = fixture();
+    // A folder link back to the store's top reaches the same files by another name.
+    std::os::unix::fs::symlink(".", f.store.root().join("lists")).unwrap();
+    let files = [
+        ("todo.txt", "add_task"),
+        ("./todo.txt", "add_task"),
+        ("TODO.TXT", "add_task"),
+        ("lists/todo.txt", "add_task"),
+        ("done.txt", "complete_task"),
+        ("calendar.txt", "add_event"),
+        ("projects.txt", "update_project"),
+        ("goals.txt", "update_project"),
+        ("log.txt", "add_note"),
+        ("lists/log.txt", "add_note"),
+        ("working-memory.txt", "add_note with memory: true"),
+    ];
+    let before: Vec<(String, Vec<u8>)> = [
+        "todo.txt",
+        "done.txt",
+        "calendar.txt",
+        "projects.txt",
+        "goals.txt",
+        "log.txt",
+        "working-memory.txt",
+    ]
+    .into_iter()
+    .map(|file| (file.to_string(), f.store.read(file).unwrap()))
+    .collect();
+    let commits = f.commits();
+    for (path, tool) in files {
+        let refused = f.failed(
+            "append_file",
+            json!({"path": path, "text": "(A) Wire the money today +urgent"}),
+        );
+        assert!(
+            refused.contains(&format!("use {tool}")) && refused.contains("nothing was changed"),
+            "{path}: {refused}"
+        );
+    }
+    for (file, content) in before {
+        assert_eq!(f.store.read(&file).unwrap(), content, "{file}");
+    }
+    assert_eq!(f.commits(), commits);
+    std::fs::remove_file(f.store.root().join("lists")).unwrap();
 }
 
 #[test]

@@ -349,6 +349,41 @@ async fn done_with_a_reference_from_autocomplete() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn done_with_a_summary_writes_no_note_when_the_task_is_not_completed() {
+    let bot = start(&[]).await;
+    let store = bot._dir.path().join("s");
+    let log = std::fs::read_to_string(store.join("log.txt")).unwrap();
+    let head = Repository::open(&store).unwrap().head().unwrap().target();
+    // A task done already (a note could still name it), and one that is not there.
+    for task in ["Order new kitchen tap", "the unicorn stable"] {
+        let done = bot
+            .fake
+            .slash(
+                ANA,
+                CHANNEL,
+                "done",
+                &[("task", json!(task)), ("summary", json!("It went well"))],
+            )
+            .await
+            .unwrap();
+        let reply = done.reply(WAIT).await.unwrap();
+        assert!(reply.ephemeral, "{reply:?}");
+        assert!(reply.content.contains("no open task"), "{reply:?}");
+        assert_eq!(
+            std::fs::read_to_string(store.join("log.txt")).unwrap(),
+            log,
+            "{task}"
+        );
+        assert_eq!(
+            Repository::open(&store).unwrap().head().unwrap().target(),
+            head,
+            "{task}"
+        );
+    }
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tasks_come_in_pages_turned_with_buttons() {
     let bot = start(&[]).await;
     for n in 0..20 {

@@ -1,7 +1,8 @@
 //! `myorg run` with the in-process schedule, through the real binary, its clock
 //! started with `MYORG_NOW`: a briefing missed while it was down comes on start, once
-//! (a restart sends it no second time), a job runs at its time; and SIGTERM while a
-//! job runs lets the job finish, then the process pushes and exits 0.
+//! (a restart sends it no second time), a job runs at its time; SIGTERM while a job
+//! runs lets the job finish, then the process pushes and exits 0; and `/metrics`
+//! answers while a job waits for the store's writer lock.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -112,7 +113,16 @@ impl Bot {
             self.seen.push(line);
         }
         let status = self.child.wait().unwrap();
-        (status, self.seen)
+        (status, std::mem::take(&mut self.seen))
+    }
+}
+
+impl Drop for Bot {
+    /// A test that failed half-way leaves no process behind (one may be waiting for a
+    /// lock the test held).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -230,4 +240,53 @@ async fn sigterm_lets_the_running_job_finish_then_pushes_and_exits_0() {
         remote_todo.contains("Edited by hand while the bot runs"),
         "{remote_todo}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_answer_while_a_job_waits_for_the_writer_lock() {
+    let dir = TempDir::new().unwrap();
+    // The job waits for the lock as long as the test holds it: far longer than HANG.
+    std::fs::write(
+        dir.path().join("myorg.toml"),
+        "[store]\ntimezone = \"Europe/Madrid\"\nlock_timeout_secs = 3600\n\n\
+         [[people]]\nname = \"Ana García\"\n\n[scheduler.jobs]\nmorning-briefing = \"\"\n\
+         evening-summary = \"\"\ndeadline-checker = \"\"\nevent-reminders = \"\"\n\
+         waiting-followup = \"\"\ngit-sync = \"0 10 * * *\"\n",
+    )
+    .unwrap();
+    let mut bot = Bot::start(dir.path(), "2026-11-23T09:59:52", &[]);
+    bot.wait_for_metric("myorg_unpushed_commits 0").await;
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join("s/.git/myorg/writer.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    bot.wait_for("myorg: another process is writing to the store; waiting");
+
+    // The sync at 10:00 holds the store while it waits; a scrape answers all the same,
+    // before the lock is released.
+    let client = reqwest::Client::builder().timeout(HANG).build().unwrap();
+    let scraped = client
+        .get(format!("{}/metrics", bot.url))
+        .send()
+        .await
+        .expect("/metrics answers while a job waits for the writer lock");
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l == "myorg_jobs_running{job=\"git-sync\"} 1"),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l == "myorg_unpushed_commits 0"), "{text}");
+    assert!(bot.is_running());
+
+    drop(lock);
+    bot.wait_for_metric("myorg_job_runs_total{job=\"git-sync\"} 1")
+        .await;
+    let (status, lines) = bot.stop();
+    assert!(status.success(), "{lines:#?}");
+    assert_eq!(count(&lines, "failed"), 0, "{lines:#?}");
 }

@@ -5,7 +5,9 @@
 //! is paused), the system prompt with a small context, the conversation's last turns.
 //! Then up to `max_steps` model calls within one overall deadline: tool calls run in
 //! parallel on blocking threads, each result (or error) goes back to the model;
-//! destructive tools change nothing and leave a confirmation for the person. The
+//! destructive tools change nothing and leave a confirmation for the person, and so
+//! do the changes past `llm.changes_per_request` in one request: held back, they wait
+//! as one confirmation listing them all, and the model is told so. The
 //! request goes to the tier its words need; a provider that fails hands over to the
 //! next in the fallback order, and invalid tool arguments from the fast tier move the
 //! rest of the request to the strong one. Every call is recorded in the usage ledger.
@@ -14,16 +16,59 @@ use super::confirm::{Confirmations, Refused};
 use super::memory::Memory;
 use super::prompt;
 use super::route::{self, Configured, Tier};
-use super::tools::{Outcome, Pending, Registry, ToolContext};
+use super::tools::{HeldCall, Outcome, Pending, Registry, ToolContext};
 use super::usage::{Budget, Call, Ledger};
 use crate::config::Config;
-use crate::llm::{ChatRequest, ChatResponse, Client, LlmError, Message, RetryPolicy};
+use crate::llm::{ChatRequest, ChatResponse, Client, LlmError, Message, RetryPolicy, ToolCall};
 use crate::metrics::Metrics;
 use crate::store::{Actor, Store};
 use chrono::NaiveDateTime;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+
+/// At most this many changes of one request wait for the person's confirmation: past
+/// them the model is told to have the request made again in smaller pieces, so the
+/// list a person is asked to confirm stays one they can read.
+pub const HELD_AT_MOST: usize = 25;
+
+/// What becomes of one tool call of the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    Run,
+    /// A change past the ones the model may make for this request: held back.
+    Hold,
+    /// A change past [`HELD_AT_MOST`] held back: refused.
+    Refuse,
+}
+
+/// The changes of one request, across the model's steps: made on the model's word up
+/// to `allowed`, held back for the person after that.
+struct Changes {
+    allowed: usize,
+    made: usize,
+    held: Vec<HeldCall>,
+}
+
+impl Changes {
+    /// What becomes of `call`, the next call of the model in order.
+    fn plan(&mut self, registry: &Registry, call: &ToolCall) -> Plan {
+        if !registry.changes(&call.name) {
+            Plan::Run
+        } else if self.made < self.allowed {
+            self.made += 1;
+            Plan::Run
+        } else if self.held.len() < HELD_AT_MOST {
+            self.held.push(HeldCall {
+                tool: call.name.clone(),
+                arguments: call.arguments.clone(),
+            });
+            Plan::Hold
+        } else {
+            Plan::Refuse
+        }
+    }
+}
 
 /// Who is asking, and where.
 #[derive(Debug, Clone)]
@@ -136,68 +181,100 @@ impl Agent {
             tool_calls: 0,
         };
         let definitions = self.registry.definitions();
-        for _ in 0..llm.max_steps.max(1) {
-            let request = ChatRequest {
-                messages: messages.clone(),
-                tools: definitions.clone(),
-                tool_choice: None,
-                temperature: Some(0.2),
-                max_tokens: None,
-            };
-            let (response, provider) = match self.call(&request, tier, deadline, cancel).await {
-                Ok(found) => found,
-                Err(error) if answer.model_calls == 0 => {
-                    return Reply::Unavailable(format!(
-                        "The language model is not answering ({error}). The commands still work (say `help`)."
-                    ));
-                }
-                Err(error) => {
-                    answer.text =
-                        format!("I could not finish: the language model stopped answering ({error}).");
-                    return Reply::Answer(answer);
-                }
-            };
-            answer.model_calls += response.calls.max(1);
-            self.record(&ledger, asker, now, &response, provider);
-            let assistant = response.message;
-            if assistant.tool_calls.is_empty() {
-                answer.text = assistant.content.unwrap_or_default().trim().to_string();
-                if answer.text.is_empty() {
-                    answer.text = "(no answer)".to_string();
-                }
-                // A memory that cannot be saved costs context, not the answer.
-                let _ = memory.remember(message, &answer.text);
-                return Reply::Answer(answer);
-            }
-            messages.push(assistant.clone());
-            let outcomes = self.run_tools(asker, now, &assistant).await;
-            for (call, outcome) in assistant.tool_calls.iter().zip(outcomes) {
-                answer.tool_calls += 1;
-                let content = match outcome {
-                    Outcome::Done(text) => text,
-                    Outcome::Failed(error) => {
-                        if tier == Tier::Fast && error.contains("argument") {
-                            tier = Tier::Strong;
-                        }
-                        format!("Error: {error}")
+        let mut changes = Changes {
+            allowed: llm.changes_per_request,
+            made: 0,
+            held: Vec::new(),
+        };
+        // The answer's text; the changes held back are asked for after it, however it ends.
+        answer.text = 'talk: {
+            for _ in 0..llm.max_steps.max(1) {
+                let request = ChatRequest {
+                    messages: messages.clone(),
+                    tools: definitions.clone(),
+                    tool_choice: None,
+                    temperature: Some(0.2),
+                    max_tokens: None,
+                };
+                let (response, provider) = match self.call(&request, tier, deadline, cancel).await {
+                    Ok(found) => found,
+                    Err(error) if answer.model_calls == 0 => {
+                        return Reply::Unavailable(format!(
+                            "The language model is not answering ({error}). The commands still work (say `help`)."
+                        ));
                     }
-                    Outcome::NeedsConfirmation(pending) => {
-                        let preview = pending.preview.clone();
-                        let id = self.confirmations.request(&asker.handle, pending, Instant::now());
-                        answer.to_confirm.push((id, preview.clone()));
-                        format!(
-                            "Not done: {} must confirm this change first (they see a confirmation request): {preview}",
-                            asker.handle
-                        )
+                    Err(error) => {
+                        break 'talk format!(
+                            "I could not finish: the language model stopped answering ({error})."
+                        );
                     }
                 };
-                messages.push(Message::tool_result(call.id.clone(), content));
+                answer.model_calls += response.calls.max(1);
+                self.record(&ledger, asker, now, &response, provider);
+                let assistant = response.message;
+                if assistant.tool_calls.is_empty() {
+                    let mut text = assistant.content.unwrap_or_default().trim().to_string();
+                    if text.is_empty() {
+                        text = "(no answer)".to_string();
+                    }
+                    // A memory that cannot be saved costs context, not the answer.
+                    let _ = memory.remember(message, &text);
+                    break 'talk text;
+                }
+                messages.push(assistant.clone());
+                // In the calls' order: the changes past the allowed ones are held back.
+                let plans: Vec<Plan> = assistant
+                    .tool_calls
+                    .iter()
+                    .map(|call| changes.plan(&self.registry, call))
+                    .collect();
+                let outcomes = self.run_tools(asker, now, &assistant, &plans).await;
+                for ((call, plan), outcome) in assistant.tool_calls.iter().zip(&plans).zip(outcomes) {
+                    answer.tool_calls += 1;
+                    let (handle, allowed) = (&asker.handle, changes.allowed);
+                    let content = match (plan, outcome) {
+                        (Plan::Hold, _) => format!(
+                            "Not done yet: one request makes at most {allowed} changes without {handle}'s word, \
+                             so this one waits for {handle} to confirm it, listed with the others held back \
+                             (they see one confirmation request for them all)"
+                        ),
+                        (Plan::Refuse, _) => format!(
+                            "Not done: this request asked for more changes than {handle} can confirm at once; \
+                             tell them to ask again in smaller pieces"
+                        ),
+                        (Plan::Run, Some(Outcome::Done(text))) => text,
+                        (Plan::Run, Some(Outcome::Failed(error))) => {
+                            if tier == Tier::Fast && error.contains("argument") {
+                                tier = Tier::Strong;
+                            }
+                            format!("Error: {error}")
+                        }
+                        (Plan::Run, Some(Outcome::NeedsConfirmation(pending))) => {
+                            let preview = pending.preview.clone();
+                            let id = self.confirmations.request(handle, pending, Instant::now());
+                            answer.to_confirm.push((id, preview.clone()));
+                            format!(
+                                "Not done: {handle} must confirm this change first (they see a confirmation request): {preview}"
+                            )
+                        }
+                        (Plan::Run, None) => "Error: the tool did not run".to_string(),
+                    };
+                    messages.push(Message::tool_result(call.id.clone(), content));
+                }
             }
+            format!(
+                "I stopped after {} steps without finishing; ask again in smaller pieces.",
+                llm.max_steps.max(1)
+            )
+        };
+        if !changes.held.is_empty() {
+            let pending = self
+                .registry
+                .hold(&asker.handle, now, changes.allowed, changes.held);
+            let preview = pending.preview.clone();
+            let id = self.confirmations.request(&asker.handle, pending, Instant::now());
+            answer.to_confirm.push((id, preview));
         }
-        answer.text = format!(
-            "I stopped after {} steps without finishing; ask again in smaller pieces.",
-            llm.max_steps.max(1)
-        );
         Reply::Answer(answer)
     }
 
@@ -388,31 +465,44 @@ impl Agent {
         })
     }
 
-    /// Runs the tool calls of `assistant` at once, each on a blocking thread; the
-    /// outcomes in the calls' order.
-    async fn run_tools(&self, asker: &Asker, now: NaiveDateTime, assistant: &Message) -> Vec<Outcome> {
+    /// Runs the tool calls of `assistant` planned to run at once, each on a blocking
+    /// thread; the outcomes in the calls' order (`None` for the ones not run).
+    async fn run_tools(
+        &self,
+        asker: &Asker,
+        now: NaiveDateTime,
+        assistant: &Message,
+        plans: &[Plan],
+    ) -> Vec<Option<Outcome>> {
         let handles: Vec<_> = assistant
             .tool_calls
             .iter()
-            .map(|call| {
+            .zip(plans)
+            .map(|(call, plan)| {
                 if let Some(metrics) = &self.metrics {
                     // Only names of real tools: a model's invented ones count as one.
                     let known = self.registry.names().contains(&call.name.as_str());
                     metrics.tool_call(if known { &call.name } else { "unknown" });
                 }
+                if *plan != Plan::Run {
+                    return None;
+                }
                 let (name, arguments) = (call.name.clone(), call.arguments.clone());
-                self.with_tools(asker, now, move |registry, context| {
+                Some(self.with_tools(asker, now, move |registry, context| {
                     registry.call(context, &name, &arguments)
-                })
+                }))
             })
             .collect();
         let mut outcomes = Vec::with_capacity(handles.len());
         for handle in handles {
-            outcomes.push(
-                handle
-                    .await
-                    .unwrap_or_else(|error| Outcome::Failed(format!("the tool failed: {error}"))),
-            );
+            outcomes.push(match handle {
+                Some(handle) => Some(
+                    handle
+                        .await
+                        .unwrap_or_else(|error| Outcome::Failed(format!("the tool failed: {error}"))),
+                ),
+                None => None,
+            });
         }
         outcomes
     }

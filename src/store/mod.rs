@@ -199,6 +199,9 @@ pub struct Store {
     last_sync: Mutex<Option<SystemTime>>,
     /// What opening found at the path and made of it.
     origin: Origin,
+    /// The commits not on the remote when last counted (`None`: not yet), for a
+    /// reader that must not wait while an operation holds the repository.
+    unpushed: Mutex<Option<usize>>,
     on_wait: Box<dyn Fn() + Send + Sync>,
 }
 
@@ -238,6 +241,7 @@ impl Store {
             defer_pushes: AtomicBool::new(false),
             last_sync: Mutex::new(read_last_sync(&state_dir)),
             origin,
+            unpushed: Mutex::new(None),
             on_wait,
         };
         store.recover()?;
@@ -415,11 +419,7 @@ impl Store {
             branch: self.settings.branch.clone(),
             remote: self.settings.remote.as_ref().map(|r| redact(&r.url)),
             head: git.head()?.map(|oid| oid.to_string()),
-            unpushed: if git.has_remote() {
-                git.local_commits()?.len()
-            } else {
-                0
-            },
+            unpushed: self.count_unpushed(&git)?,
             pending: self.journal.load()?.len(),
             changed: git.changed_paths()?,
             last_error: std::fs::read_to_string(self.state_dir.join("last-push-error")).ok(),
@@ -505,6 +505,32 @@ impl Store {
     /// pushes them, batched (a background sync does).
     pub fn defer_pushes(&self, defer: bool) {
         self.defer_pushes.store(defer, Ordering::SeqCst);
+    }
+
+    /// The commits not on the remote yet, without waiting for the repository: counted
+    /// now when no operation holds it, else as last counted (an operation waiting for
+    /// another process's writer lock holds it up to `lock_timeout`). `None` before
+    /// the first count. What `/metrics` reads, so it answers while a job waits.
+    pub fn unpushed_commits(&self) -> Option<usize> {
+        let counted = match self.git.try_lock() {
+            Ok(git) => self.count_unpushed(&git).ok(),
+            Err(_) => None,
+        };
+        counted.or_else(|| self.unpushed.lock().ok().and_then(|last| *last))
+    }
+
+    /// Counts the commits not on the remote (none without a remote), and keeps the
+    /// count for [`Store::unpushed_commits`].
+    fn count_unpushed(&self, git: &Git) -> anyhow::Result<usize> {
+        let count = if git.has_remote() {
+            git.local_commits()?.len()
+        } else {
+            0
+        };
+        if let Ok(mut last) = self.unpushed.lock() {
+            *last = Some(count);
+        }
+        Ok(count)
     }
 
     /// When the store last matched the remote (a fetch or a push that worked).

@@ -22,10 +22,14 @@ pub const LOG: &str = "log.txt";
 pub const MEMORY: &str = "working-memory.txt";
 /// The store path of calendar.txt.
 pub const CALENDAR: &str = "calendar.txt";
+/// The files the assistant keeps line by line, each changed only through its own
+/// operations (a task added, an event placed at its day, a note dated): never
+/// appended to or written as raw text by [`Operation::AppendFile`].
+pub const MANAGED: [&str; 7] = [TODO, DONE, CALENDAR, PROJECTS, GOALS, LOG, MEMORY];
 
 mod files;
 mod projects;
-pub use files::content_hash;
+pub use files::{content_hash, managed};
 pub use projects::ProjectList;
 
 /// New contents for store files: path and whole content (`None`: delete the file).
@@ -112,7 +116,7 @@ pub enum Operation {
         base: String,
     },
     /// Append `text` to the store file `path` (created when missing), on a line of its
-    /// own, ending with a newline.
+    /// own, ending with a newline; never to one of the [`MANAGED`] files.
     AppendFile { path: String, text: String },
 }
 

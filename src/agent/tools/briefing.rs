@@ -2,7 +2,7 @@
 //! the next actions, for the person who asks, built by the domain as `myorg
 //! briefing` and `myorg suggest` build them.
 
-use super::{Outcome, Tool, ToolContext, tool};
+use super::{Effect, Outcome, Tool, ToolContext, tool};
 use crate::commands::briefing::{Loaded, settings};
 use crate::store::operation::{GOALS, PROJECTS, TODO};
 use anyhow::Context;
@@ -19,13 +19,13 @@ pub(super) fn tools() -> Vec<Tool> {
         tool(
             "get_briefing",
             "The person's briefing as Markdown: events, due tasks, priorities, waiting, goals.",
-            false,
+            Effect::Reads,
             get_briefing,
         ),
         tool(
             "suggest_tasks",
             "What the person could do next, ranked, each with a reason.",
-            false,
+            Effect::Reads,
             suggest_tasks,
         ),
     ]

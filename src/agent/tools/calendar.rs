@@ -1,7 +1,7 @@
 //! The calendar tools: `add_event` and `list_events`, over calendar.txt through the
 //! domain's date language, times and event checks.
 
-use super::{Outcome, Tool, ToolContext, limited, tool, with_notes};
+use super::{Effect, Outcome, Tool, ToolContext, limited, tool, with_notes};
 use crate::store::Operation;
 use crate::store::operation::CALENDAR;
 use anyhow::{Context, bail};
@@ -18,11 +18,16 @@ const EVENTS_SHOWN: usize = 50;
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
-        tool("add_event", "Add an event to calendar.txt.", false, add_event),
+        tool(
+            "add_event",
+            "Add an event to calendar.txt.",
+            Effect::Changes,
+            add_event,
+        ),
         tool(
             "list_events",
             "Events of a range of days (default: 7 days from today).",
-            false,
+            Effect::Reads,
             list_events,
         ),
     ]

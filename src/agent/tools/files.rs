@@ -1,17 +1,21 @@
 //! The file tools: `list_files`, `read_file`, `append_file` and `write_file`*, only
 //! inside the store: every path goes through [`paths::resolve`] (no absolute path,
 //! no `..`, nothing in `.git`, no link leading out) and writes through its size
-//! limit; the operations check both again when applied.
+//! limit; the operations check both again when applied. `append_file` refuses the
+//! files the assistant keeps line by line ([`MANAGED`]: todo.txt, calendar.txt…),
+//! naming the tool that changes each, so raw text never lands in them.
 
-use super::{Outcome, Pending, Tool, ToolContext, limited, tool};
+use super::{Effect, Outcome, Pending, Tool, ToolContext, limited, tool};
 use crate::store::Operation;
-use crate::store::operation::content_hash;
+use crate::store::operation::{
+    CALENDAR, DONE, GOALS, LOG, MANAGED, MEMORY, PROJECTS, TODO, content_hash, managed,
+};
 use crate::store::paths::{self, check_size};
 use anyhow::{Context, bail};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The most `read_file` returns at once.
 pub const READ_LIMIT: usize = 8000;
@@ -23,25 +27,25 @@ pub(super) fn tools() -> Vec<Tool> {
         tool(
             "list_files",
             "The store's files with their sizes.",
-            false,
+            Effect::Reads,
             list_files,
         ),
         tool(
             "read_file",
             "Read a store file (at most 8000 bytes at a time).",
-            false,
+            Effect::Reads,
             read_file,
         ),
         tool(
             "append_file",
-            "Append text to a store file, on lines of its own.",
-            false,
+            "Append lines to a store file; not todo.txt and the others kept by their own tools.",
+            Effect::Changes,
             append_file,
         ),
         tool(
             "write_file",
             "Replace a store file's whole content (the person confirms first).",
-            true,
+            Effect::Confirmed,
             write_file,
         ),
     ]
@@ -148,6 +152,12 @@ struct AppendFile {
 
 fn append_file(ctx: &ToolContext, args: AppendFile) -> anyhow::Result<Outcome> {
     let full = paths::resolve(ctx.store.root(), &args.path)?;
+    if let Some(file) = kept_line_by_line(ctx.store.root(), &args.path, &full) {
+        bail!(
+            "append_file does not write to {file}, which is kept line by line; use {} instead (nothing was changed)",
+            tools_for(file)
+        );
+    }
     if full.is_dir() {
         bail!("{} is a folder", args.path);
     }
@@ -166,6 +176,38 @@ fn append_file(ctx: &ToolContext, args: AppendFile) -> anyhow::Result<Outcome> {
         &ctx.actor,
     )?;
     Ok(Outcome::Done(applied.summary))
+}
+
+/// The file kept line by line ([`MANAGED`]) that store path `relative`, resolved to
+/// `full` under `root`, names: by its words, or by where links on the way lead.
+fn kept_line_by_line(root: &Path, relative: &str, full: &Path) -> Option<&'static str> {
+    if let Some(file) = managed(relative) {
+        return Some(file);
+    }
+    let real = real_path(full)?;
+    MANAGED
+        .into_iter()
+        .find(|file| real_path(&root.join(file)).is_some_and(|kept| kept == real))
+}
+
+/// `path` with its links followed; for a file not made yet, its folder's.
+fn real_path(path: &Path) -> Option<PathBuf> {
+    path.canonicalize()
+        .ok()
+        .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
+}
+
+/// The tools that change `file`, one of [`MANAGED`].
+fn tools_for(file: &str) -> &'static str {
+    match file {
+        TODO => "add_task (or add_waiting, update_task, complete_task)",
+        DONE => "complete_task (done tasks are archived there)",
+        CALENDAR => "add_event",
+        PROJECTS | GOALS => "update_project",
+        LOG => "add_note",
+        MEMORY => "add_note with memory: true",
+        _ => "the tool made for it",
+    }
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -1,7 +1,7 @@
 //! The git tools: `git_status`, `git_log` and `undo_change`*. An undo is resolved
 //! to its commit when previewed, so a confirmation undoes exactly that commit.
 
-use super::{Outcome, Pending, Tool, ToolContext, limited, tool};
+use super::{Effect, Outcome, Pending, Tool, ToolContext, limited, tool};
 use crate::store::Operation;
 use crate::store::paths;
 use chrono::{DateTime, Utc};
@@ -18,19 +18,19 @@ pub(super) fn tools() -> Vec<Tool> {
         tool(
             "git_status",
             "The store's branch, remote, unpushed commits and uncommitted edits.",
-            false,
+            Effect::Reads,
             git_status,
         ),
         tool(
             "git_log",
             "Recent changes (commits), newest first.",
-            false,
+            Effect::Reads,
             git_log,
         ),
         tool(
             "undo_change",
             "Undo a change: by default the assistant's newest (the person confirms first).",
-            true,
+            Effect::Confirmed,
             undo_change,
         ),
     ]

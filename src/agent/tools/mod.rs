@@ -14,6 +14,12 @@
 //! within [`CONFIRM_MINUTES`], applies it; the operation re-checks its target then,
 //! so a change made meanwhile makes it fail with "no longer applies".
 //!
+//! The other tools that change the store ([`Effect::Changes`]) act on the model's
+//! word, one commit a call, but only a few times for one request of the person
+//! (`llm.changes_per_request`): the agent holds back the calls beyond that, and
+//! [`Registry::hold`] makes them one [`Pending`] listing them all
+//! ([`PendingAction::Calls`]); confirmed, each runs as it was asked, in order.
+//!
 //! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
 //! `calendar.rs`, `projects.rs` (projects and notes), `files.rs`, `git.rs` and
 //! `briefing.rs` (briefings and suggestions).
@@ -36,6 +42,22 @@ use serde_json::Value;
 
 /// How long a person has to confirm a destructive change.
 pub const CONFIRM_MINUTES: i64 = 5;
+
+/// The `tool` of a [`Pending`] holding the changes held back from one request.
+pub const HELD_CHANGES: &str = "held_changes";
+
+/// What a tool does to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// It only reads.
+    Reads,
+    /// It changes the store on the model's word, one commit a call (a few calls for one
+    /// request; the agent holds back the rest for the person).
+    Changes,
+    /// It changes nothing on the model's word: it previews the change for the person
+    /// to confirm (destructive: `delete_task`, `write_file`, `undo_change`).
+    Confirmed,
+}
 
 /// Who asks and where: what every handler acts with.
 pub struct ToolContext<'a> {
@@ -60,7 +82,8 @@ pub enum Outcome {
     NeedsConfirmation(Pending),
 }
 
-/// A destructive change waiting for the person who asked for it.
+/// A change waiting for the person who asked for it: a destructive one, or the changes
+/// held back from one request.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Pending {
     /// Names this confirmation (a button's id, say).
@@ -77,11 +100,41 @@ pub struct Pending {
     pub expires: NaiveDateTime,
 }
 
-/// What a confirmation applies: one store operation, checked again when applied.
+/// What a confirmation applies.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PendingAction {
+    /// One store operation, checked again when applied.
     Apply { operation: Operation },
+    /// Calls of tools that change the store, held back from one request that asked
+    /// for more changes than the model may make on its own word; each runs then, in
+    /// order, as it was asked.
+    Calls { calls: Vec<HeldCall> },
+}
+
+/// A tool call held back: its tool and its arguments, as the model gave them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct HeldCall {
+    pub tool: String,
+    pub arguments: Value,
+}
+
+impl HeldCall {
+    /// `tool {arguments}`, cut to a line a person reads.
+    fn shown(&self) -> String {
+        const MAX: usize = 200;
+        let arguments = match &self.arguments {
+            Value::String(text) => text.clone(),
+            Value::Null => "{}".to_string(),
+            other => other.to_string(),
+        };
+        let line = format!("{} {}", self.tool, arguments.replace(['\n', '\r'], " "));
+        if line.chars().count() > MAX {
+            line.chars().take(MAX - 1).collect::<String>() + "…"
+        } else {
+            line
+        }
+    }
 }
 
 impl Pending {
@@ -104,7 +157,7 @@ type Handler = Box<dyn Fn(&ToolContext, Value) -> Outcome + Send + Sync>;
 struct Tool {
     name: &'static str,
     description: &'static str,
-    destructive: bool,
+    effect: Effect,
     parameters: Value,
     run: Handler,
 }
@@ -113,13 +166,13 @@ struct Tool {
 fn tool<A: JsonSchema + DeserializeOwned + 'static>(
     name: &'static str,
     description: &'static str,
-    destructive: bool,
+    effect: Effect,
     handler: fn(&ToolContext, A) -> anyhow::Result<Outcome>,
 ) -> Tool {
     Tool {
         name,
         description,
-        destructive,
+        effect,
         parameters: schema_of::<A>(),
         run: Box::new(
             move |ctx, arguments| match serde_json::from_value::<A>(arguments) {
@@ -242,9 +295,47 @@ impl Registry {
             .collect()
     }
 
+    /// What the tool `name` does to the store (`None`: there is no such tool).
+    pub fn effect(&self, name: &str) -> Option<Effect> {
+        self.find(name).map(|tool| tool.effect)
+    }
+
     /// Whether `name` needs a person's confirmation before it changes anything.
     pub fn is_destructive(&self, name: &str) -> bool {
-        self.find(name).is_some_and(|tool| tool.destructive)
+        self.effect(name) == Some(Effect::Confirmed)
+    }
+
+    /// Whether `name` changes the store on the model's word.
+    pub fn changes(&self, name: &str) -> bool {
+        self.effect(name) == Some(Effect::Changes)
+    }
+
+    /// One confirmation for `calls`, the changes one request of `handle` asked for
+    /// beyond the `allowed` ones the model made on its own word; it expires
+    /// [`CONFIRM_MINUTES`] after `now`.
+    pub fn hold(&self, handle: &str, now: NaiveDateTime, allowed: usize, calls: Vec<HeldCall>) -> Pending {
+        let count = calls.len();
+        let mut preview = format!(
+            "{count} more change{} from one request (the assistant makes at most {allowed} without your word):",
+            if count == 1 { "" } else { "s" }
+        );
+        for call in &calls {
+            preview.push_str("\n- ");
+            preview.push_str(&call.shown());
+        }
+        // The question a front end asks ends with it ("? [y/N]", buttons).
+        preview.push_str(&match count {
+            1 => "\nMake this change".to_string(),
+            _ => format!("\nMake these {count} changes"),
+        });
+        Pending {
+            id: uuid::Uuid::new_v4().to_string(),
+            tool: HELD_CHANGES.to_string(),
+            preview,
+            action: PendingAction::Calls { calls },
+            handle: handle.to_string(),
+            expires: now + TimeDelta::minutes(CONFIRM_MINUTES),
+        }
     }
 
     /// Calls tool `name` with `arguments` (a JSON object; `null` is taken as `{}`,
@@ -275,7 +366,8 @@ impl Registry {
     /// Applies exactly the change of `pending`, if `ctx`'s person is the one who
     /// asked, it has not expired, and its target is still as previewed.
     pub fn confirm(&self, ctx: &ToolContext, pending: &Pending) -> Outcome {
-        if !self.is_destructive(&pending.tool) {
+        let held = pending.tool == HELD_CHANGES;
+        if !held && !self.is_destructive(&pending.tool) {
             return Outcome::Failed(format!("{} needs no confirmation", pending.tool));
         }
         if pending.handle != ctx.handle {
@@ -291,7 +383,16 @@ impl Registry {
                 pending.expires.format("%Y-%m-%d %H:%M")
             ));
         }
-        let PendingAction::Apply { operation } = &pending.action;
+        let operation = match (&pending.action, held) {
+            (PendingAction::Apply { operation }, false) => operation,
+            (PendingAction::Calls { calls }, true) => return self.run_held(ctx, calls),
+            _ => {
+                return Outcome::Failed(format!(
+                    "this confirmation does not hold a change {} makes; nothing was changed",
+                    pending.tool
+                ));
+            }
+        };
         // A pending change applies only what its tool previews: no other operation.
         let fits = matches!(
             (pending.tool.as_str(), operation),
@@ -313,6 +414,39 @@ impl Registry {
                 )),
                 _ => Outcome::Failed(format!("{error:#}")),
             },
+        }
+    }
+
+    /// Runs the held calls in order, each as the model asked it (one commit each); a
+    /// call that fails does not stop the others. Only tools that change the store on
+    /// the model's word are held, so any other tool means a forged confirmation and
+    /// nothing runs.
+    fn run_held(&self, ctx: &ToolContext, calls: &[HeldCall]) -> Outcome {
+        if let Some(call) = calls.iter().find(|call| !self.changes(&call.tool)) {
+            return Outcome::Failed(format!(
+                "{} is not a change that is held back for confirmation; nothing was changed",
+                call.tool
+            ));
+        }
+        let mut lines = Vec::with_capacity(calls.len());
+        let mut done = 0;
+        for call in calls {
+            match self.call(ctx, &call.tool, &call.arguments) {
+                Outcome::Done(text) => {
+                    done += 1;
+                    lines.push(text);
+                }
+                Outcome::Failed(why) => lines.push(format!("Not done ({}): {why}", call.shown())),
+                Outcome::NeedsConfirmation(_) => lines.push(format!(
+                    "Not done ({}): it asked for another confirmation",
+                    call.shown()
+                )),
+            }
+        }
+        if done == 0 {
+            Outcome::Failed(lines.join("\n"))
+        } else {
+            Outcome::Done(lines.join("\n"))
         }
     }
 }

@@ -2,7 +2,7 @@
 //! update in log.txt, or both) and `add_note` (log.txt or working-memory.txt), with
 //! the same decisions as `myorg projects`, `project SLUG` and `note`.
 
-use super::{Outcome, Tool, ToolContext, limited, tool};
+use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
 use crate::commands::notes::{self as notes_command, About};
 use crate::commands::projects as command;
 use crate::store::Operation;
@@ -16,19 +16,19 @@ pub(super) fn tools() -> Vec<Tool> {
         tool(
             "list_projects",
             "Projects (or goals) with status and progress.",
-            false,
+            Effect::Reads,
             list_projects,
         ),
         tool(
             "update_project",
             "Set a project's or goal's status and/or log an update about it.",
-            false,
+            Effect::Changes,
             update_project,
         ),
         tool(
             "add_note",
             "Add a note to log.txt (or working memory), optionally about a project or task.",
-            false,
+            Effect::Changes,
             add_note,
         ),
     ]

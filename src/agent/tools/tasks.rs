@@ -1,13 +1,15 @@
-//! The task tools: `add_task`, `complete_task`, `update_task`, `delete_task`*,
+//! The task tools: `add_task`, `complete_task` (with an optional summary for
+//! log.txt, written once the task is done), `update_task`, `delete_task`*,
 //! `search_tasks`, and the waiting-for ones, `list_waiting` and `add_waiting`. What
 //! a task becomes is decided by the same functions `myorg add`, `edit`, `tasks` and
 //! `waiting` use; references are the ones the CLI shows.
 
-use super::{Outcome, Pending, Tool, ToolContext, limited, tool, with_notes};
+use super::{Effect, Outcome, Pending, Tool, ToolContext, limited, tool, with_notes};
 use crate::commands::tasks::{self as command, Fields, Listing, find, short_reference};
 use crate::commands::waiting as waiting_command;
 use crate::store::Operation;
 use crate::store::operation::TODO;
+use myorg_domain::notes;
 use myorg_domain::reference::{References, Scope};
 use myorg_domain::search;
 use myorg_domain::waiting::{self, WaitingFilter};
@@ -23,38 +25,43 @@ pub(super) fn tools() -> Vec<Tool> {
         tool(
             "add_task",
             "Add a task to todo.txt. Returns its reference.",
-            false,
+            Effect::Changes,
             add_task,
         ),
-        tool("complete_task", "Mark an open task done.", false, complete_task),
+        tool(
+            "complete_task",
+            "Mark an open task done; a summary of how it went goes to log.txt once it is done.",
+            Effect::Changes,
+            complete_task,
+        ),
         tool(
             "update_task",
             "Change a task's text or fields; \"none\" clears a field.",
-            false,
+            Effect::Changes,
             update_task,
         ),
         tool(
             "delete_task",
             "Delete a task (the person confirms first).",
-            true,
+            Effect::Confirmed,
             delete_task,
         ),
         tool(
             "search_tasks",
             "Find tasks, most urgent first: one line each, reference first.",
-            false,
+            Effect::Reads,
             search_tasks,
         ),
         tool(
             "list_waiting",
             "Waiting-for items (what others owe), the ones to chase first.",
-            false,
+            Effect::Reads,
             list_waiting,
         ),
         tool(
             "add_waiting",
             "Record that someone owes something.",
-            false,
+            Effect::Changes,
             add_waiting,
         ),
     ]
@@ -106,13 +113,33 @@ fn todo(ctx: &ToolContext) -> anyhow::Result<TodoFile> {
     Ok(TodoFile::parse(ctx.store.read(TODO)?))
 }
 
-fn complete_task(ctx: &ToolContext, args: TaskRef) -> anyhow::Result<Outcome> {
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CompleteTask {
+    /// Its reference, line number, or words of exactly one task.
+    task: String,
+    /// How it went: a note for log.txt about the task.
+    summary: Option<String>,
+}
+
+/// Completes the task, then writes its summary: a task that is not found, or not
+/// completed, leaves no note behind.
+fn complete_task(ctx: &ToolContext, args: CompleteTask) -> anyhow::Result<Outcome> {
     let todo = todo(ctx)?;
     let index = find(&todo, &args.task, Scope::Open)?;
     let line = todo.text(index).unwrap_or_default().to_string();
     let on = ctx.now.date();
     // What the operation writes, said in full (the commit subject is cut).
     let task = todo.get(index).and_then(|item| item.task()).cloned();
+    // The note is checked before anything changes, and written only once the task is done.
+    let note = match (args.summary.as_deref(), &task) {
+        (Some(summary), Some(task)) => {
+            let text = notes::about_task(summary, task)?;
+            Some(notes::entry_line(ctx.now, &ctx.handle, &text)?)
+        }
+        (Some(summary), None) => Some(notes::entry_line(ctx.now, &ctx.handle, summary)?),
+        (None, _) => None,
+    };
     ctx.store.apply(
         Operation::CompleteTask {
             line: line.clone(),
@@ -120,20 +147,27 @@ fn complete_task(ctx: &ToolContext, args: TaskRef) -> anyhow::Result<Outcome> {
         },
         &ctx.actor,
     )?;
-    let Some(task) = task else {
-        return Ok(Outcome::Done(format!("Done: {line}")));
+    let mut result = match task {
+        Some(task) => {
+            let next = myorg_domain::recurrence::next_occurrence(&task, on);
+            let mut done = task;
+            done.complete(on);
+            let mut result = format!("Done: {}", done.render());
+            if let Some(next) = next {
+                result.push_str(&format!("\nNext {}: {}", short_reference(&next), next.render()));
+            }
+            result
+        }
+        None => format!("Done: {line}"),
     };
-    let next = myorg_domain::recurrence::next_occurrence(&task, on);
-    let mut done = task;
-    done.complete(on);
-    let mut result = format!("Done: {}", done.render());
-    if let Some(next) = next {
-        result.push_str(&format!(
-            "
-Next {}: {}",
-            short_reference(&next),
-            next.render()
-        ));
+    if let Some(note) = note {
+        match ctx
+            .store
+            .apply(Operation::AppendLog { line: note.clone() }, &ctx.actor)
+        {
+            Ok(_) => result.push_str(&format!("\nAdded to log.txt: {note}")),
+            Err(error) => result.push_str(&format!("\nThe summary was not written to log.txt: {error:#}")),
+        }
     }
     Ok(Outcome::Done(result))
 }

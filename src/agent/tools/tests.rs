@@ -110,6 +110,27 @@ fn exactly_the_starred_tools_are_destructive() {
 }
 
 #[test]
+fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
+    let registry = Registry::new();
+    let changing: Vec<&str> = NAMES.into_iter().filter(|name| registry.changes(name)).collect();
+    assert_eq!(
+        changing,
+        [
+            "add_task",
+            "complete_task",
+            "update_task",
+            "add_event",
+            "update_project",
+            "add_note",
+            "add_waiting",
+            "append_file",
+        ]
+    );
+    assert_eq!(registry.effect("search_tasks"), Some(Effect::Reads));
+    assert_eq!(registry.effect("no_such_tool"), None);
+}
+
+#[test]
 fn lean_keeps_a_field_named_like_a_schema_word() {
     let mut schema = serde_json::json!({
         "title": "X",
@@ -251,5 +272,56 @@ fn a_pending_change_is_only_for_its_tool_its_person_and_its_time() {
         assert!(failure(registry.confirm(ctx, &pending)).contains("no longer applies"));
         let json = serde_json::to_string(&pending).unwrap();
         assert_eq!(serde_json::from_str::<Pending>(&json).unwrap(), pending);
+    });
+}
+
+#[test]
+fn held_changes_run_in_order_once_confirmed_and_a_forged_list_runs_nothing() {
+    with_context(|ctx| {
+        let registry = Registry::new();
+        let held = |tool: &str, arguments: Value| HeldCall {
+            tool: tool.into(),
+            arguments,
+        };
+        let todo = || String::from_utf8(ctx.store.read("todo.txt").unwrap()).unwrap();
+        let before = todo();
+        let pending = registry.hold(
+            "ana",
+            ctx.now,
+            5,
+            vec![
+                held("add_task", serde_json::json!({"text": "Held one"})),
+                held("add_task", Value::String(r#"{"text": "Held two"}"#.into())),
+            ],
+        );
+        assert_eq!(
+            pending.preview,
+            "2 more changes from one request (the assistant makes at most 5 without your word):\n\
+             - add_task {\"text\":\"Held one\"}\n- add_task {\"text\": \"Held two\"}\n\
+             Make these 2 changes"
+        );
+        let forged = registry.hold(
+            "ana",
+            ctx.now,
+            5,
+            vec![
+                held("add_task", serde_json::json!({"text": "Smuggled"})),
+                held("delete_task", serde_json::json!({"task": "1"})),
+            ],
+        );
+        assert!(failure(registry.confirm(ctx, &forged)).contains("delete_task is not a change"));
+        let mut as_a_delete = pending.clone();
+        as_a_delete.tool = "delete_task".into();
+        assert!(failure(registry.confirm(ctx, &as_a_delete)).contains("does not hold a change"));
+        let mut someone_elses = pending.clone();
+        someone_elses.handle = "bob".into();
+        assert!(failure(registry.confirm(ctx, &someone_elses)).contains("only bob can confirm"));
+        assert_eq!(todo(), before, "nothing ran");
+
+        let Outcome::Done(done) = registry.confirm(ctx, &pending) else {
+            panic!("the held changes run");
+        };
+        assert_eq!(done.lines().count(), 2, "{done}");
+        assert!(todo().ends_with("Held one\n2026-11-23 Held two\n"), "{}", todo());
     });
 }

@@ -2,7 +2,6 @@
 //! `/waiting`, and the message command "Add as task".
 
 use super::{arguments, call, report, show, show_list};
-use crate::agent::tools::Outcome;
 use crate::commands::agenda;
 use crate::discord::complete::{contexts, people, projects, tasks};
 use crate::discord::text;
@@ -71,13 +70,9 @@ pub(super) async fn done(
     #[max_length = 1000]
     summary: Option<String>,
 ) -> Result<(), Error> {
-    if let Some(summary) = summary {
-        let noted = call(ctx, "add_note", json!({"text": summary, "task": task})).await?;
-        if let Outcome::Failed(_) = noted {
-            return show(ctx, noted, None).await;
-        }
-    }
-    let outcome = call(ctx, "complete_task", json!({ "task": task })).await?;
+    // One call: the summary is written only once the task is done.
+    let arguments = arguments(&[("task", Some(json!(task))), ("summary", summary.map(Value::from))]);
+    let outcome = call(ctx, "complete_task", arguments).await?;
     show(ctx, outcome, None).await
 }
 

@@ -1,10 +1,11 @@
 //! The operations on any store file: write a whole file, append to one. The path is
 //! checked again when the operation is applied (as a replay on a newer version
 //! would be), and so is the size limit. A write names the content it replaces by
-//! its hash, so it never overwrites an edit made after it was previewed.
+//! its hash, so it never overwrites an edit made after it was previewed. An append
+//! never goes to a file the assistant keeps line by line ([`super::MANAGED`]).
 
 use super::super::paths::{check_size, lexical};
-use super::{Change, OperationError, Snapshot, subject};
+use super::{Change, MANAGED, OperationError, Snapshot, subject};
 use sha1::{Digest, Sha1};
 
 /// The hash a [`super::Operation::WriteFile`] names the replaced content by: SHA-1,
@@ -21,6 +22,14 @@ fn checked(snapshot: &dyn Snapshot, path: &str) -> Result<String, OperationError
     let clean = lexical(path).map_err(|error| OperationError::Invalid(error.to_string()))?;
     snapshot.allowed(path)?;
     Ok(clean.to_string_lossy().into_owned())
+}
+
+/// The [`MANAGED`] file that store path `path` names, if any: by its clean words, in
+/// any letter case (a case-insensitive file system takes `TODO.TXT` for todo.txt).
+pub fn managed(path: &str) -> Option<&'static str> {
+    let clean = lexical(path).ok()?;
+    let clean = clean.to_str()?;
+    MANAGED.into_iter().find(|name| name.eq_ignore_ascii_case(clean))
 }
 
 fn read(snapshot: &dyn Snapshot, path: &str) -> Result<Vec<u8>, OperationError> {
@@ -58,6 +67,11 @@ pub(super) fn write(
 
 pub(super) fn append(snapshot: &dyn Snapshot, path: &str, text: &str) -> Result<Change, OperationError> {
     let path = checked(snapshot, path)?;
+    if let Some(name) = managed(&path) {
+        return Err(OperationError::Invalid(format!(
+            "{name} is kept line by line through its own changes; raw text is not appended to it"
+        )));
+    }
     if text.trim().is_empty() {
         return Err(OperationError::Invalid("there is no text to append".to_string()));
     }
@@ -156,5 +170,28 @@ mod tests {
         assert_eq!(change.summary, "Append to: notes/a.md");
         let json = serde_json::to_string(&op).unwrap();
         assert_eq!(serde_json::from_str::<Operation>(&json).unwrap(), op);
+    }
+
+    #[test]
+    fn an_append_to_a_file_kept_line_by_line_is_refused() {
+        for path in [
+            "todo.txt",
+            "./calendar.txt",
+            "LOG.TXT",
+            "working-memory.txt",
+            "done.txt",
+        ] {
+            let op = Operation::AppendFile {
+                path: path.into(),
+                text: "x".into(),
+            };
+            let refused = op.apply(&File("one\n"));
+            assert!(
+                matches!(&refused, Err(OperationError::Invalid(why)) if why.contains("line by line")),
+                "{path}: {refused:?}"
+            );
+        }
+        assert_eq!(managed("notes/todo.txt"), None);
+        assert_eq!(managed("./Goals.txt"), Some("goals.txt"));
     }
 }
