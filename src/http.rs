@@ -122,10 +122,13 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 async fn ready(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str) {
+    // The store was opened at start; ready while its repository can be read. Never
+    // through the repository's mutex: a job may hold it while it waits for another
+    // process's writer lock, and a busy store is still a ready one.
     let store = Arc::clone(&state.store);
-    match tokio::task::spawn_blocking(move || store.status()).await {
-        Ok(Ok(_)) => {}
-        _ => return (StatusCode::SERVICE_UNAVAILABLE, "the store cannot be read\n"),
+    let readable = tokio::task::spawn_blocking(move || std::fs::read_dir(store.root().join(".git")).is_ok());
+    if !matches!(readable.await, Ok(true)) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the store cannot be read\n");
     }
     match &state.gateway {
         Some(gateway) if !gateway.connected().await => (

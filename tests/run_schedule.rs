@@ -281,6 +281,13 @@ async fn metrics_answer_while_a_job_waits_for_the_writer_lock() {
         "{text}"
     );
     assert!(text.lines().any(|l| l == "myorg_unpushed_commits 0"), "{text}");
+    // A store busy with a job is still ready: readiness must not wait for it either.
+    let ready = client
+        .get(format!("{}/readyz", bot.url))
+        .send()
+        .await
+        .expect("/readyz answers while a job waits for the writer lock");
+    assert_eq!(ready.status(), 200);
     assert!(bot.is_running());
 
     drop(lock);
