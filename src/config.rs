@@ -438,9 +438,28 @@ impl Config {
             }
         }
         let where_from = file.map_or_else(|| "the environment".to_string(), |f| f.display().to_string());
-        figment
+        let config: Config = figment
             .extract()
-            .with_context(|| format!("reading the configuration ({where_from})"))
+            .with_context(|| format!("reading the configuration ({where_from})"))?;
+        config
+            .validate()
+            .with_context(|| format!("in the configuration ({where_from})"))?;
+        Ok(config)
+    }
+
+    /// Checks every value a command could trip over later: the store's timezone, the
+    /// people (handles, Discord ids, timezones, quiet hours, briefing times), the
+    /// reminders, and the schedule (`scheduler.timezone`, job names, expressions that
+    /// do not parse or never come). [`Config::load`] calls it, so every command
+    /// refuses a bad configuration with the same words before it touches anything,
+    /// not only `myorg run`. The schedule and the reminders are built and dropped:
+    /// building them is where their settings are checked, the one place for both.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.timezone()?;
+        self.people()?;
+        crate::reminders::Reminders::from_config(self)?;
+        crate::schedule::Schedule::from_config(self)?;
+        Ok(())
     }
 
     /// The store settings these values describe.
