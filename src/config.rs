@@ -498,7 +498,8 @@ impl Config {
         }
     }
 
-    /// Checks every value a command could trip over later: the store's timezone, the
+    /// Checks every value a command could trip over later: a `GIT_TOKEN` that would
+    /// cross the network unencrypted (plain http to another machine), the store's timezone, the
     /// people (handles, Discord ids, timezones, quiet hours, briefing times), the
     /// reminders, and the schedule (`scheduler.timezone`, job names, expressions that
     /// do not parse or never come). [`Config::load`] calls it, so every command
@@ -506,6 +507,9 @@ impl Config {
     /// not only `myorg run`. The schedule and the reminders are built and dropped:
     /// building them is where their settings are checked, the one place for both.
     pub fn validate(&self) -> anyhow::Result<()> {
+        if let Some(remote) = self.store_settings().remote {
+            remote.check_token()?;
+        }
         self.timezone()?;
         self.people()?;
         crate::reminders::Reminders::from_config(self)?;

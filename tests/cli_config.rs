@@ -75,3 +75,51 @@ fn every_command_validates_the_whole_configuration() {
         "a refused command changes nothing"
     );
 }
+
+#[test]
+fn a_git_token_is_never_sent_over_plain_http_to_another_machine() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "A", "task"]);
+    let before = snapshot(&dir.path().join("s"));
+    let env = [
+        (
+            "GIT_REPO_URL",
+            "http://you:s3cret-token@git.example.com/store.git",
+        ),
+        ("GIT_TOKEN", "s3cret-token"),
+    ];
+    for store in ["s", "new"] {
+        let error = stderr(&myorg(dir.path(), &["--store", store, "add", "Another"], &env));
+        assert!(
+            error.contains(
+                "GIT_TOKEN would be sent unencrypted to the remote http://git.example.com/store.git: \
+                 use an https:// (or ssh) remote"
+            ),
+            "{error}"
+        );
+        assert!(!error.contains("s3cret-token"), "{error}");
+    }
+    assert!(
+        before == snapshot(&dir.path().join("s")),
+        "a refused command changes nothing"
+    );
+    assert!(!dir.path().join("new").exists());
+
+    // To this machine it goes, with a warning.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{closed}/store.git");
+    let output = myorg(
+        dir.path(),
+        &["--store", "s", "add", "Another"],
+        &[("GIT_REPO_URL", &url), ("GIT_TOKEN", "s3cret-token")],
+    );
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains(&format!("warning: GIT_TOKEN is sent unencrypted to {url}")),
+        "{error}"
+    );
+    assert!(!error.contains("s3cret-token"), "{error}");
+}
