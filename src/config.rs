@@ -3,6 +3,7 @@
 //! command-line options. Unknown keys in the file are errors. Secrets come only from
 //! the environment (or the file, if you insist) and are never printed.
 
+use crate::redact::Secrets;
 use crate::store::{Identity, RemoteSettings, StoreSettings, SyncPolicy};
 use anyhow::{Context, bail};
 use figment::Figment;
@@ -35,6 +36,14 @@ pub const ENV_KEYS: [(&str, &str); 19] = [
     ("DISCORD_CHANNEL_ID", "discord.channel_id"),
     ("DISCORD_GUILD_ID", "discord.guild_id"),
     ("MYORG_DISCORD_API_BASE", "discord.api_base"),
+];
+
+/// The environment variables that hold secrets.
+pub const SECRET_ENV: [&str; 4] = [
+    "GIT_TOKEN",
+    "LITELLM_API_KEY",
+    "MYORG_TRIGGER_TOKEN",
+    "DISCORD_BOT_TOKEN",
 ];
 
 /// The environment variables that hold a comma-separated list, and the key each sets.
@@ -416,6 +425,15 @@ impl Config {
     /// Reads the layers. `file` is the `--config` option (else `MYORG_CONFIG`); a file
     /// named explicitly must exist.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let (config, where_from) = Config::read(file)?;
+        config
+            .validate()
+            .with_context(|| format!("in the configuration ({where_from})"))?;
+        Ok(config)
+    }
+
+    /// The layers, unchecked, and where they came from (for errors).
+    fn read(file: Option<&Path>) -> anyhow::Result<(Config, String)> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         let file = file
             .map(Path::to_path_buf)
@@ -443,9 +461,65 @@ impl Config {
             }
         }
         let where_from = file.map_or_else(|| "the environment".to_string(), |f| f.display().to_string());
-        figment
+        let config: Config = figment
             .extract()
-            .with_context(|| format!("reading the configuration ({where_from})"))
+            .with_context(|| format!("reading the configuration ({where_from})"))?;
+        Ok((config, where_from))
+    }
+
+    /// Every secret the configuration holds: the git token, the LLM API keys (the
+    /// providers' too, read from their environment variables), the Discord bot token
+    /// and the trigger token. Text from outside is cleared of them before it is
+    /// printed or logged.
+    pub fn secrets(&self) -> Secrets {
+        let held = [
+            &self.git.token,
+            &self.llm.api_key,
+            &self.discord.token,
+            &self.http.trigger_token,
+        ];
+        let providers = self
+            .llm
+            .providers
+            .iter()
+            .filter_map(|provider| provider.api_key_env.as_deref())
+            .filter_map(|var| std::env::var(var).ok());
+        Secrets::new(
+            held.into_iter()
+                .flatten()
+                .map(|secret| secret.0.clone())
+                .chain(providers),
+        )
+    }
+
+    /// The secrets of the configuration `file` (as [`Config::load`] finds it, checked
+    /// or not) and of the environment's secret variables, for an error that may have
+    /// happened before the configuration could be read.
+    pub fn secrets_for_errors(file: Option<&Path>) -> Secrets {
+        let environment = Secrets::new(SECRET_ENV.iter().filter_map(|var| std::env::var(var).ok()));
+        match Config::read(file) {
+            Ok((config, _)) => config.secrets().with(&environment),
+            Err(_) => environment,
+        }
+    }
+
+    /// Checks every value a command could trip over later: a `GIT_TOKEN` that would
+    /// cross the network unencrypted (plain http to another machine), the store's timezone, the
+    /// people (handles, Discord ids, timezones, quiet hours, briefing times), the
+    /// reminders, and the schedule (`scheduler.timezone`, job names, expressions that
+    /// do not parse or never come). [`Config::load`] calls it, so every command
+    /// refuses a bad configuration with the same words before it touches anything,
+    /// not only `myorg run`. The schedule and the reminders are built and dropped:
+    /// building them is where their settings are checked, the one place for both.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if let Some(remote) = self.store_settings().remote {
+            remote.check_token()?;
+        }
+        self.timezone()?;
+        self.people()?;
+        crate::reminders::Reminders::from_config(self)?;
+        crate::schedule::Schedule::from_config(self)?;
+        Ok(())
     }
 
     /// The store settings these values describe.

@@ -99,7 +99,8 @@ pub async fn run_job(state: &Arc<AppState>, job: Job, recipients: Recipients) ->
         },
     };
     state.metrics.job_failures.get_or_create(&label).inc();
-    Err(failed)
+    // It is logged and answered to the trigger; a git or Discord error may quote a secret.
+    Err(state.config.secrets().redact(&failed).into_owned())
 }
 
 /// Runs its closure when dropped.

@@ -13,6 +13,7 @@ pub mod http;
 pub mod jobs;
 pub mod llm;
 pub mod metrics;
+pub mod redact;
 pub mod reminders;
 pub mod schedule;
 pub mod store;

@@ -9,12 +9,15 @@ fn main() -> ExitCode {
         // SAFETY: before anything else the command does; no other thread exists yet.
         unsafe { myorg_assistant::store::start_without_tls_roots() };
     }
+    let config = cli.config.clone();
     match myorg_assistant::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`myorg parse todo | head`) is not an error for the user.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("myorg: {err:#}");
+            // An error may quote what a server said, and a server may echo a secret.
+            let secrets = myorg_assistant::config::Config::secrets_for_errors(config.as_deref());
+            eprintln!("myorg: {}", secrets.redact(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }

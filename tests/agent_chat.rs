@@ -516,3 +516,91 @@ async fn with_the_llm_down_chat_says_so_and_commands_work() {
     let added = stdout(&chat(dir.path(), &url, "add Fix the gate", "", &[]).await);
     assert!(added.contains("Fix the gate"), "{added}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
+    const KEY: &str = "sk-live-0123456789abcdef";
+    let dir = TempDir::new().unwrap();
+    let fake = FakeLlm::start().await;
+    let key_env = [("LITELLM_API_KEY", KEY)];
+    let said = |output: &Output| {
+        let (out, err) = (
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+        assert!(!out.contains(KEY) && !err.contains(KEY), "{out}\n{err}");
+        out.into_owned()
+    };
+
+    fake.push(Reply::json(
+        401,
+        json!({"error": {"message": format!("Incorrect API key provided: {KEY}."), "type": "invalid_request_error", "code": "invalid_api_key"}}),
+    ));
+    let out = said(&chat(dir.path(), &fake.url(), "hello there", "", &key_env).await);
+    assert!(
+        out.contains("the LLM server answered 401: Incorrect API key provided: [redacted]."),
+        "{out}"
+    );
+    assert_eq!(
+        fake.requests()[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+
+    fake.push(Reply::text(
+        400,
+        "text/plain",
+        format!("bad request; you sent Authorization: Bearer {KEY}"),
+    ));
+    let out = said(&chat(dir.path(), &fake.url(), "hello there", "", &key_env).await);
+    assert!(
+        out.contains("answered 400: bad request; you sent Authorization: Bearer [redacted]"),
+        "{out}"
+    );
+
+    for _ in 0..3 {
+        fake.push(
+            Reply::json(
+                500,
+                json!({"object": "error", "message": format!("upstream refused {KEY}")}),
+            )
+            .header("retry-after", "0"),
+        );
+    }
+    let out = said(&chat(dir.path(), &fake.url(), "hello there", "", &key_env).await);
+    assert!(out.contains("answered 500: upstream refused [redacted]"), "{out}");
+    assert_eq!(fake.remaining(), 0);
+
+    // A provider's own key, read from the variable it names.
+    let config = dir.path().join("myorg.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[llm.providers]]\nname = \"own\"\nbase_url = \"{}\"\nmodel = \"m\"\ntier = \"fast\"\n\
+             api_key_env = \"OWN_PROVIDER_KEY\"\n",
+            fake.url()
+        ),
+    )
+    .unwrap();
+    fake.push(Reply::json(401, json!({"error": format!("no such key {KEY}")})));
+    let (dir_path, config) = (dir.path().to_path_buf(), config.to_str().unwrap().to_string());
+    let output = tokio::task::spawn_blocking(move || {
+        myorg_with_input(
+            &dir_path,
+            &[
+                "--config",
+                &config,
+                "--store",
+                "s",
+                "chat",
+                "--once",
+                "hello there",
+            ],
+            &[("MYORG_USER_NAME", "ana"), ("OWN_PROVIDER_KEY", KEY)],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    let out = said(&output);
+    assert!(out.contains("answered 401: no such key [redacted]"), "{out}");
+}

@@ -282,3 +282,47 @@ fn a_reference_completes_the_right_task_after_another_clone_pushed_edits_around_
 fn lines_removed(file: &str) -> &str {
     file.lines().nth(4).unwrap()
 }
+
+/// A file's bytes, escaped so that a difference reads well.
+fn escaped(path: &Path) -> String {
+    std::fs::read(path).unwrap().escape_ascii().to_string()
+}
+
+#[test]
+fn edit_keeps_bytes_that_are_not_utf8() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "Start", "the", "store"]);
+    let path = dir.path().join("s/todo.txt");
+    let line = |bytes: &[u8]| bytes.escape_ascii().to_string();
+    std::fs::write(
+        &path,
+        b"First \xe9t\xe9 line\nInvalid \xff\xfe\xc3 bytes task +bin\r\n(B) Call \xff mom \xff again\n\xfe last, no newline",
+    )
+    .unwrap();
+
+    run(dir.path(), &["edit", "bytes task", "--due", "2026-12-01"]);
+    assert_eq!(
+        escaped(&path),
+        line(b"First \xe9t\xe9 line\nInvalid \xff\xfe\xc3 bytes task +bin due:2026-12-01\r\n(B) Call \xff mom \xff again\n\xfe last, no newline"),
+    );
+    run(dir.path(), &["done", "call"]);
+    assert_eq!(
+        escaped(&path),
+        line(b"First \xe9t\xe9 line\nInvalid \xff\xfe\xc3 bytes task +bin due:2026-12-01\r\nx 2026-11-23 Call \xff mom \xff again pri:B\n\xfe last, no newline"),
+    );
+    // A new text (which replaces the tags too) keeps the unreadable words it still
+    // has, as they are shown.
+    run(
+        dir.path(),
+        &[
+            "edit",
+            "bytes task",
+            "--text",
+            "Fixed \u{FFFD}\u{FFFD}\u{FFFD} bytes +bin",
+        ],
+    );
+    assert_eq!(
+        escaped(&path),
+        line(b"First \xe9t\xe9 line\nFixed \xff\xfe\xc3 bytes +bin\r\nx 2026-11-23 Call \xff mom \xff again pri:B\n\xfe last, no newline"),
+    );
+}

@@ -156,3 +156,50 @@ fn trigger_without_a_token_or_a_server_says_why() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("reaching"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trigger_answer_that_echoes_the_token_is_printed_without_it() {
+    use support::fake_llm::{FakeLlm, Reply};
+    let dir = TempDir::new().unwrap();
+    let server = FakeLlm::start().await;
+    server.push(Reply::text(
+        401,
+        "text/plain",
+        format!("token {TOKEN} is not the one"),
+    ));
+    server.push(Reply::text(
+        200,
+        "text/plain",
+        format!("ran, with token {TOKEN}\n"),
+    ));
+    let (path, url) = (dir.path().to_path_buf(), server.url());
+    let output = tokio::task::spawn_blocking(move || {
+        [0, 1].map(|_| {
+            myorg_command(
+                &path,
+                &["trigger", "git-sync", "--url", &url],
+                &[("MYORG_TRIGGER_TOKEN", TOKEN)],
+            )
+            .output()
+            .unwrap()
+        })
+    })
+    .await
+    .unwrap();
+    let [refused, ran] = output;
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert_eq!(
+        error,
+        "myorg: the assistant answered 401 Unauthorized: token [redacted] is not the one\n"
+    );
+    assert!(ran.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        "ran, with token [redacted]\n"
+    );
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+}

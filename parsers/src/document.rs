@@ -4,11 +4,15 @@
 //! (CRLF), any other CR is part of the line. A UTF-8 byte-order mark at the start is
 //! kept aside and written back. Lines that were not replaced are written from the
 //! original bytes, in runs, so an unmodified document serializes at memory-copy speed.
+//! A replaced line whose bytes were not valid UTF-8 keeps them where the edit did not
+//! reach (`unreadable.rs`).
 
 use crate::diagnostic::Diagnostic;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
+
+mod unreadable;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -59,6 +63,9 @@ enum Raw {
     Source(Range<usize>),
     /// A line written by the program, in canonical form.
     Edited(String),
+    /// A line written by the program in place of one that was not valid UTF-8: its
+    /// canonical form, with the tokens the edit left unchanged in their old bytes.
+    Kept(Vec<u8>),
 }
 
 #[derive(Debug, Clone)]
@@ -145,9 +152,26 @@ impl<T: LineItem> Document<T> {
     /// Replaces the item at `index`; the line is rewritten in canonical form and keeps
     /// its line ending. Returns the old item, or `None` (and changes nothing) when
     /// `index` is out of range.
+    ///
+    /// When the old line's bytes are not valid UTF-8, each token of the new line that
+    /// reads as an old token did (U+FFFD for what could not be read) is written as the
+    /// old token's bytes, so the edit changes only what it was asked to change. A line
+    /// of a valid UTF-8 file is written exactly as rendered, U+FFFD included.
     pub fn replace(&mut self, index: usize, item: T) -> Option<T> {
-        let line = self.lines.get_mut(index)?;
-        line.raw = Raw::Edited(one_line(item.render()));
+        let rendering = one_line(item.render());
+        let old = self.raw(index)?;
+        let raw = match (&self.source, std::str::from_utf8(old)) {
+            (Source::Bytes(_), Err(_)) => {
+                let kept = unreadable::with_old_bytes(old, &rendering);
+                match String::from_utf8(kept) {
+                    Ok(text) => Raw::Edited(text),
+                    Err(invalid) => Raw::Kept(invalid.into_bytes()),
+                }
+            }
+            _ => Raw::Edited(rendering),
+        };
+        let line = &mut self.lines[index];
+        line.raw = raw;
         Some(std::mem::replace(&mut line.item, item))
     }
 
@@ -196,8 +220,8 @@ impl<T: LineItem> Document<T> {
         let mut found = Vec::new();
         let mut messages = Vec::new();
         for (index, line) in self.lines.iter().enumerate() {
-            if let (Source::Bytes(bytes), Raw::Source(range)) = (&self.source, &line.raw)
-                && std::str::from_utf8(&bytes[range.clone()]).is_err()
+            if matches!(self.source, Source::Bytes(_))
+                && std::str::from_utf8(self.raw(index).unwrap_or_default()).is_err()
             {
                 messages.push(
                     "not valid UTF-8: unreadable bytes are shown as \u{FFFD} and kept as they are"
@@ -245,11 +269,15 @@ impl<T> Document<T> {
 
     /// The bytes of the line at `index`, without its ending.
     pub fn raw(&self, index: usize) -> Option<&[u8]> {
-        let line = self.lines.get(index)?;
-        Some(match &line.raw {
+        self.lines.get(index).map(|line| self.raw_of(line))
+    }
+
+    fn raw_of<'a>(&'a self, line: &'a Line<T>) -> &'a [u8] {
+        match &line.raw {
             Raw::Source(range) => &self.source.bytes()[range.clone()],
             Raw::Edited(text) => text.as_bytes(),
-        })
+            Raw::Kept(bytes) => bytes,
+        }
     }
 
     /// The text of the line at `index`; invalid UTF-8 shows as U+FFFD.
@@ -304,11 +332,11 @@ impl<T> Document<T> {
                         }
                     }
                 }
-                Raw::Edited(text) => {
+                Raw::Edited(_) | Raw::Kept(_) => {
                     if let Some(done) = run.take() {
                         out.extend_from_slice(&source[done]);
                     }
-                    out.extend_from_slice(text.as_bytes());
+                    out.extend_from_slice(self.raw_of(line));
                     out.extend_from_slice(line.ending.as_bytes());
                 }
             }
@@ -415,6 +443,40 @@ mod tests {
         let mut doc = Document::<Plain>::parse(b"a\nb\n".to_vec());
         doc.replace(0, Plain("x\ny\rz".into()));
         assert_eq!(doc.to_bytes(), b"x y z\nb\n");
+    }
+
+    #[test]
+    fn replacing_a_line_keeps_its_bytes_that_are_not_utf8() {
+        let mut doc = Document::<Plain>::parse(b"ok\nbad \xff\xfe\xc3 bytes\r\nlast \xe9".to_vec());
+        let edited = format!("{} due:2026-12-01", doc.text(1).unwrap());
+        doc.replace(1, Plain(edited));
+        assert_eq!(
+            doc.to_bytes(),
+            b"ok\nbad \xff\xfe\xc3 bytes due:2026-12-01\r\nlast \xe9"
+        );
+        // Still reported, and replacing it again keeps them still.
+        assert_eq!(
+            doc.diagnostics().iter().map(|d| d.line).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        let edited = format!("x {}", doc.text(1).unwrap());
+        doc.replace(1, Plain(edited));
+        assert_eq!(doc.raw(1), Some(&b"x bad \xff\xfe\xc3 bytes due:2026-12-01"[..]));
+        // Once no unreadable token is left, the line is plain text.
+        doc.replace(2, Plain("last word".into()));
+        assert_eq!(doc.raw(2), Some(&b"last word"[..]));
+        assert_eq!(doc.diagnostics().len(), 1);
+    }
+
+    #[test]
+    fn a_replacement_character_typed_in_a_utf8_file_is_written_as_typed() {
+        let mut doc = Document::<Plain>::parse("a \u{FFFD} b\nc".as_bytes().to_vec());
+        doc.replace(0, Plain("a \u{FFFD} b c".into()));
+        assert_eq!(doc.to_bytes(), "a \u{FFFD} b c\nc".as_bytes());
+        // In a file that is not UTF-8, a line that is valid keeps what was typed too.
+        let mut doc = Document::<Plain>::parse(b"a \xef\xbf\xbd b\nc \xff".to_vec());
+        doc.replace(0, Plain("a \u{FFFD} b c".into()));
+        assert_eq!(doc.to_bytes(), b"a \xef\xbf\xbd b c\nc \xff");
     }
 
     #[test]

@@ -36,6 +36,46 @@ fn store_like_text() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// An open task in canonical form (words after a first plain one, single spaces, no
+/// `due:`), some of its words holding bytes that are not UTF-8, the same ones repeated.
+fn task_with_unreadable_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let word = prop_oneof![
+        "[a-z]{1,6}".prop_map(String::into_bytes),
+        "[+@][a-z]{1,4}".prop_map(String::into_bytes),
+        Just(b"\xff".to_vec()),
+        Just(b"\xfe".to_vec()),
+        Just(b"+bin\xc3".to_vec()),
+        (
+            "[a-z]{0,3}",
+            proptest::collection::vec(0x80u8..=0xff, 1..4),
+            "[a-z]{0,3}"
+        )
+            .prop_map(|(a, bad, b)| [a.as_bytes(), &bad, b.as_bytes()].concat()),
+    ];
+    (
+        "[a-w][a-z]{0,5}",
+        proptest::collection::vec(word, 0..12),
+        0x80u8..=0xff,
+    )
+        .prop_map(|(first, words, bad)| {
+            let mut line = first.into_bytes();
+            line.push(bad);
+            for word in words {
+                line.push(b' ');
+                line.extend_from_slice(&word);
+            }
+            line
+        })
+}
+
+/// Lines of any bytes but LF.
+fn other_lines() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    proptest::collection::vec(
+        proptest::collection::vec(any::<u8>().prop_filter("no LF", |b| *b != b'\n'), 0..30),
+        0..6,
+    )
+}
+
 fn assert_identity(input: &[u8]) {
     assert_eq!(TodoFile::parse(input.to_vec()).to_bytes(), input);
     assert_eq!(ProjectsFile::parse(input.to_vec()).to_bytes(), input);
@@ -95,6 +135,46 @@ proptest! {
             }
         }
         prop_assert_eq!(after.raw(index).unwrap(), b"edited");
+    }
+
+    #[test]
+    fn editing_a_line_keeps_its_bytes_that_are_not_utf8(
+        (line, others) in (task_with_unreadable_bytes(), other_lines()),
+        pick in any::<prop::sample::Index>(),
+        complete in any::<bool>(),
+    ) {
+        let at = pick.index(others.len() + 1);
+        let mut file = Vec::new();
+        for (i, other) in others.iter().enumerate() {
+            if i == at {
+                file.extend_from_slice(&line);
+                file.push(b'\n');
+            }
+            file.extend_from_slice(other);
+            file.push(b'\n');
+        }
+        if at == others.len() {
+            file.extend_from_slice(&line);
+            file.push(b'\n');
+        }
+        let mut doc = TodoFile::parse(file.clone());
+        let mut task = doc.get(at).and_then(|item| item.task()).cloned().unwrap();
+        let expected = if complete {
+            task.complete(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+            [&b"x 2026-11-22 "[..], &line].concat()
+        } else {
+            task.set_tag("due", "2026-12-01").unwrap();
+            [&line[..], b" due:2026-12-01"].concat()
+        };
+        doc.replace(at, TodoLine::Task(task.clone()));
+        let written = doc.to_bytes();
+        let start: usize = others[..at].iter().map(|o| o.len() + 1).sum();
+        prop_assert_eq!(&written[..start], &file[..start]);
+        prop_assert_eq!(&written[start..start + expected.len()], expected.as_slice());
+        prop_assert_eq!(&written[start + expected.len()..], &file[start + line.len()..]);
+        // It reads back as the task that was written.
+        let again = TodoFile::parse(written);
+        prop_assert_eq!(again.get(at).and_then(|item| item.task()), Some(&task));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::usage::{Budget, Call, Ledger};
 use crate::config::Config;
 use crate::llm::{ChatRequest, ChatResponse, Client, LlmError, Message, RetryPolicy, ToolCall};
 use crate::metrics::Metrics;
+use crate::redact::Secrets;
 use crate::store::{Actor, Store};
 use chrono::NaiveDateTime;
 use std::sync::Arc;
@@ -111,6 +112,9 @@ pub struct Agent {
     timezone: String,
     /// Where tool calls and model usage are counted, in a long-running assistant.
     metrics: Option<Arc<Metrics>>,
+    /// Taken out of what a model says before it is shown (its errors are cleared by
+    /// the client).
+    secrets: Secrets,
 }
 
 impl Agent {
@@ -125,8 +129,10 @@ impl Agent {
             ..RetryPolicy::default()
         };
         let timezone = config.store_timezone()?.name().to_string();
+        let secrets = config.secrets();
         Ok(Some(Agent {
-            client: Client::new(policy),
+            client: Client::new(policy).with_secrets(secrets.clone()),
+            secrets,
             providers,
             registry: Arc::new(Registry::new()),
             confirmations: Confirmations::default(),
@@ -213,7 +219,8 @@ impl Agent {
                 self.record(&ledger, asker, now, &response, provider);
                 let assistant = response.message;
                 if assistant.tool_calls.is_empty() {
-                    let mut text = assistant.content.unwrap_or_default().trim().to_string();
+                    let said = assistant.content.unwrap_or_default();
+                    let mut text = self.secrets.redact(said.trim()).into_owned();
                     if text.is_empty() {
                         text = "(no answer)".to_string();
                     }
@@ -322,7 +329,8 @@ impl Agent {
             .await
             .map_err(|error| format!("the language model is not answering ({error})"))?;
         self.record(&ledger, asker, now, &response, provider);
-        let polished = response.message.content.unwrap_or_default().trim().to_string();
+        let said = response.message.content.unwrap_or_default();
+        let polished = self.secrets.redact(said.trim()).into_owned();
         if polished.is_empty() || !prompt::keeps_references(text, &polished) {
             return Err("the reworded text lost some of the items".to_string());
         }

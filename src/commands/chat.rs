@@ -168,23 +168,26 @@ impl<'a> Session<'a> {
         let Request::FreeForm(text) = request else {
             return answer(self.config, now, message);
         };
+        // What the model or its server said may quote a secret.
+        let secrets = self.config.secrets();
         let Some(llm) = self.llm()? else {
             println!("{NO_LLM}");
             return Ok(true);
         };
         let cancel = CancellationToken::new();
+        let clear = |text: &str| secrets.redact(text).into_owned();
         match llm
             .runtime
             .block_on(llm.agent.ask(&llm.asker, &text, now, &cancel))
         {
-            Reply::Unavailable(why) => println!("{why}"),
+            Reply::Unavailable(why) => println!("{}", clear(&why)),
             Reply::Answer(answer) => {
-                println!("{}", answer.text);
+                println!("{}", clear(&answer.text));
                 for (id, preview) in &answer.to_confirm {
-                    if confirm(&format!("Confirm: {preview}? [y/N] ")) {
+                    if confirm(&format!("Confirm: {}? [y/N] ", clear(preview))) {
                         match llm.runtime.block_on(llm.agent.confirm(&llm.asker, id, now)) {
-                            Ok(done) => println!("{done}"),
-                            Err(why) => println!("Not done: {why}"),
+                            Ok(done) => println!("{}", clear(&done)),
+                            Err(why) => println!("Not done: {}", clear(&why)),
                         }
                     } else {
                         let _ = llm.agent.cancel(&llm.asker, id);
@@ -288,7 +291,7 @@ pub fn repl(config: &Config, now: impl Fn() -> anyhow::Result<NaiveDateTime>) ->
         match now().and_then(|now| session.answer(now, &line, &mut confirm)) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(error) => println!("Sorry: {error:#}"),
+            Err(error) => println!("Sorry: {}", config.secrets().redact(&format!("{error:#}"))),
         }
         std::io::stdout().flush()?;
     }

@@ -237,6 +237,7 @@ pub fn trigger(config: &Config, job: &str, url: Option<&str>) -> anyhow::Result<
     if !status.is_success() {
         bail!("the assistant answered {status}: {}", body.trim());
     }
-    print!("{body}");
+    // The error above is cleared of secrets where it is printed; this is printed here.
+    print!("{}", config.secrets().redact(&body));
     Ok(())
 }

@@ -104,6 +104,13 @@ pub async fn embeds(ctx: Context<'_>, title: &str, body: &str) -> Result<(), Err
 pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
+            // An error may quote what a server said, and a server may echo a secret.
+            let error = ctx
+                .data()
+                .config
+                .secrets()
+                .redact(&error.to_string())
+                .into_owned();
             eprintln!(
                 "myorg: discord: /{} failed: {error}",
                 ctx.command().qualified_name

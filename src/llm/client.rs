@@ -17,6 +17,7 @@ use super::error::snippet;
 use super::retry::server_delay;
 use super::sse::{Events, Joiner, Step};
 use super::{ChatRequest, ChatResponse, LlmError, Provider, RetryPolicy, wire};
+use crate::redact::Secrets;
 
 /// An HTTP client for OpenAI-compatible servers; cheap to share (`&Client`) across
 /// tasks, since it holds one connection pool.
@@ -26,6 +27,8 @@ pub struct Client {
     /// by a panic).
     http: Result<reqwest::Client, String>,
     policy: RetryPolicy,
+    /// Taken out of every error, with the key of the provider asked.
+    secrets: Secrets,
 }
 
 /// A failed attempt and whether another may follow.
@@ -63,7 +66,18 @@ impl Client {
             .connect_timeout(policy.per_call_timeout)
             .build()
             .map_err(|e| format!("the HTTP client could not be set up: {}", chain(&e)));
-        Client { http, policy }
+        Client {
+            http,
+            policy,
+            secrets: Secrets::default(),
+        }
+    }
+
+    /// The client, taking `secrets` out of the errors it returns (it always takes
+    /// out the key of the provider it asked).
+    pub fn with_secrets(mut self, secrets: Secrets) -> Client {
+        self.secrets = secrets;
+        self
     }
 
     /// Like [`Client::new`], failing if the HTTP client cannot be set up.
@@ -105,8 +119,24 @@ impl Client {
         self.run(provider, request, deadline, cancel, Some(on_text)).await
     }
 
-    /// The attempts, with waits between them.
+    /// The attempts; an error says nothing of the secrets.
     async fn run(
+        &self,
+        provider: &Provider,
+        request: &ChatRequest,
+        deadline: Instant,
+        cancel: &CancellationToken,
+        on_text: OnText<'_>,
+    ) -> Result<ChatResponse, LlmError> {
+        let answer = self.attempts(provider, request, deadline, cancel, on_text).await;
+        answer.map_err(|error| {
+            let key = provider.api_key.iter().map(|key| key.0.clone());
+            error.redacted(&self.secrets.clone().with(&Secrets::new(key)))
+        })
+    }
+
+    /// The attempts, with waits between them.
+    async fn attempts(
         &self,
         provider: &Provider,
         request: &ChatRequest,

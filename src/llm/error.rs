@@ -4,9 +4,12 @@
 //! (older vLLM), with `code` a string or an integer and `type`/`param` possibly the
 //! string `"None"`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
+
+use crate::redact::Secrets;
 
 /// Why a chat completion failed. The `Display` is a sentence a person can read.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,6 +75,31 @@ impl LlmError {
             status,
             retryable: status_is_retryable(status) && !details.is_quota,
             message: details.message.unwrap_or_else(|| snippet(&value.to_string())),
+        }
+    }
+}
+
+impl LlmError {
+    /// The error with `secrets` taken out of what the server or the connection said:
+    /// a server may echo the key it was sent.
+    pub fn redacted(self, secrets: &Secrets) -> LlmError {
+        let clear = |text: String| match secrets.redact(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(cleared) => cleared,
+        };
+        match self {
+            LlmError::Status {
+                status,
+                message,
+                retryable,
+            } => LlmError::Status {
+                status,
+                message: clear(message),
+                retryable,
+            },
+            LlmError::Transport(why) => LlmError::Transport(clear(why)),
+            LlmError::Decode(why) => LlmError::Decode(clear(why)),
+            other @ (LlmError::Timeout | LlmError::DeadlineExceeded | LlmError::Cancelled) => other,
         }
     }
 }
@@ -193,6 +221,19 @@ mod tests {
         let quota = br#"{"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": null}}"#;
         let error = LlmError::from_status(429, quota);
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn a_key_the_server_echoes_is_redacted() {
+        let secrets = Secrets::new(["sk-live-123".to_string()]);
+        let body = br#"{"error": {"message": "Incorrect API key provided: sk-live-123"}}"#;
+        let error = LlmError::from_status(401, body).redacted(&secrets);
+        assert_eq!(
+            error.to_string(),
+            "the LLM server answered 401: Incorrect API key provided: [redacted]"
+        );
+        let error = LlmError::Decode("not JSON: sk-live-123".into()).redacted(&secrets);
+        assert_eq!(error, LlmError::Decode("not JSON: [redacted]".into()));
     }
 
     #[test]

@@ -4,6 +4,9 @@
 mod adopt;
 mod interrupted;
 mod local_push;
+mod token;
+
+use token::{TokenTransport, token_transport};
 
 use super::operation::FileChanges;
 use anyhow::{Context, bail};
@@ -170,6 +173,12 @@ impl Git {
         let Some(settings) = &self.remote else {
             return Ok(());
         };
+        if settings.check_token()? == TokenTransport::Loopback {
+            eprintln!(
+                "myorg: warning: GIT_TOKEN is sent unencrypted to {} (plain http, to this machine only)",
+                token::without_credentials(&settings.url)
+            );
+        }
         match self.repo.find_remote(REMOTE) {
             Ok(existing) if existing.url().ok() == Some(settings.url.as_str()) => Ok(()),
             Ok(_) => Ok(self.repo.remote_set_url(REMOTE, &settings.url)?),
@@ -675,7 +684,7 @@ impl Git {
             let _ = load_tls_roots();
         }
         let mut callbacks = RemoteCallbacks::new();
-        callbacks.credentials(move |_url, username_from_url, allowed| {
+        callbacks.credentials(move |url, username_from_url, allowed| {
             attempts.set(attempts.get() + 1);
             if attempts.get() > 3 {
                 return Err(git2::Error::from_str(
@@ -688,6 +697,14 @@ impl Git {
             if allowed.contains(CredentialType::USER_PASS_PLAINTEXT)
                 && let Some(token) = &settings.token
             {
+                // The URL asked for, which a redirect may have changed since the
+                // remote was checked.
+                if token_transport(url) == TokenTransport::InClear {
+                    return Err(git2::Error::from_str(&format!(
+                        "GIT_TOKEN is not sent unencrypted to {}",
+                        token::without_credentials(url)
+                    )));
+                }
                 let user = settings
                     .username
                     .as_deref()

@@ -1,0 +1,125 @@
+//! Every command reads the whole configuration and refuses a bad one before it
+//! touches the store: the same clear error from `add` and `remind` as from `myorg run`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+mod support;
+use support::{myorg, run_in_store as run, stderr};
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// `myorg --config FILE --store s ARGS` in `dir`, which must fail: its error.
+fn fails_with_config(dir: &Path, config: &str, args: &[&str]) -> String {
+    let file = dir.join("myorg.toml");
+    std::fs::write(&file, config).unwrap();
+    let mut all = vec!["--config", file.to_str().unwrap(), "--store", "s"];
+    all.extend_from_slice(args);
+    stderr(&myorg(dir, &all, &[]))
+}
+
+#[test]
+fn every_command_validates_the_whole_configuration() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "A", "task", "due:2026-11-23"]);
+    let before = snapshot(&dir.path().join("s"));
+    let bad = [
+        (
+            "[[people]]\nname = \"Ana García\"\ntimezone = \"Mars/Olympus\"\n",
+            ["Ana García", "\"Mars/Olympus\"", "not an IANA name"],
+        ),
+        (
+            "[[people]]\nname = \"Ana García\"\nmorning = \"25:00\"\n",
+            ["ana", "morning time \"25:00\"", "not a time"],
+        ),
+        (
+            "[scheduler.jobs]\nmorning-briefing = \"0 8 30 2 *\"\n",
+            ["scheduler.jobs.morning-briefing", "\"0 8 30 2 *\"", "never comes"],
+        ),
+    ];
+    for (config, says) in bad {
+        for args in [
+            &["add", "Another", "task"][..],
+            &["remind"],
+            &["remind", "--dry-run"],
+        ] {
+            let error = fails_with_config(dir.path(), config, args);
+            assert!(
+                error.starts_with("myorg: in the configuration ("),
+                "{args:?}: {error}"
+            );
+            for words in says {
+                assert!(error.contains(words), "{args:?} should say {words:?}: {error}");
+            }
+            assert_eq!(error.lines().count(), 1, "{error}");
+        }
+    }
+    assert!(
+        before == snapshot(&dir.path().join("s")),
+        "a refused command changes nothing"
+    );
+}
+
+#[test]
+fn a_git_token_is_never_sent_over_plain_http_to_another_machine() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "A", "task"]);
+    let before = snapshot(&dir.path().join("s"));
+    let env = [
+        (
+            "GIT_REPO_URL",
+            "http://you:s3cret-token@git.example.com/store.git",
+        ),
+        ("GIT_TOKEN", "s3cret-token"),
+    ];
+    for store in ["s", "new"] {
+        let error = stderr(&myorg(dir.path(), &["--store", store, "add", "Another"], &env));
+        assert!(
+            error.contains(
+                "GIT_TOKEN would be sent unencrypted to the remote http://git.example.com/store.git: \
+                 use an https:// (or ssh) remote"
+            ),
+            "{error}"
+        );
+        assert!(!error.contains("s3cret-token"), "{error}");
+    }
+    assert!(
+        before == snapshot(&dir.path().join("s")),
+        "a refused command changes nothing"
+    );
+    assert!(!dir.path().join("new").exists());
+
+    // To this machine it goes, with a warning.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{closed}/store.git");
+    let output = myorg(
+        dir.path(),
+        &["--store", "s", "add", "Another"],
+        &[("GIT_REPO_URL", &url), ("GIT_TOKEN", "s3cret-token")],
+    );
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains(&format!("warning: GIT_TOKEN is sent unencrypted to {url}")),
+        "{error}"
+    );
+    assert!(!error.contains("s3cret-token"), "{error}");
+}
