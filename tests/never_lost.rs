@@ -343,11 +343,13 @@ fn the_sync_job_tells_the_person_who_asked_for_a_change_that_was_not_applied() {
         "2026-11-12 Ask the agency for smaller banner files +website @computer",
     );
 
-    let mut config = Config::default();
-    config.people = vec![PersonConfig {
-        name: "Ana García".into(),
-        ..PersonConfig::default()
-    }];
+    let config = Config {
+        people: vec![PersonConfig {
+            name: "Ana García".into(),
+            ..PersonConfig::default()
+        }],
+        ..Config::default()
+    };
     // The job's store opens (a replay at open drops the edit), then syncs.
     let store = Store::open(settings).unwrap();
     let mut delivered = Collect(Vec::new());

@@ -1088,7 +1088,7 @@ fn bound_recovered(dir: &Path) {
             })
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|(modified, _, _)| std::cmp::Reverse(*modified));
     let mut total = 0;
     for (index, (_, size, path)) in found.into_iter().enumerate() {
         total += size;
