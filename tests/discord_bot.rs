@@ -4,191 +4,13 @@
 //! Discord's limits by the fake; each test ends by asserting there was no violation.
 
 use git2::Repository;
-use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::{Child, Stdio};
+use serde_json::json;
 use std::time::Duration;
-use tempfile::TempDir;
 
 mod support;
-use support::fake_discord::{FakeDiscord, Scope, SeenMessage, Setup};
+use support::bot::*;
+use support::fake_discord::{Scope, SeenMessage};
 use support::fake_llm::{FakeLlm, Reply};
-use support::myorg_command;
-
-const WAIT: Duration = Duration::from_secs(20);
-const TOKEN: &str = "t0ken-for-tests";
-const CHANNEL: u64 = 4000;
-const ANA: u64 = 501;
-const BEN: u64 = 502;
-const MALLORY: u64 = 503;
-
-/// The team: Ana with her Discord id (direct messages), Ben without (the channel).
-const CONFIG: &str = r#"
-[store]
-timezone = "Europe/Madrid"
-
-[[people]]
-name = "Ana García"
-handle = "ana"
-email = "ana@example.com"
-discord_id = "501"
-quiet_hours = ""
-
-[[people]]
-name = "Ben Okafor"
-handle = "ben"
-email = "ben@example.com"
-quiet_hours = ""
-
-[reminders]
-quiet_hours = ""
-"#;
-
-/// A running bot with its fake Discord and remote.
-struct Bot {
-    _dir: TempDir,
-    remote: PathBuf,
-    fake: FakeDiscord,
-    child: Child,
-    http: String,
-}
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `myorg run` against a fake Discord, with `env` added.
-async fn start(env: &[(&str, &str)]) -> Bot {
-    let dir = TempDir::new().unwrap();
-    let remote = dir.path().join("remote.git");
-    Repository::init_bare(&remote).unwrap();
-    std::fs::write(dir.path().join("myorg.toml"), CONFIG).unwrap();
-    let fake = FakeDiscord::start(Setup::default()).await;
-    let base = fake.base_url();
-    let remote_url = remote.to_str().unwrap().to_string();
-    let mut all = vec![
-        ("MYORG_CONFIG", "myorg.toml"),
-        ("GIT_REPO_URL", remote_url.as_str()),
-        ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
-        ("MYORG_TRIGGER_TOKEN", TOKEN),
-        ("MYORG_USER_NAME", "Ana García"),
-        ("DISCORD_BOT_TOKEN", "fake-bot-token"),
-        ("DISCORD_CHANNEL_ID", "4000"),
-        ("DISCORD_GUILD_ID", "3000"),
-        ("MYORG_DISCORD_API_BASE", base.as_str()),
-        ("MYORG_DISCORD_ALLOWED_USERS", "501, 502"),
-        ("MYORG_NOW", "2026-11-23T08:00:00"),
-        // The jobs run when a test triggers them (one test runs the schedule).
-        ("MYORG_SCHEDULER_MODE", "external"),
-    ];
-    all.extend_from_slice(env);
-    let mut child = myorg_command(dir.path(), &["--store", "s", "run"], &all)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let http = support::listening_on(&mut child);
-    fake.wait_ready(WAIT)
-        .await
-        .expect("the bot connects and registers its commands");
-    Bot {
-        _dir: dir,
-        remote,
-        fake,
-        child,
-        http,
-    }
-}
-
-impl Bot {
-    /// The remote's todo.txt (empty before the first push).
-    fn remote_todo(&self) -> String {
-        let Ok(repo) = Repository::open_bare(&self.remote) else {
-            return String::new();
-        };
-        let Ok(tree) = repo.revparse_single("main^{tree}").and_then(|t| t.peel_to_tree()) else {
-            return String::new();
-        };
-        let Some(entry) = tree.get_name("todo.txt") else {
-            return String::new();
-        };
-        let blob = repo.find_blob(entry.id()).unwrap();
-        String::from_utf8(blob.content().to_vec()).unwrap()
-    }
-
-    /// The number of commits on the remote's main.
-    fn remote_commits(&self) -> usize {
-        let Ok(repo) = Repository::open_bare(&self.remote) else {
-            return 0;
-        };
-        let Ok(mut walk) = repo.revwalk() else { return 0 };
-        if walk.push_ref("refs/heads/main").is_err() {
-            return 0;
-        }
-        walk.count()
-    }
-
-    /// Waits until the remote's todo.txt satisfies `done`.
-    async fn remote_todo_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        for _ in 0..200 {
-            let todo = self.remote_todo();
-            if done(&todo) {
-                return todo;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("{what}: the remote's todo.txt is\n{}", self.remote_todo());
-    }
-
-    /// Asks the bot to run `job` through its HTTP trigger.
-    async fn trigger(&self, job: &str) -> Value {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let response = reqwest::Client::new()
-            .post(format!("{}/trigger/{job}", self.http))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap();
-        let text = response.text().await.unwrap();
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"))
-    }
-
-    /// SIGTERM: the bot must close its gateway and exit 0 within a bounded time.
-    async fn stop(&mut self) {
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        for _ in 0..400 {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "{status}");
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("still running 20 s after SIGTERM");
-    }
-
-    fn assert_no_violation(&self) {
-        let violations = self.fake.violations();
-        assert!(violations.is_empty(), "{violations:#?}");
-    }
-}
-
-fn never_pings(message: &SeenMessage) {
-    let parse = message
-        .allowed_mentions
-        .as_ref()
-        .and_then(|mentions| mentions.get("parse"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    assert!(
-        message.allowed_mentions.is_some() && !parse.iter().any(|kind| kind == "everyone" || kind == "roles"),
-        "{:?}",
-        message.allowed_mentions
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_up_registers_every_command_in_the_guild() {
@@ -351,7 +173,7 @@ async fn done_with_a_reference_from_autocomplete() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn done_with_a_summary_writes_no_note_when_the_task_is_not_completed() {
     let bot = start(&[]).await;
-    let store = bot._dir.path().join("s");
+    let store = bot.dir.path().join("s");
     let log = std::fs::read_to_string(store.join("log.txt")).unwrap();
     let head = Repository::open(&store).unwrap().head().unwrap().target();
     // A task done already (a note could still name it), and one that is not there.
@@ -687,7 +509,7 @@ async fn a_reminder_and_briefings_resent_after_a_lost_ledger_write_are_not_poste
         .len();
 
     // A crash after Discord took the messages and before the ledger recorded them.
-    let ledger = bot._dir.path().join("s/.git/myorg/reminders.jsonl");
+    let ledger = bot.dir.path().join("s/.git/myorg/reminders.jsonl");
     assert!(
         std::fs::read_to_string(&ledger)
             .unwrap()

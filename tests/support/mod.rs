@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of this.
 
+pub mod bot;
 pub mod fake_discord;
 pub mod fake_llm;
 

@@ -1,0 +1,194 @@
+//! The real `myorg run` with its Discord bot against the fake Discord (and a local
+//! bare remote), for the tests that drive the bot: start it with a team, send it
+//! commands, read what reached the remote.
+
+use super::fake_discord::{FakeDiscord, SeenMessage, Setup};
+use super::myorg_command;
+use git2::Repository;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+use tempfile::TempDir;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+pub const TOKEN: &str = "t0ken-for-tests";
+pub const CHANNEL: u64 = 4000;
+pub const ANA: u64 = 501;
+pub const BEN: u64 = 502;
+pub const MALLORY: u64 = 503;
+
+/// The team: Ana with her Discord id (direct messages), Ben without (the channel).
+pub const CONFIG: &str = r#"
+[store]
+timezone = "Europe/Madrid"
+
+[[people]]
+name = "Ana García"
+handle = "ana"
+email = "ana@example.com"
+discord_id = "501"
+quiet_hours = ""
+
+[[people]]
+name = "Ben Okafor"
+handle = "ben"
+email = "ben@example.com"
+quiet_hours = ""
+
+[reminders]
+quiet_hours = ""
+"#;
+
+/// A running bot with its fake Discord and remote.
+pub struct Bot {
+    pub dir: TempDir,
+    pub remote: PathBuf,
+    pub fake: FakeDiscord,
+    pub child: Child,
+    pub http: String,
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `myorg run` against a fake Discord, with the team of [`CONFIG`] and `env`
+/// added.
+pub async fn start(env: &[(&str, &str)]) -> Bot {
+    start_with(CONFIG, env).await
+}
+
+/// Starts `myorg run` against a fake Discord with `config` as its configuration
+/// file, and `env` added.
+pub async fn start_with(config: &str, env: &[(&str, &str)]) -> Bot {
+    let dir = TempDir::new().unwrap();
+    let remote = dir.path().join("remote.git");
+    Repository::init_bare(&remote).unwrap();
+    std::fs::write(dir.path().join("myorg.toml"), config).unwrap();
+    let fake = FakeDiscord::start(Setup::default()).await;
+    let base = fake.base_url();
+    let remote_url = remote.to_str().unwrap().to_string();
+    let mut all = vec![
+        ("MYORG_CONFIG", "myorg.toml"),
+        ("GIT_REPO_URL", remote_url.as_str()),
+        ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
+        ("MYORG_TRIGGER_TOKEN", TOKEN),
+        ("MYORG_USER_NAME", "Ana García"),
+        ("DISCORD_BOT_TOKEN", "fake-bot-token"),
+        ("DISCORD_CHANNEL_ID", "4000"),
+        ("DISCORD_GUILD_ID", "3000"),
+        ("MYORG_DISCORD_API_BASE", base.as_str()),
+        ("MYORG_DISCORD_ALLOWED_USERS", "501, 502"),
+        ("MYORG_NOW", "2026-11-23T08:00:00"),
+        // The jobs run when a test triggers them (one test runs the schedule).
+        ("MYORG_SCHEDULER_MODE", "external"),
+    ];
+    all.extend_from_slice(env);
+    let mut child = myorg_command(dir.path(), &["--store", "s", "run"], &all)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let http = super::listening_on(&mut child);
+    fake.wait_ready(WAIT)
+        .await
+        .expect("the bot connects and registers its commands");
+    Bot {
+        dir,
+        remote,
+        fake,
+        child,
+        http,
+    }
+}
+
+impl Bot {
+    /// The remote's todo.txt (empty before the first push).
+    pub fn remote_todo(&self) -> String {
+        let Ok(repo) = Repository::open_bare(&self.remote) else {
+            return String::new();
+        };
+        let Ok(tree) = repo.revparse_single("main^{tree}").and_then(|t| t.peel_to_tree()) else {
+            return String::new();
+        };
+        let Some(entry) = tree.get_name("todo.txt") else {
+            return String::new();
+        };
+        let blob = repo.find_blob(entry.id()).unwrap();
+        String::from_utf8(blob.content().to_vec()).unwrap()
+    }
+
+    /// The number of commits on the remote's main.
+    pub fn remote_commits(&self) -> usize {
+        let Ok(repo) = Repository::open_bare(&self.remote) else {
+            return 0;
+        };
+        let Ok(mut walk) = repo.revwalk() else { return 0 };
+        if walk.push_ref("refs/heads/main").is_err() {
+            return 0;
+        }
+        walk.count()
+    }
+
+    /// Waits until the remote's todo.txt satisfies `done`.
+    pub async fn remote_todo_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        for _ in 0..200 {
+            let todo = self.remote_todo();
+            if done(&todo) {
+                return todo;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{what}: the remote's todo.txt is\n{}", self.remote_todo());
+    }
+
+    /// Asks the bot to run `job` through its HTTP trigger.
+    pub async fn trigger(&self, job: &str) -> Value {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let response = reqwest::Client::new()
+            .post(format!("{}/trigger/{job}", self.http))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        let text = response.text().await.unwrap();
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"))
+    }
+
+    /// SIGTERM: the bot must close its gateway and exit 0 within a bounded time.
+    pub async fn stop(&mut self) {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        for _ in 0..400 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("still running 20 s after SIGTERM");
+    }
+
+    pub fn assert_no_violation(&self) {
+        let violations = self.fake.violations();
+        assert!(violations.is_empty(), "{violations:#?}");
+    }
+}
+
+pub fn never_pings(message: &SeenMessage) {
+    let parse = message
+        .allowed_mentions
+        .as_ref()
+        .and_then(|mentions| mentions.get("parse"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.allowed_mentions.is_some() && !parse.iter().any(|kind| kind == "everyone" || kind == "roles"),
+        "{:?}",
+        message.allowed_mentions
+    );
+}
