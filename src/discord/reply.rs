@@ -16,9 +16,39 @@ pub const MOST_MESSAGES: usize = 5;
 /// An ephemeral error.
 pub async fn error(ctx: Context<'_>, message: &str) -> Result<(), Error> {
     let message = text::clip(message.trim(), MESSAGE_LIMIT);
+    drop_public_thinking(ctx).await;
     ctx.send(CreateReply::default().content(message).ephemeral(true))
         .await?;
     Ok(())
+}
+
+/// After a public defer, the first follow-up replaces the "thinking…" message and
+/// takes its visibility, whatever its own flags say: an error sent then would be
+/// shown to everyone. So a response that is still a public "thinking…" message is
+/// deleted first; the error then comes as a message of its own, seen by the person
+/// who asked alone.
+async fn drop_public_thinking(ctx: Context<'_>) {
+    let poise::Context::Application(app) = ctx else {
+        return;
+    };
+    if !app
+        .has_sent_initial_response
+        .load(std::sync::atomic::Ordering::SeqCst)
+    {
+        return;
+    }
+    let http = &ctx.serenity_context().http;
+    let Ok(original) = app.interaction.get_response(http).await else {
+        return;
+    };
+    let flags = original.flags.unwrap_or_default();
+    if flags.contains(serenity::MessageFlags::LOADING) && !flags.contains(serenity::MessageFlags::EPHEMERAL) {
+        if let Err(err) = app.interaction.delete_response(http).await {
+            eprintln!(
+                "myorg: discord: could not remove a public \"thinking\" message before an error: {err}"
+            );
+        }
+    }
 }
 
 /// Text as one or more messages.
