@@ -42,12 +42,11 @@ async fn drop_public_thinking(ctx: Context<'_>) {
         return;
     };
     let flags = original.flags.unwrap_or_default();
-    if flags.contains(serenity::MessageFlags::LOADING) && !flags.contains(serenity::MessageFlags::EPHEMERAL) {
-        if let Err(err) = app.interaction.delete_response(http).await {
-            eprintln!(
-                "myorg: discord: could not remove a public \"thinking\" message before an error: {err}"
-            );
-        }
+    if flags.contains(serenity::MessageFlags::LOADING)
+        && !flags.contains(serenity::MessageFlags::EPHEMERAL)
+        && let Err(err) = app.interaction.delete_response(http).await
+    {
+        eprintln!("myorg: discord: could not remove a public \"thinking\" message before an error: {err}");
     }
 }
 
