@@ -2,6 +2,7 @@
 //! them in `spawn_blocking`.
 
 mod adopt;
+mod clean;
 mod interrupted;
 mod local_push;
 mod token;

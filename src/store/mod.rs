@@ -590,6 +590,11 @@ impl Store {
     /// interrupted merge is settled first. The files saved beside conflicted ones.
     fn save_hand_edits(&self, git: &Git) -> anyhow::Result<Vec<String>> {
         let saved = git.settle_interrupted_merge()?;
+        // The full status reads every folder and stats each file twice; most of the
+        // time a quicker look proves nothing was touched.
+        if saved.is_empty() && git.surely_clean(&self.state_dir.join("folders.cache"))? {
+            return Ok(saved);
+        }
         if !git.changed_paths()?.is_empty() {
             let assistant = &self.settings.assistant;
             let message = if saved.is_empty() {

@@ -1,0 +1,209 @@
+//! Hand edits are committed before every operation, however the store finds them
+//! quickly: a tracked file changed anywhere, one changed in the same tick as the
+//! index was written (git's "racy" rule), a new file in a folder whose time was
+//! trusted, a new folder; and what git ignores is left alone.
+
+use git2::Repository;
+use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+use tempfile::TempDir;
+
+const HAND_EDITS: &str = "Save edits made outside the assistant";
+
+fn ana() -> Actor {
+    Actor {
+        name: "Ana".into(),
+        email: "ana@example.com".into(),
+        via: "cli".into(),
+    }
+}
+
+fn add(store: &Store, text: &str) {
+    store
+        .apply(
+            Operation::AddTask {
+                line: format!("2026-11-23 {text}"),
+            },
+            &ana(),
+        )
+        .unwrap();
+}
+
+/// Subjects of HEAD's commits, newest first, and the files each changed.
+fn commits(root: &Path) -> Vec<(String, Vec<String>)> {
+    let repo = Repository::open(root).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    walk.take(5)
+        .map(|id| {
+            let commit = repo.find_commit(id.unwrap()).unwrap();
+            let parent = commit.parent(0).ok().map(|p| p.tree().unwrap());
+            let diff = repo
+                .diff_tree_to_tree(parent.as_ref(), Some(&commit.tree().unwrap()), None)
+                .unwrap();
+            let files = diff
+                .deltas()
+                .map(|d| d.new_file().path().unwrap().to_string_lossy().to_string())
+                .collect();
+            (commit.summary().unwrap().unwrap().to_string(), files)
+        })
+        .collect()
+}
+
+/// Sets the modification time of every folder under `dir` (the `.git` folder
+/// aside) an hour back, so the store trusts them from then on.
+fn age_folders(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() && entry.file_name() != ".git" {
+            age_folders(&entry.path());
+        }
+    }
+    let since = (SystemTime::now() - Duration::from_secs(3600))
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap();
+    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).unwrap();
+    let time = libc::timespec {
+        tv_sec: since.as_secs() as libc::time_t,
+        tv_nsec: since.subsec_nanos() as libc::c_long,
+    };
+    let times = [time, time];
+    assert_eq!(
+        unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0) },
+        0
+    );
+}
+
+/// A sample store with notes in nested folders, its folders trusted by a first
+/// write.
+fn store(dir: &TempDir) -> Store {
+    let root = dir.path().join("s");
+    let store = Store::open(StoreSettings::local(&root)).unwrap();
+    for n in 0..3 {
+        std::fs::create_dir_all(root.join(format!("notes/{n}"))).unwrap();
+        std::fs::write(root.join(format!("notes/{n}/note.md")), format!("# Note {n}\n")).unwrap();
+    }
+    std::fs::write(root.join(".gitignore"), "*.tmp\nbuild/\n").unwrap();
+    add(&store, "First");
+    age_folders(&root);
+    add(&store, "Second: the folders' times are now trusted");
+    store
+}
+
+#[test]
+fn a_hand_edit_deep_in_the_store_is_committed_before_the_operation() {
+    let dir = TempDir::new().unwrap();
+    let store = store(&dir);
+    std::fs::write(store.root().join("notes/2/note.md"), "# Note 2, edited by hand\n").unwrap();
+    add(&store, "After the edit");
+    let log = commits(store.root());
+    assert_eq!(log[0].0, "Add task: After the edit");
+    assert_eq!(
+        log[1],
+        (HAND_EDITS.to_string(), vec!["notes/2/note.md".to_string()])
+    );
+}
+
+#[test]
+fn a_file_changed_in_the_same_tick_as_the_index_is_still_seen() {
+    let dir = TempDir::new().unwrap();
+    let store = store(&dir);
+    let root = store.root().to_path_buf();
+    let path = root.join("notes/1/note.md");
+    let repo = Repository::open(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    let old = index.get_path(Path::new("notes/1/note.md"), 0).unwrap();
+    // The same size, another content, and a time that is not older than the index
+    // written next: its stat data matches the index, yet only the content tells.
+    std::fs::write(&path, "# Note X\n").unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(SystemTime::now() + Duration::from_secs(30))
+        .unwrap();
+    drop(file);
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(&path).unwrap();
+    let time = |s: i64, n: i64| git2::IndexTime::new(s as i32, n as u32);
+    index
+        .add(&git2::IndexEntry {
+            ctime: time(meta.ctime(), meta.ctime_nsec()),
+            mtime: time(meta.mtime(), meta.mtime_nsec()),
+            dev: meta.dev() as u32,
+            ino: meta.ino() as u32,
+            file_size: meta.size() as u32,
+            ..old
+        })
+        .unwrap();
+    index.write().unwrap();
+
+    add(&store, "After the racy edit");
+    let log = commits(&root);
+    assert_eq!(
+        log[1],
+        (HAND_EDITS.to_string(), vec!["notes/1/note.md".to_string()])
+    );
+}
+
+#[test]
+fn new_files_made_by_hand_are_saved_and_ignored_ones_left_alone() {
+    let dir = TempDir::new().unwrap();
+    let store = store(&dir);
+    let root = store.root().to_path_buf();
+    // In a trusted folder, and in folders that are new.
+    std::fs::write(root.join("notes/0/second.md"), "# Another\n").unwrap();
+    std::fs::create_dir_all(root.join("ideas/2027")).unwrap();
+    std::fs::write(root.join("ideas/2027/garden.md"), "# Garden\n").unwrap();
+    add(&store, "After the new files");
+    let log = commits(&root);
+    assert_eq!(log[1].0, HAND_EDITS);
+    let mut files = log[1].1.clone();
+    files.sort();
+    assert_eq!(files, ["ideas/2027/garden.md", "notes/0/second.md"]);
+
+    // Ignored files, in a trusted folder or an ignored one: no commit of them.
+    age_folders(&root);
+    add(&store, "Trusting the folders again");
+    std::fs::write(root.join("notes/0/scratch.tmp"), "x").unwrap();
+    std::fs::create_dir_all(root.join("build/out")).unwrap();
+    std::fs::write(root.join("build/out/a.bin"), "x").unwrap();
+    // An empty new folder holds nothing to keep.
+    std::fs::create_dir_all(root.join("empty/inside")).unwrap();
+    add(&store, "Nothing to save first");
+    let log = commits(&root);
+    assert_eq!(log[0].0, "Add task: Nothing to save first");
+    assert_eq!(log[1].0, "Add task: Trusting the folders again");
+
+    // A file later made in that new, empty folder is found too.
+    age_folders(&root);
+    add(&store, "Trusting the empty folder");
+    std::fs::write(root.join("empty/inside/late.md"), "# Late\n").unwrap();
+    add(&store, "After the late file");
+    let log = commits(&root);
+    assert_eq!(
+        log[1],
+        (HAND_EDITS.to_string(), vec!["empty/inside/late.md".to_string()])
+    );
+}
+
+#[test]
+fn a_deleted_file_and_a_file_turned_into_a_folder_are_seen() {
+    let dir = TempDir::new().unwrap();
+    let store = store(&dir);
+    let root = store.root().to_path_buf();
+    std::fs::remove_file(root.join("notes/0/note.md")).unwrap();
+    add(&store, "After the deletion");
+    let log = commits(&root);
+    assert_eq!(
+        log[1],
+        (HAND_EDITS.to_string(), vec!["notes/0/note.md".to_string()])
+    );
+    // A mode change (made executable) is a change too.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        root.join("notes/1/note.md"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    add(&store, "After the mode change");
+    assert_eq!(commits(&root)[1].0, HAND_EDITS);
+}
