@@ -1,12 +1,13 @@
-//! Latency of one store operation on a realistic store: a 10k-line todo.txt, 10k
-//! commits of history, a local bare remote. Medians of write + commit, and of write +
-//! commit + push, in process and as a `myorg add` process; peak resident memory.
+//! Latency of one store operation on realistic stores: a 10k-line todo.txt, 10k
+//! commits of history, and 100 to 50k note files (`MYORG_BENCH_SIZES=100,1000`),
+//! beside a local bare remote. Medians of a `myorg add` process (and its peak
+//! resident memory), of the shell pipeline it replaces (append, `git commit -qam`),
+//! and in process of write + commit, and of write + commit + push.
 //!
 //! `cargo bench --bench store` (builds the release binary first). With
 //! `MYORG_BENCH_ONLY=DIR` it times only the in-process case, on a store made once in
 //! DIR and reused, without a remote or with one (`MYORG_BENCH_PUSH=1`): for profiling.
 
-use git2::{Repository, Signature};
 use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,12 +16,35 @@ use std::time::{Duration, Instant};
 
 const RUNS: usize = 40;
 
-/// A repository with a 10k-line todo.txt and `commits` commits touching log.txt.
-fn make_store(root: &Path, commits: usize) {
-    let mut options = git2::RepositoryInitOptions::new();
-    options.initial_head("main");
-    let repo = Repository::init_opts(root, &options).unwrap();
-    let me = Signature::now("Ana", "ana@example.com").unwrap();
+/// A repository with a 10k-line todo.txt, `files` notes under `notes/` (100 a
+/// folder) and `commits` commits touching log.txt, made with `git fast-import` and
+/// checked out, so the index has the files' stat data as after a clone.
+fn make_store(root: &Path, files: usize, commits: usize) {
+    use std::io::Write;
+    std::fs::create_dir_all(root).unwrap();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    let mut import = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufWriter::new(import.stdin.take().unwrap());
+    let data = |out: &mut std::io::BufWriter<_>, bytes: &[u8]| {
+        writeln!(out, "data {}", bytes.len()).unwrap();
+        out.write_all(bytes).unwrap();
+        out.write_all(b"\n").unwrap();
+    };
     let todo: String = (0..10_000)
         .map(|i| {
             format!(
@@ -31,42 +55,38 @@ fn make_store(root: &Path, commits: usize) {
             )
         })
         .collect();
-    std::fs::write(root.join("todo.txt"), &todo).unwrap();
-    let mut parent: Option<git2::Oid> = None;
-    let todo_blob = repo.blob(todo.as_bytes()).unwrap();
-    for n in 0..commits {
-        let log = format!("2026-01-01 10:00 ana: entry {n}\n");
-        let log_blob = repo.blob(log.as_bytes()).unwrap();
-        let mut tree = repo.treebuilder(None).unwrap();
-        tree.insert("todo.txt", todo_blob, 0o100644).unwrap();
-        tree.insert("log.txt", log_blob, 0o100644).unwrap();
-        let tree = repo.find_tree(tree.write().unwrap()).unwrap();
-        let parents: Vec<git2::Commit<'_>> = parent.iter().map(|p| repo.find_commit(*p).unwrap()).collect();
-        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-        parent = Some(
-            repo.commit(Some("HEAD"), &me, &me, &format!("Change {n}"), &tree, &parents)
-                .unwrap(),
+    out.write_all(b"blob\nmark :1\n").unwrap();
+    data(&mut out, todo.as_bytes());
+    for n in 0..files {
+        write!(out, "blob\nmark :{}\n", 10 + n).unwrap();
+        data(
+            &mut out,
+            format!("# Note {n}\n\nSome text about thing {n}.\n").as_bytes(),
         );
     }
-    std::fs::write(
-        root.join("log.txt"),
-        format!("2026-01-01 10:00 ana: entry {}\n", commits - 1),
-    )
-    .unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .read_tree(&repo.head().unwrap().peel_to_tree().unwrap())
+    for c in 0..commits {
+        write!(
+            out,
+            "commit refs/heads/main\ncommitter Ana <ana@example.com> {} +0000\n",
+            1_700_000_000 + c
+        )
         .unwrap();
-    index.write().unwrap();
-    // Like a checkout: give the index the files' stat data, or every status re-hashes
-    // them.
-    let refreshed = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["status", "--short"])
-        .output()
-        .unwrap();
-    assert!(refreshed.status.success());
+        data(&mut out, format!("Change {c}").as_bytes());
+        if c == 0 {
+            out.write_all(b"M 100644 :1 todo.txt\n").unwrap();
+            for n in 0..files {
+                writeln!(out, "M 100644 :{} notes/{:03}/note-{n}.md", 10 + n, n / 100).unwrap();
+            }
+        }
+        out.write_all(b"M 100644 inline log.txt\n").unwrap();
+        data(&mut out, format!("2026-01-01 10:00 ana: entry {c}\n").as_bytes());
+    }
+    drop(out);
+    assert!(import.wait().unwrap().success());
+    git(&["checkout", "-q", "-f", "main"]);
+    // Git's own writes below go as the bench's author.
+    git(&["config", "user.name", "Ana"]);
+    git(&["config", "user.email", "ana@example.com"]);
 }
 
 fn settings(root: &Path, remote: Option<&Path>) -> StoreSettings {
@@ -167,6 +187,31 @@ fn self_peak_rss_mib() -> f64 {
     kib / 1024.0
 }
 
+/// Median time of the shell pipeline a todo.txt user would write instead:
+/// append a line, then `git commit -qam`.
+fn shell_pipeline(root: &Path) -> Duration {
+    let samples = (0..RUNS / 2)
+        .map(|i| {
+            let started = Instant::now();
+            let status = Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "echo \"2026-11-22 Shell task {i}\" >> todo.txt && git commit -qam \"Add task {i}\""
+                ))
+                .current_dir(root)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            started.elapsed()
+        })
+        .collect();
+    median(samples)
+}
+
+fn ms(took: Duration) -> f64 {
+    took.as_secs_f64() * 1e3
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -178,8 +223,11 @@ fn main() {
     assert!(status.success());
     let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/myorg");
     let dir = tempfile::TempDir::new().unwrap();
+    let commits: usize = std::env::var("MYORG_BENCH_COMMITS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
 
-    let started = Instant::now();
     if let Some(kept) = std::env::var_os("MYORG_BENCH_ONLY") {
         // Profiling: the store (and its remote) are made once in the given directory
         // and reused; `MYORG_BENCH_PUSH=1` times the case with a push.
@@ -187,7 +235,7 @@ fn main() {
         let local = kept.join("local");
         let remote = kept.join("remote.git");
         if !local.exists() {
-            make_store(&local, 10_000);
+            make_store(&local, 10_000, commits);
             git2::build::RepoBuilder::new()
                 .bare(true)
                 .clone(local.to_str().unwrap(), &remote)
@@ -198,46 +246,44 @@ fn main() {
         println!(
             "in process, write + commit{}: median {:.2} ms",
             if pushing { " + push" } else { "" },
-            took.as_secs_f64() * 1e3
+            ms(took)
         );
         return;
     }
-    let local = dir.path().join("local");
-    make_store(&local, 10_000);
-    let with_remote = dir.path().join("with-remote");
-    let remote = dir.path().join("remote.git");
-    git2::build::RepoBuilder::new()
-        .bare(true)
-        .clone(local.to_str().unwrap(), &remote)
-        .unwrap();
-    println!(
-        "setup: 10k-line todo.txt, 10k commits, in {:.1}s",
-        started.elapsed().as_secs_f64()
-    );
 
-    let write_commit = in_process(&local, None);
+    // By the number of files: the time of a write should not grow with it.
+    let sizes: Vec<usize> = std::env::var("MYORG_BENCH_SIZES")
+        .ok()
+        .map(|sizes| sizes.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100, 1_000, 10_000, 50_000]);
+    println!("files   | myorg add | peak RSS | shell pipeline | in process | + push");
+    for files in sizes {
+        let started = Instant::now();
+        let local = dir.path().join(format!("local-{files}"));
+        make_store(&local, files, commits);
+        let with_remote = dir.path().join(format!("with-remote-{files}"));
+        let remote = dir.path().join(format!("remote-{files}.git"));
+        git2::build::RepoBuilder::new()
+            .bare(true)
+            .clone(local.to_str().unwrap(), &remote)
+            .unwrap();
+        make_store(&with_remote, files, commits);
+        let setup = started.elapsed();
+        let (process, process_rss) = as_process(&binary, &local, None);
+        let shell = shell_pipeline(&local);
+        let write_commit = in_process(&local, None);
+        let push = in_process(&with_remote, Some(&remote));
+        println!(
+            "{files:>7} | {:>6.1} ms | {process_rss:>4.1} MiB | {:>11.1} ms | {:>7.2} ms | {:>6.2} ms   (setup {:.0} s)",
+            ms(process),
+            ms(shell),
+            ms(write_commit),
+            ms(push),
+            setup.as_secs_f64()
+        );
+    }
     println!(
-        "in process, write + commit:          median {:>7.2} ms",
-        write_commit.as_secs_f64() * 1e3
-    );
-    let store_rss = self_peak_rss_mib();
-    let push = in_process(&with_remote, Some(&remote));
-    println!(
-        "in process, write + commit + push:   median {:>7.2} ms",
-        push.as_secs_f64() * 1e3
-    );
-    let (process, process_rss) = as_process(&binary, &local, None);
-    println!(
-        "myorg add, write + commit:           median {:>7.2} ms",
-        process.as_secs_f64() * 1e3
-    );
-    let (process_push, process_push_rss) = as_process(&binary, &with_remote, Some(&remote));
-    println!(
-        "myorg add, write + commit + push:    median {:>7.2} ms",
-        process_push.as_secs_f64() * 1e3
-    );
-    println!(
-        "peak RSS: bench process (setup included) {store_rss:.1} MiB; a myorg add process {:.1} MiB",
-        process_rss.max(process_push_rss)
+        "peak RSS of the bench process (setup included): {:.1} MiB",
+        self_peak_rss_mib()
     );
 }

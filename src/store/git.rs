@@ -424,6 +424,12 @@ impl Git {
     /// unbounded one makes every commit of a long-lived store slower.
     pub fn bound_reflogs(&self, keep: usize) -> anyhow::Result<()> {
         for name in ["HEAD".to_string(), format!("refs/heads/{}", self.branch)] {
+            // A reflog line is over 100 bytes: a file smaller than this cannot hold
+            // too many, and need not be read at all (it is, on every open).
+            let file = self.git_dir().join("logs").join(&name);
+            if std::fs::metadata(&file).map_or(true, |meta| meta.len() < (keep * 2 * 100) as u64) {
+                continue;
+            }
             let mut reflog = self.repo.reflog(&name)?;
             if reflog.len() <= keep * 2 {
                 continue;

@@ -446,7 +446,11 @@ impl Store {
     /// it moved).
     pub fn push_pending(&self) -> anyhow::Result<PushReport> {
         let (git, _lock) = self.writer()?;
+        // A rejected push replays on the remote's head: hand edits must be in a
+        // commit by then, or moving to that head would lose them.
+        let saved_beside = self.save_hand_edits(&git)?;
         let mut report = self.push(&git)?;
+        report.saved_beside.splice(0..0, saved_beside);
         self.tell(&mut report)?;
         Ok(report)
     }
@@ -828,6 +832,7 @@ impl Store {
         let (git, _lock) = self.writer()?;
         let mut interrupted = PushReport::default();
         let pending = self.journal.load()?;
+        let recovering = !pending.is_empty();
         if !pending.is_empty() {
             // Look in the recent history, not only at unpushed commits: a crash may have
             // come after the push and before the journal was cleared.
@@ -882,9 +887,15 @@ impl Store {
             }
             self.journal.replace(&kept)?;
         }
-        self.save_hand_edits(&git)?;
+        let unpushed = git.has_remote() && !git.local_commits()?.is_empty();
+        // Before a push, which may replay on the remote's head, hand edits are saved;
+        // otherwise the next operation or sync saves them (each looks first), so
+        // opening the store does not look at the whole working tree twice.
+        if recovering || unpushed {
+            self.save_hand_edits(&git)?;
+        }
         // Local only: nothing to push, and `push` clears the journal.
-        if !git.has_remote() || !git.local_commits()?.is_empty() {
+        if !git.has_remote() || unpushed {
             let pushed = self.push(&git)?;
             interrupted.dropped.extend(pushed.dropped);
             interrupted.saved_beside.extend(pushed.saved_beside);
