@@ -10,7 +10,7 @@ use std::process::Output;
 use tempfile::TempDir;
 
 mod support;
-use support::fake_llm::{FakeLlm, Reply, completion};
+use support::fake_llm::{FakeLlm, KEY, MODEL, Reply, completion};
 use support::{myorg_with_input, stdout};
 
 /// `myorg --store s chat --once MESSAGE` with the LLM at `url`, `input` on stdin,
@@ -31,8 +31,8 @@ async fn chat(dir: &Path, url: &str, message: &str, input: &str, extra: &[(&str,
             ("MYORG_USER_NAME", "ana"),
             ("TIMEZONE", "Europe/Madrid"),
             ("LITELLM_ENDPOINT", url.as_str()),
-            ("LITELLM_MODEL", "fake-model"),
-            ("LITELLM_API_KEY", "sk-test"),
+            ("LITELLM_MODEL", MODEL),
+            ("LITELLM_API_KEY", KEY),
         ];
         env.extend(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         myorg_with_input(&dir, &["--store", "s", "chat", "--once", &message], &env, &input)
@@ -344,8 +344,9 @@ async fn an_instruction_planted_in_a_task_changes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_provider_hands_over_and_invalid_arguments_escalate() {
     let dir = TempDir::new().unwrap();
-    let fast = FakeLlm::start().await;
-    let strong = FakeLlm::start().await;
+    // Two servers that ask for no key, as Ollama or vLLM without --api-key.
+    let fast = FakeLlm::serving("small", None).await;
+    let strong = FakeLlm::serving("big", None).await;
     let config = dir.path().join("myorg.toml");
     std::fs::write(
         &config,
@@ -475,7 +476,8 @@ async fn a_polished_briefing_keeps_every_item_or_is_shown_as_built() {
             let env = [
                 ("MYORG_USER_NAME", "ana"),
                 ("LITELLM_ENDPOINT", url.as_str()),
-                ("LITELLM_MODEL", "fake-model"),
+                ("LITELLM_MODEL", MODEL),
+                ("LITELLM_API_KEY", KEY),
             ];
             support::myorg(&dir, &args, &env)
         })
@@ -519,22 +521,22 @@ async fn with_the_llm_down_chat_says_so_and_commands_work() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
-    const KEY: &str = "sk-live-0123456789abcdef";
+    const LIVE: &str = "sk-live-0123456789abcdef";
     let dir = TempDir::new().unwrap();
-    let fake = FakeLlm::start().await;
-    let key_env = [("LITELLM_API_KEY", KEY)];
+    let fake = FakeLlm::serving(MODEL, Some(LIVE)).await;
+    let key_env = [("LITELLM_API_KEY", LIVE)];
     let said = |output: &Output| {
         let (out, err) = (
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr),
         );
-        assert!(!out.contains(KEY) && !err.contains(KEY), "{out}\n{err}");
+        assert!(!out.contains(LIVE) && !err.contains(LIVE), "{out}\n{err}");
         out.into_owned()
     };
 
     fake.push(Reply::json(
         401,
-        json!({"error": {"message": format!("Incorrect API key provided: {KEY}."), "type": "invalid_request_error", "code": "invalid_api_key"}}),
+        json!({"error": {"message": format!("Incorrect API key provided: {LIVE}."), "type": "invalid_request_error", "code": "invalid_api_key"}}),
     ));
     let out = said(&chat(dir.path(), &fake.url(), "hello there", "", &key_env).await);
     assert!(
@@ -543,13 +545,13 @@ async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
     );
     assert_eq!(
         fake.requests()[0].header("authorization"),
-        Some(format!("Bearer {KEY}").as_str())
+        Some(format!("Bearer {LIVE}").as_str())
     );
 
     fake.push(Reply::text(
         400,
         "text/plain",
-        format!("bad request; you sent Authorization: Bearer {KEY}"),
+        format!("bad request; you sent Authorization: Bearer {LIVE}"),
     ));
     let out = said(&chat(dir.path(), &fake.url(), "hello there", "", &key_env).await);
     assert!(
@@ -561,7 +563,7 @@ async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
         fake.push(
             Reply::json(
                 500,
-                json!({"object": "error", "message": format!("upstream refused {KEY}")}),
+                json!({"object": "error", "message": format!("upstream refused {LIVE}")}),
             )
             .header("retry-after", "0"),
         );
@@ -575,13 +577,13 @@ async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
     std::fs::write(
         &config,
         format!(
-            "[[llm.providers]]\nname = \"own\"\nbase_url = \"{}\"\nmodel = \"m\"\ntier = \"fast\"\n\
+            "[[llm.providers]]\nname = \"own\"\nbase_url = \"{}\"\nmodel = \"fake-model\"\ntier = \"fast\"\n\
              api_key_env = \"OWN_PROVIDER_KEY\"\n",
             fake.url()
         ),
     )
     .unwrap();
-    fake.push(Reply::json(401, json!({"error": format!("no such key {KEY}")})));
+    fake.push(Reply::json(401, json!({"error": format!("no such key {LIVE}")})));
     let (dir_path, config) = (dir.path().to_path_buf(), config.to_str().unwrap().to_string());
     let output = tokio::task::spawn_blocking(move || {
         myorg_with_input(
@@ -595,7 +597,7 @@ async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
                 "--once",
                 "hello there",
             ],
-            &[("MYORG_USER_NAME", "ana"), ("OWN_PROVIDER_KEY", KEY)],
+            &[("MYORG_USER_NAME", "ana"), ("OWN_PROVIDER_KEY", LIVE)],
             "",
         )
     })
