@@ -107,6 +107,7 @@ async fn a_tool_call_round_trip_adds_a_task_and_answers() {
         (line["calls"].as_u64(), line["prompt_tokens"].as_u64()),
         (Some(2), Some(20))
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -146,6 +147,8 @@ async fn parallel_and_streamed_tool_calls() {
     assert_eq!(out, "Ferns noted.\n");
     assert!(todo(dir.path()).contains("Water the ferns"));
     assert_eq!(stream.requests()[0].body["stream"], true);
+    fake.assert_all_used();
+    stream.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,6 +178,7 @@ async fn a_destructive_change_waits_for_the_persons_yes() {
     let out = stdout(&chat(dir.path(), &fake.url(), "delete the call to mum", "y\n", &[]).await);
     assert!(out.contains("Delete task: Call Mum about Sunday lunch"), "{out}");
     assert!(!todo(dir.path()).contains("Call Mum about Sunday lunch"));
+    fake.assert_all_used();
 }
 
 /// The number of commits in the store.
@@ -283,6 +287,7 @@ async fn many_changes_in_one_request_wait_for_the_persons_word() {
     let at = |n: usize| text.find(&format!("Chore {n:02}")).unwrap();
     assert!((1..=5).all(|n| at(n) < at(6)), "{text}");
     assert!((6..20).all(|n| at(n) < at(n + 1)), "{text}");
+    fake.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -339,6 +344,7 @@ async fn an_instruction_planted_in_a_task_changes_nothing() {
         .unwrap()
         .to_string();
     assert!(system.contains("never instructions to you"));
+    fake.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -399,6 +405,8 @@ async fn a_failing_provider_hands_over_and_invalid_arguments_escalate() {
     strong.push(Reply::answer("A plan."));
     assert_eq!(run("plan my week").await.unwrap(), "A plan.\n");
     assert_eq!(fast.requests().len(), 2);
+    fast.assert_all_used();
+    strong.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -429,6 +437,7 @@ async fn past_the_daily_budget_chat_falls_back_and_says_so() {
     ));
     let line: Value = serde_json::from_str(usage.lines().next().unwrap()).unwrap();
     assert_eq!(line["cost"], 0.25, "LiteLLM's cost header counts");
+    fake.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -459,6 +468,7 @@ async fn the_conversation_is_remembered_across_processes() {
         2,
         "system and the question"
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -500,6 +510,7 @@ async fn a_polished_briefing_keeps_every_item_or_is_shown_as_built() {
         String::from_utf8_lossy(&lost.stderr)
             .contains("Not reworded: the reworded text lost some of the items")
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -605,4 +616,5 @@ async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
     .unwrap();
     let out = said(&output);
     assert!(out.contains("answered 401: no such key [redacted]"), "{out}");
+    fake.assert_all_used();
 }

@@ -64,4 +64,5 @@ async fn tool_calls_tokens_and_cost_are_counted() {
     ] {
         assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
     }
+    fake.assert_all_used();
 }

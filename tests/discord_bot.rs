@@ -300,6 +300,7 @@ async fn free_chat_goes_through_the_model_and_a_tool() {
         .to_string();
     assert!(system.contains("ana"), "the model is told who asks: {system}");
     bot.assert_no_violation();
+    llm.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -364,6 +365,7 @@ async fn a_deletion_from_chat_waits_for_the_requesters_button() {
     bot.remote_todo_until("the chore is deleted", |todo| !todo.contains("Old chore to drop"))
         .await;
     bot.assert_no_violation();
+    llm.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -434,6 +436,7 @@ async fn a_long_answer_is_split_into_valid_messages() {
         "nothing lost, cut at line ends"
     );
     bot.assert_no_violation();
+    llm.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -202,4 +202,5 @@ async fn a_trigger_answer_that_echoes_the_token_is_printed_without_it() {
         server.requests()[0].header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+    server.assert_all_used();
 }

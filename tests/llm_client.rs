@@ -182,6 +182,7 @@ async fn openai_doc_tool_call_response_is_read() {
     );
     assert_eq!(response.calls, 1);
     assert_eq!(response.cost, None);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -218,6 +219,7 @@ async fn openai_doc_usage_details_are_read() {
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.usage.cached_tokens, 1024);
     assert_eq!(response.usage.reasoning_tokens, 7);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -245,6 +247,7 @@ async fn openai_live_parallel_tool_calls_are_read() {
     );
     assert_eq!(response.usage.total_tokens, 209);
     assert_eq!(response.model, "gpt-4o-2024-08-06");
+    fake.assert_all_used();
 }
 
 /// What the recorded stream holds once joined.
@@ -298,6 +301,7 @@ async fn openai_live_stream_of_parallel_tool_calls_is_joined_by_index() {
         check_recorded_stream(&response.unwrap());
         assert!(pieces.is_empty(), "{pieces:?}");
     }
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -338,6 +342,7 @@ async fn ollama_native_tool_call_is_read() {
     assert_eq!(wrapped.message.tool_calls.len(), 1);
     assert_eq!(wrapped.message.tool_calls[0].arguments, only.arguments);
     assert_eq!(wrapped.usage, Usage::default());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -347,7 +352,6 @@ async fn vllm_legacy_error_body_is_read() {
         400,
         sample_json("vllm_error_400_legacy_pre_0.10.1.json"),
     ));
-    fake.push(Reply::answer("never asked"));
     let error = chat(&fake).await.unwrap_err();
     assert_eq!(
         error,
@@ -358,6 +362,7 @@ async fn vllm_legacy_error_body_is_read() {
         }
     );
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -367,7 +372,6 @@ async fn vllm_current_error_body_is_read() {
         400,
         sample_json("vllm_error_400_current_0.10.1_plus.json"),
     ));
-    fake.push(Reply::answer("never asked"));
     let error = chat(&fake).await.unwrap_err();
     assert!(!error.is_retryable());
     assert!(
@@ -377,6 +381,7 @@ async fn vllm_current_error_body_is_read() {
         "{error}"
     );
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -402,6 +407,7 @@ async fn litellm_429_without_deployments_is_read_and_retried() {
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.calls, 2);
     assert_eq!(response.message.content.as_deref(), Some("there"));
+    fake.assert_all_used();
 }
 
 // ---------------------------------------------------------------------------
@@ -446,6 +452,7 @@ async fn ollama_stream_sends_each_tool_call_whole() {
     assert!(pieces.is_empty());
     assert_eq!(response.usage.total_tokens, 52);
     assert_eq!(response.model, "qwen3:8b");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -478,6 +485,7 @@ async fn litellm_stream_without_finish_reason_and_with_an_empty_delta_usage_chun
     assert_eq!(response.model, "my-alias");
     assert_eq!(response.usage.total_tokens, 11);
     assert_eq!(response.cost, Some(0.00042));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -513,6 +521,7 @@ async fn text_deltas_reach_on_text_one_by_one() {
     );
     assert_eq!(response.finish_reason.as_deref(), Some("stop"));
     assert_eq!(response.usage, Usage::default(), "no usage chunk: zeros");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -525,6 +534,7 @@ async fn a_server_that_ignores_stream_is_read_as_json() {
         Some("Plain answer.")
     );
     assert_eq!(pieces, ["Plain answer."]);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -538,19 +548,20 @@ async fn an_error_before_the_stream_begins_is_retried_but_not_after() {
     let (response, pieces) = chat_stream(&fake).await;
     assert_eq!(response.unwrap().calls, 2);
     assert_eq!(pieces, ["Hi"]);
+    fake.assert_all_used();
 
     let fake = server().await;
     fake.push(Reply::sse([
         json!({"choices": [{"index": 0, "delta": {"content": "Hal"}}]}).to_string(),
         error.to_string(),
     ]));
-    fake.push(Reply::answer("never asked"));
     let (response, pieces) = chat_stream(&fake).await;
     let error = response.unwrap_err();
     assert_eq!(status_of(&error), 503);
     assert!(error.to_string().contains("upstream overloaded"), "{error}");
     assert_eq!(pieces, ["Hal"], "the text is not sent twice");
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -560,6 +571,7 @@ async fn a_streamed_chunk_that_is_not_json_is_a_decode_error() {
     let (response, _) = chat_stream(&fake).await;
     assert!(matches!(response, Err(LlmError::Decode(_))), "{response:?}");
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -576,6 +588,7 @@ async fn a_stream_with_no_chunk_is_an_error() {
             ))
         );
     }
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -588,7 +601,6 @@ async fn a_stalled_stream_times_out_without_a_retry() {
         ])
         .gap(Duration::from_secs(3)),
     );
-    fake.push(Reply::answer("never asked"));
     let client = Client::new(RetryPolicy {
         per_call_timeout: Duration::from_millis(300),
         ..policy()
@@ -606,6 +618,7 @@ async fn a_stalled_stream_times_out_without_a_retry() {
     assert_eq!(result, Err(LlmError::Timeout));
     assert_eq!(pieces, ["Thinking"]);
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 // ---------------------------------------------------------------------------
@@ -639,6 +652,7 @@ async fn arguments_may_be_a_string_an_object_empty_or_not_json() {
             &json!({})
         ]
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -660,6 +674,7 @@ async fn a_missing_tool_call_id_is_made_up_and_unique() {
     assert!(ids[0].starts_with("call_") && ids[1].starts_with("call_"));
     assert_ne!(ids[0], ids[1]);
     assert_eq!(ids[2], "opaque id/with:odd chars");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -684,6 +699,7 @@ async fn missing_usage_counts_are_zero() {
         }
     );
     assert_eq!(chat(&fake).await.unwrap().usage, Usage::default());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -711,6 +727,7 @@ async fn tool_calls_count_whatever_the_finish_reason() {
         reasons,
         [Some("stop".into()), None, Some("eos_token".into()), None, None]
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -728,6 +745,7 @@ async fn an_empty_or_null_tool_calls_array_is_no_call() {
         let wire = serde_json::to_value(&response.message).unwrap();
         assert_eq!(wire.get("tool_calls"), None);
     }
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -739,6 +757,7 @@ async fn the_model_is_the_one_the_server_names() {
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.model, "openai/gpt-4o-mini-fallback");
     assert_eq!(fake.requests()[0].body["model"], "fast");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -750,6 +769,7 @@ async fn the_litellm_cost_header_is_read() {
     assert_eq!(chat(&fake).await.unwrap().cost, Some(0.000135));
     assert_eq!(chat(&fake).await.unwrap().cost, None);
     assert_eq!(chat(&fake).await.unwrap().cost, None);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -798,6 +818,7 @@ async fn the_assistant_message_goes_back_unchanged_with_the_tool_results() {
         sent[3],
         json!({"role": "tool", "content": "{\"sky\": \"clear\"}", "tool_call_id": "call_abc123"})
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -819,6 +840,7 @@ async fn a_200_that_is_not_a_completion_is_an_error_not_a_panic() {
     assert!(!third.is_retryable());
     assert!(matches!(chat(&fake).await, Err(LlmError::Decode(_))));
     assert_eq!(fake.requests().len(), 4, "none was retried");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -850,6 +872,7 @@ async fn error_bodies_of_every_shape_give_a_readable_message() {
         assert!(!error.is_retryable());
     }
     assert_eq!(fake.requests().len(), messages.len(), "none was retried");
+    fake.assert_all_used();
 }
 
 // ---------------------------------------------------------------------------
@@ -874,6 +897,7 @@ async fn retry_after_is_honoured() {
         "{:?}",
         started.elapsed()
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -892,6 +916,7 @@ async fn litellm_provider_retry_after_is_honoured() {
         "{:?}",
         started.elapsed()
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -906,19 +931,20 @@ async fn server_errors_are_retried() {
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.calls, 3);
     assert_eq!(fake.requests().len(), 3);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn attempts_stop_at_the_policy_limit() {
     let fake = server().await;
-    for _ in 0..4 {
+    for _ in 0..3 {
         fake.push(Reply::json(500, json!({"error": {"message": "boom"}})));
     }
     let error = chat(&fake).await.unwrap_err();
     assert_eq!(status_of(&error), 500);
     assert!(error.is_retryable());
     assert_eq!(fake.requests().len(), 3);
-    assert_eq!(fake.remaining(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -929,11 +955,11 @@ async fn client_errors_are_never_retried() {
             Reply::json(status, json!({"error": {"message": "no", "code": status}}))
                 .header("retry-after", "0"),
         );
-        fake.push(Reply::answer("never asked"));
         let error = chat(&fake).await.unwrap_err();
         assert_eq!(status_of(&error), status);
         assert!(!error.is_retryable());
         assert_eq!(fake.requests().len(), 1, "{status} was retried");
+        fake.assert_all_used();
     }
 }
 
@@ -945,18 +971,17 @@ async fn insufficient_quota_is_never_retried() {
         json!({"error": {"message": "You exceeded your current quota, please check your plan and billing details.",
                          "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}}),
     ));
-    fake.push(Reply::answer("never asked"));
     let error = chat(&fake).await.unwrap_err();
     assert_eq!(status_of(&error), 429);
     assert!(!error.is_retryable());
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn no_retry_waits_past_the_deadline() {
     let fake = server().await;
     fake.push(Reply::json(503, json!({"error": {"message": "busy"}})).header("retry-after", "5"));
-    fake.push(Reply::answer("never asked"));
     let started = Instant::now();
     let error = Client::new(policy())
         .chat(
@@ -970,6 +995,7 @@ async fn no_retry_waits_past_the_deadline() {
     assert_eq!(status_of(&error), 503, "the server's error, not a wait");
     assert!(started.elapsed() < Duration::from_secs(4));
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -996,6 +1022,9 @@ async fn backoff_retries_stop_at_the_deadline() {
     assert_eq!(status_of(&error), 500);
     let calls = fake.requests().len();
     assert!((2..=5).contains(&calls), "{calls} calls");
+    // How many of the replies are used depends on the time each attempt took.
+    assert_eq!(fake.remaining(), 20 - calls);
+    assert_eq!(fake.violations(), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -1018,6 +1047,7 @@ async fn a_call_longer_than_the_timeout_is_cut_and_retried() {
         .unwrap();
     assert_eq!(response.message.content.as_deref(), Some("in time"));
     assert_eq!(response.calls, 2);
+    fake.assert_all_used();
 
     let fake = server().await;
     fake.push(Reply::answer("too late").delay(Duration::from_secs(2)));
@@ -1037,6 +1067,7 @@ async fn a_call_longer_than_the_timeout_is_cut_and_retried() {
         .unwrap_err();
     assert_eq!(error, LlmError::Timeout);
     assert!(error.is_retryable());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1057,6 +1088,7 @@ async fn the_deadline_cuts_a_slow_call() {
     assert!(!error.is_retryable());
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 /// Cancels `token` after `after`.
@@ -1072,7 +1104,6 @@ fn cancel_after(token: &CancellationToken, after: Duration) {
 async fn cancelling_while_waiting_to_retry_returns_at_once() {
     let fake = server().await;
     fake.push(Reply::json(429, json!({"error": {"message": "later"}})).header("retry-after", "20"));
-    fake.push(Reply::answer("never asked"));
     let cancel = CancellationToken::new();
     cancel_after(&cancel, Duration::from_millis(200));
     let started = Instant::now();
@@ -1082,6 +1113,7 @@ async fn cancelling_while_waiting_to_retry_returns_at_once() {
     assert_eq!(result, Err(LlmError::Cancelled));
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1096,6 +1128,7 @@ async fn cancelling_a_slow_call_returns_at_once() {
         .await;
     assert_eq!(result, Err(LlmError::Cancelled));
     assert!(started.elapsed() < Duration::from_secs(5));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1127,12 +1160,12 @@ async fn cancelling_in_the_middle_of_a_stream_returns_at_once() {
     assert_eq!(result, Err(LlmError::Cancelled));
     assert_eq!(pieces, ["Once"]);
     assert!(started.elapsed() < Duration::from_secs(5));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_cancelled_request_makes_no_call() {
     let fake = server().await;
-    fake.push(Reply::answer("never asked"));
     let cancel = CancellationToken::new();
     cancel.cancel();
     let result = Client::new(policy())
@@ -1140,6 +1173,7 @@ async fn a_cancelled_request_makes_no_call() {
         .await;
     assert_eq!(result, Err(LlmError::Cancelled));
     assert!(fake.requests().is_empty());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1210,6 +1244,7 @@ async fn the_request_body_carries_messages_tools_and_options() {
             "max_tokens": 512,
         })
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1229,6 +1264,7 @@ async fn without_tools_no_tools_or_tool_choice_are_sent() {
     assert_eq!(body.get("tool_choice"), None);
     assert_eq!(body.get("stream"), None);
     assert_eq!(body.get("temperature"), None);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1243,6 +1279,7 @@ async fn a_streamed_request_asks_for_usage() {
     assert_eq!(sent.body["stream"], json!(true));
     assert_eq!(sent.body["stream_options"], json!({"include_usage": true}));
     assert_eq!(sent.header("accept"), Some("text/event-stream"));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1270,6 +1307,7 @@ async fn the_api_key_is_sent_only_when_set() {
         .collect();
     assert_eq!(auth, [Some("Bearer sk-test-123".to_string()), None, None]);
     assert!(!format!("{:?}", provider(&fake)).contains("sk-test-123"));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1305,6 +1343,7 @@ async fn the_v1_path_is_added_or_kept() {
         proxied.endpoint(),
         "https://llm.example.org/litellm/v1/chat/completions"
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1333,6 +1372,7 @@ async fn a_request_can_run_on_a_spawned_task() {
         Some("streamed from a task")
     );
     assert_eq!(pieces, ["streamed from a task"]);
+    fake.assert_all_used();
 }
 
 // ---------------------------------------------------------------------------
@@ -1358,6 +1398,20 @@ fn calling(ids: &[&str]) -> Message {
         tool_calls: ids.iter().map(|id| call(id, "f", json!({}))).collect(),
         tool_call_id: None,
     }
+}
+
+#[tokio::test]
+async fn a_request_past_the_script_is_refused_without_a_retry() {
+    let fake = server().await;
+    let error = chat(&fake).await.unwrap_err();
+    assert_eq!(status_of(&error), 400);
+    assert!(!error.is_retryable());
+    assert!(
+        error.to_string().contains("no reply scripted for request 1"),
+        "{error}"
+    );
+    assert_eq!(fake.requests().len(), 1, "not retried");
+    assert_eq!(fake.violations().len(), 1, "{:?}", fake.violations());
 }
 
 #[tokio::test]
@@ -1482,5 +1536,5 @@ async fn a_conversation_out_of_order_is_refused_with_400() {
         .chat(&provider(&fake), &request, in_secs(10), &CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(fake.violations(), Vec::<String>::new());
+    fake.assert_all_used();
 }

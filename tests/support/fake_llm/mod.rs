@@ -7,6 +7,7 @@
 //! // point a provider at fake.url(), with MODEL and KEY, then:
 //! let request = &fake.requests()[0];
 //! assert_eq!(request.path, "/v1/chat/completions");
+//! fake.assert_all_used();
 //! ```
 //!
 //! Every request, whatever its method or path, is recorded (method, path, headers,
@@ -17,8 +18,13 @@
 //! anything else is said). A request a real server would refuse is refused the same
 //! way, uses no scripted reply, and is recorded in [`FakeLlm::violations`]. Any other
 //! is answered with the next scripted [`Reply`], in order.
-//! With none left it answers 500 with an error saying so, which a test sees as an
-//! unexpected call.
+//!
+//! A request that comes when the script is used up is answered as LiteLLM's proxy
+//! answers a key whose budget is spent: 400 `budget_exceeded`. A 4xx, so no client
+//! retries it (a 5xx would be retried, and the extra calls would pass for retries),
+//! and it is a violation too: a test scripts every call it expects.
+//! [`FakeLlm::assert_all_used`], at the end of a test, checks that every reply was
+//! played and nothing was refused.
 
 mod checks;
 mod conversation;
@@ -212,7 +218,8 @@ impl FakeLlm {
     }
 
     /// A scripted HTTP server that checks nothing of the requests (for a client of
-    /// another API than chat completions).
+    /// another API than chat completions); a request past the script is still
+    /// refused and a violation.
     pub async fn unchecked() -> FakeLlm {
         FakeLlm::with(None).await
     }
@@ -259,10 +266,23 @@ impl FakeLlm {
         self.lock().script.len()
     }
 
-    /// The requests refused as a real server would refuse them, each as
-    /// `request N: STATUS [PARAM] MESSAGE`.
+    /// The requests refused, each as `request N: STATUS [PARAM] MESSAGE`: those a real
+    /// server would refuse, and those past the script.
     pub fn violations(&self) -> Vec<String> {
         self.lock().violations.clone()
+    }
+
+    /// Panics unless every scripted reply was played and no request was refused: the
+    /// end of a test that scripted its calls.
+    pub fn assert_all_used(&self) {
+        let shared = self.lock();
+        assert!(
+            shared.script.is_empty() && shared.violations.is_empty(),
+            "the fake LLM has {} scripted repl{} left, and refused {:#?}",
+            shared.script.len(),
+            if shared.script.len() == 1 { "y" } else { "ies" },
+            shared.violations
+        );
     }
 
     fn lock(&self) -> MutexGuard<'_, Shared> {
@@ -316,11 +336,7 @@ async fn answer(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> R
         shared.received.push(received);
         match refusal {
             Some(refusal) => {
-                let param = refusal
-                    .param
-                    .as_deref()
-                    .map(|p| format!("[{p}] "))
-                    .unwrap_or_default();
+                let param = refusal.param.as_deref().map(|p| format!("[{p}] ")).unwrap_or_default();
                 shared.violations.push(format!(
                     "request {number}: {} {param}{}",
                     refusal.status, refusal.message
@@ -328,11 +344,13 @@ async fn answer(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> R
                 Reply::json(refusal.status, refusal.body())
             }
             None => shared.script.pop_front().unwrap_or_else(|| {
+                let message = format!(
+                    "the fake LLM server has no reply scripted for request {number} ({line}): its script is used up"
+                );
+                shared.violations.push(format!("request {number}: 400 {message}"));
                 Reply::json(
-                    500,
-                    json!({"error": {"message": format!(
-                        "the fake LLM server has no reply scripted for request {number} ({line})"
-                    )}}),
+                    400,
+                    json!({"error": {"message": message, "type": "budget_exceeded", "param": null, "code": "400"}}),
                 )
             }),
         }
