@@ -2,11 +2,13 @@
 //! OpenAI-compatible server on 127.0.0.1: tool-call round trips (one, parallel,
 //! streamed), the confirmation of a destructive change, an instruction planted in a
 //! task that leads to no change, routing and fallback, the daily budget, memory across
-//! processes, and the LLM down while the commands still work.
+//! processes, the LLM down while the commands still work, and the limits of one
+//! request (`llm.max_steps`, `llm.deadline_secs`).
 
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Output;
+use std::time::Duration;
 use tempfile::TempDir;
 
 mod support;
@@ -617,4 +619,122 @@ async fn an_error_body_that_echoes_the_api_key_is_shown_without_it() {
     let out = said(&output);
     assert!(out.contains("answered 401: no such key [redacted]"), "{out}");
     fake.assert_all_used();
+}
+
+/// `myorg status` of the store: nothing pending, nothing left uncommitted.
+fn assert_settled(dir: &Path) {
+    let status = stdout(&support::myorg(dir, &["--store", "s", "status"], &[]));
+    assert!(
+        status.contains("pending operations: 0") && !status.contains("not yet committed"),
+        "{status}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_max_steps_the_answer_says_what_was_done_and_no_more_calls_are_made() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("myorg.toml"), "[llm]\nmax_steps = 8\n").unwrap();
+    let fake = FakeLlm::start().await;
+    // Nine rounds of tool calls, never an answer: a lookup, then a change, and so on,
+    // and a last change that must not be made.
+    for round in 1..=8 {
+        let id = format!("r{round}");
+        let call = if round % 2 == 1 {
+            (id.as_str(), "search_tasks", json!({"query": "step"}))
+        } else {
+            (
+                id.as_str(),
+                "add_task",
+                json!({"text": format!("Step {round:02}")}),
+            )
+        };
+        fake.push(Reply::tool_calls(&[call]));
+    }
+    fake.push(Reply::tool_calls(&[(
+        "r9",
+        "add_task",
+        json!({"text": "Step 09"}),
+    )]));
+    let config = [("MYORG_CONFIG", "myorg.toml")];
+    let out = stdout(&chat(dir.path(), &fake.url(), "do all the steps", "", &config).await);
+    assert!(
+        out.starts_with(
+            "I could not finish: I stopped after 8 steps, the most one request may take. Done so far:\n- Added "
+        ),
+        "{out}"
+    );
+    let said: Vec<&str> = out.lines().filter(|line| line.starts_with("- Added ")).collect();
+    assert_eq!(said.len(), 4, "the four changes, not the lookups: {out}");
+    for (line, step) in said.iter().zip(["02", "04", "06", "08"]) {
+        assert!(line.ends_with(&format!("Step {step}")), "{out}");
+    }
+    assert!(
+        out.ends_with("Ask again for the rest, in smaller pieces.\n"),
+        "{out}"
+    );
+    assert_eq!(fake.requests().len(), 8, "no ninth call");
+    assert_eq!(fake.remaining(), 1, "the ninth round");
+    assert_eq!(fake.violations(), Vec::<String>::new());
+    let text = todo(dir.path());
+    assert!(
+        ["02", "04", "06", "08"]
+            .iter()
+            .all(|n| text.contains(&format!("Step {n}\n"))),
+        "{text}"
+    );
+    assert!(!text.contains("Step 09"), "{text}");
+    assert_settled(dir.path());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_deadline_the_answer_says_so_and_nothing_is_left_half_done() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("myorg.toml"), "[llm]\ndeadline_secs = 1\n").unwrap();
+    let config = [("MYORG_CONFIG", "myorg.toml")];
+    let fake = FakeLlm::start().await;
+    // Far longer than the deadline: the answer comes without waiting for it (the
+    // guard only turns a wait for it into a failure instead of a hang).
+    let late = Duration::from_secs(600);
+    let guard = Duration::from_secs(120);
+    let ask = |message: &'static str| {
+        let (dir, url) = (dir.path().to_path_buf(), fake.url());
+        async move {
+            tokio::time::timeout(guard, chat(&dir, &url, message, "", &config))
+                .await
+                .expect("the answer comes at the deadline, not with the late reply")
+        }
+    };
+
+    // The first call is late: no model answered, nothing changed.
+    stdout(&support::myorg(dir.path(), &["--store", "s", "status"], &[]));
+    let before = todo(dir.path());
+    fake.push(Reply::answer("Too late.").delay(late));
+    let out = stdout(&ask("what should I do first?").await);
+    assert_eq!(
+        out,
+        "The language model is not answering (the LLM did not answer in the time allowed for this request). \
+         The commands still work (say `help`).\n"
+    );
+    assert_eq!(todo(dir.path()), before);
+
+    // A change, then a late call: the answer says so, and what was done.
+    fake.push(Reply::tool_calls(&[(
+        "f1",
+        "add_task",
+        json!({"text": "Fix the fence"}),
+    )]));
+    fake.push(Reply::answer("Added the fence.").delay(late));
+    let out = stdout(&ask("please put the fence on my list").await);
+    assert!(
+        out.starts_with(
+            "I could not finish: the language model stopped answering (the LLM did not answer in the time \
+             allowed for this request). Done so far:\n- Added "
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with(" Fix the fence\n"), "{out}");
+    assert_eq!(fake.requests().len(), 3);
+    fake.assert_all_used();
+    assert!(todo(dir.path()).contains("Fix the fence\n"));
+    assert_settled(dir.path());
 }
