@@ -3,7 +3,7 @@
 //! 127.0.0.1: one real tool, one a model made up, and each call's tokens.
 
 use myorg_assistant::agent::conversation::{Agent, Asker, Reply as Answer};
-use myorg_assistant::config::Config;
+use myorg_assistant::config::{Config, Secret};
 use myorg_assistant::metrics::Metrics;
 use myorg_assistant::store::{Actor, Store, StoreSettings};
 use serde_json::json;
@@ -12,7 +12,7 @@ use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
 
 mod support;
-use support::fake_llm::{FakeLlm, Reply};
+use support::fake_llm::{FakeLlm, KEY, MODEL, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tool_calls_tokens_and_cost_are_counted() {
@@ -32,7 +32,8 @@ async fn tool_calls_tokens_and_cost_are_counted() {
     let mut config = Config::default();
     config.store.timezone = Some("Europe/Madrid".into());
     config.llm.endpoint = Some(fake.url());
-    config.llm.model = Some("fake-model".into());
+    config.llm.model = Some(MODEL.into());
+    config.llm.api_key = Some(Secret(KEY.into()));
     let metrics = Arc::new(Metrics::default());
     let agent = Agent::new(Arc::new(config), Arc::new(store))
         .unwrap()
@@ -63,4 +64,5 @@ async fn tool_calls_tokens_and_cost_are_counted() {
     ] {
         assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
     }
+    fake.assert_all_used();
 }

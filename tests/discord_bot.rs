@@ -10,7 +10,7 @@ use std::time::Duration;
 mod support;
 use support::bot::*;
 use support::fake_discord::{Scope, SeenMessage};
-use support::fake_llm::{FakeLlm, Reply};
+use support::fake_llm::{FakeLlm, KEY, MODEL, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_up_registers_every_command_in_the_guild() {
@@ -274,7 +274,12 @@ async fn free_chat_goes_through_the_model_and_a_tool() {
     )]));
     llm.push(Reply::answer("Added: call the plumber, due Friday."));
     let url = llm.url();
-    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let bot = start(&[
+        ("LITELLM_ENDPOINT", &url),
+        ("LITELLM_MODEL", MODEL),
+        ("LITELLM_API_KEY", KEY),
+    ])
+    .await;
     bot.fake
         .say(ANA, CHANNEL, "<@1000> remind me to call the plumber on friday")
         .await;
@@ -295,6 +300,7 @@ async fn free_chat_goes_through_the_model_and_a_tool() {
         .to_string();
     assert!(system.contains("ana"), "the model is told who asks: {system}");
     bot.assert_no_violation();
+    llm.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -313,7 +319,12 @@ async fn a_deletion_from_chat_waits_for_the_requesters_button() {
     )]));
     llm.push(Reply::answer("I will delete it once you confirm."));
     let url = llm.url();
-    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let bot = start(&[
+        ("LITELLM_ENDPOINT", &url),
+        ("LITELLM_MODEL", MODEL),
+        ("LITELLM_API_KEY", KEY),
+    ])
+    .await;
     let dm = bot.fake.dm_channel_of(ANA);
     bot.fake.dm(ANA, "add old chore to drop").await;
     bot.fake.wait_channel_messages(dm, 1, WAIT).await.unwrap();
@@ -354,6 +365,7 @@ async fn a_deletion_from_chat_waits_for_the_requesters_button() {
     bot.remote_todo_until("the chore is deleted", |todo| !todo.contains("Old chore to drop"))
         .await;
     bot.assert_no_violation();
+    llm.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -404,7 +416,12 @@ async fn a_long_answer_is_split_into_valid_messages() {
         .collect();
     llm.push(Reply::answer(&long));
     let url = llm.url();
-    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let bot = start(&[
+        ("LITELLM_ENDPOINT", &url),
+        ("LITELLM_MODEL", MODEL),
+        ("LITELLM_API_KEY", KEY),
+    ])
+    .await;
     bot.fake.say(ANA, CHANNEL, "<@1000> tell me everything").await;
     let messages = bot.fake.wait_channel_messages(CHANNEL, 3, WAIT).await.unwrap();
     assert_eq!(messages.len(), 3, "{messages:?}");
@@ -419,6 +436,7 @@ async fn a_long_answer_is_split_into_valid_messages() {
         "nothing lost, cut at line ends"
     );
     bot.assert_no_violation();
+    llm.assert_all_used();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

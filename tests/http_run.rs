@@ -161,7 +161,7 @@ fn trigger_without_a_token_or_a_server_says_why() {
 async fn a_trigger_answer_that_echoes_the_token_is_printed_without_it() {
     use support::fake_llm::{FakeLlm, Reply};
     let dir = TempDir::new().unwrap();
-    let server = FakeLlm::start().await;
+    let server = FakeLlm::unchecked().await;
     server.push(Reply::text(
         401,
         "text/plain",
@@ -202,4 +202,5 @@ async fn a_trigger_answer_that_echoes_the_token_is_printed_without_it() {
         server.requests()[0].header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+    server.assert_all_used();
 }

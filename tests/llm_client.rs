@@ -35,12 +35,20 @@ fn sample_json(name: &str) -> Value {
     serde_json::from_str(&sample(name)).expect("the sample is JSON")
 }
 
+/// The fake server of [`provider`]'s model and key.
+async fn server() -> FakeLlm {
+    FakeLlm::serving(MODEL, Some(KEY)).await
+}
+
+const MODEL: &str = "fast";
+const KEY: &str = "sk-test-123";
+
 fn provider(fake: &FakeLlm) -> Provider {
     Provider {
         name: "fake".into(),
         base_url: fake.url(),
-        api_key: Some(Secret("sk-test-123".into())),
-        model: "fast".into(),
+        api_key: Some(Secret(KEY.into())),
+        model: MODEL.into(),
     }
 }
 
@@ -141,7 +149,7 @@ fn every_sample_is_used_by_a_test() {
 
 #[tokio::test]
 async fn openai_doc_tool_call_response_is_read() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(
         200,
         sample_json("openai_doc_tool_call_response.json"),
@@ -174,11 +182,12 @@ async fn openai_doc_tool_call_response_is_read() {
     );
     assert_eq!(response.calls, 1);
     assert_eq!(response.cost, None);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn openai_doc_usage_details_are_read() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let sample = sample_json("openai_doc_chat_completion_object_usage_details.json");
     fake.push(Reply::json(200, sample.clone()));
     let mut with_details = sample;
@@ -210,11 +219,12 @@ async fn openai_doc_usage_details_are_read() {
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.usage.cached_tokens, 1024);
     assert_eq!(response.usage.reasoning_tokens, 7);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn openai_live_parallel_tool_calls_are_read() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(
         200,
         sample_json("openai_live_parallel_tool_calls_response.json"),
@@ -237,6 +247,7 @@ async fn openai_live_parallel_tool_calls_are_read() {
     );
     assert_eq!(response.usage.total_tokens, 209);
     assert_eq!(response.model, "gpt-4o-2024-08-06");
+    fake.assert_all_used();
 }
 
 /// What the recorded stream holds once joined.
@@ -274,7 +285,7 @@ fn check_recorded_stream(response: &ChatResponse) {
 #[tokio::test]
 async fn openai_live_stream_of_parallel_tool_calls_is_joined_by_index() {
     let recorded = sample("openai_live_stream_parallel_tool_calls.sse");
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     // As recorded, in one piece…
     fake.push(Reply::text(200, "text/event-stream", recorded.clone()));
     // …and event by event, each in its own write.
@@ -290,12 +301,13 @@ async fn openai_live_stream_of_parallel_tool_calls_is_joined_by_index() {
         check_recorded_stream(&response.unwrap());
         assert!(pieces.is_empty(), "{pieces:?}");
     }
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn ollama_native_tool_call_is_read() {
     let native = sample_json("ollama_doc_native_api_chat_tool_call_response.json");
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     // The native /api/chat body as it is…
     fake.push(Reply::json(200, native.clone()));
     // …and its tool call inside an OpenAI envelope, as Ollama's /v1 carries an
@@ -330,16 +342,16 @@ async fn ollama_native_tool_call_is_read() {
     assert_eq!(wrapped.message.tool_calls.len(), 1);
     assert_eq!(wrapped.message.tool_calls[0].arguments, only.arguments);
     assert_eq!(wrapped.usage, Usage::default());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn vllm_legacy_error_body_is_read() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(
         400,
         sample_json("vllm_error_400_legacy_pre_0.10.1.json"),
     ));
-    fake.push(Reply::answer("never asked"));
     let error = chat(&fake).await.unwrap_err();
     assert_eq!(
         error,
@@ -350,16 +362,16 @@ async fn vllm_legacy_error_body_is_read() {
         }
     );
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn vllm_current_error_body_is_read() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(
         400,
         sample_json("vllm_error_400_current_0.10.1_plus.json"),
     ));
-    fake.push(Reply::answer("never asked"));
     let error = chat(&fake).await.unwrap_err();
     assert!(!error.is_retryable());
     assert!(
@@ -369,12 +381,13 @@ async fn vllm_current_error_body_is_read() {
         "{error}"
     );
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn litellm_429_without_deployments_is_read_and_retried() {
     let body = sample_json("litellm_doc_error_429_no_deployments.json");
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     for _ in 0..3 {
         fake.push(Reply::json(429, body.clone()));
     }
@@ -394,6 +407,7 @@ async fn litellm_429_without_deployments_is_read_and_retried() {
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.calls, 2);
     assert_eq!(response.message.content.as_deref(), Some("there"));
+    fake.assert_all_used();
 }
 
 // ---------------------------------------------------------------------------
@@ -401,7 +415,7 @@ async fn litellm_429_without_deployments_is_read_and_retried() {
 
 #[tokio::test]
 async fn ollama_stream_sends_each_tool_call_whole() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let chunk = |delta: Value, finish: Value| {
         json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": "qwen3:8b",
                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
@@ -438,11 +452,12 @@ async fn ollama_stream_sends_each_tool_call_whole() {
     assert!(pieces.is_empty());
     assert_eq!(response.usage.total_tokens, 52);
     assert_eq!(response.model, "qwen3:8b");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn litellm_stream_without_finish_reason_and_with_an_empty_delta_usage_chunk() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let chunk = |content: &str| {
         json!({"id": "x", "model": "my-alias", "object": "chat.completion.chunk",
                "choices": [{"index": 0, "delta": {"content": content}}]})
@@ -470,11 +485,12 @@ async fn litellm_stream_without_finish_reason_and_with_an_empty_delta_usage_chun
     assert_eq!(response.model, "my-alias");
     assert_eq!(response.usage.total_tokens, 11);
     assert_eq!(response.cost, Some(0.00042));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn text_deltas_reach_on_text_one_by_one() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let words = ["You ", "have ", "three ", "tasks ", "today."];
     let mut chunks: Vec<Value> = words
         .iter()
@@ -505,11 +521,12 @@ async fn text_deltas_reach_on_text_one_by_one() {
     );
     assert_eq!(response.finish_reason.as_deref(), Some("stop"));
     assert_eq!(response.usage, Usage::default(), "no usage chunk: zeros");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_server_that_ignores_stream_is_read_as_json() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("Plain answer."));
     let (response, pieces) = chat_stream(&fake).await;
     assert_eq!(
@@ -517,11 +534,12 @@ async fn a_server_that_ignores_stream_is_read_as_json() {
         Some("Plain answer.")
     );
     assert_eq!(pieces, ["Plain answer."]);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn an_error_before_the_stream_begins_is_retried_but_not_after() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let error = json!({"error": {"message": "upstream overloaded", "type": "None", "code": "503"}});
     fake.push(Reply::sse([error.to_string()]));
     fake.push(Reply::sse_chunks(&[
@@ -530,33 +548,35 @@ async fn an_error_before_the_stream_begins_is_retried_but_not_after() {
     let (response, pieces) = chat_stream(&fake).await;
     assert_eq!(response.unwrap().calls, 2);
     assert_eq!(pieces, ["Hi"]);
+    fake.assert_all_used();
 
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::sse([
         json!({"choices": [{"index": 0, "delta": {"content": "Hal"}}]}).to_string(),
         error.to_string(),
     ]));
-    fake.push(Reply::answer("never asked"));
     let (response, pieces) = chat_stream(&fake).await;
     let error = response.unwrap_err();
     assert_eq!(status_of(&error), 503);
     assert!(error.to_string().contains("upstream overloaded"), "{error}");
     assert_eq!(pieces, ["Hal"], "the text is not sent twice");
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_streamed_chunk_that_is_not_json_is_a_decode_error() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::sse(["<html>oops</html>"]));
     let (response, _) = chat_stream(&fake).await;
     assert!(matches!(response, Err(LlmError::Decode(_))), "{response:?}");
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_stream_with_no_chunk_is_an_error() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::sse(["[DONE]"]));
     fake.push(Reply::text(200, "text/event-stream", ""));
     for _ in 0..2 {
@@ -568,11 +588,12 @@ async fn a_stream_with_no_chunk_is_an_error() {
             ))
         );
     }
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_stalled_stream_times_out_without_a_retry() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(
         Reply::sse([
             json!({"choices": [{"index": 0, "delta": {"content": "Thinking"}}]}).to_string(),
@@ -580,7 +601,6 @@ async fn a_stalled_stream_times_out_without_a_retry() {
         ])
         .gap(Duration::from_secs(3)),
     );
-    fake.push(Reply::answer("never asked"));
     let client = Client::new(RetryPolicy {
         per_call_timeout: Duration::from_millis(300),
         ..policy()
@@ -598,6 +618,7 @@ async fn a_stalled_stream_times_out_without_a_retry() {
     assert_eq!(result, Err(LlmError::Timeout));
     assert_eq!(pieces, ["Thinking"]);
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 // ---------------------------------------------------------------------------
@@ -605,7 +626,7 @@ async fn a_stalled_stream_times_out_without_a_retry() {
 
 #[tokio::test]
 async fn arguments_may_be_a_string_an_object_empty_or_not_json() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let message = json!({"role": "assistant", "content": null, "tool_calls": [
         {"id": "a", "type": "function", "function": {"name": "f", "arguments": "{\"x\": 1}"}},
         {"id": "b", "type": "function", "function": {"name": "f", "arguments": {"x": 2}}},
@@ -631,11 +652,12 @@ async fn arguments_may_be_a_string_an_object_empty_or_not_json() {
             &json!({})
         ]
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_missing_tool_call_id_is_made_up_and_unique() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let message = json!({"role": "assistant", "tool_calls": [
         {"type": "function", "function": {"name": "f", "arguments": "{}"}},
         {"id": "", "type": "function", "function": {"name": "g", "arguments": "{}"}},
@@ -652,11 +674,12 @@ async fn a_missing_tool_call_id_is_made_up_and_unique() {
     assert!(ids[0].starts_with("call_") && ids[1].starts_with("call_"));
     assert_ne!(ids[0], ids[1]);
     assert_eq!(ids[2], "opaque id/with:odd chars");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn missing_usage_counts_are_zero() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let answer = |usage: Option<Value>| {
         let mut body = bare_completion(json!({"role": "assistant", "content": "ok"}), json!("stop"));
         if let Some(usage) = usage {
@@ -676,11 +699,12 @@ async fn missing_usage_counts_are_zero() {
         }
     );
     assert_eq!(chat(&fake).await.unwrap().usage, Usage::default());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn tool_calls_count_whatever_the_finish_reason() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let message = json!({"role": "assistant", "content": "", "tool_calls": [
         {"id": "a", "type": "function", "function": {"name": "f", "arguments": "{}"}}]});
     for reason in [json!("stop"), json!(""), json!("eos_token"), Value::Null] {
@@ -703,11 +727,12 @@ async fn tool_calls_count_whatever_the_finish_reason() {
         reasons,
         [Some("stop".into()), None, Some("eos_token".into()), None, None]
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn an_empty_or_null_tool_calls_array_is_no_call() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     for calls in [json!([]), Value::Null] {
         let message = json!({"role": "assistant", "content": "Nothing to do.", "tool_calls": calls});
         fake.push(Reply::json(200, bare_completion(message, json!("tool_calls"))));
@@ -720,33 +745,36 @@ async fn an_empty_or_null_tool_calls_array_is_no_call() {
         let wire = serde_json::to_value(&response.message).unwrap();
         assert_eq!(wire.get("tool_calls"), None);
     }
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn the_model_is_the_one_the_server_names() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let mut body = completion(json!({"role": "assistant", "content": "hi"}));
     body["model"] = json!("openai/gpt-4o-mini-fallback");
     fake.push(Reply::json(200, body));
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.model, "openai/gpt-4o-mini-fallback");
     assert_eq!(fake.requests()[0].body["model"], "fast");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn the_litellm_cost_header_is_read() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("a").header("x-litellm-response-cost", "0.000135"));
     fake.push(Reply::answer("b").header("x-litellm-response-cost", "not a number"));
     fake.push(Reply::answer("c"));
     assert_eq!(chat(&fake).await.unwrap().cost, Some(0.000135));
     assert_eq!(chat(&fake).await.unwrap().cost, None);
     assert_eq!(chat(&fake).await.unwrap().cost, None);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn the_assistant_message_goes_back_unchanged_with_the_tool_results() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(
         200,
         sample_json("openai_doc_tool_call_response.json"),
@@ -790,11 +818,12 @@ async fn the_assistant_message_goes_back_unchanged_with_the_tool_results() {
         sent[3],
         json!({"role": "tool", "content": "{\"sky\": \"clear\"}", "tool_call_id": "call_abc123"})
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_200_that_is_not_a_completion_is_an_error_not_a_panic() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::text(200, "text/html", "<html>proxy login</html>"));
     fake.push(Reply::json(200, json!({"choices": []})));
     fake.push(Reply::json(
@@ -811,11 +840,12 @@ async fn a_200_that_is_not_a_completion_is_an_error_not_a_panic() {
     assert!(!third.is_retryable());
     assert!(matches!(chat(&fake).await, Err(LlmError::Decode(_))));
     assert_eq!(fake.requests().len(), 4, "none was retried");
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn error_bodies_of_every_shape_give_a_readable_message() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(401, json!({"error": {"message": "Invalid API key", "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}})));
     fake.push(Reply::json(
         404,
@@ -842,6 +872,7 @@ async fn error_bodies_of_every_shape_give_a_readable_message() {
         assert!(!error.is_retryable());
     }
     assert_eq!(fake.requests().len(), messages.len(), "none was retried");
+    fake.assert_all_used();
 }
 
 // ---------------------------------------------------------------------------
@@ -849,7 +880,7 @@ async fn error_bodies_of_every_shape_give_a_readable_message() {
 
 #[tokio::test]
 async fn retry_after_is_honoured() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(
         Reply::json(
             429,
@@ -866,11 +897,12 @@ async fn retry_after_is_honoured() {
         "{:?}",
         started.elapsed()
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn litellm_provider_retry_after_is_honoured() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(
         Reply::json(429, sample_json("litellm_doc_error_429_no_deployments.json"))
             .header("llm_provider-retry-after", "0.6"),
@@ -884,11 +916,12 @@ async fn litellm_provider_retry_after_is_honoured() {
         "{:?}",
         started.elapsed()
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn server_errors_are_retried() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(
         503,
         json!({"error": {"message": "Service Unavailable"}}),
@@ -898,57 +931,57 @@ async fn server_errors_are_retried() {
     let response = chat(&fake).await.unwrap();
     assert_eq!(response.calls, 3);
     assert_eq!(fake.requests().len(), 3);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn attempts_stop_at_the_policy_limit() {
-    let fake = FakeLlm::start().await;
-    for _ in 0..4 {
+    let fake = server().await;
+    for _ in 0..3 {
         fake.push(Reply::json(500, json!({"error": {"message": "boom"}})));
     }
     let error = chat(&fake).await.unwrap_err();
     assert_eq!(status_of(&error), 500);
     assert!(error.is_retryable());
     assert_eq!(fake.requests().len(), 3);
-    assert_eq!(fake.remaining(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn client_errors_are_never_retried() {
     for status in [400, 401, 403] {
-        let fake = FakeLlm::start().await;
+        let fake = server().await;
         fake.push(
             Reply::json(status, json!({"error": {"message": "no", "code": status}}))
                 .header("retry-after", "0"),
         );
-        fake.push(Reply::answer("never asked"));
         let error = chat(&fake).await.unwrap_err();
         assert_eq!(status_of(&error), status);
         assert!(!error.is_retryable());
         assert_eq!(fake.requests().len(), 1, "{status} was retried");
+        fake.assert_all_used();
     }
 }
 
 #[tokio::test]
 async fn insufficient_quota_is_never_retried() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(
         429,
         json!({"error": {"message": "You exceeded your current quota, please check your plan and billing details.",
                          "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}}),
     ));
-    fake.push(Reply::answer("never asked"));
     let error = chat(&fake).await.unwrap_err();
     assert_eq!(status_of(&error), 429);
     assert!(!error.is_retryable());
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn no_retry_waits_past_the_deadline() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(503, json!({"error": {"message": "busy"}})).header("retry-after", "5"));
-    fake.push(Reply::answer("never asked"));
     let started = Instant::now();
     let error = Client::new(policy())
         .chat(
@@ -962,11 +995,12 @@ async fn no_retry_waits_past_the_deadline() {
     assert_eq!(status_of(&error), 503, "the server's error, not a wait");
     assert!(started.elapsed() < Duration::from_secs(4));
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn backoff_retries_stop_at_the_deadline() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     for _ in 0..20 {
         fake.push(Reply::json(500, json!({"error": {"message": "boom"}})));
     }
@@ -988,11 +1022,14 @@ async fn backoff_retries_stop_at_the_deadline() {
     assert_eq!(status_of(&error), 500);
     let calls = fake.requests().len();
     assert!((2..=5).contains(&calls), "{calls} calls");
+    // How many of the replies are used depends on the time each attempt took.
+    assert_eq!(fake.remaining(), 20 - calls);
+    assert_eq!(fake.violations(), Vec::<String>::new());
 }
 
 #[tokio::test]
 async fn a_call_longer_than_the_timeout_is_cut_and_retried() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("too late").delay(Duration::from_secs(2)));
     fake.push(Reply::answer("in time"));
     let client = Client::new(RetryPolicy {
@@ -1010,8 +1047,9 @@ async fn a_call_longer_than_the_timeout_is_cut_and_retried() {
         .unwrap();
     assert_eq!(response.message.content.as_deref(), Some("in time"));
     assert_eq!(response.calls, 2);
+    fake.assert_all_used();
 
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("too late").delay(Duration::from_secs(2)));
     let client = Client::new(RetryPolicy {
         attempts: 1,
@@ -1029,11 +1067,12 @@ async fn a_call_longer_than_the_timeout_is_cut_and_retried() {
         .unwrap_err();
     assert_eq!(error, LlmError::Timeout);
     assert!(error.is_retryable());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn the_deadline_cuts_a_slow_call() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("too late").delay(Duration::from_secs(3)));
     let started = Instant::now();
     let error = Client::new(policy())
@@ -1049,6 +1088,7 @@ async fn the_deadline_cuts_a_slow_call() {
     assert!(!error.is_retryable());
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 /// Cancels `token` after `after`.
@@ -1062,9 +1102,8 @@ fn cancel_after(token: &CancellationToken, after: Duration) {
 
 #[tokio::test]
 async fn cancelling_while_waiting_to_retry_returns_at_once() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::json(429, json!({"error": {"message": "later"}})).header("retry-after", "20"));
-    fake.push(Reply::answer("never asked"));
     let cancel = CancellationToken::new();
     cancel_after(&cancel, Duration::from_millis(200));
     let started = Instant::now();
@@ -1074,11 +1113,12 @@ async fn cancelling_while_waiting_to_retry_returns_at_once() {
     assert_eq!(result, Err(LlmError::Cancelled));
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(fake.requests().len(), 1);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn cancelling_a_slow_call_returns_at_once() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("too late").delay(Duration::from_secs(20)));
     let cancel = CancellationToken::new();
     cancel_after(&cancel, Duration::from_millis(200));
@@ -1088,11 +1128,12 @@ async fn cancelling_a_slow_call_returns_at_once() {
         .await;
     assert_eq!(result, Err(LlmError::Cancelled));
     assert!(started.elapsed() < Duration::from_secs(5));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn cancelling_in_the_middle_of_a_stream_returns_at_once() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(
         Reply::sse([
             json!({"choices": [{"index": 0, "delta": {"content": "Once"}}]}).to_string(),
@@ -1119,12 +1160,12 @@ async fn cancelling_in_the_middle_of_a_stream_returns_at_once() {
     assert_eq!(result, Err(LlmError::Cancelled));
     assert_eq!(pieces, ["Once"]);
     assert!(started.elapsed() < Duration::from_secs(5));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_cancelled_request_makes_no_call() {
-    let fake = FakeLlm::start().await;
-    fake.push(Reply::answer("never asked"));
+    let fake = server().await;
     let cancel = CancellationToken::new();
     cancel.cancel();
     let result = Client::new(policy())
@@ -1132,6 +1173,7 @@ async fn a_cancelled_request_makes_no_call() {
         .await;
     assert_eq!(result, Err(LlmError::Cancelled));
     assert!(fake.requests().is_empty());
+    fake.assert_all_used();
 }
 
 #[tokio::test]
@@ -1163,7 +1205,7 @@ async fn a_refused_connection_is_a_transport_error_and_retried() {
 
 #[tokio::test]
 async fn the_request_body_carries_messages_tools_and_options() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("ok"));
     let tool = json!({"type": "function", "function": {"name": "add_task",
         "description": "Add a task", "parameters": {"type": "object",
@@ -1202,11 +1244,12 @@ async fn the_request_body_carries_messages_tools_and_options() {
             "max_tokens": 512,
         })
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn without_tools_no_tools_or_tool_choice_are_sent() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("ok"));
     let request = ChatRequest {
         tool_choice: Some(json!("required")),
@@ -1221,11 +1264,12 @@ async fn without_tools_no_tools_or_tool_choice_are_sent() {
     assert_eq!(body.get("tool_choice"), None);
     assert_eq!(body.get("stream"), None);
     assert_eq!(body.get("temperature"), None);
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_streamed_request_asks_for_usage() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::sse_chunks(&[
         json!({"choices": [{"index": 0, "delta": {"content": "ok"}}]}),
     ]));
@@ -1235,11 +1279,13 @@ async fn a_streamed_request_asks_for_usage() {
     assert_eq!(sent.body["stream"], json!(true));
     assert_eq!(sent.body["stream_options"], json!({"include_usage": true}));
     assert_eq!(sent.header("accept"), Some("text/event-stream"));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn the_api_key_is_sent_only_when_set() {
-    let fake = FakeLlm::start().await;
+    // A server that asks for no key (Ollama, vLLM without --api-key) takes them all.
+    let fake = FakeLlm::serving(MODEL, None).await;
     for _ in 0..3 {
         fake.push(Reply::answer("ok"));
     }
@@ -1261,11 +1307,12 @@ async fn the_api_key_is_sent_only_when_set() {
         .collect();
     assert_eq!(auth, [Some("Bearer sk-test-123".to_string()), None, None]);
     assert!(!format!("{:?}", provider(&fake)).contains("sk-test-123"));
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn the_v1_path_is_added_or_kept() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     let bases = [
         fake.url(),
         format!("{}/", fake.url()),
@@ -1296,11 +1343,12 @@ async fn the_v1_path_is_added_or_kept() {
         proxied.endpoint(),
         "https://llm.example.org/litellm/v1/chat/completions"
     );
+    fake.assert_all_used();
 }
 
 #[tokio::test]
 async fn a_request_can_run_on_a_spawned_task() {
-    let fake = FakeLlm::start().await;
+    let fake = server().await;
     fake.push(Reply::answer("from a task"));
     fake.push(Reply::answer("streamed from a task"));
     let client = Client::new(policy());
@@ -1324,4 +1372,169 @@ async fn a_request_can_run_on_a_spawned_task() {
         Some("streamed from a task")
     );
     assert_eq!(pieces, ["streamed from a task"]);
+    fake.assert_all_used();
+}
+
+// ---------------------------------------------------------------------------
+// The fake server refuses what a real one refuses, and nothing is retried
+
+/// One chat of `messages` with `provider`; the error.
+async fn refused(provider: &Provider, messages: Vec<Message>) -> LlmError {
+    let request = ChatRequest {
+        messages,
+        ..ChatRequest::default()
+    };
+    Client::new(policy())
+        .chat(provider, &request, in_secs(10), &CancellationToken::new())
+        .await
+        .unwrap_err()
+}
+
+/// An assistant message calling `ids`.
+fn calling(ids: &[&str]) -> Message {
+    Message {
+        role: Role::Assistant,
+        content: None,
+        tool_calls: ids.iter().map(|id| call(id, "f", json!({}))).collect(),
+        tool_call_id: None,
+    }
+}
+
+#[tokio::test]
+async fn a_request_past_the_script_is_refused_without_a_retry() {
+    let fake = server().await;
+    let error = chat(&fake).await.unwrap_err();
+    assert_eq!(status_of(&error), 400);
+    assert!(!error.is_retryable());
+    assert!(
+        error.to_string().contains("no reply scripted for request 1"),
+        "{error}"
+    );
+    assert_eq!(fake.requests().len(), 1, "not retried");
+    assert_eq!(fake.violations().len(), 1, "{:?}", fake.violations());
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_key_is_refused_as_openai_refuses_it() {
+    let fake = server().await;
+    let without = Provider {
+        api_key: None,
+        ..provider(&fake)
+    };
+    let error = refused(&without, request().messages).await;
+    assert_eq!(status_of(&error), 401);
+    assert!(
+        error
+            .to_string()
+            .starts_with("the LLM server answered 401: You didn't provide an API key."),
+        "{error}"
+    );
+    let wrong = Provider {
+        api_key: Some(Secret("sk-wrong-456789".into())),
+        ..provider(&fake)
+    };
+    let error = refused(&wrong, request().messages).await;
+    assert_eq!(
+        error.to_string(),
+        "the LLM server answered 401: Incorrect API key provided: sk-********6789. \
+         You can find your API key at https://platform.openai.com/account/api-keys."
+    );
+    assert_eq!(fake.requests().len(), 2, "neither was retried");
+    assert_eq!(fake.violations().len(), 2, "{:?}", fake.violations());
+}
+
+#[tokio::test]
+async fn a_model_the_server_does_not_serve_is_refused_with_404() {
+    let fake = server().await;
+    let other = Provider {
+        model: "gpt-9".into(),
+        ..provider(&fake)
+    };
+    let error = refused(&other, request().messages).await;
+    assert_eq!(
+        error.to_string(),
+        "the LLM server answered 404: The model `gpt-9` does not exist or you do not have access to it."
+    );
+    assert!(!error.is_retryable());
+    assert_eq!(fake.violations().len(), 1, "{:?}", fake.violations());
+}
+
+#[tokio::test]
+async fn a_conversation_out_of_order_is_refused_with_400() {
+    let fake = server().await;
+    let (system, user) = (Message::system("You help."), Message::user("Hello"));
+    let answer = |id: &str| Message::tool_result(id, "ok");
+    let cases: Vec<(Vec<Message>, &str)> = vec![
+        (
+            vec![user.clone(), system.clone()],
+            "System message must be at the beginning.",
+        ),
+        (
+            vec![system.clone(), user.clone(), answer("a")],
+            "messages with role 'tool' must be a response to a preceeding message with 'tool_calls'",
+        ),
+        (
+            vec![user.clone(), calling(&["a"]), answer("b")],
+            "'tool_call_id' of 'b' not found in 'tool_calls' of previous message",
+        ),
+        (
+            vec![user.clone(), calling(&["a"]), answer("a"), answer("a")],
+            "'tool_call_id' of 'a' was already answered",
+        ),
+        (
+            vec![user.clone(), calling(&["a", "b"]), answer("a"), user.clone()],
+            "The following tool_call_ids did not have response messages: b",
+        ),
+        (
+            vec![user.clone(), calling(&["a"]), Message::assistant("Done.")],
+            "The following tool_call_ids did not have response messages: a",
+        ),
+        (
+            vec![user.clone(), calling(&["a", "b"])],
+            "The following tool_call_ids did not have response messages: a, b",
+        ),
+        (
+            vec![
+                user.clone(),
+                calling(&["a"]),
+                answer("a"),
+                user.clone(),
+                answer("a"),
+            ],
+            "messages with role 'tool' must be a response to a preceeding message with 'tool_calls'",
+        ),
+        (
+            vec![user.clone(), calling(&[])],
+            "Invalid value for 'content': expected a string, got null.",
+        ),
+        (Vec::new(), "Invalid 'messages': empty array."),
+    ];
+    for (messages, expected) in &cases {
+        let error = refused(&provider(&fake), messages.clone()).await;
+        assert_eq!(status_of(&error), 400, "{error}");
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+    assert_eq!(fake.requests().len(), cases.len(), "none was retried");
+    assert_eq!(fake.violations().len(), cases.len(), "{:#?}", fake.violations());
+
+    // In order, the same messages pass.
+    let fake = server().await;
+    fake.push(Reply::answer("ok"));
+    let request = ChatRequest {
+        messages: vec![
+            system,
+            user.clone(),
+            calling(&["a", "b"]),
+            answer("b"),
+            answer("a"),
+            Message::assistant("Both done."),
+            user,
+        ],
+        ..ChatRequest::default()
+    };
+    Client::new(policy())
+        .chat(&provider(&fake), &request, in_secs(10), &CancellationToken::new())
+        .await
+        .unwrap();
+    fake.assert_all_used();
 }

@@ -3,7 +3,8 @@
 //!
 //! Before the first call: the daily budget (past it, the answer is that free-form chat
 //! is paused), the system prompt with a small context, the conversation's last turns.
-//! Then up to `max_steps` model calls within one overall deadline: tool calls run in
+//! Then up to `max_steps` model calls within one overall deadline (a request that
+//! runs out of either is answered with the changes made so far): tool calls run in
 //! parallel on blocking threads, each result (or error) goes back to the model;
 //! destructive tools change nothing and leave a confirmation for the person, and so
 //! do the changes past `llm.changes_per_request` in one request: held back, they wait
@@ -117,6 +118,22 @@ pub struct Agent {
     secrets: Secrets,
 }
 
+/// The answer to a request the loop gave up on: why, and the changes it made before
+/// (each in its tool's words), so the person knows where things stand.
+fn unfinished(why: &str, done: &[String]) -> String {
+    let mut text = format!("I could not finish: {why}.");
+    if done.is_empty() {
+        text.push_str(" Nothing was changed.");
+    } else {
+        text.push_str(" Done so far:");
+        for change in done {
+            text.push_str("\n- ");
+            text.push_str(change);
+        }
+    }
+    text
+}
+
 impl Agent {
     /// The agent of the configuration; `None` when no LLM is configured.
     pub fn new(config: Arc<Config>, store: Arc<Store>) -> anyhow::Result<Option<Agent>> {
@@ -192,6 +209,8 @@ impl Agent {
             made: 0,
             held: Vec::new(),
         };
+        // What the changes made said, for an answer that stops before the model's.
+        let mut done: Vec<String> = Vec::new();
         // The answer's text; the changes held back are asked for after it, however it ends.
         answer.text = 'talk: {
             for _ in 0..llm.max_steps.max(1) {
@@ -210,8 +229,9 @@ impl Agent {
                         ));
                     }
                     Err(error) => {
-                        break 'talk format!(
-                            "I could not finish: the language model stopped answering ({error})."
+                        break 'talk unfinished(
+                            &format!("the language model stopped answering ({error})"),
+                            &done,
                         );
                     }
                 };
@@ -249,7 +269,12 @@ impl Agent {
                             "Not done: this request asked for more changes than {handle} can confirm at once; \
                              tell them to ask again in smaller pieces"
                         ),
-                        (Plan::Run, Some(Outcome::Done(text))) => text,
+                        (Plan::Run, Some(Outcome::Done(text))) => {
+                            if self.registry.changes(&call.name) {
+                                done.push(text.lines().next().unwrap_or_default().to_string());
+                            }
+                            text
+                        }
                         (Plan::Run, Some(Outcome::Failed(error))) => {
                             if tier == Tier::Fast && error.contains("argument") {
                                 tier = Tier::Strong;
@@ -269,10 +294,9 @@ impl Agent {
                     messages.push(Message::tool_result(call.id.clone(), content));
                 }
             }
-            format!(
-                "I stopped after {} steps without finishing; ask again in smaller pieces.",
-                llm.max_steps.max(1)
-            )
+            let steps = llm.max_steps.max(1);
+            let why = format!("I stopped after {steps} steps, the most one request may take");
+            unfinished(&why, &done) + "\nAsk again for the rest, in smaller pieces."
         };
         if !changes.held.is_empty() {
             let pending = self

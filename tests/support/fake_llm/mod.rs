@@ -1,17 +1,35 @@
 //! A scripted OpenAI-compatible server on 127.0.0.1, for tests that need an LLM.
 //!
 //! ```ignore
-//! let fake = FakeLlm::start().await;
+//! let fake = FakeLlm::start().await; // serves MODEL, takes the key KEY
 //! fake.push(Reply::answer("Done."));
 //! fake.push(Reply::json(429, json!({"error": {"message": "slow down"}})).header("retry-after", "1"));
-//! // point a provider at fake.url(), then:
+//! // point a provider at fake.url(), with MODEL and KEY, then:
 //! let request = &fake.requests()[0];
 //! assert_eq!(request.path, "/v1/chat/completions");
+//! fake.assert_all_used();
 //! ```
 //!
 //! Every request, whatever its method or path, is recorded (method, path, headers,
-//! body) and answered with the next scripted [`Reply`], in order. With none left it
-//! answers 500 with an error saying so, which a test sees as an unexpected call.
+//! body), then checked as a real server checks it (`checks.rs`, `conversation.rs`):
+//! the URL, `Authorization: Bearer KEY` (401 with OpenAI's body otherwise), the body
+//! and its parameters, the model (404 `model_not_found`), and the conversation (a
+//! system message only first, every tool call answered by one `tool` message before
+//! anything else is said). A request a real server would refuse is refused the same
+//! way, uses no scripted reply, and is recorded in [`FakeLlm::violations`]. Any other
+//! is answered with the next scripted [`Reply`], in order.
+//!
+//! A request that comes when the script is used up is answered as LiteLLM's proxy
+//! answers a key whose budget is spent: 400 `budget_exceeded`. A 4xx, so no client
+//! retries it (a 5xx would be retried, and the extra calls would pass for retries),
+//! and it is a violation too: a test scripts every call it expects.
+//! [`FakeLlm::assert_all_used`], at the end of a test, checks that every reply was
+//! played and nothing was refused.
+
+mod checks;
+mod conversation;
+
+pub use checks::Serving;
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -34,10 +52,17 @@ pub struct FakeLlm {
     task: JoinHandle<()>,
 }
 
-#[derive(Default)]
+/// The model [`FakeLlm::start`] serves.
+pub const MODEL: &str = "fake-model";
+/// The key [`FakeLlm::start`] takes.
+pub const KEY: &str = "sk-test";
+
 struct Shared {
+    /// What a request must ask for; `None`: nothing is checked.
+    serving: Option<Serving>,
     script: VecDeque<Reply>,
     received: Vec<Received>,
+    violations: Vec<String>,
 }
 
 /// A request the server received.
@@ -177,13 +202,39 @@ pub fn completion(message: Value) -> Value {
 }
 
 impl FakeLlm {
-    /// Starts a server on a free port of 127.0.0.1.
+    /// A server of [`MODEL`] that takes the key [`KEY`], on a free port of 127.0.0.1.
     pub async fn start() -> FakeLlm {
+        FakeLlm::serving(MODEL, Some(KEY)).await
+    }
+
+    /// A server of `model` that takes `key` (`None`: it asks for no key, as Ollama or
+    /// vLLM without `--api-key`, and ignores one sent).
+    pub async fn serving(model: &str, key: Option<&str>) -> FakeLlm {
+        FakeLlm::with(Some(Serving {
+            model: model.to_string(),
+            key: key.map(str::to_string),
+        }))
+        .await
+    }
+
+    /// A scripted HTTP server that checks nothing of the requests (for a client of
+    /// another API than chat completions); a request past the script is still
+    /// refused and a violation.
+    pub async fn unchecked() -> FakeLlm {
+        FakeLlm::with(None).await
+    }
+
+    async fn with(serving: Option<Serving>) -> FakeLlm {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port on 127.0.0.1");
         let address = listener.local_addr().expect("the port");
-        let shared = Arc::new(Mutex::new(Shared::default()));
+        let shared = Arc::new(Mutex::new(Shared {
+            serving,
+            script: VecDeque::new(),
+            received: Vec::new(),
+            violations: Vec::new(),
+        }));
         let app = Router::new().fallback(answer).with_state(Arc::clone(&shared));
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -213,6 +264,25 @@ impl FakeLlm {
     /// Scripted replies not used yet.
     pub fn remaining(&self) -> usize {
         self.lock().script.len()
+    }
+
+    /// The requests refused, each as `request N: STATUS [PARAM] MESSAGE`: those a real
+    /// server would refuse, and those past the script.
+    pub fn violations(&self) -> Vec<String> {
+        self.lock().violations.clone()
+    }
+
+    /// Panics unless every scripted reply was played and no request was refused: the
+    /// end of a test that scripted its calls.
+    pub fn assert_all_used(&self) {
+        let shared = self.lock();
+        assert!(
+            shared.script.is_empty() && shared.violations.is_empty(),
+            "the fake LLM has {} scripted repl{} left, and refused {:#?}",
+            shared.script.len(),
+            if shared.script.len() == 1 { "y" } else { "ies" },
+            shared.violations
+        );
     }
 
     fn lock(&self) -> MutexGuard<'_, Shared> {
@@ -250,15 +320,41 @@ async fn answer(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> R
     };
     let reply = {
         let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let number = shared.received.len() + 1;
+        let refusal = match &shared.serving {
+            Some(serving) => checks::check(
+                serving,
+                &received.method,
+                &received.path,
+                received.header("authorization"),
+                &bytes,
+            )
+            .err(),
+            None => None,
+        };
+        let line = format!("{} {}", received.method, received.path);
         shared.received.push(received);
-        shared.script.pop_front()
+        match refusal {
+            Some(refusal) => {
+                let param = refusal.param.as_deref().map(|p| format!("[{p}] ")).unwrap_or_default();
+                shared.violations.push(format!(
+                    "request {number}: {} {param}{}",
+                    refusal.status, refusal.message
+                ));
+                Reply::json(refusal.status, refusal.body())
+            }
+            None => shared.script.pop_front().unwrap_or_else(|| {
+                let message = format!(
+                    "the fake LLM server has no reply scripted for request {number} ({line}): its script is used up"
+                );
+                shared.violations.push(format!("request {number}: 400 {message}"));
+                Reply::json(
+                    400,
+                    json!({"error": {"message": message, "type": "budget_exceeded", "param": null, "code": "400"}}),
+                )
+            }),
+        }
     };
-    let reply = reply.unwrap_or_else(|| {
-        Reply::json(
-            500,
-            json!({"error": {"message": "the fake LLM server has no reply scripted for this request"}}),
-        )
-    });
     tokio::time::sleep(reply.delay).await;
     play(reply)
 }
