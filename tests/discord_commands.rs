@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use support::bot::*;
 use support::fake_discord::SeenMessage;
-use support::fake_llm::{FakeLlm, Reply};
+use support::fake_llm::{FakeLlm, KEY, MODEL, Reply};
 
 /// Ana and Ben, each with a Discord id: a change either makes is theirs.
 const TEAM: &str = r#"
@@ -514,7 +514,8 @@ async fn chat_in_a_chat_channel_needs_no_mention_and_other_channels_are_left_alo
         &team,
         &[
             ("LITELLM_ENDPOINT", &url),
-            ("LITELLM_MODEL", "fake-model"),
+            ("LITELLM_MODEL", MODEL),
+            ("LITELLM_API_KEY", KEY),
             ("DISCORD_CHANNEL_ID", ""),
         ],
     )
@@ -535,6 +536,7 @@ async fn chat_in_a_chat_channel_needs_no_mention_and_other_channels_are_left_alo
         1,
         "a message elsewhere without a mention is left alone"
     );
+    llm.assert_all_used();
     bot.assert_no_violation();
 }
 
