@@ -353,6 +353,74 @@ async fn a_deletion_from_chat_waits_for_the_requesters_button() {
     assert!(confirmed.buttons().is_empty(), "the buttons are gone");
     bot.remote_todo_until("the chore is deleted", |todo| !todo.contains("Old chore to drop"))
         .await;
+    assert_eq!(bot.remote_commits(), commits + 1);
+
+    // A client that still shows the button presses it again: refused, privately.
+    let again = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+    let again = again.reply(WAIT).await.unwrap();
+    assert!(
+        again.ephemeral && again.content.contains("already confirmed or cancelled"),
+        "{again:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits + 1, "the deletion was made once");
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_tap_on_a_chat_confirmation_applies_it_once_and_refuses_the_second_privately() {
+    let llm = FakeLlm::start().await;
+    llm.push(Reply::tool_calls(&[(
+        "call_1",
+        "delete_task",
+        json!({"task": "Measure the space for the dishwasher"}),
+    )]));
+    llm.push(Reply::answer("I will delete it once you confirm."));
+    let url = llm.url();
+    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    bot.remote_todo_until("the store is pushed", |todo| todo.contains("dishwasher"))
+        .await;
+    bot.fake
+        .say(ANA, CHANNEL, "<@1000> delete the dishwasher task")
+        .await;
+    let messages = bot.fake.wait_channel_messages(CHANNEL, 2, WAIT).await.unwrap();
+    let ask = messages
+        .iter()
+        .find(|m| !m.buttons().is_empty())
+        .cloned()
+        .unwrap_or_else(|| panic!("a confirmation button: {messages:?}"));
+    let confirm = ask
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0;
+    let commits = bot.remote_commits();
+
+    // Two presses before the bot answered the first.
+    let first = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+    let second = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+
+    let answers = [
+        first.reply(WAIT).await.unwrap(),
+        second.reply(WAIT).await.unwrap(),
+    ];
+    let refused: Vec<&SeenMessage> = answers.iter().filter(|m| m.ephemeral).collect();
+    assert_eq!(refused.len(), 1, "one press is refused privately: {answers:#?}");
+    assert!(
+        refused[0].content.contains("already confirmed or cancelled"),
+        "{refused:?}"
+    );
+    bot.remote_todo_until("the task is deleted", |todo| !todo.contains("dishwasher"))
+        .await;
+    let shown = bot.fake.wait_channel_messages(CHANNEL, 2, WAIT).await.unwrap();
+    let shown = shown.iter().find(|m| m.id == ask.id).unwrap();
+    assert!(
+        shown.content.contains('✅') && !shown.content.contains("Not done"),
+        "{shown:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits + 1, "the deletion was made once");
     bot.assert_no_violation();
 }
 
@@ -616,5 +684,17 @@ async fn undo_asks_with_buttons_and_only_the_requester_confirms() {
     // The same button again: the change was taken once.
     let again = bot.fake.click(ANA, &confirmed, &confirm).await;
     assert!(again.is_err(), "the buttons are gone with the confirmation");
+    assert_eq!(bot.remote_commits(), commits + 1);
+    let undone = bot.remote_todo();
+    // A client that still shows the button presses it anyway: refused, privately.
+    let again = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+    let again = again.reply(WAIT).await.unwrap();
+    assert!(
+        again.ephemeral && again.content.contains("already confirmed or cancelled"),
+        "{again:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits + 1, "undone once");
+    assert_eq!(bot.remote_todo(), undone);
     bot.assert_no_violation();
 }

@@ -199,13 +199,15 @@ async fn confirm(
             .await;
         };
         let agent = Arc::clone(agent);
-        let id = id.to_string();
+        // Taken now, before anything is acknowledged: a second press (a double tap, a
+        // stale client) finds it gone and is refused privately.
+        let pending = match agent.take(&asker, id) {
+            Ok(pending) => pending,
+            Err(why) => return private(ctx, click, &text::capitalised(&why)).await,
+        };
         // The change is applied in the background, so a slow commit cannot miss
         // Discord's 3 seconds; its result edits the message.
-        if let Err(why) = agent.may_confirm(&asker, &id) {
-            return private(ctx, click, &text::capitalised(&why)).await;
-        }
-        tokio::spawn(async move { agent.confirm(&asker, &id, now).await })
+        tokio::spawn(async move { agent.apply(&asker, pending, now).await })
     } else {
         let pending: Pending = match data.held.take(id, &asker.handle, Instant::now()) {
             Ok(pending) => pending,

@@ -239,6 +239,22 @@ impl FakeDiscord {
         Ok(self.interaction(id))
     }
 
+    /// `user` presses the button `custom_id` on `message` even when the message no
+    /// longer shows it, or shows it disabled: a client with a stale view, or a second
+    /// tap before the first was answered. Unlike [`FakeDiscord::click`], only the
+    /// message must still exist.
+    pub async fn click_raw(
+        &self,
+        user: u64,
+        message: &SeenMessage,
+        custom_id: &str,
+    ) -> anyhow::Result<Interaction> {
+        let id = self
+            .shared
+            .update(|world| invoke::click_raw(world, user, message.id, custom_id))?;
+        Ok(self.interaction(id))
+    }
+
     /// `user` runs the message context-menu command `command` on `target`.
     pub async fn context_menu(
         &self,
