@@ -698,3 +698,100 @@ async fn undo_asks_with_buttons_and_only_the_requester_confirms() {
     assert_eq!(bot.remote_todo(), undone);
     bot.assert_no_violation();
 }
+
+/// A request under `route` met one 429, and the next one, no sooner than
+/// `retry_after` after it, was taken.
+fn sent_again_after(bot: &Bot, route: &str, retry_after: Duration) {
+    let attempts = bot.fake.attempts(route);
+    let limited: Vec<usize> = (0..attempts.len())
+        .filter(|i| attempts[*i].status == 429)
+        .collect();
+    assert_eq!(limited.len(), 1, "{route}: {attempts:#?}");
+    let (refused, again) = (&attempts[limited[0]], attempts.get(limited[0] + 1));
+    let again = again.unwrap_or_else(|| panic!("{route}: never sent again: {attempts:#?}"));
+    assert!(
+        (200..300).contains(&again.status) && again.path == refused.path,
+        "{attempts:#?}"
+    );
+    assert!(
+        again.at.duration_since(refused.at) >= retry_after,
+        "{route}: sent again before retry_after: {attempts:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn briefings_that_meet_a_rate_limit_are_sent_once_after_retry_after() {
+    let bot = start(&[]).await;
+    let retry_after = Duration::from_millis(500);
+    let channel_route = format!("channels/{CHANNEL}/messages");
+    let dm_route = format!("channels/{}/messages", bot.fake.dm_channel_of(ANA));
+    bot.fake.rate_limit_next(&channel_route, 1, retry_after);
+    bot.fake.rate_limit_next(&dm_route, 1, retry_after);
+
+    // Ben's in the team channel, Ana's as a direct message.
+    let briefings = bot.trigger("morning-briefing").await;
+    assert_eq!(briefings["result"]["sent"], 2, "{briefings}");
+
+    let posted = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert!(posted[0].content.starts_with("For Ben Okafor:"), "{posted:?}");
+    // Hers is long: two messages, each posted once.
+    let dms = bot.fake.wait_dms(ANA, 2, WAIT).await.unwrap();
+    let contents: Vec<&str> = dms.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(contents.len(), 2, "{contents:#?}");
+    assert!(contents[0].starts_with("**Good morning**") && contents[0] != contents[1]);
+    sent_again_after(&bot, &channel_route, retry_after);
+    sent_again_after(&bot, &dm_route, retry_after);
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_answer_and_a_commands_messages_that_meet_a_rate_limit_are_sent_once_after_retry_after() {
+    let llm = FakeLlm::start().await;
+    llm.push(Reply::answer("Good morning to you too."));
+    let url = llm.url();
+    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let retry_after = Duration::from_millis(500);
+
+    // A channel message.
+    let channel_route = format!("channels/{CHANNEL}/messages");
+    bot.fake.rate_limit_next(&channel_route, 1, retry_after);
+    bot.fake.say(ANA, CHANNEL, "<@1000> good morning").await;
+    let answers = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(
+        answers[0].content.contains("Good morning to you too"),
+        "{answers:?}"
+    );
+    sent_again_after(&bot, &channel_route, retry_after);
+
+    // A command's response, and the edit of its message when its button is pressed.
+    let added = bot
+        .fake
+        .slash(ANA, CHANNEL, "add", &[("text", json!("Added to be undone"))])
+        .await
+        .unwrap();
+    added.reply(WAIT).await.unwrap();
+    bot.remote_todo_until("the task is pushed", |todo| todo.contains("Added to be undone"))
+        .await;
+    bot.fake.rate_limit_next("interactions/", 1, retry_after);
+    let undo = bot.fake.slash(ANA, CHANNEL, "undo", &[]).await.unwrap();
+    let ask = undo.reply(WAIT).await.unwrap();
+    assert!(ask.content.contains("Please confirm"), "{ask:?}");
+    let confirm = ask
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0;
+    bot.fake.rate_limit_next("webhooks/", 1, retry_after);
+    let confirmed = bot.fake.click(ANA, &ask, &confirm).await.unwrap();
+    let confirmed = confirmed.reply(WAIT).await.unwrap();
+    assert!(confirmed.content.contains('✅'), "{confirmed:?}");
+    sent_again_after(&bot, "interactions/", retry_after);
+    sent_again_after(&bot, "webhooks/", retry_after);
+    bot.remote_todo_until("the add is undone", |todo| !todo.contains("Added to be undone"))
+        .await;
+    let answers = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert_eq!(answers.len(), 1, "the answer was posted once: {answers:?}");
+    bot.assert_no_violation();
+}

@@ -917,3 +917,75 @@ async fn follow_ups_need_an_acknowledged_interaction_and_a_token_younger_than_15
     assert_eq!(asked.messages(1, WAIT).await.unwrap().len(), 1);
     assert_eq!(discord.violations().len(), 2, "{:?}", discord.violations());
 }
+
+#[tokio::test]
+async fn a_rate_limited_route_answers_429_as_discord_does_until_retry_after_has_passed() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let route = format!("channels/{GENERAL}/messages");
+    discord.rate_limit_next(&route, 1, Duration::from_millis(1500));
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::new();
+    let post = |content: &str| {
+        client
+            .post(format!("{}/api/v10/{route}", discord.base_url()))
+            .header("authorization", format!("Bot {TOKEN}"))
+            .header("content-type", "application/json")
+            .body(json!({"content": content}).to_string())
+            .send()
+    };
+
+    let limited = post("hello").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let header = |name: &str| {
+        limited
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap().to_string())
+    };
+    assert_eq!(header("retry-after").as_deref(), Some("2"), "whole seconds, up");
+    assert_eq!(header("x-ratelimit-remaining").as_deref(), Some("0"));
+    assert_eq!(header("x-ratelimit-reset-after").as_deref(), Some("1.500"));
+    assert_eq!(header("x-ratelimit-scope").as_deref(), Some("user"));
+    assert!(header("x-ratelimit-limit").is_some() && header("x-ratelimit-bucket").is_some());
+    assert!(header("x-ratelimit-reset").is_some());
+    let body: Value = serde_json::from_str(&limited.text().await.unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"message": "You are being rate limited.", "retry_after": 1.5, "global": false})
+    );
+    // Serenity with its rate limiter off: an error, the wait lost with the body.
+    let elsewhere = http(&discord)
+        .send_message(
+            serenity::ChannelId::new(4001),
+            vec![],
+            &json!({"content": "elsewhere"}),
+        )
+        .await;
+    assert!(elsewhere.is_ok(), "another route is not limited");
+    discord.rate_limit_next("channels/4001/", 1, Duration::from_secs(1));
+    let error = serenity::ChannelId::new(4001)
+        .say(&http(&discord), "again")
+        .await
+        .unwrap_err();
+    match error {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) => {
+            assert_eq!((response.status_code.as_u16(), response.error.code), (429, -1));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(discord.violations().is_empty(), "{:?}", discord.violations());
+
+    // Sooner than retry_after: refused again, and recorded.
+    assert_eq!(post("too soon").await.unwrap().status(), 429);
+    let violations = discord.violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(violations[0].contains("before the retry_after"), "{violations:?}");
+
+    discord.advance(Duration::from_millis(1500));
+    assert_eq!(post("at last").await.unwrap().status(), 200);
+    let seen = discord.wait_channel_messages(GENERAL, 1, WAIT).await.unwrap();
+    let contents: Vec<&str> = seen.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(contents, ["at last"]);
+    let statuses: Vec<u16> = discord.attempts(&route).iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [429, 429, 200]);
+}

@@ -5,6 +5,7 @@
 
 use super::access::Who;
 use super::reply;
+use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Data, Error};
 use crate::agent::tools::{Outcome, Pending};
@@ -173,10 +174,12 @@ async fn turn_page(
     let update = serenity::CreateInteractionResponseMessage::new()
         .embed(embed)
         .components(components);
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::UpdateMessage(update))
-        .await?;
-    Ok(())
+    respond(
+        ctx,
+        click,
+        serenity::CreateInteractionResponse::UpdateMessage(update),
+    )
+    .await
 }
 
 async fn confirm(
@@ -225,9 +228,7 @@ async fn confirm(
                 .unwrap_or_else(|error| Err(format!("the change stopped: {error}")))
         })
     };
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::Acknowledge)
-        .await?;
+    respond(ctx, click, serenity::CreateInteractionResponse::Acknowledge).await?;
     let result = applied
         .await
         .unwrap_or_else(|error| Err(format!("the change stopped: {error}")));
@@ -237,14 +238,13 @@ async fn confirm(
     };
     eprintln!("myorg: discord: {} confirmed a change: {line}", click.user.name);
     let shown = text::clip(&format!("{}\n\n{line}", click.message.content), 2000);
-    click
-        .edit_response(
-            ctx,
-            serenity::EditInteractionResponse::new()
-                .content(shown)
-                .components(Vec::new()),
-        )
-        .await?;
+    let edit = serenity::EditInteractionResponse::new()
+        .content(shown)
+        .components(Vec::new());
+    patiently("showing a confirmed change", || {
+        click.edit_response(ctx, edit.clone())
+    })
+    .await?;
     Ok(())
 }
 
@@ -276,10 +276,12 @@ async fn cancel(
     let update = serenity::CreateInteractionResponseMessage::new()
         .content(shown)
         .components(Vec::new());
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::UpdateMessage(update))
-        .await?;
-    Ok(())
+    respond(
+        ctx,
+        click,
+        serenity::CreateInteractionResponse::UpdateMessage(update),
+    )
+    .await
 }
 
 /// An answer only the presser sees.
@@ -291,8 +293,18 @@ async fn private(
     let answer = serenity::CreateInteractionResponseMessage::new()
         .content(text::clip(message, DESCRIPTION_LIMIT.min(2000)))
         .ephemeral(true);
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::Message(answer))
-        .await?;
+    respond(ctx, click, serenity::CreateInteractionResponse::Message(answer)).await
+}
+
+/// Answers the press with `response` (again after a rate limit).
+async fn respond(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    response: serenity::CreateInteractionResponse,
+) -> Result<(), Error> {
+    patiently("answering a button", || {
+        click.create_response(ctx, response.clone())
+    })
+    .await?;
     Ok(())
 }

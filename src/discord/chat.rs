@@ -8,6 +8,7 @@
 use super::access::Who;
 use super::buttons;
 use super::reply::pieces;
+use super::retry::patiently;
 use super::{Data, Error};
 use crate::agent::conversation::Reply;
 use crate::agent::memory::Memory;
@@ -157,7 +158,10 @@ async fn send(
         {
             message = message.components(vec![row]);
         }
-        to.channel_id.send_message(&ctx.http, message).await?;
+        patiently("answering a message", || {
+            to.channel_id.send_message(&ctx.http, message.clone())
+        })
+        .await?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ mod chat;
 mod commands;
 mod complete;
 mod reply;
+mod retry;
 mod send;
 pub mod text;
 

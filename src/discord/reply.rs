@@ -2,6 +2,7 @@
 //! characters on line boundaries, lists and briefings as embeds split at 4096
 //! characters, errors ephemeral (only the person who asked sees them).
 
+use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT, EMBEDS_TOTAL_LIMIT, MESSAGE_LIMIT, TITLE_LIMIT};
 use super::{Context, Data, Error};
 use poise::CreateReply;
@@ -16,16 +17,21 @@ pub const MOST_MESSAGES: usize = 5;
 /// An ephemeral error.
 pub async fn error(ctx: Context<'_>, message: &str) -> Result<(), Error> {
     let message = text::clip(message.trim(), MESSAGE_LIMIT);
-    ctx.send(CreateReply::default().content(message).ephemeral(true))
-        .await?;
-    Ok(())
+    send(ctx, CreateReply::default().content(message).ephemeral(true)).await
 }
 
 /// Text as one or more messages.
 pub async fn say(ctx: Context<'_>, answer: &str) -> Result<(), Error> {
     for piece in pieces(answer) {
-        ctx.send(CreateReply::default().content(piece)).await?;
+        send(ctx, CreateReply::default().content(piece)).await?;
     }
+    Ok(())
+}
+
+/// Sends `reply`: the interaction's response, or a follow-up once there is one (again
+/// after a rate limit).
+pub async fn send(ctx: Context<'_>, reply: CreateReply) -> Result<(), Error> {
+    patiently("replying", || ctx.send(reply.clone())).await?;
     Ok(())
 }
 
@@ -95,7 +101,7 @@ pub async fn embeds(ctx: Context<'_>, title: &str, body: &str) -> Result<(), Err
             embeds: group,
             ..Default::default()
         };
-        ctx.send(reply).await?;
+        send(ctx, reply).await?;
     }
     Ok(())
 }

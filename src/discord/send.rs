@@ -9,6 +9,7 @@
 //! message for a repeat within a few minutes instead of posting it twice.
 
 use super::reply::pieces;
+use super::retry::patiently;
 use crate::config::Config;
 use crate::reminders::Deliver;
 use anyhow::{Context as _, bail};
@@ -75,10 +76,10 @@ impl Sender {
                     .nonce(serenity::Nonce::String(nonce(identity, index)))
                     .enforce_nonce(true);
             }
-            channel
-                .send_message(&self.http, message)
+            let what = format!("posting in channel {channel}");
+            patiently(&what, || channel.send_message(&self.http, message.clone()))
                 .await
-                .with_context(|| format!("posting in channel {channel}"))?;
+                .context(what)?;
         }
         Ok(())
     }
@@ -86,10 +87,12 @@ impl Sender {
     /// Sends `text` to `user` as a direct message (with an `identity`, as
     /// [`Sender::to_channel`]).
     pub async fn to_user(&self, user: u64, text: &str, identity: Option<&str>) -> anyhow::Result<()> {
-        let channel = serenity::UserId::new(user)
-            .create_dm_channel(&self.http)
-            .await
-            .with_context(|| format!("opening a direct message with {user}"))?;
+        let what = format!("opening a direct message with {user}");
+        let channel = patiently(&what, || {
+            serenity::UserId::new(user).create_dm_channel(&self.http)
+        })
+        .await
+        .context(what)?;
         self.to_channel(channel.id.get(), text, &[], identity).await
     }
 

@@ -15,7 +15,9 @@
 //! Everything the bot sends is checked against Discord's documented limits
 //! (`limits.rs`) and rules for interactions (`webhooks.rs`); a breach is answered the
 //! way Discord answers it (400 / 50035 with an `errors` map, 40060, 10062…) and
-//! recorded in [`FakeDiscord::violations`]. Everything the fake sends is first read
+//! recorded in [`FakeDiscord::violations`]. A test can make routes hit a rate limit
+//! ([`FakeDiscord::rate_limit_next`]); every REST request is kept with its time and
+//! status ([`FakeDiscord::attempts`]). Everything the fake sends is first read
 //! back with serenity's own types (`objects.rs`); a payload serenity cannot read is a
 //! bug in the fake and panics.
 //!
@@ -41,7 +43,8 @@ use axum::routing::any;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-use state::{Outgoing, Shared, World, id_of, is_ephemeral};
+pub use state::Attempt;
+use state::{Outgoing, RateLimit, Shared, World, id_of, is_ephemeral};
 
 /// A person in the fake guild.
 #[derive(Clone, Debug)]
@@ -361,6 +364,37 @@ impl FakeDiscord {
     pub fn heartbeat_every(&self, interval: Duration) {
         self.shared
             .update(|world| world.gateway.heartbeat_interval = interval);
+    }
+
+    /// The next `n` REST requests whose path under `/api/v10/` starts with
+    /// `route_prefix` (e.g. `channels/4000/messages`, `webhooks/`) hit a rate limit:
+    /// answered 429 as Discord does (`{"message", "retry_after", "global": false}`,
+    /// `Retry-After` and the `X-RateLimit-*` headers). After each 429 the routes stay
+    /// limited for `retry_after`: a request sooner is refused the same way and
+    /// recorded as a violation.
+    pub fn rate_limit_next(&self, route_prefix: &str, n: usize, retry_after: Duration) {
+        self.shared.update(|world| {
+            world.rate_limits.push(RateLimit {
+                prefix: route_prefix.to_string(),
+                left: n,
+                retry_after,
+                until: None,
+            });
+        });
+    }
+
+    /// The REST requests so far whose path under `/api/v10/` starts with
+    /// `route_prefix`, in order, with the status each was answered with.
+    pub fn attempts(&self, route_prefix: &str) -> Vec<Attempt> {
+        let prefix = format!("/api/v10/{route_prefix}");
+        self.shared.read(|world| {
+            world
+                .attempts
+                .iter()
+                .filter(|attempt| attempt.path.starts_with(&prefix))
+                .cloned()
+                .collect()
+        })
     }
 
     /// What the bot did on the gateway so far.

@@ -107,8 +107,32 @@ pub struct World {
     pub interactions: BTreeMap<u64, InteractionRecord>,
     /// The nonces of the messages created, newest last.
     pub nonces: Vec<SentNonce>,
+    /// The rate limits tests set (see `FakeDiscord::rate_limit_next`).
+    pub rate_limits: Vec<RateLimit>,
+    /// Every REST request, in order, as answered.
+    pub attempts: Vec<Attempt>,
     /// The guild owner: nobody in the setup, so that no test user bypasses permissions.
     pub owner_id: u64,
+}
+
+/// A rate limit on the routes under a prefix: the next `left` requests hit it.
+pub struct RateLimit {
+    /// The path under `/api/v10/`, e.g. `channels/4000/messages`.
+    pub prefix: String,
+    pub left: usize,
+    pub retry_after: Duration,
+    /// Until when the routes stay limited after the last 429 (on the fake's clock).
+    pub until: Option<Instant>,
+}
+
+/// One REST request and the status it was answered with.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    /// On the fake's clock.
+    pub at: Instant,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
 }
 
 /// A message created with a nonce.
@@ -248,6 +272,8 @@ impl World {
             reactions: Vec::new(),
             interactions: BTreeMap::new(),
             nonces: Vec::new(),
+            rate_limits: Vec::new(),
+            attempts: Vec::new(),
             owner_id: 0,
         };
         world.owner_id = world.new_id();
