@@ -9,7 +9,7 @@ use std::time::Duration;
 
 mod support;
 use support::bot::*;
-use support::fake_discord::{Scope, SeenMessage};
+use support::fake_discord::{GatewayClose, Scope, SeenMessage};
 use support::fake_llm::{FakeLlm, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -612,6 +612,26 @@ async fn without_a_guild_commands_are_global_and_sigterm_closes_the_gateway() {
     let ready = reqwest::get(format!("{}/readyz", bot.http)).await.unwrap();
     assert_eq!(ready.status(), 200, "ready once the gateway is connected");
     bot.stop().await;
+    let closes = bot.fake.wait_gateway_closes(1, WAIT).await.unwrap();
+    let clean = GatewayClose {
+        code: Some(1000),
+        reason: String::new(),
+    };
+    assert_eq!(closes, [clean], "a close frame, not a dropped connection");
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_bot_drops_the_gateway_without_a_close_frame() {
+    let mut bot = start(&[]).await;
+    bot.child.kill().unwrap();
+    bot.child.wait().unwrap();
+    let closes = bot.fake.wait_gateway_closes(1, WAIT).await.unwrap();
+    let dropped = GatewayClose {
+        code: None,
+        reason: String::new(),
+    };
+    assert_eq!(closes, [dropped]);
     bot.assert_no_violation();
 }
 

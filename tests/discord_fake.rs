@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
-use support::fake_discord::{FakeDiscord, Scope, Setup};
+use support::fake_discord::{FakeDiscord, GatewayClose, Scope, Setup};
 use tokio::sync::{Notify, mpsc};
 
 const TOKEN: &str = "fake-token";
@@ -539,10 +539,11 @@ async fn on_event(ctx: &serenity::Context, event: &serenity::FullEvent) -> Resul
     Ok(())
 }
 
-/// The bot's handle: its errors, the `/slow` release, and the client task.
+/// The bot's handle: its errors, the `/slow` release, its shards and the client task.
 struct Bot {
     errors: mpsc::UnboundedReceiver<String>,
     release: Arc<Notify>,
+    shard_manager: Arc<serenity::ShardManager>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -623,6 +624,7 @@ async fn start_bot(discord: &FakeDiscord) -> Bot {
         .framework(framework)
         .await
         .expect("a client");
+    let shard_manager = Arc::clone(&client.shard_manager);
     let task = tokio::spawn(async move {
         let _ = client.start().await;
     });
@@ -630,6 +632,7 @@ async fn start_bot(discord: &FakeDiscord) -> Bot {
     Bot {
         errors: errors_seen,
         release,
+        shard_manager,
         task,
     }
 }
@@ -988,4 +991,21 @@ async fn a_rate_limited_route_answers_429_as_discord_does_until_retry_after_has_
     assert_eq!(contents, ["at last"]);
     let statuses: Vec<u16> = discord.attempts(&route).iter().map(|a| a.status).collect();
     assert_eq!(statuses, [429, 429, 200]);
+}
+
+#[tokio::test]
+async fn the_close_frame_of_a_clean_shutdown_is_kept() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let bot = start_bot(&discord).await;
+    assert_eq!(discord.gateway_closes(), []);
+
+    bot.shard_manager.shutdown_all().await;
+
+    let closes = discord.wait_gateway_closes(1, WAIT).await.unwrap();
+    let clean = GatewayClose {
+        code: Some(1000),
+        reason: String::new(),
+    };
+    assert_eq!(closes, [clean]);
+    assert_eq!(discord.violations(), Vec::<String>::new());
 }

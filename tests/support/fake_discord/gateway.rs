@@ -1,6 +1,8 @@
 //! The websocket gateway at `/gw?v=10`, plain JSON text frames: HELLO on connect;
 //! IDENTIFY → READY and GUILD_CREATE; heartbeat → ACK; RESUME → the missed
-//! dispatches, then RESUMED (or INVALID_SESSION for an unknown session).
+//! dispatches, then RESUMED (or INVALID_SESSION for an unknown session). How the bot
+//! ends a connection is kept: its close frame's code and reason, or a drop without
+//! one.
 //!
 //! Each connection is one task that owns the socket. Dispatches reach it through an
 //! unbounded channel filled under the state lock, so they leave in sequence order.
@@ -15,7 +17,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::objects::check_frame;
-use super::state::{Connection, Outgoing, Shared, World};
+use super::state::{Connection, GatewayClose, Outgoing, Shared, World};
 
 pub async fn upgrade(ws: WebSocketUpgrade, uri: Uri, State(shared): State<Arc<Shared>>) -> Response {
     let query = uri.query().unwrap_or("").to_string();
@@ -45,7 +47,20 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, query: String) {
                 Some(Ok(Message::Binary(_))) => shared.update(|world| {
                     world.violation("gateway: a binary frame (the fake speaks plain JSON)".into());
                 }),
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(Message::Close(frame))) => {
+                    let close = match frame {
+                        Some(frame) => GatewayClose { code: Some(frame.code), reason: frame.reason.to_string() },
+                        // A close frame without a status reads as 1005 (RFC 6455).
+                        None => GatewayClose { code: Some(1005), reason: String::new() },
+                    };
+                    shared.update(|world| world.gateway.closes.push(close));
+                    break;
+                }
+                Some(Err(_)) | None => {
+                    let dropped = GatewayClose { code: None, reason: String::new() };
+                    shared.update(|world| world.gateway.closes.push(dropped));
+                    break;
+                }
                 Some(Ok(_)) => {}
             },
             frame = outgoing.recv() => match frame {

@@ -43,7 +43,7 @@ use axum::routing::any;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-pub use state::Attempt;
+pub use state::{Attempt, GatewayClose};
 use state::{Outgoing, RateLimit, Shared, World, id_of, is_ephemeral};
 
 /// A person in the fake guild.
@@ -395,6 +395,31 @@ impl FakeDiscord {
                 .cloned()
                 .collect()
         })
+    }
+
+    /// How the bot ended the gateway connections it ended, in order: a clean
+    /// shutdown's close frame (1000) apart from a connection dropped without one.
+    pub fn gateway_closes(&self) -> Vec<GatewayClose> {
+        self.shared.read(|world| world.gateway.closes.clone())
+    }
+
+    /// [`FakeDiscord::gateway_closes`], once there are at least `n`.
+    pub async fn wait_gateway_closes(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> anyhow::Result<Vec<GatewayClose>> {
+        let what = format!("the bot to end {n} gateway connection(s)");
+        self.shared
+            .wait_for(timeout, &what, |world| {
+                let closes = &world.gateway.closes;
+                if closes.len() >= n {
+                    Ok(closes.clone())
+                } else {
+                    Err(format!("{closes:?} so far"))
+                }
+            })
+            .await
     }
 
     /// What the bot did on the gateway so far.

@@ -165,6 +165,16 @@ pub struct Gateway {
     pub ready: bool,
     pub resumes: usize,
     pub heartbeats: usize,
+    /// How the bot ended each connection it ended, in order.
+    pub closes: Vec<GatewayClose>,
+}
+
+/// How the bot ended a gateway connection: with a close frame (its code and reason),
+/// or by dropping it without one (`code` is `None`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayClose {
+    pub code: Option<u16>,
+    pub reason: String,
 }
 
 impl Default for Gateway {
@@ -182,6 +192,7 @@ impl Default for Gateway {
             ready: false,
             resumes: 0,
             heartbeats: 0,
+            closes: Vec::new(),
         }
     }
 }
