@@ -815,3 +815,26 @@ async fn a_chat_answer_and_a_commands_messages_that_meet_a_rate_limit_are_sent_o
     assert_eq!(answers.len(), 1, "the answer was posted once: {answers:?}");
     bot.assert_no_violation();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_token_discord_refuses_the_bot_says_so_and_is_not_ready() {
+    let mut bot = launch(CONFIG, &[("DISCORD_BOT_TOKEN", "not-the-bot-token")]).await;
+    let said = bot.stderr_until("Discord refused the bot token").await;
+    assert!(!said.contains("not-the-bot-token"), "the token is never logged");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let ready = reqwest::get(format!("{}/readyz", bot.http)).await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert!(ready.text().await.unwrap().contains("gateway is not connected"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let counts = bot.fake.gateway_counts();
+    assert_eq!((counts.connections, counts.identifies), (1, 0), "{counts:?}");
+    assert!(bot.child.try_wait().unwrap().is_none(), "still running");
+    assert_eq!(
+        bot.fake.violations(),
+        [
+            "GET /api/v10/oauth2/applications/@me: 0 401: Unauthorized",
+            "gateway: IDENTIFY with a token that is not the bot's"
+        ]
+    );
+    bot.stop().await;
+}

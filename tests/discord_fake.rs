@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use support::fake_discord::{FakeDiscord, GatewayClose, Scope, Setup};
 use tokio::sync::{Notify, mpsc};
 
-const TOKEN: &str = "fake-token";
+/// The default setup's.
+const TOKEN: &str = "fake-bot-token";
 const WAIT: Duration = Duration::from_secs(10);
 const ANA: u64 = 501;
 const BEN: u64 = 502;
@@ -1008,4 +1009,51 @@ async fn the_close_frame_of_a_clean_shutdown_is_kept() {
     };
     assert_eq!(closes, [clean]);
     assert_eq!(discord.violations(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_token_that_is_not_the_bots_is_refused_at_identify_with_4004_and_by_rest_with_401() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let wrong = serenity::HttpBuilder::new("not-the-bots-token")
+        .proxy(discord.base_url())
+        .ratelimiter_disabled(true)
+        .build();
+    // Gateway discovery needs no token, as on Discord.
+    let gateway = wrong.get_gateway().await.unwrap();
+    assert!(gateway.url.starts_with("ws://127.0.0.1:"), "{}", gateway.url);
+    match wrong.get_current_user().await.unwrap_err() {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) => {
+            assert_eq!(response.status_code.as_u16(), 401);
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let mut client = serenity::ClientBuilder::new_with_http(wrong, serenity::GatewayIntents::GUILDS)
+        .await
+        .expect("a client");
+    let stopped = tokio::time::timeout(WAIT, client.start())
+        .await
+        .expect("the client stops");
+    assert!(
+        matches!(
+            stopped,
+            Err(serenity::Error::Gateway(
+                serenity::GatewayError::InvalidAuthentication
+            ))
+        ),
+        "{stopped:?}"
+    );
+    let counts = discord.gateway_counts();
+    assert_eq!((counts.connections, counts.identifies), (1, 0), "{counts:?}");
+    let violations = discord.violations();
+    assert!(
+        violations.contains(&"gateway: IDENTIFY with a token that is not the bot's".to_string()),
+        "{violations:?}"
+    );
+    assert!(
+        violations
+            .iter()
+            .all(|v| v.starts_with("gateway: IDENTIFY") || v.ends_with("401: Unauthorized")),
+        "{violations:?}"
+    );
 }

@@ -301,7 +301,10 @@ pub async fn start(
     let shard_manager = Arc::clone(&client.shard_manager);
     let task = tokio::spawn(async move {
         if let Err(error) = client.start().await {
-            eprintln!("myorg: discord: the client stopped: {error}");
+            eprintln!(
+                "myorg: discord: ERROR: the client stopped: {}",
+                why_stopped(&error)
+            );
         }
     });
     Ok(Some(Bot {
@@ -311,6 +314,25 @@ pub async fn start(
         connected,
         cancel,
     }))
+}
+
+/// What the client stopping with `error` means for the person running the assistant.
+/// Discord closes the gateway for good on a refused token or intents; the rest of the
+/// assistant keeps running, not ready.
+fn why_stopped(error: &serenity::Error) -> String {
+    const NOT_READY: &str =
+        "the bot is not connected and /readyz answers 503 until the assistant is restarted";
+    match error {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => format!(
+            "Discord refused the bot token (discord.token, DISCORD_BOT_TOKEN): authentication failed; {NOT_READY} with a valid token"
+        ),
+        serenity::Error::Gateway(
+            serenity::GatewayError::InvalidGatewayIntents | serenity::GatewayError::DisallowedGatewayIntents,
+        ) => format!(
+            "Discord refused the gateway intents: enable the Message Content intent of the bot in the Discord developer portal; {NOT_READY}"
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// Where a command comes from.

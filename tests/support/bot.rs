@@ -6,8 +6,10 @@ use super::fake_discord::{FakeDiscord, SeenMessage, Setup};
 use super::myorg_command;
 use git2::Repository;
 use serde_json::Value;
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tempfile::TempDir;
 
@@ -47,6 +49,8 @@ pub struct Bot {
     pub fake: FakeDiscord,
     pub child: Child,
     pub http: String,
+    /// Its standard error so far (also passed on to the test's).
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Drop for Bot {
@@ -65,6 +69,17 @@ pub async fn start(env: &[(&str, &str)]) -> Bot {
 /// Starts `myorg run` against a fake Discord with `config` as its configuration
 /// file, and `env` added.
 pub async fn start_with(config: &str, env: &[(&str, &str)]) -> Bot {
+    let bot = launch(config, env).await;
+    bot.fake
+        .wait_ready(WAIT)
+        .await
+        .expect("the bot connects and registers its commands");
+    bot
+}
+
+/// Like [`start_with`], without waiting for the bot to connect: once `myorg run`
+/// listens.
+pub async fn launch(config: &str, env: &[(&str, &str)]) -> Bot {
     let dir = TempDir::new().unwrap();
     let remote = dir.path().join("remote.git");
     Repository::init_bare(&remote).unwrap();
@@ -90,19 +105,28 @@ pub async fn start_with(config: &str, env: &[(&str, &str)]) -> Bot {
     all.extend_from_slice(env);
     let mut child = myorg_command(dir.path(), &["--store", "s", "run"], &all)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let lines = std::io::BufReader::new(child.stderr.take().expect("stderr is piped"));
+    let kept = Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+            kept.push_str(&line);
+            kept.push('\n');
+        }
+    });
     let http = super::listening_on(&mut child);
-    fake.wait_ready(WAIT)
-        .await
-        .expect("the bot connects and registers its commands");
     Bot {
         dir,
         remote,
         fake,
         child,
         http,
+        stderr,
     }
 }
 
@@ -170,6 +194,19 @@ impl Bot {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("still running 20 s after SIGTERM");
+    }
+
+    /// Its standard error, once a line holds `needle`.
+    pub async fn stderr_until(&self, needle: &str) -> String {
+        for _ in 0..400 {
+            let said = self.stderr.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            if said.contains(needle) {
+                return said;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let said = self.stderr.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        panic!("{needle:?} not in the standard error within 20 s:\n{said}");
     }
 
     pub fn assert_no_violation(&self) {

@@ -1,5 +1,6 @@
 //! The websocket gateway at `/gw?v=10`, plain JSON text frames: HELLO on connect;
-//! IDENTIFY → READY and GUILD_CREATE; heartbeat → ACK; RESUME → the missed
+//! IDENTIFY → READY and GUILD_CREATE (with another token than the setup's: close
+//! 4004, Authentication failed); heartbeat → ACK; RESUME → the missed
 //! dispatches, then RESUMED (or INVALID_SESSION for an unknown session). How the bot
 //! ends a connection is kept: its close frame's code and reason, or a drop without
 //! one.
@@ -124,13 +125,15 @@ impl Link {
         if self.authenticated {
             return self.close(world, 4005, "Already authenticated", "IDENTIFY twice".into());
         }
+        // The bot's token, as given or after "Bot " (Discord takes both).
         let token = d["token"].as_str().unwrap_or("");
-        if !token.starts_with("Bot ") || token.len() <= 4 {
+        let expected = &world.setup.token;
+        if token.strip_prefix("Bot ").unwrap_or(token) != expected || expected.is_empty() {
             return self.close(
                 world,
                 4004,
                 "Authentication failed",
-                format!("IDENTIFY token {token:?}"),
+                "IDENTIFY with a token that is not the bot's".into(),
             );
         }
         let Some(intents) = d["intents"].as_u64() else {

@@ -76,11 +76,15 @@ pub struct Setup {
     /// Roles of the guild besides `@everyone` (whose id is the guild's).
     pub roles: Vec<(u64, String)>,
     pub users: Vec<FakeUser>,
+    /// The bot's token: IDENTIFY with another is closed with 4004 (Authentication
+    /// failed), a REST call with another answered 401.
+    pub token: String,
 }
 
 impl Default for Setup {
-    /// Bot 1000, application 2000, guild 3000, channels 4000 and 4001, role 600
-    /// "team", users 501 "ana" (team), 502 "ben" and 503 "mallory".
+    /// Bot 1000 with token "fake-bot-token", application 2000, guild 3000, channels
+    /// 4000 and 4001, role 600 "team", users 501 "ana" (team), 502 "ben" and 503
+    /// "mallory".
     fn default() -> Setup {
         Setup {
             bot_id: 1000,
@@ -93,6 +97,7 @@ impl Default for Setup {
                 FakeUser::new(502, "ben", &[]),
                 FakeUser::new(503, "mallory", &[]),
             ],
+            token: "fake-bot-token".to_string(),
         }
     }
 }
@@ -104,9 +109,12 @@ pub enum Scope {
     Global,
 }
 
-/// Gateway sessions started (IDENTIFY), resumed (RESUME) and heartbeats received.
+/// Gateway connections opened, sessions started (IDENTIFY), resumed (RESUME) and
+/// heartbeats received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GatewayCounts {
+    /// Websocket connections opened, identified or not.
+    pub connections: u64,
     pub identifies: u64,
     pub resumes: usize,
     pub heartbeats: usize,
@@ -425,6 +433,7 @@ impl FakeDiscord {
     /// What the bot did on the gateway so far.
     pub fn gateway_counts(&self) -> GatewayCounts {
         self.shared.read(|world| GatewayCounts {
+            connections: world.gateway.connections_opened,
             identifies: world.gateway.sessions,
             resumes: world.gateway.resumes,
             heartbeats: world.gateway.heartbeats,

@@ -148,11 +148,10 @@ fn route(world: &mut World, call: &Call) -> Response {
         return unhandled(world, call);
     };
     let segments: Vec<&str> = rest.split('/').collect();
-    // Interaction callbacks and webhooks are authorised by their token, the rest by
-    // the bot's.
-    if !matches!(segments[0], "interactions" | "webhooks")
-        && let Some(refusal) = authenticate(world, call)
-    {
+    // Interaction callbacks and webhooks are authorised by their token, gateway
+    // discovery by nothing, the rest by the bot's token.
+    let open = matches!(segments[0], "interactions" | "webhooks") || segments == ["gateway"];
+    if !open && let Some(refusal) = authenticate(world, call) {
         return refusal;
     }
     if call.malformed {
@@ -294,11 +293,11 @@ pub fn unhandled(world: &mut World, call: &Call) -> Response {
     json(404, json!({"code": 0, "message": "404: Not Found"}))
 }
 
-/// The bot's token, `Bot …`, the same as it identified with on the gateway.
+/// The bot's token after `Bot `.
 fn authenticate(world: &mut World, call: &Call) -> Option<Response> {
     let given = call.authorization.as_deref().unwrap_or("");
-    let expected = world.gateway.token.as_deref();
-    let valid = given.starts_with("Bot ") && given.len() > 4 && expected.is_none_or(|e| e == given);
+    let expected = &world.setup.token;
+    let valid = !expected.is_empty() && given.strip_prefix("Bot ") == Some(expected.as_str());
     (!valid).then(|| refuse(world, call, 401, 0, "401: Unauthorized"))
 }
 
