@@ -838,3 +838,42 @@ async fn with_a_token_discord_refuses_the_bot_says_so_and_is_not_ready() {
     );
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undoing_a_task_that_mentions_someone_pings_nobody() {
+    let bot = start(&[]).await;
+    let added = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "add",
+            &[("text", json!("Call <@502> about the invoice"))],
+        )
+        .await
+        .unwrap();
+    never_pings(&added.reply(WAIT).await.unwrap());
+    bot.remote_todo_until("the task is pushed", |todo| todo.contains("Call <@502>"))
+        .await;
+    let undo = bot.fake.slash(ANA, CHANNEL, "undo", &[]).await.unwrap();
+    let ask = undo.reply(WAIT).await.unwrap();
+    never_pings(&ask);
+    let confirm = ask
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0;
+
+    let confirmed = bot.fake.click(ANA, &ask, &confirm).await.unwrap();
+
+    let confirmed = confirmed.reply(WAIT).await.unwrap();
+    assert!(
+        confirmed.content.contains('✅') && confirmed.content.contains("<@502>"),
+        "{confirmed:?}"
+    );
+    never_pings(&confirmed);
+    bot.remote_todo_until("the add is undone", |todo| !todo.contains("Call <@502>"))
+        .await;
+    bot.assert_no_violation();
+}

@@ -28,6 +28,15 @@ fn http(discord: &FakeDiscord) -> serenity::Http {
         .build()
 }
 
+/// The default world, for clients that do not promise never to ping (serenity's
+/// `Http` as it comes, the small bot below).
+fn setup() -> Setup {
+    Setup {
+        no_pings: false,
+        ..Setup::default()
+    }
+}
+
 /// Discord's error of a refused call: its code and the paths in its `errors` map.
 fn refusal(error: serenity::Error) -> (isize, Vec<String>) {
     match error {
@@ -41,7 +50,7 @@ fn refusal(error: serenity::Error) -> (isize, Vec<String>) {
 
 #[tokio::test]
 async fn a_channel_message_is_seen_and_an_overlong_one_refused_with_50035() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let channel = serenity::ChannelId::new(GENERAL);
 
@@ -80,7 +89,7 @@ async fn a_channel_message_is_seen_and_an_overlong_one_refused_with_50035() {
 
 #[tokio::test]
 async fn a_repeated_nonce_with_enforce_nonce_returns_the_earlier_message_and_creates_none() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let general = serenity::ChannelId::new(GENERAL);
     let once = |nonce: &str| {
@@ -138,7 +147,7 @@ async fn a_repeated_nonce_with_enforce_nonce_returns_the_earlier_message_and_cre
 
 #[tokio::test]
 async fn the_current_user_and_application_are_the_bot() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
 
     let me = http.get_current_user().await.unwrap();
@@ -151,7 +160,7 @@ async fn the_current_user_and_application_are_the_bot() {
 
 #[tokio::test]
 async fn message_bodies_beyond_discords_limits_are_refused_at_the_offending_field() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let button = |id: &str| json!({"type": 2, "style": 1, "custom_id": id, "label": "ok"});
     let row = |buttons: Vec<Value>| json!({"type": 1, "components": buttons});
@@ -279,7 +288,7 @@ async fn message_bodies_beyond_discords_limits_are_refused_at_the_offending_fiel
 
 #[tokio::test]
 async fn a_dm_goes_through_a_private_channel() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
 
     let channel = serenity::UserId::new(ANA).create_dm_channel(&http).await.unwrap();
@@ -297,7 +306,7 @@ async fn a_dm_goes_through_a_private_channel() {
 
 #[tokio::test]
 async fn a_message_to_a_dm_channel_the_bot_never_opened_is_refused() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let channel = serenity::ChannelId::new(discord.dm_channel_of(BEN));
 
@@ -309,7 +318,7 @@ async fn a_message_to_a_dm_channel_the_bot_never_opened_is_refused() {
 
 #[tokio::test]
 async fn an_unhandled_route_is_answered_404_and_recorded() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
 
     let error = http
@@ -326,7 +335,7 @@ async fn an_unhandled_route_is_answered_404_and_recorded() {
 
 #[tokio::test]
 async fn command_sets_beyond_discords_rules_are_refused() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let guild = serenity::GuildId::new(3000);
     let option = |name: &str, required: bool| json!({"type": 3, "name": name, "description": "d", "required": required});
@@ -640,7 +649,7 @@ async fn start_bot(discord: &FakeDiscord) -> Bot {
 
 #[tokio::test]
 async fn a_poise_bot_registers_its_commands_and_answers_a_slash_command_ephemerally() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let mut bot = start_bot(&discord).await;
 
     assert_eq!(discord.commands_scope(), Some(Scope::Guild(3000)));
@@ -690,7 +699,7 @@ async fn a_poise_bot_registers_its_commands_and_answers_a_slash_command_ephemera
 
 #[tokio::test]
 async fn options_are_typed_from_the_registered_definition() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     let options = [("text", json!("hey")), ("times", json!(2)), ("user", json!(BEN))];
@@ -713,7 +722,7 @@ async fn options_are_typed_from_the_registered_definition() {
 
 #[tokio::test]
 async fn a_first_answer_after_three_seconds_is_refused_with_10062() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let mut bot = start_bot(&discord).await;
 
     let asked = discord.slash(ANA, GENERAL, "slow", &[]).await.unwrap();
@@ -731,7 +740,7 @@ async fn a_first_answer_after_three_seconds_is_refused_with_10062() {
 
 #[tokio::test]
 async fn a_deferred_answer_is_the_first_follow_up_and_more_follow() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     let asked = discord.slash(ANA, GENERAL, "think", &[]).await.unwrap();
@@ -746,7 +755,7 @@ async fn a_deferred_answer_is_the_first_follow_up_and_more_follow() {
 
 #[tokio::test]
 async fn a_subcommand_autocompletes_and_runs() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     let partial = [("name", json!("al"))];
@@ -768,7 +777,7 @@ async fn a_subcommand_autocompletes_and_runs() {
 
 #[tokio::test]
 async fn a_click_updates_the_message_it_was_on() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
     let asked = discord.slash(BEN, GENERAL, "menu", &[]).await.unwrap();
     let menu = asked.reply(WAIT).await.unwrap();
@@ -791,7 +800,7 @@ async fn a_click_updates_the_message_it_was_on() {
 
 #[tokio::test]
 async fn a_deferred_update_shows_as_the_next_edit_of_the_message() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
     let menu = discord.slash(BEN, GENERAL, "menu", &[]).await.unwrap();
     let menu = menu.reply(WAIT).await.unwrap();
@@ -807,7 +816,7 @@ async fn a_deferred_update_shows_as_the_next_edit_of_the_message() {
 
 #[tokio::test]
 async fn a_callback_type_that_does_not_fit_the_interaction_is_refused() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let bot = start_bot(&discord).await;
     let asked = discord.slash(ANA, GENERAL, "slow", &[]).await.unwrap();
 
@@ -830,7 +839,7 @@ async fn a_callback_type_that_does_not_fit_the_interaction_is_refused() {
 
 #[tokio::test]
 async fn messages_mentions_dms_and_context_menus_reach_the_bot() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     discord.say(BEN, GENERAL, "no one in particular").await;
@@ -859,7 +868,7 @@ async fn messages_mentions_dms_and_context_menus_reach_the_bot() {
 
 #[tokio::test]
 async fn after_a_dropped_connection_the_bot_resumes_and_gets_what_it_missed() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     discord.disconnect();
@@ -873,7 +882,7 @@ async fn after_a_dropped_connection_the_bot_resumes_and_gets_what_it_missed() {
 
 #[tokio::test]
 async fn heartbeats_are_acknowledged_so_the_session_lasts() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     discord.heartbeat_every(Duration::from_millis(250));
     let _bot = start_bot(&discord).await;
 
@@ -892,7 +901,7 @@ async fn heartbeats_are_acknowledged_so_the_session_lasts() {
 
 #[tokio::test]
 async fn follow_ups_need_an_acknowledged_interaction_and_a_token_younger_than_15_minutes() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let bot = start_bot(&discord).await;
     let http = http(&discord);
     let follow_up = json!({"content": "more"});
@@ -924,7 +933,7 @@ async fn follow_ups_need_an_acknowledged_interaction_and_a_token_younger_than_15
 
 #[tokio::test]
 async fn a_rate_limited_route_answers_429_as_discord_does_until_retry_after_has_passed() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let route = format!("channels/{GENERAL}/messages");
     discord.rate_limit_next(&route, 1, Duration::from_millis(1500));
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -996,7 +1005,7 @@ async fn a_rate_limited_route_answers_429_as_discord_does_until_retry_after_has_
 
 #[tokio::test]
 async fn the_close_frame_of_a_clean_shutdown_is_kept() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let bot = start_bot(&discord).await;
     assert_eq!(discord.gateway_closes(), []);
 
@@ -1013,7 +1022,7 @@ async fn the_close_frame_of_a_clean_shutdown_is_kept() {
 
 #[tokio::test]
 async fn a_token_that_is_not_the_bots_is_refused_at_identify_with_4004_and_by_rest_with_401() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let wrong = serenity::HttpBuilder::new("not-the-bots-token")
         .proxy(discord.base_url())
         .ratelimiter_disabled(true)
@@ -1056,4 +1065,63 @@ async fn a_token_that_is_not_the_bots_is_refused_at_identify_with_4004_and_by_re
             .all(|v| v.starts_with("gateway: IDENTIFY") || v.ends_with("401: Unauthorized")),
         "{violations:?}"
     );
+}
+
+#[tokio::test]
+async fn a_message_or_edit_that_could_ping_is_recorded_when_pings_are_breaches() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let http = http(&discord);
+    let general = serenity::ChannelId::new(GENERAL);
+    let quiet = json!({"parse": [], "users": [], "roles": [], "replied_user": false});
+    let mut said = general
+        .send_message(
+            &http,
+            serenity::CreateMessage::new()
+                .content("hi <@502>")
+                .allowed_mentions(serenity::CreateAllowedMentions::new()),
+        )
+        .await
+        .unwrap();
+    http.send_message(
+        general,
+        vec![],
+        &json!({"content": "hi <@502>", "allowed_mentions": quiet}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(discord.violations(), Vec::<String>::new());
+
+    let pinging = [
+        json!({"content": "hi <@502>"}),
+        json!({"content": "hi <@502>", "allowed_mentions": {"parse": ["users"]}}),
+        json!({"content": "hi <@502>", "allowed_mentions": {"parse": [], "users": ["502"]}}),
+        json!({"content": "hi <@&600>", "allowed_mentions": {"parse": [], "roles": ["600"]}}),
+        json!({"content": "hi", "allowed_mentions": {"parse": [], "replied_user": true}}),
+    ];
+    for body in &pinging {
+        http.send_message(general, vec![], body)
+            .await
+            .expect("Discord takes it");
+    }
+    said.edit(&http, serenity::EditMessage::new().content("hi again <@502>"))
+        .await
+        .unwrap();
+    let violations = discord.violations();
+    let post = "POST /api/v10/channels/4000/messages";
+    assert_eq!(
+        violations,
+        [
+            format!("{post}: no allowed_mentions: every mention in it pings"),
+            format!("{post}: allowed_mentions.parse [\"users\"] may ping"),
+            format!("{post}: allowed_mentions.users [\"502\"] may ping"),
+            format!("{post}: allowed_mentions.roles [\"600\"] may ping"),
+            format!("{post}: allowed_mentions.replied_user true pings the author replied to"),
+            format!(
+                "PATCH /api/v10/channels/4000/messages/{}: no allowed_mentions: every mention in it pings",
+                said.id
+            ),
+        ]
+    );
+    let seen = discord.wait_channel_messages(GENERAL, 7, WAIT).await.unwrap();
+    assert_eq!(seen[0].allowed_mentions, None, "the edit's own, none");
 }

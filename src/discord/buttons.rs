@@ -4,7 +4,7 @@
 //! cancel; anyone else is told so, privately, and the change keeps waiting.
 
 use super::access::Who;
-use super::reply;
+use super::reply::{self, no_pings};
 use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Data, Error};
@@ -173,7 +173,8 @@ async fn turn_page(
     let (embed, components) = page(id, &title, &pages, number);
     let update = serenity::CreateInteractionResponseMessage::new()
         .embed(embed)
-        .components(components);
+        .components(components)
+        .allowed_mentions(no_pings());
     respond(
         ctx,
         click,
@@ -238,9 +239,12 @@ async fn confirm(
     };
     eprintln!("myorg: discord: {} confirmed a change: {line}", click.user.name);
     let shown = text::clip(&format!("{}\n\n{line}", click.message.content), 2000);
+    // The change's text may name people (`<@id>`): this edit, like every message,
+    // pings nobody.
     let edit = serenity::EditInteractionResponse::new()
         .content(shown)
-        .components(Vec::new());
+        .components(Vec::new())
+        .allowed_mentions(no_pings());
     patiently("showing a confirmed change", || {
         click.edit_response(ctx, edit.clone())
     })
@@ -275,7 +279,8 @@ async fn cancel(
     );
     let update = serenity::CreateInteractionResponseMessage::new()
         .content(shown)
-        .components(Vec::new());
+        .components(Vec::new())
+        .allowed_mentions(no_pings());
     respond(
         ctx,
         click,
@@ -292,7 +297,8 @@ async fn private(
 ) -> Result<(), Error> {
     let answer = serenity::CreateInteractionResponseMessage::new()
         .content(text::clip(message, DESCRIPTION_LIMIT.min(2000)))
-        .ephemeral(true);
+        .ephemeral(true)
+        .allowed_mentions(no_pings());
     respond(ctx, click, serenity::CreateInteractionResponse::Message(answer)).await
 }
 

@@ -7,7 +7,7 @@
 
 use super::access::Who;
 use super::buttons;
-use super::reply::pieces;
+use super::reply::{no_pings, pieces};
 use super::retry::patiently;
 use super::{Data, Error};
 use crate::agent::conversation::Reply;
@@ -149,7 +149,7 @@ async fn send(
     for (number, piece) in pieces.into_iter().enumerate() {
         let mut message = serenity::CreateMessage::new()
             .content(piece)
-            .allowed_mentions(serenity::CreateAllowedMentions::new());
+            .allowed_mentions(no_pings());
         if number == 0 {
             message = message.reference_message(to);
         }

@@ -5,8 +5,9 @@
 //!
 //! Every request first passes the allowlists ([`access`]); the person behind a
 //! Discord user comes from `[[people]]` (`discord_id`), which gives the commits their
-//! author. Replies never ping anyone: the client's default allowed mentions are
-//! empty, and only a reminder posted in a channel for a person names that person.
+//! author. Nothing the bot sends pings anyone: every message and edit carries empty
+//! allowed mentions (`reply::no_pings`); a briefing or reminder posted in the team
+//! channel for a person names them in plain text.
 //!
 //! `discord.api_base` points REST and the gateway at another base URL (a fake
 //! Discord in tests) and turns the client's rate limiter off.
@@ -224,8 +225,7 @@ pub async fn start(
                 .with_context(|| format!("discord: the channel {id:?} is not a Discord id"))
         })
         .collect::<anyhow::Result<_>>()?;
-    let mut builder = serenity::HttpBuilder::new(token.0.trim())
-        .default_allowed_mentions(serenity::CreateAllowedMentions::new());
+    let mut builder = serenity::HttpBuilder::new(token.0.trim()).default_allowed_mentions(reply::no_pings());
     if let Some(base) = config.discord.api_base.as_deref().filter(|b| !b.is_empty()) {
         eprintln!("myorg: discord: using the API at {base} (rate limiter off)");
         builder = builder
@@ -260,7 +260,7 @@ pub async fn start(
             on_error: |error| Box::pin(reply::on_error(error)),
             pre_command: |ctx| Box::pin(log_command(ctx)),
             event_handler: |ctx, event, framework, data| Box::pin(on_event(ctx, event, framework, data)),
-            allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
+            allowed_mentions: Some(reply::no_pings()),
             initialize_owners: false,
             prefix_options: poise::PrefixFrameworkOptions {
                 prefix: None,

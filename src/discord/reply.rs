@@ -1,6 +1,7 @@
 //! Answers within Discord's limits: text split into messages of at most 2000
 //! characters on line boundaries, lists and briefings as embeds split at 4096
-//! characters, errors ephemeral (only the person who asked sees them).
+//! characters, errors ephemeral (only the person who asked sees them), and none
+//! pinging anyone ([`no_pings`]).
 
 use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT, EMBEDS_TOTAL_LIMIT, MESSAGE_LIMIT, TITLE_LIMIT};
@@ -28,11 +29,20 @@ pub async fn say(ctx: Context<'_>, answer: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Sends `reply`: the interaction's response, or a follow-up once there is one (again
-/// after a rate limit).
+/// Sends `reply`, pinging nobody: the interaction's response, or a follow-up once
+/// there is one (again after a rate limit). Every reply of a command goes through here.
 pub async fn send(ctx: Context<'_>, reply: CreateReply) -> Result<(), Error> {
+    let reply = reply.allowed_mentions(no_pings());
     patiently("replying", || ctx.send(reply.clone())).await?;
     Ok(())
+}
+
+/// Allowed mentions that ping nobody, not even the author of a message replied to.
+/// Every message and edit the bot sends carries them explicitly: the client's default
+/// does not reach every request (serenity leaves it off the edit of an interaction's
+/// response, so the text a confirmation shows could ping the people it names).
+pub fn no_pings() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new().replied_user(false)
 }
 
 /// `answer` in messages of at most 2000 characters, at most [`MOST_MESSAGES`] of

@@ -8,7 +8,7 @@
 //! (its person and ledger keys) with `enforce_nonce`: Discord returns the earlier
 //! message for a repeat within a few minutes instead of posting it twice.
 
-use super::reply::pieces;
+use super::reply::{no_pings, pieces};
 use super::retry::patiently;
 use crate::config::Config;
 use crate::reminders::Deliver;
@@ -54,23 +54,15 @@ impl Sender {
         })
     }
 
-    /// Posts `text` in `channel`, in pieces of at most 2000 characters, pinging only
-    /// the users in `ping`. With an `identity`, each piece carries a nonce made from
-    /// it, so posting the same again within minutes posts nothing new.
-    pub async fn to_channel(
-        &self,
-        channel: u64,
-        text: &str,
-        ping: &[u64],
-        identity: Option<&str>,
-    ) -> anyhow::Result<()> {
+    /// Posts `text` in `channel`, in pieces of at most 2000 characters, pinging
+    /// nobody. With an `identity`, each piece carries a nonce made from it, so posting
+    /// the same again within minutes posts nothing new.
+    pub async fn to_channel(&self, channel: u64, text: &str, identity: Option<&str>) -> anyhow::Result<()> {
         let channel = serenity::ChannelId::new(channel);
         for (index, piece) in pieces(text).into_iter().enumerate() {
-            let mentions = serenity::CreateAllowedMentions::new()
-                .users(ping.iter().map(|id| serenity::UserId::new(*id)));
             let mut message = serenity::CreateMessage::new()
                 .content(piece)
-                .allowed_mentions(mentions);
+                .allowed_mentions(no_pings());
             if let Some(identity) = identity {
                 message = message
                     .nonce(serenity::Nonce::String(nonce(identity, index)))
@@ -93,7 +85,7 @@ impl Sender {
         })
         .await
         .context(what)?;
-        self.to_channel(channel.id.get(), text, &[], identity).await
+        self.to_channel(channel.id.get(), text, identity).await
     }
 
     /// Delivers `message` to its person: by direct message, else in the team channel.
@@ -111,7 +103,7 @@ impl Sender {
         };
         let name = person.map_or(message.to.as_str(), |person| person.name.as_str());
         let text = format!("For {name}:\n{}", message.text);
-        self.to_channel(channel, &text, &[], Some(&identity)).await
+        self.to_channel(channel, &text, Some(&identity)).await
     }
 }
 

@@ -79,12 +79,17 @@ pub struct Setup {
     /// The bot's token: IDENTIFY with another is closed with 4004 (Authentication
     /// failed), a REST call with another answered 401.
     pub token: String,
+    /// Every message and edit the bot sends must carry `allowed_mentions` that ping
+    /// nobody (no `parse` kinds, no `users` or `roles`, no `replied_user: true`), as
+    /// the assistant promises; a breach is recorded (Discord takes the message). Off
+    /// for a bot that may ping.
+    pub no_pings: bool,
 }
 
 impl Default for Setup {
     /// Bot 1000 with token "fake-bot-token", application 2000, guild 3000, channels
     /// 4000 and 4001, role 600 "team", users 501 "ana" (team), 502 "ben" and 503
-    /// "mallory".
+    /// "mallory"; pings are breaches.
     fn default() -> Setup {
         Setup {
             bot_id: 1000,
@@ -98,6 +103,7 @@ impl Default for Setup {
                 FakeUser::new(503, "mallory", &[]),
             ],
             token: "fake-bot-token".to_string(),
+            no_pings: true,
         }
     }
 }
@@ -546,7 +552,8 @@ pub struct SeenMessage {
     pub embeds: Vec<Value>,
     pub components: Vec<Value>,
     pub ephemeral: bool,
-    /// What the sender set, if anything.
+    /// What the request that created it, or the last one that edited it, set, if
+    /// anything.
     pub allowed_mentions: Option<Value>,
     /// The message object as the API returns it.
     pub raw: Value,

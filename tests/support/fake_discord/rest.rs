@@ -283,6 +283,34 @@ pub fn invalid_body(world: &mut World, call: &Call, problems: &Problems) -> Resp
     )
 }
 
+/// With [`super::Setup::no_pings`], records a message or edit the bot sends whose
+/// `allowed_mentions` could ping someone, or that has none (Discord takes it).
+pub fn check_no_pings(world: &mut World, call: &Call, body: &Value) {
+    if !world.setup.no_pings {
+        return;
+    }
+    let Some(allowed) = body.get("allowed_mentions").filter(|a| !a.is_null()) else {
+        let why = "no allowed_mentions: every mention in it pings";
+        return world.violation(format!("{}: {why}", call.line()));
+    };
+    let listed = |key: &str| {
+        allowed
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|list| !list.is_empty())
+            .map(|list| Value::Array(list.clone()))
+    };
+    for key in ["parse", "users", "roles"] {
+        if let Some(list) = listed(key) {
+            world.violation(format!("{}: allowed_mentions.{key} {list} may ping", call.line()));
+        }
+    }
+    if allowed["replied_user"] == json!(true) {
+        let why = "allowed_mentions.replied_user true pings the author replied to";
+        world.violation(format!("{}: {why}", call.line()));
+    }
+}
+
 /// Refuses a message with nothing to show.
 pub fn empty_message(world: &mut World, call: &Call) -> Response {
     refuse(world, call, 400, 50006, "Cannot send an empty message")
@@ -348,6 +376,7 @@ fn post_message(world: &mut World, call: &Call, channel: &str) -> Response {
     if let Some(refusal) = check_new_message(world, call) {
         return refusal;
     }
+    check_no_pings(world, call, &call.body);
     let bot = world.setup.bot_id;
     let nonce = match &call.body["nonce"] {
         Value::String(nonce) => Some(nonce.clone()),
@@ -407,6 +436,7 @@ fn channel_message(world: &mut World, call: &Call, channel: &str, message: &str)
         "PATCH" => match check_edit(world, call, &message.raw, &call.body) {
             Some(refusal) => refusal,
             None => {
+                check_no_pings(world, call, &call.body);
                 let edited = world.edit(message.id, &call.body);
                 json(200, checked::<model::Message>("message", edited))
             }

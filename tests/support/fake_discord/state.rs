@@ -226,7 +226,8 @@ impl Registered {
 pub struct StoredMessage {
     /// The message as the API returns it.
     pub raw: Value,
-    /// The `allowed_mentions` the bot sent with it, if any.
+    /// The `allowed_mentions` the request that created it, or the last that edited
+    /// it, carried, if any.
     pub allowed_mentions: Option<Value>,
 }
 
@@ -547,7 +548,6 @@ impl World {
     pub fn edit(&mut self, id: u64, body: &Value) -> Value {
         let stored = &self.messages[&id];
         let mut raw = stored.raw.clone();
-        let mut allowed_mentions = stored.allowed_mentions.clone();
         apply_body(&mut raw, body);
         let old_flags = raw["flags"].as_u64().unwrap_or(0);
         let new_flags = body.get("flags").and_then(Value::as_u64).unwrap_or(old_flags);
@@ -556,9 +556,8 @@ impl World {
         let (users, roles) = self.mentions(raw["content"].as_str().unwrap_or(""));
         raw["mentions"] = json!(users);
         raw["mention_roles"] = json!(roles);
-        if let Some(allowed) = body.get("allowed_mentions") {
-            allowed_mentions = Some(allowed.clone());
-        }
+        // Each request's own: an edit without them pings whom its content names.
+        let allowed_mentions = body.get("allowed_mentions").cloned();
         self.messages.insert(
             id,
             StoredMessage {
