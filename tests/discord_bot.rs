@@ -9,7 +9,7 @@ use std::time::Duration;
 
 mod support;
 use support::bot::*;
-use support::fake_discord::{Scope, SeenMessage};
+use support::fake_discord::{GatewayClose, Scope, SeenMessage};
 use support::fake_llm::{FakeLlm, KEY, MODEL, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -364,6 +364,74 @@ async fn a_deletion_from_chat_waits_for_the_requesters_button() {
     assert!(confirmed.buttons().is_empty(), "the buttons are gone");
     bot.remote_todo_until("the chore is deleted", |todo| !todo.contains("Old chore to drop"))
         .await;
+    assert_eq!(bot.remote_commits(), commits + 1);
+
+    // A client that still shows the button presses it again: refused, privately.
+    let again = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+    let again = again.reply(WAIT).await.unwrap();
+    assert!(
+        again.ephemeral && again.content.contains("already confirmed or cancelled"),
+        "{again:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits + 1, "the deletion was made once");
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_tap_on_a_chat_confirmation_applies_it_once_and_refuses_the_second_privately() {
+    let llm = FakeLlm::start().await;
+    llm.push(Reply::tool_calls(&[(
+        "call_1",
+        "delete_task",
+        json!({"task": "Measure the space for the dishwasher"}),
+    )]));
+    llm.push(Reply::answer("I will delete it once you confirm."));
+    let url = llm.url();
+    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    bot.remote_todo_until("the store is pushed", |todo| todo.contains("dishwasher"))
+        .await;
+    bot.fake
+        .say(ANA, CHANNEL, "<@1000> delete the dishwasher task")
+        .await;
+    let messages = bot.fake.wait_channel_messages(CHANNEL, 2, WAIT).await.unwrap();
+    let ask = messages
+        .iter()
+        .find(|m| !m.buttons().is_empty())
+        .cloned()
+        .unwrap_or_else(|| panic!("a confirmation button: {messages:?}"));
+    let confirm = ask
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0;
+    let commits = bot.remote_commits();
+
+    // Two presses before the bot answered the first.
+    let first = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+    let second = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+
+    let answers = [
+        first.reply(WAIT).await.unwrap(),
+        second.reply(WAIT).await.unwrap(),
+    ];
+    let refused: Vec<&SeenMessage> = answers.iter().filter(|m| m.ephemeral).collect();
+    assert_eq!(refused.len(), 1, "one press is refused privately: {answers:#?}");
+    assert!(
+        refused[0].content.contains("already confirmed or cancelled"),
+        "{refused:?}"
+    );
+    bot.remote_todo_until("the task is deleted", |todo| !todo.contains("dishwasher"))
+        .await;
+    let shown = bot.fake.wait_channel_messages(CHANNEL, 2, WAIT).await.unwrap();
+    let shown = shown.iter().find(|m| m.id == ask.id).unwrap();
+    assert!(
+        shown.content.contains('✅') && !shown.content.contains("Not done"),
+        "{shown:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits + 1, "the deletion was made once");
     bot.assert_no_violation();
     llm.assert_all_used();
 }
@@ -562,6 +630,26 @@ async fn without_a_guild_commands_are_global_and_sigterm_closes_the_gateway() {
     let ready = reqwest::get(format!("{}/readyz", bot.http)).await.unwrap();
     assert_eq!(ready.status(), 200, "ready once the gateway is connected");
     bot.stop().await;
+    let closes = bot.fake.wait_gateway_closes(1, WAIT).await.unwrap();
+    let clean = GatewayClose {
+        code: Some(1000),
+        reason: String::new(),
+    };
+    assert_eq!(closes, [clean], "a close frame, not a dropped connection");
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_bot_drops_the_gateway_without_a_close_frame() {
+    let mut bot = start(&[]).await;
+    bot.child.kill().unwrap();
+    bot.child.wait().unwrap();
+    let closes = bot.fake.wait_gateway_closes(1, WAIT).await.unwrap();
+    let dropped = GatewayClose {
+        code: None,
+        reason: String::new(),
+    };
+    assert_eq!(closes, [dropped]);
     bot.assert_no_violation();
 }
 
@@ -634,5 +722,176 @@ async fn undo_asks_with_buttons_and_only_the_requester_confirms() {
     // The same button again: the change was taken once.
     let again = bot.fake.click(ANA, &confirmed, &confirm).await;
     assert!(again.is_err(), "the buttons are gone with the confirmation");
+    assert_eq!(bot.remote_commits(), commits + 1);
+    let undone = bot.remote_todo();
+    // A client that still shows the button presses it anyway: refused, privately.
+    let again = bot.fake.click_raw(ANA, &ask, &confirm).await.unwrap();
+    let again = again.reply(WAIT).await.unwrap();
+    assert!(
+        again.ephemeral && again.content.contains("already confirmed or cancelled"),
+        "{again:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.remote_commits(), commits + 1, "undone once");
+    assert_eq!(bot.remote_todo(), undone);
+    bot.assert_no_violation();
+}
+
+/// A request under `route` met one 429, and the next one, no sooner than
+/// `retry_after` after it, was taken.
+fn sent_again_after(bot: &Bot, route: &str, retry_after: Duration) {
+    let attempts = bot.fake.attempts(route);
+    let limited: Vec<usize> = (0..attempts.len())
+        .filter(|i| attempts[*i].status == 429)
+        .collect();
+    assert_eq!(limited.len(), 1, "{route}: {attempts:#?}");
+    let (refused, again) = (&attempts[limited[0]], attempts.get(limited[0] + 1));
+    let again = again.unwrap_or_else(|| panic!("{route}: never sent again: {attempts:#?}"));
+    assert!(
+        (200..300).contains(&again.status) && again.path == refused.path,
+        "{attempts:#?}"
+    );
+    assert!(
+        again.at.duration_since(refused.at) >= retry_after,
+        "{route}: sent again before retry_after: {attempts:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn briefings_that_meet_a_rate_limit_are_sent_once_after_retry_after() {
+    let bot = start(&[]).await;
+    let retry_after = Duration::from_millis(500);
+    let channel_route = format!("channels/{CHANNEL}/messages");
+    let dm_route = format!("channels/{}/messages", bot.fake.dm_channel_of(ANA));
+    bot.fake.rate_limit_next(&channel_route, 1, retry_after);
+    bot.fake.rate_limit_next(&dm_route, 1, retry_after);
+
+    // Ben's in the team channel, Ana's as a direct message.
+    let briefings = bot.trigger("morning-briefing").await;
+    assert_eq!(briefings["result"]["sent"], 2, "{briefings}");
+
+    let posted = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert!(posted[0].content.starts_with("For Ben Okafor:"), "{posted:?}");
+    // Hers is long: two messages, each posted once.
+    let dms = bot.fake.wait_dms(ANA, 2, WAIT).await.unwrap();
+    let contents: Vec<&str> = dms.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(contents.len(), 2, "{contents:#?}");
+    assert!(contents[0].starts_with("**Good morning**") && contents[0] != contents[1]);
+    sent_again_after(&bot, &channel_route, retry_after);
+    sent_again_after(&bot, &dm_route, retry_after);
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_answer_and_a_commands_messages_that_meet_a_rate_limit_are_sent_once_after_retry_after() {
+    let llm = FakeLlm::start().await;
+    llm.push(Reply::answer("Good morning to you too."));
+    let url = llm.url();
+    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let retry_after = Duration::from_millis(500);
+
+    // A channel message.
+    let channel_route = format!("channels/{CHANNEL}/messages");
+    bot.fake.rate_limit_next(&channel_route, 1, retry_after);
+    bot.fake.say(ANA, CHANNEL, "<@1000> good morning").await;
+    let answers = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(
+        answers[0].content.contains("Good morning to you too"),
+        "{answers:?}"
+    );
+    sent_again_after(&bot, &channel_route, retry_after);
+
+    // A command's response, and the edit of its message when its button is pressed.
+    let added = bot
+        .fake
+        .slash(ANA, CHANNEL, "add", &[("text", json!("Added to be undone"))])
+        .await
+        .unwrap();
+    added.reply(WAIT).await.unwrap();
+    bot.remote_todo_until("the task is pushed", |todo| todo.contains("Added to be undone"))
+        .await;
+    bot.fake.rate_limit_next("interactions/", 1, retry_after);
+    let undo = bot.fake.slash(ANA, CHANNEL, "undo", &[]).await.unwrap();
+    let ask = undo.reply(WAIT).await.unwrap();
+    assert!(ask.content.contains("Please confirm"), "{ask:?}");
+    let confirm = ask
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0;
+    bot.fake.rate_limit_next("webhooks/", 1, retry_after);
+    let confirmed = bot.fake.click(ANA, &ask, &confirm).await.unwrap();
+    let confirmed = confirmed.reply(WAIT).await.unwrap();
+    assert!(confirmed.content.contains('✅'), "{confirmed:?}");
+    sent_again_after(&bot, "interactions/", retry_after);
+    sent_again_after(&bot, "webhooks/", retry_after);
+    bot.remote_todo_until("the add is undone", |todo| !todo.contains("Added to be undone"))
+        .await;
+    let answers = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert_eq!(answers.len(), 1, "the answer was posted once: {answers:?}");
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_token_discord_refuses_the_bot_says_so_and_is_not_ready() {
+    let mut bot = launch(CONFIG, &[("DISCORD_BOT_TOKEN", "not-the-bot-token")]).await;
+    let said = bot.stderr_until("Discord refused the bot token").await;
+    assert!(!said.contains("not-the-bot-token"), "the token is never logged");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let ready = reqwest::get(format!("{}/readyz", bot.http)).await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert!(ready.text().await.unwrap().contains("gateway is not connected"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let counts = bot.fake.gateway_counts();
+    assert_eq!((counts.connections, counts.identifies), (1, 0), "{counts:?}");
+    assert!(bot.child.try_wait().unwrap().is_none(), "still running");
+    assert_eq!(
+        bot.fake.violations(),
+        [
+            "GET /api/v10/oauth2/applications/@me: 0 401: Unauthorized",
+            "gateway: IDENTIFY with a token that is not the bot's"
+        ]
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undoing_a_task_that_mentions_someone_pings_nobody() {
+    let bot = start(&[]).await;
+    let added = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "add",
+            &[("text", json!("Call <@502> about the invoice"))],
+        )
+        .await
+        .unwrap();
+    never_pings(&added.reply(WAIT).await.unwrap());
+    bot.remote_todo_until("the task is pushed", |todo| todo.contains("Call <@502>"))
+        .await;
+    let undo = bot.fake.slash(ANA, CHANNEL, "undo", &[]).await.unwrap();
+    let ask = undo.reply(WAIT).await.unwrap();
+    never_pings(&ask);
+    let confirm = ask
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Confirm")
+        .unwrap()
+        .0;
+
+    let confirmed = bot.fake.click(ANA, &ask, &confirm).await.unwrap();
+
+    let confirmed = confirmed.reply(WAIT).await.unwrap();
+    assert!(
+        confirmed.content.contains('✅') && confirmed.content.contains("<@502>"),
+        "{confirmed:?}"
+    );
+    never_pings(&confirmed);
+    bot.remote_todo_until("the add is undone", |todo| !todo.contains("Call <@502>"))
+        .await;
     bot.assert_no_violation();
 }

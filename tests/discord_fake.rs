@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
-use support::fake_discord::{FakeDiscord, Scope, Setup};
+use support::fake_discord::{FakeDiscord, GatewayClose, Scope, Setup};
 use tokio::sync::{Notify, mpsc};
 
-const TOKEN: &str = "fake-token";
+/// The default setup's.
+const TOKEN: &str = "fake-bot-token";
 const WAIT: Duration = Duration::from_secs(10);
 const ANA: u64 = 501;
 const BEN: u64 = 502;
@@ -25,6 +26,15 @@ fn http(discord: &FakeDiscord) -> serenity::Http {
         .ratelimiter_disabled(true)
         .application_id(serenity::ApplicationId::new(Setup::default().application_id))
         .build()
+}
+
+/// The default world, for clients that do not promise never to ping (serenity's
+/// `Http` as it comes, the small bot below).
+fn setup() -> Setup {
+    Setup {
+        no_pings: false,
+        ..Setup::default()
+    }
 }
 
 /// Discord's error of a refused call: its code and the paths in its `errors` map.
@@ -40,7 +50,7 @@ fn refusal(error: serenity::Error) -> (isize, Vec<String>) {
 
 #[tokio::test]
 async fn a_channel_message_is_seen_and_an_overlong_one_refused_with_50035() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let channel = serenity::ChannelId::new(GENERAL);
 
@@ -79,7 +89,7 @@ async fn a_channel_message_is_seen_and_an_overlong_one_refused_with_50035() {
 
 #[tokio::test]
 async fn a_repeated_nonce_with_enforce_nonce_returns_the_earlier_message_and_creates_none() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let general = serenity::ChannelId::new(GENERAL);
     let once = |nonce: &str| {
@@ -137,7 +147,7 @@ async fn a_repeated_nonce_with_enforce_nonce_returns_the_earlier_message_and_cre
 
 #[tokio::test]
 async fn the_current_user_and_application_are_the_bot() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
 
     let me = http.get_current_user().await.unwrap();
@@ -150,7 +160,7 @@ async fn the_current_user_and_application_are_the_bot() {
 
 #[tokio::test]
 async fn message_bodies_beyond_discords_limits_are_refused_at_the_offending_field() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let button = |id: &str| json!({"type": 2, "style": 1, "custom_id": id, "label": "ok"});
     let row = |buttons: Vec<Value>| json!({"type": 1, "components": buttons});
@@ -278,7 +288,7 @@ async fn message_bodies_beyond_discords_limits_are_refused_at_the_offending_fiel
 
 #[tokio::test]
 async fn a_dm_goes_through_a_private_channel() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
 
     let channel = serenity::UserId::new(ANA).create_dm_channel(&http).await.unwrap();
@@ -296,7 +306,7 @@ async fn a_dm_goes_through_a_private_channel() {
 
 #[tokio::test]
 async fn a_message_to_a_dm_channel_the_bot_never_opened_is_refused() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let channel = serenity::ChannelId::new(discord.dm_channel_of(BEN));
 
@@ -308,7 +318,7 @@ async fn a_message_to_a_dm_channel_the_bot_never_opened_is_refused() {
 
 #[tokio::test]
 async fn an_unhandled_route_is_answered_404_and_recorded() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
 
     let error = http
@@ -325,7 +335,7 @@ async fn an_unhandled_route_is_answered_404_and_recorded() {
 
 #[tokio::test]
 async fn command_sets_beyond_discords_rules_are_refused() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let http = http(&discord);
     let guild = serenity::GuildId::new(3000);
     let option = |name: &str, required: bool| json!({"type": 3, "name": name, "description": "d", "required": required});
@@ -539,10 +549,11 @@ async fn on_event(ctx: &serenity::Context, event: &serenity::FullEvent) -> Resul
     Ok(())
 }
 
-/// The bot's handle: its errors, the `/slow` release, and the client task.
+/// The bot's handle: its errors, the `/slow` release, its shards and the client task.
 struct Bot {
     errors: mpsc::UnboundedReceiver<String>,
     release: Arc<Notify>,
+    shard_manager: Arc<serenity::ShardManager>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -623,6 +634,7 @@ async fn start_bot(discord: &FakeDiscord) -> Bot {
         .framework(framework)
         .await
         .expect("a client");
+    let shard_manager = Arc::clone(&client.shard_manager);
     let task = tokio::spawn(async move {
         let _ = client.start().await;
     });
@@ -630,13 +642,14 @@ async fn start_bot(discord: &FakeDiscord) -> Bot {
     Bot {
         errors: errors_seen,
         release,
+        shard_manager,
         task,
     }
 }
 
 #[tokio::test]
 async fn a_poise_bot_registers_its_commands_and_answers_a_slash_command_ephemerally() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let mut bot = start_bot(&discord).await;
 
     assert_eq!(discord.commands_scope(), Some(Scope::Guild(3000)));
@@ -686,7 +699,7 @@ async fn a_poise_bot_registers_its_commands_and_answers_a_slash_command_ephemera
 
 #[tokio::test]
 async fn options_are_typed_from_the_registered_definition() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     let options = [("text", json!("hey")), ("times", json!(2)), ("user", json!(BEN))];
@@ -709,7 +722,7 @@ async fn options_are_typed_from_the_registered_definition() {
 
 #[tokio::test]
 async fn a_first_answer_after_three_seconds_is_refused_with_10062() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let mut bot = start_bot(&discord).await;
 
     let asked = discord.slash(ANA, GENERAL, "slow", &[]).await.unwrap();
@@ -727,7 +740,7 @@ async fn a_first_answer_after_three_seconds_is_refused_with_10062() {
 
 #[tokio::test]
 async fn a_deferred_answer_is_the_first_follow_up_and_more_follow() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     let asked = discord.slash(ANA, GENERAL, "think", &[]).await.unwrap();
@@ -742,7 +755,7 @@ async fn a_deferred_answer_is_the_first_follow_up_and_more_follow() {
 
 #[tokio::test]
 async fn a_subcommand_autocompletes_and_runs() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     let partial = [("name", json!("al"))];
@@ -764,7 +777,7 @@ async fn a_subcommand_autocompletes_and_runs() {
 
 #[tokio::test]
 async fn a_click_updates_the_message_it_was_on() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
     let asked = discord.slash(BEN, GENERAL, "menu", &[]).await.unwrap();
     let menu = asked.reply(WAIT).await.unwrap();
@@ -787,7 +800,7 @@ async fn a_click_updates_the_message_it_was_on() {
 
 #[tokio::test]
 async fn a_deferred_update_shows_as_the_next_edit_of_the_message() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
     let menu = discord.slash(BEN, GENERAL, "menu", &[]).await.unwrap();
     let menu = menu.reply(WAIT).await.unwrap();
@@ -803,7 +816,7 @@ async fn a_deferred_update_shows_as_the_next_edit_of_the_message() {
 
 #[tokio::test]
 async fn a_callback_type_that_does_not_fit_the_interaction_is_refused() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let bot = start_bot(&discord).await;
     let asked = discord.slash(ANA, GENERAL, "slow", &[]).await.unwrap();
 
@@ -826,7 +839,7 @@ async fn a_callback_type_that_does_not_fit_the_interaction_is_refused() {
 
 #[tokio::test]
 async fn messages_mentions_dms_and_context_menus_reach_the_bot() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     discord.say(BEN, GENERAL, "no one in particular").await;
@@ -855,7 +868,7 @@ async fn messages_mentions_dms_and_context_menus_reach_the_bot() {
 
 #[tokio::test]
 async fn after_a_dropped_connection_the_bot_resumes_and_gets_what_it_missed() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let _bot = start_bot(&discord).await;
 
     discord.disconnect();
@@ -869,7 +882,7 @@ async fn after_a_dropped_connection_the_bot_resumes_and_gets_what_it_missed() {
 
 #[tokio::test]
 async fn heartbeats_are_acknowledged_so_the_session_lasts() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     discord.heartbeat_every(Duration::from_millis(250));
     let _bot = start_bot(&discord).await;
 
@@ -888,7 +901,7 @@ async fn heartbeats_are_acknowledged_so_the_session_lasts() {
 
 #[tokio::test]
 async fn follow_ups_need_an_acknowledged_interaction_and_a_token_younger_than_15_minutes() {
-    let discord = FakeDiscord::start(Setup::default()).await;
+    let discord = FakeDiscord::start(setup()).await;
     let bot = start_bot(&discord).await;
     let http = http(&discord);
     let follow_up = json!({"content": "more"});
@@ -916,4 +929,199 @@ async fn follow_ups_need_an_acknowledged_interaction_and_a_token_younger_than_15
     assert_eq!(refusal(late).0, 50027);
     assert_eq!(asked.messages(1, WAIT).await.unwrap().len(), 1);
     assert_eq!(discord.violations().len(), 2, "{:?}", discord.violations());
+}
+
+#[tokio::test]
+async fn a_rate_limited_route_answers_429_as_discord_does_until_retry_after_has_passed() {
+    let discord = FakeDiscord::start(setup()).await;
+    let route = format!("channels/{GENERAL}/messages");
+    discord.rate_limit_next(&route, 1, Duration::from_millis(1500));
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::new();
+    let post = |content: &str| {
+        client
+            .post(format!("{}/api/v10/{route}", discord.base_url()))
+            .header("authorization", format!("Bot {TOKEN}"))
+            .header("content-type", "application/json")
+            .body(json!({"content": content}).to_string())
+            .send()
+    };
+
+    let limited = post("hello").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let header = |name: &str| {
+        limited
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap().to_string())
+    };
+    assert_eq!(header("retry-after").as_deref(), Some("2"), "whole seconds, up");
+    assert_eq!(header("x-ratelimit-remaining").as_deref(), Some("0"));
+    assert_eq!(header("x-ratelimit-reset-after").as_deref(), Some("1.500"));
+    assert_eq!(header("x-ratelimit-scope").as_deref(), Some("user"));
+    assert!(header("x-ratelimit-limit").is_some() && header("x-ratelimit-bucket").is_some());
+    assert!(header("x-ratelimit-reset").is_some());
+    let body: Value = serde_json::from_str(&limited.text().await.unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"message": "You are being rate limited.", "retry_after": 1.5, "global": false})
+    );
+    // Serenity with its rate limiter off: an error, the wait lost with the body.
+    let elsewhere = http(&discord)
+        .send_message(
+            serenity::ChannelId::new(4001),
+            vec![],
+            &json!({"content": "elsewhere"}),
+        )
+        .await;
+    assert!(elsewhere.is_ok(), "another route is not limited");
+    discord.rate_limit_next("channels/4001/", 1, Duration::from_secs(1));
+    let error = serenity::ChannelId::new(4001)
+        .say(&http(&discord), "again")
+        .await
+        .unwrap_err();
+    match error {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) => {
+            assert_eq!((response.status_code.as_u16(), response.error.code), (429, -1));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(discord.violations().is_empty(), "{:?}", discord.violations());
+
+    // Sooner than retry_after: refused again, and recorded.
+    assert_eq!(post("too soon").await.unwrap().status(), 429);
+    let violations = discord.violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(violations[0].contains("before the retry_after"), "{violations:?}");
+
+    discord.advance(Duration::from_millis(1500));
+    assert_eq!(post("at last").await.unwrap().status(), 200);
+    let seen = discord.wait_channel_messages(GENERAL, 1, WAIT).await.unwrap();
+    let contents: Vec<&str> = seen.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(contents, ["at last"]);
+    let statuses: Vec<u16> = discord.attempts(&route).iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [429, 429, 200]);
+}
+
+#[tokio::test]
+async fn the_close_frame_of_a_clean_shutdown_is_kept() {
+    let discord = FakeDiscord::start(setup()).await;
+    let bot = start_bot(&discord).await;
+    assert_eq!(discord.gateway_closes(), []);
+
+    bot.shard_manager.shutdown_all().await;
+
+    let closes = discord.wait_gateway_closes(1, WAIT).await.unwrap();
+    let clean = GatewayClose {
+        code: Some(1000),
+        reason: String::new(),
+    };
+    assert_eq!(closes, [clean]);
+    assert_eq!(discord.violations(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_token_that_is_not_the_bots_is_refused_at_identify_with_4004_and_by_rest_with_401() {
+    let discord = FakeDiscord::start(setup()).await;
+    let wrong = serenity::HttpBuilder::new("not-the-bots-token")
+        .proxy(discord.base_url())
+        .ratelimiter_disabled(true)
+        .build();
+    // Gateway discovery needs no token, as on Discord.
+    let gateway = wrong.get_gateway().await.unwrap();
+    assert!(gateway.url.starts_with("ws://127.0.0.1:"), "{}", gateway.url);
+    match wrong.get_current_user().await.unwrap_err() {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) => {
+            assert_eq!(response.status_code.as_u16(), 401);
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let mut client = serenity::ClientBuilder::new_with_http(wrong, serenity::GatewayIntents::GUILDS)
+        .await
+        .expect("a client");
+    let stopped = tokio::time::timeout(WAIT, client.start())
+        .await
+        .expect("the client stops");
+    assert!(
+        matches!(
+            stopped,
+            Err(serenity::Error::Gateway(
+                serenity::GatewayError::InvalidAuthentication
+            ))
+        ),
+        "{stopped:?}"
+    );
+    let counts = discord.gateway_counts();
+    assert_eq!((counts.connections, counts.identifies), (1, 0), "{counts:?}");
+    let violations = discord.violations();
+    assert!(
+        violations.contains(&"gateway: IDENTIFY with a token that is not the bot's".to_string()),
+        "{violations:?}"
+    );
+    assert!(
+        violations
+            .iter()
+            .all(|v| v.starts_with("gateway: IDENTIFY") || v.ends_with("401: Unauthorized")),
+        "{violations:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_message_or_edit_that_could_ping_is_recorded_when_pings_are_breaches() {
+    let discord = FakeDiscord::start(Setup::default()).await;
+    let http = http(&discord);
+    let general = serenity::ChannelId::new(GENERAL);
+    let quiet = json!({"parse": [], "users": [], "roles": [], "replied_user": false});
+    let mut said = general
+        .send_message(
+            &http,
+            serenity::CreateMessage::new()
+                .content("hi <@502>")
+                .allowed_mentions(serenity::CreateAllowedMentions::new()),
+        )
+        .await
+        .unwrap();
+    http.send_message(
+        general,
+        vec![],
+        &json!({"content": "hi <@502>", "allowed_mentions": quiet}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(discord.violations(), Vec::<String>::new());
+
+    let pinging = [
+        json!({"content": "hi <@502>"}),
+        json!({"content": "hi <@502>", "allowed_mentions": {"parse": ["users"]}}),
+        json!({"content": "hi <@502>", "allowed_mentions": {"parse": [], "users": ["502"]}}),
+        json!({"content": "hi <@&600>", "allowed_mentions": {"parse": [], "roles": ["600"]}}),
+        json!({"content": "hi", "allowed_mentions": {"parse": [], "replied_user": true}}),
+    ];
+    for body in &pinging {
+        http.send_message(general, vec![], body)
+            .await
+            .expect("Discord takes it");
+    }
+    said.edit(&http, serenity::EditMessage::new().content("hi again <@502>"))
+        .await
+        .unwrap();
+    let violations = discord.violations();
+    let post = "POST /api/v10/channels/4000/messages";
+    assert_eq!(
+        violations,
+        [
+            format!("{post}: no allowed_mentions: every mention in it pings"),
+            format!("{post}: allowed_mentions.parse [\"users\"] may ping"),
+            format!("{post}: allowed_mentions.users [\"502\"] may ping"),
+            format!("{post}: allowed_mentions.roles [\"600\"] may ping"),
+            format!("{post}: allowed_mentions.replied_user true pings the author replied to"),
+            format!(
+                "PATCH /api/v10/channels/4000/messages/{}: no allowed_mentions: every mention in it pings",
+                said.id
+            ),
+        ]
+    );
+    let seen = discord.wait_channel_messages(GENERAL, 7, WAIT).await.unwrap();
+    assert_eq!(seen[0].allowed_mentions, None, "the edit's own, none");
 }

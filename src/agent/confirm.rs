@@ -101,22 +101,6 @@ impl<T> Confirmations<T> {
         Ok(entry.change)
     }
 
-    /// Whether `person` could confirm the change `id` at `now`, leaving it waiting.
-    pub fn check(&self, id: &str, person: &str, now: Instant) -> Result<(), Refused> {
-        let waiting = self
-            .waiting
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = waiting.get(id).ok_or(Refused::Unknown)?;
-        if entry.person != person {
-            return Err(Refused::NotYours);
-        }
-        if now.saturating_duration_since(entry.made) >= self.valid_for {
-            return Err(Refused::Expired);
-        }
-        Ok(())
-    }
-
     /// Drops the change `id` (the person said no).
     pub fn cancel(&self, id: &str, person: &str) -> Result<(), Refused> {
         let mut waiting = self

@@ -363,10 +363,20 @@ impl Agent {
 
     /// Applies the change `id` when `asker` asked for it and it has not expired.
     pub async fn confirm(&self, asker: &Asker, id: &str, now: NaiveDateTime) -> Result<String, String> {
-        let pending = self
-            .confirmations
+        let pending = self.take(asker, id)?;
+        self.apply(asker, pending, now).await
+    }
+
+    /// The change `id`, taken from those waiting when `asker` may confirm it now: a
+    /// second attempt finds it gone, so it is applied at most once.
+    pub fn take(&self, asker: &Asker, id: &str) -> Result<Pending, String> {
+        self.confirmations
             .take(id, &asker.handle, Instant::now())
-            .map_err(|refused: Refused| refused.to_string())?;
+            .map_err(|refused: Refused| refused.to_string())
+    }
+
+    /// Applies a change taken with [`Agent::take`].
+    pub async fn apply(&self, asker: &Asker, pending: Pending, now: NaiveDateTime) -> Result<String, String> {
         let outcome = self
             .with_tools(asker, now, move |registry, context| {
                 registry.confirm(context, &pending)
@@ -378,13 +388,6 @@ impl Agent {
             Outcome::Failed(error) => Err(error),
             Outcome::NeedsConfirmation(_) => Err("the change asked for another confirmation".to_string()),
         }
-    }
-
-    /// Whether `asker` could confirm the change `id` now (it keeps waiting).
-    pub fn may_confirm(&self, asker: &Asker, id: &str) -> Result<(), String> {
-        self.confirmations
-            .check(id, &asker.handle, Instant::now())
-            .map_err(|refused| refused.to_string())
     }
 
     /// Drops the change `id` (the person said no).

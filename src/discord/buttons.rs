@@ -4,7 +4,8 @@
 //! cancel; anyone else is told so, privately, and the change keeps waiting.
 
 use super::access::Who;
-use super::reply;
+use super::reply::{self, no_pings};
+use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Data, Error};
 use crate::agent::tools::{Outcome, Pending};
@@ -172,11 +173,14 @@ async fn turn_page(
     let (embed, components) = page(id, &title, &pages, number);
     let update = serenity::CreateInteractionResponseMessage::new()
         .embed(embed)
-        .components(components);
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::UpdateMessage(update))
-        .await?;
-    Ok(())
+        .components(components)
+        .allowed_mentions(no_pings());
+    respond(
+        ctx,
+        click,
+        serenity::CreateInteractionResponse::UpdateMessage(update),
+    )
+    .await
 }
 
 async fn confirm(
@@ -199,13 +203,15 @@ async fn confirm(
             .await;
         };
         let agent = Arc::clone(agent);
-        let id = id.to_string();
+        // Taken now, before anything is acknowledged: a second press (a double tap, a
+        // stale client) finds it gone and is refused privately.
+        let pending = match agent.take(&asker, id) {
+            Ok(pending) => pending,
+            Err(why) => return private(ctx, click, &text::capitalised(&why)).await,
+        };
         // The change is applied in the background, so a slow commit cannot miss
         // Discord's 3 seconds; its result edits the message.
-        if let Err(why) = agent.may_confirm(&asker, &id) {
-            return private(ctx, click, &text::capitalised(&why)).await;
-        }
-        tokio::spawn(async move { agent.confirm(&asker, &id, now).await })
+        tokio::spawn(async move { agent.apply(&asker, pending, now).await })
     } else {
         let pending: Pending = match data.held.take(id, &asker.handle, Instant::now()) {
             Ok(pending) => pending,
@@ -223,9 +229,7 @@ async fn confirm(
                 .unwrap_or_else(|error| Err(format!("the change stopped: {error}")))
         })
     };
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::Acknowledge)
-        .await?;
+    respond(ctx, click, serenity::CreateInteractionResponse::Acknowledge).await?;
     let result = applied
         .await
         .unwrap_or_else(|error| Err(format!("the change stopped: {error}")));
@@ -235,14 +239,16 @@ async fn confirm(
     };
     eprintln!("myorg: discord: {} confirmed a change: {line}", click.user.name);
     let shown = text::clip(&format!("{}\n\n{line}", click.message.content), 2000);
-    click
-        .edit_response(
-            ctx,
-            serenity::EditInteractionResponse::new()
-                .content(shown)
-                .components(Vec::new()),
-        )
-        .await?;
+    // The change's text may name people (`<@id>`): this edit, like every message,
+    // pings nobody.
+    let edit = serenity::EditInteractionResponse::new()
+        .content(shown)
+        .components(Vec::new())
+        .allowed_mentions(no_pings());
+    patiently("showing a confirmed change", || {
+        click.edit_response(ctx, edit.clone())
+    })
+    .await?;
     Ok(())
 }
 
@@ -273,11 +279,14 @@ async fn cancel(
     );
     let update = serenity::CreateInteractionResponseMessage::new()
         .content(shown)
-        .components(Vec::new());
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::UpdateMessage(update))
-        .await?;
-    Ok(())
+        .components(Vec::new())
+        .allowed_mentions(no_pings());
+    respond(
+        ctx,
+        click,
+        serenity::CreateInteractionResponse::UpdateMessage(update),
+    )
+    .await
 }
 
 /// An answer only the presser sees.
@@ -288,9 +297,20 @@ async fn private(
 ) -> Result<(), Error> {
     let answer = serenity::CreateInteractionResponseMessage::new()
         .content(text::clip(message, DESCRIPTION_LIMIT.min(2000)))
-        .ephemeral(true);
-    click
-        .create_response(ctx, serenity::CreateInteractionResponse::Message(answer))
-        .await?;
+        .ephemeral(true)
+        .allowed_mentions(no_pings());
+    respond(ctx, click, serenity::CreateInteractionResponse::Message(answer)).await
+}
+
+/// Answers the press with `response` (again after a rate limit).
+async fn respond(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    response: serenity::CreateInteractionResponse,
+) -> Result<(), Error> {
+    patiently("answering a button", || {
+        click.create_response(ctx, response.clone())
+    })
+    .await?;
     Ok(())
 }

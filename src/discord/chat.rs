@@ -7,7 +7,8 @@
 
 use super::access::Who;
 use super::buttons;
-use super::reply::pieces;
+use super::reply::{no_pings, pieces};
+use super::retry::patiently;
 use super::{Data, Error};
 use crate::agent::conversation::Reply;
 use crate::agent::memory::Memory;
@@ -148,7 +149,7 @@ async fn send(
     for (number, piece) in pieces.into_iter().enumerate() {
         let mut message = serenity::CreateMessage::new()
             .content(piece)
-            .allowed_mentions(serenity::CreateAllowedMentions::new());
+            .allowed_mentions(no_pings());
         if number == 0 {
             message = message.reference_message(to);
         }
@@ -157,7 +158,10 @@ async fn send(
         {
             message = message.components(vec![row]);
         }
-        to.channel_id.send_message(&ctx.http, message).await?;
+        patiently("answering a message", || {
+            to.channel_id.send_message(&ctx.http, message.clone())
+        })
+        .await?;
     }
     Ok(())
 }

@@ -5,8 +5,9 @@
 //!
 //! Every request first passes the allowlists ([`access`]); the person behind a
 //! Discord user comes from `[[people]]` (`discord_id`), which gives the commits their
-//! author. Replies never ping anyone: the client's default allowed mentions are
-//! empty, and only a reminder posted in a channel for a person names that person.
+//! author. Nothing the bot sends pings anyone: every message and edit carries empty
+//! allowed mentions (`reply::no_pings`); a briefing or reminder posted in the team
+//! channel for a person names them in plain text.
 //!
 //! `discord.api_base` points REST and the gateway at another base URL (a fake
 //! Discord in tests) and turns the client's rate limiter off.
@@ -17,6 +18,7 @@ mod chat;
 mod commands;
 mod complete;
 mod reply;
+mod retry;
 mod send;
 pub mod text;
 
@@ -223,8 +225,7 @@ pub async fn start(
                 .with_context(|| format!("discord: the channel {id:?} is not a Discord id"))
         })
         .collect::<anyhow::Result<_>>()?;
-    let mut builder = serenity::HttpBuilder::new(token.0.trim())
-        .default_allowed_mentions(serenity::CreateAllowedMentions::new());
+    let mut builder = serenity::HttpBuilder::new(token.0.trim()).default_allowed_mentions(reply::no_pings());
     if let Some(base) = config.discord.api_base.as_deref().filter(|b| !b.is_empty()) {
         eprintln!("myorg: discord: using the API at {base} (rate limiter off)");
         builder = builder
@@ -259,7 +260,7 @@ pub async fn start(
             on_error: |error| Box::pin(reply::on_error(error)),
             pre_command: |ctx| Box::pin(log_command(ctx)),
             event_handler: |ctx, event, framework, data| Box::pin(on_event(ctx, event, framework, data)),
-            allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
+            allowed_mentions: Some(reply::no_pings()),
             initialize_owners: false,
             prefix_options: poise::PrefixFrameworkOptions {
                 prefix: None,
@@ -300,7 +301,10 @@ pub async fn start(
     let shard_manager = Arc::clone(&client.shard_manager);
     let task = tokio::spawn(async move {
         if let Err(error) = client.start().await {
-            eprintln!("myorg: discord: the client stopped: {error}");
+            eprintln!(
+                "myorg: discord: ERROR: the client stopped: {}",
+                why_stopped(&error)
+            );
         }
     });
     Ok(Some(Bot {
@@ -310,6 +314,25 @@ pub async fn start(
         connected,
         cancel,
     }))
+}
+
+/// What the client stopping with `error` means for the person running the assistant.
+/// Discord closes the gateway for good on a refused token or intents; the rest of the
+/// assistant keeps running, not ready.
+fn why_stopped(error: &serenity::Error) -> String {
+    const NOT_READY: &str =
+        "the bot is not connected and /readyz answers 503 until the assistant is restarted";
+    match error {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => format!(
+            "Discord refused the bot token (discord.token, DISCORD_BOT_TOKEN): authentication failed; {NOT_READY} with a valid token"
+        ),
+        serenity::Error::Gateway(
+            serenity::GatewayError::InvalidGatewayIntents | serenity::GatewayError::DisallowedGatewayIntents,
+        ) => format!(
+            "Discord refused the gateway intents: enable the Message Content intent of the bot in the Discord developer portal; {NOT_READY}"
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// Where a command comes from.

@@ -1,7 +1,9 @@
 //! Answers within Discord's limits: text split into messages of at most 2000
 //! characters on line boundaries, lists and briefings as embeds split at 4096
-//! characters, errors ephemeral (only the person who asked sees them).
+//! characters, errors ephemeral (only the person who asked sees them), and none
+//! pinging anyone ([`no_pings`]).
 
+use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT, EMBEDS_TOTAL_LIMIT, MESSAGE_LIMIT, TITLE_LIMIT};
 use super::{Context, Data, Error};
 use poise::CreateReply;
@@ -17,9 +19,7 @@ pub const MOST_MESSAGES: usize = 5;
 pub async fn error(ctx: Context<'_>, message: &str) -> Result<(), Error> {
     let message = text::clip(message.trim(), MESSAGE_LIMIT);
     drop_public_thinking(ctx).await;
-    ctx.send(CreateReply::default().content(message).ephemeral(true))
-        .await?;
-    Ok(())
+    send(ctx, CreateReply::default().content(message).ephemeral(true)).await
 }
 
 /// After a public defer, the first follow-up replaces the "thinking…" message and
@@ -53,9 +53,25 @@ async fn drop_public_thinking(ctx: Context<'_>) {
 /// Text as one or more messages.
 pub async fn say(ctx: Context<'_>, answer: &str) -> Result<(), Error> {
     for piece in pieces(answer) {
-        ctx.send(CreateReply::default().content(piece)).await?;
+        send(ctx, CreateReply::default().content(piece)).await?;
     }
     Ok(())
+}
+
+/// Sends `reply`, pinging nobody: the interaction's response, or a follow-up once
+/// there is one (again after a rate limit). Every reply of a command goes through here.
+pub async fn send(ctx: Context<'_>, reply: CreateReply) -> Result<(), Error> {
+    let reply = reply.allowed_mentions(no_pings());
+    patiently("replying", || ctx.send(reply.clone())).await?;
+    Ok(())
+}
+
+/// Allowed mentions that ping nobody, not even the author of a message replied to.
+/// Every message and edit the bot sends carries them explicitly: the client's default
+/// does not reach every request (serenity leaves it off the edit of an interaction's
+/// response, so the text a confirmation shows could ping the people it names).
+pub fn no_pings() -> serenity::CreateAllowedMentions {
+    serenity::CreateAllowedMentions::new().replied_user(false)
 }
 
 /// `answer` in messages of at most 2000 characters, at most [`MOST_MESSAGES`] of
@@ -124,7 +140,7 @@ pub async fn embeds(ctx: Context<'_>, title: &str, body: &str) -> Result<(), Err
             embeds: group,
             ..Default::default()
         };
-        ctx.send(reply).await?;
+        send(ctx, reply).await?;
     }
     Ok(())
 }

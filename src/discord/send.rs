@@ -8,7 +8,8 @@
 //! (its person and ledger keys) with `enforce_nonce`: Discord returns the earlier
 //! message for a repeat within a few minutes instead of posting it twice.
 
-use super::reply::pieces;
+use super::reply::{no_pings, pieces};
+use super::retry::patiently;
 use crate::config::Config;
 use crate::reminders::Deliver;
 use anyhow::{Context as _, bail};
@@ -53,32 +54,24 @@ impl Sender {
         })
     }
 
-    /// Posts `text` in `channel`, in pieces of at most 2000 characters, pinging only
-    /// the users in `ping`. With an `identity`, each piece carries a nonce made from
-    /// it, so posting the same again within minutes posts nothing new.
-    pub async fn to_channel(
-        &self,
-        channel: u64,
-        text: &str,
-        ping: &[u64],
-        identity: Option<&str>,
-    ) -> anyhow::Result<()> {
+    /// Posts `text` in `channel`, in pieces of at most 2000 characters, pinging
+    /// nobody. With an `identity`, each piece carries a nonce made from it, so posting
+    /// the same again within minutes posts nothing new.
+    pub async fn to_channel(&self, channel: u64, text: &str, identity: Option<&str>) -> anyhow::Result<()> {
         let channel = serenity::ChannelId::new(channel);
         for (index, piece) in pieces(text).into_iter().enumerate() {
-            let mentions = serenity::CreateAllowedMentions::new()
-                .users(ping.iter().map(|id| serenity::UserId::new(*id)));
             let mut message = serenity::CreateMessage::new()
                 .content(piece)
-                .allowed_mentions(mentions);
+                .allowed_mentions(no_pings());
             if let Some(identity) = identity {
                 message = message
                     .nonce(serenity::Nonce::String(nonce(identity, index)))
                     .enforce_nonce(true);
             }
-            channel
-                .send_message(&self.http, message)
+            let what = format!("posting in channel {channel}");
+            patiently(&what, || channel.send_message(&self.http, message.clone()))
                 .await
-                .with_context(|| format!("posting in channel {channel}"))?;
+                .context(what)?;
         }
         Ok(())
     }
@@ -86,11 +79,13 @@ impl Sender {
     /// Sends `text` to `user` as a direct message (with an `identity`, as
     /// [`Sender::to_channel`]).
     pub async fn to_user(&self, user: u64, text: &str, identity: Option<&str>) -> anyhow::Result<()> {
-        let channel = serenity::UserId::new(user)
-            .create_dm_channel(&self.http)
-            .await
-            .with_context(|| format!("opening a direct message with {user}"))?;
-        self.to_channel(channel.id.get(), text, &[], identity).await
+        let what = format!("opening a direct message with {user}");
+        let channel = patiently(&what, || {
+            serenity::UserId::new(user).create_dm_channel(&self.http)
+        })
+        .await
+        .context(what)?;
+        self.to_channel(channel.id.get(), text, identity).await
     }
 
     /// Delivers `message` to its person: by direct message, else in the team channel.
@@ -108,7 +103,7 @@ impl Sender {
         };
         let name = person.map_or(message.to.as_str(), |person| person.name.as_str());
         let text = format!("For {name}:\n{}", message.text);
-        self.to_channel(channel, &text, &[], Some(&identity)).await
+        self.to_channel(channel, &text, Some(&identity)).await
     }
 }
 

@@ -6,8 +6,10 @@ use super::fake_discord::{FakeDiscord, SeenMessage, Setup};
 use super::myorg_command;
 use git2::Repository;
 use serde_json::Value;
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tempfile::TempDir;
 
@@ -47,6 +49,8 @@ pub struct Bot {
     pub fake: FakeDiscord,
     pub child: Child,
     pub http: String,
+    /// Its standard error so far (also passed on to the test's).
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Drop for Bot {
@@ -65,6 +69,17 @@ pub async fn start(env: &[(&str, &str)]) -> Bot {
 /// Starts `myorg run` against a fake Discord with `config` as its configuration
 /// file, and `env` added.
 pub async fn start_with(config: &str, env: &[(&str, &str)]) -> Bot {
+    let bot = launch(config, env).await;
+    bot.fake
+        .wait_ready(WAIT)
+        .await
+        .expect("the bot connects and registers its commands");
+    bot
+}
+
+/// Like [`start_with`], without waiting for the bot to connect: once `myorg run`
+/// listens.
+pub async fn launch(config: &str, env: &[(&str, &str)]) -> Bot {
     let dir = TempDir::new().unwrap();
     let remote = dir.path().join("remote.git");
     Repository::init_bare(&remote).unwrap();
@@ -90,19 +105,28 @@ pub async fn start_with(config: &str, env: &[(&str, &str)]) -> Bot {
     all.extend_from_slice(env);
     let mut child = myorg_command(dir.path(), &["--store", "s", "run"], &all)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let lines = std::io::BufReader::new(child.stderr.take().expect("stderr is piped"));
+    let kept = Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+            kept.push_str(&line);
+            kept.push('\n');
+        }
+    });
     let http = super::listening_on(&mut child);
-    fake.wait_ready(WAIT)
-        .await
-        .expect("the bot connects and registers its commands");
     Bot {
         dir,
         remote,
         fake,
         child,
         http,
+        stderr,
     }
 }
 
@@ -172,23 +196,40 @@ impl Bot {
         panic!("still running 20 s after SIGTERM");
     }
 
+    /// Its standard error, once a line holds `needle`.
+    pub async fn stderr_until(&self, needle: &str) -> String {
+        for _ in 0..400 {
+            let said = self.stderr.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            if said.contains(needle) {
+                return said;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let said = self.stderr.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        panic!("{needle:?} not in the standard error within 20 s:\n{said}");
+    }
+
     pub fn assert_no_violation(&self) {
         let violations = self.fake.violations();
         assert!(violations.is_empty(), "{violations:#?}");
     }
 }
 
+/// The message pings nobody: the request that made it (or last edited it) carried
+/// `allowed_mentions` with no `parse` kinds, no `users` or `roles` and no
+/// `replied_user: true`. (The fake checks every message and edit the same way.)
 pub fn never_pings(message: &SeenMessage) {
-    let parse = message
+    let allowed = message
         .allowed_mentions
         .as_ref()
-        .and_then(|mentions| mentions.get("parse"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or_else(|| panic!("no allowed_mentions: {message:?}"));
+    let empty = |key: &str| {
+        allowed
+            .get(key)
+            .is_none_or(|list| list.as_array().is_some_and(Vec::is_empty))
+    };
     assert!(
-        message.allowed_mentions.is_some() && !parse.iter().any(|kind| kind == "everyone" || kind == "roles"),
-        "{:?}",
-        message.allowed_mentions
+        empty("parse") && empty("users") && empty("roles") && allowed["replied_user"] != Value::Bool(true),
+        "{allowed}"
     );
 }

@@ -17,6 +17,7 @@ mod tasks;
 
 use super::buttons::{self, MOST_PAGES, PER_PAGE};
 use super::reply;
+use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Context, Data, Error};
 use crate::agent::tools::Outcome;
@@ -68,7 +69,7 @@ pub(super) async fn in_time<T: Send + 'static>(
         done = &mut handle => return Ok(done?),
         _ = tokio::time::sleep(DEFER_AFTER) => {}
     }
-    ctx.defer().await?;
+    patiently("deferring", || ctx.defer()).await?;
     Ok(handle.await?)
 }
 
@@ -112,13 +113,10 @@ pub(super) async fn show(ctx: Context<'_>, outcome: Outcome, title: Option<&str>
                 &format!("Please confirm (within 5 minutes): {preview}"),
                 text::MESSAGE_LIMIT,
             );
-            ctx.send(
-                CreateReply::default()
-                    .content(content)
-                    .components(vec![buttons::confirm_row("", &id)]),
-            )
-            .await?;
-            Ok(())
+            let ask = CreateReply::default()
+                .content(content)
+                .components(vec![buttons::confirm_row("", &id)]);
+            reply::send(ctx, ask).await
         }
     }
 }
@@ -144,9 +142,7 @@ pub(super) async fn show_list(ctx: Context<'_>, outcome: Outcome, title: &str) -
     }
     let id = ctx.data().pages.keep(title, pages.clone());
     let (embed, components) = buttons::page(&id, title, &pages, 0);
-    ctx.send(CreateReply::default().embed(embed).components(components))
-        .await?;
-    Ok(())
+    reply::send(ctx, CreateReply::default().embed(embed).components(components)).await
 }
 
 /// Puts the given options into a JSON object, leaving out the missing ones.

@@ -191,6 +191,5 @@ pub(super) async fn help(ctx: Context<'_>) -> Result<(), Error> {
             .unwrap_or_default(),
         ..Default::default()
     };
-    ctx.send(reply.ephemeral(true)).await?;
-    Ok(())
+    reply::send(ctx, reply.ephemeral(true)).await
 }

@@ -1,6 +1,9 @@
 //! The websocket gateway at `/gw?v=10`, plain JSON text frames: HELLO on connect;
-//! IDENTIFY → READY and GUILD_CREATE; heartbeat → ACK; RESUME → the missed
-//! dispatches, then RESUMED (or INVALID_SESSION for an unknown session).
+//! IDENTIFY → READY and GUILD_CREATE (with another token than the setup's: close
+//! 4004, Authentication failed); heartbeat → ACK; RESUME → the missed
+//! dispatches, then RESUMED (or INVALID_SESSION for an unknown session). How the bot
+//! ends a connection is kept: its close frame's code and reason, or a drop without
+//! one.
 //!
 //! Each connection is one task that owns the socket. Dispatches reach it through an
 //! unbounded channel filled under the state lock, so they leave in sequence order.
@@ -15,7 +18,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::objects::check_frame;
-use super::state::{Connection, Outgoing, Shared, World};
+use super::state::{Connection, GatewayClose, Outgoing, Shared, World};
 
 pub async fn upgrade(ws: WebSocketUpgrade, uri: Uri, State(shared): State<Arc<Shared>>) -> Response {
     let query = uri.query().unwrap_or("").to_string();
@@ -45,7 +48,20 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, query: String) {
                 Some(Ok(Message::Binary(_))) => shared.update(|world| {
                     world.violation("gateway: a binary frame (the fake speaks plain JSON)".into());
                 }),
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(Message::Close(frame))) => {
+                    let close = match frame {
+                        Some(frame) => GatewayClose { code: Some(frame.code), reason: frame.reason.to_string() },
+                        // A close frame without a status reads as 1005 (RFC 6455).
+                        None => GatewayClose { code: Some(1005), reason: String::new() },
+                    };
+                    shared.update(|world| world.gateway.closes.push(close));
+                    break;
+                }
+                Some(Err(_)) | None => {
+                    let dropped = GatewayClose { code: None, reason: String::new() };
+                    shared.update(|world| world.gateway.closes.push(dropped));
+                    break;
+                }
                 Some(Ok(_)) => {}
             },
             frame = outgoing.recv() => match frame {
@@ -109,13 +125,15 @@ impl Link {
         if self.authenticated {
             return self.close(world, 4005, "Already authenticated", "IDENTIFY twice".into());
         }
+        // The bot's token, as given or after "Bot " (Discord takes both).
         let token = d["token"].as_str().unwrap_or("");
-        if !token.starts_with("Bot ") || token.len() <= 4 {
+        let expected = &world.setup.token;
+        if token.strip_prefix("Bot ").unwrap_or(token) != expected || expected.is_empty() {
             return self.close(
                 world,
                 4004,
                 "Authentication failed",
-                format!("IDENTIFY token {token:?}"),
+                "IDENTIFY with a token that is not the bot's".into(),
             );
         }
         let Some(intents) = d["intents"].as_u64() else {

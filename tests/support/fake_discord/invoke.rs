@@ -139,6 +139,25 @@ pub fn click(world: &mut World, user: u64, message: u64, custom_id: &str) -> any
     dispatch(world, 3, user, seen.channel_id, data, 0, Some(raw))
 }
 
+/// A press on button `custom_id` of a message the bot sent, whether or not the message
+/// still shows that button enabled: what a client with a stale view of the message
+/// sends, or a second tap before the first was answered. The message must still exist
+/// (Discord puts it, as it is now, in the interaction).
+pub fn click_raw(world: &mut World, user: u64, message: u64, custom_id: &str) -> anyhow::Result<u64> {
+    let raw = world
+        .messages
+        .get(&message)
+        .with_context(|| format!("no message {message} (deleted?)"))?
+        .raw
+        .clone();
+    let seen = world.seen(message).expect("a stored message");
+    if seen.author_id != world.setup.bot_id {
+        bail!("message {message} is not the bot's");
+    }
+    let data = json!({"custom_id": custom_id, "component_type": 2});
+    dispatch(world, 3, user, seen.channel_id, data, 0, Some(raw))
+}
+
 /// The message context-menu command `command` on message `target`.
 pub fn context_menu(world: &mut World, user: u64, command: &str, target: u64) -> anyhow::Result<u64> {
     let raw = world

@@ -15,7 +15,9 @@
 //! Everything the bot sends is checked against Discord's documented limits
 //! (`limits.rs`) and rules for interactions (`webhooks.rs`); a breach is answered the
 //! way Discord answers it (400 / 50035 with an `errors` map, 40060, 10062…) and
-//! recorded in [`FakeDiscord::violations`]. Everything the fake sends is first read
+//! recorded in [`FakeDiscord::violations`]. A test can make routes hit a rate limit
+//! ([`FakeDiscord::rate_limit_next`]); every REST request is kept with its time and
+//! status ([`FakeDiscord::attempts`]). Everything the fake sends is first read
 //! back with serenity's own types (`objects.rs`); a payload serenity cannot read is a
 //! bug in the fake and panics.
 //!
@@ -41,7 +43,8 @@ use axum::routing::any;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-use state::{Outgoing, Shared, World, id_of, is_ephemeral};
+pub use state::{Attempt, GatewayClose};
+use state::{Outgoing, RateLimit, Shared, World, id_of, is_ephemeral};
 
 /// A person in the fake guild.
 #[derive(Clone, Debug)]
@@ -73,11 +76,20 @@ pub struct Setup {
     /// Roles of the guild besides `@everyone` (whose id is the guild's).
     pub roles: Vec<(u64, String)>,
     pub users: Vec<FakeUser>,
+    /// The bot's token: IDENTIFY with another is closed with 4004 (Authentication
+    /// failed), a REST call with another answered 401.
+    pub token: String,
+    /// Every message and edit the bot sends must carry `allowed_mentions` that ping
+    /// nobody (no `parse` kinds, no `users` or `roles`, no `replied_user: true`), as
+    /// the assistant promises; a breach is recorded (Discord takes the message). Off
+    /// for a bot that may ping.
+    pub no_pings: bool,
 }
 
 impl Default for Setup {
-    /// Bot 1000, application 2000, guild 3000, channels 4000 and 4001, role 600
-    /// "team", users 501 "ana" (team), 502 "ben" and 503 "mallory".
+    /// Bot 1000 with token "fake-bot-token", application 2000, guild 3000, channels
+    /// 4000 and 4001, role 600 "team", users 501 "ana" (team), 502 "ben" and 503
+    /// "mallory"; pings are breaches.
     fn default() -> Setup {
         Setup {
             bot_id: 1000,
@@ -90,6 +102,8 @@ impl Default for Setup {
                 FakeUser::new(502, "ben", &[]),
                 FakeUser::new(503, "mallory", &[]),
             ],
+            token: "fake-bot-token".to_string(),
+            no_pings: true,
         }
     }
 }
@@ -101,9 +115,12 @@ pub enum Scope {
     Global,
 }
 
-/// Gateway sessions started (IDENTIFY), resumed (RESUME) and heartbeats received.
+/// Gateway connections opened, sessions started (IDENTIFY), resumed (RESUME) and
+/// heartbeats received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GatewayCounts {
+    /// Websocket connections opened, identified or not.
+    pub connections: u64,
     pub identifies: u64,
     pub resumes: usize,
     pub heartbeats: usize,
@@ -239,6 +256,22 @@ impl FakeDiscord {
         Ok(self.interaction(id))
     }
 
+    /// `user` presses the button `custom_id` on `message` even when the message no
+    /// longer shows it, or shows it disabled: a client with a stale view, or a second
+    /// tap before the first was answered. Unlike [`FakeDiscord::click`], only the
+    /// message must still exist.
+    pub async fn click_raw(
+        &self,
+        user: u64,
+        message: &SeenMessage,
+        custom_id: &str,
+    ) -> anyhow::Result<Interaction> {
+        let id = self
+            .shared
+            .update(|world| invoke::click_raw(world, user, message.id, custom_id))?;
+        Ok(self.interaction(id))
+    }
+
     /// `user` runs the message context-menu command `command` on `target`.
     pub async fn context_menu(
         &self,
@@ -347,9 +380,66 @@ impl FakeDiscord {
             .update(|world| world.gateway.heartbeat_interval = interval);
     }
 
+    /// The next `n` REST requests whose path under `/api/v10/` starts with
+    /// `route_prefix` (e.g. `channels/4000/messages`, `webhooks/`) hit a rate limit:
+    /// answered 429 as Discord does (`{"message", "retry_after", "global": false}`,
+    /// `Retry-After` and the `X-RateLimit-*` headers). After each 429 the routes stay
+    /// limited for `retry_after`: a request sooner is refused the same way and
+    /// recorded as a violation.
+    pub fn rate_limit_next(&self, route_prefix: &str, n: usize, retry_after: Duration) {
+        self.shared.update(|world| {
+            world.rate_limits.push(RateLimit {
+                prefix: route_prefix.to_string(),
+                left: n,
+                retry_after,
+                until: None,
+            });
+        });
+    }
+
+    /// The REST requests so far whose path under `/api/v10/` starts with
+    /// `route_prefix`, in order, with the status each was answered with.
+    pub fn attempts(&self, route_prefix: &str) -> Vec<Attempt> {
+        let prefix = format!("/api/v10/{route_prefix}");
+        self.shared.read(|world| {
+            world
+                .attempts
+                .iter()
+                .filter(|attempt| attempt.path.starts_with(&prefix))
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// How the bot ended the gateway connections it ended, in order: a clean
+    /// shutdown's close frame (1000) apart from a connection dropped without one.
+    pub fn gateway_closes(&self) -> Vec<GatewayClose> {
+        self.shared.read(|world| world.gateway.closes.clone())
+    }
+
+    /// [`FakeDiscord::gateway_closes`], once there are at least `n`.
+    pub async fn wait_gateway_closes(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> anyhow::Result<Vec<GatewayClose>> {
+        let what = format!("the bot to end {n} gateway connection(s)");
+        self.shared
+            .wait_for(timeout, &what, |world| {
+                let closes = &world.gateway.closes;
+                if closes.len() >= n {
+                    Ok(closes.clone())
+                } else {
+                    Err(format!("{closes:?} so far"))
+                }
+            })
+            .await
+    }
+
     /// What the bot did on the gateway so far.
     pub fn gateway_counts(&self) -> GatewayCounts {
         self.shared.read(|world| GatewayCounts {
+            connections: world.gateway.connections_opened,
             identifies: world.gateway.sessions,
             resumes: world.gateway.resumes,
             heartbeats: world.gateway.heartbeats,
@@ -462,7 +552,8 @@ pub struct SeenMessage {
     pub embeds: Vec<Value>,
     pub components: Vec<Value>,
     pub ephemeral: bool,
-    /// What the sender set, if anything.
+    /// What the request that created it, or the last one that edited it, set, if
+    /// anything.
     pub allowed_mentions: Option<Value>,
     /// The message object as the API returns it.
     pub raw: Value,

@@ -3,9 +3,12 @@
 //! messages (a repeated nonce with `enforce_nonce` answered with the earlier message),
 //! typing, reactions, DMs, guild lookups). Interaction callbacks and webhook
 //! routes are in `webhooks.rs`. Any other route is answered 404 and recorded as
-//! `unhandled METHOD PATH`.
+//! `unhandled METHOD PATH`. Before any route, the rate limits a test set: a request
+//! that hits one is answered 429 as Discord answers it. Every request is kept with its
+//! time and status.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -13,10 +16,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 use serenity::model::prelude as model;
+use sha1::{Digest, Sha1};
 
 use super::limits::{self, Problems};
 use super::objects::{self, checked};
-use super::state::{SentNonce, Shared, World};
+use super::state::{Attempt, SentNonce, Shared, World};
 use super::{Scope, webhooks};
 
 /// A request, read.
@@ -63,7 +67,80 @@ pub async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         malformed: body.is_none(),
         body: body.unwrap_or(Value::Null),
     };
-    shared.update(|world| route(world, &call))
+    shared.update(|world| {
+        let response = rate_limited(world, &call).unwrap_or_else(|| route(world, &call));
+        let attempt = Attempt {
+            at: world.now(),
+            method: call.method.clone(),
+            path: call.path.clone(),
+            status: response.status().as_u16(),
+        };
+        world.attempts.push(attempt);
+        response
+    })
+}
+
+/// A 429 for a request that hits a rate limit a test set: the next ones counted, and
+/// any sent before the `retry_after` of the last 429 has passed (recorded: a client
+/// must wait that long).
+fn rate_limited(world: &mut World, call: &Call) -> Option<Response> {
+    let path = call.path.strip_prefix("/api/v10/")?;
+    let now = world.now();
+    let limit = world
+        .rate_limits
+        .iter_mut()
+        .find(|limit| path.starts_with(&limit.prefix))?;
+    if let Some(until) = limit.until.filter(|until| now < *until) {
+        let early = until - now;
+        let prefix = limit.prefix.clone();
+        world.violation(format!(
+            "{}: sent {:.3} s before the retry_after of the 429 on {prefix} had passed",
+            call.line(),
+            early.as_secs_f64()
+        ));
+        return Some(too_many_requests(&prefix, early));
+    }
+    if limit.left == 0 {
+        return None;
+    }
+    limit.left -= 1;
+    limit.until = Some(now + limit.retry_after);
+    Some(too_many_requests(&limit.prefix, limit.retry_after))
+}
+
+/// Discord's answer over a rate limit: 429, the wait in the body (`retry_after`,
+/// seconds with a fraction) and in the headers (`Retry-After` in whole seconds,
+/// rounded up; the bucket's `X-RateLimit-*`).
+fn too_many_requests(prefix: &str, retry_after: Duration) -> Response {
+    let seconds = retry_after.as_secs_f64();
+    let mut response = json(
+        429,
+        json!({"message": "You are being rate limited.", "retry_after": seconds, "global": false}),
+    );
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        + retry_after;
+    let bucket: String = Sha1::digest(prefix.as_bytes())
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let headers = [
+        ("retry-after", format!("{}", seconds.ceil() as u64)),
+        ("x-ratelimit-limit", "5".to_string()),
+        ("x-ratelimit-remaining", "0".to_string()),
+        ("x-ratelimit-reset", format!("{:.3}", reset.as_secs_f64())),
+        ("x-ratelimit-reset-after", format!("{seconds:.3}")),
+        ("x-ratelimit-bucket", bucket),
+        ("x-ratelimit-scope", "user".to_string()),
+    ];
+    for (name, value) in headers {
+        response
+            .headers_mut()
+            .insert(name, value.parse().expect("a header value"));
+    }
+    response
 }
 
 fn route(world: &mut World, call: &Call) -> Response {
@@ -71,11 +148,10 @@ fn route(world: &mut World, call: &Call) -> Response {
         return unhandled(world, call);
     };
     let segments: Vec<&str> = rest.split('/').collect();
-    // Interaction callbacks and webhooks are authorised by their token, the rest by
-    // the bot's.
-    if !matches!(segments[0], "interactions" | "webhooks")
-        && let Some(refusal) = authenticate(world, call)
-    {
+    // Interaction callbacks and webhooks are authorised by their token, gateway
+    // discovery by nothing, the rest by the bot's token.
+    let open = matches!(segments[0], "interactions" | "webhooks") || segments == ["gateway"];
+    if !open && let Some(refusal) = authenticate(world, call) {
         return refusal;
     }
     if call.malformed {
@@ -207,6 +283,34 @@ pub fn invalid_body(world: &mut World, call: &Call, problems: &Problems) -> Resp
     )
 }
 
+/// With [`super::Setup::no_pings`], records a message or edit the bot sends whose
+/// `allowed_mentions` could ping someone, or that has none (Discord takes it).
+pub fn check_no_pings(world: &mut World, call: &Call, body: &Value) {
+    if !world.setup.no_pings {
+        return;
+    }
+    let Some(allowed) = body.get("allowed_mentions").filter(|a| !a.is_null()) else {
+        let why = "no allowed_mentions: every mention in it pings";
+        return world.violation(format!("{}: {why}", call.line()));
+    };
+    let listed = |key: &str| {
+        allowed
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|list| !list.is_empty())
+            .map(|list| Value::Array(list.clone()))
+    };
+    for key in ["parse", "users", "roles"] {
+        if let Some(list) = listed(key) {
+            world.violation(format!("{}: allowed_mentions.{key} {list} may ping", call.line()));
+        }
+    }
+    if allowed["replied_user"] == json!(true) {
+        let why = "allowed_mentions.replied_user true pings the author replied to";
+        world.violation(format!("{}: {why}", call.line()));
+    }
+}
+
 /// Refuses a message with nothing to show.
 pub fn empty_message(world: &mut World, call: &Call) -> Response {
     refuse(world, call, 400, 50006, "Cannot send an empty message")
@@ -217,11 +321,11 @@ pub fn unhandled(world: &mut World, call: &Call) -> Response {
     json(404, json!({"code": 0, "message": "404: Not Found"}))
 }
 
-/// The bot's token, `Bot …`, the same as it identified with on the gateway.
+/// The bot's token after `Bot `.
 fn authenticate(world: &mut World, call: &Call) -> Option<Response> {
     let given = call.authorization.as_deref().unwrap_or("");
-    let expected = world.gateway.token.as_deref();
-    let valid = given.starts_with("Bot ") && given.len() > 4 && expected.is_none_or(|e| e == given);
+    let expected = &world.setup.token;
+    let valid = !expected.is_empty() && given.strip_prefix("Bot ") == Some(expected.as_str());
     (!valid).then(|| refuse(world, call, 401, 0, "401: Unauthorized"))
 }
 
@@ -272,6 +376,7 @@ fn post_message(world: &mut World, call: &Call, channel: &str) -> Response {
     if let Some(refusal) = check_new_message(world, call) {
         return refusal;
     }
+    check_no_pings(world, call, &call.body);
     let bot = world.setup.bot_id;
     let nonce = match &call.body["nonce"] {
         Value::String(nonce) => Some(nonce.clone()),
@@ -331,6 +436,7 @@ fn channel_message(world: &mut World, call: &Call, channel: &str, message: &str)
         "PATCH" => match check_edit(world, call, &message.raw, &call.body) {
             Some(refusal) => refusal,
             None => {
+                check_no_pings(world, call, &call.body);
                 let edited = world.edit(message.id, &call.body);
                 json(200, checked::<model::Message>("message", edited))
             }

@@ -107,8 +107,32 @@ pub struct World {
     pub interactions: BTreeMap<u64, InteractionRecord>,
     /// The nonces of the messages created, newest last.
     pub nonces: Vec<SentNonce>,
+    /// The rate limits tests set (see `FakeDiscord::rate_limit_next`).
+    pub rate_limits: Vec<RateLimit>,
+    /// Every REST request, in order, as answered.
+    pub attempts: Vec<Attempt>,
     /// The guild owner: nobody in the setup, so that no test user bypasses permissions.
     pub owner_id: u64,
+}
+
+/// A rate limit on the routes under a prefix: the next `left` requests hit it.
+pub struct RateLimit {
+    /// The path under `/api/v10/`, e.g. `channels/4000/messages`.
+    pub prefix: String,
+    pub left: usize,
+    pub retry_after: Duration,
+    /// Until when the routes stay limited after the last 429 (on the fake's clock).
+    pub until: Option<Instant>,
+}
+
+/// One REST request and the status it was answered with.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    /// On the fake's clock.
+    pub at: Instant,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
 }
 
 /// A message created with a nonce.
@@ -141,6 +165,16 @@ pub struct Gateway {
     pub ready: bool,
     pub resumes: usize,
     pub heartbeats: usize,
+    /// How the bot ended each connection it ended, in order.
+    pub closes: Vec<GatewayClose>,
+}
+
+/// How the bot ended a gateway connection: with a close frame (its code and reason),
+/// or by dropping it without one (`code` is `None`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayClose {
+    pub code: Option<u16>,
+    pub reason: String,
 }
 
 impl Default for Gateway {
@@ -158,6 +192,7 @@ impl Default for Gateway {
             ready: false,
             resumes: 0,
             heartbeats: 0,
+            closes: Vec::new(),
         }
     }
 }
@@ -191,7 +226,8 @@ impl Registered {
 pub struct StoredMessage {
     /// The message as the API returns it.
     pub raw: Value,
-    /// The `allowed_mentions` the bot sent with it, if any.
+    /// The `allowed_mentions` the request that created it, or the last that edited
+    /// it, carried, if any.
     pub allowed_mentions: Option<Value>,
 }
 
@@ -248,6 +284,8 @@ impl World {
             reactions: Vec::new(),
             interactions: BTreeMap::new(),
             nonces: Vec::new(),
+            rate_limits: Vec::new(),
+            attempts: Vec::new(),
             owner_id: 0,
         };
         world.owner_id = world.new_id();
@@ -510,7 +548,6 @@ impl World {
     pub fn edit(&mut self, id: u64, body: &Value) -> Value {
         let stored = &self.messages[&id];
         let mut raw = stored.raw.clone();
-        let mut allowed_mentions = stored.allowed_mentions.clone();
         apply_body(&mut raw, body);
         let old_flags = raw["flags"].as_u64().unwrap_or(0);
         let new_flags = body.get("flags").and_then(Value::as_u64).unwrap_or(old_flags);
@@ -519,9 +556,8 @@ impl World {
         let (users, roles) = self.mentions(raw["content"].as_str().unwrap_or(""));
         raw["mentions"] = json!(users);
         raw["mention_roles"] = json!(roles);
-        if let Some(allowed) = body.get("allowed_mentions") {
-            allowed_mentions = Some(allowed.clone());
-        }
+        // Each request's own: an edit without them pings whom its content names.
+        let allowed_mentions = body.get("allowed_mentions").cloned();
         self.messages.insert(
             id,
             StoredMessage {

@@ -2,7 +2,8 @@
 //! follow-ups (`POST /webhooks/{app}/{token}`) and reading, editing and deleting the
 //! response and the follow-ups (`/webhooks/{app}/{token}/messages/{id|@original}`).
 //!
-//! Discord's rules, each refused and recorded when broken: the first callback within
+//! Every message and edit is checked for pings (`rest::check_no_pings`). Discord's
+//! rules, each refused and recorded when broken: the first callback within
 //! 3 s (else 10062), one callback per interaction (40060), a callback type that fits
 //! the interaction, no follow-up or edit before the acknowledgement (10015), a token
 //! valid for 15 minutes (50027).
@@ -14,7 +15,8 @@ use serenity::model::channel::Message;
 use super::limits::{self, Problem, Problems};
 use super::objects::{EPHEMERAL, LOADING, checked};
 use super::rest::{
-    Call, check_edit, empty_message, id, invalid_body, json, no_content, refuse, refuse_because, unhandled,
+    Call, check_edit, check_no_pings, empty_message, id, invalid_body, json, no_content, refuse,
+    refuse_because, unhandled,
 };
 use super::state::{ACKNOWLEDGE_WITHIN, TOKEN_VALID_FOR, World, is_ephemeral};
 
@@ -75,6 +77,9 @@ pub fn callback(world: &mut World, call: &Call, interaction: &str, token: &str) 
     let problems = problems.under("data");
     if !problems.is_empty() {
         return invalid_body(world, call, &problems);
+    }
+    if matches!(response_type, 4 | 7) {
+        check_no_pings(world, call, &data);
     }
     match response_type {
         4 => {
@@ -177,6 +182,7 @@ pub fn follow_up(world: &mut World, call: &Call, app: &str, token: &str) -> Resp
     if limits::is_empty_message(&call.body) {
         return empty_message(world, call);
     }
+    check_no_pings(world, call, &call.body);
     let record = &world.interactions[&interaction];
     // The first follow-up after a deferred response replaces the "thinking" message.
     if let Some(original) = record.original.filter(|_| record.loading) {
@@ -213,6 +219,7 @@ pub fn message(world: &mut World, call: &Call, app: &str, token: &str, message: 
             if let Some(refusal) = check_edit(world, call, &current, &call.body) {
                 return refusal;
             }
+            check_no_pings(world, call, &call.body);
             let edited = world.edit(target, &call.body);
             let record = world.interaction_mut(interaction);
             if record.loading && record.original == Some(target) {
