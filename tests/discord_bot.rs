@@ -388,7 +388,12 @@ async fn a_double_tap_on_a_chat_confirmation_applies_it_once_and_refuses_the_sec
     )]));
     llm.push(Reply::answer("I will delete it once you confirm."));
     let url = llm.url();
-    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let bot = start(&[
+        ("LITELLM_ENDPOINT", &url),
+        ("LITELLM_MODEL", MODEL),
+        ("LITELLM_API_KEY", KEY),
+    ])
+    .await;
     bot.remote_todo_until("the store is pushed", |todo| todo.contains("dishwasher"))
         .await;
     bot.fake
@@ -513,7 +518,12 @@ async fn with_the_model_down_chat_says_so_and_commands_still_work() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let bot = start(&[("LITELLM_ENDPOINT", &closed), ("LITELLM_MODEL", "fake-model")]).await;
+    let bot = start(&[
+        ("LITELLM_ENDPOINT", &closed),
+        ("LITELLM_MODEL", MODEL),
+        ("LITELLM_API_KEY", KEY),
+    ])
+    .await;
     bot.fake
         .say(ANA, CHANNEL, "<@1000> what should I do today?")
         .await;
@@ -788,7 +798,12 @@ async fn a_chat_answer_and_a_commands_messages_that_meet_a_rate_limit_are_sent_o
     let llm = FakeLlm::start().await;
     llm.push(Reply::answer("Good morning to you too."));
     let url = llm.url();
-    let bot = start(&[("LITELLM_ENDPOINT", &url), ("LITELLM_MODEL", "fake-model")]).await;
+    let bot = start(&[
+        ("LITELLM_ENDPOINT", &url),
+        ("LITELLM_MODEL", MODEL),
+        ("LITELLM_API_KEY", KEY),
+    ])
+    .await;
     let retry_after = Duration::from_millis(500);
 
     // A channel message.
