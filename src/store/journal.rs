@@ -71,7 +71,7 @@ impl Journal {
 
     /// Appends one operation and flushes it to disk before returning.
     pub fn append(&self, pending: &Pending) -> anyhow::Result<()> {
-        append_durably(&self.path, &encode(std::slice::from_ref(pending))?)?;
+        append(&self.path, &encode(std::slice::from_ref(pending))?, true)?;
         Ok(())
     }
 
@@ -83,13 +83,17 @@ impl Journal {
         if pending.is_empty() {
             return Ok(());
         }
-        let size = append_durably(&self.applied, &encode(&pending)?)?;
+        // Neither write is flushed to disk: after a power cut, an entry that is still
+        // in the journal is found in the history by its id and not applied again,
+        // and the applied log only helps replays that the remote lost commits.
+        let size = append(&self.applied, &encode(&pending)?, false)?;
         if size > APPLIED_MAX_BYTES {
             let applied = read_entries(&self.applied)?;
             let skip = applied.len().saturating_sub(APPLIED_KEPT);
             write_entries(&self.applied, &applied[skip..])?;
         }
-        self.replace(&[])
+        std::fs::File::create(&self.path).with_context(|| format!("clearing {}", self.path.display()))?;
+        Ok(())
     }
 
     /// Replaces the journal with `pending` (empty: nothing is pending).
@@ -110,9 +114,9 @@ fn read_entries(path: &Path) -> anyhow::Result<Vec<Pending>> {
         .collect())
 }
 
-/// Appends `text` to the file at `path` and flushes it to disk; returns the file's
-/// new size.
-fn append_durably(path: &Path, text: &str) -> anyhow::Result<u64> {
+/// Appends `text` to the file at `path` (flushed to disk when `durably`); returns
+/// the file's new size.
+fn append(path: &Path, text: &str, durably: bool) -> anyhow::Result<u64> {
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -120,8 +124,10 @@ fn append_durably(path: &Path, text: &str) -> anyhow::Result<u64> {
         .with_context(|| format!("opening {}", path.display()))?;
     file.write_all(text.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
-    file.sync_all()
-        .with_context(|| format!("flushing {}", path.display()))?;
+    if durably {
+        file.sync_all()
+            .with_context(|| format!("flushing {}", path.display()))?;
+    }
     Ok(file.metadata().map(|m| m.len()).unwrap_or(0))
 }
 

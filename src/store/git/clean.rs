@@ -179,7 +179,8 @@ fn read_cache(cache: &Path) -> Folders {
         .collect()
 }
 
-/// Writes the cache (best effort: without it, folders are read again).
+/// Writes the cache (best effort: without it, folders are read again). Not flushed
+/// to disk: a cache a power cut damaged only has times that no longer match.
 fn write_cache(cache: &Path, folders: &Folders) {
     let mut text = String::new();
     for (path, (seconds, nanoseconds)) in folders {
@@ -188,5 +189,8 @@ fn write_cache(cache: &Path, folders: &Folders) {
         }
         text.push_str(&format!("{seconds} {nanoseconds} {path}\n"));
     }
-    let _ = crate::store::files::write_atomically(cache, text.as_bytes());
+    let temporary = cache.with_extension("new");
+    if std::fs::write(&temporary, text).is_ok() {
+        let _ = std::fs::rename(&temporary, cache);
+    }
 }
