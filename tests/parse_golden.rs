@@ -8,7 +8,8 @@
 
 use myorg_parsers::{CalendarFile, ProjectsFile, TodoFile};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod support;
 
 fn fixtures(format: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,8 +26,8 @@ fn fixtures(format: &str) -> Vec<PathBuf> {
 }
 
 fn myorg(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .args(args)
+    let dir = tempfile::TempDir::new().unwrap();
+    support::myorg_command(dir.path(), args, &[])
         .output()
         .expect("myorg runs")
 }
@@ -93,8 +94,8 @@ fn every_fixture_round_trips_byte_for_byte() {
 
 #[test]
 fn parse_reads_standard_input_when_no_file_is_given() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .args(["parse", "todo"])
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut child = support::myorg_command(dir.path(), &["parse", "todo"], &[])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
