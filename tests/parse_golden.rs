@@ -34,7 +34,7 @@ fn myorg(args: &[&str]) -> std::process::Output {
 
 /// Compares `actual` with the file at `expected_path`, or writes it when updating.
 fn compare(expected_path: &Path, actual: &str, failures: &mut Vec<String>) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if support::updating("UPDATE_GOLDEN") {
         std::fs::write(expected_path, actual).unwrap();
         return;
     }
@@ -138,4 +138,16 @@ fn a_missing_file_is_a_clear_error() {
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("reading /nonexistent/todo.txt"), "{stderr}");
+}
+
+/// `UPDATE_GOLDEN=0` (or empty, or anything but `1`) checks the expectations; it
+/// does not rewrite them.
+#[test]
+fn only_update_golden_1_rewrites_the_expectations() {
+    use std::ffi::OsStr;
+    assert!(support::asks_to_update(Some(OsStr::new("1"))));
+    for value in ["0", "", "true", "yes", " 1", "01"] {
+        assert!(!support::asks_to_update(Some(OsStr::new(value))), "{value:?}");
+    }
+    assert!(!support::asks_to_update(None));
 }

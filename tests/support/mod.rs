@@ -117,3 +117,14 @@ pub fn fail_in_store(dir: &Path, args: &[&str]) -> String {
     all.extend_from_slice(args);
     stderr(&myorg(dir, &all, &[]))
 }
+
+/// Whether the environment variable `var` (`UPDATE_GOLDEN`, `UPDATE_SNAPSHOTS`) asks
+/// a test to rewrite its expectations instead of checking them.
+pub fn updating(var: &str) -> bool {
+    asks_to_update(std::env::var_os(var).as_deref())
+}
+
+/// Only `1` asks: unset, empty, `0` or anything else checks.
+pub fn asks_to_update(value: Option<&std::ffi::OsStr>) -> bool {
+    value == Some(std::ffi::OsStr::new("1"))
+}
