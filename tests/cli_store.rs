@@ -3,11 +3,11 @@
 
 use git2::Repository;
 use std::path::Path;
-use std::process::Command;
+use std::process::Stdio;
 use tempfile::TempDir;
 
 mod support;
-use support::{myorg, stderr, stdout};
+use support::{myorg, myorg_command, stderr, stdout};
 
 #[test]
 fn add_and_done_commit_as_the_person_at_the_given_time() {
@@ -94,19 +94,22 @@ fn concurrent_add_processes_each_land_exactly_once_on_the_remote() {
     let status = stdout(&myorg(dir.path(), &["--store", "s", "status"], &env));
     assert!(status.contains(&format!("remote: {url}")), "{status}");
 
+    // All four started before any is waited for.
     let children: Vec<_> = (0..4)
         .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_myorg"))
-                .current_dir(dir.path())
-                .args(["--store", "s", "add", &format!("Parallel task {i}")])
-                .env("MYORG_NOW", "2026-11-23T08:00:00")
-                .env("GIT_REPO_URL", &url)
-                .output()
-                .unwrap()
+            myorg_command(
+                dir.path(),
+                &["--store", "s", "add", &format!("Parallel task {i}")],
+                &[("MYORG_NOW", "2026-11-23T08:00:00"), ("GIT_REPO_URL", url.as_str())],
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
         })
         .collect();
-    for child in &children {
-        stdout(child);
+    for child in children {
+        stdout(&child.wait_with_output().unwrap());
     }
     let repo = Repository::open(&remote).unwrap();
     let tree = repo

@@ -7,7 +7,9 @@ use std::path::Path;
 use tempfile::TempDir;
 
 mod support;
-use support::{fail_in_store as fail, myorg, myorg_with_input, run_in_store as run, stderr, stdout};
+use support::{
+    fail_in_store as fail, myorg, myorg_command, myorg_with_input, run_in_store as run, stderr, stdout,
+};
 
 fn todo(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("s/todo.txt")).unwrap()
@@ -219,16 +221,33 @@ fn tasks_lists_by_urgency_with_filters_and_json() {
     assert!(run(dir.path(), &["done", reference]).contains("Beta"));
 }
 
+/// Without `MYORG_NOW` the system clock is read in the store's timezone. Kiritimati
+/// (UTC+14) and Pago Pago (UTC-11) are 25 hours apart, so at any instant their dates
+/// differ: a task added in each gets its own creation date, the first one one or two
+/// days after the second (whenever the test runs; a clock read in one zone for both
+/// would give the same date). A zone that does not exist is an error that names it.
 #[test]
 fn the_clock_follows_the_store_timezone() {
     let dir = TempDir::new().unwrap();
-    // No MYORG_NOW: the system clock, read in the configured timezone; a bad zone is
-    // an error that names it.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .current_dir(dir.path())
-        .args(["--store", "s", "tasks"])
-        .env("TIMEZONE", "Mars/Olympus")
-        .env_remove("MYORG_NOW")
+    let created_in = |zone: &str| -> chrono::NaiveDate {
+        let args = ["--store", "s", "add", "Water the plants"];
+        let added = stdout(&myorg_command(dir.path(), &args, &[("TIMEZONE", zone)]).output().unwrap());
+        // "Added abcd: 2026-11-23 Water the plants"
+        let line = added.split_once(": ").map(|(_, line)| line).unwrap_or_default();
+        line.split(' ')
+            .next()
+            .and_then(|date| date.parse().ok())
+            .unwrap_or_else(|| panic!("no creation date in {added:?}"))
+    };
+    let east = created_in("Pacific/Kiritimati");
+    let west = created_in("Pacific/Pago_Pago");
+    let ahead = (east - west).num_days();
+    assert!(
+        ahead == 1 || ahead == 2,
+        "created {east} in Kiritimati and {west} in Pago Pago"
+    );
+
+    let output = myorg_command(dir.path(), &["--store", "s", "tasks"], &[("TIMEZONE", "Mars/Olympus")])
         .output()
         .unwrap();
     let error = stderr(&output);
