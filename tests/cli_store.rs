@@ -166,6 +166,64 @@ fn undo_and_history_from_the_terminal() {
     );
 }
 
+/// `undo COMMIT` reverts that commit, not the newest; a commit the assistant did not
+/// make (a hand edit) is refused, changing nothing, unless `--force`.
+#[test]
+fn undo_of_a_given_commit_and_of_a_hand_edit_with_force() {
+    let dir = TempDir::new().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--store", "s"];
+        all.extend_from_slice(args);
+        stdout(&myorg(dir.path(), &all, &[]))
+    };
+    let read = |file: &str| std::fs::read_to_string(dir.path().join("s").join(file)).unwrap();
+    run(&["add", "First task"]);
+    // The newest change, in another file.
+    run(&["event", "tomorrow", "10", "Dentist"]);
+    // "abcdef12 2026-11-23 08:00 NAME: Add task: First task", newest first.
+    let commit_of = |subject: &str| -> String {
+        let history = run(&["history"]);
+        let line = history
+            .lines()
+            .find(|line| line.ends_with(subject))
+            .unwrap_or_else(|| panic!("no {subject:?} in\n{history}"));
+        line.split(' ').next().unwrap().to_string()
+    };
+    let first = commit_of(": Add task: First task");
+    assert_eq!(run(&["undo", &first]), "Undo: Add task: First task\n");
+    assert!(!read("todo.txt").contains("First task"));
+    assert!(read("calendar.txt").contains("Dentist"), "the newest change stays");
+
+    // A hand edit, committed as such before the next change.
+    let memory = read("working-memory.txt") + "Written by hand\n";
+    std::fs::write(dir.path().join("s/working-memory.txt"), memory).unwrap();
+    run(&["add", "Second task"]);
+    let hand = commit_of(": Save edits made outside the assistant");
+    let head = || {
+        git2::Repository::open(dir.path().join("s"))
+            .unwrap()
+            .head()
+            .unwrap()
+            .target()
+    };
+    let before = head();
+    let refused = stderr(&myorg(dir.path(), &["--store", "s", "undo", &hand], &[]));
+    assert!(
+        refused.contains("was not made by the assistant; undo it anyway with --force"),
+        "{refused}"
+    );
+    assert_eq!(head(), before, "nothing changed");
+    assert!(read("working-memory.txt").contains("Written by hand"));
+    let forced = run(&["undo", &hand, "--force"]);
+    assert_eq!(
+        forced,
+        "Undo: Save edits made outside the assistant\n",
+        "{forced}"
+    );
+    assert!(!read("working-memory.txt").contains("Written by hand"));
+    assert!(read("todo.txt").contains("Second task"));
+}
+
 /// An empty `XDG_DATA_HOME` counts as unset: the store goes under `~/.local/share`,
 /// not to a path relative to wherever the command runs.
 #[test]

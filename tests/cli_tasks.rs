@@ -175,6 +175,86 @@ fn delete_asks_first_and_archive_moves_done_tasks() {
     assert!(error.contains("no done tasks"), "{error}");
 }
 
+/// `delete --yes` deletes without asking: with nothing on standard input (which
+/// answers "no" to a question), the task is gone in one commit.
+#[test]
+fn delete_yes_deletes_without_asking() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "Throw", "away", "old", "boxes"]);
+    let asked = myorg_with_input(dir.path(), &["--store", "s", "delete", "old boxes"], &[], "");
+    assert_eq!(
+        stdout(&asked),
+        "Delete \"2026-11-23 Throw away old boxes\"? [y/N] Nothing deleted.\n",
+        "asked, and no answer is a no"
+    );
+    let gone = myorg_with_input(
+        dir.path(),
+        &["--store", "s", "delete", "--yes", "old boxes"],
+        &[],
+        "",
+    );
+    assert_eq!(
+        stdout(&gone),
+        "Delete task: Throw away old boxes\n",
+        "deleted without a question"
+    );
+    assert!(!todo(dir.path()).contains("Throw away old boxes"));
+    let history = run(dir.path(), &["history", "todo.txt"]);
+    assert!(
+        history
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with(": Delete task: Throw away old boxes")),
+        "{history}"
+    );
+}
+
+/// `--due-after` keeps the tasks due on or after a day (not those without a due
+/// date), `--done` adds the done tasks, `--limit N` keeps the first N.
+#[test]
+fn tasks_due_after_done_and_limit() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "Alpha", "+proj", "--due", "in 5 days"]);
+    run(dir.path(), &["add", "Beta", "+proj", "--due", "yesterday"]);
+    run(dir.path(), &["add", "Gamma", "+proj", "-p", "A"]);
+    run(dir.path(), &["add", "Epsilon", "+proj", "--due", "wed"]);
+    run(dir.path(), &["add", "Zeta", "+proj"]);
+    run(dir.path(), &["done", "zeta"]);
+    let texts = |args: &[&str]| -> Vec<String> {
+        run(dir.path(), args)
+            .lines()
+            .map(|l| l.split_once("  ").map_or(l, |(_, text)| text).to_string())
+            .collect()
+    };
+    let open = [
+        "2026-11-23 Beta +proj due:2026-11-22",
+        "2026-11-23 Epsilon +proj due:2026-11-25",
+        "2026-11-23 Alpha +proj due:2026-11-28",
+        "(A) 2026-11-23 Gamma +proj",
+    ];
+    assert_eq!(texts(&["tasks", "+proj"]), open);
+    // Wednesday is 2026-11-25: Epsilon is due that day, Alpha after.
+    assert_eq!(
+        texts(&["tasks", "+proj", "--due-after", "wed"]),
+        [open[1], open[2]]
+    );
+    assert_eq!(
+        texts(&["tasks", "+proj", "--due-after", "2026-11-26"]),
+        [open[2]]
+    );
+    let with_done = texts(&["tasks", "+proj", "--done"]);
+    assert_eq!(with_done.len(), 5, "{with_done:#?}");
+    assert!(
+        with_done.contains(&"x 2026-11-23 2026-11-23 Zeta +proj".to_string()),
+        "{with_done:#?}"
+    );
+    for line in open {
+        assert!(with_done.contains(&line.to_string()), "{with_done:#?}");
+    }
+    assert_eq!(texts(&["tasks", "+proj", "--limit", "2"]), [open[0], open[1]]);
+    assert_eq!(texts(&["tasks", "+proj", "--limit", "9"]), open);
+}
+
 #[test]
 fn tasks_lists_by_urgency_with_filters_and_json() {
     let dir = TempDir::new().unwrap();
