@@ -334,6 +334,29 @@ fn the_clock_follows_the_store_timezone() {
     assert!(error.contains("Mars/Olympus"), "{error}");
 }
 
+/// "end of week" on the last day chrono has (whose week is cut short) was a panic
+/// in the date language; it is the error of any date too far away, and nothing is
+/// written.
+#[test]
+fn end_of_week_on_the_calendars_last_day_is_an_error_not_a_panic() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["status"]);
+    let before = todo(dir.path());
+    let last_day = ["--now", "+262142-12-31T08:00"];
+    for when in ["end of week", "eow", "next week"] {
+        let mut args = vec!["--store", "s"];
+        args.extend(last_day);
+        args.extend(["add", "Renew", "the", "passport", "--due", when]);
+        let output = myorg_command(dir.path(), &args, &[]).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("myorg: \"{when}\" is too far away to be a date\n")
+        );
+    }
+    assert_eq!(todo(dir.path()), before);
+}
+
 #[test]
 fn a_reference_completes_the_right_task_after_another_clone_pushed_edits_around_it() {
     let dir = TempDir::new().unwrap();
