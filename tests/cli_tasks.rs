@@ -400,6 +400,87 @@ fn a_reference_completes_the_right_task_after_another_clone_pushed_edits_around_
     );
 }
 
+/// Two clones of one remote (`a` and `b`), and `myorg --store CLONE ARGS` in them.
+fn two_clones(dir: &Path) -> impl Fn(&str, &[&str]) -> std::process::Output + '_ {
+    let remote = dir.join("remote.git");
+    git2::Repository::init_bare(&remote).unwrap();
+    let url = remote.to_str().unwrap().to_string();
+    move |clone: &str, args: &[&str]| {
+        let mut all = vec!["--store", clone];
+        all.extend_from_slice(args);
+        myorg(dir, &all, &[("GIT_REPO_URL", url.as_str())])
+    }
+}
+
+/// What a command printed, standard output then error.
+fn said(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
+}
+
+/// The subjects of the commits on the remote's main, newest first.
+fn remote_subjects(dir: &Path) -> Vec<String> {
+    let repo = git2::Repository::open_bare(dir.join("remote.git")).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_ref("refs/heads/main").unwrap();
+    walk.map(|oid| {
+        let commit = repo.find_commit(oid.unwrap()).unwrap();
+        commit.summary().unwrap().unwrap_or_default().to_string()
+    })
+    .collect()
+}
+
+/// A recurring task completed in two clones: the second completion, replayed on the
+/// first, took the task's next occurrence for the task reworded and completed it too
+/// (a week skipped, and a third occurrence). It no longer applies: the task is done.
+#[test]
+fn a_recurring_task_completed_in_two_clones_is_completed_once() {
+    let dir = TempDir::new().unwrap();
+    let in_clone = two_clones(dir.path());
+    stdout(&in_clone("a", &["add", "Feed", "the", "fish", "rec:1w", "--due", "today"]));
+    stdout(&in_clone("b", &["status"]));
+    stdout(&in_clone("a", &["done", "fish"]));
+    // b has not pulled: its completion is replayed on top of a's.
+    let second = in_clone("b", &["done", "fish"]);
+    let said = said(&second);
+    assert!(!second.status.success(), "{said}");
+    assert!(said.contains("is already done"), "{said}");
+    stdout(&in_clone("a", &["sync"]));
+    let todo = std::fs::read_to_string(dir.path().join("a/todo.txt")).unwrap();
+    let fish: Vec<&str> = todo.lines().filter(|l| l.contains("Feed the fish")).collect();
+    assert_eq!(
+        fish,
+        [
+            "x 2026-11-23 2026-11-23 Feed the fish rec:1w due:2026-11-23",
+            "2026-11-23 Feed the fish rec:1w due:2026-11-30",
+        ],
+        "{todo}"
+    );
+}
+
+/// The same edit made in two clones: the second, replayed on the first, found the
+/// task "reworded" into what it would make it and committed nothing but a note that
+/// it had been reworded. It no longer applies: the task already reads so.
+#[test]
+fn the_same_edit_made_in_two_clones_is_committed_once() {
+    let dir = TempDir::new().unwrap();
+    let in_clone = two_clones(dir.path());
+    stdout(&in_clone("a", &["add", "Call", "the", "bank"]));
+    stdout(&in_clone("b", &["status"]));
+    stdout(&in_clone("a", &["edit", "bank", "--due", "fri"]));
+    let second = in_clone("b", &["edit", "bank", "--due", "fri"]);
+    let said = said(&second);
+    assert!(!second.status.success(), "{said}");
+    assert!(
+        said.contains("already reads \"2026-11-23 Call the bank due:2026-11-27\""),
+        "{said}"
+    );
+    let edits = remote_subjects(dir.path())
+        .into_iter()
+        .filter(|subject| subject.starts_with("Edit task"))
+        .count();
+    assert_eq!(edits, 1);
+}
+
 /// The line the other clone removed (the 5th of the file it read).
 fn lines_removed(file: &str) -> &str {
     file.lines().nth(4).unwrap()
