@@ -100,7 +100,10 @@ fn concurrent_add_processes_each_land_exactly_once_on_the_remote() {
             myorg_command(
                 dir.path(),
                 &["--store", "s", "add", &format!("Parallel task {i}")],
-                &[("MYORG_NOW", "2026-11-23T08:00:00"), ("GIT_REPO_URL", url.as_str())],
+                &[
+                    ("MYORG_NOW", "2026-11-23T08:00:00"),
+                    ("GIT_REPO_URL", url.as_str()),
+                ],
             )
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -192,7 +195,10 @@ fn undo_of_a_given_commit_and_of_a_hand_edit_with_force() {
     let first = commit_of(": Add task: First task");
     assert_eq!(run(&["undo", &first]), "Undo: Add task: First task\n");
     assert!(!read("todo.txt").contains("First task"));
-    assert!(read("calendar.txt").contains("Dentist"), "the newest change stays");
+    assert!(
+        read("calendar.txt").contains("Dentist"),
+        "the newest change stays"
+    );
 
     // A hand edit, committed as such before the next change.
     let memory = read("working-memory.txt") + "Written by hand\n";
@@ -216,8 +222,7 @@ fn undo_of_a_given_commit_and_of_a_hand_edit_with_force() {
     assert!(read("working-memory.txt").contains("Written by hand"));
     let forced = run(&["undo", &hand, "--force"]);
     assert_eq!(
-        forced,
-        "Undo: Save edits made outside the assistant\n",
+        forced, "Undo: Save edits made outside the assistant\n",
         "{forced}"
     );
     assert!(!read("working-memory.txt").contains("Written by hand"));

@@ -238,10 +238,7 @@ fn tasks_due_after_done_and_limit() {
         texts(&["tasks", "+proj", "--due-after", "wed"]),
         [open[1], open[2]]
     );
-    assert_eq!(
-        texts(&["tasks", "+proj", "--due-after", "2026-11-26"]),
-        [open[2]]
-    );
+    assert_eq!(texts(&["tasks", "+proj", "--due-after", "2026-11-26"]), [open[2]]);
     let with_done = texts(&["tasks", "+proj", "--done"]);
     assert_eq!(with_done.len(), 5, "{with_done:#?}");
     assert!(
@@ -311,7 +308,11 @@ fn the_clock_follows_the_store_timezone() {
     let dir = TempDir::new().unwrap();
     let created_in = |zone: &str| -> chrono::NaiveDate {
         let args = ["--store", "s", "add", "Water the plants"];
-        let added = stdout(&myorg_command(dir.path(), &args, &[("TIMEZONE", zone)]).output().unwrap());
+        let added = stdout(
+            &myorg_command(dir.path(), &args, &[("TIMEZONE", zone)])
+                .output()
+                .unwrap(),
+        );
         // "Added abcd: 2026-11-23 Water the plants"
         let line = added.split_once(": ").map(|(_, line)| line).unwrap_or_default();
         line.split(' ')
@@ -327,9 +328,13 @@ fn the_clock_follows_the_store_timezone() {
         "created {east} in Kiritimati and {west} in Pago Pago"
     );
 
-    let output = myorg_command(dir.path(), &["--store", "s", "tasks"], &[("TIMEZONE", "Mars/Olympus")])
-        .output()
-        .unwrap();
+    let output = myorg_command(
+        dir.path(),
+        &["--store", "s", "tasks"],
+        &[("TIMEZONE", "Mars/Olympus")],
+    )
+    .output()
+    .unwrap();
     let error = stderr(&output);
     assert!(error.contains("Mars/Olympus"), "{error}");
 }
@@ -436,7 +441,10 @@ fn remote_subjects(dir: &Path) -> Vec<String> {
 fn a_recurring_task_completed_in_two_clones_is_completed_once() {
     let dir = TempDir::new().unwrap();
     let in_clone = two_clones(dir.path());
-    stdout(&in_clone("a", &["add", "Feed", "the", "fish", "rec:1w", "--due", "today"]));
+    stdout(&in_clone(
+        "a",
+        &["add", "Feed", "the", "fish", "rec:1w", "--due", "today"],
+    ));
     stdout(&in_clone("b", &["status"]));
     stdout(&in_clone("a", &["done", "fish"]));
     // b has not pulled: its completion is replayed on top of a's.

@@ -72,7 +72,10 @@ fn concurrent_writers_and_a_busy_remote_lose_nothing_and_duplicate_nothing() {
                             "add",
                             &format!("Process task {i}"),
                         ],
-                        &[("GIT_REPO_URL", remote.as_str()), ("MYORG_NOW", "2026-11-22T10:00:00")],
+                        &[
+                            ("GIT_REPO_URL", remote.as_str()),
+                            ("MYORG_NOW", "2026-11-22T10:00:00"),
+                        ],
                     )
                     .spawn()
                     .unwrap()

@@ -140,7 +140,11 @@ async fn endpoints_triggers_and_a_graceful_stop() {
     assert!(status.success(), "{lines:#?}");
     assert_eq!(count(&lines, "myorg: headless"), 1, "{lines:#?}");
     assert_eq!(count(&lines, "scheduler.mode is external"), 1, "{lines:#?}");
-    assert_eq!(lines.last().map(String::as_str), Some("myorg: stopped"), "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("myorg: stopped"),
+        "{lines:#?}"
+    );
 }
 
 /// `/readyz` reads the store's `.git`: while it cannot be read the assistant is not
@@ -179,10 +183,7 @@ async fn a_trigger_whose_job_fails_answers_500_with_the_error() {
     assert_eq!(status, 500, "{body}");
     assert_eq!(body["job"], "git-sync", "{body}");
     let error = body["error"].as_str().unwrap_or_default();
-    assert!(
-        error.starts_with("the sync did not reach the remote: "),
-        "{body}"
-    );
+    assert!(error.starts_with("the sync did not reach the remote: "), "{body}");
     assert!(body.get("result").is_none(), "{body}");
     running
         .wait_for_metric("myorg_job_failures_total{job=\"git-sync\"} 1")
@@ -211,7 +212,11 @@ async fn sigint_stops_like_sigterm_pushing_what_is_pending() {
     running.signal(libc::SIGINT);
     let (status, lines) = running.wait();
     assert!(status.success(), "{status}: {lines:#?}");
-    assert_eq!(lines.last().map(String::as_str), Some("myorg: stopped"), "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("myorg: stopped"),
+        "{lines:#?}"
+    );
     assert!(
         remote_todo(&remote).contains("Edited by hand while the remote was away\n"),
         "pushed on the way out"
@@ -249,7 +254,11 @@ async fn a_request_in_flight_at_sigterm_is_answered_before_the_exit() {
     let (status, lines) = running.wait();
     assert!(status.success(), "{lines:#?}");
     assert_eq!(count(&lines, "without waiting"), 0, "{lines:#?}");
-    assert_eq!(lines.last().map(String::as_str), Some("myorg: stopped"), "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("myorg: stopped"),
+        "{lines:#?}"
+    );
 }
 
 #[test]

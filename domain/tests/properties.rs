@@ -36,32 +36,29 @@ fn writable_day() -> impl Strategy<Value = NaiveDate> {
     ]
 }
 
-/// Words of the date language, and others.
+/// Words of the date language, and some that are near them.
+const WORDS: &str = "today tomorrow tom yesterday now next this in after end of eow eom eoy \
+    week month year day days weeks months years business working d w m y b the a an one \
+    ten mon monday fri sun sunday jan feb february sept dec december 1st 2nd 15th 29th \
+    30th 31st 32nd 0th 2026-12-01 2026-02-30 9999-12-31 0000-01-01 3d +1m 2w 5b 100000 \
+    100001 4294967296 -1 0 , 262143 -262144";
+
+/// Whole phrases of the date language, at the calendar's ends too.
+const PHRASES: &str = "today|tomorrow|yesterday|next week|next month|next year|end of week|\
+    eow|end of month|eom|end of year|eoy|fri|next monday|this sunday|in 3 days|in 2 weeks|\
+    in a month|in 100000 years|in 5 business days|3d|+1m|5b|the 15th|31st|dec 5|feb 29|\
+    5 dec 262143|dec 31 -262144|2026-12-01";
+
+/// Phrases of the date language, or words of it and others in any order.
 fn when_text() -> impl Strategy<Value = String> {
     let word = prop_oneof![
-        prop::sample::select(vec![
-            "today", "tomorrow", "tom", "yesterday", "now", "next", "this", "in", "after",
-            "end", "of", "eow", "eom", "eoy", "week", "month", "year", "day", "days", "weeks",
-            "months", "years", "business", "working", "d", "w", "m", "y", "b", "the", "a",
-            "an", "one", "ten", "mon", "monday", "fri", "sun", "sunday", "jan", "feb",
-            "february", "sept", "dec", "december", "1st", "2nd", "15th", "29th", "30th",
-            "31st", "32nd", "0th", "2026-12-01", "2026-02-30", "9999-12-31", "0000-01-01",
-            "3d", "+1m", "2w", "5b", "100000", "100001", "4294967296", "-1", "0", ",",
-            "262143", "-262144",
-        ])
-        .prop_map(str::to_string),
+        prop::sample::select(WORDS.split_whitespace().collect::<Vec<_>>()).prop_map(str::to_string),
         "[0-9]{1,12}",
         "[a-z+,.-]{1,8}",
         any::<String>(),
     ];
-    let phrase = prop::sample::select(vec![
-        "today", "tomorrow", "yesterday", "next week", "next month", "next year",
-        "end of week", "eow", "end of month", "eom", "end of year", "eoy", "fri",
-        "next monday", "this sunday", "in 3 days", "in 2 weeks", "in a month",
-        "in 100000 years", "in 5 business days", "3d", "+1m", "5b", "the 15th",
-        "31st", "dec 5", "feb 29", "5 dec 262143", "dec 31 -262144", "2026-12-01",
-    ])
-    .prop_map(str::to_string);
+    let phrase =
+        prop::sample::select(PHRASES.split('|').map(str::trim).collect::<Vec<_>>()).prop_map(str::to_string);
     prop_oneof![
         phrase,
         proptest::collection::vec(word, 0..5).prop_map(|words| words.join(" ")),
@@ -82,11 +79,8 @@ fn rule() -> impl Strategy<Value = Recurrence> {
 
 /// The words of a task: a few short words, maybe a project or context.
 fn task_words() -> impl Strategy<Value = String> {
-    proptest::collection::vec(
-        prop_oneof!["[a-z]{1,6}", "\\+[a-z]{1,3}", "@[a-z]{1,3}"],
-        1..5,
-    )
-    .prop_map(|words| format!("w{}", words.join(" ")))
+    proptest::collection::vec(prop_oneof!["[a-z]{1,6}", "\\+[a-z]{1,3}", "@[a-z]{1,3}"], 1..5)
+        .prop_map(|words| format!("w{}", words.join(" ")))
 }
 
 /// A change to lines other than the task's: insert a line, remove one, replace one.

@@ -261,6 +261,9 @@ fn other_words(task: &Task, edited: impl Fn(&str) -> bool) -> Vec<String> {
         .collect()
 }
 
+/// The words of a task an edit must leave as they were.
+type Untouched = Box<dyn Fn(&Task) -> Vec<String>>;
+
 /// Whether `word` is one of `task`'s tags with this key.
 fn is_tag(task: &Task, key: &str, word: &str) -> bool {
     task.tags().any(|(k, v)| k == key && word == format!("{k}:{v}"))
@@ -286,7 +289,11 @@ fn file_of(bom: bool, lines: &[(Vec<u8>, Ending)]) -> Vec<u8> {
 /// Inserting `text` as a line at `at` writes every other line as it was (the last
 /// line of a file without a final newline gets one when the new line goes after it,
 /// which then has none).
-fn insert_keeps_the_others<T: LineItem>(input: &[u8], at: prop::sample::Index, text: &str) -> Result<(), TestCaseError> {
+fn insert_keeps_the_others<T: LineItem>(
+    input: &[u8],
+    at: prop::sample::Index,
+    text: &str,
+) -> Result<(), TestCaseError> {
     let mut doc = Document::<T>::parse(input.to_vec());
     let bom = input.starts_with(b"\xEF\xBB\xBF");
     prop_assert_eq!(file_of(bom, &lines_of(&doc)), input);
@@ -375,7 +382,7 @@ proptest! {
         let ending = doc.ending(at).unwrap();
         let before = doc.get(at).and_then(|item| item.task()).cloned().unwrap();
         let mut after = before.clone();
-        let untouched: Box<dyn Fn(&Task) -> Vec<String>> = match &edit {
+        let untouched: Untouched = match &edit {
             Edit::Tag(key, value) => {
                 after.set_tag(key, value).unwrap();
                 prop_assert_eq!(after.tag(key), Some(value.as_str()));

@@ -116,7 +116,9 @@ impl Bot {
             Err(error) if error.code() == ErrorCode::NotFound => return String::new(),
             Err(error) => panic!("reading the remote's main: {error}"),
         };
-        let entry = tree.get_name("todo.txt").expect("the remote's main has a todo.txt");
+        let entry = tree
+            .get_name("todo.txt")
+            .expect("the remote's main has a todo.txt");
         let blob = repo.find_blob(entry.id()).expect("the remote's todo.txt");
         String::from_utf8(blob.content().to_vec()).expect("the remote's todo.txt is UTF-8")
     }
@@ -131,8 +133,9 @@ impl Bot {
             Err(error) if error.code() == ErrorCode::NotFound => return 0,
             Err(error) => panic!("reading the remote's main: {error}"),
         }
-        walk.map(|commit| commit.expect("the remote's history reads"))
-            .count()
+        walk.collect::<Result<Vec<_>, _>>()
+            .expect("the remote's history reads")
+            .len()
     }
 
     /// Waits until the remote's todo.txt satisfies `done`.
