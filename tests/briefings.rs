@@ -26,7 +26,7 @@ fn briefing(dir: &Path, kind: &str, date: &str, extra: &[&str]) -> String {
 fn briefings_match_their_snapshots() {
     let dir = TempDir::new().unwrap();
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/briefings");
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let update = support::updating("UPDATE_SNAPSHOTS");
     let mut differ = Vec::new();
     for date in DATES {
         for kind in KINDS {

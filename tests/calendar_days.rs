@@ -2,11 +2,12 @@
 //! published SHA-256 of every header from 1700-01-01 to 2400-01-01.
 
 use sha2::{Digest, Sha256};
-use std::process::Command;
+
+mod support;
 
 fn myorg(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .args(args)
+    let dir = tempfile::TempDir::new().unwrap();
+    support::myorg_command(dir.path(), args, &[])
         .output()
         .expect("myorg runs")
 }

@@ -355,3 +355,22 @@ fn agenda_shows_each_days_events_and_tasks_due() {
     let error = fail(dir.path(), &["agenda", "--days", "0"]);
     assert!(error.contains("--days"), "{error}");
 }
+
+/// `today` on the first day chrono has, a Thursday whose week has no Monday, looked
+/// up the week's goal on that Monday: a panic. There is no goal to find; the day is
+/// shown.
+#[test]
+fn today_in_the_calendars_first_week_is_not_a_panic() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["status"]);
+    let output = support::myorg(
+        dir.path(),
+        &["--store", "s", "--now=-262143-01-01T08:00", "today"],
+        &[],
+    );
+    let shown = support::stdout(&output);
+    assert!(
+        shown.starts_with("Today, Thu -262143-01-01 (week 1)\n"),
+        "{shown}"
+    );
+}

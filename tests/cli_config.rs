@@ -123,3 +123,31 @@ fn a_git_token_is_never_sent_over_plain_http_to_another_machine() {
     );
     assert!(!error.contains("s3cret-token"), "{error}");
 }
+
+/// The binary under test sees none of the developer's settings: every variable the
+/// configuration reads (and the clock's) is removed from its environment, and its home
+/// is the test's own, where the default store is made.
+#[test]
+fn tests_run_the_binary_without_the_developers_environment() {
+    use myorg_assistant::config::{ENV_KEYS, LIST_ENV_KEYS};
+    use std::ffi::OsStr;
+    let dir = TempDir::new().unwrap();
+    let mut command = support::myorg_command(dir.path(), &["status"], &[]);
+    let envs: BTreeMap<&OsStr, Option<&OsStr>> = command.get_envs().collect();
+    let read = ENV_KEYS
+        .iter()
+        .chain(LIST_ENV_KEYS.iter())
+        .map(|(var, _)| *var)
+        .chain(["MYORG_CONFIG", "MYORG_NOW", "XDG_DATA_HOME", "USER"]);
+    for var in read {
+        assert_eq!(envs.get(OsStr::new(var)), Some(&None), "{var} is inherited");
+    }
+    let home = dir.path().join("home");
+    assert_eq!(envs.get(OsStr::new("HOME")), Some(&Some(home.as_os_str())));
+    let status = support::stdout(&command.output().unwrap());
+    let store = home.join(".local/share/myorg/store");
+    assert!(
+        status.contains(&format!("store: {}", store.display())),
+        "{status}"
+    );
+}

@@ -3,11 +3,11 @@
 
 use git2::Repository;
 use std::path::Path;
-use std::process::Command;
+use std::process::Stdio;
 use tempfile::TempDir;
 
 mod support;
-use support::{myorg, stderr, stdout};
+use support::{myorg, myorg_command, stderr, stdout};
 
 #[test]
 fn add_and_done_commit_as_the_person_at_the_given_time() {
@@ -94,19 +94,25 @@ fn concurrent_add_processes_each_land_exactly_once_on_the_remote() {
     let status = stdout(&myorg(dir.path(), &["--store", "s", "status"], &env));
     assert!(status.contains(&format!("remote: {url}")), "{status}");
 
+    // All four started before any is waited for.
     let children: Vec<_> = (0..4)
         .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_myorg"))
-                .current_dir(dir.path())
-                .args(["--store", "s", "add", &format!("Parallel task {i}")])
-                .env("MYORG_NOW", "2026-11-23T08:00:00")
-                .env("GIT_REPO_URL", &url)
-                .output()
-                .unwrap()
+            myorg_command(
+                dir.path(),
+                &["--store", "s", "add", &format!("Parallel task {i}")],
+                &[
+                    ("MYORG_NOW", "2026-11-23T08:00:00"),
+                    ("GIT_REPO_URL", url.as_str()),
+                ],
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
         })
         .collect();
-    for child in &children {
-        stdout(child);
+    for child in children {
+        stdout(&child.wait_with_output().unwrap());
     }
     let repo = Repository::open(&remote).unwrap();
     let tree = repo
@@ -161,6 +167,66 @@ fn undo_and_history_from_the_terminal() {
         todo.ends_with("2026-11-23 Call the plumber\n"),
         "open again: {todo}"
     );
+}
+
+/// `undo COMMIT` reverts that commit, not the newest; a commit the assistant did not
+/// make (a hand edit) is refused, changing nothing, unless `--force`.
+#[test]
+fn undo_of_a_given_commit_and_of_a_hand_edit_with_force() {
+    let dir = TempDir::new().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--store", "s"];
+        all.extend_from_slice(args);
+        stdout(&myorg(dir.path(), &all, &[]))
+    };
+    let read = |file: &str| std::fs::read_to_string(dir.path().join("s").join(file)).unwrap();
+    run(&["add", "First task"]);
+    // The newest change, in another file.
+    run(&["event", "tomorrow", "10", "Dentist"]);
+    // "abcdef12 2026-11-23 08:00 NAME: Add task: First task", newest first.
+    let commit_of = |subject: &str| -> String {
+        let history = run(&["history"]);
+        let line = history
+            .lines()
+            .find(|line| line.ends_with(subject))
+            .unwrap_or_else(|| panic!("no {subject:?} in\n{history}"));
+        line.split(' ').next().unwrap().to_string()
+    };
+    let first = commit_of(": Add task: First task");
+    assert_eq!(run(&["undo", &first]), "Undo: Add task: First task\n");
+    assert!(!read("todo.txt").contains("First task"));
+    assert!(
+        read("calendar.txt").contains("Dentist"),
+        "the newest change stays"
+    );
+
+    // A hand edit, committed as such before the next change.
+    let memory = read("working-memory.txt") + "Written by hand\n";
+    std::fs::write(dir.path().join("s/working-memory.txt"), memory).unwrap();
+    run(&["add", "Second task"]);
+    let hand = commit_of(": Save edits made outside the assistant");
+    let head = || {
+        git2::Repository::open(dir.path().join("s"))
+            .unwrap()
+            .head()
+            .unwrap()
+            .target()
+    };
+    let before = head();
+    let refused = stderr(&myorg(dir.path(), &["--store", "s", "undo", &hand], &[]));
+    assert!(
+        refused.contains("was not made by the assistant; undo it anyway with --force"),
+        "{refused}"
+    );
+    assert_eq!(head(), before, "nothing changed");
+    assert!(read("working-memory.txt").contains("Written by hand"));
+    let forced = run(&["undo", &hand, "--force"]);
+    assert_eq!(
+        forced, "Undo: Save edits made outside the assistant\n",
+        "{forced}"
+    );
+    assert!(!read("working-memory.txt").contains("Written by hand"));
+    assert!(read("todo.txt").contains("Second task"));
 }
 
 /// An empty `XDG_DATA_HOME` counts as unset: the store goes under `~/.local/share`,

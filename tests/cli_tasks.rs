@@ -7,7 +7,9 @@ use std::path::Path;
 use tempfile::TempDir;
 
 mod support;
-use support::{fail_in_store as fail, myorg, myorg_with_input, run_in_store as run, stderr, stdout};
+use support::{
+    fail_in_store as fail, myorg, myorg_command, myorg_with_input, run_in_store as run, stderr, stdout,
+};
 
 fn todo(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("s/todo.txt")).unwrap()
@@ -173,6 +175,83 @@ fn delete_asks_first_and_archive_moves_done_tasks() {
     assert!(error.contains("no done tasks"), "{error}");
 }
 
+/// `delete --yes` deletes without asking: with nothing on standard input (which
+/// answers "no" to a question), the task is gone in one commit.
+#[test]
+fn delete_yes_deletes_without_asking() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "Throw", "away", "old", "boxes"]);
+    let asked = myorg_with_input(dir.path(), &["--store", "s", "delete", "old boxes"], &[], "");
+    assert_eq!(
+        stdout(&asked),
+        "Delete \"2026-11-23 Throw away old boxes\"? [y/N] Nothing deleted.\n",
+        "asked, and no answer is a no"
+    );
+    let gone = myorg_with_input(
+        dir.path(),
+        &["--store", "s", "delete", "--yes", "old boxes"],
+        &[],
+        "",
+    );
+    assert_eq!(
+        stdout(&gone),
+        "Delete task: Throw away old boxes\n",
+        "deleted without a question"
+    );
+    assert!(!todo(dir.path()).contains("Throw away old boxes"));
+    let history = run(dir.path(), &["history", "todo.txt"]);
+    assert!(
+        history
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with(": Delete task: Throw away old boxes")),
+        "{history}"
+    );
+}
+
+/// `--due-after` keeps the tasks due on or after a day (not those without a due
+/// date), `--done` adds the done tasks, `--limit N` keeps the first N.
+#[test]
+fn tasks_due_after_done_and_limit() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["add", "Alpha", "+proj", "--due", "in 5 days"]);
+    run(dir.path(), &["add", "Beta", "+proj", "--due", "yesterday"]);
+    run(dir.path(), &["add", "Gamma", "+proj", "-p", "A"]);
+    run(dir.path(), &["add", "Epsilon", "+proj", "--due", "wed"]);
+    run(dir.path(), &["add", "Zeta", "+proj"]);
+    run(dir.path(), &["done", "zeta"]);
+    let texts = |args: &[&str]| -> Vec<String> {
+        run(dir.path(), args)
+            .lines()
+            .map(|l| l.split_once("  ").map_or(l, |(_, text)| text).to_string())
+            .collect()
+    };
+    let open = [
+        "2026-11-23 Beta +proj due:2026-11-22",
+        "2026-11-23 Epsilon +proj due:2026-11-25",
+        "2026-11-23 Alpha +proj due:2026-11-28",
+        "(A) 2026-11-23 Gamma +proj",
+    ];
+    assert_eq!(texts(&["tasks", "+proj"]), open);
+    // Wednesday is 2026-11-25: Epsilon is due that day, Alpha after.
+    assert_eq!(
+        texts(&["tasks", "+proj", "--due-after", "wed"]),
+        [open[1], open[2]]
+    );
+    assert_eq!(texts(&["tasks", "+proj", "--due-after", "2026-11-26"]), [open[2]]);
+    let with_done = texts(&["tasks", "+proj", "--done"]);
+    assert_eq!(with_done.len(), 5, "{with_done:#?}");
+    assert!(
+        with_done.contains(&"x 2026-11-23 2026-11-23 Zeta +proj".to_string()),
+        "{with_done:#?}"
+    );
+    for line in open {
+        assert!(with_done.contains(&line.to_string()), "{with_done:#?}");
+    }
+    assert_eq!(texts(&["tasks", "+proj", "--limit", "2"]), [open[0], open[1]]);
+    assert_eq!(texts(&["tasks", "+proj", "--limit", "9"]), open);
+}
+
 #[test]
 fn tasks_lists_by_urgency_with_filters_and_json() {
     let dir = TempDir::new().unwrap();
@@ -219,20 +298,68 @@ fn tasks_lists_by_urgency_with_filters_and_json() {
     assert!(run(dir.path(), &["done", reference]).contains("Beta"));
 }
 
+/// Without `MYORG_NOW` the system clock is read in the store's timezone. Kiritimati
+/// (UTC+14) and Pago Pago (UTC-11) are 25 hours apart, so at any instant their dates
+/// differ: a task added in each gets its own creation date, the first one one or two
+/// days after the second (whenever the test runs; a clock read in one zone for both
+/// would give the same date). A zone that does not exist is an error that names it.
 #[test]
 fn the_clock_follows_the_store_timezone() {
     let dir = TempDir::new().unwrap();
-    // No MYORG_NOW: the system clock, read in the configured timezone; a bad zone is
-    // an error that names it.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .current_dir(dir.path())
-        .args(["--store", "s", "tasks"])
-        .env("TIMEZONE", "Mars/Olympus")
-        .env_remove("MYORG_NOW")
-        .output()
-        .unwrap();
+    let created_in = |zone: &str| -> chrono::NaiveDate {
+        let args = ["--store", "s", "add", "Water the plants"];
+        let added = stdout(
+            &myorg_command(dir.path(), &args, &[("TIMEZONE", zone)])
+                .output()
+                .unwrap(),
+        );
+        // "Added abcd: 2026-11-23 Water the plants"
+        let line = added.split_once(": ").map(|(_, line)| line).unwrap_or_default();
+        line.split(' ')
+            .next()
+            .and_then(|date| date.parse().ok())
+            .unwrap_or_else(|| panic!("no creation date in {added:?}"))
+    };
+    let east = created_in("Pacific/Kiritimati");
+    let west = created_in("Pacific/Pago_Pago");
+    let ahead = (east - west).num_days();
+    assert!(
+        ahead == 1 || ahead == 2,
+        "created {east} in Kiritimati and {west} in Pago Pago"
+    );
+
+    let output = myorg_command(
+        dir.path(),
+        &["--store", "s", "tasks"],
+        &[("TIMEZONE", "Mars/Olympus")],
+    )
+    .output()
+    .unwrap();
     let error = stderr(&output);
     assert!(error.contains("Mars/Olympus"), "{error}");
+}
+
+/// "end of week" on the last day chrono has (whose week is cut short) was a panic
+/// in the date language; it is the error of any date too far away, and nothing is
+/// written.
+#[test]
+fn end_of_week_on_the_calendars_last_day_is_an_error_not_a_panic() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["status"]);
+    let before = todo(dir.path());
+    let last_day = ["--now", "+262142-12-31T08:00"];
+    for when in ["end of week", "eow", "next week"] {
+        let mut args = vec!["--store", "s"];
+        args.extend(last_day);
+        args.extend(["add", "Renew", "the", "passport", "--due", when]);
+        let output = myorg_command(dir.path(), &args, &[]).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("myorg: \"{when}\" is too far away to be a date\n")
+        );
+    }
+    assert_eq!(todo(dir.path()), before);
 }
 
 #[test]
@@ -276,6 +403,90 @@ fn a_reference_completes_the_right_task_after_another_clone_pushed_edits_around_
         !merged.contains(lines_removed(&other)),
         "the other clone's removal stays"
     );
+}
+
+/// Two clones of one remote (`a` and `b`), and `myorg --store CLONE ARGS` in them.
+fn two_clones(dir: &Path) -> impl Fn(&str, &[&str]) -> std::process::Output + '_ {
+    let remote = dir.join("remote.git");
+    git2::Repository::init_bare(&remote).unwrap();
+    let url = remote.to_str().unwrap().to_string();
+    move |clone: &str, args: &[&str]| {
+        let mut all = vec!["--store", clone];
+        all.extend_from_slice(args);
+        myorg(dir, &all, &[("GIT_REPO_URL", url.as_str())])
+    }
+}
+
+/// What a command printed, standard output then error.
+fn said(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
+}
+
+/// The subjects of the commits on the remote's main, newest first.
+fn remote_subjects(dir: &Path) -> Vec<String> {
+    let repo = git2::Repository::open_bare(dir.join("remote.git")).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_ref("refs/heads/main").unwrap();
+    walk.map(|oid| {
+        let commit = repo.find_commit(oid.unwrap()).unwrap();
+        commit.summary().unwrap().unwrap_or_default().to_string()
+    })
+    .collect()
+}
+
+/// A recurring task completed in two clones: the second completion, replayed on the
+/// first, took the task's next occurrence for the task reworded and completed it too
+/// (a week skipped, and a third occurrence). It no longer applies: the task is done.
+#[test]
+fn a_recurring_task_completed_in_two_clones_is_completed_once() {
+    let dir = TempDir::new().unwrap();
+    let in_clone = two_clones(dir.path());
+    stdout(&in_clone(
+        "a",
+        &["add", "Feed", "the", "fish", "rec:1w", "--due", "today"],
+    ));
+    stdout(&in_clone("b", &["status"]));
+    stdout(&in_clone("a", &["done", "fish"]));
+    // b has not pulled: its completion is replayed on top of a's.
+    let second = in_clone("b", &["done", "fish"]);
+    let said = said(&second);
+    assert!(!second.status.success(), "{said}");
+    assert!(said.contains("is already done"), "{said}");
+    stdout(&in_clone("a", &["sync"]));
+    let todo = std::fs::read_to_string(dir.path().join("a/todo.txt")).unwrap();
+    let fish: Vec<&str> = todo.lines().filter(|l| l.contains("Feed the fish")).collect();
+    assert_eq!(
+        fish,
+        [
+            "x 2026-11-23 2026-11-23 Feed the fish rec:1w due:2026-11-23",
+            "2026-11-23 Feed the fish rec:1w due:2026-11-30",
+        ],
+        "{todo}"
+    );
+}
+
+/// The same edit made in two clones: the second, replayed on the first, found the
+/// task "reworded" into what it would make it and committed nothing but a note that
+/// it had been reworded. It no longer applies: the task already reads so.
+#[test]
+fn the_same_edit_made_in_two_clones_is_committed_once() {
+    let dir = TempDir::new().unwrap();
+    let in_clone = two_clones(dir.path());
+    stdout(&in_clone("a", &["add", "Call", "the", "bank"]));
+    stdout(&in_clone("b", &["status"]));
+    stdout(&in_clone("a", &["edit", "bank", "--due", "fri"]));
+    let second = in_clone("b", &["edit", "bank", "--due", "fri"]);
+    let said = said(&second);
+    assert!(!second.status.success(), "{said}");
+    assert!(
+        said.contains("already reads \"2026-11-23 Call the bank due:2026-11-27\""),
+        "{said}"
+    );
+    let edits = remote_subjects(dir.path())
+        .into_iter()
+        .filter(|subject| subject.starts_with("Edit task"))
+        .count();
+    assert_eq!(edits, 1);
 }
 
 /// The line the other clone removed (the 5th of the file it read).

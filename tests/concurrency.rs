@@ -6,10 +6,11 @@
 use git2::{Oid, Repository};
 use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tempfile::TempDir;
+
+mod support;
 
 fn settings(root: &Path, remote: &str) -> StoreSettings {
     let mut settings = StoreSettings::local(root).with_remote(remote);
@@ -63,18 +64,21 @@ fn concurrent_writers_and_a_busy_remote_lose_nothing_and_duplicate_nothing() {
         let processes = scope.spawn(|| {
             let children: Vec<_> = (0..4)
                 .map(|i| {
-                    Command::new(env!("CARGO_BIN_EXE_myorg"))
-                        .args([
+                    support::myorg_command(
+                        dir.path(),
+                        &[
                             "--store",
                             a_root.to_str().unwrap(),
                             "add",
                             &format!("Process task {i}"),
-                        ])
-                        .env("GIT_REPO_URL", &remote)
-                        .env("MYORG_NOW", "2026-11-22T10:00:00")
-                        .env_remove("MYORG_CONFIG")
-                        .spawn()
-                        .unwrap()
+                        ],
+                        &[
+                            ("GIT_REPO_URL", remote.as_str()),
+                            ("MYORG_NOW", "2026-11-22T10:00:00"),
+                        ],
+                    )
+                    .spawn()
+                    .unwrap()
                 })
                 .collect();
             for child in children {

@@ -3,18 +3,15 @@
 
 use myorg_assistant::store::SyncPolicy;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
+
+mod support;
 
 #[test]
 fn the_example_configuration_loads() {
     let dir = tempfile::TempDir::new().unwrap();
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/myorg.example.toml");
-    let output = Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .current_dir(dir.path())
-        .args(["--config", example, "--store", "s", "status"])
-        .env_remove("GIT_REPO_URL")
-        .env_remove("MYORG_REPO_PATH")
+    let output = support::myorg_command(dir.path(), &["--config", example, "--store", "s", "status"], &[])
         .output()
         .unwrap();
     assert!(

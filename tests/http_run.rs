@@ -1,46 +1,70 @@
-//! `myorg run` through the real binary on 127.0.0.1: health, readiness, metrics, job
-//! triggers with their token (and `myorg trigger`, what a CronJob runs), and a
-//! graceful stop on SIGTERM.
+//! `myorg run` through the real binary on 127.0.0.1, its clock started with
+//! `MYORG_NOW`: health, readiness (503 while the store cannot be read), metrics, job
+//! triggers with their token (and `myorg trigger`, what a CronJob runs; 500 with the
+//! error when the job fails), and a graceful stop on SIGTERM or SIGINT (what is not
+//! pushed is pushed, a request in flight is answered, exit 0).
 
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::fs::File;
+use std::path::Path;
 use tempfile::TempDir;
 
 mod support;
 use support::myorg_command;
+use support::run::{Running, client, count, remote_todo};
 
 const TOKEN: &str = "t0ken-for-tests";
 
 /// Starts `myorg run` on a free port with the schedule left to triggers, as in
-/// Kubernetes; the child and its base URL.
-fn start(dir: &std::path::Path) -> (Child, String) {
-    let mut child = myorg_command(
-        dir,
-        &["--store", "s", "run"],
-        &[
-            ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
-            ("MYORG_TRIGGER_TOKEN", TOKEN),
-            ("MYORG_USER_NAME", "ana"),
-            ("MYORG_SCHEDULER_MODE", "external"),
-        ],
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let url = support::listening_on(&mut child);
-    (child, url)
+/// Kubernetes, its clock starting at 2026-11-23 08:00, with `env`.
+fn start(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Running {
+    let mut all = vec![
+        ("MYORG_TRIGGER_TOKEN", TOKEN),
+        ("MYORG_USER_NAME", "ana"),
+        ("MYORG_SCHEDULER_MODE", "external"),
+        ("MYORG_NOW", "2026-11-23T08:00:00"),
+    ];
+    all.extend_from_slice(env);
+    let mut store = args.to_vec();
+    store.extend(["--store", "s"]);
+    Running::start(dir, &store, &all)
 }
 
-fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
+/// `POST URL/trigger/JOB` with the token.
+async fn trigger(url: &str, job: &str) -> (u16, serde_json::Value) {
+    let response = client()
+        .post(format!("{url}/trigger/{job}"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status}: {text}"));
+    (status, body)
+}
+
+/// A bare repository in `dir` for the store's remote, and its URL.
+fn bare_remote(dir: &Path) -> (std::path::PathBuf, String) {
+    let remote = dir.join("remote.git");
+    git2::Repository::init_bare(&remote).unwrap();
+    let url = remote.to_str().unwrap().to_string();
+    (remote, url)
+}
+
+/// A line added to the store's todo.txt by hand (which the next sync commits).
+fn edit_by_hand(dir: &Path, line: &str) {
+    let todo = dir.join("s/todo.txt");
+    let mut text = std::fs::read_to_string(&todo).unwrap();
+    text.push_str(line);
+    text.push('\n');
+    std::fs::write(&todo, text).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn endpoints_triggers_and_a_graceful_stop() {
     let dir = TempDir::new().unwrap();
-    let (mut child, url) = start(dir.path());
+    let running = start(dir.path(), &[], &[]);
+    let url = running.url.clone();
     let http = client();
     let get = |path: &str| http.get(format!("{url}{path}")).send();
     let health = get("/healthz").await.unwrap();
@@ -110,27 +134,130 @@ async fn endpoints_triggers_and_a_graceful_stop() {
     );
     assert!(metrics.contains("myorg_unpushed_commits 0"), "{metrics}");
 
-    // SIGTERM: it stops serving and exits 0 in a bounded time.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "still running after SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    assert!(status.success());
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    // SIGTERM: it stops serving and exits 0 (a hang is caught by `HANG`).
+    running.terminate();
+    let (status, lines) = running.wait();
+    assert!(status.success(), "{lines:#?}");
+    assert_eq!(count(&lines, "myorg: headless"), 1, "{lines:#?}");
+    assert_eq!(count(&lines, "scheduler.mode is external"), 1, "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("myorg: stopped"),
+        "{lines:#?}"
+    );
+}
+
+/// `/readyz` reads the store's `.git`: while it cannot be read the assistant is not
+/// ready (503, saying why), and it is ready again once it can.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_answers_503_while_the_store_cannot_be_read() {
+    let dir = TempDir::new().unwrap();
+    let running = start(dir.path(), &[], &[]);
+    let ready = || client().get(format!("{}/readyz", running.url)).send();
+    assert_eq!(ready().await.unwrap().status(), 200);
+
+    let (git, away) = (dir.path().join("s/.git"), dir.path().join("s/git-away"));
+    std::fs::rename(&git, &away).unwrap();
+    let answer = ready().await.unwrap();
+    assert_eq!(answer.status(), 503);
+    assert_eq!(answer.text().await.unwrap(), "the store cannot be read\n");
+
+    std::fs::rename(&away, &git).unwrap();
+    let answer = ready().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.text().await.unwrap(), "ready\n");
+    let (status, lines) = running.stop();
+    assert!(status.success(), "{lines:#?}");
+}
+
+/// A triggered job that fails answers 500 with the job and its error, and counts as
+/// a failure in the metrics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trigger_whose_job_fails_answers_500_with_the_error() {
+    let dir = TempDir::new().unwrap();
+    let (remote, url) = bare_remote(dir.path());
+    let running = start(dir.path(), &[], &[("GIT_REPO_URL", url.as_str())]);
+    // The remote gone: the sync cannot reach it.
+    std::fs::rename(&remote, dir.path().join("moved.git")).unwrap();
+    let (status, body) = trigger(&running.url, "git-sync").await;
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(body["job"], "git-sync", "{body}");
+    let error = body["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("the sync did not reach the remote: "), "{body}");
+    assert!(body.get("result").is_none(), "{body}");
+    running
+        .wait_for_metric("myorg_job_failures_total{job=\"git-sync\"} 1")
+        .await;
+    let (status, lines) = running.stop();
+    assert!(status.success(), "{lines:#?}");
+}
+
+/// SIGINT (Ctrl-C) stops it as SIGTERM does: the commits not pushed yet are pushed,
+/// and it exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_stops_like_sigterm_pushing_what_is_pending() {
+    let dir = TempDir::new().unwrap();
+    let (remote, url) = bare_remote(dir.path());
+    let running = start(dir.path(), &[], &[("GIT_REPO_URL", url.as_str())]);
+    // A hand edit committed by a sync while the remote is away: one commit waits.
+    let moved = dir.path().join("moved.git");
+    std::fs::rename(&remote, &moved).unwrap();
+    edit_by_hand(dir.path(), "Edited by hand while the remote was away");
+    let (status, body) = trigger(&running.url, "git-sync").await;
+    assert_eq!(status, 500, "{body}");
+    running.wait_for_metric("myorg_unpushed_commits 1").await;
+    std::fs::rename(&moved, &remote).unwrap();
+    assert!(!remote_todo(&remote).contains("Edited by hand"));
+
+    running.signal(libc::SIGINT);
+    let (status, lines) = running.wait();
+    assert!(status.success(), "{status}: {lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("myorg: stopped"),
+        "{lines:#?}"
+    );
     assert!(
-        stderr.contains("myorg: headless")
-            && stderr.contains("scheduler.mode is external")
-            && stderr.ends_with("myorg: stopped\n"),
-        "{stderr}"
+        remote_todo(&remote).contains("Edited by hand while the remote was away\n"),
+        "pushed on the way out"
+    );
+}
+
+/// A request being answered when SIGTERM comes is answered before the process exits:
+/// here a trigger whose job waits for the reminder ledger's lock, held by the test
+/// until the endpoint has stopped taking new connections (the stop's own push does
+/// not wait for that lock, so only the wait for requests in flight holds the exit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_in_flight_at_sigterm_is_answered_before_the_exit() {
+    let dir = TempDir::new().unwrap();
+    let mut running = start(dir.path(), &[], &[]);
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join("s/.git/myorg/reminders.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let url = running.url.clone();
+    let in_flight = tokio::spawn(async move { trigger(&url, "deadline-checker").await });
+    running.wait_for("myorg: another process is sending reminders; waiting");
+
+    running.terminate();
+    running.wait_until_refused().await;
+    assert!(running.is_running(), "the request in flight holds the stop");
+    assert!(!in_flight.is_finished());
+    drop(lock);
+    let (status, body) = in_flight.await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["job"], "deadline-checker", "{body}");
+    assert!(body["result"]["sent"].is_u64(), "{body}");
+    let (status, lines) = running.wait();
+    assert!(status.success(), "{lines:#?}");
+    assert_eq!(count(&lines, "without waiting"), 0, "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("myorg: stopped"),
+        "{lines:#?}"
     );
 }
 

@@ -8,7 +8,8 @@
 
 use myorg_parsers::{CalendarFile, ProjectsFile, TodoFile};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod support;
 
 fn fixtures(format: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,15 +26,15 @@ fn fixtures(format: &str) -> Vec<PathBuf> {
 }
 
 fn myorg(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .args(args)
+    let dir = tempfile::TempDir::new().unwrap();
+    support::myorg_command(dir.path(), args, &[])
         .output()
         .expect("myorg runs")
 }
 
 /// Compares `actual` with the file at `expected_path`, or writes it when updating.
 fn compare(expected_path: &Path, actual: &str, failures: &mut Vec<String>) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if support::updating("UPDATE_GOLDEN") {
         std::fs::write(expected_path, actual).unwrap();
         return;
     }
@@ -93,8 +94,8 @@ fn every_fixture_round_trips_byte_for_byte() {
 
 #[test]
 fn parse_reads_standard_input_when_no_file_is_given() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_myorg"))
-        .args(["parse", "todo"])
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut child = support::myorg_command(dir.path(), &["parse", "todo"], &[])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -137,4 +138,16 @@ fn a_missing_file_is_a_clear_error() {
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("reading /nonexistent/todo.txt"), "{stderr}");
+}
+
+/// `UPDATE_GOLDEN=0` (or empty, or anything but `1`) checks the expectations; it
+/// does not rewrite them.
+#[test]
+fn only_update_golden_1_rewrites_the_expectations() {
+    use std::ffi::OsStr;
+    assert!(support::asks_to_update(Some(OsStr::new("1"))));
+    for value in ["0", "", "true", "yes", " 1", "01"] {
+        assert!(!support::asks_to_update(Some(OsStr::new(value))), "{value:?}");
+    }
+    assert!(!support::asks_to_update(None));
 }

@@ -5,125 +5,18 @@
 //! answers while a job waits for the store's writer lock.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 use tempfile::TempDir;
 
 mod support;
-use support::myorg_command;
+use support::run::{Running, count, remote_todo};
 
-/// Longer than anything here takes: only a hang reaches it.
-const HANG: Duration = Duration::from_secs(90);
-
-/// A running `myorg run`, its standard error read line by line.
-struct Bot {
-    child: Child,
-    url: String,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Bot {
-    /// `myorg --config myorg.toml --store s run` in `dir`, its clock starting at `now`
-    /// (Madrid time), with `env`.
-    fn start(dir: &Path, now: &str, env: &[(&str, &str)]) -> Bot {
-        let mut all = vec![
-            ("MYORG_HTTP_ADDR", "127.0.0.1:0"),
-            ("MYORG_USER_NAME", "ana"),
-            ("MYORG_NOW", now),
-        ];
-        all.extend_from_slice(env);
-        let mut child = myorg_command(dir, &["--config", "myorg.toml", "--store", "s", "run"], &all)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let url = support::listening_on(&mut child);
-        let (send, lines) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Bot {
-            child,
-            url,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Reads standard error up to a line containing `needle`.
-    fn wait_for(&mut self, needle: &str) {
-        loop {
-            match self.lines.recv_timeout(HANG) {
-                Ok(line) => {
-                    let found = line.contains(needle);
-                    self.seen.push(line);
-                    if found {
-                        return;
-                    }
-                }
-                Err(_) => panic!("no line with {needle:?} in:\n{}", self.seen.join("\n")),
-            }
-        }
-    }
-
-    /// Polls `/metrics` until it has `line`.
-    async fn wait_for_metric(&self, line: &str) {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::new();
-        for _ in 0..(HANG.as_millis() / 100) {
-            let text = client
-                .get(format!("{}/metrics", self.url))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if text.lines().any(|l| l == line) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("/metrics never said {line}");
-    }
-
-    fn terminate(&self) {
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-    }
-
-    fn is_running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
-
-    /// Sends SIGTERM unless sent; the exit status and every line of standard error.
-    fn stop(mut self) -> (ExitStatus, Vec<String>) {
-        if self.is_running() {
-            self.terminate();
-        }
-        while let Ok(line) = self.lines.recv_timeout(HANG) {
-            self.seen.push(line);
-        }
-        let status = self.child.wait().unwrap();
-        (status, std::mem::take(&mut self.seen))
-    }
-}
-
-impl Drop for Bot {
-    /// A test that failed half-way leaves no process behind (one may be waiting for a
-    /// lock the test held).
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `myorg --config myorg.toml --store s run` in `dir`, its clock starting at `now`
+/// (Madrid time), with `env`.
+fn start(dir: &Path, now: &str, env: &[(&str, &str)]) -> Running {
+    let mut all = vec![("MYORG_USER_NAME", "ana"), ("MYORG_NOW", now)];
+    all.extend_from_slice(env);
+    Running::start(dir, &["--config", "myorg.toml", "--store", "s"], &all)
 }
 
 fn write_config(dir: &Path, jobs: &str) {
@@ -137,10 +30,6 @@ fn write_config(dir: &Path, jobs: &str) {
     .unwrap();
 }
 
-fn count(lines: &[String], needle: &str) -> usize {
-    lines.iter().filter(|line| line.contains(needle)).count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missed_briefing_comes_once_on_start_and_jobs_run_at_their_time() {
     let dir = TempDir::new().unwrap();
@@ -151,7 +40,7 @@ async fn a_missed_briefing_comes_once_on_start_and_jobs_run_at_their_time() {
     );
     // 09:59:52 in Madrid: the 08:00 briefing was missed; the sync is due at 10:00
     // (a few seconds on, time enough to start on a busy machine).
-    let mut bot = Bot::start(dir.path(), "2026-11-23T09:59:52", &[]);
+    let mut bot = start(dir.path(), "2026-11-23T09:59:52", &[]);
     bot.wait_for("myorg: to ana: **Good morning** — Mon 23 Nov 2026");
     bot.wait_for_metric("myorg_job_runs_total{job=\"git-sync\"} 1")
         .await;
@@ -176,7 +65,7 @@ async fn a_missed_briefing_comes_once_on_start_and_jobs_run_at_their_time() {
     assert_eq!(lines.last().map(String::as_str), Some("myorg: stopped"));
 
     // Started again at 10:30: the catch-up runs, and the ledger sends nothing twice.
-    let bot = Bot::start(dir.path(), "2026-11-23T10:30:00", &[]);
+    let bot = start(dir.path(), "2026-11-23T10:30:00", &[]);
     bot.wait_for_metric("myorg_job_runs_total{job=\"morning-briefing\"} 1")
         .await;
     let (status, lines) = bot.stop();
@@ -194,7 +83,7 @@ async fn sigterm_lets_the_running_job_finish_then_pushes_and_exits_0() {
         "morning-briefing = \"\"\nevening-summary = \"\"\ndeadline-checker = \"\"\n\
          event-reminders = \"\"\nwaiting-followup = \"\"\ngit-sync = \"0 10 * * *\"\n",
     );
-    let mut bot = Bot::start(
+    let mut bot = start(
         dir.path(),
         "2026-11-23T09:59:52",
         &[("GIT_REPO_URL", remote.to_str().unwrap())],
@@ -228,14 +117,7 @@ async fn sigterm_lets_the_running_job_finish_then_pushes_and_exits_0() {
     assert_eq!(count(&lines, "without waiting"), 0, "{lines:#?}");
     assert_eq!(count(&lines, "failed"), 0, "{lines:#?}");
     // The sync finished: the hand edit is on the remote.
-    let repo = git2::Repository::open_bare(&remote).unwrap();
-    let tree = repo
-        .revparse_single("main^{tree}")
-        .unwrap()
-        .peel_to_tree()
-        .unwrap();
-    let blob = repo.find_blob(tree.get_name("todo.txt").unwrap().id()).unwrap();
-    let remote_todo = String::from_utf8(blob.content().to_vec()).unwrap();
+    let remote_todo = remote_todo(&remote);
     assert!(
         remote_todo.contains("Edited by hand while the bot runs"),
         "{remote_todo}"
@@ -254,7 +136,7 @@ async fn metrics_answer_while_a_job_waits_for_the_writer_lock() {
          waiting-followup = \"\"\ngit-sync = \"0 10 * * *\"\n",
     )
     .unwrap();
-    let mut bot = Bot::start(dir.path(), "2026-11-23T09:59:52", &[]);
+    let mut bot = start(dir.path(), "2026-11-23T09:59:52", &[]);
     bot.wait_for_metric("myorg_unpushed_commits 0").await;
     let lock = File::options()
         .create(true)
@@ -267,7 +149,7 @@ async fn metrics_answer_while_a_job_waits_for_the_writer_lock() {
 
     // The sync at 10:00 holds the store while it waits; a scrape answers all the same,
     // before the lock is released.
-    let client = reqwest::Client::builder().timeout(HANG).build().unwrap();
+    let client = support::run::client();
     let scraped = client
         .get(format!("{}/metrics", bot.url))
         .send()

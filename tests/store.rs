@@ -611,3 +611,92 @@ fn a_long_reflog_is_bounded_when_the_store_opens() {
     store.apply(add("2026-11-22 Still works"), &ana()).unwrap();
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1001);
 }
+
+/// Every file of the store's working tree (`.git` aside) with its bytes.
+fn working_tree(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|name| name == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Applying an operation that names what it changes a second time (a retry, a
+/// second delivery, a replay) changes nothing: it no longer applies, and no commit
+/// is made. (Adding a task, a log entry or a line to a file is meant to add again.)
+#[test]
+fn applying_the_same_operation_twice_changes_the_store_once() {
+    use myorg_assistant::store::operation::{ProjectList, content_hash};
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("s");
+    let store = Store::open(settings(&root, None)).unwrap();
+    for line in [
+        "Renew the passport +admin",
+        "2026-11-20 Call the bank due:2026-11-25",
+        "Water the plants rec:1w due:2026-11-22",
+        "2026-11-22 Stretch rec:1d",
+        "x 2026-11-21 Old chore",
+    ] {
+        store.apply(add(line), &ana()).unwrap();
+    }
+    let added = store.apply(add("Added by mistake"), &ana()).unwrap();
+    let telos = std::fs::read(root.join("telos.md")).unwrap();
+    let operations = [
+        // First: later changes to todo.txt's last lines would keep it from reverting.
+        store.undo_operation(Some(&added.commit), false).unwrap(),
+        Operation::CompleteTask {
+            line: "Water the plants rec:1w due:2026-11-22".into(),
+            on: today(),
+        },
+        Operation::CompleteTask {
+            line: "2026-11-22 Stretch rec:1d".into(),
+            on: today(),
+        },
+        Operation::UpdateTask {
+            line: "2026-11-20 Call the bank due:2026-11-25".into(),
+            new_line: "2026-11-20 Call the bank due:2026-11-30".into(),
+        },
+        Operation::DeleteTask {
+            line: "Renew the passport +admin".into(),
+        },
+        Operation::Archive,
+        Operation::SetProjectStatus {
+            list: ProjectList::Projects,
+            slug: "kitchen".into(),
+            status: "done".into(),
+            on: today(),
+        },
+        Operation::AddProject {
+            list: ProjectList::Projects,
+            line: "Garden shed +shed status:planning".into(),
+        },
+        Operation::WriteFile {
+            path: "telos.md".into(),
+            content: "# Telos\n\nRewritten.\n".into(),
+            base: content_hash(&telos),
+        },
+    ];
+    for operation in operations {
+        store
+            .apply(operation.clone(), &ana())
+            .unwrap_or_else(|error| panic!("{operation:?} the first time: {error:#}"));
+        let files = working_tree(&root);
+        let head = Repository::open(&root).unwrap().head().unwrap().target();
+        let again = store.apply(operation.clone(), &ana());
+        assert!(again.is_err(), "{operation:?} applied twice: {again:?}");
+        assert_eq!(working_tree(&root), files, "{operation:?} changed files twice");
+        let head_now = Repository::open(&root).unwrap().head().unwrap().target();
+        assert_eq!(head_now, head, "{operation:?} committed twice");
+    }
+}

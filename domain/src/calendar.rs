@@ -308,7 +308,8 @@ pub fn events_between(calendar: &CalendarFile, from: NaiveDate, to: NaiveDate) -
 
 /// The goal of the week that holds `date` (the week-goal line of its Monday).
 pub fn week_goal(calendar: &CalendarFile, date: NaiveDate) -> Option<&str> {
-    let monday = date.week(Weekday::Mon).first_day();
+    // None in the calendar's first week, cut short: no Monday to hold a goal.
+    let monday = date.week(Weekday::Mon).checked_first_day()?;
     calendar.items().find_map(|(_, line)| match line {
         CalendarLine::WeekGoal(goal) if goal.date() == Some(monday) && !goal.text.is_empty() => {
             Some(goal.text.as_str())

@@ -77,13 +77,15 @@ fn parse_any(text: &str, today: NaiveDate) -> Result<NaiveDate, WhenError> {
         ["today" | "tod" | "now"] => Ok(today),
         ["tomorrow" | "tom" | "tmr"] => today.checked_add_days(Days::new(1)).ok_or_else(far),
         ["yesterday"] => today.checked_sub_days(Days::new(1)).ok_or_else(far),
-        ["next", "week"] => {
-            let monday = today.week(Weekday::Mon).first_day();
-            monday.checked_add_days(Days::new(7)).ok_or_else(far)
-        }
+        // The checked forms: the week of the calendar's first or last day is cut short.
+        ["next", "week"] => today
+            .week(Weekday::Mon)
+            .checked_first_day()
+            .and_then(|monday| monday.checked_add_days(Days::new(7)))
+            .ok_or_else(far),
         ["next", "month"] => first_of_month(today, 1).ok_or_else(far),
         ["next", "year"] => NaiveDate::from_ymd_opt(today.year() + 1, 1, 1).ok_or_else(far),
-        ["end", "of", "week"] | ["eow"] => Ok(today.week(Weekday::Mon).last_day()),
+        ["end", "of", "week"] | ["eow"] => today.week(Weekday::Mon).checked_last_day().ok_or_else(far),
         ["end", "of", "month"] | ["eom"] => first_of_month(today, 1)
             .and_then(|first| first.pred_opt())
             .ok_or_else(far),

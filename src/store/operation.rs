@@ -191,6 +191,14 @@ impl Operation {
             Operation::CompleteTask { line, on } => {
                 let mut todo = snapshot.todo()?;
                 let (index, task, reworded) = find_open(&todo, line)?;
+                // A recurring task's next occurrence reads as the task reworded: when
+                // the task itself is done already, completing it again would complete
+                // the next one.
+                if reworded.is_some() && done_already(snapshot, &todo, line)? {
+                    return Err(OperationError::NoLongerApplies(format!(
+                        "the task \"{line}\" is already done (completed meanwhile)"
+                    )));
+                }
                 let next = myorg_domain::recurrence::next_occurrence(&task, *on);
                 let summary = match next
                     .as_ref()
@@ -226,6 +234,13 @@ impl Operation {
                             ))
                         })?,
                 };
+                // The edit is there already (made twice, or by someone else meanwhile).
+                if reworded.is_some() && task.render() == target.render() {
+                    return Err(OperationError::NoLongerApplies(format!(
+                        "the task \"{line}\" already reads \"{}\" (edited meanwhile)",
+                        target.render()
+                    )));
+                }
                 let summary = subject("Edit task", task.description());
                 todo.replace(index, TodoLine::Task(task));
                 Ok(Change::todo(todo, summary).retargeted(reworded))
@@ -437,6 +452,23 @@ fn find(todo: &TodoFile, line: &str, done_too: bool) -> Result<Found, OperationE
         }
         None => Err(gone(line)),
     }
+}
+
+/// Whether the task of `line` is done in todo.txt or done.txt: a done task with its
+/// words (spacing aside) and creation date.
+fn done_already(snapshot: &dyn Snapshot, todo: &TodoFile, line: &str) -> Result<bool, OperationError> {
+    let original = Task::parse(line);
+    let words = myorg_domain::reference::reference(&original);
+    let is_it = |task: &Task| {
+        task.is_done()
+            && task.created() == original.created()
+            && myorg_domain::reference::reference(task) == words
+    };
+    if todo.tasks().any(|(_, task)| is_it(task)) {
+        return Ok(true);
+    }
+    let done = TodoFile::parse(snapshot.read(DONE).map_err(OperationError::Io)?);
+    Ok(done.tasks().any(|(_, task)| is_it(task)))
 }
 
 /// The task (open or done) whose line reads exactly `line`, and no other.

@@ -4,7 +4,7 @@
 
 use super::fake_discord::{FakeDiscord, SeenMessage, Setup};
 use super::myorg_command;
-use git2::Repository;
+use git2::{ErrorCode, Repository};
 use serde_json::Value;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -131,31 +131,35 @@ pub async fn launch(config: &str, env: &[(&str, &str)]) -> Bot {
 }
 
 impl Bot {
-    /// The remote's todo.txt (empty before the first push).
+    /// The remote's todo.txt (empty before the first push). A remote that cannot be
+    /// read fails the test: it is never taken for an empty one.
     pub fn remote_todo(&self) -> String {
-        let Ok(repo) = Repository::open_bare(&self.remote) else {
-            return String::new();
+        let repo = Repository::open_bare(&self.remote).expect("the remote opens");
+        let tree = match repo.revparse_single("main^{tree}") {
+            Ok(tree) => tree.peel_to_tree().expect("main's tree"),
+            Err(error) if error.code() == ErrorCode::NotFound => return String::new(),
+            Err(error) => panic!("reading the remote's main: {error}"),
         };
-        let Ok(tree) = repo.revparse_single("main^{tree}").and_then(|t| t.peel_to_tree()) else {
-            return String::new();
-        };
-        let Some(entry) = tree.get_name("todo.txt") else {
-            return String::new();
-        };
-        let blob = repo.find_blob(entry.id()).unwrap();
-        String::from_utf8(blob.content().to_vec()).unwrap()
+        let entry = tree
+            .get_name("todo.txt")
+            .expect("the remote's main has a todo.txt");
+        let blob = repo.find_blob(entry.id()).expect("the remote's todo.txt");
+        String::from_utf8(blob.content().to_vec()).expect("the remote's todo.txt is UTF-8")
     }
 
-    /// The number of commits on the remote's main.
+    /// The number of commits on the remote's main (0 before the first push). A
+    /// remote that cannot be read fails the test.
     pub fn remote_commits(&self) -> usize {
-        let Ok(repo) = Repository::open_bare(&self.remote) else {
-            return 0;
-        };
-        let Ok(mut walk) = repo.revwalk() else { return 0 };
-        if walk.push_ref("refs/heads/main").is_err() {
-            return 0;
+        let repo = Repository::open_bare(&self.remote).expect("the remote opens");
+        let mut walk = repo.revwalk().expect("a walk of the remote's history");
+        match walk.push_ref("refs/heads/main") {
+            Ok(()) => {}
+            Err(error) if error.code() == ErrorCode::NotFound => return 0,
+            Err(error) => panic!("reading the remote's main: {error}"),
         }
-        walk.count()
+        walk.collect::<Result<Vec<_>, _>>()
+            .expect("the remote's history reads")
+            .len()
     }
 
     /// Waits until the remote's todo.txt satisfies `done`.

@@ -6,46 +6,48 @@
 pub mod bot;
 pub mod fake_discord;
 pub mod fake_llm;
+pub mod run;
 
+use myorg_assistant::config::{ENV_KEYS, LIST_ENV_KEYS};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// The environment variables a test must not inherit.
-const CLEARED: [&str; 19] = [
-    "MYORG_REPO_PATH",
-    "GIT_REPO_URL",
-    "GIT_TOKEN",
-    "MYORG_CONFIG",
-    "MYORG_USER_NAME",
-    "MYORG_USER_EMAIL",
-    "TIMEZONE",
-    "MYORG_NOW",
-    "LITELLM_ENDPOINT",
-    "LITELLM_API_KEY",
-    "LITELLM_MODEL",
-    "MYORG_HTTP_ADDR",
-    "MYORG_TRIGGER_TOKEN",
-    "MYORG_SCHEDULER_MODE",
-    "DISCORD_BOT_TOKEN",
-    "DISCORD_CHANNEL_ID",
-    "DISCORD_GUILD_ID",
-    "MYORG_DISCORD_API_BASE",
-    "MYORG_DISCORD_ALLOWED_USERS",
-];
+/// The environment variables a test must not inherit: every one the configuration
+/// reads (`ENV_KEYS`, `LIST_ENV_KEYS`, `MYORG_CONFIG`, and `XDG_DATA_HOME`, `HOME` and
+/// `USER` for the default store and person), the clock's `MYORG_NOW`, and where
+/// libgit2 finds a global git configuration. `HOME` is replaced, not only removed
+/// (see [`myorg_command`]).
+pub fn cleared() -> impl Iterator<Item = &'static str> {
+    ENV_KEYS
+        .iter()
+        .chain(LIST_ENV_KEYS.iter())
+        .map(|(var, _)| *var)
+        .chain([
+            "MYORG_CONFIG",
+            "MYORG_NOW",
+            "XDG_DATA_HOME",
+            "XDG_CONFIG_HOME",
+            "HOME",
+            "USER",
+        ])
+}
 
 /// `myorg ARGS` in `dir` at 2026-11-23 08:00, with `env` set.
 pub fn myorg(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     myorg_with_input(dir, args, env, "")
 }
 
-/// `myorg ARGS` in `dir` as a command to start, in the clean environment, with `env`
-/// (the clock is not fixed: add `MYORG_NOW` to `env` for that).
+/// `myorg ARGS` in `dir` as a command to start, in the clean environment (`HOME` is
+/// `dir/home`), with `env` (the clock is not fixed: add `MYORG_NOW` to `env` for that).
 pub fn myorg_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_myorg"));
     command.current_dir(dir).args(args);
-    for var in CLEARED {
+    for var in cleared() {
         command.env_remove(var);
     }
+    // A home of the test's own (never created unless a command needs it): the default
+    // store and git's global configuration are not the developer's.
+    command.env("HOME", dir.join("home"));
     command.envs(env.iter().copied());
     command
 }
@@ -115,4 +117,15 @@ pub fn fail_in_store(dir: &Path, args: &[&str]) -> String {
     let mut all = vec!["--store", "s"];
     all.extend_from_slice(args);
     stderr(&myorg(dir, &all, &[]))
+}
+
+/// Whether the environment variable `var` (`UPDATE_GOLDEN`, `UPDATE_SNAPSHOTS`) asks
+/// a test to rewrite its expectations instead of checking them.
+pub fn updating(var: &str) -> bool {
+    asks_to_update(std::env::var_os(var).as_deref())
+}
+
+/// Only `1` asks: unset, empty, `0` or anything else checks.
+pub fn asks_to_update(value: Option<&std::ffi::OsStr>) -> bool {
+    value == Some(std::ffi::OsStr::new("1"))
 }
