@@ -186,7 +186,7 @@ fn new_files_made_by_hand_are_saved_and_ignored_ones_left_alone() {
 }
 
 #[test]
-fn a_deleted_file_and_a_file_turned_into_a_folder_are_seen() {
+fn a_deleted_file_and_a_mode_change_are_seen() {
     let dir = TempDir::new().unwrap();
     let store = store(&dir);
     let root = store.root().to_path_buf();

@@ -476,6 +476,10 @@ impl Store {
     /// Keeps `report`'s changes not applied and files saved beside, for `status` and
     /// for whoever opens the store next (`told`: the caller shows them now).
     fn keep_unapplied(&self, report: &PushReport, told: bool) -> anyhow::Result<()> {
+        let nothing = report.dropped.is_empty() && report.saved_beside.is_empty();
+        if nothing && (told || report.retargeted.is_empty()) {
+            return Ok(());
+        }
         let at = unapplied::now();
         let dropped = report.dropped.iter().map(|dropped| Unapplied {
             summary: dropped.summary.clone(),
@@ -493,8 +497,9 @@ impl Store {
             told,
             reworded: false,
         });
-        // Told now, a carried-over change needs no keeping.
-        let reworded = report.retargeted.iter().filter(|_| !told).map(|line| Unapplied {
+        // A change carried over to a reworded task is kept only until it is told.
+        let untold_retargeted = if told { &[][..] } else { &report.retargeted[..] };
+        let reworded = untold_retargeted.iter().map(|line| Unapplied {
             summary: line.clone(),
             why: String::new(),
             requested_by: None,
@@ -909,23 +914,15 @@ impl Store {
     /// write in the working tree. It is copied to the state directory and the file
     /// restored from HEAD, so the operation is not applied twice.
     fn set_aside_uncommitted_writes(&self, git: &Git) -> anyhow::Result<()> {
+        let recovered = self.state_dir.join("recovered");
         for path in git.changed_paths()? {
-            let current = self.root().join(&path);
-            if let Ok(content) = std::fs::read(&current) {
-                let aside = self.state_dir.join("recovered").join(format!(
-                    "{}-{}",
-                    uuid::Uuid::new_v4(),
-                    path.replace('/', "_")
-                ));
+            if let Ok(content) = std::fs::read(self.root().join(&path)) {
+                let aside = recovered.join(format!("{}-{}", uuid::Uuid::new_v4(), path.replace('/', "_")));
                 files::write_atomically(&aside, &content)?;
-                bound_recovered(&self.state_dir.join("recovered"));
-            }
-            match git.read_at_head(&path)? {
-                Some(content) => files::write_atomically(&current, &content)?,
-                None => std::fs::remove_file(&current).or_else(ignore_missing)?,
             }
         }
-        Ok(())
+        bound_recovered(&recovered);
+        self.restore_from_head(git)
     }
 
     fn record_error(&self, error: Option<&str>) -> anyhow::Result<()> {

@@ -35,7 +35,7 @@ impl Git {
         let mut index = self.repo.index()?;
         index.read(false)?;
         let index_time = match std::fs::metadata(self.git_dir().join("index")) {
-            Ok(meta) => time_of(meta.mtime(), meta.mtime_nsec()),
+            Ok(meta) => (meta.mtime(), meta.mtime_nsec()),
             Err(_) => return Ok(false),
         };
         let mut tracked = HashSet::with_capacity(index.len());
@@ -126,7 +126,7 @@ impl Git {
         if !kind_matches || meta.size() as u32 != entry.file_size {
             return Ok(false);
         }
-        let file_time = time_of(meta.mtime(), meta.mtime_nsec());
+        let file_time = (meta.mtime(), meta.mtime_nsec());
         // The index keeps these truncated to 32 bits, as git does.
         let same_stat = entry.mtime.seconds() == meta.mtime() as i32
             && entry.mtime.nanoseconds() == meta.mtime_nsec() as u32
@@ -145,10 +145,6 @@ impl Git {
         };
         Ok(id == entry.id)
     }
-}
-
-fn time_of(seconds: i64, nanoseconds: i64) -> (i64, i64) {
-    (seconds, nanoseconds)
 }
 
 /// Whether a folder time is too close to (or after) `started` to be trusted.
