@@ -603,7 +603,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::tasks::edit(&config, now(&config)?, task, text.as_deref(), &fields.fields())
         }
-        Command::Delete { task, yes } => commands::tasks::delete(&config()?, &task.join(" "), *yes),
+        Command::Delete { task, yes } => {
+            let config = config()?;
+            commands::tasks::delete(&config, now(&config)?, &task.join(" "), *yes)
+        }
         Command::Tasks {
             query,
             done,
@@ -631,7 +634,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             commands::tasks::list(&config, now(&config)?, &listing)
         }
-        Command::Archive => commands::tasks::archive(&config()?),
+        Command::Archive => {
+            let config = config()?;
+            commands::tasks::archive(&config, now(&config)?)
+        }
         Command::Run => commands::run::run(&config()?, cli.now),
         Command::Trigger { job, url } => commands::run::trigger(&config()?, job, url.as_deref()),
         Command::Chat { once } => {

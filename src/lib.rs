@@ -4,6 +4,7 @@
 //! line and dispatches to [`commands`], one module per command.
 
 pub mod agent;
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod commands;

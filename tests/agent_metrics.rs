@@ -2,7 +2,8 @@
 //! `myorg run` (`/metrics`), against the scripted OpenAI-compatible server on
 //! 127.0.0.1: one real tool, one a model made up, and each call's tokens.
 
-use myorg_assistant::agent::conversation::{Agent, Asker, Reply as Answer};
+use myorg_assistant::agent::conversation::{Agent, Reply as Answer};
+use myorg_assistant::app::{App, Caller};
 use myorg_assistant::config::{Config, Secret};
 use myorg_assistant::metrics::Metrics;
 use myorg_assistant::store::{Actor, Store, StoreSettings};
@@ -39,7 +40,7 @@ async fn tool_calls_tokens_and_cost_are_counted() {
         .unwrap()
         .unwrap()
         .with_metrics(Arc::clone(&metrics));
-    let asker = Asker {
+    let asker = Caller {
         handle: "ana".into(),
         actor: Actor {
             name: "Ana".into(),

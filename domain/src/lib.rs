@@ -3,6 +3,7 @@
 //! store and the front ends call in here.
 //!
 //! - [`when`]: the date language ("tomorrow", "fri", "in 2 weeks", "dec 5").
+//! - [`fields`]: a task built or edited from fields (dates in words, owners by name).
 //! - [`calendar`]: adding events to calendar.txt, events of a range, today and the agenda.
 //! - [`recurrence`]: the next task when a recurring one is completed.
 //! - [`reference`](mod@reference): short, stable task references.
@@ -18,6 +19,7 @@
 
 pub mod briefing;
 pub mod calendar;
+pub mod fields;
 pub mod notes;
 pub mod people;
 pub mod projects;

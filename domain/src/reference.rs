@@ -426,3 +426,133 @@ mod tests {
         assert!(short > 4500, "most are {SHOWN} letters: {short}");
     }
 }
+
+/// Why no single task is found by [`find`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindError {
+    /// Nothing was given.
+    Empty,
+    /// A reference or line that names no task in scope (see [`RefError`]).
+    Reference(RefError),
+    /// No task in scope has these words (`.1`: a word shaped like a reference, whose
+    /// task may have changed since it was shown).
+    NoMatch {
+        given: String,
+        open_only: bool,
+        stale_reference: bool,
+    },
+    /// Several tasks have these words: how many, and the first few as `(line, text)`.
+    Several {
+        given: String,
+        open_only: bool,
+        count: usize,
+        first: Vec<(usize, String)>,
+    },
+}
+
+impl fmt::Display for FindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let open = |open_only: bool| if open_only { "open " } else { "" };
+        match self {
+            FindError::Empty => {
+                f.write_str("say which task: its reference, its line number, or some of its words")
+            }
+            FindError::Reference(error) => error.fmt(f),
+            FindError::NoMatch {
+                given,
+                open_only,
+                stale_reference,
+            } => {
+                write!(
+                    f,
+                    "no {}task has the reference or the words {given:?}",
+                    open(*open_only)
+                )?;
+                if *stale_reference {
+                    f.write_str(
+                        " (a reference changes when its task is edited, completed or removed: list the \
+                         tasks again to see the current ones)",
+                    )?;
+                }
+                Ok(())
+            }
+            FindError::Several {
+                given,
+                open_only,
+                count,
+                first,
+            } => {
+                write!(
+                    f,
+                    "{count} {}tasks contain {given:?}; say which one:",
+                    open(*open_only)
+                )?;
+                for (line, text) in first {
+                    write!(f, "\n  line {line}: {text}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for FindError {}
+
+/// The task `given` names: a reference, a line number, or (when it is neither) words
+/// of exactly one task in `scope`.
+pub fn find(todo: &TodoFile, given: &str, scope: Scope) -> Result<usize, FindError> {
+    let given = given.trim();
+    match resolve(todo, given, scope) {
+        Ok(index) => Ok(index),
+        Err(RefError::Malformed(_)) => find_by_words(todo, given, scope, false),
+        // A word shaped like a reference may still be words of a task.
+        Err(RefError::NotFound(_)) => find_by_words(todo, given, scope, true),
+        Err(error) => Err(FindError::Reference(error)),
+    }
+}
+
+fn find_by_words(
+    todo: &TodoFile,
+    given: &str,
+    scope: Scope,
+    stale_reference: bool,
+) -> Result<usize, FindError> {
+    let wanted = given.to_lowercase();
+    if wanted.is_empty() {
+        return Err(FindError::Empty);
+    }
+    let open_only = scope == Scope::Open;
+    let matches: Vec<usize> = todo
+        .tasks()
+        .filter(|(index, task)| {
+            (scope == Scope::All || !task.is_done())
+                && todo
+                    .text(*index)
+                    .is_some_and(|text| text.to_lowercase().contains(&wanted))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    match matches.as_slice() {
+        [] => Err(FindError::NoMatch {
+            given: given.to_string(),
+            open_only,
+            stale_reference,
+        }),
+        [index] => Ok(*index),
+        several => Err(FindError::Several {
+            given: given.to_string(),
+            open_only,
+            count: several.len(),
+            first: several
+                .iter()
+                .take(5)
+                .map(|&index| (index + 1, todo.text(index).unwrap_or_default().to_string()))
+                .collect(),
+        }),
+    }
+}
+
+/// The reference of a task just written, as it is shown after a change.
+pub fn short(task: &Task) -> String {
+    reference(task)[..SHOWN].to_string()
+}

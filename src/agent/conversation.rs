@@ -13,17 +13,16 @@
 //! next in the fallback order, and invalid tool arguments from the fast tier move the
 //! rest of the request to the strong one. Every call is recorded in the usage ledger.
 
-use super::confirm::{Confirmations, Refused};
 use super::memory::Memory;
 use super::prompt;
 use super::route::{self, Configured, Tier};
-use super::tools::{HeldCall, Outcome, Pending, Registry, ToolContext};
+use super::tools::{HeldCall, Outcome, Registry, ToolContext};
 use super::usage::{Budget, Call, Ledger};
-use crate::config::Config;
+use crate::app::confirm::Refused;
+use crate::app::{App, Caller};
 use crate::llm::{ChatRequest, ChatResponse, Client, LlmError, Message, RetryPolicy, ToolCall};
 use crate::metrics::Metrics;
 use crate::redact::Secrets;
-use crate::store::{Actor, Store};
 use chrono::NaiveDateTime;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -72,17 +71,6 @@ impl Changes {
     }
 }
 
-/// Who is asking, and where.
-#[derive(Debug, Clone)]
-pub struct Asker {
-    /// Their `owner:` handle.
-    pub handle: String,
-    /// The commit author and how they reach us (`cli`, `discord`).
-    pub actor: Actor,
-    /// The conversation: a Discord channel id, `terminal`…
-    pub channel: String,
-}
-
 /// The answer to a message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -104,12 +92,11 @@ pub struct Answer {
 
 /// The agent: providers, tools, and what it keeps between messages.
 pub struct Agent {
-    config: Arc<Config>,
-    store: Arc<Store>,
+    /// The configuration, the store and the one store of confirmations.
+    app: Arc<App>,
     client: Client,
     providers: Vec<Configured>,
     registry: Arc<Registry>,
-    confirmations: Confirmations<Pending>,
     timezone: String,
     /// Where tool calls and model usage are counted, in a long-running assistant.
     metrics: Option<Arc<Metrics>>,
@@ -136,7 +123,8 @@ fn unfinished(why: &str, done: &[String]) -> String {
 
 impl Agent {
     /// The agent of the configuration; `None` when no LLM is configured.
-    pub fn new(config: Arc<Config>, store: Arc<Store>) -> anyhow::Result<Option<Agent>> {
+    pub fn new(app: Arc<App>) -> anyhow::Result<Option<Agent>> {
+        let config = &app.config;
         let providers = route::providers(&config)?;
         if providers.is_empty() {
             return Ok(None);
@@ -152,9 +140,7 @@ impl Agent {
             secrets,
             providers,
             registry: Arc::new(Registry::new()),
-            confirmations: Confirmations::default(),
-            config,
-            store,
+            app,
             timezone,
             metrics: None,
         }))
@@ -170,20 +156,20 @@ impl Agent {
     /// Answers `message` from `asker` at `now` (store-local).
     pub async fn ask(
         &self,
-        asker: &Asker,
+        asker: &Caller,
         message: &str,
         now: NaiveDateTime,
         cancel: &CancellationToken,
     ) -> Reply {
-        let ledger = Ledger::new(self.store.state_dir());
+        let ledger = Ledger::new(self.app.store.state_dir());
         if let Some(why) = self.over_budget(&ledger, now) {
             return Reply::Unavailable(format!(
                 "Free-form chat is paused: {why}. The commands still work (say `help`)."
             ));
         }
-        let llm = &self.config.llm;
+        let llm = &self.app.config.llm;
         let mut memory = Memory::load(
-            self.store.state_dir(),
+            self.app.store.state_dir(),
             &asker.channel,
             &asker.handle,
             llm.memory_turns,
@@ -283,7 +269,7 @@ impl Agent {
                         }
                         (Plan::Run, Some(Outcome::NeedsConfirmation(pending))) => {
                             let preview = pending.preview.clone();
-                            let id = self.confirmations.request(handle, pending, Instant::now());
+                            let id = self.app.confirmations.request(handle, pending, Instant::now());
                             answer.to_confirm.push((id, preview.clone()));
                             format!(
                                 "Not done: {handle} must confirm this change first (they see a confirmation request): {preview}"
@@ -303,7 +289,10 @@ impl Agent {
                 .registry
                 .hold(&asker.handle, now, changes.allowed, changes.held);
             let preview = pending.preview.clone();
-            let id = self.confirmations.request(&asker.handle, pending, Instant::now());
+            let id = self
+                .app
+                .confirmations
+                .request(&asker.handle, pending, Instant::now());
             answer.to_confirm.push((id, preview));
         }
         Reply::Answer(answer)
@@ -312,8 +301,8 @@ impl Agent {
     /// Why no model may be asked today (the budget is spent, or the ledger unreadable).
     fn over_budget(&self, ledger: &Ledger, now: NaiveDateTime) -> Option<String> {
         let budget = Budget {
-            tokens: self.config.llm.daily_tokens,
-            cost: self.config.llm.daily_cost,
+            tokens: self.app.config.llm.daily_tokens,
+            cost: self.app.config.llm.daily_cost,
         };
         match ledger.day_totals(now.date()) {
             Ok(spent) => budget.exceeded(&spent),
@@ -326,13 +315,13 @@ impl Agent {
     /// reference, and then the caller shows `text` as it is.
     pub async fn polish(
         &self,
-        asker: &Asker,
+        asker: &Caller,
         instructions: &str,
         text: &str,
         now: NaiveDateTime,
         cancel: &CancellationToken,
     ) -> Result<String, String> {
-        let ledger = Ledger::new(self.store.state_dir());
+        let ledger = Ledger::new(self.app.store.state_dir());
         if let Some(why) = self.over_budget(&ledger, now) {
             return Err(why);
         }
@@ -347,7 +336,7 @@ impl Agent {
             max_tokens: None,
         };
         let deadline =
-            tokio::time::Instant::now() + Duration::from_secs(self.config.llm.deadline_secs.max(1));
+            tokio::time::Instant::now() + Duration::from_secs(self.app.config.llm.deadline_secs.max(1));
         let (response, provider) = self
             .call(&request, Tier::Fast, deadline, cancel)
             .await
@@ -361,22 +350,15 @@ impl Agent {
         Ok(polished)
     }
 
-    /// Applies the change `id` when `asker` asked for it and it has not expired.
-    pub async fn confirm(&self, asker: &Asker, id: &str, now: NaiveDateTime) -> Result<String, String> {
-        let pending = self.take(asker, id)?;
-        self.apply(asker, pending, now).await
-    }
-
-    /// The change `id`, taken from those waiting when `asker` may confirm it now: a
-    /// second attempt finds it gone, so it is applied at most once.
-    pub fn take(&self, asker: &Asker, id: &str) -> Result<Pending, String> {
-        self.confirmations
+    /// Applies the change `id` when `asker` asked for it and it has not expired: taken
+    /// from those waiting first, so a second attempt finds it gone and it is applied
+    /// at most once.
+    pub async fn confirm(&self, asker: &Caller, id: &str, now: NaiveDateTime) -> Result<String, String> {
+        let pending = self
+            .app
+            .confirmations
             .take(id, &asker.handle, Instant::now())
-            .map_err(|refused: Refused| refused.to_string())
-    }
-
-    /// Applies a change taken with [`Agent::take`].
-    pub async fn apply(&self, asker: &Asker, pending: Pending, now: NaiveDateTime) -> Result<String, String> {
+            .map_err(|refused: Refused| refused.to_string())?;
         let outcome = self
             .with_tools(asker, now, move |registry, context| {
                 registry.confirm(context, &pending)
@@ -391,20 +373,22 @@ impl Agent {
     }
 
     /// Drops the change `id` (the person said no).
-    pub fn cancel(&self, asker: &Asker, id: &str) -> Result<(), String> {
-        self.confirmations
+    pub fn cancel(&self, asker: &Caller, id: &str) -> Result<(), String> {
+        self.app
+            .confirmations
             .cancel(id, &asker.handle)
             .map_err(|refused| refused.to_string())
     }
 
-    fn system_prompt(&self, asker: &Asker, now: NaiveDateTime) -> String {
+    fn system_prompt(&self, asker: &Caller, now: NaiveDateTime) -> String {
         let read = |path: &str| {
-            self.store
+            self.app
+                .store
                 .read(path)
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
         };
-        let template = prompt::template(self.config.llm.prompts_dir.as_deref())
+        let template = prompt::template(self.app.config.llm.prompts_dir.as_deref())
             .unwrap_or_else(|_| prompt::SYSTEM.to_string());
         prompt::system(
             &template,
@@ -429,7 +413,7 @@ impl Agent {
         let mut last = LlmError::Transport("no provider is configured".to_string());
         for index in route::order(&self.providers, tier) {
             let provider = &self.providers[index].provider;
-            let answered = if self.config.llm.stream {
+            let answered = if self.app.config.llm.stream {
                 let mut ignore = |_: &str| {};
                 self.client
                     .chat_stream(provider, request, deadline, cancel, &mut ignore)
@@ -449,7 +433,7 @@ impl Agent {
     fn record(
         &self,
         ledger: &Ledger,
-        asker: &Asker,
+        asker: &Caller,
         now: NaiveDateTime,
         response: &ChatResponse,
         provider: usize,
@@ -478,33 +462,19 @@ impl Agent {
     /// pool (tools block on git and files).
     fn with_tools(
         &self,
-        asker: &Asker,
+        asker: &Caller,
         now: NaiveDateTime,
         work: impl FnOnce(&Registry, &ToolContext) -> Outcome + Send + 'static,
     ) -> tokio::task::JoinHandle<Outcome> {
-        let (config, store, registry) = (
-            Arc::clone(&self.config),
-            Arc::clone(&self.store),
-            Arc::clone(&self.registry),
-        );
-        let asker = asker.clone();
-        tokio::task::spawn_blocking(move || {
-            let context = ToolContext {
-                config: &config,
-                store: &store,
-                actor: asker.actor,
-                handle: asker.handle,
-                now,
-            };
-            work(&registry, &context)
-        })
+        let registry = Arc::clone(&self.registry);
+        self.app.run(asker, now, move |context| work(&registry, context))
     }
 
     /// Runs the tool calls of `assistant` planned to run at once, each on a blocking
     /// thread; the outcomes in the calls' order (`None` for the ones not run).
     async fn run_tools(
         &self,
-        asker: &Asker,
+        asker: &Caller,
         now: NaiveDateTime,
         assistant: &Message,
         plans: &[Plan],

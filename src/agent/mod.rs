@@ -8,7 +8,6 @@
 //!   the daily budget; `memory`: the last turns per channel and person; `prompt`:
 //!   the system prompt; `confirm`: changes waiting for a person's confirmation.
 
-pub mod confirm;
 pub mod conversation;
 pub mod memory;
 pub mod prompt;

@@ -1,7 +1,9 @@
 //! The LLM agent in the terminal: started when a command first needs it, with its
 //! own tokio runtime, and asking as the person at the terminal.
 
-use crate::agent::conversation::{Agent, Asker};
+use crate::agent::conversation::Agent;
+use crate::app::{App, Caller};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::Actor;
 use std::sync::Arc;
@@ -13,13 +15,14 @@ pub const TERMINAL: &str = "terminal";
 pub struct Terminal {
     pub runtime: tokio::runtime::Runtime,
     pub agent: Agent,
-    pub asker: Asker,
+    pub asker: Caller,
 }
 
 /// The agent for the person at the terminal; `None` when no LLM is configured.
 pub fn start(config: &Config) -> anyhow::Result<Option<Terminal>> {
     let store = Arc::new(super::store::open(config)?);
-    let Some(agent) = Agent::new(Arc::new(config.clone()), store)? else {
+    let app = App::new(Arc::new(config.clone()), store, Clock::system())?;
+    let Some(agent) = Agent::new(Arc::new(app))? else {
         return Ok(None);
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -28,7 +31,7 @@ pub fn start(config: &Config) -> anyhow::Result<Option<Terminal>> {
         .build()?;
     let me = config.me()?;
     let user = config.user();
-    let asker = Asker {
+    let asker = Caller {
         handle: me.handle,
         actor: Actor {
             name: user.name,

@@ -3,11 +3,11 @@
 //! LLM reword it, keeping every item (else the briefing is shown as built).
 
 use super::read::working_tree_file;
-use super::tasks::when;
 use crate::agent::prompt;
 use crate::config::Config;
 use chrono::{NaiveDate, NaiveDateTime};
 use myorg_domain::briefing::{self, Briefing, Files, Kind, Settings, Whom};
+use myorg_domain::fields::when;
 use myorg_parsers::{CalendarFile, ProjectsFile, TodoFile};
 
 /// The store files a briefing reads, parsed.

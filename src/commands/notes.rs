@@ -51,7 +51,7 @@ pub fn entry(
     }
     if let Some(given) = about.task.as_deref() {
         let todo = TodoFile::parse(store.read(TODO)?);
-        let index = super::tasks::find(&todo, given, Scope::All)?;
+        let index = myorg_domain::reference::find(&todo, given, Scope::All)?;
         if let Some(task) = todo.get(index).and_then(|line| line.task()) {
             text = notes::about_task(&text, task)?;
         }

@@ -10,6 +10,7 @@
 //! without one it is headless, says so in its log, and jobs deliver to the log.
 
 use crate::agent::conversation::Agent;
+use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{Config, SchedulerMode};
 use crate::discord;
@@ -67,19 +68,12 @@ pub async fn serve(
     }
     let config = Arc::new(config);
     let metrics = Arc::new(Metrics::default());
-    let agent = Agent::new(Arc::clone(&config), Arc::clone(&store))?
-        .map(|agent| Arc::new(agent.with_metrics(Arc::clone(&metrics))));
+    let app = Arc::new(App::new(Arc::clone(&config), Arc::clone(&store), clock)?);
+    let agent = Agent::new(Arc::clone(&app))?.map(|agent| Arc::new(agent.with_metrics(Arc::clone(&metrics))));
     if agent.is_none() {
         eprintln!("myorg: no language model is configured: free-form chat is off, every command works");
     }
-    let bot = discord::start(
-        Arc::clone(&config),
-        Arc::clone(&store),
-        agent,
-        clock,
-        Arc::clone(&metrics),
-    )
-    .await?;
+    let bot = discord::start(app, agent, Arc::clone(&metrics)).await?;
     let deliver: MakeDeliver = match &bot {
         Some(bot) => {
             let sender = bot.sender();

@@ -1,6 +1,7 @@
 //! `myorg undo`, `history`, `status` and `sync`: the store itself from the terminal,
 //! and what the other commands share (opening the store, who asks, push reports).
 
+use crate::app::{Ctx, Files, Look};
 use crate::config::Config;
 use crate::store::{Actor, NewStore, Origin, PushReport, Start, Store, StoreSettings};
 use myorg_parsers::TodoFile;
@@ -75,6 +76,36 @@ pub fn origin_lines(root: &std::path::Path, origin: &Origin) -> Option<String> {
     }
 }
 
+/// A request from the terminal: as the configured user, at `now`.
+pub(super) fn ctx<'a>(
+    config: &'a Config,
+    store: &'a Store,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<Ctx<'a>> {
+    Ok(Ctx {
+        config,
+        store,
+        actor: actor(config),
+        handle: config.me()?.handle,
+        now,
+    })
+}
+
+/// A look from the terminal at `files`, as `handle`, at `now`.
+pub(super) fn look<'a>(
+    config: &'a Config,
+    files: &'a dyn Files,
+    handle: &'a str,
+    now: chrono::NaiveDateTime,
+) -> Look<'a> {
+    Look {
+        config,
+        files,
+        handle,
+        now,
+    }
+}
+
 pub(super) fn actor(config: &Config) -> Actor {
     let user = config.user();
     Actor {
@@ -102,7 +133,7 @@ pub fn history(config: &Config, target: &str, limit: usize) -> anyhow::Result<()
         store.history(&[target], None, limit)?
     } else {
         let todo = TodoFile::parse(store.read("todo.txt")?);
-        let index = super::tasks::find(&todo, target, myorg_domain::reference::Scope::All)?;
+        let index = myorg_domain::reference::find(&todo, target, myorg_domain::reference::Scope::All)?;
         let task = todo
             .get(index)
             .and_then(|line| line.task())

@@ -1,12 +1,14 @@
 //! `myorg waiting`: waiting-for items (what others owe you) — list them with the
 //! stale ones first, add one, reschedule its follow-up, mark it received.
 
+use super::read::working_tree_file;
 use super::store::{actor, open, print_push};
-use super::tasks::{find, read_todo, when};
 use crate::config::Config;
 use crate::store::Operation;
 use anyhow::bail;
 use chrono::{NaiveDate, NaiveDateTime};
+use myorg_domain::fields::when;
+use myorg_domain::reference::find;
 use myorg_domain::reference::{References, Scope};
 use myorg_domain::waiting::{self, Stale, Waiting, WaitingFilter, new_waiting};
 use myorg_parsers::{Task, TodoFile};
@@ -30,7 +32,7 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
         stale_only: listing.stale,
         include_done: listing.done,
     };
-    let todo = TodoFile::parse(read_todo(config)?);
+    let todo = TodoFile::parse(working_tree_file(config, "todo.txt")?);
     let items = waiting::waiting(&todo, &filter, today, config.waiting.stale_after_days.into());
     let references = References::of(&todo);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -1,7 +1,8 @@
 //! Buttons: pages of long lists (`page:ID:N`), and the confirmation of a destructive
-//! change (`yes:ID` / `no:ID` for one asked with a slash command, `ayes:ID` / `ano:ID`
-//! for one the agent asked for in chat). Only the person who asked can confirm or
-//! cancel; anyone else is told so, privately, and the change keeps waiting.
+//! change (`yes:ID` / `no:ID`, asked for with a slash command or by the agent in chat:
+//! both wait in the application's one store of confirmations). Only the person who
+//! asked can confirm or cancel; anyone else is told so, privately, and the change
+//! keeps waiting.
 
 use super::access::Who;
 use super::reply::{self, no_pings};
@@ -104,14 +105,13 @@ pub fn page(
     )
 }
 
-/// The buttons to confirm or cancel a change: `prefix` is `""` for a slash command's,
-/// `"a"` for the agent's.
-pub fn confirm_row(prefix: &str, id: &str) -> serenity::CreateActionRow {
+/// The buttons to confirm or cancel the change `id`.
+pub fn confirm_row(id: &str) -> serenity::CreateActionRow {
     serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(format!("{prefix}yes:{id}"))
+        serenity::CreateButton::new(format!("yes:{id}"))
             .label("Confirm")
             .style(serenity::ButtonStyle::Danger),
-        serenity::CreateButton::new(format!("{prefix}no:{id}"))
+        serenity::CreateButton::new(format!("no:{id}"))
             .label("Cancel")
             .style(serenity::ButtonStyle::Secondary),
     ])
@@ -148,8 +148,8 @@ pub async fn on_click(
     );
     match kind {
         "page" => turn_page(ctx, data, click, rest).await,
-        "yes" | "ayes" => confirm(ctx, data, click, kind == "ayes", rest).await,
-        "no" | "ano" => cancel(ctx, data, click, kind == "ano", rest).await,
+        "yes" => confirm(ctx, data, click, rest).await,
+        "no" => cancel(ctx, data, click, rest).await,
         _ => private(ctx, click, "That button is not one of mine any more.").await,
     }
 }
@@ -187,33 +187,13 @@ async fn confirm(
     ctx: &serenity::Context,
     data: &Data,
     click: &serenity::ComponentInteraction,
-    agents: bool,
     id: &str,
 ) -> Result<(), Error> {
     let asker = data.asker(&click.user, click.channel_id.get());
-    let now = data.now();
-    // Refusals first, before anything is acknowledged: they are private.
-    let applied = if agents {
-        let Some(agent) = &data.agent else {
-            return private(
-                ctx,
-                click,
-                "Chat is not running, so this change cannot be confirmed.",
-            )
-            .await;
-        };
-        let agent = Arc::clone(agent);
-        // Taken now, before anything is acknowledged: a second press (a double tap, a
-        // stale client) finds it gone and is refused privately.
-        let pending = match agent.take(&asker, id) {
-            Ok(pending) => pending,
-            Err(why) => return private(ctx, click, &text::capitalised(&why)).await,
-        };
-        // The change is applied in the background, so a slow commit cannot miss
-        // Discord's 3 seconds; its result edits the message.
-        tokio::spawn(async move { agent.apply(&asker, pending, now).await })
-    } else {
-        let pending: Pending = match data.held.take(id, &asker.handle, Instant::now()) {
+    // Refusals first, before anything is acknowledged: they are private. Taken now:
+    // a second press (a double tap, a stale client) finds it gone and is refused.
+    let applied = {
+        let pending: Pending = match data.app.confirmations.take(id, &asker.handle, Instant::now()) {
             Ok(pending) => pending,
             Err(refused) => return private(ctx, click, &text::capitalised(&refused.to_string())).await,
         };
@@ -256,20 +236,14 @@ async fn cancel(
     ctx: &serenity::Context,
     data: &Data,
     click: &serenity::ComponentInteraction,
-    agents: bool,
     id: &str,
 ) -> Result<(), Error> {
     let asker = data.asker(&click.user, click.channel_id.get());
-    let cancelled = if agents {
-        match &data.agent {
-            Some(agent) => agent.cancel(&asker, id),
-            None => Err("chat is not running".to_string()),
-        }
-    } else {
-        data.held
-            .cancel(id, &asker.handle)
-            .map_err(|refused| refused.to_string())
-    };
+    let cancelled = data
+        .app
+        .confirmations
+        .cancel(id, &asker.handle)
+        .map_err(|refused| refused.to_string());
     if let Err(why) = cancelled {
         return private(ctx, click, &text::capitalised(&why)).await;
     }

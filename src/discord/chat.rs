@@ -74,7 +74,7 @@ pub async fn on_message(
         return send(ctx, message, "Yes? Write what you need, or try `/help`.", None).await;
     }
     if content.eq_ignore_ascii_case("forget") {
-        let state = data.store.state_dir().to_path_buf();
+        let state = data.app.store.state_dir().to_path_buf();
         let (channel, handle) = (asker.channel.clone(), asker.handle.clone());
         let reset =
             tokio::task::spawn_blocking(move || Memory::load(&state, &channel, &handle, 0).reset()).await?;
@@ -100,7 +100,7 @@ pub async fn on_message(
             send(ctx, message, &answer.text, None).await?;
             for (id, preview) in &answer.to_confirm {
                 let ask = format!("Please confirm (within 5 minutes): {preview}");
-                send(ctx, message, &ask, Some(buttons::confirm_row("a", id))).await?;
+                send(ctx, message, &ask, Some(buttons::confirm_row(id))).await?;
             }
             Ok(())
         }

@@ -47,7 +47,7 @@ fn words(ctx: Context<'_>, sign: char, partial: &str) -> Vec<String> {
     let partial = partial.trim().trim_start_matches(sign).to_lowercase();
     let mut found = BTreeSet::new();
     for path in [TODO, PROJECTS] {
-        let Ok(bytes) = data.store.read(path) else {
+        let Ok(bytes) = data.app.store.read(path) else {
             continue;
         };
         for word in String::from_utf8_lossy(&bytes).split_whitespace() {
@@ -83,7 +83,7 @@ pub async fn people(ctx: Context<'_>, partial: &str) -> Vec<serenity::Autocomple
     if "me".starts_with(&partial) {
         choices.push(serenity::AutocompleteChoice::new("me", "me"));
     }
-    for person in ctx.data().people.iter() {
+    for person in ctx.data().app.people.iter() {
         if person.name.to_lowercase().contains(&partial) || person.handle.to_lowercase().contains(&partial) {
             let shown = text::clip(&format!("{} ({})", person.name, person.handle), CHOICE_LIMIT);
             choices.push(serenity::AutocompleteChoice::new(shown, person.handle.clone()));

@@ -22,17 +22,14 @@ mod retry;
 mod send;
 pub mod text;
 
-use crate::agent::confirm::Confirmations;
-use crate::agent::conversation::{Agent, Asker};
-use crate::agent::tools::{Pending, Registry, ToolContext};
-use crate::clock::Clock;
-use crate::config::Config;
+use crate::agent::conversation::Agent;
+use crate::agent::tools::{Registry, ToolContext};
+use crate::app::{App, Caller};
 use crate::metrics::Metrics;
-use crate::store::{Actor, Store};
+use crate::store::Actor;
 use access::{Access, Who};
 use anyhow::Context as _;
 use chrono::NaiveDateTime;
-use myorg_domain::people::People;
 use poise::serenity_prelude as serenity;
 pub use send::Sender;
 use std::sync::Arc;
@@ -47,17 +44,11 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// What every command and event handler shares.
 pub struct Data {
-    pub config: Arc<Config>,
-    pub store: Arc<Store>,
+    /// The application: configuration, store, people, clock, confirmations.
+    pub app: Arc<App>,
     pub registry: Arc<Registry>,
     pub agent: Option<Arc<Agent>>,
     pub access: Access,
-    pub people: People,
-    /// The assistant's clock, read in the store's timezone by [`Data::now`].
-    pub clock: Clock,
-    pub zone: chrono_tz::Tz,
-    /// Destructive changes asked for with a slash command, waiting for their button.
-    pub held: Confirmations<Pending>,
     /// The channels whose every message goes to the agent.
     pub chat_channels: std::collections::HashSet<u64>,
     /// Pages of long lists, for their buttons.
@@ -75,38 +66,25 @@ pub struct Data {
 impl Data {
     /// The current time, store-local.
     pub fn now(&self) -> NaiveDateTime {
-        crate::clock::local_at(self.clock.now(), self.zone)
+        self.app.now()
     }
 
     /// Runs `work` with the tool registry as `asker`, on the blocking pool (the tools
     /// read and commit through git).
     pub fn with_tools<T: Send + 'static>(
         &self,
-        asker: Asker,
+        caller: Caller,
         work: impl FnOnce(&Registry, &ToolContext) -> T + Send + 'static,
     ) -> tokio::task::JoinHandle<T> {
-        let now = self.now();
-        let (config, store, registry) = (
-            Arc::clone(&self.config),
-            Arc::clone(&self.store),
-            Arc::clone(&self.registry),
-        );
-        tokio::task::spawn_blocking(move || {
-            let context = ToolContext {
-                config: &config,
-                store: &store,
-                actor: asker.actor,
-                handle: asker.handle,
-                now,
-            };
-            work(&registry, &context)
-        })
+        let registry = Arc::clone(&self.registry);
+        self.app
+            .run(&caller, self.now(), move |context| work(&registry, context))
     }
 
     /// The person behind a Discord user, asking in `channel`: the configured person
     /// with that Discord id, else one named after the Discord account.
-    pub fn asker(&self, user: &serenity::User, channel: u64) -> Asker {
-        let (name, handle, email) = match self.people.by_discord_id(user.id.get()) {
+    pub fn asker(&self, user: &serenity::User, channel: u64) -> Caller {
+        let (name, handle, email) = match self.app.people.by_discord_id(user.id.get()) {
             Some(person) => (
                 person.name.clone(),
                 person.handle.clone(),
@@ -131,7 +109,7 @@ impl Data {
                 (name, handle.clone(), format!("{handle}@users.discord.invalid"))
             }
         };
-        Asker {
+        Caller {
             handle,
             actor: Actor {
                 name,
@@ -185,12 +163,11 @@ fn intents() -> serenity::GatewayIntents {
 /// Starts the bot when a token is configured (`None` otherwise): connects in the
 /// background and registers the commands once the gateway is ready.
 pub async fn start(
-    config: Arc<Config>,
-    store: Arc<Store>,
+    app: Arc<App>,
     agent: Option<Arc<Agent>>,
-    clock: Clock,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<Option<Bot>> {
+    let config = Arc::clone(&app.config);
     let Some(token) = config.discord.token.clone().filter(|t| !t.0.trim().is_empty()) else {
         return Ok(None);
     };
@@ -212,7 +189,6 @@ pub async fn start(
                 .context("discord.guild_id is not a Discord id")
         })
         .transpose()?;
-    let people = config.people()?;
     let chat_channels = config
         .discord
         .channel_id
@@ -236,15 +212,10 @@ pub async fn start(
     let connected = Arc::new(AtomicBool::new(false));
     let cancel = CancellationToken::new();
     let data = Data {
-        config: Arc::clone(&config),
-        store,
+        app,
         registry: Arc::new(Registry::new()),
         agent,
         access,
-        people,
-        clock,
-        zone: config.store_timezone()?,
-        held: Confirmations::default(),
         chat_channels,
         pages: buttons::Pages::default(),
         bot_id: std::sync::OnceLock::new(),

@@ -152,6 +152,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             // An error may quote what a server said, and a server may echo a secret.
             let error = ctx
                 .data()
+                .app
                 .config
                 .secrets()
                 .redact(&error.to_string())

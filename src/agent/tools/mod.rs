@@ -9,7 +9,7 @@
 //!
 //! Destructive tools (`delete_task`, `write_file`, `undo_change`) never change
 //! anything on the model's word: they return [`Outcome::NeedsConfirmation`] with a
-//! [`Pending`] holding the preview and the exact [`Operation`] to apply. Only
+//! [`Pending`] holding the preview and the exact [`Operation`](crate::store::Operation) to apply. Only
 //! [`Registry::confirm`], called by a front end when the same person says yes
 //! within [`CONFIRM_MINUTES`], applies it; the operation re-checks its target then,
 //! so a change made meanwhile makes it fail with "no longer applies".
@@ -31,20 +31,12 @@ mod git;
 mod projects;
 mod tasks;
 
-use crate::config::Config;
-use crate::store::{Actor, Operation, OperationError, Store};
+pub use crate::app::confirm::{CONFIRM_MINUTES, HELD_CHANGES, HeldCall, Pending, PendingAction};
 use chrono::{NaiveDateTime, TimeDelta};
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-/// How long a person has to confirm a destructive change.
-pub const CONFIRM_MINUTES: i64 = 5;
-
-/// The `tool` of a [`Pending`] holding the changes held back from one request.
-pub const HELD_CHANGES: &str = "held_changes";
 
 /// What a tool does to the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,17 +51,9 @@ pub enum Effect {
     Confirmed,
 }
 
-/// Who asks and where: what every handler acts with.
-pub struct ToolContext<'a> {
-    pub config: &'a Config,
-    pub store: &'a Store,
-    /// Who asked, with `via` (`chat`, `discord`…); commits are authored by them.
-    pub actor: Actor,
-    /// The person's `owner:` handle: "my tasks", notes' author, who may confirm.
-    pub handle: String,
-    /// The current time in the store's timezone.
-    pub now: NaiveDateTime,
-}
+/// Who asks and where: what every handler acts with (the application layer's
+/// request context).
+pub type ToolContext<'a> = crate::app::Ctx<'a>;
 
 /// What a tool call gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,72 +66,19 @@ pub enum Outcome {
     NeedsConfirmation(Pending),
 }
 
-/// A change waiting for the person who asked for it: a destructive one, or the changes
-/// held back from one request.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct Pending {
-    /// Names this confirmation (a button's id, say).
-    pub id: String,
-    /// The tool that asked.
-    pub tool: String,
-    /// The exact change, for the person to read.
-    pub preview: String,
-    /// Exactly what confirming does.
-    pub action: PendingAction,
-    /// The handle of the only person who may confirm it.
-    pub handle: String,
-    /// After this (store-local) time it can no longer be confirmed.
-    pub expires: NaiveDateTime,
-}
-
-/// What a confirmation applies.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum PendingAction {
-    /// One store operation, checked again when applied.
-    Apply { operation: Operation },
-    /// Calls of tools that change the store, held back from one request that asked
-    /// for more changes than the model may make on its own word; each runs then, in
-    /// order, as it was asked.
-    Calls { calls: Vec<HeldCall> },
-}
-
-/// A tool call held back: its tool and its arguments, as the model gave them.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct HeldCall {
-    pub tool: String,
-    pub arguments: Value,
-}
-
-impl HeldCall {
-    /// `tool {arguments}`, cut to a line a person reads.
-    fn shown(&self) -> String {
-        const MAX: usize = 200;
-        let arguments = match &self.arguments {
-            Value::String(text) => text.clone(),
-            Value::Null => "{}".to_string(),
-            other => other.to_string(),
-        };
-        let line = format!("{} {}", self.tool, arguments.replace(['\n', '\r'], " "));
-        if line.chars().count() > MAX {
-            line.chars().take(MAX - 1).collect::<String>() + "…"
-        } else {
-            line
-        }
-    }
-}
-
-impl Pending {
-    /// A change to `operation` that `ctx`'s person must confirm.
-    fn new(ctx: &ToolContext, tool: &str, preview: String, operation: Operation) -> Pending {
-        Pending {
-            id: uuid::Uuid::new_v4().to_string(),
-            tool: tool.to_string(),
-            preview,
-            action: PendingAction::Apply { operation },
-            handle: ctx.handle.clone(),
-            expires: ctx.now + TimeDelta::minutes(CONFIRM_MINUTES),
-        }
+/// `tool {arguments}`, cut to a line a person reads.
+fn shown(call: &HeldCall) -> String {
+    const MAX: usize = 200;
+    let arguments = match &call.arguments {
+        Value::String(text) => text.clone(),
+        Value::Null => "{}".to_string(),
+        other => other.to_string(),
+    };
+    let line = format!("{} {}", call.tool, arguments.replace(['\n', '\r'], " "));
+    if line.chars().count() > MAX {
+        line.chars().take(MAX - 1).collect::<String>() + "…"
+    } else {
+        line
     }
 }
 
@@ -321,7 +252,7 @@ impl Registry {
         );
         for call in &calls {
             preview.push_str("\n- ");
-            preview.push_str(&call.shown());
+            preview.push_str(&shown(call));
         }
         // The question a front end asks ends with it ("? [y/N]", buttons).
         preview.push_str(&match count {
@@ -370,49 +301,16 @@ impl Registry {
         if !held && !self.is_destructive(&pending.tool) {
             return Outcome::Failed(format!("{} needs no confirmation", pending.tool));
         }
-        if pending.handle != ctx.handle {
-            return Outcome::Failed(format!(
-                "only {} can confirm this change, since they asked for it",
-                pending.handle
-            ));
-        }
-        // A confirmation lives a few minutes from when it was made, never longer.
-        if ctx.now > pending.expires || pending.expires - ctx.now > TimeDelta::minutes(CONFIRM_MINUTES) {
-            return Outcome::Failed(format!(
-                "this confirmation expired at {}; nothing was changed (ask again)",
-                pending.expires.format("%Y-%m-%d %H:%M")
-            ));
-        }
-        let operation = match (&pending.action, held) {
-            (PendingAction::Apply { operation }, false) => operation,
-            (PendingAction::Calls { calls }, true) => return self.run_held(ctx, calls),
-            _ => {
-                return Outcome::Failed(format!(
-                    "this confirmation does not hold a change {} makes; nothing was changed",
-                    pending.tool
-                ));
+        match (&pending.action, held) {
+            (PendingAction::Calls { calls }, true) => {
+                if let Err(error) = pending.check(ctx) {
+                    return Outcome::Failed(error.to_string());
+                }
+                self.run_held(ctx, calls)
             }
-        };
-        // A pending change applies only what its tool previews: no other operation.
-        let fits = matches!(
-            (pending.tool.as_str(), operation),
-            ("delete_task", Operation::DeleteTask { .. })
-                | ("write_file", Operation::WriteFile { .. })
-                | ("undo_change", Operation::Undo { .. })
-        );
-        if !fits {
-            return Outcome::Failed(format!(
-                "this confirmation does not hold a change {} makes; nothing was changed",
-                pending.tool
-            ));
-        }
-        match ctx.store.apply(operation.clone(), &ctx.actor) {
-            Ok(applied) => Outcome::Done(format!("Done: {}", applied.summary)),
-            Err(error) => match error.downcast_ref::<OperationError>() {
-                Some(OperationError::NoLongerApplies(why)) => Outcome::Failed(format!(
-                    "this change no longer applies: {why}; nothing was changed"
-                )),
-                _ => Outcome::Failed(format!("{error:#}")),
+            _ => match crate::app::confirm::apply(ctx, pending) {
+                Ok(summary) => Outcome::Done(format!("Done: {summary}")),
+                Err(error) => Outcome::Failed(error.to_string()),
             },
         }
     }
@@ -436,10 +334,10 @@ impl Registry {
                     done += 1;
                     lines.push(text);
                 }
-                Outcome::Failed(why) => lines.push(format!("Not done ({}): {why}", call.shown())),
+                Outcome::Failed(why) => lines.push(format!("Not done ({}): {why}", shown(call))),
                 Outcome::NeedsConfirmation(_) => lines.push(format!(
                     "Not done ({}): it asked for another confirmation",
-                    call.shown()
+                    shown(call)
                 )),
             }
         }

@@ -4,16 +4,13 @@
 //! a task becomes is decided by the same functions `myorg add`, `edit`, `tasks` and
 //! `waiting` use; references are the ones the CLI shows.
 
-use super::{Effect, Outcome, Pending, Tool, ToolContext, limited, tool, with_notes};
-use crate::commands::tasks::{self as command, Fields, Listing, find, short_reference};
+use super::{Effect, Outcome, Tool, ToolContext, limited, tool, with_notes};
+use crate::app::tasks::{self, NewTask, Owner, Query, todo};
 use crate::commands::waiting as waiting_command;
 use crate::store::Operation;
-use crate::store::operation::TODO;
-use myorg_domain::notes;
-use myorg_domain::reference::{References, Scope};
-use myorg_domain::search;
+use myorg_domain::fields::Fields;
+use myorg_domain::reference::{References, short};
 use myorg_domain::waiting::{self, WaitingFilter};
-use myorg_parsers::TodoFile;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -84,22 +81,18 @@ struct AddTask {
 }
 
 fn add_task(ctx: &ToolContext, args: AddTask) -> anyhow::Result<Outcome> {
-    let fields = Fields {
-        due: args.due,
-        threshold: None,
-        priority: args.priority,
-        project: args.project,
-        context: args.context,
-        owner: args.owner,
+    let new = NewTask {
+        text: args.text,
+        fields: Fields {
+            due: args.due,
+            threshold: None,
+            priority: args.priority,
+            project: args.project,
+            context: args.context,
+            owner: args.owner,
+        },
     };
-    let (task, notes) = command::new_task(ctx.config, ctx.now, &args.text, &fields)?;
-    let line = task.render();
-    ctx.store
-        .apply(Operation::AddTask { line: line.clone() }, &ctx.actor)?;
-    Ok(Outcome::Done(with_notes(
-        format!("Added {}: {line}", short_reference(&task)),
-        &notes,
-    )))
+    Ok(Outcome::Done(tasks::add(ctx, &new)?.said("Added")))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -107,10 +100,6 @@ fn add_task(ctx: &ToolContext, args: AddTask) -> anyhow::Result<Outcome> {
 struct TaskRef {
     /// Its reference, line number, or words of exactly one task.
     task: String,
-}
-
-fn todo(ctx: &ToolContext) -> anyhow::Result<TodoFile> {
-    Ok(TodoFile::parse(ctx.store.read(TODO)?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -125,51 +114,9 @@ struct CompleteTask {
 /// Completes the task, then writes its summary: a task that is not found, or not
 /// completed, leaves no note behind.
 fn complete_task(ctx: &ToolContext, args: CompleteTask) -> anyhow::Result<Outcome> {
-    let todo = todo(ctx)?;
-    let index = find(&todo, &args.task, Scope::Open)?;
-    let line = todo.text(index).unwrap_or_default().to_string();
-    let on = ctx.now.date();
-    // What the operation writes, said in full (the commit subject is cut).
-    let task = todo.get(index).and_then(|item| item.task()).cloned();
-    // The note is checked before anything changes, and written only once the task is done.
-    let note = match (args.summary.as_deref(), &task) {
-        (Some(summary), Some(task)) => {
-            let text = notes::about_task(summary, task)?;
-            Some(notes::entry_line(ctx.now, &ctx.handle, &text)?)
-        }
-        (Some(summary), None) => Some(notes::entry_line(ctx.now, &ctx.handle, summary)?),
-        (None, _) => None,
-    };
-    ctx.store.apply(
-        Operation::CompleteTask {
-            line: line.clone(),
-            on,
-        },
-        &ctx.actor,
-    )?;
-    let mut result = match task {
-        Some(task) => {
-            let next = myorg_domain::recurrence::next_occurrence(&task, on);
-            let mut done = task;
-            done.complete(on);
-            let mut result = format!("Done: {}", done.render());
-            if let Some(next) = next {
-                result.push_str(&format!("\nNext {}: {}", short_reference(&next), next.render()));
-            }
-            result
-        }
-        None => format!("Done: {line}"),
-    };
-    if let Some(note) = note {
-        match ctx
-            .store
-            .apply(Operation::AppendLog { line: note.clone() }, &ctx.actor)
-        {
-            Ok(_) => result.push_str(&format!("\nAdded to log.txt: {note}")),
-            Err(error) => result.push_str(&format!("\nThe summary was not written to log.txt: {error:#}")),
-        }
-    }
-    Ok(Outcome::Done(result))
+    Ok(Outcome::Done(
+        tasks::complete(ctx, &args.task, args.summary.as_deref())?.said(),
+    ))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -200,39 +147,13 @@ fn update_task(ctx: &ToolContext, args: UpdateTask) -> anyhow::Result<Outcome> {
         context: args.context,
         owner: args.owner,
     };
-    let todo = todo(ctx)?;
-    let edit = command::edited(
-        ctx.config,
-        ctx.now,
-        &todo,
-        &args.task,
-        args.text.as_deref(),
-        &fields,
-    )?;
-    ctx.store.apply(
-        Operation::UpdateTask {
-            line: edit.line,
-            new_line: edit.new_line.clone(),
-        },
-        &ctx.actor,
-    )?;
-    Ok(Outcome::Done(with_notes(
-        format!("Now {}: {}", short_reference(&edit.task), edit.new_line),
-        &edit.notes,
-    )))
+    Ok(Outcome::Done(
+        tasks::edit(ctx, &args.task, args.text.as_deref(), &fields)?.said("Now"),
+    ))
 }
 
 fn delete_task(ctx: &ToolContext, args: TaskRef) -> anyhow::Result<Outcome> {
-    let todo = todo(ctx)?;
-    let index = find(&todo, &args.task, Scope::All)?;
-    let line = todo.text(index).unwrap_or_default().to_string();
-    let preview = format!("Delete line {} of {TODO}: {line}", index + 1);
-    Ok(Outcome::NeedsConfirmation(Pending::new(
-        ctx,
-        "delete_task",
-        preview,
-        Operation::DeleteTask { line },
-    )))
+    Ok(Outcome::NeedsConfirmation(tasks::delete(ctx, &args.task)?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -252,12 +173,8 @@ struct SearchTasks {
 }
 
 fn search_tasks(ctx: &ToolContext, args: SearchTasks) -> anyhow::Result<Outcome> {
-    let me = args
-        .owner
-        .as_deref()
-        .is_some_and(|owner| owner.trim().eq_ignore_ascii_case("me"));
-    let listing = Listing {
-        query: args
+    let query = Query {
+        words: args
             .query
             .as_deref()
             .unwrap_or_default()
@@ -267,21 +184,12 @@ fn search_tasks(ctx: &ToolContext, args: SearchTasks) -> anyhow::Result<Outcome>
         done: args.done.unwrap_or(false),
         overdue: args.overdue.unwrap_or(false),
         due_before: args.due_before,
-        owner: args.owner.filter(|_| !me),
-        ..Listing::default()
+        owner: args.owner.as_deref().map(Owner::from_given),
+        ..Query::default()
     };
-    let mut filter = command::filter(ctx.config, ctx.now.date(), &listing)?;
-    if me {
-        filter.owner = Some(ctx.handle.clone());
-        filter.unassigned_too = true;
-    }
-    let bytes = ctx.store.read(TODO)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let found = search::search_text(&text, &filter, ctx.now.date());
-    let references = References::of_text(&text);
-    let lines = found
-        .iter()
-        .map(|hit| format!("{} {}", references.shown(&hit.task), hit.line))
+    let lines = tasks::search(&ctx.look(), &query)?
+        .into_iter()
+        .map(|hit| format!("{} {}", hit.reference, hit.line))
         .collect();
     let limit = args.limit.map_or(SEARCH_LIMIT, |limit| limit as usize);
     Ok(Outcome::Done(limited(lines, limit, "No tasks match.")))
@@ -303,7 +211,7 @@ fn list_waiting(ctx: &ToolContext, args: ListWaiting) -> anyhow::Result<Outcome>
         stale_only: args.stale.unwrap_or(false),
         include_done: false,
     };
-    let todo = todo(ctx)?;
+    let todo = todo(ctx.store)?;
     let stale_after = ctx.config.waiting.stale_after_days.into();
     let items = waiting::waiting(&todo, &filter, ctx.now.date(), stale_after);
     let references = References::of(&todo);
@@ -341,7 +249,7 @@ fn add_waiting(ctx: &ToolContext, args: AddWaiting) -> anyhow::Result<Outcome> {
     ctx.store
         .apply(Operation::AddTask { line: line.clone() }, &ctx.actor)?;
     Ok(Outcome::Done(with_notes(
-        format!("Waiting {}: {line}", short_reference(&task)),
+        format!("Waiting {}: {line}", short(&task)),
         &notes,
     )))
 }

@@ -20,7 +20,8 @@ use super::reply;
 use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Context, Data, Error};
-use crate::agent::tools::Outcome;
+use crate::agent::tools::{Outcome, Pending};
+use crate::app;
 use poise::CreateReply;
 use projects::{note, project, projects_command};
 use serde_json::Value;
@@ -97,6 +98,73 @@ pub(super) async fn call(ctx: Context<'_>, name: &'static str, arguments: Value)
     Ok(outcome)
 }
 
+/// Runs the use case `work` as the person of `ctx` on the blocking pool, deferring the
+/// interaction when it is slow; `name` names it in the log.
+pub(super) async fn run<T: Send + 'static>(
+    ctx: Context<'_>,
+    name: &'static str,
+    work: impl FnOnce(&app::Ctx) -> app::Result<T> + Send + 'static,
+) -> Result<app::Result<T>, Error> {
+    let data = ctx.data();
+    let caller = data.asker(ctx.author(), ctx.channel_id().get());
+    let started = Instant::now();
+    let done = in_time(ctx, data.app.run(&caller, data.now(), work)).await??;
+    if let Err(error) = &done {
+        eprintln!(
+            "myorg: discord: {} ({}): {name} refused: {} ({} ms)",
+            ctx.author().name,
+            ctx.author().id,
+            text::clip(&error.to_string(), 200),
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(done)
+}
+
+/// Says what a use case did (`said` of its result), or why it did nothing, privately.
+pub(super) async fn say<T>(
+    ctx: Context<'_>,
+    done: app::Result<T>,
+    said: impl FnOnce(T) -> String,
+) -> Result<(), Error> {
+    match done {
+        Ok(result) => reply::say(ctx, &said(result)).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
+    }
+}
+
+/// Asks the person of `ctx` to confirm `pending`, with buttons.
+pub(super) async fn ask_to_confirm(ctx: Context<'_>, pending: Pending) -> Result<(), Error> {
+    let preview = pending.preview.clone();
+    let asker = ctx.data().asker(ctx.author(), ctx.channel_id().get());
+    let id = ctx
+        .data()
+        .app
+        .confirmations
+        .request(&asker.handle, pending, Instant::now());
+    let content = text::clip(
+        &format!("Please confirm (within 5 minutes): {preview}"),
+        text::MESSAGE_LIMIT,
+    );
+    let ask = CreateReply::default()
+        .content(content)
+        .components(vec![buttons::confirm_row(&id)]);
+    reply::send(ctx, ask).await
+}
+
+/// Shows lines as a paginated list titled `title` (`empty` when there are none).
+pub(super) async fn list(
+    ctx: Context<'_>,
+    title: &str,
+    lines: Vec<String>,
+    empty: &str,
+) -> Result<(), Error> {
+    if lines.is_empty() {
+        return reply::embeds(ctx, title, empty).await;
+    }
+    show_list(ctx, Outcome::Done(lines.join("\n")), title).await
+}
+
 /// Shows an outcome: as text, or as an embed titled `title`.
 pub(super) async fn show(ctx: Context<'_>, outcome: Outcome, title: Option<&str>) -> Result<(), Error> {
     match outcome {
@@ -105,19 +173,7 @@ pub(super) async fn show(ctx: Context<'_>, outcome: Outcome, title: Option<&str>
             None => reply::say(ctx, &answer).await,
         },
         Outcome::Failed(why) => reply::error(ctx, &why).await,
-        Outcome::NeedsConfirmation(pending) => {
-            let preview = pending.preview.clone();
-            let asker = ctx.data().asker(ctx.author(), ctx.channel_id().get());
-            let id = ctx.data().held.request(&asker.handle, pending, Instant::now());
-            let content = text::clip(
-                &format!("Please confirm (within 5 minutes): {preview}"),
-                text::MESSAGE_LIMIT,
-            );
-            let ask = CreateReply::default()
-                .content(content)
-                .components(vec![buttons::confirm_row("", &id)]);
-            reply::send(ctx, ask).await
-        }
+        Outcome::NeedsConfirmation(pending) => ask_to_confirm(ctx, pending).await,
     }
 }
 
@@ -159,7 +215,7 @@ pub(super) async fn report(
     ctx: Context<'_>,
     work: impl FnOnce(&crate::config::Config) -> anyhow::Result<String> + Send + 'static,
 ) -> Result<Result<String, String>, Error> {
-    let config = Arc::clone(&ctx.data().config);
+    let config = Arc::clone(&ctx.data().app.config);
     let done = in_time(ctx, async move {
         tokio::task::spawn_blocking(move || work(&config).map_err(|error| format!("{error:#}"))).await
     })

@@ -117,7 +117,7 @@ pub(super) async fn history(
 /// Pull and push the store now
 #[poise::command(slash_command)]
 pub(super) async fn sync(ctx: Context<'_>) -> Result<(), Error> {
-    let store = Arc::clone(&ctx.data().store);
+    let store = Arc::clone(&ctx.data().app.store);
     let synced = in_time(ctx, async move {
         tokio::task::spawn_blocking(move || store.sync()).await
     })
@@ -153,7 +153,7 @@ pub(super) async fn usage_command(
     days: Option<u32>,
 ) -> Result<(), Error> {
     let now = ctx.data().now();
-    let state = ctx.data().store.state_dir().to_path_buf();
+    let state = ctx.data().app.store.state_dir().to_path_buf();
     let days = days.unwrap_or(7);
     let answer = report(ctx, move |config| {
         let ledger = crate::agent::usage::Ledger::new(&state);

@@ -1,11 +1,13 @@
 //! The task commands: `/add`, `/done`, `/tasks`, `/today`, `/agenda`, `/event`,
 //! `/waiting`, and the message command "Add as task".
 
-use super::{arguments, call, report, show, show_list};
+use super::{arguments, call, list, report, run, say, show, show_list};
+use crate::app::tasks::{self, NewTask, Owner, Query};
 use crate::commands::agenda;
 use crate::discord::complete::{contexts, people, projects, tasks};
 use crate::discord::text;
 use crate::discord::{Context, Error, reply};
+use myorg_domain::fields::Fields;
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
 
@@ -47,16 +49,19 @@ pub(super) async fn add(
             owner
         }
     });
-    let arguments = arguments(&[
-        ("text", Some(json!(text))),
-        ("due", due.map(Value::from)),
-        ("priority", priority.map(|p| Value::from(p.to_uppercase()))),
-        ("project", project.map(Value::from)),
-        ("context", context.map(Value::from)),
-        ("owner", owner.map(Value::from)),
-    ]);
-    let outcome = call(ctx, "add_task", arguments).await?;
-    show(ctx, outcome, None).await
+    let new = NewTask {
+        text,
+        fields: Fields {
+            due,
+            priority: priority.map(|p| p.to_uppercase()),
+            project,
+            context,
+            owner,
+            threshold: None,
+        },
+    };
+    let done = run(ctx, "add", move |app| tasks::add(app, &new)).await?;
+    say(ctx, done, |added| added.said("Added")).await
 }
 
 /// Mark a task done
@@ -70,10 +75,12 @@ pub(super) async fn done(
     #[max_length = 1000]
     summary: Option<String>,
 ) -> Result<(), Error> {
-    // One call: the summary is written only once the task is done.
-    let arguments = arguments(&[("task", Some(json!(task))), ("summary", summary.map(Value::from))]);
-    let outcome = call(ctx, "complete_task", arguments).await?;
-    show(ctx, outcome, None).await
+    // One use case: the summary is written only once the task is done.
+    let done = run(ctx, "done", move |app| {
+        tasks::complete(app, &task, summary.as_deref())
+    })
+    .await?;
+    say(ctx, done, |completed| completed.said()).await
 }
 
 /// Open tasks, most urgent first
@@ -87,15 +94,27 @@ pub(super) async fn tasks_command(
     #[description = "Only overdue tasks"] overdue: Option<bool>,
     #[description = "Due on or before (a date or words)"] due_before: Option<String>,
 ) -> Result<(), Error> {
-    let arguments = arguments(&[
-        ("query", query.map(Value::from)),
-        ("owner", owner.map(Value::from)),
-        ("overdue", overdue.map(Value::from)),
-        ("due_before", due_before.map(Value::from)),
-        ("limit", Some(json!(10_000))),
-    ]);
-    let outcome = call(ctx, "search_tasks", arguments).await?;
-    show_list(ctx, outcome, "Tasks").await
+    let query = Query {
+        words: query
+            .iter()
+            .flat_map(|q| q.split_whitespace())
+            .map(str::to_string)
+            .collect(),
+        overdue: overdue.unwrap_or(false),
+        due_before,
+        owner: owner.as_deref().map(Owner::from_given),
+        ..Query::default()
+    };
+    match run(ctx, "tasks", move |app| tasks::search(&app.look(), &query)).await? {
+        Ok(found) => {
+            let lines = found
+                .into_iter()
+                .map(|hit| format!("{} {}", hit.reference, hit.line))
+                .collect();
+            list(ctx, "Tasks", lines, "No tasks match.").await
+        }
+        Err(error) => reply::error(ctx, &error.to_string()).await,
+    }
 }
 
 /// Today's events, overdue tasks and tasks due today
@@ -165,7 +184,10 @@ pub(super) async fn add_as_task(ctx: Context<'_>, message: serenity::Message) ->
     if words.is_empty() {
         return reply::error(ctx, "That message has no text to make a task of.").await;
     }
-    let text = text::clip(&words, 500);
-    let outcome = call(ctx, "add_task", json!({ "text": text })).await?;
-    show(ctx, outcome, None).await
+    let new = NewTask {
+        text: text::clip(&words, 500),
+        fields: Fields::default(),
+    };
+    let done = run(ctx, "add", move |app| tasks::add(app, &new)).await?;
+    say(ctx, done, |added| added.said("Added")).await
 }

@@ -1,8 +1,14 @@
-//! Confirmations: a destructive change the model asked for waits here until the person
-//! who asked confirms it (a button in Discord, a prompt in the terminal). Each is
-//! bound to that person and to that exact change, and expires after a few minutes;
-//! taking one removes it, so it applies at most once.
+//! Confirmations: a destructive change (asked for by a slash command, or by the
+//! model) waits here until the person who asked confirms it (a button in Discord, a
+//! prompt in the terminal). Each is bound to that person and to that exact change,
+//! and expires after a few minutes; taking one removes it, so it applies at most once.
+//! [`Pending`] is such a change; [`apply`] makes it, checking it again.
 
+use super::{Ctx, Error, Result};
+use crate::store::Operation;
+use chrono::{NaiveDateTime, TimeDelta};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
@@ -115,6 +121,117 @@ impl<T> Confirmations<T> {
                 Ok(())
             }
         }
+    }
+}
+
+/// How long a person has to confirm a destructive change.
+pub const CONFIRM_MINUTES: i64 = 5;
+
+/// The `tool` of a [`Pending`] holding the changes held back from one request.
+pub const HELD_CHANGES: &str = "held_changes";
+
+/// A change waiting for the person who asked for it: a destructive one, or the changes
+/// held back from one request.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Names this confirmation (a button's id, say).
+    pub id: String,
+    /// What asked for it: the tool of the same purpose (`delete_task`, `write_file`,
+    /// `undo_change`), or [`HELD_CHANGES`].
+    pub tool: String,
+    /// The exact change, for the person to read.
+    pub preview: String,
+    /// Exactly what confirming does.
+    pub action: PendingAction,
+    /// The handle of the only person who may confirm it.
+    pub handle: String,
+    /// After this (store-local) time it can no longer be confirmed.
+    pub expires: NaiveDateTime,
+}
+
+/// What a confirmation applies.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PendingAction {
+    /// One store operation, checked again when applied.
+    Apply { operation: Operation },
+    /// Calls of tools that change the store, held back from one request that asked
+    /// for more changes than the model may make on its own word; each runs then, in
+    /// order, as it was asked.
+    Calls { calls: Vec<HeldCall> },
+}
+
+/// A tool call held back: its tool and its arguments, as the model gave them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct HeldCall {
+    pub tool: String,
+    pub arguments: Value,
+}
+
+impl Pending {
+    /// `operation`, asked for by `tool` as `ctx`'s person, previewed as `preview`.
+    pub fn new(ctx: &Ctx, tool: &str, preview: String, operation: Operation) -> Pending {
+        Pending {
+            id: uuid::Uuid::new_v4().to_string(),
+            tool: tool.to_string(),
+            preview,
+            action: PendingAction::Apply { operation },
+            handle: ctx.handle.clone(),
+            expires: ctx.now + TimeDelta::minutes(CONFIRM_MINUTES),
+        }
+    }
+
+    /// Whether `ctx`'s person may confirm it now: theirs, and not expired (a
+    /// confirmation lives a few minutes from when it was made, never longer).
+    pub fn check(&self, ctx: &Ctx) -> Result<()> {
+        if self.handle != ctx.handle {
+            return Err(Error::Refused(format!(
+                "only {} can confirm this change, since they asked for it",
+                self.handle
+            )));
+        }
+        if ctx.now > self.expires || self.expires - ctx.now > TimeDelta::minutes(CONFIRM_MINUTES) {
+            return Err(Error::Refused(format!(
+                "this confirmation expired at {}; nothing was changed (ask again)",
+                self.expires.format("%Y-%m-%d %H:%M")
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Applies exactly the operation of `pending`, if `ctx`'s person may confirm it now
+/// and it is the change its tool previews; the operation checks its target again,
+/// so a change made meanwhile makes it no longer apply and nothing changes. The
+/// commit's subject.
+pub fn apply(ctx: &Ctx, pending: &Pending) -> Result<String> {
+    pending.check(ctx)?;
+    let not_its_own = || {
+        Error::Refused(format!(
+            "this confirmation does not hold a change {} makes; nothing was changed",
+            pending.tool
+        ))
+    };
+    let PendingAction::Apply { operation } = &pending.action else {
+        return Err(not_its_own());
+    };
+    let fits = matches!(
+        (pending.tool.as_str(), operation),
+        ("delete_task", Operation::DeleteTask { .. })
+            | ("write_file", Operation::WriteFile { .. })
+            | ("undo_change", Operation::Undo { .. })
+    );
+    if !fits {
+        return Err(not_its_own());
+    }
+    match ctx.store.apply(operation.clone(), &ctx.actor) {
+        Ok(applied) => Ok(applied.summary),
+        Err(error) => Err(match Error::from(error) {
+            Error::NoLongerApplies(why) => Error::NoLongerApplies(format!(
+                "this change no longer applies: {why}; nothing was changed"
+            )),
+            other => other,
+        }),
     }
 }
 

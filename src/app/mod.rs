@@ -1,0 +1,170 @@
+//! The application layer: every use case of the assistant, the same for every front
+//! end (the terminal, Discord, the model's tools, the jobs, and the web and MCP to
+//! come). A use case takes a typed request and gives a typed result or an [`Error`]
+//! a person can read; front ends only turn their input into the request and the
+//! result into their output.
+//!
+//! What a use case decides is pure and lives in the domain crate; here it reads the
+//! files, applies [`Operation`](crate::store::Operation)s through the store as the
+//! person who asked, and says what happened.
+//!
+//! - [`Ctx`]: one request: the configuration, the store, who asks, and when.
+//! - [`Look`]: what a reading use case needs (any [`Files`]: the store, or the working
+//!   tree read without the writer lock).
+//! - [`App`]: what a long-running front end shares: the configuration, the store,
+//!   the people, the clock and the one store of pending [`confirm::Confirmations`].
+//! - Use cases by area: [`tasks`].
+
+pub mod confirm;
+mod error;
+pub mod tasks;
+
+pub use error::{Error, Result};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::{Actor, Store};
+use chrono::NaiveDateTime;
+use confirm::{Confirmations, Pending};
+use myorg_domain::people::People;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Who is asking, and where.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Their `owner:` handle: "my tasks", a note's author, who may confirm.
+    pub handle: String,
+    /// The commit author and how they reach us (`cli`, `discord`…).
+    pub actor: Actor,
+    /// The conversation: a Discord channel id, `terminal`…
+    pub channel: String,
+}
+
+/// Where a reading use case reads the store's files from.
+pub trait Files {
+    /// The file at `path` in the store (empty when missing).
+    fn read(&self, path: &str) -> anyhow::Result<Vec<u8>>;
+}
+
+impl Files for Store {
+    fn read(&self, path: &str) -> anyhow::Result<Vec<u8>> {
+        Store::read(self, path)
+    }
+}
+
+/// A store's working tree read as it is, without the writer lock: what a command that
+/// only looks reads, since a read changes nothing and need not wait for a writer.
+pub struct WorkingTree(pub PathBuf);
+
+impl Files for WorkingTree {
+    fn read(&self, path: &str) -> anyhow::Result<Vec<u8>> {
+        use anyhow::Context;
+        let file = self.0.join(path);
+        match std::fs::read(&file) {
+            Ok(bytes) => Ok(bytes),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(error) => Err(error).with_context(|| format!("reading {}", file.display())),
+        }
+    }
+}
+
+/// What a reading use case needs: the configuration, the files, who asks, and now.
+pub struct Look<'a> {
+    pub config: &'a Config,
+    pub files: &'a dyn Files,
+    /// The asker's handle ("me").
+    pub handle: &'a str,
+    /// The current time in the store's timezone.
+    pub now: NaiveDateTime,
+}
+
+impl Look<'_> {
+    /// The configured people.
+    pub fn people(&self) -> Result<People> {
+        Ok(self.config.people()?)
+    }
+}
+
+/// One request: who asks and when, over the configuration and the store.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub store: &'a Store,
+    /// Who asked, with `via` (`chat`, `discord`…); commits are authored by them.
+    pub actor: Actor,
+    /// The person's `owner:` handle: "my tasks", notes' author, who may confirm.
+    pub handle: String,
+    /// The current time in the store's timezone.
+    pub now: NaiveDateTime,
+}
+
+impl Ctx<'_> {
+    /// The same request, only reading.
+    pub fn look(&self) -> Look<'_> {
+        Look {
+            config: self.config,
+            files: self.store,
+            handle: &self.handle,
+            now: self.now,
+        }
+    }
+
+    /// The configured people.
+    pub fn people(&self) -> Result<People> {
+        Ok(self.config.people()?)
+    }
+}
+
+/// What a long-running front end (Discord, the agent, the web, MCP) shares.
+pub struct App {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    pub people: People,
+    /// The store's timezone: every `now` is read in it.
+    pub zone: chrono_tz::Tz,
+    pub clock: Clock,
+    /// Changes waiting for the person who asked to confirm them: one store for every
+    /// front end.
+    pub confirmations: Confirmations<Pending>,
+}
+
+impl App {
+    /// The application over `config` and `store`, at the time of `clock`.
+    pub fn new(config: Arc<Config>, store: Arc<Store>, clock: Clock) -> anyhow::Result<App> {
+        Ok(App {
+            people: config.people()?,
+            zone: config.store_timezone()?,
+            config,
+            store,
+            clock,
+            confirmations: Confirmations::default(),
+        })
+    }
+
+    /// The current time, store-local.
+    pub fn now(&self) -> NaiveDateTime {
+        crate::clock::local_at(self.clock.now(), self.zone)
+    }
+
+    /// Runs `work` as `caller` at `now` on the blocking pool (use cases block on git
+    /// and files).
+    pub fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        caller: &Caller,
+        now: NaiveDateTime,
+        work: impl FnOnce(&Ctx) -> T + Send + 'static,
+    ) -> tokio::task::JoinHandle<T> {
+        let app = Arc::clone(self);
+        let caller = caller.clone();
+        tokio::task::spawn_blocking(move || {
+            let ctx = Ctx {
+                config: &app.config,
+                store: &app.store,
+                actor: caller.actor,
+                handle: caller.handle,
+                now,
+            };
+            work(&ctx)
+        })
+    }
+}

@@ -1,0 +1,351 @@
+//! Tasks: add, complete (with a note for log.txt), edit, delete (confirmed first),
+//! archive and search. References, dates in words and the urgency order come from the
+//! domain crate; every change is one store operation, authored by the person asking.
+
+use super::confirm::Pending;
+use super::{Ctx, Error, Look, Result};
+use crate::store::operation::TODO;
+use crate::store::{Operation, PushReport};
+use chrono::NaiveDate;
+use myorg_domain::fields::{self, Fields};
+use myorg_domain::notes;
+use myorg_domain::reference::{self, References, Scope};
+use myorg_domain::search::{self, Filter};
+use myorg_parsers::{Task, TodoFile};
+
+/// A task to add: its text (which may hold `+project @context key:value`) and fields.
+#[derive(Debug, Clone, Default)]
+pub struct NewTask {
+    pub text: String,
+    pub fields: Fields,
+}
+
+/// A task written: its reference, its line, and notes for the person (an unknown
+/// owner, a due date in the past).
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub reference: String,
+    pub line: String,
+    pub task: Task,
+    pub notes: Vec<String>,
+    pub push: PushReport,
+}
+
+impl Written {
+    /// What happened, for a person or the model: `VERB REF: LINE` and its notes.
+    pub fn said(&self, verb: &str) -> String {
+        with_notes(format!("{verb} {}: {}", self.reference, self.line), &self.notes)
+    }
+}
+
+/// `text` and a `Note: …` line for each note.
+pub fn with_notes(text: String, notes: &[String]) -> String {
+    notes
+        .iter()
+        .fold(text, |text, note| format!("{text}\nNote: {note}"))
+}
+
+/// Adds a task, created today.
+pub fn add(ctx: &Ctx, new: &NewTask) -> Result<Written> {
+    let built = fields::new_task(&ctx.people()?, ctx.now.date(), &new.text, &new.fields)?;
+    write_new(ctx, built.task, built.notes)
+}
+
+/// Adds `task` as it is (already checked), with `notes` for the person.
+pub fn write_new(ctx: &Ctx, task: Task, notes: Vec<String>) -> Result<Written> {
+    let line = task.render();
+    let applied = ctx
+        .store
+        .apply(Operation::AddTask { line: line.clone() }, &ctx.actor)?;
+    Ok(Written {
+        reference: reference::short(&task),
+        line,
+        task,
+        notes,
+        push: applied.push,
+    })
+}
+
+/// todo.txt as it is now.
+pub fn todo(files: &dyn super::Files) -> Result<TodoFile> {
+    Ok(TodoFile::parse(files.read(TODO)?))
+}
+
+/// The index and line of the task `given` names in `todo`.
+pub fn named(todo: &TodoFile, given: &str, scope: Scope) -> Result<(usize, String)> {
+    let index = reference::find(todo, given, scope)?;
+    Ok((index, todo.text(index).unwrap_or_default().to_string()))
+}
+
+/// A task completed: the commit's subject, the task as done, the next occurrence of a
+/// recurring one, and what became of the note for log.txt.
+#[derive(Debug, Clone)]
+pub struct Completed {
+    pub summary: String,
+    /// The line as it was.
+    pub line: String,
+    pub done: Option<Task>,
+    pub next: Option<Task>,
+    /// The log.txt line written, or why it was not.
+    pub note: Option<std::result::Result<String, String>>,
+    pub push: PushReport,
+}
+
+impl Completed {
+    /// What happened, in full (a commit's subject is cut): the task as done, the next
+    /// occurrence, and the note.
+    pub fn said(&self) -> String {
+        let mut said = match &self.done {
+            Some(done) => format!("Done: {}", done.render()),
+            None => format!("Done: {}", self.line),
+        };
+        if let Some(next) = &self.next {
+            said.push_str(&format!("\nNext {}: {}", reference::short(next), next.render()));
+        }
+        match &self.note {
+            Some(Ok(note)) => said.push_str(&format!("\nAdded to log.txt: {note}")),
+            Some(Err(error)) => said.push_str(&format!("\nThe summary was not written to log.txt: {error}")),
+            None => {}
+        }
+        said
+    }
+}
+
+/// Completes the open task `given` names; then, when there is a `summary`, writes it to
+/// log.txt about the task. A task not found or not completed leaves no note behind.
+pub fn complete(ctx: &Ctx, given: &str, summary: Option<&str>) -> Result<Completed> {
+    let todo = todo(ctx.store)?;
+    let (index, line) = named(&todo, given, Scope::Open)?;
+    let on = ctx.now.date();
+    let task = todo.get(index).and_then(|item| item.task()).cloned();
+    // The note is checked before anything changes, and written only once the task is done.
+    let note = match (summary, &task) {
+        (Some(summary), Some(task)) => {
+            let text = notes::about_task(summary, task)?;
+            Some(notes::entry_line(ctx.now, &ctx.handle, &text)?)
+        }
+        (Some(summary), None) => Some(notes::entry_line(ctx.now, &ctx.handle, summary)?),
+        (None, _) => None,
+    };
+    let applied = ctx.store.apply(
+        Operation::CompleteTask {
+            line: line.clone(),
+            on,
+        },
+        &ctx.actor,
+    )?;
+    let (done, next) = match task {
+        Some(task) => {
+            let next = myorg_domain::recurrence::next_occurrence(&task, on);
+            let mut done = task;
+            done.complete(on);
+            (Some(done), next)
+        }
+        None => (None, None),
+    };
+    let mut push = applied.push;
+    let note = note.map(|note| {
+        match ctx
+            .store
+            .apply(Operation::AppendLog { line: note.clone() }, &ctx.actor)
+        {
+            Ok(applied) => {
+                push = applied.push;
+                Ok(note)
+            }
+            Err(error) => Err(format!("{error:#}")),
+        }
+    });
+    Ok(Completed {
+        summary: applied.summary,
+        line,
+        done,
+        next,
+        note,
+        push,
+    })
+}
+
+/// Edits the task `given` names (done ones too): new words (keeping its fields) and
+/// fields; an edit that changes nothing is refused.
+pub fn edit(ctx: &Ctx, given: &str, text: Option<&str>, fields: &Fields) -> Result<Written> {
+    let todo = todo(ctx.store)?;
+    let (index, line) = named(&todo, given, Scope::All)?;
+    let task = todo
+        .get(index)
+        .and_then(|item| item.task())
+        .ok_or_else(|| Error::Invalid("that line is not a task".to_string()))?;
+    let built = fields::edit(&ctx.people()?, ctx.now.date(), task, text, fields)?;
+    let new_line = built.task.render();
+    let applied = ctx.store.apply(
+        Operation::UpdateTask {
+            line,
+            new_line: new_line.clone(),
+        },
+        &ctx.actor,
+    )?;
+    Ok(Written {
+        reference: reference::short(&built.task),
+        line: new_line,
+        task: built.task,
+        notes: built.notes,
+        push: applied.push,
+    })
+}
+
+/// The deletion of the task `given` names (done ones too), for the person to
+/// confirm: nothing changes until [`super::confirm::apply`].
+pub fn delete(ctx: &Ctx, given: &str) -> Result<Pending> {
+    let todo = todo(ctx.store)?;
+    let (index, line) = named(&todo, given, Scope::All)?;
+    let preview = format!("Delete line {} of {TODO}: {line}", index + 1);
+    Ok(Pending::new(
+        ctx,
+        "delete_task",
+        preview,
+        Operation::DeleteTask { line },
+    ))
+}
+
+/// Deletes the line `line` of todo.txt, which the person confirmed on the spot (the
+/// terminal's prompt): the commit's subject.
+pub fn delete_confirmed(ctx: &Ctx, line: &str) -> Result<(String, PushReport)> {
+    let applied = ctx.store.apply(
+        Operation::DeleteTask {
+            line: line.to_string(),
+        },
+        &ctx.actor,
+    )?;
+    Ok((applied.summary, applied.push))
+}
+
+/// Done tasks move to done.txt: the commit's subject.
+pub fn archive(ctx: &Ctx) -> Result<(String, PushReport)> {
+    let applied = ctx.store.apply(Operation::Archive, &ctx.actor)?;
+    Ok((applied.summary, applied.push))
+}
+
+/// Whose tasks a search keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// The asker's, and unassigned ones.
+    Me,
+    /// This person's (a name or a handle).
+    Named(String),
+}
+
+impl Owner {
+    /// `me` is the asker; anything else names a person.
+    pub fn from_given(given: &str) -> Owner {
+        if given.trim().eq_ignore_ascii_case("me") {
+            Owner::Me
+        } else {
+            Owner::Named(given.trim().to_string())
+        }
+    }
+}
+
+/// A search of tasks.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Words, `+project`, `@context`, `(A)-(C)`, `owner:NAME`.
+    pub words: Vec<String>,
+    pub done: bool,
+    pub hidden: bool,
+    pub overdue: bool,
+    /// Due on or before (a date or words).
+    pub due_before: Option<String>,
+    /// Due on or after (a date or words).
+    pub due_after: Option<String>,
+    pub owner: Option<Owner>,
+}
+
+/// A task found: its reference (at its shortest unique length), line, urgency.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub reference: String,
+    /// The 0-based line index.
+    pub index: usize,
+    /// The line as written.
+    pub line: String,
+    pub task: Task,
+    pub urgency: f64,
+}
+
+/// The search `query` asks for, read on `today`.
+pub fn filter(look: &Look, query: &Query) -> Result<Filter> {
+    let today = look.now.date();
+    let mut filter = Filter::from_query(query.words.iter().map(String::as_str));
+    filter.include_done = query.done;
+    filter.include_hidden = query.hidden;
+    filter.overdue = query.overdue;
+    filter.due_before = query
+        .due_before
+        .as_deref()
+        .map(|w| fields::when(w, today))
+        .transpose()?;
+    filter.due_after = query
+        .due_after
+        .as_deref()
+        .map(|w| fields::when(w, today))
+        .transpose()?;
+    match &query.owner {
+        Some(Owner::Me) => {
+            filter.owner = Some(look.handle.to_string());
+            filter.unassigned_too = true;
+        }
+        Some(Owner::Named(name)) => filter.owner = Some(look.people()?.owner_handle(name)),
+        None => {}
+    }
+    Ok(filter)
+}
+
+/// The tasks `query` keeps, most urgent first.
+pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
+    let today = look.now.date();
+    let filter = filter(look, query)?;
+    let bytes = look.files.read(TODO)?;
+    // A UTF-8 file (nearly all) is searched line by line, reading only the lines that
+    // can match; other files through the lossless document.
+    Ok(match std::str::from_utf8(&bytes) {
+        Ok(text) => {
+            // The references of every task (to show each at its shortest unique length)
+            // are worked out on a second thread while the search runs.
+            let (found, references) = std::thread::scope(|scope| {
+                let references = scope.spawn(|| References::of_text(text));
+                let found = search::search_text(text, &filter, today);
+                let references = references.join().unwrap_or_else(|_| References::of_text(text));
+                (found, references)
+            });
+            found
+                .into_iter()
+                .map(|hit| Hit {
+                    reference: references.shown(&hit.task),
+                    index: hit.index,
+                    line: hit.line.to_string(),
+                    task: hit.task,
+                    urgency: hit.urgency,
+                })
+                .collect()
+        }
+        Err(_) => {
+            let todo = TodoFile::parse(bytes);
+            let references = References::of(&todo);
+            search::search(&todo, &filter, today)
+                .into_iter()
+                .map(|hit| Hit {
+                    reference: references.shown(hit.task),
+                    index: hit.index,
+                    line: todo.text(hit.index).unwrap_or_default().to_string(),
+                    task: hit.task.clone(),
+                    urgency: hit.urgency,
+                })
+                .collect()
+        }
+    })
+}
+
+/// The day `text` names, relative to `today`.
+pub fn day(text: &str, today: NaiveDate) -> Result<NaiveDate> {
+    Ok(fields::when(text, today)?)
+}
