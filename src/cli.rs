@@ -657,17 +657,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             polish,
         } => {
             let config = config()?;
-            let whom = commands::briefing::whom(&config, person.as_deref(), *everyone, *own)?;
-            let kind = (*kind).into();
-            commands::briefing::run(
-                &config,
-                now(&config)?,
-                kind,
+            let asked = commands::briefing::asked(
+                (*kind).into(),
                 date.as_deref(),
-                &whom,
-                *json,
-                *polish,
-            )
+                person.as_deref(),
+                *everyone,
+                *own,
+            );
+            commands::briefing::run(&config, now(&config)?, &asked, *json, *polish)
         }
         Command::Suggest {
             context,
