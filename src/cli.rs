@@ -657,17 +657,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             polish,
         } => {
             let config = config()?;
-            let whom = commands::briefing::whom(&config, person.as_deref(), *everyone, *own)?;
-            let kind = (*kind).into();
-            commands::briefing::run(
-                &config,
-                now(&config)?,
-                kind,
+            let asked = commands::briefing::asked(
+                (*kind).into(),
                 date.as_deref(),
-                &whom,
-                *json,
-                *polish,
-            )
+                person.as_deref(),
+                *everyone,
+                *own,
+            );
+            commands::briefing::run(&config, now(&config)?, &asked, *json, *polish)
         }
         Command::Suggest {
             context,
@@ -751,10 +748,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             commands::store::init(&config, start)
         }
-        Command::Undo { commit, force } => commands::store::undo(&config()?, commit.as_deref(), *force),
-        Command::History { target, limit } => commands::store::history(&config()?, &target.join(" "), *limit),
-        Command::Status { ack } => commands::store::status(&config()?, *ack),
-        Command::Sync => commands::store::sync(&config()?),
+        Command::Undo { commit, force } => {
+            let config = config()?;
+            commands::store::undo(&config, now(&config)?, commit.as_deref(), *force)
+        }
+        Command::History { target, limit } => {
+            let config = config()?;
+            commands::store::history(&config, now(&config)?, &target.join(" "), *limit)
+        }
+        Command::Status { ack } => {
+            let config = config()?;
+            commands::store::status(&config, now(&config)?, *ack)
+        }
+        Command::Sync => {
+            let config = config()?;
+            commands::store::sync(&config, now(&config)?)
+        }
         Command::Projects {
             status,
             all,

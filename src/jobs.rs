@@ -8,14 +8,14 @@
 //! Reminders and briefings are keyed in the ledger (a briefing by kind, person and
 //! day), so a job triggered twice, or retried, sends nothing twice.
 
-use crate::commands::briefing::{Loaded, settings};
+use crate::app::briefing::{self, Loaded};
 use crate::config::Config;
 use crate::reminders::ledger::Ledger;
 use crate::reminders::{Deliver, Reminders};
 use crate::store::{PushReport, Store};
 use anyhow::bail;
 use chrono::{DateTime, Utc};
-use myorg_domain::briefing::{self, Kind, Whom};
+use myorg_domain::briefing::{Kind, Whom};
 use myorg_domain::reminders::{Message, Sent};
 use serde_json::{Value, json};
 use std::fmt;
@@ -219,7 +219,7 @@ fn briefings(
     now: DateTime<Utc>,
     deliver: &mut dyn Deliver,
 ) -> anyhow::Result<Value> {
-    let loaded = Loaded::read_with(|path| store.read(path))?;
+    let loaded = Loaded::read(store)?;
     let reminders = reminders_for(config, recipients)?;
     let mut ledger = Ledger::open(store.state_dir(), now)?;
     let mut sent = 0;
@@ -242,10 +242,10 @@ fn briefings(
             handle: Some(recipient.handle.clone()),
             unassigned_too: recipient.gets_unassigned,
         };
-        let built = loaded.briefing(kind, &whom, date, &settings(config));
+        let built = loaded.briefing(config, kind, &whom, date);
         let message = Message {
             to: recipient.handle.clone(),
-            text: briefing::render(&built),
+            text: briefing::text(&built),
             keys: vec![key],
             folded: false,
         };

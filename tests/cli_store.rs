@@ -169,6 +169,35 @@ fn undo_and_history_from_the_terminal() {
     );
 }
 
+/// `myorg history` prints each change's time in the store's timezone, as `/history`
+/// and the model's `git_log` do, not in the machine's (`TZ`).
+#[test]
+fn history_times_are_in_the_stores_timezone_not_the_machines() {
+    let dir = TempDir::new().unwrap();
+    let zones = [("TIMEZONE", "Asia/Tokyo"), ("TZ", "America/New_York")];
+    stdout(&myorg(
+        dir.path(),
+        &["--store", "s", "add", "Call the plumber"],
+        &zones,
+    ));
+    let history = stdout(&myorg(dir.path(), &["--store", "s", "history"], &zones));
+    let repo = Repository::open(dir.path().join("s")).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let at = chrono::DateTime::from_timestamp(head.time().seconds(), 0).unwrap();
+    let shown = |zone: chrono_tz::Tz| at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+    let newest = history.lines().next().unwrap_or_default();
+    assert!(
+        newest.starts_with(&format!(
+            "{} {} ",
+            &head.id().to_string()[..8],
+            shown(chrono_tz::Asia::Tokyo)
+        )),
+        "{newest}"
+    );
+    assert!(newest.ends_with(": Add task: Call the plumber"), "{newest}");
+    assert!(!newest.contains(&shown(chrono_tz::America::New_York)), "{newest}");
+}
+
 /// `undo COMMIT` reverts that commit, not the newest; a commit the assistant did not
 /// make (a hand edit) is refused, changing nothing, unless `--force`.
 #[test]

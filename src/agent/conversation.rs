@@ -17,8 +17,8 @@ use super::memory::Memory;
 use super::prompt;
 use super::route::{self, Configured, Tier};
 use super::tools::{HeldCall, Outcome, Registry, ToolContext};
-use super::usage::{Budget, Call, Ledger};
 use crate::app::confirm::Refused;
+use crate::app::usage::{Budget, Call, Ledger};
 use crate::app::{App, Caller};
 use crate::llm::{ChatRequest, ChatResponse, Client, LlmError, Message, RetryPolicy, ToolCall};
 use crate::metrics::Metrics;
@@ -125,7 +125,7 @@ impl Agent {
     /// The agent of the configuration; `None` when no LLM is configured.
     pub fn new(app: Arc<App>) -> anyhow::Result<Option<Agent>> {
         let config = &app.config;
-        let providers = route::providers(&config)?;
+        let providers = route::providers(config)?;
         if providers.is_empty() {
             return Ok(None);
         }

@@ -13,11 +13,17 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`].
+//! - Use cases by area: [`tasks`], [`briefing`], [`suggest`], [`history`],
+//!   [`status`], [`usage`].
 
+pub mod briefing;
 pub mod confirm;
 mod error;
+pub mod history;
+pub mod status;
+pub mod suggest;
 pub mod tasks;
+pub mod usage;
 
 pub use error::{Error, Result};
 

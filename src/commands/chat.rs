@@ -23,7 +23,6 @@
 //! standard input); `myorg chat` reads one message a line until the end of input.
 
 use super::agent::{TERMINAL, Terminal};
-use super::briefing::whom;
 use crate::agent::conversation::Reply;
 use crate::agent::memory::Memory;
 use crate::config::Config;
@@ -223,8 +222,8 @@ pub fn answer(config: &Config, now: NaiveDateTime, message: &str) -> anyhow::Res
             } else {
                 Kind::Evening
             });
-            let whom = whom(config, None, false, false)?;
-            super::briefing::run(config, now, kind, None, &whom, false, false)?
+            let asked = crate::app::briefing::Asked::mine(kind);
+            super::briefing::run(config, now, &asked, false, false)?
         }
         Request::Suggest { context, minutes } => {
             let asked = super::suggest::Asked {

@@ -1,10 +1,11 @@
 //! `myorg undo`, `history`, `status` and `sync`: the store itself from the terminal,
 //! and what the other commands share (opening the store, who asks, push reports).
 
-use crate::app::{Ctx, Files, Look};
+use crate::app::history::{self, Of};
+use crate::app::{Ctx, Files, Look, status};
 use crate::config::Config;
 use crate::store::{Actor, NewStore, Origin, PushReport, Start, Store, StoreSettings};
-use myorg_parsers::TodoFile;
+use chrono::NaiveDateTime;
 
 pub(super) fn open(config: &Config) -> anyhow::Result<Store> {
     open_as(config.store_settings())
@@ -77,11 +78,7 @@ pub fn origin_lines(root: &std::path::Path, origin: &Origin) -> Option<String> {
 }
 
 /// A request from the terminal: as the configured user, at `now`.
-pub(super) fn ctx<'a>(
-    config: &'a Config,
-    store: &'a Store,
-    now: chrono::NaiveDateTime,
-) -> anyhow::Result<Ctx<'a>> {
+pub(super) fn ctx<'a>(config: &'a Config, store: &'a Store, now: NaiveDateTime) -> anyhow::Result<Ctx<'a>> {
     Ok(Ctx {
         config,
         store,
@@ -96,7 +93,7 @@ pub(super) fn look<'a>(
     config: &'a Config,
     files: &'a dyn Files,
     handle: &'a str,
-    now: chrono::NaiveDateTime,
+    now: NaiveDateTime,
 ) -> Look<'a> {
     Look {
         config,
@@ -115,98 +112,38 @@ pub(super) fn actor(config: &Config) -> Actor {
     }
 }
 
-/// `myorg undo [COMMIT] [--force]`.
-pub fn undo(config: &Config, commit: Option<&str>, force: bool) -> anyhow::Result<()> {
-    let applied = open(config)?.undo(commit, force, &actor(config))?;
-    println!("{}", applied.summary);
-    print_push(&applied.push)?;
-    Ok(())
+/// `myorg undo [COMMIT] [--force]`: asking is confirming.
+pub fn undo(config: &Config, now: NaiveDateTime, commit: Option<&str>, force: bool) -> anyhow::Result<()> {
+    let store = open(config)?;
+    let (summary, push) = history::undo_confirmed(&ctx(config, &store, now)?, commit, force)?;
+    println!("{summary}");
+    print_push(&push)
 }
 
 /// `myorg history [FILE|TASK]`: a store file's changes, a task's, or all.
-pub fn history(config: &Config, target: &str, limit: usize) -> anyhow::Result<()> {
+pub fn history(config: &Config, now: NaiveDateTime, target: &str, limit: usize) -> anyhow::Result<()> {
     let store = open(config)?;
-    let target = target.trim();
-    let entries = if target.is_empty() {
-        store.history(&[], None, limit)?
-    } else if crate::store::paths::resolve(store.root(), target).is_ok_and(|path| path.is_file()) {
-        store.history(&[target], None, limit)?
-    } else {
-        let todo = TodoFile::parse(store.read("todo.txt")?);
-        let index = myorg_domain::reference::find(&todo, target, myorg_domain::reference::Scope::All)?;
-        let task = todo
-            .get(index)
-            .and_then(|line| line.task())
-            .map(|task| task.description().to_string());
-        // The description survives completion and archiving, the whole line does not.
-        store.history(&["todo.txt", "done.txt"], task.as_deref(), limit)?
-    };
-    if entries.is_empty() {
+    let of = Of::FileOrTask(target.to_string());
+    let changes = history::history(&ctx(config, &store, now)?, &of, limit)?;
+    if changes.is_empty() {
         println!("No changes found.");
     }
-    for entry in entries {
-        let when = chrono::DateTime::from_timestamp(entry.time, 0)
-            .map(|t| {
-                t.with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default();
-        println!("{} {when} {}: {}", &entry.id[..8], entry.author, entry.subject);
+    for change in changes {
+        println!("{}", change.said());
     }
     Ok(())
 }
 
 /// `myorg status [--ack]`: with `--ack`, the changes not applied it lists are
 /// forgotten once shown.
-pub fn status(config: &Config, acknowledge: bool) -> anyhow::Result<()> {
+pub fn status(config: &Config, now: NaiveDateTime, acknowledge: bool) -> anyhow::Result<()> {
     let store = open(config)?;
-    let status = store.status()?;
-    println!("store: {}", status.root.display());
-    println!("branch: {}", status.branch);
-    println!(
-        "remote: {}",
-        status.remote.as_deref().unwrap_or("none (a local store)")
-    );
-    println!(
-        "head: {}",
-        status.head.as_deref().map_or("none", |h| &h[..h.len().min(12)])
-    );
-    println!("unpushed commits: {}", status.unpushed);
-    println!("pending operations: {}", status.pending);
-    if !status.changed.is_empty() {
-        println!(
-            "changed by hand, not yet committed: {}",
-            status.changed.join(", ")
-        );
+    let shown = status::status_shown(&ctx(config, &store, now)?, acknowledge)?;
+    for line in shown.lines() {
+        println!("{line}");
     }
-    if let Some(error) = status.last_error {
-        println!("last push error: {error}");
-    }
-    if status.remote.is_some() {
-        let last_sync = status.last_sync.map_or("never".to_string(), |when| {
-            chrono::DateTime::<chrono::Local>::from(when)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        });
-        println!("last sync: {last_sync}");
-    }
-    if !status.unapplied.is_empty() {
-        let count = status.unapplied.len();
-        println!("{count} change{} not applied:", if count == 1 { "" } else { "s" });
-        for item in &status.unapplied {
-            let when = chrono::DateTime::from_timestamp(item.at as i64, 0)
-                .map(|t| {
-                    t.with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default();
-            println!("  {when} {item}");
-        }
-        store.mark_told()?;
+    if !shown.unapplied.is_empty() {
         if acknowledge {
-            store.acknowledge()?;
             println!("Acknowledged: status no longer lists them.");
         } else {
             println!("(`myorg status --ack` once you have seen to them)");
@@ -216,18 +153,19 @@ pub fn status(config: &Config, acknowledge: bool) -> anyhow::Result<()> {
 }
 
 /// `myorg sync`.
-pub fn sync(config: &Config) -> anyhow::Result<()> {
-    let report = open(config)?.sync()?;
-    for line in sync_lines(&report) {
+pub fn sync(config: &Config, now: NaiveDateTime) -> anyhow::Result<()> {
+    let store = open(config)?;
+    let synced = status::sync(&ctx(config, &store, now)?)?;
+    for line in synced.lines() {
         println!("{line}");
     }
-    went_wrong(&report)
+    went_wrong(&synced.0)
 }
 
 /// Prints what a push did; an error when something did not go as asked, so the exit
 /// code says so.
 pub(super) fn print_push(report: &PushReport) -> anyhow::Result<()> {
-    for line in push_lines(report) {
+    for line in status::push_lines(report) {
         println!("{line}");
     }
     went_wrong(report)
@@ -243,42 +181,4 @@ fn went_wrong(report: &PushReport) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// What a sync did, one line each (nothing: already in sync).
-pub fn sync_lines(report: &PushReport) -> Vec<String> {
-    let mut lines = push_lines(report);
-    if report.local_only {
-        lines.insert(0, "A local store: there is no remote to sync with.".to_string());
-    }
-    lines
-}
-
-/// What a push did, one line each.
-pub fn push_lines(report: &PushReport) -> Vec<String> {
-    let mut lines = Vec::new();
-    if report.pushed {
-        lines.push("Pushed.".to_string());
-    }
-    if let Some(error) = &report.error {
-        lines.push(format!("Not pushed yet (kept locally, will retry): {error}"));
-    }
-    for dropped in &report.dropped {
-        lines.push(format!(
-            "Not applied on the newer remote version: {}: {}",
-            dropped.summary, dropped.why
-        ));
-    }
-    for path in &report.saved_beside {
-        lines.push(format!("Conflicting edits were saved beside the file as {path}"));
-    }
-    lines.extend(report.retargeted.iter().cloned());
-    for earlier in &report.earlier {
-        lines.push(if earlier.reworded {
-            earlier.to_string()
-        } else {
-            format!("Not applied earlier: {earlier}")
-        });
-    }
-    lines
 }

@@ -1,13 +1,11 @@
-//! `myorg suggest`: what to do next — a short ranked list of the person's open tasks
-//! (and unassigned ones), each with the reason it is there.
+//! `myorg suggest`: what to do next — the suggestions of [`crate::app::suggest`]
+//! (the person's open tasks and unassigned ones), each printed with its reason.
 
-use super::read::working_tree_file;
+use super::read::working_tree;
+use super::store::look;
+use crate::app::suggest::{self, NOTHING};
 use crate::config::Config;
-use anyhow::bail;
 use chrono::NaiveDateTime;
-use myorg_domain::reference::References;
-use myorg_domain::suggest::{Energy, Request, suggest};
-use myorg_parsers::{ProjectsFile, TodoFile};
 
 /// What `myorg suggest` was asked.
 #[derive(Debug, Clone, Default)]
@@ -21,43 +19,29 @@ pub struct Asked {
     pub json: bool,
 }
 
-/// The energy level `text` names (low or high).
-fn energy(text: &str) -> anyhow::Result<Energy> {
-    match Energy::parse(text) {
-        Some(energy) => Ok(energy),
-        None => bail!("{text:?} is not an energy level; say low or high"),
-    }
-}
-
 /// `myorg suggest [--context C] [--minutes N] [--energy low|high] [--limit N]`.
 pub fn run(config: &Config, now: NaiveDateTime, asked: &Asked) -> anyhow::Result<()> {
-    let energy = asked.energy.as_deref().map(energy).transpose()?;
-    let request = Request {
-        owner: if asked.everyone {
-            None
-        } else {
-            Some(config.me()?.handle)
-        },
-        context: asked
-            .context
-            .as_deref()
-            .map(|c| c.trim().trim_start_matches('@').to_string())
-            .filter(|c| !c.is_empty()),
+    let request = suggest::Asked {
+        context: asked.context.clone(),
         minutes: asked.minutes,
-        energy,
-        limit: asked.limit.unwrap_or(5),
+        energy: asked.energy.as_deref().map(suggest::energy).transpose()?,
+        limit: asked.limit,
+        everyone: asked.everyone,
     };
-    let todo = TodoFile::parse(working_tree_file(config, "todo.txt")?);
-    let projects = ProjectsFile::parse(working_tree_file(config, "projects.txt")?);
-    let goals = ProjectsFile::parse(working_tree_file(config, "goals.txt")?);
-    let found = suggest(&todo, Some(&projects), Some(&goals), &request, now.date());
-    let references = References::of(&todo);
+    let files = working_tree(config)?;
+    // Everyone's suggestions are nobody's in particular: no person needs to be known.
+    let me = if asked.everyone {
+        String::new()
+    } else {
+        config.me()?.handle
+    };
+    let found = suggest::suggest(&look(config, files.as_ref(), &me, now), &request)?;
     if asked.json {
-        for suggestion in &found {
+        for suggestion in &found.0 {
             let line = serde_json::json!({
-                "ref": references.shown(suggestion.task),
+                "ref": suggestion.reference,
                 "line": suggestion.index + 1,
-                "raw": todo.text(suggestion.index).unwrap_or_default(),
+                "raw": suggestion.line,
                 "reason": suggestion.reason,
                 "score": (suggestion.score * 100.0).round() / 100.0,
             });
@@ -65,15 +49,15 @@ pub fn run(config: &Config, now: NaiveDateTime, asked: &Asked) -> anyhow::Result
         }
         return Ok(());
     }
-    if found.is_empty() {
-        println!("Nothing to suggest: no open task fits.");
+    if found.0.is_empty() {
+        println!("{NOTHING}");
     }
-    for (rank, suggestion) in found.iter().enumerate() {
+    for (rank, suggestion) in found.0.iter().enumerate() {
         println!(
             "{}. {}  {}\n   {}",
             rank + 1,
-            references.shown(suggestion.task),
-            todo.text(suggestion.index).unwrap_or_default(),
+            suggestion.reference,
+            suggestion.line,
             suggestion.reason
         );
     }

@@ -1,18 +1,17 @@
 //! `get_briefing` and `suggest_tasks`: the morning, evening or weekly briefing and
-//! the next actions, for the person who asks, built by the domain as `myorg
-//! briefing` and `myorg suggest` build them.
+//! the next actions, for the person who asks: the use cases of
+//! [`crate::app::briefing`] and [`crate::app::suggest`], as `myorg briefing` and
+//! `myorg suggest` have them.
 
 use super::{Effect, Outcome, Tool, ToolContext, tool};
-use crate::commands::briefing::{Loaded, settings};
-use crate::store::operation::{GOALS, PROJECTS, TODO};
-use anyhow::Context;
-use myorg_domain::briefing::{self, Kind, Whom};
-use myorg_domain::reference::References;
-use myorg_domain::suggest::{self, Request, suggest};
-use myorg_domain::when::parse_when;
-use myorg_parsers::{ProjectsFile, TodoFile};
+use crate::app::briefing::{self, Asked};
+use crate::app::suggest;
+use myorg_domain::briefing::Kind;
 use schemars::JsonSchema;
 use serde::Deserialize;
+
+/// The most suggestions a call gives.
+const MOST_SUGGESTIONS: usize = 50;
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
@@ -49,22 +48,17 @@ struct GetBriefing {
 }
 
 fn get_briefing(ctx: &ToolContext, args: GetBriefing) -> anyhow::Result<Outcome> {
-    let date = match args.date.as_deref() {
-        Some(words) => parse_when(words, ctx.now.date()).context("in date")?,
-        None => ctx.now.date(),
-    };
     let kind = match args.kind.unwrap_or(BriefingKind::Morning) {
         BriefingKind::Morning => Kind::Morning,
         BriefingKind::Evening => Kind::Evening,
         BriefingKind::Weekly => Kind::Weekly,
     };
-    let whom = Whom {
-        handle: Some(ctx.handle.clone()),
-        unassigned_too: true,
+    let asked = Asked {
+        date: args.date,
+        ..Asked::mine(kind)
     };
-    let loaded = Loaded::read_with(|path| ctx.store.read(path))?;
-    let briefing = loaded.briefing(kind, &whom, date, &settings(ctx.config));
-    Ok(Outcome::Done(briefing::render(&briefing).trim_end().to_string()))
+    let built = briefing::briefing(&ctx.look(), &asked)?;
+    Ok(Outcome::Done(briefing::text(&built).trim_end().to_string()))
 }
 
 #[derive(Deserialize, JsonSchema, Clone, Copy)]
@@ -87,43 +81,15 @@ struct SuggestTasks {
 }
 
 fn suggest_tasks(ctx: &ToolContext, args: SuggestTasks) -> anyhow::Result<Outcome> {
-    let energy = args.energy.map(|level| match level {
-        Energy::Low => suggest::Energy::Low,
-        Energy::High => suggest::Energy::High,
-    });
-    let request = Request {
-        owner: Some(ctx.handle.clone()),
-        context: args
-            .context
-            .as_deref()
-            .map(|c| c.trim().trim_start_matches('@').to_string())
-            .filter(|c| !c.is_empty()),
+    let asked = suggest::Asked {
+        context: args.context,
         minutes: args.minutes,
-        energy,
-        limit: args.limit.map_or(5, |n| (n as usize).min(50)),
+        energy: args.energy.map(|level| match level {
+            Energy::Low => myorg_domain::suggest::Energy::Low,
+            Energy::High => myorg_domain::suggest::Energy::High,
+        }),
+        limit: args.limit.map(|n| (n as usize).min(MOST_SUGGESTIONS)),
+        everyone: false,
     };
-    let todo = TodoFile::parse(ctx.store.read(TODO)?);
-    let projects = ProjectsFile::parse(ctx.store.read(PROJECTS)?);
-    let goals = ProjectsFile::parse(ctx.store.read(GOALS)?);
-    let found = suggest(&todo, Some(&projects), Some(&goals), &request, ctx.now.date());
-    if found.is_empty() {
-        return Ok(Outcome::Done(
-            "Nothing to suggest: no open task fits.".to_string(),
-        ));
-    }
-    let references = References::of(&todo);
-    let lines: Vec<String> = found
-        .iter()
-        .enumerate()
-        .map(|(rank, suggestion)| {
-            format!(
-                "{}. {} {} — {}",
-                rank + 1,
-                references.shown(suggestion.task),
-                todo.text(suggestion.index).unwrap_or_default(),
-                suggestion.reason
-            )
-        })
-        .collect();
-    Ok(Outcome::Done(lines.join("\n")))
+    Ok(Outcome::Done(suggest::suggest(&ctx.look(), &asked)?.said()))
 }

@@ -133,6 +133,20 @@ pub(super) async fn say<T>(
     }
 }
 
+/// Shows what a use case did (`shown` of its result) as an embed titled `title`, or
+/// why it did nothing, privately.
+pub(super) async fn titled<T>(
+    ctx: Context<'_>,
+    done: app::Result<T>,
+    title: &str,
+    shown: impl FnOnce(T) -> String,
+) -> Result<(), Error> {
+    match done {
+        Ok(result) => reply::embeds(ctx, title, &shown(result)).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
+    }
+}
+
 /// Asks the person of `ctx` to confirm `pending`, with buttons.
 pub(super) async fn ask_to_confirm(ctx: Context<'_>, pending: Pending) -> Result<(), Error> {
     let preview = pending.preview.clone();

@@ -1,14 +1,17 @@
 //! Briefings, suggestions and the store: `/briefing`, `/review`, `/suggest`,
-//! `/undo`, `/history`, `/sync`, `/status`, `/usage`, `/help`.
+//! `/undo`, `/history`, `/sync`, `/status`, `/usage`, `/help`, over the use cases of
+//! [`crate::app::briefing`], [`crate::app::suggest`], [`crate::app::history`],
+//! [`crate::app::status`] and [`crate::app::usage`].
 
-use super::{arguments, call, in_time, report, show};
-use crate::commands::{store as store_command, usage};
+use super::{ask_to_confirm, run, titled};
+use crate::app::briefing::{self, Asked};
+use crate::app::history::{self, Of};
+use crate::app::{status, suggest, usage};
 use crate::discord::complete::contexts;
 use crate::discord::text;
 use crate::discord::{Context, Error, reply};
+use myorg_domain::briefing::Kind as BriefingKind;
 use poise::CreateReply;
-use serde_json::{Value, json};
-use std::sync::Arc;
 
 /// Which briefing.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -28,26 +31,35 @@ pub(super) async fn briefing(
     #[description = "Morning (default), evening or weekly"] kind: Option<Kind>,
     #[description = "The day (default today)"] date: Option<String>,
 ) -> Result<(), Error> {
-    let word = match kind.unwrap_or(Kind::Morning) {
-        Kind::Morning => "morning",
-        Kind::Evening => "evening",
-        Kind::Weekly => "weekly",
+    let (word, kind) = match kind.unwrap_or(Kind::Morning) {
+        Kind::Morning => ("morning", BriefingKind::Morning),
+        Kind::Evening => ("evening", BriefingKind::Evening),
+        Kind::Weekly => ("weekly", BriefingKind::Weekly),
     };
-    let arguments = arguments(&[("kind", Some(json!(word))), ("date", date.map(Value::from))]);
-    let outcome = call(ctx, "get_briefing", arguments).await?;
-    show(
-        ctx,
-        outcome,
-        Some(&format!("{} briefing", text::capitalised(word))),
-    )
+    let asked = Asked {
+        date,
+        ..Asked::mine(kind)
+    };
+    let done = run(ctx, "briefing", move |app| {
+        briefing::briefing(&app.look(), &asked)
+    })
+    .await?;
+    let title = format!("{} briefing", text::capitalised(word));
+    titled(ctx, done, &title, |built| {
+        briefing::text(&built).trim_end().to_string()
+    })
     .await
 }
 
 /// The weekly review: the week's briefing and the review checklist
 #[poise::command(slash_command)]
 pub(super) async fn review(ctx: Context<'_>) -> Result<(), Error> {
-    let outcome = call(ctx, "get_briefing", json!({"kind": "weekly"})).await?;
-    show(ctx, outcome, Some("Weekly review")).await
+    let asked = Asked::mine(BriefingKind::Weekly);
+    let done = run(ctx, "review", move |app| briefing::briefing(&app.look(), &asked)).await?;
+    titled(ctx, done, "Weekly review", |built| {
+        briefing::text(&built).trim_end().to_string()
+    })
+    .await
 }
 
 /// How much energy there is.
@@ -72,16 +84,17 @@ pub(super) async fn suggest(
     minutes: Option<u32>,
     #[description = "Your energy"] energy: Option<Energy>,
 ) -> Result<(), Error> {
-    let arguments = arguments(&[
-        ("context", context.map(Value::from)),
-        ("minutes", minutes.map(Value::from)),
-        (
-            "energy",
-            energy.map(|e| Value::from(if matches!(e, Energy::Low) { "low" } else { "high" })),
-        ),
-    ]);
-    let outcome = call(ctx, "suggest_tasks", arguments).await?;
-    show(ctx, outcome, Some("Suggestions")).await
+    let asked = suggest::Asked {
+        context,
+        minutes,
+        energy: energy.map(|level| match level {
+            Energy::Low => myorg_domain::suggest::Energy::Low,
+            Energy::High => myorg_domain::suggest::Energy::High,
+        }),
+        ..suggest::Asked::default()
+    };
+    let done = run(ctx, "suggest", move |app| suggest::suggest(&app.look(), &asked)).await?;
+    titled(ctx, done, "Suggestions", |found| found.said()).await
 }
 
 /// Undo a change (the newest by default); you confirm first
@@ -90,13 +103,10 @@ pub(super) async fn undo(
     ctx: Context<'_>,
     #[description = "A commit id from /history (default: the newest change)"] commit: Option<String>,
 ) -> Result<(), Error> {
-    let outcome = call(
-        ctx,
-        "undo_change",
-        arguments(&[("commit", commit.map(Value::from))]),
-    )
-    .await?;
-    show(ctx, outcome, None).await
+    match run(ctx, "undo", move |app| history::undo(app, commit.as_deref())).await? {
+        Ok(pending) => ask_to_confirm(ctx, pending).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
+    }
 }
 
 /// Recent changes to the store, newest first
@@ -109,38 +119,26 @@ pub(super) async fn history(
     #[max = 100]
     limit: Option<u32>,
 ) -> Result<(), Error> {
-    let arguments = arguments(&[("path", file.map(Value::from)), ("limit", limit.map(Value::from))]);
-    let outcome = call(ctx, "git_log", arguments).await?;
-    show(ctx, outcome, Some("History")).await
+    let of = file.map_or(Of::Everything, Of::File);
+    let limit = history::limit(limit);
+    let done = run(ctx, "history", move |app| history::history(app, &of, limit)).await?;
+    titled(ctx, done, "History", |changes| history::said(&changes)).await
 }
 
 /// Pull and push the store now
 #[poise::command(slash_command)]
 pub(super) async fn sync(ctx: Context<'_>) -> Result<(), Error> {
-    let store = Arc::clone(&ctx.data().app.store);
-    let synced = in_time(ctx, async move {
-        tokio::task::spawn_blocking(move || store.sync()).await
-    })
-    .await??;
-    match synced {
-        Ok(report) => {
-            let lines = store_command::sync_lines(&report);
-            let text = if lines.is_empty() {
-                "In sync with the remote.".to_string()
-            } else {
-                lines.join("\n")
-            };
-            reply::say(ctx, &text).await
-        }
-        Err(error) => reply::error(ctx, &format!("The sync failed: {error:#}")).await,
+    match run(ctx, "sync", status::sync).await? {
+        Ok(synced) => reply::say(ctx, &synced.said()).await,
+        Err(error) => reply::error(ctx, &format!("The sync failed: {error}")).await,
     }
 }
 
 /// The store: branch, remote, unpushed commits, uncommitted edits
 #[poise::command(slash_command)]
 pub(super) async fn status(ctx: Context<'_>) -> Result<(), Error> {
-    let outcome = call(ctx, "git_status", json!({})).await?;
-    show(ctx, outcome, Some("Store")).await
+    let done = run(ctx, "status", status::status).await?;
+    titled(ctx, done, "Store", |shown| shown.said()).await
 }
 
 /// The language models' use and today's budget
@@ -152,18 +150,9 @@ pub(super) async fn usage_command(
     #[max = 90]
     days: Option<u32>,
 ) -> Result<(), Error> {
-    let now = ctx.data().now();
-    let state = ctx.data().app.store.state_dir().to_path_buf();
     let days = days.unwrap_or(7);
-    let answer = report(ctx, move |config| {
-        let ledger = crate::agent::usage::Ledger::new(&state);
-        usage::report(config, &ledger, now, days)
-    })
-    .await?;
-    match answer {
-        Ok(text) => reply::embeds(ctx, "Usage", &text).await,
-        Err(why) => reply::error(ctx, &why).await,
-    }
+    let done = run(ctx, "usage", move |app| usage::usage(app, days)).await?;
+    titled(ctx, done, "Usage", |used| used.said()).await
 }
 
 /// What the assistant can do

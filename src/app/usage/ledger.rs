@@ -1,6 +1,6 @@
 //! The usage ledger: tokens and cost of every model call, per day, person and
-//! provider, in `STATE/usage.jsonl` (one JSON object a line, appended), and the daily
-//! budget it is checked against.
+//! provider, in `STATE/usage.jsonl` (one JSON object a line, appended by the agent),
+//! and the daily budget it is checked against.
 
 use anyhow::Context;
 use chrono::NaiveDate;
