@@ -36,7 +36,13 @@ async fn tool_calls_tokens_and_cost_are_counted() {
     config.llm.model = Some(MODEL.into());
     config.llm.api_key = Some(Secret(KEY.into()));
     let metrics = Arc::new(Metrics::default());
-    let agent = Agent::new(Arc::new(config), Arc::new(store))
+    let app = App::new(
+        Arc::new(config),
+        Arc::new(store),
+        myorg_assistant::clock::Clock::system(),
+    )
+    .unwrap();
+    let agent = Agent::new(Arc::new(app))
         .unwrap()
         .unwrap()
         .with_metrics(Arc::clone(&metrics));
