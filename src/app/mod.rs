@@ -13,10 +13,15 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`].
+//! - Use cases by area: [`tasks`], [`projects`], [`notes`], [`files`].
 
 pub mod confirm;
 mod error;
+pub mod files;
+pub mod notes;
+pub mod projects;
+#[cfg(test)]
+mod sample;
 pub mod tasks;
 
 pub use error::{Error, Result};
