@@ -776,7 +776,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 goals: *goals,
                 json: *json,
             };
-            commands::projects::list(&config()?, &listing)
+            let config = config()?;
+            commands::projects::list(&config, now(&config)?, &listing)
         }
         Command::Project(args) => {
             let config = config()?;

@@ -15,11 +15,13 @@
 //! - [`reminders`]: what to remind whom of, once, outside quiet hours.
 //! - [`projects`]: projects and goals by status, progress, new lines, status changes.
 //! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
+//! - [`files`]: a store file read in pieces, and the preview of a write.
 //! - [`briefing`]: the morning briefing, the evening summary and the weekly review.
 
 pub mod briefing;
 pub mod calendar;
 pub mod fields;
+pub mod files;
 pub mod notes;
 pub mod people;
 pub mod projects;

@@ -159,6 +159,15 @@ impl From<InvalidEdit> for ProjectError {
     }
 }
 
+/// The statuses in the order listings show them: what moves first, done last.
+pub const LISTING_ORDER: [ProjectStatus; 5] = [
+    ProjectStatus::Active,
+    ProjectStatus::Blocked,
+    ProjectStatus::Planning,
+    ProjectStatus::Someday,
+    ProjectStatus::Done,
+];
+
 /// The status a project counts as (see the module documentation).
 pub fn status_of(project: &Project) -> ProjectStatus {
     project.status().unwrap_or(ProjectStatus::Active)

@@ -2,8 +2,10 @@
 //! error leaves the store as it was.
 
 use crate::store::OperationError;
+use crate::store::paths::PathError;
 use myorg_domain::fields::Invalid as InvalidFields;
 use myorg_domain::notes::NoteError;
+use myorg_domain::projects::ProjectError;
 use myorg_domain::reference::FindError;
 use std::fmt;
 
@@ -72,6 +74,21 @@ impl From<InvalidFields> for Error {
 
 impl From<NoteError> for Error {
     fn from(error: NoteError) -> Error {
+        Error::Invalid(error.to_string())
+    }
+}
+
+impl From<ProjectError> for Error {
+    fn from(error: ProjectError) -> Error {
+        match error {
+            ProjectError::Unknown { .. } | ProjectError::NoSuchGoal(_) => Error::NotFound(error.to_string()),
+            _ => Error::Invalid(error.to_string()),
+        }
+    }
+}
+
+impl From<PathError> for Error {
+    fn from(error: PathError) -> Error {
         Error::Invalid(error.to_string())
     }
 }

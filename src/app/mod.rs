@@ -13,13 +13,18 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`], [`briefing`], [`suggest`], [`history`],
-//!   [`status`], [`usage`].
+//! - Use cases by area: [`tasks`], [`projects`], [`notes`], [`files`], [`briefing`],
+//!   [`suggest`], [`history`], [`status`], [`usage`].
 
 pub mod briefing;
 pub mod confirm;
 mod error;
+pub mod files;
 pub mod history;
+pub mod notes;
+pub mod projects;
+#[cfg(test)]
+mod sample;
 pub mod status;
 pub mod suggest;
 pub mod tasks;

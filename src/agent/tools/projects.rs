@@ -1,15 +1,17 @@
 //! The project and note tools: `list_projects`, `update_project` (a status, an
-//! update in log.txt, or both) and `add_note` (log.txt or working-memory.txt), with
-//! the same decisions as `myorg projects`, `project SLUG` and `note`.
+//! update in log.txt, or both) and `add_note` (log.txt or working-memory.txt): their
+//! arguments to the use cases of [`crate::app::projects`] and [`crate::app::notes`],
+//! the same `myorg projects`, `project SLUG` and `note` run.
 
 use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
-use crate::commands::notes::{self as notes_command, About};
-use crate::commands::projects as command;
-use crate::store::Operation;
-use anyhow::bail;
+use crate::app::notes::{self, Note};
+use crate::app::projects::{self, Change, Listing, Update};
 use myorg_parsers::ProjectStatus;
 use schemars::JsonSchema;
 use serde::Deserialize;
+
+/// How many projects a listing shows.
+const LISTED: usize = 100;
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
@@ -67,10 +69,13 @@ struct ListProjects {
 }
 
 fn list_projects(ctx: &ToolContext, args: ListProjects) -> anyhow::Result<Outcome> {
-    let goals = args.goals.unwrap_or(false);
-    let lines = command::summary(ctx.store, goals, args.status.map(Into::into))?;
-    let none = if goals { "No goals." } else { "No projects." };
-    Ok(Outcome::Done(limited(lines, 100, none)))
+    let listing = Listing {
+        goals: args.goals.unwrap_or(false),
+        status: args.status.map(Into::into),
+        all: false,
+    };
+    let listed = projects::list(&ctx.look(), &listing)?;
+    Ok(Outcome::Done(limited(listed.lines(), LISTED, listed.none())))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -84,29 +89,12 @@ struct UpdateProject {
 }
 
 fn update_project(ctx: &ToolContext, args: UpdateProject) -> anyhow::Result<Outcome> {
-    if args.status.is_none() && args.update.is_none() {
-        bail!("say a status or an update");
-    }
-    // Both checked before either is applied.
-    let status = args
-        .status
-        .map(|status| command::status_change(ctx.store, ctx.now, &args.slug, status.into()))
-        .transpose()?;
-    let update = args
-        .update
-        .as_deref()
-        .map(|text| command::update_line(ctx.store, &ctx.handle, ctx.now, &args.slug, text))
-        .transpose()?;
-    let mut done = Vec::new();
-    if let Some(operation) = status {
-        done.push(ctx.store.apply(operation, &ctx.actor)?.summary);
-    }
-    if let Some(line) = update {
-        ctx.store
-            .apply(Operation::AppendLog { line: line.clone() }, &ctx.actor)?;
-        done.push(format!("Logged: {line}"));
-    }
-    Ok(Outcome::Done(done.join("\n")))
+    let change = Change {
+        slug: args.slug,
+        status: args.status.map(Into::into),
+        update: args.update.map(Update::Text),
+    };
+    Ok(Outcome::Done(projects::change(ctx, &change)?.said()))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -122,16 +110,11 @@ struct AddNote {
 }
 
 fn add_note(ctx: &ToolContext, args: AddNote) -> anyhow::Result<Outcome> {
-    let about = About {
+    let note = Note {
+        text: args.text,
         project: args.project,
         task: args.task,
         memory: args.memory.unwrap_or(false),
     };
-    let (operation, line) = notes_command::entry(ctx.store, &ctx.handle, ctx.now, &args.text, &about)?;
-    let file = match operation {
-        Operation::AppendMemory { .. } => "working-memory.txt",
-        _ => "log.txt",
-    };
-    ctx.store.apply(operation, &ctx.actor)?;
-    Ok(Outcome::Done(format!("Added to {file}: {line}")))
+    Ok(Outcome::Done(notes::add(ctx, &note)?.said()))
 }

@@ -1,11 +1,13 @@
 //! The project commands: `/projects`, `/project show|status|update|link`, and
-//! `/note`.
+//! `/note`: the options to the use cases of [`crate::app::projects`] and
+//! [`crate::app::notes`], their results as replies.
 
-use super::{arguments, call, report, show, show_list};
-use crate::commands::projects as project_command;
+use super::{list, run, say};
+use crate::app::notes::{self, Note};
+use crate::app::projects::{self, Change, Listing, Update};
 use crate::discord::complete::{projects, tasks};
 use crate::discord::{Context, Error, reply};
-use serde_json::{Value, json};
+use myorg_parsers::ProjectStatus;
 
 /// A project's or goal's status.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -22,14 +24,14 @@ pub(super) enum Status {
     Done,
 }
 
-impl Status {
-    fn word(self) -> &'static str {
-        match self {
-            Status::Planning => "planning",
-            Status::Active => "active",
-            Status::Blocked => "blocked",
-            Status::Someday => "someday",
-            Status::Done => "done",
+impl From<Status> for ProjectStatus {
+    fn from(status: Status) -> ProjectStatus {
+        match status {
+            Status::Planning => ProjectStatus::Planning,
+            Status::Active => ProjectStatus::Active,
+            Status::Blocked => ProjectStatus::Blocked,
+            Status::Someday => ProjectStatus::Someday,
+            Status::Done => ProjectStatus::Done,
         }
     }
 }
@@ -41,13 +43,16 @@ pub(super) async fn projects_command(
     #[description = "Only this status (default: all but done)"] status: Option<Status>,
     #[description = "Goals instead of projects"] goals: Option<bool>,
 ) -> Result<(), Error> {
-    let arguments = arguments(&[
-        ("status", status.map(|s| Value::from(s.word()))),
-        ("goals", goals.map(Value::from)),
-    ]);
-    let title = if goals == Some(true) { "Goals" } else { "Projects" };
-    let outcome = call(ctx, "list_projects", arguments).await?;
-    show_list(ctx, outcome, title).await
+    let listing = Listing {
+        goals: goals.unwrap_or(false),
+        status: status.map(Into::into),
+        all: false,
+    };
+    let title = if listing.goals { "Goals" } else { "Projects" };
+    match run(ctx, "projects", move |app| projects::list(&app.look(), &listing)).await? {
+        Ok(listed) => list(ctx, title, listed.lines(), listed.none()).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
+    }
 }
 
 /// One project or goal: show it, set its status, log an update or a link
@@ -68,12 +73,11 @@ pub(super) async fn project_show(
     #[autocomplete = "projects"]
     slug: String,
 ) -> Result<(), Error> {
-    let now = ctx.data().now();
     let bare = slug.trim().trim_start_matches('+').to_string();
     let title = format!("+{bare}");
-    match report(ctx, move |config| project_command::show_text(config, now, &bare)).await? {
-        Ok(text) => reply::embeds(ctx, &title, &text).await,
-        Err(why) => reply::error(ctx, &why).await,
+    match run(ctx, "project show", move |app| projects::show(&app.look(), &bare)).await? {
+        Ok(shown) => reply::embeds(ctx, &title, &shown.said()).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
     }
 }
 
@@ -86,14 +90,7 @@ pub(super) async fn project_status(
     slug: String,
     #[description = "The new status"] status: Status,
 ) -> Result<(), Error> {
-    let slug = slug.trim().trim_start_matches('+').to_string();
-    let outcome = call(
-        ctx,
-        "update_project",
-        json!({"slug": slug, "status": status.word()}),
-    )
-    .await?;
-    show(ctx, outcome, None).await
+    change(ctx, slug, Some(status.into()), None).await
 }
 
 /// Log an update about it
@@ -107,9 +104,7 @@ pub(super) async fn project_update(
     #[max_length = 1000]
     text: String,
 ) -> Result<(), Error> {
-    let slug = slug.trim().trim_start_matches('+').to_string();
-    let outcome = call(ctx, "update_project", json!({"slug": slug, "update": text})).await?;
-    show(ctx, outcome, None).await
+    change(ctx, slug, None, Some(Update::Text(text))).await
 }
 
 /// Log a link (a pull request, a document) about it
@@ -122,13 +117,23 @@ pub(super) async fn project_link(
     #[description = "The link (http:// or https://)"] url: String,
     #[description = "Words before the link"] text: Option<String>,
 ) -> Result<(), Error> {
-    let line = match myorg_domain::notes::link(&url, text.as_deref().unwrap_or("")) {
-        Ok(line) => line,
-        Err(error) => return reply::error(ctx, &error.to_string()).await,
+    let update = Update::Link {
+        url,
+        words: text.unwrap_or_default(),
     };
-    let slug = slug.trim().trim_start_matches('+').to_string();
-    let outcome = call(ctx, "update_project", json!({"slug": slug, "update": line})).await?;
-    show(ctx, outcome, None).await
+    change(ctx, slug, None, Some(update)).await
+}
+
+/// Changes the project `slug` as the person asked, and says what happened.
+async fn change(
+    ctx: Context<'_>,
+    slug: String,
+    status: Option<ProjectStatus>,
+    update: Option<Update>,
+) -> Result<(), Error> {
+    let change = Change { slug, status, update };
+    let done = run(ctx, "project", move |app| projects::change(app, &change)).await?;
+    say(ctx, done, |changed| changed.said()).await
 }
 
 /// Add a note to log.txt (or to working memory)
@@ -146,12 +151,12 @@ pub(super) async fn note(
     task: Option<String>,
     #[description = "To working-memory.txt instead of log.txt"] memory: Option<bool>,
 ) -> Result<(), Error> {
-    let arguments = arguments(&[
-        ("text", Some(json!(text))),
-        ("project", project.map(|p| Value::from(p.trim_start_matches('+')))),
-        ("task", task.map(Value::from)),
-        ("memory", memory.map(Value::from)),
-    ]);
-    let outcome = call(ctx, "add_note", arguments).await?;
-    show(ctx, outcome, None).await
+    let note = Note {
+        text,
+        project,
+        task,
+        memory: memory.unwrap_or(false),
+    };
+    let done = run(ctx, "note", move |app| notes::add(app, &note)).await?;
+    say(ctx, done, |noted| noted.said()).await
 }
