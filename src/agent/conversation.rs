@@ -125,7 +125,7 @@ impl Agent {
     /// The agent of the configuration; `None` when no LLM is configured.
     pub fn new(app: Arc<App>) -> anyhow::Result<Option<Agent>> {
         let config = &app.config;
-        let providers = route::providers(&config)?;
+        let providers = route::providers(config)?;
         if providers.is_empty() {
             return Ok(None);
         }

@@ -3,7 +3,8 @@
 //! the problem.
 
 use super::*;
-use crate::store::StoreSettings;
+use crate::config::Config;
+use crate::store::{Actor, Operation, Store, StoreSettings};
 use chrono::NaiveDate;
 
 const NAMES: [&str; 21] = [
