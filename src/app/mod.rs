@@ -13,11 +13,13 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`].
+//! - Use cases by area: [`tasks`], [`calendar`], [`waiting`].
 
+pub mod calendar;
 pub mod confirm;
 mod error;
 pub mod tasks;
+pub mod waiting;
 
 pub use error::{Error, Result};
 
