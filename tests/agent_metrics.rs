@@ -4,6 +4,7 @@
 
 use myorg_assistant::agent::conversation::{Agent, Reply as Answer};
 use myorg_assistant::app::{App, Caller};
+use myorg_assistant::clock::Clock;
 use myorg_assistant::config::{Config, Secret};
 use myorg_assistant::metrics::Metrics;
 use myorg_assistant::store::{Actor, Store, StoreSettings};
@@ -36,12 +37,7 @@ async fn tool_calls_tokens_and_cost_are_counted() {
     config.llm.model = Some(MODEL.into());
     config.llm.api_key = Some(Secret(KEY.into()));
     let metrics = Arc::new(Metrics::default());
-    let app = App::new(
-        Arc::new(config),
-        Arc::new(store),
-        myorg_assistant::clock::Clock::system(),
-    )
-    .unwrap();
+    let app = App::new(Arc::new(config), Arc::new(store), Clock::system()).unwrap();
     let agent = Agent::new(Arc::new(app))
         .unwrap()
         .unwrap()

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The front ends: each turns its own input into use cases and renders their results.
-const FRONT_ENDS: &[&str] = &["cli", "commands", "discord", "agent", "http", "jobs", "schedule", "serve"];
+const FRONT_ENDS: &[&str] = &[
+    "cli", "commands", "discord", "agent", "http", "jobs", "schedule", "serve",
+];
 
 /// What each module may not name, besides the front ends' rule.
 fn forbidden(module: &str) -> Vec<&'static str> {
@@ -54,7 +56,12 @@ fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
 /// The top-level module a file of `src/` belongs to.
 fn module_of(src: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(src).unwrap();
-    let first = relative.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = relative
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -126,7 +133,11 @@ fn no_module_imports_what_its_layer_may_not() {
             }
         }
     }
-    assert!(broken.is_empty(), "imports across the layers:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "imports across the layers:\n{}",
+        broken.join("\n")
+    );
 }
 
 #[test]
@@ -150,7 +161,11 @@ fn the_top_level_modules_import_each_other_in_no_circle() {
             return;
         }
         path.push(node.to_string());
-        for next in graph.get(node).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+        for next in graph
+            .get(node)
+            .map(|m| m.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
             visit(&next, graph, path, done, circles);
         }
         path.pop();
@@ -161,7 +176,11 @@ fn the_top_level_modules_import_each_other_in_no_circle() {
     for node in graph.keys() {
         visit(node, &graph, &mut Vec::new(), &mut done, &mut circles);
     }
-    assert!(circles.is_empty(), "circles between modules:\n{}", circles.join("\n"));
+    assert!(
+        circles.is_empty(),
+        "circles between modules:\n{}",
+        circles.join("\n")
+    );
 }
 
 #[test]

@@ -17,6 +17,10 @@
 //! with Marta`) are read by [`parse_event`]: the longest run of up to four words that
 //! the date language accepts, then an optional time, then the text.
 
+mod range;
+
+pub use range::{RangeError, days_between};
+
 use crate::search::{self, Filter};
 use crate::when::{WhenError, parse_when};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
@@ -49,6 +53,8 @@ pub enum EventError {
     LineBreak,
     /// A word of the text that calendar.txt would read as the start of another event.
     TimeInText(String),
+    /// The time given on its own is not shaped like one (`noon`).
+    NotATime(String),
 }
 
 impl fmt::Display for EventError {
@@ -83,6 +89,7 @@ impl fmt::Display for EventError {
                 "\"{word}\" in the text would start another event in calendar.txt (a number or time starts \
                  one); add one event at a time, or write it another way (\"five\", \"5pm\")"
             ),
+            EventError::NotATime(time) => write!(f, "{time:?} is not a time (HH:MM or HH:MM-HH:MM)"),
         }
     }
 }
@@ -506,6 +513,19 @@ pub fn parse_event_on(date: NaiveDate, text: &str) -> Result<NewEvent, EventErro
             None => (None, None, text),
         },
         None => (None, None, text),
+    };
+    NewEvent::new(date, start, end, text)
+}
+
+/// An event on `date` at `time` (`HH:MM` or `HH:MM-HH:MM`; none or blank for all
+/// day) that says `text`: the parts a form or a tool's arguments give separately.
+pub fn event_at(date: NaiveDate, time: Option<&str>, text: &str) -> Result<NewEvent, EventError> {
+    let (start, end) = match time.map(str::trim).filter(|time| !time.is_empty()) {
+        None => (None, None),
+        Some(time) => match parse_times(time)? {
+            Some((start, end)) => (Some(start), end),
+            None => return Err(EventError::NotATime(time.to_string())),
+        },
     };
     NewEvent::new(date, start, end, text)
 }
@@ -998,6 +1018,28 @@ mod tests {
             (ok.time().as_deref(), ok.text(), ok.content().as_str()),
             (Some("23-24"), "late", "23-24 late")
         );
+    }
+
+    #[test]
+    fn an_event_from_its_parts() {
+        let read = |time: Option<&str>, text: &str| match event_at(monday(), time, text) {
+            Ok(event) => event.to_string(),
+            Err(error) => error.to_string(),
+        };
+        assert_eq!(
+            read(Some("14:00-15:30"), "Dentist"),
+            "2026-11-23 14-15:30 Dentist"
+        );
+        assert_eq!(read(Some(" 9 "), "standup"), "2026-11-23 9 standup");
+        assert_eq!(read(Some("  "), "Holiday"), "2026-11-23 Holiday");
+        assert_eq!(read(None, "Holiday"), "2026-11-23 Holiday");
+        assert_eq!(
+            read(Some("noon"), "Lunch"),
+            "\"noon\" is not a time (HH:MM or HH:MM-HH:MM)"
+        );
+        assert!(read(Some("25:00"), "x").contains("\"25:00\" is not a time: write"));
+        assert!(read(Some("16-15"), "x").contains("not after it starts"));
+        assert!(read(None, " ").contains("needs some text"));
     }
 
     fn shown(events: &[DatedEvent]) -> Vec<String> {

@@ -11,7 +11,10 @@
 //! old item with one is not stale yet. Stale items come first (longest overdue
 //! first), then the others, oldest first; items without a creation date last.
 
+use crate::people::People;
+use crate::when::{WhenError, parse_when};
 use chrono::NaiveDate;
+use myorg_parsers::todo::InvalidEdit;
 use myorg_parsers::{Task, TodoFile};
 use std::fmt;
 
@@ -139,6 +142,8 @@ pub enum NewWaitingError {
     Who(String),
     /// Nothing is said of what is awaited.
     EmptyText,
+    /// The follow-up is not a day.
+    FollowUp(WhenError),
 }
 
 impl fmt::Display for NewWaitingError {
@@ -149,6 +154,7 @@ impl fmt::Display for NewWaitingError {
                 "\"{who}\" cannot be a who: name; use one word without spaces or colons, such as carla or it-desk"
             ),
             NewWaitingError::EmptyText => f.write_str("say what you are waiting for"),
+            NewWaitingError::FollowUp(error) => error.fmt(f),
         }
     }
 }
@@ -183,6 +189,59 @@ pub fn new_waiting(
             .map_err(|_| NewWaitingError::EmptyText)?;
     }
     Ok(task)
+}
+
+/// The waiting-for item a person asks for on `today`: who by name (their handle when
+/// they are one of `people`), what, and the follow-up in the date language; with
+/// notes for the person (a follow-up date in the past).
+pub fn new_item(
+    people: &People,
+    who: &str,
+    what: &str,
+    followup: Option<&str>,
+    today: NaiveDate,
+) -> Result<(Task, Vec<String>), NewWaitingError> {
+    let followup = followup
+        .map(|words| parse_when(words, today))
+        .transpose()
+        .map_err(NewWaitingError::FollowUp)?;
+    let task = new_waiting(&people.owner_handle(who), what, followup, today)?;
+    let notes = if followup.is_some_and(|day| day < today) {
+        vec!["the follow-up date is in the past".to_string()]
+    } else {
+        Vec::new()
+    };
+    Ok((task, notes))
+}
+
+/// The follow-up day `words` name on `today`; `none` is no follow-up date.
+pub fn followup_on(words: &str, today: NaiveDate) -> Result<Option<NaiveDate>, WhenError> {
+    if words.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    parse_when(words, today).map(Some)
+}
+
+/// `task` with its follow-up date set to `day`, or removed.
+pub fn with_followup(task: &Task, day: Option<NaiveDate>) -> Result<Task, InvalidEdit> {
+    let mut task = task.clone();
+    match day {
+        Some(day) => task.set_tag("followup", &day.to_string())?,
+        None => {
+            task.remove_tag("followup");
+        }
+    }
+    Ok(task)
+}
+
+/// What is awaited: the description without the waiting-for markers (`@waiting`,
+/// `who:`, `followup:`).
+pub fn what(task: &Task) -> String {
+    task.description()
+        .split_whitespace()
+        .filter(|word| *word != "@waiting" && !word.starts_with("who:") && !word.starts_with("followup:"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -316,5 +375,51 @@ Not waiting at all who:ben
                 "{who:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_new_item_names_its_person_by_handle_and_notes_a_past_followup() {
+        let today = day("2026-11-23");
+        let people = People::default();
+        let (task, notes) = new_item(&people, "Bob", "the spare keys", Some("fri"), today).unwrap();
+        assert_eq!(
+            task.render(),
+            "2026-11-23 the spare keys @waiting who:bob followup:2026-11-27"
+        );
+        assert!(notes.is_empty());
+        let (_, notes) = new_item(&people, "bob", "keys", Some("2026-11-20"), today).unwrap();
+        assert_eq!(notes, ["the follow-up date is in the past"]);
+        let error = new_item(&people, "bob", "keys", Some("nov 31"), today).unwrap_err();
+        assert!(matches!(error, NewWaitingError::FollowUp(_)));
+        assert!(error.to_string().contains("November 2026 has no 31st"), "{error}");
+        // The follow-up is read first: a bad one is what the person hears of.
+        assert!(matches!(
+            new_item(&people, "two words", "keys", Some("soon"), today),
+            Err(NewWaitingError::FollowUp(_))
+        ));
+    }
+
+    #[test]
+    fn a_followup_is_moved_or_removed() {
+        let today = day("2026-11-23");
+        let task = Task::parse("2026-11-18 Figures @waiting who:marta followup:2026-11-24");
+        assert_eq!(followup_on(" None ", today), Ok(None));
+        let friday = followup_on("fri", today).unwrap();
+        assert_eq!(friday, Some(day("2026-11-27")));
+        assert_eq!(
+            with_followup(&task, friday).unwrap().render(),
+            "2026-11-18 Figures @waiting who:marta followup:2026-11-27"
+        );
+        assert_eq!(
+            with_followup(&task, None).unwrap().render(),
+            "2026-11-18 Figures @waiting who:marta"
+        );
+        assert!(
+            followup_on("someday", today)
+                .unwrap_err()
+                .to_string()
+                .contains("is not a date")
+        );
+        assert_eq!(what(&task), "Figures");
     }
 }

@@ -13,10 +13,11 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`], [`projects`], [`notes`], [`files`], [`briefing`],
-//!   [`suggest`], [`history`], [`status`], [`usage`].
+//! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
+//!   [`files`], [`briefing`], [`suggest`], [`history`], [`status`], [`usage`].
 
 pub mod briefing;
+pub mod calendar;
 pub mod confirm;
 mod error;
 pub mod files;
@@ -29,6 +30,7 @@ pub mod status;
 pub mod suggest;
 pub mod tasks;
 pub mod usage;
+pub mod waiting;
 
 pub use error::{Error, Result};
 

@@ -5,10 +5,9 @@
 
 use super::Context;
 use super::text::{self, CHOICE_LIMIT};
-use crate::agent::tools::Outcome;
+use crate::app::tasks::{self, Query};
 use crate::store::operation::{PROJECTS, TODO};
 use poise::serenity_prelude as serenity;
-use serde_json::json;
 use std::collections::BTreeSet;
 
 /// The most choices Discord shows.
@@ -17,26 +16,25 @@ const MOST: usize = 25;
 /// Open tasks matching what is typed: "REF text" shown, the reference chosen.
 pub async fn tasks(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
     let data = ctx.data();
-    let asker = data.asker(ctx.author(), ctx.channel_id().get());
-    let arguments = json!({ "query": partial.trim(), "limit": MOST });
+    let caller = data.asker(ctx.author(), ctx.channel_id().get());
+    let query = Query {
+        words: partial.split_whitespace().map(str::to_string).collect(),
+        ..Query::default()
+    };
     let found = data
-        .with_tools(asker, move |registry, context| {
-            registry.call(context, "search_tasks", &arguments)
-        })
+        .app
+        .run(&caller, data.now(), move |app| tasks::search(&app.look(), &query))
         .await;
-    let Ok(Outcome::Done(found)) = found else {
+    let Ok(Ok(found)) = found else {
         return Vec::new();
     };
     found
-        .lines()
-        .filter_map(|line| {
-            let (reference, _) = line.split_once(' ')?;
-            // "… and N more" is not a task.
-            (!reference.starts_with('…')).then(|| {
-                serenity::AutocompleteChoice::new(text::clip(line, CHOICE_LIMIT), reference.to_string())
-            })
-        })
+        .into_iter()
         .take(MOST)
+        .map(|hit| {
+            let shown = format!("{} {}", hit.reference, hit.line);
+            serenity::AutocompleteChoice::new(text::clip(&shown, CHOICE_LIMIT), hit.reference)
+        })
         .collect()
 }
 

@@ -1,15 +1,8 @@
-//! The calendar tools: `add_event` and `list_events`, over calendar.txt through the
-//! domain's date language, times and event checks.
+//! The calendar tools: `add_event` and `list_events`, the model's arguments to the
+//! use cases of [`crate::app::calendar`].
 
-use super::{Effect, Outcome, Tool, ToolContext, limited, tool, with_notes};
-use crate::store::Operation;
-use crate::store::operation::CALENDAR;
-use anyhow::{Context, bail};
-use chrono::{Datelike, Days};
-use myorg_domain::calendar::{self, NewEvent};
-use myorg_domain::when::parse_when;
-use myorg_parsers::CalendarFile;
-use myorg_parsers::calendar::header::weekday_name;
+use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
+use crate::app::calendar::{self, Event, Range};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -44,23 +37,12 @@ struct AddEvent {
 }
 
 fn add_event(ctx: &ToolContext, args: AddEvent) -> anyhow::Result<Outcome> {
-    let today = ctx.now.date();
-    let date = parse_when(&args.date, today).context("in date")?;
-    let (start, end) = match args.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => (None, None),
-        Some(time) => match calendar::parse_times(time)? {
-            Some((start, end)) => (Some(start), end),
-            None => bail!("{time:?} is not a time (HH:MM or HH:MM-HH:MM)"),
-        },
+    let event = Event::Parts {
+        date: args.date,
+        time: args.time,
+        text: args.text,
     };
-    let event = NewEvent::new(date, start, end, &args.text)?;
-    let applied = ctx.store.apply(Operation::add_event(&event), &ctx.actor)?;
-    let notes = if date < today {
-        vec![format!("{date} is in the past")]
-    } else {
-        Vec::new()
-    };
-    Ok(Outcome::Done(with_notes(applied.summary, &notes)))
+    Ok(Outcome::Done(calendar::add_event(ctx, &event)?.said()))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -73,38 +55,14 @@ struct ListEvents {
 }
 
 fn list_events(ctx: &ToolContext, args: ListEvents) -> anyhow::Result<Outcome> {
-    let today = ctx.now.date();
-    let from = match args.from.as_deref() {
-        Some(text) => parse_when(text, today).context("in from")?,
-        None => today,
+    let range = Range {
+        at_most_a_year: true,
+        ..Range::new(args.from, args.to)
     };
-    let to = match args.to.as_deref() {
-        Some(text) => parse_when(text, today).context("in to")?,
-        None => from.checked_add_days(Days::new(6)).unwrap_or(from),
-    };
-    if from > to {
-        bail!("from {from} is after to {to}");
-    }
-    if (to - from).num_days() > 366 {
-        bail!("at most a year of events at a time");
-    }
-    let file = CalendarFile::parse(ctx.store.read(CALENDAR)?);
-    let lines = calendar::events_between(&file, from, to)
-        .iter()
-        .map(|event| {
-            let time = event.time();
-            let time = time.trim();
-            let weekday = weekday_name(event.date.weekday());
-            if time.is_empty() {
-                format!("{weekday} {} {}", event.date, event.text)
-            } else {
-                format!("{weekday} {} {time} {}", event.date, event.text)
-            }
-        })
-        .collect();
+    let found = calendar::events(&ctx.look(), &range)?;
     Ok(Outcome::Done(limited(
-        lines,
+        found.compact_lines(),
         EVENTS_SHOWN,
-        &format!("No events from {from} to {to}."),
+        &found.none(),
     )))
 }

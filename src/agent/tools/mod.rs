@@ -362,12 +362,5 @@ fn limited(lines: Vec<String>, limit: usize, empty: &str) -> String {
     shown.join("\n")
 }
 
-/// `text` and `Note: …` lines.
-fn with_notes(text: String, notes: &[String]) -> String {
-    notes
-        .iter()
-        .fold(text, |text, note| format!("{text}\nNote: {note}"))
-}
-
 #[cfg(test)]
 mod tests;

@@ -1,16 +1,14 @@
 //! The task tools: `add_task`, `complete_task` (with an optional summary for
 //! log.txt, written once the task is done), `update_task`, `delete_task`*,
-//! `search_tasks`, and the waiting-for ones, `list_waiting` and `add_waiting`. What
-//! a task becomes is decided by the same functions `myorg add`, `edit`, `tasks` and
-//! `waiting` use; references are the ones the CLI shows.
+//! `search_tasks`, and the waiting-for ones, `list_waiting` and `add_waiting`: the
+//! model's arguments to the use cases of [`crate::app::tasks`] and
+//! [`crate::app::waiting`], the same ones `myorg add`, `edit`, `tasks` and `waiting`
+//! call; references are the ones the CLI shows.
 
-use super::{Effect, Outcome, Tool, ToolContext, limited, tool, with_notes};
-use crate::app::tasks::{self, NewTask, Owner, Query, todo};
-use crate::commands::waiting as waiting_command;
-use crate::store::Operation;
+use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
+use crate::app::tasks::{self, NewTask, Owner, Query};
+use crate::app::waiting::{self, NewItem};
 use myorg_domain::fields::Fields;
-use myorg_domain::reference::{References, short};
-use myorg_domain::waiting::{self, WaitingFilter};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -205,24 +203,16 @@ struct ListWaiting {
 }
 
 fn list_waiting(ctx: &ToolContext, args: ListWaiting) -> anyhow::Result<Outcome> {
-    let people = ctx.config.people()?;
-    let filter = WaitingFilter {
-        who: args.who.as_deref().map(|who| people.owner_handle(who)),
-        stale_only: args.stale.unwrap_or(false),
-        include_done: false,
+    let query = waiting::Query {
+        who: args.who,
+        stale: args.stale.unwrap_or(false),
+        done: false,
     };
-    let todo = todo(ctx.store)?;
-    let stale_after = ctx.config.waiting.stale_after_days.into();
-    let items = waiting::waiting(&todo, &filter, ctx.now.date(), stale_after);
-    let references = References::of(&todo);
-    let lines = items
-        .iter()
-        .map(|item| waiting_command::describe(&references, item, ctx.now.date()))
-        .collect();
+    let found = waiting::list(&ctx.look(), &query)?;
     Ok(Outcome::Done(limited(
-        lines,
+        found.lines(),
         SEARCH_LIMIT,
-        "Nothing to wait for.",
+        waiting::NOTHING,
     )))
 }
 
@@ -238,18 +228,10 @@ struct AddWaiting {
 }
 
 fn add_waiting(ctx: &ToolContext, args: AddWaiting) -> anyhow::Result<Outcome> {
-    let (task, notes) = waiting_command::new_item(
-        ctx.config,
-        ctx.now.date(),
-        &args.who,
-        &args.what,
-        args.followup.as_deref(),
-    )?;
-    let line = task.render();
-    ctx.store
-        .apply(Operation::AddTask { line: line.clone() }, &ctx.actor)?;
-    Ok(Outcome::Done(with_notes(
-        format!("Waiting {}: {line}", short(&task)),
-        &notes,
-    )))
+    let new = NewItem {
+        who: args.who,
+        what: args.what,
+        followup: args.followup,
+    };
+    Ok(Outcome::Done(waiting::add(ctx, &new)?.said("Waiting")))
 }

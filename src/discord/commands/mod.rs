@@ -1,8 +1,8 @@
-//! The slash commands and the "Add as task" message command. Each one performs the
-//! operation the agent's tool of the same purpose performs (the registry in
-//! `crate::agent::tools`), with the person's options as the tool's arguments, or
-//! shows what the matching `myorg` command shows; so Discord, the terminal and the
-//! model change the store in exactly the same way.
+//! The slash commands and the "Add as task" message command. Each one turns the
+//! person's typed options into the request of a use case of [`crate::app`], runs it
+//! as that person, and shows its typed result (the same use case the terminal's
+//! command and the model's tool call); so Discord, the terminal and the model change
+//! the store in exactly the same way.
 //!
 //! Work that may take a while (a commit, a pull) runs on the blocking pool; when it
 //! has not answered within two seconds the interaction is deferred, so Discord's
@@ -20,13 +20,11 @@ use super::reply;
 use super::retry::patiently;
 use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Context, Data, Error};
-use crate::agent::tools::{Outcome, Pending};
 use crate::app;
+use crate::app::confirm::Pending;
 use poise::CreateReply;
 use projects::{note, project, projects_command};
-use serde_json::Value;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::{briefing, help, history, review, status, suggest, sync, undo, usage_command};
 use tasks::{add, add_as_task, agenda_command, done, event, tasks_command, today, waiting};
@@ -72,30 +70,6 @@ pub(super) async fn in_time<T: Send + 'static>(
     }
     patiently("deferring", || ctx.defer()).await?;
     Ok(handle.await?)
-}
-
-/// Calls tool `name` with `arguments` as the person of `ctx`.
-pub(super) async fn call(ctx: Context<'_>, name: &'static str, arguments: Value) -> Result<Outcome, Error> {
-    let data = ctx.data();
-    let asker = data.asker(ctx.author(), ctx.channel_id().get());
-    let started = Instant::now();
-    let work = data.with_tools(asker, move |registry, context| {
-        registry.call(context, name, &arguments)
-    });
-    let outcome = in_time(ctx, work).await??;
-    let said = match &outcome {
-        Outcome::Done(text) => text.lines().next().unwrap_or("").to_string(),
-        Outcome::Failed(why) => format!("refused: {why}"),
-        Outcome::NeedsConfirmation(pending) => format!("to confirm: {}", pending.preview),
-    };
-    eprintln!(
-        "myorg: discord: {} ({}): {name} → {} ({} ms)",
-        ctx.author().name,
-        ctx.author().id,
-        text::clip(&said, 200),
-        started.elapsed().as_millis()
-    );
-    Ok(outcome)
 }
 
 /// Runs the use case `work` as the person of `ctx` on the blocking pool, deferring the
@@ -166,7 +140,8 @@ pub(super) async fn ask_to_confirm(ctx: Context<'_>, pending: Pending) -> Result
     reply::send(ctx, ask).await
 }
 
-/// Shows lines as a paginated list titled `title` (`empty` when there are none).
+/// Shows lines as a list titled `title` (`empty` when there are none), in pages with
+/// buttons when they do not fit one embed.
 pub(super) async fn list(
     ctx: Context<'_>,
     title: &str,
@@ -176,27 +151,8 @@ pub(super) async fn list(
     if lines.is_empty() {
         return reply::embeds(ctx, title, empty).await;
     }
-    show_list(ctx, Outcome::Done(lines.join("\n")), title).await
-}
-
-/// Shows an outcome: as text, or as an embed titled `title`.
-pub(super) async fn show(ctx: Context<'_>, outcome: Outcome, title: Option<&str>) -> Result<(), Error> {
-    match outcome {
-        Outcome::Done(answer) => match title {
-            Some(title) => reply::embeds(ctx, title, &answer).await,
-            None => reply::say(ctx, &answer).await,
-        },
-        Outcome::Failed(why) => reply::error(ctx, &why).await,
-        Outcome::NeedsConfirmation(pending) => ask_to_confirm(ctx, pending).await,
-    }
-}
-
-/// Shows the lines of an outcome as a paginated list.
-pub(super) async fn show_list(ctx: Context<'_>, outcome: Outcome, title: &str) -> Result<(), Error> {
-    let Outcome::Done(answer) = outcome else {
-        return show(ctx, outcome, Some(title)).await;
-    };
-    let mut lines: Vec<String> = answer.lines().map(str::to_string).collect();
+    let all = lines.join("\n");
+    let mut lines: Vec<String> = all.lines().map(str::to_string).collect();
     // The pages are kept for their buttons: a bounded number of lines.
     let most = PER_PAGE * MOST_PAGES - 1;
     if lines.len() > most + 1 {
@@ -208,31 +164,9 @@ pub(super) async fn show_list(ctx: Context<'_>, outcome: Outcome, title: &str) -
     }
     let pages = text::pages(&lines, PER_PAGE, DESCRIPTION_LIMIT);
     if pages.len() <= 1 {
-        return reply::embeds(ctx, title, &answer).await;
+        return reply::embeds(ctx, title, &all).await;
     }
     let id = ctx.data().pages.keep(title, pages.clone());
     let (embed, components) = buttons::page(&id, title, &pages, 0);
     reply::send(ctx, CreateReply::default().embed(embed).components(components)).await
-}
-
-/// Puts the given options into a JSON object, leaving out the missing ones.
-pub(super) fn arguments(fields: &[(&str, Option<Value>)]) -> Value {
-    let map = fields
-        .iter()
-        .filter_map(|(key, value)| value.clone().map(|value| (key.to_string(), value)))
-        .collect();
-    Value::Object(map)
-}
-
-/// Runs blocking work reading the configuration and returns its text.
-pub(super) async fn report(
-    ctx: Context<'_>,
-    work: impl FnOnce(&crate::config::Config) -> anyhow::Result<String> + Send + 'static,
-) -> Result<Result<String, String>, Error> {
-    let config = Arc::clone(&ctx.data().app.config);
-    let done = in_time(ctx, async move {
-        tokio::task::spawn_blocking(move || work(&config).map_err(|error| format!("{error:#}"))).await
-    })
-    .await??;
-    Ok(done)
 }

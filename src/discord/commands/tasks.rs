@@ -1,15 +1,15 @@
 //! The task commands: `/add`, `/done`, `/tasks`, `/today`, `/agenda`, `/event`,
 //! `/waiting`, and the message command "Add as task".
 
-use super::{arguments, call, list, report, run, say, show, show_list};
+use super::{list, run, say};
+use crate::app::calendar::{self, Event};
 use crate::app::tasks::{self, NewTask, Owner, Query};
-use crate::commands::agenda;
+use crate::app::waiting;
 use crate::discord::complete::{contexts, people, projects, tasks};
 use crate::discord::text;
 use crate::discord::{Context, Error, reply};
 use myorg_domain::fields::Fields;
 use poise::serenity_prelude as serenity;
-use serde_json::{Value, json};
 
 /// Add a task to todo.txt
 #[poise::command(slash_command)]
@@ -120,10 +120,9 @@ pub(super) async fn tasks_command(
 /// Today's events, overdue tasks and tasks due today
 #[poise::command(slash_command)]
 pub(super) async fn today(ctx: Context<'_>) -> Result<(), Error> {
-    let now = ctx.data().now();
-    match report(ctx, move |config| agenda::today_report(config, now)).await? {
-        Ok(text) => reply::embeds(ctx, "Today", &text).await,
-        Err(why) => reply::error(ctx, &why).await,
+    match run(ctx, "today", |app| calendar::today(&app.look())).await? {
+        Ok(today) => reply::embeds(ctx, "Today", &today.said()).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
     }
 }
 
@@ -136,11 +135,10 @@ pub(super) async fn agenda_command(
     #[max = 60]
     days: Option<u32>,
 ) -> Result<(), Error> {
-    let now = ctx.data().now();
     let days = days.unwrap_or(7).clamp(1, 60);
-    match report(ctx, move |config| agenda::agenda_report(config, now, days)).await? {
-        Ok(text) => reply::embeds(ctx, &format!("The next {days} days"), &text).await,
-        Err(why) => reply::error(ctx, &why).await,
+    match run(ctx, "agenda", move |app| calendar::agenda(&app.look(), days)).await? {
+        Ok(agenda) => reply::embeds(ctx, &format!("The next {days} days"), &agenda.said()).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
     }
 }
 
@@ -154,13 +152,9 @@ pub(super) async fn event(
     text: String,
     #[description = "HH:MM or HH:MM-HH:MM; empty for all day"] time: Option<String>,
 ) -> Result<(), Error> {
-    let arguments = arguments(&[
-        ("date", Some(json!(date))),
-        ("text", Some(json!(text))),
-        ("time", time.map(Value::from)),
-    ]);
-    let outcome = call(ctx, "add_event", arguments).await?;
-    show(ctx, outcome, None).await
+    let event = Event::Parts { date, time, text };
+    let done = run(ctx, "event", move |app| calendar::add_event(app, &event)).await?;
+    say(ctx, done, |added| added.said()).await
 }
 
 /// Waiting-for items: what others owe, the ones to chase first
@@ -172,9 +166,15 @@ pub(super) async fn waiting(
     who: Option<String>,
     #[description = "Only the ones to chase"] stale: Option<bool>,
 ) -> Result<(), Error> {
-    let arguments = arguments(&[("who", who.map(Value::from)), ("stale", stale.map(Value::from))]);
-    let outcome = call(ctx, "list_waiting", arguments).await?;
-    show_list(ctx, outcome, "Waiting for").await
+    let query = waiting::Query {
+        who,
+        stale: stale.unwrap_or(false),
+        done: false,
+    };
+    match run(ctx, "waiting", move |app| waiting::list(&app.look(), &query)).await? {
+        Ok(found) => list(ctx, "Waiting for", found.lines(), waiting::NOTHING).await,
+        Err(error) => reply::error(ctx, &error.to_string()).await,
+    }
 }
 
 /// Adds the message's text as a task.
