@@ -28,7 +28,7 @@ pub enum Command {
     /// Parse a store file and print one JSON object per input line.
     Parse {
         /// Which grammar to read the file with.
-        format: ParseFormat,
+        format: commands::parse::ParseFormat,
         /// The file to read; standard input when absent or `-`.
         file: Option<PathBuf>,
     },
@@ -507,17 +507,6 @@ impl From<BriefingKind> for myorg_domain::briefing::Kind {
             BriefingKind::Weekly => myorg_domain::briefing::Kind::Weekly,
         }
     }
-}
-
-/// The grammars `myorg parse` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ParseFormat {
-    /// todo.txt or done.txt.
-    Todo,
-    /// projects.txt or goals.txt.
-    Projects,
-    /// calendar.txt.
-    Calendar,
 }
 
 #[derive(Debug, Subcommand)]
