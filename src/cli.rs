@@ -551,7 +551,7 @@ impl Command {
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config = || -> anyhow::Result<Config> {
-        let mut config = Config::load(cli.config.as_deref())?;
+        let mut config = crate::validate::load(cli.config.as_deref())?;
         if let Some(store) = &cli.store {
             config.store.path = Some(store.clone());
         }

@@ -100,13 +100,24 @@ impl Default for SchedulerConfig {
             mode: SchedulerMode::InProcess,
             timezone: None,
             catch_up_minutes: 180,
-            jobs: crate::schedule::default_jobs()
+            jobs: DEFAULT_JOBS
                 .iter()
-                .map(|(job, cron)| (job.name().to_string(), cron.to_string()))
+                .map(|(job, cron)| (job.to_string(), cron.to_string()))
                 .collect(),
         }
     }
 }
+
+/// Each job's default schedule by job name (design §4): what `[scheduler.jobs]`
+/// holds when the file names no job. The schedule reads these for every job it knows.
+pub const DEFAULT_JOBS: [(&str, &str); 6] = [
+    ("morning-briefing", "0 8 * * *"),
+    ("evening-summary", "0 20 * * *"),
+    ("deadline-checker", "0 * * * *"),
+    ("event-reminders", "*/5 * * * *"),
+    ("waiting-followup", "0 9 * * 1"),
+    ("git-sync", "*/15 * * * *"),
+];
 
 /// Who keeps the schedules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -422,12 +433,19 @@ impl fmt::Debug for Secret {
 }
 
 impl Config {
-    /// Reads the layers. `file` is the `--config` option (else `MYORG_CONFIG`); a file
-    /// named explicitly must exist.
-    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+    /// Reads the layers and checks them with [`Config::validate`], then with
+    /// `also` (what the parts above the configuration make of it: the reminders,
+    /// the schedule), every error under the same "in the configuration (…)". `file`
+    /// is the `--config` option (else `MYORG_CONFIG`); a file named explicitly must
+    /// exist. `crate::validate::load` is the whole check every command makes.
+    pub fn load_with(
+        file: Option<&Path>,
+        also: impl FnOnce(&Config) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Config> {
         let (config, where_from) = Config::read(file)?;
         config
             .validate()
+            .and_then(|()| also(&config))
             .with_context(|| format!("in the configuration ({where_from})"))?;
         Ok(config)
     }
@@ -492,7 +510,7 @@ impl Config {
         )
     }
 
-    /// The secrets of the configuration `file` (as [`Config::load`] finds it, checked
+    /// The secrets of the configuration `file` (as [`Config::load_with`] finds it, checked
     /// or not) and of the environment's secret variables, for an error that may have
     /// happened before the configuration could be read.
     pub fn secrets_for_errors(file: Option<&Path>) -> Secrets {
@@ -503,22 +521,17 @@ impl Config {
         }
     }
 
-    /// Checks every value a command could trip over later: a `GIT_TOKEN` that would
-    /// cross the network unencrypted (plain http to another machine), the store's timezone, the
-    /// people (handles, Discord ids, timezones, quiet hours, briefing times), the
-    /// reminders, and the schedule (`scheduler.timezone`, job names, expressions that
-    /// do not parse or never come). [`Config::load`] calls it, so every command
-    /// refuses a bad configuration with the same words before it touches anything,
-    /// not only `myorg run`. The schedule and the reminders are built and dropped:
-    /// building them is where their settings are checked, the one place for both.
+    /// Checks the values this module reads itself: a `GIT_TOKEN` that would cross
+    /// the network unencrypted (plain http to another machine), the store's
+    /// timezone, the people (handles, Discord ids, timezones). The reminders and the
+    /// schedule check their own settings when they are built from these
+    /// (`crate::validate` builds them for every command).
     pub fn validate(&self) -> anyhow::Result<()> {
         if let Some(remote) = self.store_settings().remote {
             remote.check_token()?;
         }
         self.timezone()?;
         self.people()?;
-        crate::reminders::Reminders::from_config(self)?;
-        crate::schedule::Schedule::from_config(self)?;
         Ok(())
     }
 

@@ -17,3 +17,4 @@ pub mod redact;
 pub mod reminders;
 pub mod schedule;
 pub mod store;
+pub mod validate;

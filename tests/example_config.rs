@@ -24,7 +24,7 @@ fn the_example_configuration_loads() {
 #[test]
 fn the_example_states_the_default_sync_policy_and_values_are_read() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("myorg.example.toml");
-    let config = myorg_assistant::config::Config::load(Some(&example)).unwrap();
+    let config = myorg_assistant::validate::load(Some(&example)).unwrap();
     assert_eq!(config.sync_policy(), SyncPolicy::default());
     assert_eq!(config.stale_after(), Duration::from_secs(300));
 
@@ -35,7 +35,7 @@ fn the_example_states_the_default_sync_policy_and_values_are_read() {
         "[store]\nsync_every_secs = 60\npush_window_ms = 250\nfirst_retry_secs = 2\nstale_after_secs = 10\n",
     )
     .unwrap();
-    let config = myorg_assistant::config::Config::load(Some(&file)).unwrap();
+    let config = myorg_assistant::validate::load(Some(&file)).unwrap();
     assert_eq!(
         config.sync_policy(),
         SyncPolicy {
@@ -51,7 +51,7 @@ fn the_example_states_the_default_sync_policy_and_values_are_read() {
 fn the_example_states_the_default_schedule_and_one_job_is_changed_alone() {
     use myorg_assistant::config::{SchedulerConfig, SchedulerMode};
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("myorg.example.toml");
-    let config = myorg_assistant::config::Config::load(Some(&example)).unwrap();
+    let config = myorg_assistant::validate::load(Some(&example)).unwrap();
     let defaults = SchedulerConfig::default();
     assert_eq!(config.scheduler.jobs, defaults.jobs);
     assert_eq!(config.scheduler.mode, SchedulerMode::InProcess);
@@ -64,7 +64,7 @@ fn the_example_states_the_default_schedule_and_one_job_is_changed_alone() {
         "[scheduler]\nmode = \"external\"\n[scheduler.jobs]\ngit-sync = \"\"\n",
     )
     .unwrap();
-    let config = myorg_assistant::config::Config::load(Some(&file)).unwrap();
+    let config = myorg_assistant::validate::load(Some(&file)).unwrap();
     assert_eq!(config.scheduler.mode, SchedulerMode::External);
     assert_eq!(config.scheduler.jobs["git-sync"], "");
     assert_eq!(config.scheduler.jobs["morning-briefing"], "0 8 * * *");

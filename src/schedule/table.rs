@@ -5,23 +5,24 @@
 //! was down, are decided here from the table and two instants.
 
 use super::due::{Cron, due};
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_JOBS};
 use crate::jobs::{Job, Recipients};
 use crate::reminders::Reminders;
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
-/// Each job's default schedule (design §4).
+/// Each job's default schedule, in the order of [`Job::ALL`]: the configuration's
+/// table of them ([`DEFAULT_JOBS`], by name); `""` (unscheduled) for a job it does
+/// not name.
 pub fn default_jobs() -> [(Job, &'static str); 6] {
-    [
-        (Job::MorningBriefing, "0 8 * * *"),
-        (Job::EveningSummary, "0 20 * * *"),
-        (Job::DeadlineChecker, "0 * * * *"),
-        (Job::EventReminders, "*/5 * * * *"),
-        (Job::WaitingFollowup, "0 9 * * 1"),
-        (Job::GitSync, "*/15 * * * *"),
-    ]
+    Job::ALL.map(|job| {
+        let cron = DEFAULT_JOBS
+            .iter()
+            .find(|(name, _)| *name == job.name())
+            .map_or("", |(_, cron)| *cron);
+        (job, cron)
+    })
 }
 
 /// One line of the table: a job, when, in which timezone, for whom.
@@ -258,6 +259,9 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), defaults.len());
         assert_eq!(names.len(), Job::ALL.len(), "every job has a default");
+        for (name, _) in DEFAULT_JOBS {
+            assert!(Job::named(name).is_some(), "the default table names {name}, no job");
+        }
         // And the default configuration states them.
         let schedule = Schedule::from_config(&Config::default()).unwrap();
         for job in Job::ALL {
