@@ -621,8 +621,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::list(&config, now(&config)?, &listing)
         }
         Command::Archive => commands::tasks::archive(&config()?),
-        Command::Run => commands::run::run(&config()?, cli.now),
-        Command::Trigger { job, url } => commands::run::trigger(&config()?, job, url.as_deref()),
+        Command::Run => crate::server::run(&config()?, cli.now),
+        Command::Trigger { job, url } => crate::server::trigger(&config()?, job, url.as_deref()),
         Command::Chat { once } => {
             let config = config()?;
             match once {
