@@ -7,6 +7,10 @@
 //! Messages go through a [`Deliver`]: Discord once the bot runs, the log meanwhile.
 //! Reminders and briefings are keyed in the ledger (a briefing by kind, person and
 //! day), so a job triggered twice, or retried, sends nothing twice.
+//!
+//! [`runner`]: how `myorg run` runs a job (one at a time, counted).
+
+pub mod runner;
 
 use crate::commands::briefing::{Loaded, settings};
 use crate::config::Config;
@@ -19,6 +23,8 @@ use myorg_domain::briefing::{self, Kind, Whom};
 use myorg_domain::reminders::{Message, Sent};
 use serde_json::{Value, json};
 use std::fmt;
+
+pub use runner::Runner;
 
 /// A job, by the name CronJobs and the schedule use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,7 +138,7 @@ pub fn run(
         }
         Job::GitSync => {
             let report = store.sync()?;
-            let told = tell_what_went_wrong(config, &report, deliver);
+            let told = tell_not_applied(config, &report, deliver);
             if let Some(error) = &report.error {
                 bail!("the sync did not reach the remote: {error}");
             }
@@ -149,9 +155,11 @@ pub fn run(
 }
 
 /// Tells each person of the changes they asked for that a sync could not apply (and
-/// the store's owner of edits saved beside a conflicting file), one message each.
-/// Who was told; a failed delivery is logged (`myorg status` still lists them).
-fn tell_what_went_wrong(config: &Config, report: &PushReport, deliver: &mut dyn Deliver) -> Vec<String> {
+/// the store's owner of edits saved beside a conflicting file), one message each:
+/// what the `git-sync` job and the background sync of `myorg run` both do with a
+/// report. Who was told; a failed delivery is logged (`myorg status` still lists
+/// them).
+pub fn tell_not_applied(config: &Config, report: &PushReport, deliver: &mut dyn Deliver) -> Vec<String> {
     let owner = config.user().name;
     let mut by_person: Vec<(String, Vec<String>)> = Vec::new();
     let mut add = |to: &str, line: String| match by_person.iter_mut().find(|(who, _)| who == to) {
