@@ -110,13 +110,15 @@ impl Default for SchedulerConfig {
 
 /// Each job's default schedule by job name (design §4): what `[scheduler.jobs]`
 /// holds when the file names no job. The schedule reads these for every job it knows.
+/// `git-sync` is off (`""`): `myorg run` keeps the store in sync by itself, every
+/// `store.sync_every_secs`.
 pub const DEFAULT_JOBS: [(&str, &str); 6] = [
     ("morning-briefing", "0 8 * * *"),
     ("evening-summary", "0 20 * * *"),
     ("deadline-checker", "0 * * * *"),
     ("event-reminders", "*/5 * * * *"),
     ("waiting-followup", "0 9 * * 1"),
-    ("git-sync", "*/15 * * * *"),
+    ("git-sync", ""),
 ];
 
 /// Who keeps the schedules.

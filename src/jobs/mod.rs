@@ -161,21 +161,35 @@ pub fn run(
 /// them).
 pub fn tell_not_applied(config: &Config, report: &PushReport, deliver: &mut dyn Deliver) -> Vec<String> {
     let owner = config.user().name;
-    let mut by_person: Vec<(String, Vec<String>)> = Vec::new();
-    let mut add = |to: &str, line: String| match by_person.iter_mut().find(|(who, _)| who == to) {
-        Some((_, lines)) => lines.push(line),
-        None => by_person.push((to.to_string(), vec![line])),
+    // Per person: the changes not applied, and those applied to a reworded task.
+    let mut by_person: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    let mut add = |to: &str, line: String, reworded: bool| {
+        let index = match by_person.iter().position(|(who, _, _)| who == to) {
+            Some(index) => index,
+            None => {
+                by_person.push((to.to_string(), Vec::new(), Vec::new()));
+                by_person.len() - 1
+            }
+        };
+        let (_, not_applied, carried_over) = &mut by_person[index];
+        if reworded {
+            carried_over.push(line);
+        } else {
+            not_applied.push(line);
+        }
     };
     for dropped in &report.dropped {
         add(
             &dropped.requested_by.name,
             format!("{}: {}", dropped.summary, dropped.why),
+            false,
         );
     }
     for path in &report.saved_beside {
         add(
             &owner,
             format!("Conflicting edits were saved beside the file as {path}"),
+            false,
         );
     }
     for earlier in &report.earlier {
@@ -183,17 +197,29 @@ pub fn tell_not_applied(config: &Config, report: &PushReport, deliver: &mut dyn 
             .requested_by
             .as_ref()
             .map_or(owner.as_str(), |actor| actor.name.as_str());
-        add(to, format!("{}: {}", earlier.summary, earlier.why));
+        if earlier.reworded {
+            add(to, earlier.summary.clone(), true);
+        } else {
+            add(to, format!("{}: {}", earlier.summary, earlier.why), false);
+        }
     }
     let mut told = Vec::new();
-    for (to, lines) in by_person {
+    for (to, not_applied, carried_over) in by_person {
+        let mut parts = Vec::new();
+        if !not_applied.is_empty() {
+            parts.push(format!(
+                "These changes could not be applied after the store changed elsewhere (they are kept in log.txt):\n- {}",
+                not_applied.join("\n- ")
+            ));
+        }
+        parts.extend(carried_over);
+        let text = parts.join("\n");
         let message = Message {
             to: to.clone(),
-            text: format!(
-                "These changes could not be applied after the store changed elsewhere (they are kept in log.txt):\n- {}",
-                lines.join("\n- ")
-            ),
-            keys: Vec::new(),
+            // What it settles, so that Discord's nonce tells it from another such
+            // message to the same person (the same text again is the same message).
+            keys: vec![format!("not-applied:{text}")],
+            text,
             folded: false,
         };
         match deliver.deliver(&message) {

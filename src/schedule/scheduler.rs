@@ -318,13 +318,7 @@ mod tests {
         let (ticks, receiver) = mpsc::channel(1);
         let stop = CancellationToken::new();
         let running = Arc::new(Mutex::new(None));
-        let task = tokio::spawn(keep(
-            ticker(),
-            receiver,
-            run,
-            stop.clone(),
-            Arc::clone(&running),
-        ));
+        let task = tokio::spawn(keep(ticker(), receiver, run, stop.clone(), Arc::clone(&running)));
         // 09:30 on a Monday in Madrid, started at 10:00: the missed 08:00 briefing
         // and nothing else on the first tick; then 10:05, the reminders.
         ticks.send(utc("2026-11-23T09:00:00Z")).await.unwrap();

@@ -1,14 +1,16 @@
 //! The composition root: what `myorg run` builds and starts, and how it stops.
 //!
-//! `run` opens the store, serves the HTTP endpoint (health, readiness, metrics, job
-//! triggers) and, with `scheduler.mode = "in-process"` (the default), runs the jobs
-//! on their schedule, until SIGTERM or SIGINT. Then it stops scheduling, lets the
-//! running job and requests finish (for [`STOP_WITHIN`] at most), pushes what is
+//! `run` opens the store and keeps it in sync with its remote ([`sync`]), serves the
+//! HTTP endpoint (health, readiness, metrics, job triggers) and, with
+//! `scheduler.mode = "in-process"` (the default), runs the jobs on their schedule,
+//! until SIGTERM or SIGINT. Then it stops scheduling and syncing, lets the running
+//! job, pull and requests finish (for [`STOP_WITHIN`] at most), pushes what is
 //! waiting to be pushed (for [`PUSH_WITHIN`] at most) and exits 0. With a Discord
 //! token it runs the bot too (and closes its gateway on the way out), and jobs
 //! deliver through it; without one it is headless, says so in its log, and jobs
 //! deliver to the log. [`trigger`] is the client side of a trigger, for CronJobs.
 
+mod sync;
 mod trigger;
 
 pub use trigger::trigger;
@@ -27,6 +29,7 @@ use std::future::{Future, IntoFuture};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
+use sync::Syncing;
 use tokio_util::sync::CancellationToken;
 
 /// How long a stop waits for the running job and the requests in flight; with
@@ -108,6 +111,7 @@ pub async fn serve(
         deliver,
         clock,
     ));
+    let syncing = Syncing::start(Arc::clone(&jobs));
     let mut state = AppState::new(Arc::clone(&jobs));
     state.gateway = bot.as_ref().map(|bot| {
         let readiness = bot.readiness();
@@ -153,9 +157,19 @@ pub async fn serve(
     };
     stopping.cancel();
     let stopped = tokio::time::timeout(STOP_WITHIN, async {
-        if let Some(scheduler) = scheduler {
-            scheduler.stop().await;
-        }
+        // The sync stops before the last push below, which then has the store alone.
+        tokio::join!(
+            async {
+                if let Some(scheduler) = scheduler {
+                    scheduler.stop().await;
+                }
+            },
+            async {
+                if let Some(syncing) = syncing {
+                    syncing.stop().await;
+                }
+            },
+        );
         match ended_early {
             Some(ended) => ended,
             None => server.await,
