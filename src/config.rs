@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use myorg_domain::people::{People, Person};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -50,7 +51,7 @@ pub const SECRET_ENV: [&str; 4] = [
 pub const LIST_ENV_KEYS: [(&str, &str); 1] = [("MYORG_DISCORD_ALLOWED_USERS", "discord.allowed_users")];
 
 /// The whole configuration.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub store: StoreConfig,
@@ -76,7 +77,7 @@ pub struct Config {
 }
 
 /// When the jobs run: on their schedules in `myorg run`, or only when triggered.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SchedulerConfig {
     /// `in-process` (`myorg run` keeps the schedules) or `external` (jobs run only
@@ -122,7 +123,7 @@ pub const DEFAULT_JOBS: [(&str, &str); 6] = [
 ];
 
 /// Who keeps the schedules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SchedulerMode {
     /// `myorg run` runs each job at its time.
@@ -134,7 +135,7 @@ pub enum SchedulerMode {
 
 /// The Discord bot. Ids are strings of digits (TOML integers cannot hold every
 /// Discord id). With no allowlist entry, nobody may use the bot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     /// The bot token (`DISCORD_BOT_TOKEN`); without it `myorg run` is headless.
@@ -161,7 +162,7 @@ pub struct DiscordConfig {
     pub api_base: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpConfig {
     /// Address and port (`MYORG_HTTP_ADDR`).
@@ -182,7 +183,7 @@ impl Default for HttpConfig {
 
 /// The language models: one endpoint from the plain settings (`LITELLM_ENDPOINT`,
 /// `LITELLM_API_KEY`, `LITELLM_MODEL`), or a list of providers in tiers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct LlmConfig {
     /// An OpenAI-compatible server's base URL (`http://litellm:4000`, with or
@@ -238,7 +239,7 @@ impl Default for LlmConfig {
 }
 
 /// One OpenAI-compatible provider.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderConfig {
     pub name: String,
@@ -262,7 +263,7 @@ fn default_tier() -> String {
     "fast".to_string()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RemindersConfig {
     /// Days before a due date to remind at.
@@ -291,7 +292,7 @@ impl Default for RemindersConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct WaitingConfig {
     /// An item without a follow-up date is stale after this many days.
@@ -305,7 +306,7 @@ impl Default for WaitingConfig {
 }
 
 /// One person of the team.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonConfig {
     /// Display name and commit author name: "Ana García".
@@ -338,7 +339,7 @@ pub struct PersonConfig {
     pub evening: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct StoreConfig {
     /// The working tree of the store; default `~/.local/share/myorg/store`.
@@ -377,7 +378,7 @@ impl Default for StoreConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GitConfig {
     /// The remote to clone, pull from and push to; none: a local store.
@@ -400,14 +401,14 @@ impl Default for GitConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct UserConfig {
     pub name: Option<String>,
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AssistantConfig {
     pub name: String,
@@ -424,7 +425,7 @@ impl Default for AssistantConfig {
 }
 
 /// A secret value: usable, but never shown by `Debug`.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct Secret(pub String);
 
