@@ -1,6 +1,6 @@
 //! The composition root: what `myorg run` builds and starts, and how it stops.
 //!
-//! `run` opens the store and keeps it in sync with its remote ([`sync`]), serves the
+//! `run` opens the store and keeps it in sync with its remote (`sync.rs`), serves the
 //! HTTP endpoint (health, readiness, metrics, job triggers) and, with
 //! `scheduler.mode = "in-process"` (the default), runs the jobs on their schedule,
 //! until SIGTERM or SIGINT. Then it stops scheduling and syncing, lets the running
