@@ -193,11 +193,15 @@ pub async fn serve(
     };
     let pushing = tokio::task::spawn_blocking(move || store.push_pending());
     match tokio::time::timeout(PUSH_WITHIN, pushing).await {
-        Ok(Ok(Ok(report))) if report.error.is_some() => eprintln!(
-            "myorg: stopping with commits not pushed yet ({}); they are pushed on the next start",
-            report.error.unwrap_or_default()
-        ),
-        Ok(Ok(Ok(_))) => {}
+        Ok(Ok(Ok(report))) => {
+            if let Some(error) = &report.error {
+                eprintln!(
+                    "myorg: stopping with commits not pushed yet ({error}); they are pushed on the next start"
+                );
+            }
+            // Nobody is left to deliver to: the log, and `myorg status`, keep them.
+            crate::jobs::tell_not_applied(&config, &report, &mut crate::jobs::ToLog);
+        }
         Ok(Ok(Err(error))) => eprintln!("myorg: stopping; the last push failed: {error:#}"),
         Ok(Err(error)) => eprintln!("myorg: stopping; the last push stopped: {error}"),
         Err(_) => eprintln!(
