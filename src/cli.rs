@@ -28,7 +28,7 @@ pub enum Command {
     /// Parse a store file and print one JSON object per input line.
     Parse {
         /// Which grammar to read the file with.
-        format: ParseFormat,
+        format: commands::parse::ParseFormat,
         /// The file to read; standard input when absent or `-`.
         file: Option<PathBuf>,
     },
@@ -509,17 +509,6 @@ impl From<BriefingKind> for myorg_domain::briefing::Kind {
     }
 }
 
-/// The grammars `myorg parse` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ParseFormat {
-    /// todo.txt or done.txt.
-    Todo,
-    /// projects.txt or goals.txt.
-    Projects,
-    /// calendar.txt.
-    Calendar,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
     /// Print the header (`YYYY-MM-DD wWW Aaa`) of every day in a range, inclusive.
@@ -562,7 +551,7 @@ impl Command {
 /// Runs one command to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config = || -> anyhow::Result<Config> {
-        let mut config = Config::load(cli.config.as_deref())?;
+        let mut config = crate::validate::load(cli.config.as_deref())?;
         if let Some(store) = &cli.store {
             config.store.path = Some(store.clone());
         }
@@ -638,8 +627,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::tasks::archive(&config, now(&config)?)
         }
-        Command::Run => commands::run::run(&config()?, cli.now),
-        Command::Trigger { job, url } => commands::run::trigger(&config()?, job, url.as_deref()),
+        Command::Run => crate::server::run(&config()?, cli.now),
+        Command::Trigger { job, url } => crate::server::trigger(&config()?, job, url.as_deref()),
         Command::Chat { once } => {
             let config = config()?;
             match once {

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use myorg_domain::people::{People, Person};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -50,7 +51,7 @@ pub const SECRET_ENV: [&str; 4] = [
 pub const LIST_ENV_KEYS: [(&str, &str); 1] = [("MYORG_DISCORD_ALLOWED_USERS", "discord.allowed_users")];
 
 /// The whole configuration.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub store: StoreConfig,
@@ -76,7 +77,7 @@ pub struct Config {
 }
 
 /// When the jobs run: on their schedules in `myorg run`, or only when triggered.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SchedulerConfig {
     /// `in-process` (`myorg run` keeps the schedules) or `external` (jobs run only
@@ -100,16 +101,29 @@ impl Default for SchedulerConfig {
             mode: SchedulerMode::InProcess,
             timezone: None,
             catch_up_minutes: 180,
-            jobs: crate::schedule::default_jobs()
+            jobs: DEFAULT_JOBS
                 .iter()
-                .map(|(job, cron)| (job.name().to_string(), cron.to_string()))
+                .map(|(job, cron)| (job.to_string(), cron.to_string()))
                 .collect(),
         }
     }
 }
 
+/// Each job's default schedule by job name (design §4): what `[scheduler.jobs]`
+/// holds when the file names no job. The schedule reads these for every job it knows.
+/// `git-sync` is off (`""`): `myorg run` keeps the store in sync by itself, every
+/// `store.sync_every_secs`.
+pub const DEFAULT_JOBS: [(&str, &str); 6] = [
+    ("morning-briefing", "0 8 * * *"),
+    ("evening-summary", "0 20 * * *"),
+    ("deadline-checker", "0 * * * *"),
+    ("event-reminders", "*/5 * * * *"),
+    ("waiting-followup", "0 9 * * 1"),
+    ("git-sync", ""),
+];
+
 /// Who keeps the schedules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SchedulerMode {
     /// `myorg run` runs each job at its time.
@@ -121,7 +135,7 @@ pub enum SchedulerMode {
 
 /// The Discord bot. Ids are strings of digits (TOML integers cannot hold every
 /// Discord id). With no allowlist entry, nobody may use the bot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     /// The bot token (`DISCORD_BOT_TOKEN`); without it `myorg run` is headless.
@@ -148,7 +162,7 @@ pub struct DiscordConfig {
     pub api_base: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpConfig {
     /// Address and port (`MYORG_HTTP_ADDR`).
@@ -169,7 +183,7 @@ impl Default for HttpConfig {
 
 /// The language models: one endpoint from the plain settings (`LITELLM_ENDPOINT`,
 /// `LITELLM_API_KEY`, `LITELLM_MODEL`), or a list of providers in tiers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct LlmConfig {
     /// An OpenAI-compatible server's base URL (`http://litellm:4000`, with or
@@ -225,7 +239,7 @@ impl Default for LlmConfig {
 }
 
 /// One OpenAI-compatible provider.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderConfig {
     pub name: String,
@@ -249,7 +263,7 @@ fn default_tier() -> String {
     "fast".to_string()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RemindersConfig {
     /// Days before a due date to remind at.
@@ -278,7 +292,7 @@ impl Default for RemindersConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct WaitingConfig {
     /// An item without a follow-up date is stale after this many days.
@@ -292,7 +306,7 @@ impl Default for WaitingConfig {
 }
 
 /// One person of the team.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonConfig {
     /// Display name and commit author name: "Ana García".
@@ -325,7 +339,7 @@ pub struct PersonConfig {
     pub evening: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct StoreConfig {
     /// The working tree of the store; default `~/.local/share/myorg/store`.
@@ -364,7 +378,7 @@ impl Default for StoreConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct GitConfig {
     /// The remote to clone, pull from and push to; none: a local store.
@@ -387,14 +401,14 @@ impl Default for GitConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct UserConfig {
     pub name: Option<String>,
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AssistantConfig {
     pub name: String,
@@ -411,7 +425,7 @@ impl Default for AssistantConfig {
 }
 
 /// A secret value: usable, but never shown by `Debug`.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct Secret(pub String);
 
@@ -422,12 +436,19 @@ impl fmt::Debug for Secret {
 }
 
 impl Config {
-    /// Reads the layers. `file` is the `--config` option (else `MYORG_CONFIG`); a file
-    /// named explicitly must exist.
-    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+    /// Reads the layers and checks them with [`Config::validate`], then with
+    /// `also` (what the parts above the configuration make of it: the reminders,
+    /// the schedule), every error under the same "in the configuration (…)". `file`
+    /// is the `--config` option (else `MYORG_CONFIG`); a file named explicitly must
+    /// exist. `crate::validate::load` is the whole check every command makes.
+    pub fn load_with(
+        file: Option<&Path>,
+        also: impl FnOnce(&Config) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Config> {
         let (config, where_from) = Config::read(file)?;
         config
             .validate()
+            .and_then(|()| also(&config))
             .with_context(|| format!("in the configuration ({where_from})"))?;
         Ok(config)
     }
@@ -492,7 +513,7 @@ impl Config {
         )
     }
 
-    /// The secrets of the configuration `file` (as [`Config::load`] finds it, checked
+    /// The secrets of the configuration `file` (as [`Config::load_with`] finds it, checked
     /// or not) and of the environment's secret variables, for an error that may have
     /// happened before the configuration could be read.
     pub fn secrets_for_errors(file: Option<&Path>) -> Secrets {
@@ -503,22 +524,17 @@ impl Config {
         }
     }
 
-    /// Checks every value a command could trip over later: a `GIT_TOKEN` that would
-    /// cross the network unencrypted (plain http to another machine), the store's timezone, the
-    /// people (handles, Discord ids, timezones, quiet hours, briefing times), the
-    /// reminders, and the schedule (`scheduler.timezone`, job names, expressions that
-    /// do not parse or never come). [`Config::load`] calls it, so every command
-    /// refuses a bad configuration with the same words before it touches anything,
-    /// not only `myorg run`. The schedule and the reminders are built and dropped:
-    /// building them is where their settings are checked, the one place for both.
+    /// Checks the values this module reads itself: a `GIT_TOKEN` that would cross
+    /// the network unencrypted (plain http to another machine), the store's
+    /// timezone, the people (handles, Discord ids, timezones). The reminders and the
+    /// schedule check their own settings when they are built from these
+    /// (`crate::validate` builds them for every command).
     pub fn validate(&self) -> anyhow::Result<()> {
         if let Some(remote) = self.store_settings().remote {
             remote.check_token()?;
         }
         self.timezone()?;
         self.people()?;
-        crate::reminders::Reminders::from_config(self)?;
-        crate::schedule::Schedule::from_config(self)?;
         Ok(())
     }
 

@@ -5,11 +5,9 @@
 //! constant time: 401 on a missing or wrong token (or none configured), 404 on an
 //! unknown job, 500 with the error when the job fails, else the job's JSON result.
 
-use crate::clock::Clock;
 use crate::config::{Config, Secret};
-use crate::jobs::{self, Job, Recipients};
-use crate::metrics::JobLabel;
-pub use crate::metrics::Metrics;
+use crate::jobs::{Job, Recipients, Runner};
+use crate::metrics::Metrics;
 use crate::store::Store;
 use axum::Router;
 use axum::body::Body;
@@ -17,98 +15,36 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde_json::Value;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
-/// What the handlers, the schedule and the other parts of `myorg run` share.
+/// Whether the Discord gateway is connected, asked anew at each `/readyz`.
+pub type Gateway = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// What the handlers share.
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Arc<Store>,
     pub metrics: Arc<Metrics>,
-    /// Where jobs send their messages.
-    pub deliver: jobs::MakeDeliver,
-    /// The time jobs run at.
-    pub clock: Clock,
-    /// Held while a job runs: jobs run one at a time, so two runs (a trigger and the
-    /// schedule, or a retried trigger) never both read the ledger before either
-    /// records what it sent.
-    pub one_job_at_a_time: Mutex<()>,
+    /// What `POST /trigger/JOB` runs jobs through, as the schedule does.
+    pub jobs: Arc<Runner>,
     /// The Discord gateway, when the bot runs.
-    pub gateway: Option<crate::discord::Readiness>,
+    pub gateway: Option<Gateway>,
 }
 
 impl AppState {
-    /// The state of a headless assistant: fresh metrics, jobs delivering through
-    /// `deliver`.
-    pub fn new(config: Arc<Config>, store: Arc<Store>, deliver: jobs::MakeDeliver, clock: Clock) -> AppState {
+    /// The state of the endpoint over `jobs` (and the configuration, store and
+    /// metrics it holds), without a gateway.
+    pub fn new(jobs: Arc<Runner>) -> AppState {
         AppState {
-            config,
-            store,
-            metrics: Arc::new(Metrics::default()),
-            deliver,
-            clock,
-            one_job_at_a_time: Mutex::new(()),
+            config: Arc::clone(&jobs.config),
+            store: Arc::clone(&jobs.store),
+            metrics: Arc::clone(&jobs.metrics),
+            jobs,
             gateway: None,
         }
-    }
-}
-
-/// Runs `job` for `recipients` on the blocking pool, after any job already running,
-/// and counts it: what `POST /trigger/JOB` and the schedule both call. A job that
-/// fails or panics comes back as the error, in words.
-pub async fn run_job(state: &Arc<AppState>, job: Job, recipients: Recipients) -> Result<Value, String> {
-    let label = JobLabel { job: job.to_string() };
-    let worker = Arc::clone(state);
-    let running = label.clone();
-    let ran = tokio::task::spawn_blocking(move || {
-        let _turn = worker
-            .one_job_at_a_time
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let gauge = worker.metrics.jobs_running.get_or_create(&running).clone();
-        gauge.inc();
-        // Down again however the job ends, panics included.
-        let _running = Finally(move || {
-            gauge.dec();
-        });
-        let mut deliver = Counting {
-            inner: (worker.deliver)(),
-            sent: 0,
-        };
-        let now = worker.clock.now();
-        let result = jobs::run(job, &recipients, &worker.config, &worker.store, now, &mut deliver);
-        worker.metrics.messages_sent.inc_by(deliver.sent);
-        result
-    })
-    .await;
-    state.metrics.job_runs.get_or_create(&label).inc();
-    let failed = match ran {
-        Ok(Ok(result)) => return Ok(result),
-        Ok(Err(error)) => format!("{error:#}"),
-        Err(error) => match error.try_into_panic() {
-            Ok(panic) => format!(
-                "the job panicked: {}",
-                panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default()
-            ),
-            Err(error) => format!("the job stopped: {error}"),
-        },
-    };
-    state.metrics.job_failures.get_or_create(&label).inc();
-    // It is logged and answered to the trigger; a git or Discord error may quote a secret.
-    Err(state.config.secrets().redact(&failed).into_owned())
-}
-
-/// Runs its closure when dropped.
-struct Finally<F: FnMut()>(F);
-
-impl<F: FnMut()> Drop for Finally<F> {
-    fn drop(&mut self) {
-        (self.0)();
     }
 }
 
@@ -132,7 +68,7 @@ async fn ready(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str)
         return (StatusCode::SERVICE_UNAVAILABLE, "the store cannot be read\n");
     }
     match &state.gateway {
-        Some(gateway) if !gateway.connected().await => (
+        Some(connected) if !connected().await => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the Discord gateway is not connected\n",
         ),
@@ -193,7 +129,7 @@ async fn trigger(
             &format!("no job is called {name:?}; the jobs: {}\n", known.join(", ")),
         );
     };
-    match run_job(&state, job, Recipients::Everyone).await {
+    match state.jobs.run(job, Recipients::Everyone).await {
         Ok(result) => json(
             StatusCode::OK,
             &serde_json::json!({"job": job.name(), "result": result}),
@@ -202,20 +138,6 @@ async fn trigger(
             StatusCode::INTERNAL_SERVER_ERROR,
             &serde_json::json!({"job": job.name(), "error": error}),
         ),
-    }
-}
-
-/// Counts what it delivers.
-struct Counting {
-    inner: Box<dyn crate::reminders::Deliver + Send>,
-    sent: u64,
-}
-
-impl crate::reminders::Deliver for Counting {
-    fn deliver(&mut self, message: &myorg_domain::reminders::Message) -> anyhow::Result<()> {
-        self.inner.deliver(message)?;
-        self.sent += 1;
-        Ok(())
     }
 }
 

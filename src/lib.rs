@@ -17,4 +17,6 @@ pub mod metrics;
 pub mod redact;
 pub mod reminders;
 pub mod schedule;
+pub mod server;
 pub mod store;
+pub mod validate;

@@ -10,7 +10,6 @@ pub mod parse;
 pub mod projects;
 mod read;
 pub mod remind;
-pub mod run;
 pub mod store;
 pub mod suggest;
 pub mod tasks;

@@ -1,13 +1,23 @@
 //! `myorg parse todo|projects|calendar [FILE]`: one JSON object per input line, in
 //! order, for checking the parsers from outside. Diagnostics go to standard error.
 
-use crate::cli::ParseFormat;
 use anyhow::Context;
 use myorg_parsers::calendar::{CalendarLine, Event};
 use myorg_parsers::{CalendarFile, Diagnostic, ProjectsFile, Task, TodoFile};
 use serde_json::{Map, Value, json};
 use std::io::{Read, Write};
 use std::path::Path;
+
+/// The grammars `myorg parse` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParseFormat {
+    /// todo.txt or done.txt.
+    Todo,
+    /// projects.txt or goals.txt.
+    Projects,
+    /// calendar.txt.
+    Calendar,
+}
 
 /// Reads `file` (or standard input) and prints its lines as JSON.
 pub fn run(format: ParseFormat, file: Option<&Path>) -> anyhow::Result<()> {

@@ -1,6 +1,6 @@
 //! The scheduler task of `myorg run`. tokio-cron-scheduler only drives the ticks
 //! (every [`TICK`]); at each one the [`Ticker`] decides what is due at the assistant's
-//! clock, and each run goes through [`http::run_job`], the trigger's own path (the
+//! clock, and each run goes through the jobs' [`Runner`], the trigger's own path (the
 //! blocking pool, one job at a time, the metrics), one after another. A run that
 //! fails or panics is logged and counted, and its job keeps its schedule. Stopping
 //! ends the ticks, lets the run in progress finish and drops the runs not started.
@@ -14,8 +14,8 @@
 use super::table::{Due, Schedule};
 use super::ticker::Ticker;
 use crate::clock::Clock;
-use crate::http::{self, AppState};
 use crate::jobs::Job as JobName;
+use crate::jobs::Runner;
 use anyhow::Context;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
@@ -32,7 +32,7 @@ use tokio_util::sync::CancellationToken;
 pub const TICK: &str = "*/5 * * * * *";
 
 /// Runs one due job to its end: its result, or its error in words.
-pub type Runner =
+pub type RunDue =
     Arc<dyn Fn(Due) -> Pin<Box<dyn Future<Output = Result<Value, String>> + Send>> + Send + Sync>;
 
 /// The running schedule; [`Scheduler::stop`] ends it.
@@ -44,19 +44,19 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// Starts `schedule` for `state`: the missed briefings at once, then each job at
-    /// its time, through [`http::run_job`].
-    pub async fn start(state: Arc<AppState>, schedule: Schedule) -> anyhow::Result<Scheduler> {
-        let clock = state.clock;
-        let runner: Runner = Arc::new(move |due: Due| {
-            let state = Arc::clone(&state);
-            Box::pin(async move { http::run_job(&state, due.job, due.recipients).await })
+    /// Starts `schedule` for `jobs`: the missed briefings at once, then each job at
+    /// its time, through [`Runner::run`].
+    pub async fn start(jobs: Arc<Runner>, schedule: Schedule) -> anyhow::Result<Scheduler> {
+        let clock = jobs.clock;
+        let run: RunDue = Arc::new(move |due: Due| {
+            let jobs = Arc::clone(&jobs);
+            Box::pin(async move { jobs.run(due.job, due.recipients).await })
         });
-        Scheduler::start_with(Ticker::new(schedule), clock, runner).await
+        Scheduler::start_with(Ticker::new(schedule), clock, run).await
     }
 
-    /// Starts `ticker`, running what it says through `runner`.
-    pub async fn start_with(ticker: Ticker, clock: Clock, runner: Runner) -> anyhow::Result<Scheduler> {
+    /// Starts `ticker`, running what it says through `run`.
+    pub async fn start_with(ticker: Ticker, clock: Clock, run: RunDue) -> anyhow::Result<Scheduler> {
         // One tick waits at most: a tick that finds the loop busy is dropped, and the
         // next one covers its minutes.
         let (sender, receiver) = mpsc::channel(1);
@@ -74,7 +74,7 @@ impl Scheduler {
         ticks.start().await.context("starting the scheduler")?;
         let stop = CancellationToken::new();
         let running = Arc::new(Mutex::new(None));
-        let task = tokio::spawn(keep(ticker, receiver, runner, stop.clone(), Arc::clone(&running)));
+        let task = tokio::spawn(keep(ticker, receiver, run, stop.clone(), Arc::clone(&running)));
         Ok(Scheduler {
             ticks,
             task,
@@ -123,7 +123,7 @@ struct Retry {
 async fn keep(
     mut ticker: Ticker,
     mut ticks: mpsc::Receiver<DateTime<Utc>>,
-    runner: Runner,
+    run: RunDue,
     stop: CancellationToken,
     running: Arc<Mutex<Option<Due>>>,
 ) {
@@ -158,7 +158,7 @@ async fn keep(
             }
             *running.lock().unwrap_or_else(PoisonError::into_inner) = Some(due.clone());
             // Its own task, so that even a panic outside the job stays there.
-            let ran = tokio::spawn(runner(due.clone())).await;
+            let ran = tokio::spawn(run(due.clone())).await;
             *running.lock().unwrap_or_else(PoisonError::into_inner) = None;
             let failed = match ran {
                 Ok(Ok(_)) => continue,
@@ -217,7 +217,7 @@ mod tests {
     #[tokio::test]
     async fn a_job_that_fails_or_panics_keeps_its_schedule() {
         let (calls, mut called) = mpsc::unbounded_channel();
-        let runner: Runner = Arc::new(move |due: Due| {
+        let run: RunDue = Arc::new(move |due: Due| {
             let calls = calls.clone();
             Box::pin(async move {
                 let _ = calls.send(due.at);
@@ -231,7 +231,7 @@ mod tests {
         let (ticks, receiver) = mpsc::channel(1);
         let stop = CancellationToken::new();
         let running = Arc::new(Mutex::new(None));
-        let task = tokio::spawn(keep(ticker(), receiver, runner, stop.clone(), running));
+        let task = tokio::spawn(keep(ticker(), receiver, run, stop.clone(), running));
         // Started at 09:01 in Madrid: the 08:00 briefing, missed, runs first.
         let start = utc("2026-11-23T08:01:00Z");
         ticks.send(start).await.unwrap();
@@ -253,7 +253,7 @@ mod tests {
     #[tokio::test]
     async fn a_failed_briefing_is_tried_again_ten_minutes_later_and_not_forever() {
         let (calls, mut called) = mpsc::unbounded_channel();
-        let runner: Runner = Arc::new(move |due: Due| {
+        let run: RunDue = Arc::new(move |due: Due| {
             let calls = calls.clone();
             Box::pin(async move {
                 let _ = calls.send(due.job);
@@ -266,7 +266,7 @@ mod tests {
         let (ticks, receiver) = mpsc::channel(1);
         let stop = CancellationToken::new();
         let running = Arc::new(Mutex::new(None));
-        let task = tokio::spawn(keep(ticker(), receiver, runner, stop.clone(), running));
+        let task = tokio::spawn(keep(ticker(), receiver, run, stop.clone(), running));
         // From 09:01 in Madrid (the missed 08:00 briefing runs, and fails), a tick
         // every minute for two hours: the minutes after the start at which the
         // briefing ran.
@@ -303,7 +303,7 @@ mod tests {
         let released = Arc::new(Mutex::new(Some(released)));
         let finished = Arc::new(Mutex::new(Vec::new()));
         let (runs, done) = (Arc::clone(&finished), Arc::clone(&finished));
-        let runner: Runner = Arc::new(move |due: Due| {
+        let run: RunDue = Arc::new(move |due: Due| {
             let (started, released, runs) = (started.clone(), Arc::clone(&released), Arc::clone(&runs));
             Box::pin(async move {
                 let _ = started.send(due.job);
@@ -318,13 +318,7 @@ mod tests {
         let (ticks, receiver) = mpsc::channel(1);
         let stop = CancellationToken::new();
         let running = Arc::new(Mutex::new(None));
-        let task = tokio::spawn(keep(
-            ticker(),
-            receiver,
-            runner,
-            stop.clone(),
-            Arc::clone(&running),
-        ));
+        let task = tokio::spawn(keep(ticker(), receiver, run, stop.clone(), Arc::clone(&running)));
         // 09:30 on a Monday in Madrid, started at 10:00: the missed 08:00 briefing
         // and nothing else on the first tick; then 10:05, the reminders.
         ticks.send(utc("2026-11-23T09:00:00Z")).await.unwrap();
@@ -349,7 +343,7 @@ mod tests {
     #[tokio::test]
     async fn a_started_schedule_runs_the_missed_briefings_at_once_and_stops() {
         let (calls, mut called) = mpsc::unbounded_channel();
-        let runner: Runner = Arc::new(move |due: Due| {
+        let run: RunDue = Arc::new(move |due: Due| {
             let calls = calls.clone();
             Box::pin(async move {
                 let _ = calls.send(due.job);
@@ -358,7 +352,7 @@ mod tests {
         });
         // A clock at 09:00 in Madrid: the first tick sends the missed briefing.
         let clock = Clock::starting_at(utc("2026-11-23T08:00:00Z"));
-        let scheduler = Scheduler::start_with(ticker(), clock, runner).await.unwrap();
+        let scheduler = Scheduler::start_with(ticker(), clock, run).await.unwrap();
         assert_eq!(called.recv().await, Some(JobName::MorningBriefing));
         scheduler.stop().await;
     }

@@ -5,23 +5,24 @@
 //! was down, are decided here from the table and two instants.
 
 use super::due::{Cron, due};
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_JOBS};
 use crate::jobs::{Job, Recipients};
 use crate::reminders::Reminders;
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
-/// Each job's default schedule (design §4).
+/// Each job's default schedule, in the order of [`Job::ALL`]: the configuration's
+/// table of them ([`DEFAULT_JOBS`], by name); `""` (unscheduled) for a job it does
+/// not name.
 pub fn default_jobs() -> [(Job, &'static str); 6] {
-    [
-        (Job::MorningBriefing, "0 8 * * *"),
-        (Job::EveningSummary, "0 20 * * *"),
-        (Job::DeadlineChecker, "0 * * * *"),
-        (Job::EventReminders, "*/5 * * * *"),
-        (Job::WaitingFollowup, "0 9 * * 1"),
-        (Job::GitSync, "*/15 * * * *"),
-    ]
+    Job::ALL.map(|job| {
+        let cron = DEFAULT_JOBS
+            .iter()
+            .find(|(name, _)| *name == job.name())
+            .map_or("", |(_, cron)| *cron);
+        (job, cron)
+    })
 }
 
 /// One line of the table: a job, when, in which timezone, for whom.
@@ -251,6 +252,11 @@ mod tests {
     fn every_default_schedule_parses_and_job_names_are_unique() {
         let defaults = default_jobs();
         for (job, cron) in defaults {
+            // git-sync is off: `myorg run` keeps the store in sync by itself.
+            if job == Job::GitSync {
+                assert_eq!(cron, "", "git-sync is off by default");
+                continue;
+            }
             assert!(Cron::parse(cron).is_ok(), "{job}: {cron}");
         }
         let mut names: Vec<&str> = defaults.iter().map(|(job, _)| job.name()).collect();
@@ -258,10 +264,17 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), defaults.len());
         assert_eq!(names.len(), Job::ALL.len(), "every job has a default");
+        for (name, _) in DEFAULT_JOBS {
+            assert!(
+                Job::named(name).is_some(),
+                "the default table names {name}, no job"
+            );
+        }
         // And the default configuration states them.
         let schedule = Schedule::from_config(&Config::default()).unwrap();
         for job in Job::ALL {
-            assert!(schedule.entries.iter().any(|e| e.job == job), "{job}");
+            let scheduled = schedule.entries.iter().any(|e| e.job == job);
+            assert_eq!(scheduled, job != Job::GitSync, "{job}");
         }
     }
 
@@ -298,11 +311,10 @@ mod tests {
                 (Job::MorningBriefing, Recipients::Only("ana".into())),
                 (Job::DeadlineChecker, Recipients::Everyone),
                 (Job::EventReminders, Recipients::Everyone),
-                (Job::GitSync, Recipients::Everyone),
             ]
         );
         let due = schedule.due(utc("2026-11-23T12:29:55Z"), utc("2026-11-23T12:30:00Z"));
-        assert_eq!(due.len(), 3, "{due:?}");
+        assert_eq!(due.len(), 2, "{due:?}");
         assert_eq!(due[0].recipients, Recipients::Only("ben".into()));
     }
 

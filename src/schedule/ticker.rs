@@ -62,10 +62,10 @@ mod tests {
         assert_eq!(jobs(&first), [Job::MorningBriefing]);
         assert!(first[0].late);
         assert_eq!(ticker.tick(start + TimeDelta::seconds(5)), []);
-        // 09:15: the event reminders and the sync.
+        // 09:15: the event reminders.
         let at = utc("2026-11-23T08:15:00Z");
         let due = ticker.tick(at);
-        assert_eq!(jobs(&due), [Job::EventReminders, Job::GitSync]);
+        assert_eq!(jobs(&due), [Job::EventReminders]);
         assert!(due.iter().all(|d| d.at == at && !d.late));
         assert_eq!(ticker.tick(at), []);
     }
@@ -83,7 +83,7 @@ mod tests {
         assert_eq!(ticker.tick(utc("2026-11-23T08:25:30Z")), []);
         assert_eq!(
             jobs(&ticker.tick(utc("2026-11-23T08:30:00Z"))),
-            [Job::EventReminders, Job::GitSync]
+            [Job::EventReminders]
         );
     }
 }

@@ -1,13 +1,16 @@
 //! Keeping a long-running store in step with its remote: a pull every so often, pushes
 //! batched within a short window, and retries with a growing delay while the remote is
-//! unreachable. What a person must hear about (an operation that no longer applied,
-//! edits saved beside a conflicting file, a remote that stays down) comes out of a
-//! channel for the front end to relay.
+//! unreachable, woken by the operations that leave it work (a push deferred or
+//! failed). What a person must hear about (an operation that no longer applied,
+//! whichever front end asked for it; edits saved beside a conflicting file; a remote
+//! that stays down) comes out of a channel for the front end to relay.
 
 use super::{PushReport, SharedStore};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 /// When the background sync pulls, pushes and retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,40 +35,83 @@ impl Default for SyncPolicy {
     }
 }
 
-/// The background sync; it stops when this is dropped.
+/// The background sync; [`BackgroundSync::stop`] ends it cleanly, and dropping it
+/// ends it at once.
 pub struct BackgroundSync {
     task: tokio::task::JoinHandle<()>,
-    /// Reports worth telling someone about, as they happen.
+    stop: CancellationToken,
+    store: SharedStore,
+    /// Reports worth telling someone about, as they happen: a failure, changes not
+    /// applied (now or earlier), edits saved beside a conflicting file.
     pub reports: mpsc::UnboundedReceiver<PushReport>,
+}
+
+impl BackgroundSync {
+    /// Stops: waits for the pull or push in progress to end, starts no other, and
+    /// gives operations their own pushes back. The reports sent so far stay to be
+    /// read.
+    pub async fn stop(&mut self) {
+        self.stop.cancel();
+        let _ = (&mut self.task).await;
+        self.store.store.defer_pushes(false);
+        self.store.store.background_tells.store(false, Ordering::SeqCst);
+    }
 }
 
 impl Drop for BackgroundSync {
     fn drop(&mut self) {
         self.task.abort();
+        self.store.store.defer_pushes(false);
+        self.store.store.background_tells.store(false, Ordering::SeqCst);
     }
 }
 
 impl SharedStore {
-    /// Starts syncing in the background with `policy`. With a push window, operations
-    /// from then on are committed at once and pushed by this task.
+    /// Starts syncing in the background with `policy`; from then on this sync tells
+    /// of what operations' pushes could not apply (its `reports`). With a push
+    /// window, operations are committed at once and pushed by this task.
     pub fn keep_in_sync(&self, policy: SyncPolicy) -> BackgroundSync {
         let (sender, reports) = mpsc::unbounded_channel();
         if !policy.push_window.is_zero() {
             self.store.defer_pushes(true);
         }
-        let store = self.clone();
-        let task = tokio::spawn(async move { run(store, policy, sender).await });
-        BackgroundSync { task, reports }
+        self.store.background_tells.store(true, Ordering::SeqCst);
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(run(self.clone(), policy, sender, stop.clone()));
+        BackgroundSync {
+            task,
+            stop,
+            store: self.clone(),
+            reports,
+        }
     }
 }
 
-async fn run(store: SharedStore, policy: SyncPolicy, reports: mpsc::UnboundedSender<PushReport>) {
+async fn run(
+    store: SharedStore,
+    policy: SyncPolicy,
+    reports: mpsc::UnboundedSender<PushReport>,
+    stop: CancellationToken,
+) {
     let mut failures: u32 = 0;
     let mut next_sync = Instant::now() + policy.every;
+    // Commits that opening could not push (the remote was away) are retried like a
+    // push that failed.
+    if store.unpushed_commits().await.is_some_and(|count| count > 0) {
+        failures = 1;
+        next_sync = Instant::now() + policy.first_retry;
+    }
+    let wake = &store.store.push_due;
     loop {
         let result = tokio::select! {
-            () = store.wake.notified() => {
-                tokio::time::sleep(policy.push_window).await;
+            () = stop.cancelled() => return,
+            () = wake.notified() => {
+                // What else comes within the window goes in the same push. A stop
+                // does not wait for the window: it pushes on its own.
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(policy.push_window) => {}
+                }
                 store.push_pending().await
             }
             () = tokio::time::sleep_until(next_sync) => store.sync().await,
@@ -81,8 +127,10 @@ async fn run(store: SharedStore, policy: SyncPolicy, reports: mpsc::UnboundedSen
             failures = 0;
             next_sync = Instant::now() + policy.every;
         }
-        let worth_telling =
-            report.error.is_some() || !report.dropped.is_empty() || !report.saved_beside.is_empty();
+        let worth_telling = report.error.is_some()
+            || !report.dropped.is_empty()
+            || !report.saved_beside.is_empty()
+            || !report.earlier.is_empty();
         if worth_telling && reports.send(report).is_err() {
             // Nobody listens any more; the syncing itself still matters.
         }

@@ -195,6 +195,12 @@ pub struct Store {
     todo_cache: TodoCache,
     /// Operations are committed but not pushed: a background sync pushes them.
     defer_pushes: AtomicBool,
+    /// A background sync tells people what went wrong: an operation keeps what its
+    /// own push could not apply for that sync to tell, rather than for its caller.
+    background_tells: AtomicBool,
+    /// Woken when an operation leaves work for a background sync: a push deferred
+    /// or failed, or changes not applied to tell of.
+    push_due: tokio::sync::Notify,
     /// When the store last matched the remote; kept in `STATE/last-sync` by `sync`.
     last_sync: Mutex<Option<SystemTime>>,
     /// What opening found at the path and made of it.
@@ -239,6 +245,8 @@ impl Store {
             git: Mutex::new(git),
             todo_cache: Mutex::new(None),
             defer_pushes: AtomicBool::new(false),
+            background_tells: AtomicBool::new(false),
+            push_due: tokio::sync::Notify::new(),
             last_sync: Mutex::new(read_last_sync(&state_dir)),
             origin,
             unpushed: Mutex::new(None),
@@ -274,7 +282,7 @@ impl Store {
         let (git, _lock) = self.writer()?;
         let saved = self.save_hand_edits(&git)?;
         let mut applied = self.run(&git, operation, actor, saved)?;
-        self.tell(&mut applied.push)?;
+        self.after_operation(&mut applied.push)?;
         Ok(applied)
     }
 
@@ -286,7 +294,7 @@ impl Store {
         let saved = self.save_hand_edits(&git)?;
         let operation = undo_operation(&git, commit, force)?;
         let mut applied = self.run(&git, operation, actor, saved)?;
-        self.tell(&mut applied.push)?;
+        self.after_operation(&mut applied.push)?;
         Ok(applied)
     }
 
@@ -464,6 +472,29 @@ impl Store {
     /// How many there were.
     pub fn acknowledge(&self) -> anyhow::Result<usize> {
         self.unapplied.acknowledge()
+    }
+
+    /// After an operation: tells its caller what went wrong (see [`Store::tell`]), or,
+    /// with a background sync running, keeps it untold for that sync, which tells
+    /// people whatever front end made the change; wakes that sync when the operation
+    /// left it work.
+    fn after_operation(&self, report: &mut PushReport) -> anyhow::Result<()> {
+        let background = self.background_tells.load(Ordering::SeqCst);
+        let to_tell = !report.dropped.is_empty() || !report.saved_beside.is_empty();
+        if background {
+            let untold = PushReport {
+                dropped: report.dropped.clone(),
+                saved_beside: report.saved_beside.clone(),
+                ..PushReport::default()
+            };
+            self.keep_unapplied(&untold, false)?;
+        } else {
+            self.tell(report)?;
+        }
+        if report.deferred || report.error.is_some() || (background && to_tell) {
+            self.push_due.notify_one();
+        }
+        Ok(())
     }
 
     /// Keeps what went wrong in `report` until acknowledged, as told now, and adds to

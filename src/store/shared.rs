@@ -6,14 +6,18 @@ use super::{Actor, Applied, CommitInfo, Operation, PushReport, Status, Store, St
 use anyhow::Context;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// A shared handle to one [`Store`]; clones share the same single writer.
 #[derive(Clone)]
 pub struct SharedStore {
     pub(super) store: Arc<Store>,
-    /// Tells the background sync that a push is due (deferred, or one that failed).
-    pub(super) wake: Arc<Notify>,
+}
+
+impl From<Arc<Store>> for SharedStore {
+    /// A handle to a store already open, shared with callers that use it directly.
+    fn from(store: Arc<Store>) -> SharedStore {
+        SharedStore { store }
+    }
 }
 
 impl SharedStore {
@@ -22,24 +26,19 @@ impl SharedStore {
         let store = blocking(move || Store::open(settings)).await?;
         Ok(SharedStore {
             store: Arc::new(store),
-            wake: Arc::new(Notify::new()),
         })
     }
 
     /// See [`Store::apply`].
     pub async fn apply(&self, operation: Operation, actor: Actor) -> anyhow::Result<Applied> {
         let store = Arc::clone(&self.store);
-        let applied = blocking(move || store.apply(operation, &actor)).await?;
-        self.push_later(&applied.push);
-        Ok(applied)
+        blocking(move || store.apply(operation, &actor)).await
     }
 
     /// See [`Store::undo`].
     pub async fn undo(&self, commit: Option<String>, force: bool, actor: Actor) -> anyhow::Result<Applied> {
         let store = Arc::clone(&self.store);
-        let applied = blocking(move || store.undo(commit.as_deref(), force, &actor)).await?;
-        self.push_later(&applied.push);
-        Ok(applied)
+        blocking(move || store.undo(commit.as_deref(), force, &actor)).await
     }
 
     /// See [`Store::push_pending`].
@@ -54,13 +53,6 @@ impl SharedStore {
         blocking(move || store.sync_if_stale(max_age)).await
     }
 
-    /// Wakes the background sync (if one runs) for a push that was deferred or failed.
-    fn push_later(&self, report: &PushReport) {
-        if report.deferred || report.error.is_some() {
-            self.wake.notify_one();
-        }
-    }
-
     /// See [`Store::sync`].
     pub async fn sync(&self) -> anyhow::Result<PushReport> {
         let store = Arc::clone(&self.store);
@@ -71,6 +63,15 @@ impl SharedStore {
     pub async fn status(&self) -> anyhow::Result<Status> {
         let store = Arc::clone(&self.store);
         blocking(move || store.status()).await
+    }
+
+    /// See [`Store::unpushed_commits`].
+    pub async fn unpushed_commits(&self) -> Option<usize> {
+        let store = Arc::clone(&self.store);
+        blocking(move || Ok(store.unpushed_commits()))
+            .await
+            .ok()
+            .flatten()
     }
 
     /// See [`Store::read`].

@@ -7,6 +7,10 @@
 //! Messages go through a [`Deliver`]: Discord once the bot runs, the log meanwhile.
 //! Reminders and briefings are keyed in the ledger (a briefing by kind, person and
 //! day), so a job triggered twice, or retried, sends nothing twice.
+//!
+//! [`runner`]: how `myorg run` runs a job (one at a time, counted).
+
+pub mod runner;
 
 use crate::app::briefing::{self, Loaded};
 use crate::config::Config;
@@ -19,6 +23,8 @@ use myorg_domain::briefing::{Kind, Whom};
 use myorg_domain::reminders::{Message, Sent};
 use serde_json::{Value, json};
 use std::fmt;
+
+pub use runner::Runner;
 
 /// A job, by the name CronJobs and the schedule use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,7 +138,7 @@ pub fn run(
         }
         Job::GitSync => {
             let report = store.sync()?;
-            let told = tell_what_went_wrong(config, &report, deliver);
+            let told = tell_not_applied(config, &report, deliver);
             if let Some(error) = &report.error {
                 bail!("the sync did not reach the remote: {error}");
             }
@@ -149,25 +155,41 @@ pub fn run(
 }
 
 /// Tells each person of the changes they asked for that a sync could not apply (and
-/// the store's owner of edits saved beside a conflicting file), one message each.
-/// Who was told; a failed delivery is logged (`myorg status` still lists them).
-fn tell_what_went_wrong(config: &Config, report: &PushReport, deliver: &mut dyn Deliver) -> Vec<String> {
+/// the store's owner of edits saved beside a conflicting file), one message each:
+/// what the `git-sync` job and the background sync of `myorg run` both do with a
+/// report. Who was told; a failed delivery is logged (`myorg status` still lists
+/// them).
+pub fn tell_not_applied(config: &Config, report: &PushReport, deliver: &mut dyn Deliver) -> Vec<String> {
     let owner = config.user().name;
-    let mut by_person: Vec<(String, Vec<String>)> = Vec::new();
-    let mut add = |to: &str, line: String| match by_person.iter_mut().find(|(who, _)| who == to) {
-        Some((_, lines)) => lines.push(line),
-        None => by_person.push((to.to_string(), vec![line])),
+    // Per person: the changes not applied, and those applied to a reworded task.
+    let mut by_person: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    let mut add = |to: &str, line: String, reworded: bool| {
+        let index = match by_person.iter().position(|(who, _, _)| who == to) {
+            Some(index) => index,
+            None => {
+                by_person.push((to.to_string(), Vec::new(), Vec::new()));
+                by_person.len() - 1
+            }
+        };
+        let (_, not_applied, carried_over) = &mut by_person[index];
+        if reworded {
+            carried_over.push(line);
+        } else {
+            not_applied.push(line);
+        }
     };
     for dropped in &report.dropped {
         add(
             &dropped.requested_by.name,
             format!("{}: {}", dropped.summary, dropped.why),
+            false,
         );
     }
     for path in &report.saved_beside {
         add(
             &owner,
             format!("Conflicting edits were saved beside the file as {path}"),
+            false,
         );
     }
     for earlier in &report.earlier {
@@ -175,17 +197,29 @@ fn tell_what_went_wrong(config: &Config, report: &PushReport, deliver: &mut dyn 
             .requested_by
             .as_ref()
             .map_or(owner.as_str(), |actor| actor.name.as_str());
-        add(to, format!("{}: {}", earlier.summary, earlier.why));
+        if earlier.reworded {
+            add(to, earlier.summary.clone(), true);
+        } else {
+            add(to, format!("{}: {}", earlier.summary, earlier.why), false);
+        }
     }
     let mut told = Vec::new();
-    for (to, lines) in by_person {
+    for (to, not_applied, carried_over) in by_person {
+        let mut parts = Vec::new();
+        if !not_applied.is_empty() {
+            parts.push(format!(
+                "These changes could not be applied after the store changed elsewhere (they are kept in log.txt):\n- {}",
+                not_applied.join("\n- ")
+            ));
+        }
+        parts.extend(carried_over);
+        let text = parts.join("\n");
         let message = Message {
             to: to.clone(),
-            text: format!(
-                "These changes could not be applied after the store changed elsewhere (they are kept in log.txt):\n- {}",
-                lines.join("\n- ")
-            ),
-            keys: Vec::new(),
+            // What it settles, so that Discord's nonce tells it from another such
+            // message to the same person (the same text again is the same message).
+            keys: vec![format!("not-applied:{text}")],
+            text,
             folded: false,
         };
         match deliver.deliver(&message) {

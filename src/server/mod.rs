@@ -1,29 +1,36 @@
-//! `myorg run`: the long-running assistant, and `myorg trigger JOB`, what a CronJob
-//! container runs to start a job in it.
+//! The composition root: what `myorg run` builds and starts, and how it stops.
 //!
-//! `run` serves the HTTP endpoint (health, readiness, metrics, job triggers) and,
-//! with `scheduler.mode = "in-process"` (the default), runs the jobs on their
-//! schedule, until SIGTERM or SIGINT. Then it stops scheduling, lets the running job
-//! and requests finish (for [`STOP_WITHIN`] at most), pushes what is waiting to be
-//! pushed (for [`PUSH_WITHIN`] at most) and exits 0. With a Discord token it runs
-//! the bot too (and closes its gateway on the way out), and jobs deliver through it;
-//! without one it is headless, says so in its log, and jobs deliver to the log.
+//! `run` opens the store and keeps it in sync with its remote (`sync.rs`), serves the
+//! HTTP endpoint (health, readiness, metrics, job triggers) and, with
+//! `scheduler.mode = "in-process"` (the default), runs the jobs on their schedule,
+//! until SIGTERM or SIGINT. Then it stops scheduling and syncing, lets the running
+//! job, pull and requests finish (for [`STOP_WITHIN`] at most), pushes what is
+//! waiting to be pushed (for [`PUSH_WITHIN`] at most) and exits 0. With a Discord
+//! token it runs the bot too (and closes its gateway on the way out), and jobs
+//! deliver through it; without one it is headless, says so in its log, and jobs
+//! deliver to the log. [`trigger`] is the client side of a trigger, for CronJobs.
+
+mod sync;
+mod trigger;
+
+pub use trigger::trigger;
 
 use crate::agent::conversation::Agent;
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{Config, SchedulerMode};
 use crate::discord;
-use crate::http::{AppState, router};
-use crate::jobs::MakeDeliver;
+use crate::http::{AppState, Gateway, router};
+use crate::jobs::{MakeDeliver, Runner};
 use crate::metrics::Metrics;
 use crate::schedule::{Schedule, Scheduler};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDateTime;
 use std::future::{Future, IntoFuture};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
+use sync::Syncing;
 use tokio_util::sync::CancellationToken;
 
 /// How long a stop waits for the running job and the requests in flight; with
@@ -91,9 +98,23 @@ pub async fn serve(
         .people
         .iter()
         .any(|p| p.morning.is_some() || p.evening.is_some());
-    let mut state = AppState::new(Arc::clone(&config), Arc::clone(&store), deliver, clock);
-    state.metrics = metrics;
-    state.gateway = bot.as_ref().map(discord::Bot::readiness);
+    let jobs = Arc::new(Runner::new(
+        Arc::clone(&config),
+        Arc::clone(&store),
+        metrics,
+        deliver,
+        clock,
+    ));
+    let syncing = Syncing::start(Arc::clone(&jobs));
+    let mut state = AppState::new(Arc::clone(&jobs));
+    state.gateway = bot.as_ref().map(|bot| {
+        let readiness = bot.readiness();
+        let connected: Gateway = Arc::new(move || {
+            let readiness = readiness.clone();
+            Box::pin(async move { readiness.connected().await })
+        });
+        connected
+    });
     let state = Arc::new(state);
     let stopping = CancellationToken::new();
     let mut server = tokio::spawn(
@@ -112,7 +133,7 @@ pub async fn serve(
                     entry.zone
                 );
             }
-            Some(Scheduler::start(Arc::clone(&state), schedule).await?)
+            Some(Scheduler::start(Arc::clone(&jobs), schedule).await?)
         }
         SchedulerMode::External => {
             eprintln!("myorg: scheduler.mode is external: jobs run only when POST /trigger/JOB is called");
@@ -130,9 +151,19 @@ pub async fn serve(
     };
     stopping.cancel();
     let stopped = tokio::time::timeout(STOP_WITHIN, async {
-        if let Some(scheduler) = scheduler {
-            scheduler.stop().await;
-        }
+        // The sync stops before the last push below, which then has the store alone.
+        tokio::join!(
+            async {
+                if let Some(scheduler) = scheduler {
+                    scheduler.stop().await;
+                }
+            },
+            async {
+                if let Some(syncing) = syncing {
+                    syncing.stop().await;
+                }
+            },
+        );
         match ended_early {
             Some(ended) => ended,
             None => server.await,
@@ -156,11 +187,15 @@ pub async fn serve(
     };
     let pushing = tokio::task::spawn_blocking(move || store.push_pending());
     match tokio::time::timeout(PUSH_WITHIN, pushing).await {
-        Ok(Ok(Ok(report))) if report.error.is_some() => eprintln!(
-            "myorg: stopping with commits not pushed yet ({}); they are pushed on the next start",
-            report.error.unwrap_or_default()
-        ),
-        Ok(Ok(Ok(_))) => {}
+        Ok(Ok(Ok(report))) => {
+            if let Some(error) = &report.error {
+                eprintln!(
+                    "myorg: stopping with commits not pushed yet ({error}); they are pushed on the next start"
+                );
+            }
+            // Nobody is left to deliver to: the log, and `myorg status`, keep them.
+            crate::jobs::tell_not_applied(&config, &report, &mut crate::jobs::ToLog);
+        }
         Ok(Ok(Err(error))) => eprintln!("myorg: stopping; the last push failed: {error:#}"),
         Ok(Err(error)) => eprintln!("myorg: stopping; the last push stopped: {error}"),
         Err(_) => eprintln!(
@@ -193,45 +228,4 @@ async fn shutdown_signal() {
     {
         let _ = interrupt.await;
     }
-}
-
-/// `myorg trigger JOB [--url URL]`: asks the running assistant at URL (default: the
-/// configured `http.listen` on this machine) to run JOB, with the trigger token, and
-/// prints its answer. Fails when the answer is not a success.
-pub fn trigger(config: &Config, job: &str, url: Option<&str>) -> anyhow::Result<()> {
-    let base = match url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            let port = config.http.listen.rsplit(':').next().unwrap_or("8080");
-            format!("http://127.0.0.1:{port}")
-        }
-    };
-    let Some(token) = config.http.trigger_token.clone().filter(|t| !t.0.is_empty()) else {
-        bail!("MYORG_TRIGGER_TOKEN is not set: the assistant refuses triggers without it");
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let (status, body) = runtime.block_on(async {
-        // rustls takes its cryptography from a process-wide provider (as the LLM
-        // client does).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(300))
-            .build()?;
-        let response = client
-            .post(format!("{base}/trigger/{job}"))
-            .bearer_auth(&token.0)
-            .send()
-            .await
-            .with_context(|| format!("reaching {base}"))?;
-        let status = response.status();
-        anyhow::Ok((status, response.text().await?))
-    })?;
-    if !status.is_success() {
-        bail!("the assistant answered {status}: {}", body.trim());
-    }
-    // The error above is cleared of secrets where it is printed; this is printed here.
-    print!("{}", config.secrets().redact(&body));
-    Ok(())
 }
