@@ -20,6 +20,7 @@ use axum::routing::{get, post};
 use serde_json::Value;
 use std::sync::{Arc, Mutex, PoisonError};
 use subtle::ConstantTimeEq;
+use tracing::Instrument;
 
 /// What the handlers, the schedule and the other parts of `myorg run` share.
 pub struct AppState {
@@ -58,10 +59,33 @@ impl AppState {
 /// and counts it: what `POST /trigger/JOB` and the schedule both call. A job that
 /// fails or panics comes back as the error, in words.
 pub async fn run_job(state: &Arc<AppState>, job: Job, recipients: Recipients) -> Result<Value, String> {
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let span = tracing::info_span!(
+        "job",
+        job = %job,
+        recipients = %recipients,
+        run = run.get(..8).unwrap_or(&run),
+    );
+    let started = std::time::Instant::now();
+    let ran = run_job_in(state, job, recipients).instrument(span.clone()).await;
+    let _entered = span.enter();
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match &ran {
+        Ok(_) => tracing::info!(elapsed_ms, "job done"),
+        Err(error) => tracing::warn!(elapsed_ms, %error, "job failed"),
+    }
+    ran
+}
+
+/// [`run_job`] within its span.
+async fn run_job_in(state: &Arc<AppState>, job: Job, recipients: Recipients) -> Result<Value, String> {
     let label = JobLabel { job: job.to_string() };
     let worker = Arc::clone(state);
     let running = label.clone();
+    let span = tracing::Span::current();
     let ran = tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        tracing::info!("job started");
         let _turn = worker
             .one_job_at_a_time
             .lock()
@@ -119,7 +143,37 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/trigger/{job}", post(trigger))
+        .layer(axum::middleware::from_fn(logged))
         .with_state(state)
+}
+
+/// Each request in a span with its method and path (never its query or headers: a
+/// token must not reach the log), then its status and latency, logged when
+/// answered: at `debug` for a probe or a scrape that succeeded (Kubernetes and
+/// Prometheus call them every few seconds), `warn` for a server error, else `info`.
+async fn logged(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let span = tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let routine = matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics");
+    let started = std::time::Instant::now();
+    let response = next.run(request).instrument(span.clone()).await;
+    let status = response.status();
+    span.record("status", status.as_u16());
+    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    let _entered = span.enter();
+    if status.is_server_error() {
+        tracing::warn!("answered");
+    } else if routine && status.is_success() {
+        tracing::debug!("answered");
+    } else {
+        tracing::info!("answered");
+    }
+    response
 }
 
 async fn ready(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str) {

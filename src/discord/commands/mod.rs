@@ -87,13 +87,14 @@ pub(super) async fn call(ctx: Context<'_>, name: &'static str, arguments: Value)
         Outcome::Failed(why) => format!("refused: {why}"),
         Outcome::NeedsConfirmation(pending) => format!("to confirm: {}", pending.preview),
     };
-    eprintln!(
-        "myorg: discord: {} ({}): {name} → {} ({} ms)",
-        ctx.author().name,
-        ctx.author().id,
-        text::clip(&said, 200),
-        started.elapsed().as_millis()
-    );
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let kind = match &outcome {
+        Outcome::Done(_) => "done",
+        Outcome::Failed(_) => "failed",
+        Outcome::NeedsConfirmation(_) => "needs confirmation",
+    };
+    tracing::info!(tool = name, outcome = kind, elapsed_ms, "discord: tool called");
+    tracing::debug!(tool = name, said = %text::clip(&said, 200), "discord: what the tool said");
     Ok(outcome)
 }
 
