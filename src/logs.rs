@@ -218,11 +218,16 @@ impl Drop for Line {
         if self.0.is_empty() {
             return;
         }
-        let text = String::from_utf8_lossy(&self.0);
-        let kept = KEPT_OUT.read().unwrap_or_else(PoisonError::into_inner);
         // A log line that cannot be written is lost; nothing better can be done here.
-        let _ = std::io::stderr().lock().write_all(kept.redact(&text).as_bytes());
+        let _ = std::io::stderr().lock().write_all(redacted(&self.0).as_bytes());
     }
+}
+
+/// `line` without the secrets [`keep_out`] was given.
+fn redacted(line: &[u8]) -> String {
+    let text = String::from_utf8_lossy(line);
+    let kept = KEPT_OUT.read().unwrap_or_else(PoisonError::into_inner);
+    kept.redact(&text).into_owned()
 }
 
 #[cfg(test)]
@@ -244,6 +249,17 @@ mod tests {
         let command = Settings::from_values(Some("  "), Some(""), Defaults::Command);
         assert_eq!(command.filter.to_string(), "warn");
         assert!(command.problems.is_empty());
+    }
+
+    #[test]
+    fn the_secrets_kept_out_are_redacted_in_every_form() {
+        keep_out(&Secrets::new(["s3cr\"et-logs-test".to_string()]));
+        keep_out(&Secrets::default());
+        assert_eq!(
+            redacted(br#"{"message":"sent s3cr\"et-logs-test","a":"s3cr"}"#),
+            r#"{"message":"sent [redacted]","a":"s3cr"}"#
+        );
+        assert_eq!(redacted(b"token=s3cr\"et-logs-test\n"), "token=[redacted]\n");
     }
 
     #[test]
