@@ -1,4 +1,5 @@
-//! The `myorg` binary: reads the command line and hands over to the library.
+//! The `myorg` binary: reads the command line, sets up the logs and hands over to
+//! the library.
 
 use clap::{CommandFactory, FromArgMatches};
 use myorg_assistant::cli::Cli;
