@@ -555,6 +555,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         if let Some(store) = &cli.store {
             config.store.path = Some(store.clone());
         }
+        crate::logs::keep_out(&config.secrets());
         Ok(config)
     };
     // The time, in the store's timezone.

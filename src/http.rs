@@ -19,6 +19,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
+use tracing::Instrument;
 
 /// Whether the Discord gateway is connected, asked anew at each `/readyz`.
 pub type Gateway = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
@@ -55,7 +56,37 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/trigger/{job}", post(trigger))
+        .layer(axum::middleware::from_fn(logged))
         .with_state(state)
+}
+
+/// Each request in a span with its method and path (never its query or headers: a
+/// token must not reach the log), then its status and latency, logged when
+/// answered: at `debug` for a probe or a scrape that succeeded (Kubernetes and
+/// Prometheus call them every few seconds), `warn` for a server error, else `info`.
+async fn logged(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let span = tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let routine = matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics");
+    let started = std::time::Instant::now();
+    let response = next.run(request).instrument(span.clone()).await;
+    let status = response.status();
+    span.record("status", status.as_u16());
+    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    let _entered = span.enter();
+    if status.is_server_error() {
+        tracing::warn!("answered");
+    } else if routine && status.is_success() {
+        tracing::debug!("answered");
+    } else {
+        tracing::info!("answered");
+    }
+    response
 }
 
 async fn ready(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str) {

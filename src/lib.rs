@@ -13,6 +13,7 @@ pub mod discord;
 pub mod http;
 pub mod jobs;
 pub mod llm;
+pub mod logs;
 pub mod metrics;
 pub mod redact;
 pub mod reminders;

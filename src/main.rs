@@ -1,10 +1,20 @@
-//! The `myorg` binary: reads the command line and hands over to the library.
+//! The `myorg` binary: reads the command line, sets up the logs and hands over to
+//! the library.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use myorg_assistant::cli::Cli;
+use myorg_assistant::logs;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = myorg_assistant::cli::Cli::parse();
+    let mut matches = Cli::command().get_matches();
+    // Before the matches are taken apart into `Cli`.
+    let name = command_name(&matches);
+    let cli =
+        Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|err| err.format(&mut Cli::command()).exit());
+    logs::init(logs::Defaults::for_command(&name));
+    // `myorg run` is made of units of work with spans of their own.
+    let _command = (name != "run").then(|| tracing::info_span!("cli", command = %name).entered());
     if !cli.command.only_reads() {
         // SAFETY: before anything else the command does; no other thread exists yet.
         unsafe { myorg_assistant::store::start_without_tls_roots() };
@@ -21,6 +31,17 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The subcommand as typed, nested ones included (`add`, `calendar days`).
+fn command_name(matches: &clap::ArgMatches) -> String {
+    let mut names = Vec::new();
+    let mut current = matches;
+    while let Some((name, sub)) = current.subcommand() {
+        names.push(name);
+        current = sub;
+    }
+    names.join(" ")
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -40,6 +40,26 @@ impl Secrets {
         Secrets::new(self.values.into_iter().chain(other.values.iter().cloned()))
     }
 
+    /// These and, where they differ, each value as a JSON string and a
+    /// debug-printed string write it (quotes, backslashes and control characters
+    /// escaped): what a JSON log line or a `?field` shows.
+    pub fn with_escaped_forms(self) -> Secrets {
+        let escaped: Vec<String> = self
+            .values
+            .iter()
+            .flat_map(|value| {
+                let json = serde_json::to_string(value).unwrap_or_default();
+                let json = json
+                    .strip_prefix('"')
+                    .and_then(|inner| inner.strip_suffix('"'))
+                    .unwrap_or_default()
+                    .to_string();
+                [json, value.escape_debug().to_string()]
+            })
+            .collect();
+        Secrets::new(self.values.into_iter().chain(escaped))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
@@ -65,6 +85,16 @@ impl fmt::Debug for Secrets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_forms_are_replaced_too() {
+        let secrets = Secrets::new(["to\"k\\en\u{1}".to_string()]).with_escaped_forms();
+        let json = serde_json::json!({"message": "sent to\"k\\en\u{1}"}).to_string();
+        assert_eq!(secrets.redact(&json), r#"{"message":"sent [redacted]"}"#);
+        let debug = format!("{:?}", "sent to\"k\\en\u{1}");
+        assert_eq!(secrets.redact(&debug), r#""sent [redacted]""#);
+        assert_eq!(secrets.redact("sent to\"k\\en\u{1}"), "sent [redacted]");
+    }
 
     #[test]
     fn every_secret_is_replaced_and_nothing_else() {

@@ -9,7 +9,7 @@ use std::path::Path;
 use tempfile::TempDir;
 
 mod support;
-use support::run::{Running, count, remote_todo};
+use support::run::{Running, count, ended_stopped, remote_todo};
 
 /// `myorg --config myorg.toml --store s run` in `dir`, its clock starting at `now`
 /// (Madrid time), with `env`.
@@ -41,28 +41,27 @@ async fn a_missed_briefing_comes_once_on_start_and_jobs_run_at_their_time() {
     // 09:59:52 in Madrid: the 08:00 briefing was missed; the sync is due at 10:00
     // (a few seconds on, time enough to start on a busy machine).
     let mut bot = start(dir.path(), "2026-11-23T09:59:52", &[]);
-    bot.wait_for("myorg: to ana: **Good morning** — Mon 23 Nov 2026");
+    bot.wait_for("message to=ana text=**Good morning** — Mon 23 Nov 2026");
     bot.wait_for_metric("myorg_job_runs_total{job=\"git-sync\"} 1")
         .await;
     bot.wait_for_metric("myorg_messages_sent_total 1").await;
     let (status, lines) = bot.stop();
     assert!(status.success(), "{lines:#?}");
-    assert_eq!(count(&lines, "myorg: to ana:"), 1, "{lines:#?}");
+    assert_eq!(count(&lines, "message to=ana "), 1, "{lines:#?}");
     assert_eq!(
         count(
             &lines,
-            "morning-briefing (ana) was due at 2026-11-23 07:00:00 UTC"
+            "was due while the assistant was stopped; running it now job=morning-briefing recipients=ana due_at=2026-11-23 07:00:00 UTC"
         ),
         1,
         "{lines:#?}"
     );
     assert!(
-        lines
-            .iter()
-            .any(|l| l == "myorg: schedule: git-sync for everyone at \"*/5 * * * *\" (Europe/Madrid)"),
+        lines.iter().any(|l| l
+            .ends_with("scheduled job=git-sync recipients=everyone cron=\"*/5 * * * *\" zone=Europe/Madrid")),
         "{lines:#?}"
     );
-    assert_eq!(lines.last().map(String::as_str), Some("myorg: stopped"));
+    assert!(ended_stopped(&lines), "{lines:#?}");
 
     // Started again at 10:30: the catch-up runs, and the ledger sends nothing twice.
     let bot = start(dir.path(), "2026-11-23T10:30:00", &[]);
@@ -70,7 +69,7 @@ async fn a_missed_briefing_comes_once_on_start_and_jobs_run_at_their_time() {
         .await;
     let (status, lines) = bot.stop();
     assert!(status.success(), "{lines:#?}");
-    assert_eq!(count(&lines, "myorg: to ana:"), 0, "{lines:#?}");
+    assert_eq!(count(&lines, "message to=ana "), 0, "{lines:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,19 +100,17 @@ async fn sigterm_lets_the_running_job_finish_then_pushes_and_exits_0() {
         .open(dir.path().join("s/.git/myorg/writer.lock"))
         .unwrap();
     lock.lock().unwrap();
-    bot.wait_for("myorg: another process is writing to the store; waiting");
+    bot.wait_for("another process is writing to the store; waiting");
 
     bot.terminate();
-    bot.wait_for("myorg: stopping the schedule: waiting for git-sync (everyone) to finish");
+    bot.wait_for(
+        "stopping the schedule: waiting for the running job to finish job=git-sync recipients=everyone",
+    );
     assert!(bot.is_running(), "the job holds the stop");
     drop(lock);
     let (status, lines) = bot.stop();
     assert!(status.success(), "{lines:#?}");
-    assert_eq!(
-        lines.last().map(String::as_str),
-        Some("myorg: stopped"),
-        "{lines:#?}"
-    );
+    assert!(ended_stopped(&lines), "{lines:#?}");
     assert_eq!(count(&lines, "without waiting"), 0, "{lines:#?}");
     assert_eq!(count(&lines, "failed"), 0, "{lines:#?}");
     // The sync finished: the hand edit is on the remote.
@@ -145,7 +142,7 @@ async fn metrics_answer_while_a_job_waits_for_the_writer_lock() {
         .open(dir.path().join("s/.git/myorg/writer.lock"))
         .unwrap();
     lock.lock().unwrap();
-    bot.wait_for("myorg: another process is writing to the store; waiting");
+    bot.wait_for("another process is writing to the store; waiting");
 
     // The sync at 10:00 holds the store while it waits; a scrape answers all the same,
     // before the lock is released.

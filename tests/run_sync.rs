@@ -68,7 +68,7 @@ async fn a_change_another_clone_pushed_is_pulled_every_sync_every_secs() {
         ("MYORG_SCHEDULER_MODE", "external"),
     ];
     let mut running = Running::start(dir.path(), &["--store", "s"], &env);
-    running.wait_for("myorg: sync: a pull every 1s");
+    running.wait_for("sync: a pull at each interval");
     // Another clone of the same remote, by the CLI.
     let added = myorg(
         dir.path(),
@@ -109,7 +109,7 @@ async fn a_push_that_failed_is_retried_until_the_remote_is_back_without_a_new_ch
         reply.text().contains("Written while the remote was away"),
         "{reply:?}"
     );
-    bot.stderr_until("myorg: sync: the remote was not reached").await;
+    bot.stderr_until("sync: the remote was not reached").await;
     std::fs::rename(&away, &bot.remote).unwrap();
     assert!(!bot.remote_todo().contains("Written while the remote was away"));
     // No command, no trigger: the retries alone push it.
@@ -227,7 +227,7 @@ async fn sigterm_while_a_push_waits_in_its_window_exits_0_and_pushes() {
     bot.stop().await;
     assert!(asked.elapsed() < Duration::from_secs(20), "{:?}", asked.elapsed());
     assert!(bot.remote_todo().contains("Batched until the stop"));
-    let said = bot.stderr_until("myorg: stopped").await;
+    let said = bot.stderr_until(": stopped").await;
     assert!(!said.contains("stopping without waiting"), "{said}");
     assert!(!said.contains("commits not pushed"), "{said}");
 }

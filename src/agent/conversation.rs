@@ -27,6 +27,7 @@ use chrono::NaiveDateTime;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// At most this many changes of one request wait for the person's confirmation: past
 /// them the model is told to have the request made again in smaller pieces, so the
@@ -105,6 +106,17 @@ pub struct Agent {
     secrets: Secrets,
 }
 
+/// What the span of one turn records once it ends.
+#[derive(Debug, Default)]
+struct Tally {
+    /// The tier the request ended on.
+    tier: Option<Tier>,
+    /// Model calls.
+    steps: u32,
+    /// Tokens, prompt and completion.
+    tokens: u64,
+}
+
 /// The answer to a request the loop gave up on: why, and the changes it made before
 /// (each in its tool's words), so the person knows where things stand.
 fn unfinished(why: &str, done: &[String]) -> String {
@@ -153,13 +165,61 @@ impl Agent {
         self
     }
 
-    /// Answers `message` from `asker` at `now` (store-local).
+    /// Answers `message` from `asker` at `now` (store-local), in a span with the
+    /// person, the tier the request ended on, the model calls (steps) and the tokens
+    /// spent; each tool call is an event in it (the tool, the outcome's kind and the
+    /// size of the arguments, never the arguments: they hold a person's words).
     pub async fn ask(
         &self,
         asker: &Caller,
         message: &str,
         now: NaiveDateTime,
         cancel: &CancellationToken,
+    ) -> Reply {
+        let span = tracing::info_span!(
+            "agent",
+            person = %asker.handle,
+            via = %asker.actor.via,
+            tier = tracing::field::Empty,
+            steps = tracing::field::Empty,
+            tokens = tracing::field::Empty,
+        );
+        let mut tally = Tally::default();
+        let reply = self
+            .turn(asker, message, now, cancel, &mut tally)
+            .instrument(span.clone())
+            .await;
+        if let Some(tier) = tally.tier {
+            span.record(
+                "tier",
+                match tier {
+                    Tier::Fast => "fast",
+                    Tier::Strong => "strong",
+                },
+            );
+        }
+        span.record("steps", tally.steps);
+        span.record("tokens", tally.tokens);
+        let _entered = span.enter();
+        match &reply {
+            Reply::Answer(answer) => tracing::info!(
+                tool_calls = answer.tool_calls,
+                to_confirm = answer.to_confirm.len(),
+                "agent answered"
+            ),
+            Reply::Unavailable(_) => tracing::info!("agent unavailable"),
+        }
+        reply
+    }
+
+    /// [`Agent::ask`] within its span; what the span records is counted in `tally`.
+    async fn turn(
+        &self,
+        asker: &Caller,
+        message: &str,
+        now: NaiveDateTime,
+        cancel: &CancellationToken,
+        tally: &mut Tally,
     ) -> Reply {
         let ledger = Ledger::new(self.app.store.state_dir());
         if let Some(why) = self.over_budget(&ledger, now) {
@@ -183,6 +243,7 @@ impl Agent {
 
         let deadline = tokio::time::Instant::now() + Duration::from_secs(llm.deadline_secs.max(1));
         let mut tier = route::tier_for(message);
+        tally.tier = Some(tier);
         let mut answer = Answer {
             text: String::new(),
             to_confirm: Vec::new(),
@@ -222,6 +283,8 @@ impl Agent {
                     }
                 };
                 answer.model_calls += response.calls.max(1);
+                tally.steps = answer.model_calls;
+                tally.tokens += response.usage.prompt_tokens + response.usage.completion_tokens;
                 self.record(&ledger, asker, now, &response, provider);
                 let assistant = response.message;
                 if assistant.tool_calls.is_empty() {
@@ -244,6 +307,19 @@ impl Agent {
                 let outcomes = self.run_tools(asker, now, &assistant, &plans).await;
                 for ((call, plan), outcome) in assistant.tool_calls.iter().zip(&plans).zip(outcomes) {
                     answer.tool_calls += 1;
+                    let kind = match (plan, &outcome) {
+                        (Plan::Hold, _) => "held back",
+                        (Plan::Refuse, _) => "refused",
+                        (Plan::Run, Some(Outcome::Done(_))) => "done",
+                        (Plan::Run, Some(Outcome::Failed(_)) | None) => "failed",
+                        (Plan::Run, Some(Outcome::NeedsConfirmation(_))) => "needs confirmation",
+                    };
+                    tracing::info!(
+                        tool = %call.name,
+                        outcome = kind,
+                        argument_bytes = call.arguments.to_string().len(),
+                        "tool call"
+                    );
                     let (handle, allowed) = (&asker.handle, changes.allowed);
                     let content = match (plan, outcome) {
                         (Plan::Hold, _) => format!(
@@ -264,6 +340,7 @@ impl Agent {
                         (Plan::Run, Some(Outcome::Failed(error))) => {
                             if tier == Tier::Fast && error.contains("argument") {
                                 tier = Tier::Strong;
+                                tally.tier = Some(tier);
                             }
                             format!("Error: {error}")
                         }

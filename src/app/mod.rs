@@ -169,7 +169,10 @@ impl App {
     ) -> tokio::task::JoinHandle<T> {
         let app = Arc::clone(self);
         let caller = caller.clone();
+        // The caller's span (an interaction, an agent's turn) goes along.
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
             let ctx = Ctx {
                 config: &app.config,
                 store: &app.store,

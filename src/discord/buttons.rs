@@ -134,18 +134,12 @@ pub async fn on_click(
         channel: click.channel_id.get(),
     };
     if let Err(refusal) = data.access.check(&who) {
-        eprintln!(
-            "myorg: discord: refused a click by {} ({}): {refusal:?}",
-            click.user.name, who.user
-        );
+        tracing::info!(user_name = %click.user.name, ?refusal, "discord: refused a click");
         return private(ctx, click, &refusal.to_string()).await;
     }
     let custom_id = click.data.custom_id.as_str();
     let (kind, rest) = custom_id.split_once(':').unwrap_or((custom_id, ""));
-    eprintln!(
-        "myorg: discord: {} ({}) in channel {}: button {kind}",
-        click.user.name, who.user, who.channel
-    );
+    tracing::info!(user_name = %click.user.name, "discord: button");
     match kind {
         "page" => turn_page(ctx, data, click, rest).await,
         "yes" => confirm(ctx, data, click, rest).await,
@@ -217,7 +211,7 @@ async fn confirm(
         Ok(done) => format!("✅ {done}"),
         Err(why) => format!("Not done: {why}"),
     };
-    eprintln!("myorg: discord: {} confirmed a change: {line}", click.user.name);
+    tracing::info!(done = result.is_ok(), "discord: a change confirmed");
     let shown = text::clip(&format!("{}\n\n{line}", click.message.content), 2000);
     // The change's text may name people (`<@id>`): this edit, like every message,
     // pings nobody.

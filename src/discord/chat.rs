@@ -51,10 +51,7 @@ pub async fn on_message(
         channel,
     };
     if let Err(refusal) = data.access.check(&who) {
-        eprintln!(
-            "myorg: discord: refused a message from {} ({}) in channel {channel}: {refusal:?}",
-            message.author.name, who.user
-        );
+        tracing::info!(user_name = %message.author.name, ?refusal, "discord: refused a message");
         // Asked directly, always answered; in a chat channel, once in a while, so
         // people talking among themselves are not answered message after message.
         if direct || mentioned || data.refused.first_in_a_while(who.user, Instant::now()) {
@@ -64,11 +61,10 @@ pub async fn on_message(
     }
     let content = without_mentions(&message.content, bot);
     let asker = data.asker(&message.author, channel);
-    eprintln!(
-        "myorg: discord: {} ({}) in channel {channel}: chat, {} characters",
-        message.author.name,
-        who.user,
-        content.chars().count()
+    tracing::info!(
+        user_name = %message.author.name,
+        characters = content.chars().count(),
+        "discord: chat"
     );
     if content.is_empty() {
         return send(ctx, message, "Yes? Write what you need, or try `/help`.", None).await;
@@ -93,9 +89,10 @@ pub async fn on_message(
     match reply {
         Reply::Unavailable(why) => send(ctx, message, &why, None).await,
         Reply::Answer(answer) => {
-            eprintln!(
-                "myorg: discord: answered {} with {} model calls and {} tool calls",
-                message.author.name, answer.model_calls, answer.tool_calls
+            tracing::info!(
+                model_calls = answer.model_calls,
+                tool_calls = answer.tool_calls,
+                "discord: answered"
             );
             send(ctx, message, &answer.text, None).await?;
             for (id, preview) in &answer.to_confirm {

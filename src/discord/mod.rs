@@ -20,6 +20,7 @@ mod complete;
 mod reply;
 mod retry;
 mod send;
+mod span;
 pub mod text;
 
 use crate::agent::conversation::Agent;
@@ -173,11 +174,11 @@ pub async fn start(
     };
     let access = Access::from_config(&config.discord)?;
     if access.allows_nobody() {
-        eprintln!(
-            "myorg: WARNING: no Discord user or role is allowed (discord.allowed_users, discord.allowed_roles, MYORG_DISCORD_ALLOWED_USERS): the bot will refuse everyone"
+        tracing::warn!(
+            "no Discord user or role is allowed (discord.allowed_users, discord.allowed_roles, MYORG_DISCORD_ALLOWED_USERS): the bot will refuse everyone"
         );
     } else {
-        eprintln!("myorg: discord: allowed: {}", access.describe());
+        tracing::info!(allowed = %access.describe(), "discord: access");
     }
     let guild = config
         .discord
@@ -203,7 +204,7 @@ pub async fn start(
         .collect::<anyhow::Result<_>>()?;
     let mut builder = serenity::HttpBuilder::new(token.0.trim()).default_allowed_mentions(reply::no_pings());
     if let Some(base) = config.discord.api_base.as_deref().filter(|b| !b.is_empty()) {
-        eprintln!("myorg: discord: using the API at {base} (rate limiter off)");
+        tracing::info!(%base, "discord: using another API base (rate limiter off)");
         builder = builder
             .proxy(base.trim_end_matches('/'))
             .ratelimiter_disabled(true);
@@ -248,22 +249,27 @@ pub async fn start(
                     Some(guild) => {
                         poise::builtins::register_in_guild(ctx, commands, serenity::GuildId::new(guild))
                             .await?;
-                        eprintln!(
-                            "myorg: discord: {} commands registered in guild {guild}",
-                            commands.len()
+                        tracing::info!(
+                            commands = commands.len(),
+                            guild,
+                            "discord: commands registered in the guild"
                         );
                     }
                     None => {
                         poise::builtins::register_globally(ctx, commands).await?;
-                        eprintln!("myorg: discord: {} commands registered globally", commands.len());
+                        tracing::info!(commands = commands.len(), "discord: commands registered globally");
                     }
                 }
                 ready.store(true, Ordering::SeqCst);
-                eprintln!("myorg: discord: connected as {}", about.user.name);
+                tracing::info!(user = %about.user.name, "discord: connected");
                 Ok(data)
             })
         })
         .build();
+    let framework = span::Traced {
+        inner: framework,
+        people: config.people()?,
+    };
     let mut client = serenity::ClientBuilder::new_with_http(http, intents())
         .framework(framework)
         .await
@@ -272,10 +278,7 @@ pub async fn start(
     let shard_manager = Arc::clone(&client.shard_manager);
     let task = tokio::spawn(async move {
         if let Err(error) = client.start().await {
-            eprintln!(
-                "myorg: discord: ERROR: the client stopped: {}",
-                why_stopped(&error)
-            );
+            tracing::error!(error = %why_stopped(&error), "discord: the client stopped");
         }
     });
     Ok(Some(Bot {
@@ -337,13 +340,7 @@ async fn check(ctx: Context<'_>) -> Result<bool, Error> {
     match ctx.data().access.check(&who) {
         Ok(()) => Ok(true),
         Err(refusal) => {
-            eprintln!(
-                "myorg: discord: refused {} ({}) in channel {}: /{} ({refusal:?})",
-                ctx.author().name,
-                who.user,
-                who.channel,
-                ctx.command().qualified_name
-            );
+            tracing::info!(user_name = %ctx.author().name, ?refusal, "discord: refused");
             match ctx {
                 // Nothing to choose from.
                 poise::Context::Application(app)
@@ -361,16 +358,12 @@ async fn check(ctx: Context<'_>) -> Result<bool, Error> {
     }
 }
 
-/// Logs who runs which command where, and counts it.
+/// Logs who runs which command (in the interaction's span; the options as typed,
+/// a person's words, only at `debug`), and counts it.
 async fn log_command(ctx: Context<'_>) {
     ctx.data().metrics.command(&ctx.command().qualified_name);
-    eprintln!(
-        "myorg: discord: {} ({}) in channel {}: {}",
-        ctx.author().name,
-        ctx.author().id,
-        ctx.channel_id(),
-        text::clip(&ctx.invocation_string(), 300)
-    );
+    tracing::info!(user_name = %ctx.author().name, "discord: command");
+    tracing::debug!(invocation = %text::clip(&ctx.invocation_string(), 300), "discord: command as typed");
 }
 
 /// Events other than commands: the gateway's state, messages, buttons.

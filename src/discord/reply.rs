@@ -46,7 +46,7 @@ async fn drop_public_thinking(ctx: Context<'_>) {
         && !flags.contains(serenity::MessageFlags::EPHEMERAL)
         && let Err(err) = app.interaction.delete_response(http).await
     {
-        eprintln!("myorg: discord: could not remove a public \"thinking\" message before an error: {err}");
+        tracing::warn!(error = %err, "discord: could not remove a public \"thinking\" message before an error");
     }
 }
 
@@ -157,10 +157,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 .secrets()
                 .redact(&error.to_string())
                 .into_owned();
-            eprintln!(
-                "myorg: discord: /{} failed: {error}",
-                ctx.command().qualified_name
-            );
+            tracing::warn!(%error, "discord: the command failed");
             let _ = self::error(ctx, &format!("Sorry, that did not work: {error}")).await;
         }
         poise::FrameworkError::ArgumentParse {
@@ -170,10 +167,9 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             let _ = self::error(ctx, &format!("That option is not valid{what}: {error}")).await;
         }
         poise::FrameworkError::CommandPanic { ctx, payload, .. } => {
-            eprintln!(
-                "myorg: discord: /{} panicked: {}",
-                ctx.command().qualified_name,
-                payload.unwrap_or_default()
+            tracing::error!(
+                panic = payload.unwrap_or_default(),
+                "discord: the command panicked"
             );
             let _ = self::error(
                 ctx,
@@ -184,11 +180,11 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         // The check has answered already.
         poise::FrameworkError::CommandCheckFailed { .. } => {}
         poise::FrameworkError::EventHandler { error, event, .. } => {
-            eprintln!("myorg: discord: handling {}: {error}", event.snake_case_name());
+            tracing::warn!(event = event.snake_case_name(), %error, "discord: handling an event failed");
         }
         other => {
             if let Err(error) = poise::builtins::on_error(other).await {
-                eprintln!("myorg: discord: answering an error: {error}");
+                tracing::warn!(%error, "discord: answering an error failed");
             }
         }
     }

@@ -54,9 +54,10 @@ where
     for _ in 0..RETRIES {
         match send().await {
             Err(error) if limited(&error) => {
-                eprintln!(
-                    "myorg: discord: {what}: rate limited (429); sending again in {} s",
-                    wait.as_secs_f64()
+                tracing::warn!(
+                    what,
+                    wait_secs = wait.as_secs_f64(),
+                    "discord: rate limited (429); sending again"
                 );
                 tokio::time::sleep(wait).await;
                 wait *= 2;

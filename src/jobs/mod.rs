@@ -85,7 +85,7 @@ pub struct ToLog;
 
 impl Deliver for ToLog {
     fn deliver(&mut self, message: &Message) -> anyhow::Result<()> {
-        eprintln!("myorg: to {}: {}", message.to, message.text.replace('\n', " / "));
+        tracing::info!(to = %message.to, text = %message.text.replace('\n', " / "), "message");
         Ok(())
     }
 }
@@ -224,7 +224,9 @@ pub fn tell_not_applied(config: &Config, report: &PushReport, deliver: &mut dyn 
         };
         match deliver.deliver(&message) {
             Ok(()) => told.push(to),
-            Err(err) => eprintln!("myorg: could not tell {to} of changes not applied: {err:#}"),
+            Err(err) => {
+                tracing::warn!(%to, error = format!("{err:#}"), "could not tell of changes not applied")
+            }
         }
     }
     told

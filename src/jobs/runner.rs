@@ -12,6 +12,7 @@ use crate::store::Store;
 use myorg_domain::reminders::Message;
 use serde_json::Value;
 use std::sync::{Arc, Mutex, PoisonError};
+use tracing::Instrument;
 
 /// Runs the jobs of one assistant, with what they share.
 pub struct Runner {
@@ -53,10 +54,34 @@ impl Runner {
     /// in words (cleared of the configured secrets: it is logged and answered to the
     /// trigger).
     pub async fn run(self: &Arc<Self>, job: Job, recipients: Recipients) -> Result<Value, String> {
+        let run = uuid::Uuid::new_v4().simple().to_string();
+        let span = tracing::info_span!(
+            "job",
+            job = %job,
+            recipients = %recipients,
+            run = run.get(..8).unwrap_or(&run),
+        );
+        let started = std::time::Instant::now();
+        let ran = self.run_in(job, recipients).instrument(span.clone()).await;
+        let _entered = span.enter();
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &ran {
+            Ok(_) => tracing::info!(elapsed_ms, "job done"),
+            Err(error) => tracing::warn!(elapsed_ms, %error, "job failed"),
+        }
+        ran
+    }
+
+    /// [`Runner::run`] within its span.
+    async fn run_in(self: &Arc<Self>, job: Job, recipients: Recipients) -> Result<Value, String> {
         let label = JobLabel { job: job.to_string() };
         let worker = Arc::clone(self);
         let running = label.clone();
+        // The job's span goes along to the blocking thread.
+        let span = tracing::Span::current();
         let ran = tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            tracing::info!("job started");
             let _turn = worker
                 .one_job_at_a_time
                 .lock()

@@ -45,7 +45,7 @@ impl Ledger {
     /// Takes the lock (waiting while another process holds it), then reads
     /// `dir/reminders.jsonl` (missing: empty), compacting it when large.
     pub fn open(dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Ledger> {
-        let on_wait = || eprintln!("myorg: another process is sending reminders; waiting");
+        let on_wait = || tracing::warn!("another process is sending reminders; waiting");
         Ledger::open_waiting(dir, now, LOCK_TIMEOUT, &on_wait)
     }
 

@@ -94,9 +94,10 @@ impl Scheduler {
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         if let Some(due) = running {
-            eprintln!(
-                "myorg: stopping the schedule: waiting for {} ({}) to finish",
-                due.job, due.recipients
+            tracing::info!(
+                job = %due.job,
+                recipients = %due.recipients,
+                "stopping the schedule: waiting for the running job to finish"
             );
         }
         let _ = self.task.await;
@@ -151,9 +152,11 @@ async fn keep(
                 return;
             }
             if due.late && attempt == 0 {
-                eprintln!(
-                    "myorg: schedule: {} ({}) was due at {} while the assistant was stopped; running it now",
-                    due.job, due.recipients, due.at
+                tracing::info!(
+                    job = %due.job,
+                    recipients = %due.recipients,
+                    due_at = %due.at,
+                    "was due while the assistant was stopped; running it now"
                 );
             }
             *running.lock().unwrap_or_else(PoisonError::into_inner) = Some(due.clone());
@@ -168,9 +171,12 @@ async fn keep(
             let briefing = matches!(due.job, JobName::MorningBriefing | JobName::EveningSummary);
             if briefing && attempt < RETRIES {
                 let at = now + RETRY_AFTER;
-                eprintln!(
-                    "myorg: schedule: {} ({}) failed: {failed}; tried again at {at}",
-                    due.job, due.recipients
+                tracing::warn!(
+                    job = %due.job,
+                    recipients = %due.recipients,
+                    error = %failed,
+                    retry_at = %at,
+                    "scheduled job failed; it is tried again"
                 );
                 retries.push(Retry {
                     at,
@@ -178,9 +184,11 @@ async fn keep(
                     due,
                 });
             } else {
-                eprintln!(
-                    "myorg: schedule: {} ({}) failed: {failed}; it runs again at its next time",
-                    due.job, due.recipients
+                tracing::warn!(
+                    job = %due.job,
+                    recipients = %due.recipients,
+                    error = %failed,
+                    "scheduled job failed; it runs again at its next time"
                 );
             }
         }

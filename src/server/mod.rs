@@ -60,7 +60,8 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let schedule = Schedule::from_config(&config)?;
     let settings = config.store_settings();
-    let on_wait = Box::new(|| eprintln!("myorg: another process is writing to the store; waiting"));
+    crate::logs::keep_out(&config.secrets());
+    let on_wait = Box::new(|| tracing::warn!("another process is writing to the store; waiting"));
     let store = tokio::task::spawn_blocking(move || crate::store::Store::open_with(settings, on_wait))
         .await
         .context("opening the store")??;
@@ -69,16 +70,17 @@ pub async fn serve(
         .await
         .with_context(|| format!("listening on {}", config.http.listen))?;
     println!("myorg: listening on http://{}", listener.local_addr()?);
+    tracing::info!(address = %listener.local_addr()?, "listening");
     std::io::stdout().flush()?;
     if config.http.trigger_token.as_ref().is_none_or(|t| t.0.is_empty()) {
-        eprintln!("myorg: MYORG_TRIGGER_TOKEN is not set: every trigger is refused");
+        tracing::warn!("MYORG_TRIGGER_TOKEN is not set: every trigger is refused");
     }
     let config = Arc::new(config);
     let metrics = Arc::new(Metrics::default());
     let app = Arc::new(App::new(Arc::clone(&config), Arc::clone(&store), clock)?);
     let agent = Agent::new(Arc::clone(&app))?.map(|agent| Arc::new(agent.with_metrics(Arc::clone(&metrics))));
     if agent.is_none() {
-        eprintln!("myorg: no language model is configured: free-form chat is off, every command works");
+        tracing::info!("no language model is configured: free-form chat is off, every command works");
     }
     let bot = discord::start(app, agent, Arc::clone(&metrics)).await?;
     let deliver: MakeDeliver = match &bot {
@@ -87,8 +89,8 @@ pub async fn serve(
             Arc::new(move || Box::new(sender.clone()))
         }
         None => {
-            eprintln!(
-                "myorg: headless: no DISCORD_BOT_TOKEN; the HTTP endpoint serves /healthz, /readyz, /metrics, POST /trigger/JOB, and messages go to the log"
+            tracing::info!(
+                "headless: no DISCORD_BOT_TOKEN; the HTTP endpoint serves /healthz, /readyz, /metrics, POST /trigger/JOB, and messages go to the log"
             );
             crate::jobs::to_log()
         }
@@ -125,22 +127,20 @@ pub async fn serve(
     let scheduler = match mode {
         SchedulerMode::InProcess => {
             for entry in &schedule.entries {
-                eprintln!(
-                    "myorg: schedule: {} for {} at \"{}\" ({})",
-                    entry.job,
-                    entry.recipients,
-                    entry.cron.text(),
-                    entry.zone
+                tracing::info!(
+                    job = %entry.job,
+                    recipients = %entry.recipients,
+                    cron = entry.cron.text(),
+                    zone = %entry.zone,
+                    "scheduled"
                 );
             }
             Some(Scheduler::start(Arc::clone(&jobs), schedule).await?)
         }
         SchedulerMode::External => {
-            eprintln!("myorg: scheduler.mode is external: jobs run only when POST /trigger/JOB is called");
+            tracing::info!("scheduler.mode is external: jobs run only when POST /trigger/JOB is called");
             if own_times {
-                eprintln!(
-                    "myorg: the people's own briefing times are not used: each trigger sends everyone's"
-                );
+                tracing::warn!("the people's own briefing times are not used: each trigger sends everyone's");
             }
             None
         }
@@ -172,15 +172,15 @@ pub async fn serve(
     .await;
     if let Some(bot) = bot {
         bot.shutdown(CLOSE_WAIT).await;
-        eprintln!("myorg: discord: disconnected");
+        tracing::info!("discord: disconnected");
     }
     let served = match stopped {
         Ok(Ok(served)) => served.context("serving HTTP"),
         Ok(Err(error)) => Err(error).context("serving HTTP"),
         Err(_) => {
-            eprintln!(
-                "myorg: stopping without waiting longer than {}s for the running job",
-                STOP_WITHIN.as_secs()
+            tracing::warn!(
+                waited_secs = STOP_WITHIN.as_secs(),
+                "stopping without waiting longer for the running job"
             );
             Ok(())
         }
@@ -189,21 +189,22 @@ pub async fn serve(
     match tokio::time::timeout(PUSH_WITHIN, pushing).await {
         Ok(Ok(Ok(report))) => {
             if let Some(error) = &report.error {
-                eprintln!(
-                    "myorg: stopping with commits not pushed yet ({error}); they are pushed on the next start"
+                tracing::warn!(
+                    error = %error,
+                    "stopping with commits not pushed yet; they are pushed on the next start"
                 );
             }
             // Nobody is left to deliver to: the log, and `myorg status`, keep them.
             crate::jobs::tell_not_applied(&config, &report, &mut crate::jobs::ToLog);
         }
-        Ok(Ok(Err(error))) => eprintln!("myorg: stopping; the last push failed: {error:#}"),
-        Ok(Err(error)) => eprintln!("myorg: stopping; the last push stopped: {error}"),
-        Err(_) => eprintln!(
-            "myorg: stopping before the last push ended ({}s); what is not pushed is pushed on the next start",
-            PUSH_WITHIN.as_secs()
+        Ok(Ok(Err(error))) => tracing::warn!(error = format!("{error:#}"), "stopping; the last push failed"),
+        Ok(Err(error)) => tracing::warn!(%error, "stopping; the last push stopped"),
+        Err(_) => tracing::warn!(
+            waited_secs = PUSH_WITHIN.as_secs(),
+            "stopping before the last push ended; what is not pushed is pushed on the next start"
         ),
     }
-    eprintln!("myorg: stopped");
+    tracing::info!("stopped");
     served
 }
 

@@ -25,18 +25,11 @@ impl Syncing {
     pub fn start(jobs: Arc<Runner>) -> Option<Syncing> {
         jobs.config.git.url.as_ref()?;
         let policy = jobs.config.sync_policy();
-        eprintln!(
-            "myorg: sync: a pull every {}s; a push that did not reach the remote is tried again after {}s, then twice as long each time{}",
-            policy.every.as_secs(),
-            policy.first_retry.as_secs(),
-            if policy.push_window.is_zero() {
-                String::new()
-            } else {
-                format!(
-                    "; operations are pushed together within {} ms",
-                    policy.push_window.as_millis()
-                )
-            }
+        tracing::info!(
+            pull_every_secs = policy.every.as_secs(),
+            first_retry_secs = policy.first_retry.as_secs(),
+            push_window_ms = policy.push_window.as_millis() as u64,
+            "sync: a pull at each interval; a push that did not reach the remote is tried again, twice as long after each failure"
         );
         let sync = SharedStore::from(Arc::clone(&jobs.store)).keep_in_sync(policy);
         let stop = CancellationToken::new();
@@ -74,9 +67,9 @@ async fn relay(mut sync: BackgroundSync, jobs: Arc<Runner>, stop: CancellationTo
 /// sent.
 async fn tell(jobs: &Arc<Runner>, report: PushReport) {
     if let Some(error) = &report.error {
-        eprintln!(
-            "myorg: sync: the remote was not reached ({}); trying again later",
-            jobs.config.secrets().redact(error)
+        tracing::warn!(
+            error = %jobs.config.secrets().redact(error),
+            "sync: the remote was not reached; trying again later"
         );
     }
     if report.dropped.is_empty() && report.saved_beside.is_empty() && report.earlier.is_empty() {
@@ -92,6 +85,6 @@ async fn tell(jobs: &Arc<Runner>, report: PushReport) {
         Ok(told) => {
             jobs.metrics.messages_sent.inc_by(told.len() as u64);
         }
-        Err(error) => eprintln!("myorg: sync: telling of changes not applied stopped: {error}"),
+        Err(error) => tracing::warn!(%error, "sync: telling of changes not applied stopped"),
     }
 }

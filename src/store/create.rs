@@ -272,9 +272,10 @@ fn with_cleanup(
                 std::fs::remove_file(&path)
             };
             if let Err(err) = removed {
-                eprintln!(
-                    "myorg: could not remove {}, made by a failed store creation: {err}",
-                    path.display()
+                tracing::warn!(
+                    path = %path.display(),
+                    error = %err,
+                    "could not remove what a failed store creation made"
                 );
             }
         }

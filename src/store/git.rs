@@ -175,9 +175,9 @@ impl Git {
             return Ok(());
         };
         if settings.check_token()? == TokenTransport::Loopback {
-            eprintln!(
-                "myorg: warning: GIT_TOKEN is sent unencrypted to {} (plain http, to this machine only)",
-                token::without_credentials(&settings.url)
+            tracing::warn!(
+                remote = %token::without_credentials(&settings.url),
+                "GIT_TOKEN is sent unencrypted (plain http, to this machine only)"
             );
         }
         match self.repo.find_remote(REMOTE) {

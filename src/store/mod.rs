@@ -279,23 +279,31 @@ impl Store {
     /// Applies one operation as one commit, then pushes. An operation that does not
     /// apply changes nothing and says why.
     pub fn apply(&self, operation: Operation, actor: &Actor) -> anyhow::Result<Applied> {
-        let (git, _lock) = self.writer()?;
-        let saved = self.save_hand_edits(&git)?;
-        let mut applied = self.run(&git, operation, actor, saved)?;
-        self.after_operation(&mut applied.push)?;
-        Ok(applied)
+        let span = operation_span(operation.kind(), actor);
+        let _entered = span.enter();
+        logged(&span, || {
+            let (git, _lock) = self.writer()?;
+            let saved = self.save_hand_edits(&git)?;
+            let mut applied = self.run(&git, operation, actor, saved)?;
+            self.after_operation(&mut applied.push)?;
+            Ok(applied)
+        })
     }
 
     /// Undoes a commit (by default the newest change the assistant made) with a new
     /// commit that reverts it. A commit the assistant did not make on request (a hand
     /// edit) is refused unless `force`.
     pub fn undo(&self, commit: Option<&str>, force: bool, actor: &Actor) -> anyhow::Result<Applied> {
-        let (git, _lock) = self.writer()?;
-        let saved = self.save_hand_edits(&git)?;
-        let operation = undo_operation(&git, commit, force)?;
-        let mut applied = self.run(&git, operation, actor, saved)?;
-        self.after_operation(&mut applied.push)?;
-        Ok(applied)
+        let span = operation_span("undo", actor);
+        let _entered = span.enter();
+        logged(&span, || {
+            let (git, _lock) = self.writer()?;
+            let saved = self.save_hand_edits(&git)?;
+            let operation = undo_operation(&git, commit, force)?;
+            let mut applied = self.run(&git, operation, actor, saved)?;
+            self.after_operation(&mut applied.push)?;
+            Ok(applied)
+        })
     }
 
     /// The operation [`Store::undo`] would apply, without applying it: the commit
@@ -805,7 +813,10 @@ impl Store {
             Ok(_) => Ok(retargeted),
             Err(err) => {
                 if let Err(restore) = self.restore_from_head(git) {
-                    eprintln!("myorg: could not restore the working tree after a failed commit: {restore:#}");
+                    tracing::error!(
+                        error = format!("{restore:#}"),
+                        "could not restore the working tree after a failed commit"
+                    );
                 }
                 Err(format!("it could not be committed: {err:#}"))
             }
@@ -839,7 +850,7 @@ impl Store {
         match self.replay_operation(git, &entry) {
             Ok(_) => Some(entry),
             Err(why) => {
-                eprintln!("myorg: could not keep a change not applied in log.txt: {why}");
+                tracing::error!(error = %why, "could not keep a change not applied in log.txt");
                 None
             }
         }
@@ -912,7 +923,7 @@ impl Store {
                     // Set aside with a report: it must never block the store.
                     Err(why) => {
                         self.restore_from_head(&git)?;
-                        eprintln!("myorg: an interrupted change could not be finished: {why}");
+                        tracing::warn!(error = %why, "an interrupted change could not be finished");
                         interrupted.dropped.push(Dropped {
                             summary: entry.operation.intent(),
                             why,
@@ -1053,6 +1064,56 @@ fn read_file(root: &Path, path: &str) -> anyhow::Result<Vec<u8>> {
 
 /// The undo of `commit` (by default the newest change the assistant made); a commit
 /// the assistant did not make on request is refused unless `force`.
+/// The span of one store operation: its kind and who asked through what; the commit
+/// and the push's outcome are recorded by [`logged`].
+fn operation_span(kind: &'static str, actor: &Actor) -> tracing::Span {
+    tracing::info_span!(
+        "store",
+        operation = kind,
+        via = %actor.via,
+        commit = tracing::field::Empty,
+        push = tracing::field::Empty,
+    )
+}
+
+/// Runs `apply`, records its commit and push outcome on `span`, and logs the
+/// outcome. A refusal's words may quote a person's task, so only its kind is logged
+/// at `info`; the words at `debug`.
+fn logged(span: &tracing::Span, apply: impl FnOnce() -> anyhow::Result<Applied>) -> anyhow::Result<Applied> {
+    let result = apply();
+    match &result {
+        Ok(applied) => {
+            let push = &applied.push;
+            let outcome = if push.local_only {
+                "local only"
+            } else if push.pushed {
+                "pushed"
+            } else if push.deferred {
+                "deferred"
+            } else if push.error.is_some() {
+                "failed"
+            } else {
+                "not pushed"
+            };
+            span.record("commit", applied.commit.get(..12).unwrap_or(&applied.commit));
+            span.record("push", outcome);
+            tracing::info!(
+                dropped = push.dropped.len(),
+                saved_beside = push.saved_beside.len(),
+                "store operation applied"
+            );
+            if let Some(error) = &push.error {
+                tracing::info!(%error, "the push failed; the commits wait for the next one");
+            }
+        }
+        Err(error) => {
+            tracing::info!("store operation not applied");
+            tracing::debug!(error = format!("{error:#}"), "why it was not applied");
+        }
+    }
+    result
+}
+
 fn undo_operation(git: &Git, commit: Option<&str>, force: bool) -> anyhow::Result<Operation> {
     let target = match commit {
         Some(revision) => git

@@ -381,6 +381,26 @@ impl Operation {
         }
     }
 
+    /// Its kind, as the journal names it (`add_task`, `undo`…): what a log says of it,
+    /// since the rest may hold a person's words.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Operation::AddTask { .. } => "add_task",
+            Operation::CompleteTask { .. } => "complete_task",
+            Operation::UpdateTask { .. } => "update_task",
+            Operation::DeleteTask { .. } => "delete_task",
+            Operation::Archive => "archive",
+            Operation::AddEvent { .. } => "add_event",
+            Operation::Undo { .. } => "undo",
+            Operation::AddProject { .. } => "add_project",
+            Operation::SetProjectStatus { .. } => "set_project_status",
+            Operation::AppendLog { .. } => "append_log",
+            Operation::AppendMemory { .. } => "append_memory",
+            Operation::WriteFile { .. } => "write_file",
+            Operation::AppendFile { .. } => "append_file",
+        }
+    }
+
     /// What the operation was meant to do, in a line a person reads (for a change
     /// that could not be applied, when there is no commit to name it).
     pub fn intent(&self) -> String {
@@ -663,6 +683,58 @@ mod tests {
             r#"{"kind":"add_event","date":"2026-11-24","start":"14:30","end":"15:00","text":"dentist"}"#
         );
         assert_eq!(serde_json::from_str::<Operation>(&json).unwrap(), op);
+    }
+
+    #[test]
+    fn each_kind_is_the_journal_s_name_of_it() {
+        let on = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let line = || "x".to_string();
+        let all = [
+            Operation::AddTask { line: line() },
+            Operation::CompleteTask { line: line(), on },
+            Operation::UpdateTask {
+                line: line(),
+                new_line: line(),
+            },
+            Operation::DeleteTask { line: line() },
+            Operation::Archive,
+            Operation::AddEvent {
+                date: on,
+                start: None,
+                end: None,
+                text: line(),
+            },
+            Operation::Undo {
+                commit: line(),
+                operation_id: None,
+                subject: line(),
+            },
+            Operation::AddProject {
+                list: ProjectList::Goals,
+                line: line(),
+            },
+            Operation::SetProjectStatus {
+                list: ProjectList::Projects,
+                slug: line(),
+                status: line(),
+                on,
+            },
+            Operation::AppendLog { line: line() },
+            Operation::AppendMemory { line: line() },
+            Operation::WriteFile {
+                path: line(),
+                content: line(),
+                base: line(),
+            },
+            Operation::AppendFile {
+                path: line(),
+                text: line(),
+            },
+        ];
+        for operation in all {
+            let json = serde_json::to_value(&operation).unwrap();
+            assert_eq!(json["kind"], operation.kind(), "{operation:?}");
+        }
     }
 
     #[test]

@@ -73,9 +73,10 @@ impl UnappliedList {
             return Vec::new();
         };
         serde_json::from_slice(&bytes).unwrap_or_else(|err| {
-            eprintln!(
-                "myorg: {} is unreadable ({err}); starting a new list",
-                self.path.display()
+            tracing::warn!(
+                path = %self.path.display(),
+                error = %err,
+                "the list of changes not applied is unreadable; starting a new list"
             );
             Vec::new()
         })

@@ -146,6 +146,11 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(HANG).build().unwrap()
 }
 
+/// Whether the last line logged is the stop's last word (`… stopped`).
+pub fn ended_stopped(lines: &[String]) -> bool {
+    lines.last().is_some_and(|line| line.ends_with(": stopped"))
+}
+
 /// How many lines of `lines` contain `needle`.
 pub fn count(lines: &[String], needle: &str) -> usize {
     lines.iter().filter(|line| line.contains(needle)).count()

@@ -83,14 +83,18 @@ pub(super) async fn run<T: Send + 'static>(
     let caller = data.asker(ctx.author(), ctx.channel_id().get());
     let started = Instant::now();
     let done = in_time(ctx, data.app.run(&caller, data.now(), work)).await??;
-    if let Err(error) = &done {
-        eprintln!(
-            "myorg: discord: {} ({}): {name} refused: {} ({} ms)",
-            ctx.author().name,
-            ctx.author().id,
-            text::clip(&error.to_string(), 200),
-            started.elapsed().as_millis()
-        );
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match &done {
+        Ok(_) => tracing::info!(use_case = name, outcome = "done", elapsed_ms, "discord: use case"),
+        Err(error) => {
+            tracing::info!(
+                use_case = name,
+                outcome = "refused",
+                elapsed_ms,
+                "discord: use case"
+            );
+            tracing::debug!(use_case = name, why = %text::clip(&error.to_string(), 200), "discord: why it was refused");
+        }
     }
     Ok(done)
 }
