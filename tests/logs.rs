@@ -142,7 +142,7 @@ async fn json_logs_are_one_object_per_line_with_the_spans() {
 
     let done = lines.iter().find(|line| line["message"] == "job done").unwrap();
     assert_eq!(done["level"], "INFO");
-    assert_eq!(done["target"], "myorg_assistant::http");
+    assert_eq!(done["target"], "myorg_assistant::jobs::runner");
     assert!(done["elapsed_ms"].is_u64(), "{done}");
     let job = &done["span"];
     assert_eq!(

@@ -25,7 +25,7 @@ pub mod history;
 pub mod notes;
 pub mod projects;
 #[cfg(test)]
-mod sample;
+pub(crate) mod sample;
 pub mod status;
 pub mod suggest;
 pub mod tasks;

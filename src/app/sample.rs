@@ -7,7 +7,7 @@ use crate::store::{Actor, Store, StoreSettings};
 use chrono::NaiveDate;
 
 /// Runs `check` with a request on a new sample store.
-pub(super) fn with_ctx(check: impl FnOnce(&Ctx)) {
+pub(crate) fn with_ctx(check: impl FnOnce(&Ctx)) {
     let dir = tempfile::TempDir::new().unwrap();
     let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
     let config = Config::default();

@@ -176,7 +176,13 @@ pub fn edit(ctx: &Ctx, given: &str, text: Option<&str>, fields: &Fields) -> Resu
         .and_then(|item| item.task())
         .ok_or_else(|| Error::Invalid("that line is not a task".to_string()))?;
     let built = fields::edit(&ctx.people()?, ctx.now.date(), task, text, fields)?;
-    let new_line = built.task.render();
+    rewrite(ctx, line, built.task, built.notes)
+}
+
+/// Replaces the line `line` of todo.txt by `task` (already checked), with `notes`
+/// for the person.
+pub fn rewrite(ctx: &Ctx, line: String, task: Task, notes: Vec<String>) -> Result<Written> {
+    let new_line = task.render();
     let applied = ctx.store.apply(
         Operation::UpdateTask {
             line,
@@ -185,10 +191,10 @@ pub fn edit(ctx: &Ctx, given: &str, text: Option<&str>, fields: &Fields) -> Resu
         &ctx.actor,
     )?;
     Ok(Written {
-        reference: reference::short(&built.task),
+        reference: reference::short(&task),
         line: new_line,
-        task: built.task,
-        notes: built.notes,
+        task,
+        notes,
         push: applied.push,
     })
 }

@@ -228,20 +228,7 @@ pub fn reschedule(ctx: &Ctx, given: &str, when: &str) -> Result<Written> {
             "nothing to change: the item already reads {line:?}"
         )));
     }
-    let applied = ctx.store.apply(
-        Operation::UpdateTask {
-            line,
-            new_line: new_line.clone(),
-        },
-        &ctx.actor,
-    )?;
-    Ok(Written {
-        reference: myorg_domain::reference::short(&task),
-        line: new_line,
-        task,
-        notes: Vec::new(),
-        push: applied.push,
-    })
+    tasks::rewrite(ctx, line, task, Vec::new())
 }
 
 /// The open waiting-for item `given` names: its line as written, and the task.

@@ -1,6 +1,6 @@
 //! The Discord front end of `myorg run`, on poise and serenity: slash commands (the
-//! same operations the agent's tools perform, with the person's options as
-//! arguments), a message context-menu command, free chat with the agent, confirmation
+//! use cases of [`crate::app`], with the person's typed options as their requests),
+//! a message context-menu command, free chat with the agent, confirmation
 //! and page buttons, and a [`Sender`] for the schedule's briefings and reminders.
 //!
 //! Every request first passes the allowlists ([`access`]); the person behind a

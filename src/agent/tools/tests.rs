@@ -147,24 +147,7 @@ fn lean_keeps_a_field_named_like_a_schema_word() {
 
 /// A store made from the template in a temporary directory, and a context on it.
 fn with_context(check: impl FnOnce(&ToolContext)) {
-    let dir = tempfile::TempDir::new().unwrap();
-    let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
-    let config = Config::default();
-    let ctx = ToolContext {
-        config: &config,
-        store: &store,
-        actor: Actor {
-            name: "Ana".into(),
-            email: "ana@example.com".into(),
-            via: "chat".into(),
-        },
-        handle: "ana".into(),
-        now: NaiveDate::from_ymd_opt(2026, 11, 23)
-            .unwrap()
-            .and_hms_opt(8, 0, 0)
-            .unwrap(),
-    };
-    check(&ctx);
+    crate::app::sample::with_ctx(check)
 }
 
 fn failure(outcome: Outcome) -> String {
