@@ -3,60 +3,23 @@
 //! model's tool, Discord and the jobs all build them here; rewording one with the
 //! language model is the agent's, on top of what this gives.
 
-use super::{Files, Look, Result};
+use super::loaded::{Loaded, Need};
+use super::{Look, Result};
 use crate::config::Config;
-use crate::store::operation::{CALENDAR, DONE, GOALS, PROJECTS, TODO};
 use chrono::NaiveDate;
 use myorg_domain::briefing::{self, Briefing, Kind, Settings, Whom};
 use myorg_domain::fields;
-use myorg_parsers::{CalendarFile, ProjectsFile, TodoFile};
-
-/// The weekly review's checklist, when the store has one.
-const GUIDE: &str = "skills/weekly-review.md";
-
-/// The store files a briefing reads, parsed.
-pub struct Loaded {
-    pub todo: TodoFile,
-    pub done: TodoFile,
-    pub calendar: CalendarFile,
-    pub projects: ProjectsFile,
-    pub goals: ProjectsFile,
-    /// `skills/weekly-review.md`, when the store has one.
-    pub guide: Option<String>,
-}
 
 impl Loaded {
-    /// The files as `files` holds them (a missing file: empty).
-    pub fn read(files: &dyn Files) -> Result<Loaded> {
-        let guide = files.read(GUIDE)?;
-        Ok(Loaded {
-            todo: TodoFile::parse(files.read(TODO)?),
-            done: TodoFile::parse(files.read(DONE)?),
-            calendar: CalendarFile::parse(files.read(CALENDAR)?),
-            projects: ProjectsFile::parse(files.read(PROJECTS)?),
-            goals: ProjectsFile::parse(files.read(GOALS)?),
-            guide: (!guide.is_empty()).then(|| String::from_utf8_lossy(&guide).into_owned()),
-        })
-    }
-
-    /// The files, as the domain reads them.
-    pub fn files(&self) -> briefing::Files<'_> {
-        briefing::Files {
-            todo: &self.todo,
-            done: &self.done,
-            calendar: &self.calendar,
-            projects: &self.projects,
-            goals: &self.goals,
-        }
-    }
-
     /// The briefing of `kind` for `whom` on `date`, with `config`'s settings.
     pub fn briefing(&self, config: &Config, kind: Kind, whom: &Whom, date: NaiveDate) -> Briefing {
         let settings = settings(config);
         match kind {
-            Kind::Morning => briefing::morning(self.files(), whom, date, &settings),
-            Kind::Evening => briefing::evening(self.files(), whom, date),
-            Kind::Weekly => briefing::weekly(self.files(), whom, date, self.guide.as_deref(), &settings),
+            Kind::Morning => briefing::morning(self.for_briefing(), whom, date, &settings),
+            Kind::Evening => briefing::evening(self.for_briefing(), whom, date),
+            Kind::Weekly => {
+                briefing::weekly(self.for_briefing(), whom, date, self.guide.as_deref(), &settings)
+            }
         }
     }
 }
@@ -118,7 +81,7 @@ pub fn briefing(look: &Look, asked: &Asked) -> Result<Briefing> {
         handle,
         unassigned_too: !asked.own_only,
     };
-    Ok(Loaded::read(look.files)?.briefing(look.config, asked.kind, &whom, date))
+    Ok(Loaded::read(look.files, Need::Briefing)?.briefing(look.config, asked.kind, &whom, date))
 }
 
 /// `briefing` as Markdown.

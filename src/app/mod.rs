@@ -22,6 +22,7 @@ pub mod confirm;
 mod error;
 pub mod files;
 pub mod history;
+pub mod loaded;
 pub mod notes;
 pub mod projects;
 #[cfg(test)]

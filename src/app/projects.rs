@@ -5,59 +5,23 @@
 //! (`myorg_domain::notes`). Every change is one store operation, authored by the
 //! person asking.
 
+use super::loaded::{Loaded, Need};
 use super::tasks::Hit;
 use super::{Ctx, Error, Files, Look, Result};
-use crate::store::operation::{DONE, GOALS, LOG, PROJECTS, ProjectList, TODO};
+use crate::store::operation::{LOG, ProjectList};
 use crate::store::{Operation, PushReport};
 use myorg_domain::fields;
 use myorg_domain::notes;
 use myorg_domain::projects::{self as domain, Entry, Kind, LISTING_ORDER, NewProject, Progress};
 use myorg_domain::reference::References;
 use myorg_parsers::log::{LogEntry, LogFile};
-use myorg_parsers::{Project, ProjectStatus, ProjectsFile, TodoFile};
+use myorg_parsers::{Project, ProjectStatus};
 use std::fmt::Write as _;
 
 /// How many log entries a project's page shows.
 pub const LOG_SHOWN: usize = 5;
 
-/// The files a project use case reads, parsed.
-struct Loaded {
-    projects: ProjectsFile,
-    goals: ProjectsFile,
-    todo: TodoFile,
-    done: TodoFile,
-}
-
 impl Loaded {
-    /// projects.txt, goals.txt and the tasks progress is counted over.
-    fn all(files: &dyn Files) -> Result<Loaded> {
-        Ok(Loaded {
-            projects: ProjectsFile::parse(files.read(PROJECTS)?),
-            goals: ProjectsFile::parse(files.read(GOALS)?),
-            todo: TodoFile::parse(files.read(TODO)?),
-            done: TodoFile::parse(files.read(DONE)?),
-        })
-    }
-
-    /// projects.txt and goals.txt only: enough to find a slug or check a new one.
-    fn lists(files: &dyn Files) -> Result<Loaded> {
-        Ok(Loaded {
-            projects: ProjectsFile::parse(files.read(PROJECTS)?),
-            goals: ProjectsFile::parse(files.read(GOALS)?),
-            todo: TodoFile::new(),
-            done: TodoFile::new(),
-        })
-    }
-
-    fn files(&self) -> domain::Files<'_> {
-        domain::Files {
-            projects: &self.projects,
-            goals: &self.goals,
-            todo: &self.todo,
-            done: &self.done,
-        }
-    }
-
     /// `entry` with its line as written, owned.
     fn summary(&self, entry: &Entry<'_>) -> Summary {
         let file = match entry.kind {
@@ -80,8 +44,8 @@ impl Loaded {
 /// The slug of the project or goal `given` names (with or without `+`), which must
 /// exist in projects.txt or goals.txt.
 pub fn existing_slug(files: &dyn Files, given: &str) -> Result<String> {
-    let loaded = Loaded::lists(files)?;
-    Ok(loaded.files().find(given)?.slug.to_string())
+    let loaded = Loaded::read(files, Need::Lists)?;
+    Ok(loaded.for_projects().find(given)?.slug.to_string())
 }
 
 /// A project or goal with its progress.
@@ -225,8 +189,8 @@ impl Listed {
 
 /// The projects (or goals) `listing` shows, with their progress.
 pub fn list(look: &Look, listing: &Listing) -> Result<Listed> {
-    let loaded = Loaded::all(look.files)?;
-    let entries = loaded.files().list(listing.kind());
+    let loaded = Loaded::read(look.files, Need::Progress)?;
+    let entries = loaded.for_projects().list(listing.kind());
     let done_left_out = if listing.status.is_none() && !listing.all {
         entries.iter().filter(|e| e.status == ProjectStatus::Done).count()
     } else {
@@ -352,9 +316,11 @@ impl Shown {
 /// The project or goal `slug` in full: its open tasks, a goal's projects, and its
 /// last [`LOG_SHOWN`] log entries.
 pub fn show(look: &Look, slug: &str) -> Result<Shown> {
-    let loaded = Loaded::all(look.files)?;
+    let loaded = Loaded::read(look.files, Need::Progress)?;
     let log = LogFile::parse(look.files.read(LOG)?);
-    let shown = loaded.files().show(slug, &log, look.now.date(), LOG_SHOWN)?;
+    let shown = loaded
+        .for_projects()
+        .show(slug, &log, look.now.date(), LOG_SHOWN)?;
     let references = References::of(&loaded.todo);
     let open = shown
         .open
@@ -445,7 +411,11 @@ pub fn add(ctx: &Ctx, new: &New) -> Result<Added> {
     } else {
         ProjectList::Projects
     };
-    let line = domain::new_line(&Loaded::lists(ctx.store)?.files(), &request, today)?;
+    let line = domain::new_line(
+        &Loaded::read(ctx.store, Need::Lists)?.for_projects(),
+        &request,
+        today,
+    )?;
     let applied = ctx.store.apply(
         Operation::AddProject {
             list,
@@ -511,8 +481,8 @@ pub fn change(ctx: &Ctx, change: &Change) -> Result<Changed> {
         Some(Update::Text(text)) => Some(text.clone()),
         Some(Update::Link { url, words }) => Some(notes::link(url, words)?),
     };
-    let loaded = Loaded::lists(ctx.store)?;
-    let entry = loaded.files().find(&change.slug)?;
+    let loaded = Loaded::read(ctx.store, Need::Lists)?;
+    let entry = loaded.for_projects().find(&change.slug)?;
     let today = ctx.now.date();
     let status = match change.status {
         Some(status) => {

@@ -191,7 +191,9 @@ async fn confirm(
             Ok(pending) => pending,
             Err(refused) => return private(ctx, click, &text::capitalised(&refused.to_string())).await,
         };
-        let work = data.with_tools(asker, move |registry, context| {
+        // The tool registry applies it: a held change runs the tools it holds.
+        let registry = Arc::clone(&data.registry);
+        let work = data.app.run(&asker, data.now(), move |context| {
             match registry.confirm(context, &pending) {
                 Outcome::Done(text) => Ok(text),
                 Outcome::Failed(why) => Err(why),

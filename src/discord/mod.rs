@@ -24,7 +24,7 @@ mod span;
 pub mod text;
 
 use crate::agent::conversation::Agent;
-use crate::agent::tools::{Registry, ToolContext};
+use crate::agent::tools::Registry;
 use crate::app::{App, Caller};
 use crate::metrics::Metrics;
 use crate::store::Actor;
@@ -68,18 +68,6 @@ impl Data {
     /// The current time, store-local.
     pub fn now(&self) -> NaiveDateTime {
         self.app.now()
-    }
-
-    /// Runs `work` with the tool registry as `asker`, on the blocking pool (the tools
-    /// read and commit through git).
-    pub fn with_tools<T: Send + 'static>(
-        &self,
-        caller: Caller,
-        work: impl FnOnce(&Registry, &ToolContext) -> T + Send + 'static,
-    ) -> tokio::task::JoinHandle<T> {
-        let registry = Arc::clone(&self.registry);
-        self.app
-            .run(&caller, self.now(), move |context| work(&registry, context))
     }
 
     /// The person behind a Discord user, asking in `channel`: the configured person

@@ -12,7 +12,8 @@
 
 pub mod runner;
 
-use crate::app::briefing::{self, Loaded};
+use crate::app::briefing;
+use crate::app::loaded::{Loaded, Need};
 use crate::config::Config;
 use crate::reminders::ledger::Ledger;
 use crate::reminders::{Deliver, Reminders};
@@ -255,7 +256,7 @@ fn briefings(
     now: DateTime<Utc>,
     deliver: &mut dyn Deliver,
 ) -> anyhow::Result<Value> {
-    let loaded = Loaded::read(store)?;
+    let loaded = Loaded::read(store, Need::Briefing)?;
     let reminders = reminders_for(config, recipients)?;
     let mut ledger = Ledger::open(store.state_dir(), now)?;
     let mut sent = 0;
