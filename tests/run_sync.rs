@@ -85,7 +85,7 @@ async fn a_change_another_clone_pushed_is_pulled_every_sync_every_secs() {
     .await;
     let (status, lines) = running.stop();
     assert!(status.success(), "{status}: {lines:#?}");
-    assert_eq!(count(&lines, "myorg: stopped"), 1, "{lines:#?}");
+    assert_eq!(count(&lines, "server: stopped"), 1, "{lines:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
