@@ -527,6 +527,7 @@ pub fn change(ctx: &Ctx, change: &Change) -> Result<Changed> {
 mod tests {
     use super::*;
     use crate::app::sample::with_ctx;
+    use crate::store::operation::PROJECTS;
 
     #[test]
     fn a_status_it_already_has_is_invalid_and_an_unknown_slug_not_found() {

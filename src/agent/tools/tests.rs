@@ -3,9 +3,7 @@
 //! the problem.
 
 use super::*;
-use crate::config::Config;
-use crate::store::{Actor, Operation, Store, StoreSettings};
-use chrono::NaiveDate;
+use crate::store::Operation;
 
 const NAMES: [&str; 21] = [
     "add_task",
