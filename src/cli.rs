@@ -144,6 +144,10 @@ pub enum Command {
     /// `MYORG_TRIGGER_TOKEN`), until SIGTERM or SIGINT. With `--now`, its clock starts
     /// there.
     Run,
+    /// Serve the assistant's tools over the Model Context Protocol on standard input
+    /// and output (for Claude Desktop, Claude Code, Cursor…), acting as the configured
+    /// user; a deletion, overwrite or undo asks the person through the client first.
+    Mcp,
     /// Ask the running assistant to run a job now (what a Kubernetes CronJob runs):
     /// morning-briefing, evening-summary, deadline-checker, event-reminders,
     /// waiting-followup, git-sync.
@@ -629,6 +633,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::archive(&config, now(&config)?)
         }
         Command::Run => crate::server::run(&config()?, cli.now),
+        Command::Mcp => crate::mcp::run(&config()?, cli.now),
         Command::Trigger { job, url } => crate::server::trigger(&config()?, job, url.as_deref()),
         Command::Chat { once } => {
             let config = config()?;

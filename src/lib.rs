@@ -14,6 +14,7 @@ pub mod http;
 pub mod jobs;
 pub mod llm;
 pub mod logs;
+pub mod mcp;
 pub mod metrics;
 pub mod redact;
 pub mod reminders;

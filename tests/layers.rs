@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The front ends: each turns its own input into use cases and renders their results.
 const FRONT_ENDS: &[&str] = &[
-    "cli", "commands", "discord", "agent", "http", "jobs", "schedule", "serve",
+    "cli", "commands", "discord", "agent", "http", "jobs", "schedule", "serve", "mcp",
 ];
 
 /// What each module may not name, besides the front ends' rule.
@@ -43,6 +43,12 @@ fn forbidden(module: &str) -> Vec<&'static str> {
             .iter()
             .copied()
             .filter(|m| !matches!(*m, "commands" | "agent" | "jobs"))
+            .collect(),
+        // The MCP server offers the agent's tool registry.
+        "mcp" => FRONT_ENDS
+            .iter()
+            .copied()
+            .filter(|m| !matches!(*m, "mcp" | "agent"))
             .collect(),
         other => FRONT_ENDS.iter().copied().filter(|m| *m != other).collect(),
     }

@@ -1,0 +1,417 @@
+//! `myorg mcp`, the assistant as an MCP server: in process, an rmcp client over an
+//! in-memory duplex against [`mcp::Server`] (every registry tool listed with its
+//! hints, a read, a change committed as the person via `mcp`, bad arguments and
+//! unknown tools as tool errors that change nothing, a destructive tool confirmed,
+//! declined, and with a client that cannot ask); and the real binary as a child
+//! process over stdio (initialize, tools/list, tools/call add_task), with the median
+//! times of a read and of a change printed, not asserted.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use myorg_assistant::agent::tools::{Effect, Registry};
+use myorg_assistant::app::App;
+use myorg_assistant::clock::Clock;
+use myorg_assistant::config::Config;
+use myorg_assistant::mcp;
+use myorg_assistant::store::{Store, StoreSettings};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, ElicitRequestParams,
+    ElicitResult, ElicitationAction, Implementation,
+};
+use rmcp::service::{RequestContext, RunningService};
+use rmcp::{ClientHandler, ErrorData, RoleClient, ServiceExt};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tempfile::TempDir;
+
+mod support;
+
+fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(8, 0, 0)
+        .unwrap()
+}
+
+/// The person at the client: answers a confirmation with `says` (`None`: the client
+/// cannot ask at all), and keeps the questions it was asked.
+#[derive(Clone)]
+struct Person {
+    says: Option<bool>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl ClientHandler for Person {
+    fn get_info(&self) -> ClientConfig {
+        let capabilities = match self.says {
+            Some(_) => ClientCapabilities::builder().enable_elicitation().build(),
+            None => ClientCapabilities::default(),
+        };
+        ClientConfig::new(capabilities, Implementation::new("test-client", "1"))
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        if let ElicitRequestParams::FormElicitationParams { message, .. } = request {
+            self.asked.lock().unwrap().push(message);
+        }
+        Ok(match self.says {
+            Some(true) => ElicitResult::new(ElicitationAction::Accept).with_content(json!({"confirm": true})),
+            _ => ElicitResult::new(ElicitationAction::Decline),
+        })
+    }
+}
+
+/// A store from the template, served to a client of `person`.
+struct Session {
+    dir: TempDir,
+    client: RunningService<RoleClient, Person>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+async fn session(says: Option<bool>) -> Session {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
+    let mut config = Config::default();
+    config.user.name = Some("Ana".into());
+    config.user.email = Some("ana@example.com".into());
+    let clock = Clock::new(Some(now()), config.store_timezone().unwrap());
+    let app = App::new(Arc::new(config), Arc::new(store), clock).unwrap();
+    let server = mcp::Server::new(Arc::new(app)).unwrap();
+    let (client_side, server_side) = tokio::io::duplex(64 * 1024);
+    tokio::spawn(async move {
+        if let Ok(running) = server.serve(server_side).await {
+            let _ = running.waiting().await;
+        }
+    });
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let person = Person {
+        says,
+        asked: Arc::clone(&asked),
+    };
+    let client = person.serve(client_side).await.unwrap();
+    Session { dir, client, asked }
+}
+
+impl Session {
+    fn store(&self) -> std::path::PathBuf {
+        self.dir.path().join("store")
+    }
+
+    async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
+        let Value::Object(arguments) = arguments else {
+            panic!("arguments are an object")
+        };
+        self.client
+            .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(arguments))
+            .await
+            .unwrap()
+    }
+
+    fn todo(&self) -> String {
+        std::fs::read_to_string(self.store().join("todo.txt")).unwrap()
+    }
+}
+
+fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|block| block.as_text().map(|text| text.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_error(result: &CallToolResult) -> bool {
+    result.is_error == Some(true)
+}
+
+/// The message of the store's newest commit.
+fn last_commit(store: &Path) -> (String, String) {
+    let repository = git2::Repository::open(store).unwrap();
+    let head = repository.head().unwrap().peel_to_commit().unwrap();
+    (
+        head.id().to_string(),
+        head.message().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
+    let session = session(None).await;
+    let tools = session.client.list_all_tools().await.unwrap();
+    let registry = Registry::new();
+    let names: Vec<String> = tools.iter().map(|tool| tool.name.to_string()).collect();
+    assert_eq!(names, registry.names());
+    let definitions = registry.definitions();
+    for (tool, definition) in tools.iter().zip(&definitions) {
+        let function = &definition["function"];
+        assert_eq!(
+            tool.description.as_deref(),
+            function["description"].as_str(),
+            "{}",
+            tool.name
+        );
+        assert_eq!(
+            Value::Object((*tool.input_schema).clone()),
+            function["parameters"],
+            "{}",
+            tool.name
+        );
+        let hints = tool.annotations.clone().expect("every tool is annotated");
+        let effect = registry.effect(&tool.name).unwrap();
+        assert_eq!(
+            hints.read_only_hint,
+            Some(effect == Effect::Reads),
+            "{}",
+            tool.name
+        );
+        assert_eq!(
+            hints.destructive_hint,
+            Some(effect == Effect::Confirmed),
+            "{}",
+            tool.name
+        );
+        assert_eq!(
+            hints.idempotent_hint,
+            Some(effect == Effect::Reads),
+            "{}",
+            tool.name
+        );
+        assert_eq!(hints.open_world_hint, Some(false), "{}", tool.name);
+    }
+    let destructive: Vec<&str> = tools
+        .iter()
+        .filter(|tool| tool.annotations.as_ref().and_then(|a| a.destructive_hint) == Some(true))
+        .map(|tool| tool.name.as_ref())
+        .collect();
+    assert_eq!(destructive, ["delete_task", "write_file", "undo_change"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_answers_and_a_change_is_committed_as_the_person_via_mcp() {
+    let session = session(None).await;
+    let found = session.call("search_tasks", json!({"query": "+kitchen"})).await;
+    assert!(!is_error(&found), "{}", text(&found));
+    assert!(
+        text(&found).contains("Choose tiles for the backsplash"),
+        "{}",
+        text(&found)
+    );
+    assert!(!text(&found).contains("Send Q4 report"), "{}", text(&found));
+
+    let added = session
+        .call("add_task", json!({"text": "Call the plumber", "due": "fri"}))
+        .await;
+    assert!(!is_error(&added), "{}", text(&added));
+    assert!(text(&added).starts_with("Added "), "{}", text(&added));
+    assert!(
+        session
+            .todo()
+            .contains("2026-11-23 Call the plumber due:2026-11-27"),
+        "{}",
+        session.todo()
+    );
+    let (_, message) = last_commit(&session.store());
+    assert!(message.contains("Requested-by: Ana (mcp)"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_and_unknown_tools_are_tool_errors_that_change_nothing() {
+    let session = session(Some(true)).await;
+    let before = (session.todo(), last_commit(&session.store()).0);
+    for (tool, arguments, says) in [
+        (
+            "add_task",
+            json!({"text": "Call Mum", "colour": "red"}),
+            "unknown field `colour`",
+        ),
+        ("add_task", json!({"due": "fri"}), "missing field `text`"),
+        (
+            "add_task",
+            json!({"text": "Call Mum", "due": "the 31st of february"}),
+            "",
+        ),
+        ("complete_task", json!({"task": "no such task anywhere"}), ""),
+        ("read_file", json!({"path": "../../etc/passwd"}), ""),
+        ("rm_rf", json!({}), "there is no tool \"rm_rf\""),
+    ] {
+        let result = session.call(tool, arguments.clone()).await;
+        assert!(is_error(&result), "{tool} {arguments}: {}", text(&result));
+        assert!(text(&result).contains(says), "{tool}: {}", text(&result));
+        assert!(!text(&result).is_empty(), "{tool}: a plain message");
+    }
+    assert_eq!((session.todo(), last_commit(&session.store()).0), before);
+    // The session goes on.
+    let found = session.call("search_tasks", json!({"query": "tiles"})).await;
+    assert!(!is_error(&found), "{}", text(&found));
+    assert!(session.asked.lock().unwrap().is_empty(), "nothing to confirm");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deletion_asks_the_person_and_happens_once_on_yes() {
+    let session = session(Some(true)).await;
+    let deleted = session.call("delete_task", json!({"task": "backsplash"})).await;
+    assert!(!is_error(&deleted), "{}", text(&deleted));
+    assert!(text(&deleted).starts_with("Done: "), "{}", text(&deleted));
+    assert!(!session.todo().contains("Choose tiles for the backsplash"));
+    let asked = session.asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(
+        asked[0].contains("Choose tiles for the backsplash"),
+        "{}",
+        asked[0]
+    );
+    assert!(asked[0].ends_with("— confirm? yes/no"), "{}", asked[0]);
+    let (_, message) = last_commit(&session.store());
+    assert!(message.contains("Requested-by: Ana (mcp)"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deletion_declined_or_unaskable_changes_nothing() {
+    for says in [Some(false), None] {
+        let session = session(says).await;
+        let before = (session.todo(), last_commit(&session.store()).0);
+        let result = session.call("delete_task", json!({"task": "backsplash"})).await;
+        assert!(is_error(&result), "{says:?}: {}", text(&result));
+        assert!(text(&result).contains("nothing was changed"), "{}", text(&result));
+        assert!(
+            text(&result).contains("Choose tiles for the backsplash"),
+            "{}",
+            text(&result)
+        );
+        assert_eq!(
+            (session.todo(), last_commit(&session.store()).0),
+            before,
+            "{says:?}"
+        );
+        let asked = session.asked.lock().unwrap().len();
+        assert_eq!(asked, usize::from(says.is_some()), "{says:?}");
+        if says.is_none() {
+            assert!(text(&result).contains("cannot ask"), "{}", text(&result));
+        }
+    }
+}
+
+/// One JSON-RPC exchange with a `myorg mcp` child over its pipes.
+struct Child {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: std::io::BufReader<std::process::ChildStdout>,
+    next: u64,
+}
+
+impl Child {
+    fn start(dir: &Path) -> Child {
+        let mut child = support::myorg_command(
+            dir,
+            &["mcp", "--store", "s"],
+            &[("MYORG_NOW", "2026-11-23T08:00:00"), ("MYORG_LOG", "debug")],
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("myorg mcp starts");
+        let input = child.stdin.take().unwrap();
+        let output = std::io::BufReader::new(child.stdout.take().unwrap());
+        Child {
+            child,
+            input,
+            output,
+            next: 1,
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        use std::io::Write;
+        writeln!(self.input, "{message}").unwrap();
+        self.input.flush().unwrap();
+    }
+
+    /// The response to a request of `method` with `params` (every line on standard
+    /// output is a JSON-RPC message).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        use std::io::BufRead;
+        let id = self.next;
+        self.next += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let mut line = String::new();
+            assert!(self.output.read_line(&mut line).unwrap() > 0, "the server closed");
+            let message: Value = serde_json::from_str(&line).expect("stdout holds only the protocol");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+}
+
+fn median(mut times: Vec<std::time::Duration>) -> std::time::Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+#[test]
+fn the_binary_serves_mcp_over_stdio() {
+    let dir = TempDir::new().unwrap();
+    support::stdout(&support::myorg(dir.path(), &["init", "--sample", "s"], &[]));
+    let mut server = Child::start(dir.path());
+    let initialized = server.request(
+        "initialize",
+        json!({"protocolVersion": "2025-06-18", "capabilities": {},
+               "clientInfo": {"name": "test", "version": "1"}}),
+    );
+    assert_eq!(
+        initialized["result"]["serverInfo"]["name"], "myorg",
+        "{initialized}"
+    );
+    assert_eq!(initialized["result"]["protocolVersion"], "2025-06-18");
+    server.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+
+    let listed = server.request("tools/list", json!({}));
+    let names: Vec<&str> = listed["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|tool| tool["name"].as_str())
+        .collect();
+    assert_eq!(names, Registry::new().names());
+
+    let added = server.request(
+        "tools/call",
+        json!({"name": "add_task", "arguments": {"text": "Renew the passport +admin"}}),
+    );
+    assert_eq!(added["result"]["isError"], false, "{added}");
+    let todo = std::fs::read_to_string(dir.path().join("s/todo.txt")).unwrap();
+    assert!(todo.contains("2026-11-23 Renew the passport +admin"), "{todo}");
+    let (_, message) = last_commit(&dir.path().join("s"));
+    assert!(message.contains("(mcp)"), "{message}");
+
+    // Measured, not asserted: the median of a read and of a change, end to end.
+    let time = |server: &mut Child, tool: &str, arguments: &dyn Fn(usize) -> Value| {
+        let times: Vec<_> = (0..15)
+            .map(|i| {
+                let started = std::time::Instant::now();
+                let answer = server.request("tools/call", json!({"name": tool, "arguments": arguments(i)}));
+                assert_eq!(answer["result"]["isError"], false, "{answer}");
+                started.elapsed()
+            })
+            .collect();
+        median(times)
+    };
+    let search = time(&mut server, "search_tasks", &|_| json!({"query": "+website"}));
+    let add = time(
+        &mut server,
+        "add_task",
+        &|i| json!({"text": format!("Timed task {i}")}),
+    );
+    eprintln!("myorg mcp over stdio, median of 15: search_tasks {search:?}, add_task {add:?}");
+
+    drop(server.input);
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
