@@ -26,6 +26,16 @@ pub const OPEN_EVENT_MINUTES: i64 = 30;
 /// The contexts a team uses when none are configured.
 pub const DEFAULT_CONTEXTS: [&str; 4] = ["@phone", "@errands", "@computer", "@home"];
 
+/// A team's contexts, as configured and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The contexts the team uses, `@` and one word each.
+    pub known: Vec<String>,
+    pub rules: Rules,
+    /// How long a context a person sets holds.
+    pub expiry: Expiry,
+}
+
 /// One rule: during an event naming one of `words`, the context is `context`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
