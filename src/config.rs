@@ -341,6 +341,10 @@ pub struct PersonConfig {
     /// `evening-summary` schedule's.
     #[serde(default)]
     pub evening: Option<String>,
+    /// Their own work hours (`Mon-Thu 08:00-16:00`) in their timezone; default:
+    /// `contexts.work_hours`.
+    #[serde(default)]
+    pub work_hours: Option<String>,
 }
 
 /// The contexts a team uses and the rules that infer a person's.
@@ -651,6 +655,20 @@ impl Config {
         })
     }
 
+    /// The work hours of the person with `handle`: their own, else the team's.
+    pub fn work_hours_of(&self, handle: &str) -> anyhow::Result<context::WorkHours> {
+        let people = self.people()?;
+        let own = people
+            .iter()
+            .zip(&self.people)
+            .find(|(person, _)| person.handle.eq_ignore_ascii_case(handle))
+            .and_then(|(_, entry)| entry.work_hours.as_deref());
+        Ok(match own {
+            Some(hours) => context::WorkHours::parse(hours)?,
+            None => self.contexts()?.rules.work_hours,
+        })
+    }
+
     /// Where the assistant keeps its state: `store.state_dir`, else inside the
     /// repository's `.git` (as the store opens it).
     pub fn state_dir(&self) -> PathBuf {
@@ -754,6 +772,9 @@ impl Config {
             if let Some(zone) = &entry.timezone {
                 zone.parse::<chrono_tz::Tz>()
                     .map_err(|_| anyhow::anyhow!("the timezone {zone:?} of {name} is not an IANA name"))?;
+            }
+            if let Some(hours) = &entry.work_hours {
+                context::WorkHours::parse(hours).map_err(|error| anyhow::anyhow!("{name}'s {error}"))?;
             }
             people.push(Person {
                 name: name.to_string(),

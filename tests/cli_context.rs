@@ -191,3 +191,30 @@ fn suggest_without_a_context_uses_hers_and_the_time_to_her_next_event() {
     let out = suggest("2026-11-23T13:01:00", &["--context", "@computer"]);
     assert!(out.starts_with("1. "), "{out}");
 }
+
+#[test]
+fn a_person_may_have_work_hours_of_their_own() {
+    let dir = TempDir::new().unwrap();
+    let own = CONFIG.replace(
+        "timezone = \"America/New_York\"\n",
+        "timezone = \"America/New_York\"\nwork_hours = \"Sat,Sun 10:00-14:00\"\n",
+    );
+    std::fs::write(dir.path().join("myorg.toml"), own).unwrap();
+    // Saturday 17:00 in Madrid is 11:00 in New York; Monday 16:00 is 10:00.
+    assert_eq!(
+        said(dir.path(), "2026-11-28T17:00:00", &[]),
+        "@computer — work hours"
+    );
+    assert_eq!(
+        said(dir.path(), "2026-11-23T16:00:00", &[]),
+        "@home — outside work hours"
+    );
+
+    let bad = CONFIG.replace(
+        "timezone = \"America/New_York\"\n",
+        "timezone = \"America/New_York\"\nwork_hours = \"weekends\"\n",
+    );
+    std::fs::write(dir.path().join("myorg.toml"), bad).unwrap();
+    let error = stderr(&context(dir.path(), "2026-11-28T17:00:00", &[]));
+    assert!(error.contains("Ana's work hours \"weekends\""), "{error}");
+}

@@ -43,7 +43,8 @@ struct Set {
 
 /// The asker's context at `look.now`.
 pub fn current(look: &Look) -> Result<Current> {
-    let settings = look.config.contexts()?;
+    let mut settings = look.config.contexts()?;
+    settings.rules.work_hours = look.config.work_hours_of(look.handle)?;
     let (zones, now) = when(look.config, look.handle, look.now)?;
     if let Some(set) = kept(&state_dir(look.config, look.files)).remove(look.handle)
         && set.until > now
