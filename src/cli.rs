@@ -210,6 +210,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Your context (`@phone`, `@computer`…) and why; `myorg context @phone` sets it
+    /// until it expires, `myorg context auto` infers it again.
+    Context {
+        /// A context to set, or `auto`.
+        #[arg(value_name = "CONTEXT|auto")]
+        context: Option<String>,
+    },
     /// The language models' use per day, person and provider, and today's budget.
     Usage {
         /// The last N days (default 7).
@@ -679,6 +686,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 json: *json,
             };
             commands::suggest::run(&config, now(&config)?, &asked)
+        }
+        Command::Context { context } => {
+            let config = config()?;
+            commands::context::run(&config, now(&config)?, context.as_deref())
         }
         Command::Usage { days, json } => {
             let config = config()?;

@@ -8,6 +8,7 @@ use crate::store::{Identity, RemoteSettings, StoreSettings, SyncPolicy};
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
+use myorg_domain::context;
 use myorg_domain::people::{People, Person};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -74,6 +75,9 @@ pub struct Config {
     pub scheduler: SchedulerConfig,
     /// The Discord bot of `myorg run`.
     pub discord: DiscordConfig,
+    /// Where people are (`@phone`, `@computer`…): the team's contexts and how one is
+    /// inferred when a person has set none.
+    pub contexts: ContextsConfig,
 }
 
 /// When the jobs run: on their schedules in `myorg run`, or only when triggered.
@@ -337,6 +341,59 @@ pub struct PersonConfig {
     /// `evening-summary` schedule's.
     #[serde(default)]
     pub evening: Option<String>,
+    /// Their own work hours (`Mon-Thu 08:00-16:00`) in their timezone; default:
+    /// `contexts.work_hours`.
+    #[serde(default)]
+    pub work_hours: Option<String>,
+}
+
+/// The contexts a team uses and the rules that infer a person's.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContextsConfig {
+    /// The contexts, each `@` and one word.
+    pub names: Vec<String>,
+    /// Days and hours of work in each person's timezone: `Mon-Fri 09:00-18:00`.
+    pub work_hours: String,
+    /// The context inside work hours.
+    pub at_work: String,
+    /// The context outside them.
+    pub off_work: String,
+    /// How long a context a person sets holds: `end of day` (in their timezone) or
+    /// hours or minutes (`4h`, `90m`).
+    pub set_for: String,
+    /// During an event whose text names one of a rule's words, its context; the first
+    /// rule that matches wins.
+    pub rules: Vec<ContextRule>,
+}
+
+/// During an event naming one of `words`, the context is `context`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContextRule {
+    pub context: String,
+    pub words: Vec<String>,
+}
+
+impl Default for ContextsConfig {
+    fn default() -> Self {
+        let rules = context::Rules::default();
+        ContextsConfig {
+            names: context::DEFAULT_CONTEXTS.iter().map(|c| c.to_string()).collect(),
+            work_hours: rules.work_hours.to_string(),
+            at_work: rules.at_work,
+            off_work: rules.off_work,
+            set_for: "end of day".to_string(),
+            rules: rules
+                .events
+                .into_iter()
+                .map(|rule| ContextRule {
+                    context: rule.context,
+                    words: rule.words,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -535,7 +592,90 @@ impl Config {
         }
         self.timezone()?;
         self.people()?;
+        self.contexts()?;
         Ok(())
+    }
+
+    /// The team's contexts, checked: each `@` and one word, used once; the rules',
+    /// `at_work`'s and `off_work`'s among them; the work hours and `set_for` readable.
+    pub fn contexts(&self) -> anyhow::Result<context::Settings> {
+        let config = &self.contexts;
+        let mut known: Vec<String> = Vec::with_capacity(config.names.len());
+        for name in &config.names {
+            let name = name.trim();
+            let word = name.strip_prefix('@').unwrap_or("");
+            if word.is_empty() || word.contains(|c: char| c.is_whitespace() || c == '@') {
+                bail!("the context {name:?} in [contexts] names must be @ and one word, such as \"@phone\"");
+            }
+            if context::known_context(name, &known).is_some() {
+                bail!("the context {name:?} is in [contexts] names twice");
+            }
+            known.push(name.to_string());
+        }
+        if known.is_empty() {
+            bail!("[contexts] names is empty; name at least one context, such as \"@home\"");
+        }
+        let among = |name: &str, key: &str| -> anyhow::Result<String> {
+            context::known_context(name, &known)
+                .map(str::to_string)
+                .with_context(|| {
+                    format!(
+                        "[contexts] {key} {name:?} is not one of the names ({})",
+                        known.join(", ")
+                    )
+                })
+        };
+        let mut events = Vec::with_capacity(config.rules.len());
+        for rule in &config.rules {
+            let words: Vec<String> = rule
+                .words
+                .iter()
+                .map(|w| w.trim().to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if words.is_empty() {
+                bail!("the [[contexts.rules]] entry for {:?} has no words", rule.context);
+            }
+            events.push(context::Rule {
+                context: among(&rule.context, "rules context")?,
+                words,
+            });
+        }
+        Ok(context::Settings {
+            rules: context::Rules {
+                events,
+                at_work: among(&config.at_work, "at_work")?,
+                off_work: among(&config.off_work, "off_work")?,
+                work_hours: context::WorkHours::parse(&config.work_hours)
+                    .map_err(|error| anyhow::anyhow!("[contexts] {error}"))?,
+            },
+            expiry: context::Expiry::parse(&config.set_for)
+                .map_err(|error| anyhow::anyhow!("[contexts] set_for: {error}"))?,
+            known,
+        })
+    }
+
+    /// The work hours of the person with `handle`: their own, else the team's.
+    pub fn work_hours_of(&self, handle: &str) -> anyhow::Result<context::WorkHours> {
+        let people = self.people()?;
+        let own = people
+            .iter()
+            .zip(&self.people)
+            .find(|(person, _)| person.handle.eq_ignore_ascii_case(handle))
+            .and_then(|(_, entry)| entry.work_hours.as_deref());
+        Ok(match own {
+            Some(hours) => context::WorkHours::parse(hours)?,
+            None => self.contexts()?.rules.work_hours,
+        })
+    }
+
+    /// Where the assistant keeps its state: `store.state_dir`, else inside the
+    /// repository's `.git` (as the store opens it).
+    pub fn state_dir(&self) -> PathBuf {
+        let settings = self.store_settings();
+        settings
+            .state_dir
+            .unwrap_or_else(|| settings.root.join(".git").join("myorg"))
     }
 
     /// The store settings these values describe.
@@ -632,6 +772,9 @@ impl Config {
             if let Some(zone) = &entry.timezone {
                 zone.parse::<chrono_tz::Tz>()
                     .map_err(|_| anyhow::anyhow!("the timezone {zone:?} of {name} is not an IANA name"))?;
+            }
+            if let Some(hours) = &entry.work_hours {
+                context::WorkHours::parse(hours).map_err(|error| anyhow::anyhow!("{name}'s {error}"))?;
             }
             people.push(Person {
                 name: name.to_string(),

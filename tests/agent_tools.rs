@@ -745,14 +745,56 @@ fn briefings_and_suggestions_are_for_the_person_who_asks() {
 }
 
 #[test]
-fn myorg_tools_lists_the_21_tools_with_their_schemas() {
+fn the_context_is_read_set_refused_and_inferred_again_for_the_person_who_asks() {
+    let f = fixture();
+    // Monday 08:00, before work hours.
+    assert_eq!(f.done("get_context", json!({})), "@home — outside work hours");
+    let own = f.done("suggest_tasks", json!({"limit": 2}));
+    assert!(
+        own.starts_with("Context @home (outside work hours); 90 minutes until standup\n1. "),
+        "{own}"
+    );
+    assert_eq!(
+        f.done("set_context", json!({"context": "phone"})),
+        "@phone — set until the end of the day"
+    );
+    assert_eq!(
+        f.done("get_context", json!({})),
+        "@phone — set until the end of the day"
+    );
+    let ben = f
+        .registry
+        .call(&f.ctx_of("Ben", "ben"), "get_context", &json!({}));
+    assert_eq!(ben, Outcome::Done("@home — outside work hours".into()));
+
+    let refused = f.failed("set_context", json!({"context": "@moon"}));
+    assert!(
+        refused.contains("\"@moon\" is not one of the team's contexts")
+            && refused.contains("@phone, @errands, @computer, @home, or auto"),
+        "{refused}"
+    );
+    assert_eq!(
+        f.done("get_context", json!({})),
+        "@phone — set until the end of the day"
+    );
+    assert!(f.failed("set_context", json!({})).contains("context"));
+
+    assert_eq!(
+        f.done("set_context", json!({"context": "auto"})),
+        "@home — outside work hours"
+    );
+    assert!(f.registry.changes("set_context") && !f.registry.changes("get_context"));
+}
+
+#[test]
+fn myorg_tools_lists_the_23_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 21, "{out}");
+    assert_eq!(tools.len(), 23, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -760,7 +802,7 @@ fn myorg_tools_lists_the_21_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("21 tools, about ")
+        estimate.starts_with("23 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -768,9 +810,9 @@ fn myorg_tools_lists_the_21_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 21);
+    assert_eq!(definitions.len(), 23);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("21 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("23 tools, about "));
 }
 
 #[test]

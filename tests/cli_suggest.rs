@@ -1,6 +1,7 @@
 //! `myorg suggest` through the real binary on the bundled template at 2026-11-23
 //! 08:00: the person's own and unassigned tasks, blocked, waiting and hidden ones
-//! left out, narrowed by context and minutes, each with its reason.
+//! left out, narrowed by context (the person's own when none is given) and minutes,
+//! each with its reason.
 
 use tempfile::TempDir;
 
@@ -18,16 +19,19 @@ fn suggest(dir: &std::path::Path, args: &[&str]) -> String {
 #[test]
 fn suggestions_are_ranked_with_reasons_and_respect_what_is_asked() {
     let dir = TempDir::new().unwrap();
-    let out = suggest(dir.path(), &[]);
+    let out = suggest(dir.path(), &["--context", "@computer"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 10, "five suggestions of two lines: {out}");
     assert!(
         lines[0].starts_with("1. ") && lines[0].contains("Fix broken contact form"),
         "{out}"
     );
-    assert_eq!(
-        lines[1].trim(),
-        "overdue by 3 days, priority A, moves goal ship-v2"
+    assert_eq!(lines[1].trim(), "overdue by 3 days, priority A, @computer");
+    // Without a context: the person's, said first (Monday 08:00, before work hours).
+    let own = suggest(dir.path(), &[]);
+    assert!(
+        own.starts_with("Context @home (outside work hours); 90 minutes until standup\n1. "),
+        "{own}"
     );
     // Never: someone else's task, a blocked one (id:1 waits for p:1), a waiting-for
     // item, a task hidden until later.
@@ -57,7 +61,7 @@ fn suggestions_are_ranked_with_reasons_and_respect_what_is_asked() {
     let scores: Vec<f64> = items.iter().map(|i| i["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 
-    let everyone = suggest(dir.path(), &["--all", "--limit", "50"]);
+    let everyone = suggest(dir.path(), &["--all", "--context", "@computer", "--limit", "50"]);
     assert!(everyone.contains("owner:ben"));
     let error = stderr(&myorg(
         dir.path(),

@@ -31,6 +31,7 @@ async fn start_up_registers_every_command_in_the_guild() {
         "briefing",
         "review",
         "suggest",
+        "context",
         "undo",
         "history",
         "sync",

@@ -203,6 +203,18 @@ fn table(person: &Person) -> Vec<Case> {
             vec![("context", json!("@computer")), ("minutes", json!(120))],
             &["@computer"],
         ),
+        case(
+            "context",
+            vec![("context", json!("phone"))],
+            &["@phone — set until"],
+        ),
+        case("context", vec![], &["@phone — set until"]),
+        case("suggest", vec![], &["Context @phone (set until"]),
+        case(
+            "context",
+            vec![("context", json!("auto"))],
+            &["@home — outside work hours"],
+        ),
         case("history", vec![("limit", json!(3))], &["{name}"]),
         case("sync", vec![], &[]),
         case("status", vec![], &["main"]),
@@ -401,6 +413,24 @@ async fn autocomplete_offers_projects_contexts_and_people() {
         .await
         .unwrap();
     assert_eq!(names(&contexts), ["@computer"], "{contexts:?}");
+    for (typed, offered) in [
+        ("ph", vec!["@phone"]),
+        ("@", vec!["@phone", "@errands", "@computer", "@home", "auto"]),
+    ] {
+        let choices = bot
+            .fake
+            .autocomplete(
+                ANA,
+                CHANNEL,
+                "context",
+                &[("context", json!(typed))],
+                "context",
+                WAIT,
+            )
+            .await
+            .unwrap();
+        assert_eq!(names(&choices), offered, "{choices:?}");
+    }
     let people = bot
         .fake
         .autocomplete(

@@ -5,6 +5,7 @@
 //! - [`when`]: the date language ("tomorrow", "fri", "in 2 weeks", "dec 5").
 //! - [`fields`]: a task built or edited from fields (dates in words, owners by name).
 //! - [`calendar`]: adding events to calendar.txt, events of a range, today and the agenda.
+//! - [`context`]: where a person is (`@phone`, `@computer`…) inferred from the calendar and the hours.
 //! - [`recurrence`]: the next task when a recurring one is completed.
 //! - [`reference`](mod@reference): short, stable task references.
 //! - [`reworded`]: the same task after someone reworded it, and carrying an edit over.
@@ -20,6 +21,7 @@
 
 pub mod briefing;
 pub mod calendar;
+pub mod context;
 pub mod fields;
 pub mod files;
 pub mod notes;

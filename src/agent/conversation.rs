@@ -467,12 +467,21 @@ impl Agent {
         };
         let template = prompt::template(self.app.config.llm.prompts_dir.as_deref())
             .unwrap_or_else(|_| prompt::SYSTEM.to_string());
+        let look = crate::app::Look {
+            config: &self.app.config,
+            files: self.app.store.as_ref(),
+            handle: &asker.handle,
+            now,
+        };
+        let whereabouts =
+            crate::app::context::current(&look).map_or_else(|_| "unknown".to_string(), |c| c.said());
         prompt::system(
             &template,
             &prompt::Facts {
                 person: &asker.handle,
                 now,
                 timezone: &self.timezone,
+                whereabouts: &whereabouts,
                 telos: &read("telos.md"),
                 memory: &read("working-memory.txt"),
             },

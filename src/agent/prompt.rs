@@ -20,6 +20,8 @@ pub struct Facts<'a> {
     pub person: &'a str,
     pub now: NaiveDateTime,
     pub timezone: &'a str,
+    /// The person's context now and why (`@home — outside work hours`).
+    pub whereabouts: &'a str,
     /// `telos.md` of the store (may be empty).
     pub telos: &'a str,
     /// `working-memory.txt` of the store (may be empty).
@@ -63,6 +65,7 @@ pub fn system(template: &str, facts: &Facts) -> String {
         .replace("{{date}}", &facts.now.date().to_string())
         .replace("{{time}}", &facts.now.format("%H:%M").to_string())
         .replace("{{timezone}}", facts.timezone)
+        .replace("{{where}}", facts.whereabouts)
         .replace("{{context}}", &context(facts.telos, facts.memory))
 }
 
@@ -120,6 +123,7 @@ mod tests {
             person: "ana",
             now: "2026-11-23T08:05:00".parse().unwrap(),
             timezone: "Europe/Madrid",
+            whereabouts: "@home — outside work hours",
             telos,
             memory,
         }
@@ -132,6 +136,7 @@ mod tests {
         let prompt = system(SYSTEM, &facts(telos, memory));
         assert!(prompt.contains("You are MyOrg, ana's assistant"));
         assert!(prompt.contains("It is Mon 2026-11-23, 08:05 (Europe/Madrid)."));
+        assert!(prompt.contains("Their context now: @home — outside work hours."));
         assert!(prompt.contains("Build calm, useful things"));
         assert!(
             prompt.contains("Idea for the podcast"),

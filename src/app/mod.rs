@@ -14,11 +14,12 @@
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
-//!   [`files`], [`briefing`], [`suggest`], [`history`], [`status`], [`usage`].
+//!   [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
 
 pub mod briefing;
 pub mod calendar;
 pub mod confirm;
+pub mod context;
 mod error;
 pub mod files;
 pub mod history;
@@ -59,11 +60,21 @@ pub struct Caller {
 pub trait Files {
     /// The file at `path` in the store (empty when missing).
     fn read(&self, path: &str) -> anyhow::Result<Vec<u8>>;
+
+    /// The store's state directory, when these files know it (`None`: the
+    /// configuration's, [`Config::state_dir`]).
+    fn state_dir(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 impl Files for Store {
     fn read(&self, path: &str) -> anyhow::Result<Vec<u8>> {
         Store::read(self, path)
+    }
+
+    fn state_dir(&self) -> Option<PathBuf> {
+        Some(Store::state_dir(self).to_path_buf())
     }
 }
 

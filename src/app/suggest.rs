@@ -75,6 +75,52 @@ impl Suggestions {
     }
 }
 
+/// Suggestions, and when no context was asked for, the one they were made for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Suggested {
+    /// `Context @computer (work hours); 45 minutes until standup`.
+    pub situation: Option<String>,
+    pub found: Suggestions,
+}
+
+impl Suggested {
+    /// The situation's line, if any, above [`Suggestions::said`].
+    pub fn said(&self) -> String {
+        match &self.situation {
+            Some(situation) => format!("{situation}\n{}", self.found.said()),
+            None => self.found.said(),
+        }
+    }
+}
+
+/// What to do next, as `asked`; with no context asked for, in the asker's current
+/// context ([`super::context::current`]) and, unless minutes are asked for, with the
+/// minutes until their next event today as the time available.
+pub fn suggest_here(look: &Look, asked: &Asked) -> Result<Suggested> {
+    if asked.context.is_some() {
+        return Ok(Suggested {
+            situation: None,
+            found: suggest(look, asked)?,
+        });
+    }
+    let current = super::context::current(look)?;
+    let next = super::context::next_event(look)?;
+    let mut situation = format!("Context {} ({})", current.context, current.why);
+    match &next {
+        Some(next) => situation.push_str(&format!("; {}", next.said())),
+        None => situation.push_str("; no more events today"),
+    }
+    let asked = Asked {
+        context: Some(current.context),
+        minutes: asked.minutes.or(next.map(|next| next.minutes)),
+        ..asked.clone()
+    };
+    Ok(Suggested {
+        situation: Some(situation),
+        found: suggest(look, &asked)?,
+    })
+}
+
 /// What to do next, as `asked`, from the files `look` reads.
 pub fn suggest(look: &Look, asked: &Asked) -> Result<Suggestions> {
     let request = Request {

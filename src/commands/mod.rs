@@ -5,6 +5,7 @@ pub mod agent;
 pub mod briefing;
 pub mod calendar;
 pub mod chat;
+pub mod context;
 pub mod notes;
 pub mod parse;
 pub mod projects;

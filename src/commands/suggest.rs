@@ -1,5 +1,6 @@
 //! `myorg suggest`: what to do next — the suggestions of [`crate::app::suggest`]
-//! (the person's open tasks and unassigned ones), each printed with its reason.
+//! (the person's open tasks and unassigned ones), each printed with its reason; with
+//! no `--context`, in the person's current context, said first.
 
 use super::read::working_tree;
 use super::store::look;
@@ -35,7 +36,8 @@ pub fn run(config: &Config, now: NaiveDateTime, asked: &Asked) -> anyhow::Result
     } else {
         config.me()?.handle
     };
-    let found = suggest::suggest(&look(config, files.as_ref(), &me, now), &request)?;
+    let suggested = suggest::suggest_here(&look(config, files.as_ref(), &me, now), &request)?;
+    let found = suggested.found;
     if asked.json {
         for suggestion in &found.0 {
             let line = serde_json::json!({
@@ -48,6 +50,9 @@ pub fn run(config: &Config, now: NaiveDateTime, asked: &Asked) -> anyhow::Result
             println!("{line}");
         }
         return Ok(());
+    }
+    if let Some(situation) = &suggested.situation {
+        println!("{situation}");
     }
     if found.0.is_empty() {
         println!("{NOTHING}");

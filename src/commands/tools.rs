@@ -34,12 +34,17 @@ pub fn run(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<()
         Ok(String::from_utf8_lossy(&working_tree_file(config, path)?).into_owned())
     };
     let timezone = config.store_timezone()?;
+    let files = super::read::working_tree(config)?;
+    let me = config.me()?.handle;
+    let whereabouts =
+        crate::app::context::current(&super::store::look(config, files.as_ref(), &me, now))?.said();
     let system = prompt::system(
         &prompt::template(config.llm.prompts_dir.as_deref())?,
         &prompt::Facts {
             person: &config.me()?.handle,
             now,
             timezone: timezone.name(),
+            whereabouts: &whereabouts,
             telos: &text("telos.md")?,
             memory: &text("working-memory.txt")?,
         },

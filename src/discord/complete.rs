@@ -74,6 +74,24 @@ pub async fn contexts(ctx: Context<'_>, partial: &str) -> Vec<String> {
         .collect()
 }
 
+/// The team's configured contexts, and `auto`, starting with what is typed.
+pub async fn team_contexts(ctx: Context<'_>, partial: &str) -> Vec<String> {
+    let partial = partial.trim().trim_start_matches('@').to_lowercase();
+    let known = ctx
+        .data()
+        .app
+        .config
+        .contexts()
+        .map(|settings| settings.known)
+        .unwrap_or_default();
+    known
+        .into_iter()
+        .chain(["auto".to_string()])
+        .filter(|name| name.trim_start_matches('@').to_lowercase().starts_with(&partial))
+        .take(MOST)
+        .collect()
+}
+
 /// People whose name or handle contains what is typed; "me" first.
 pub async fn people(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
     let partial = partial.trim().to_lowercase();

@@ -23,7 +23,7 @@ pub(super) fn tools() -> Vec<Tool> {
         ),
         tool(
             "suggest_tasks",
-            "What the person could do next, ranked, each with a reason.",
+            "What the person could do next, ranked, with reasons; default: in their context now.",
             Effect::Reads,
             suggest_tasks,
         ),
@@ -71,7 +71,7 @@ enum Energy {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SuggestTasks {
-    /// Where they are, like @home.
+    /// Where they are, like @home; default: their context now.
     context: Option<String>,
     /// Minutes available.
     minutes: Option<u32>,
@@ -91,5 +91,5 @@ fn suggest_tasks(ctx: &ToolContext, args: SuggestTasks) -> anyhow::Result<Outcom
         limit: args.limit.map(|n| (n as usize).min(MOST_SUGGESTIONS)),
         everyone: false,
     };
-    Ok(Outcome::Done(suggest::suggest(&ctx.look(), &asked)?.said()))
+    Ok(Outcome::Done(suggest::suggest_here(&ctx.look(), &asked)?.said()))
 }

@@ -22,10 +22,11 @@
 //!
 //! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
 //! `calendar.rs`, `projects.rs` (projects and notes), `files.rs`, `git.rs` and
-//! `briefing.rs` (briefings and suggestions).
+//! `briefing.rs` (briefings and suggestions), `context.rs`.
 
 mod briefing;
 mod calendar;
+mod context;
 mod files;
 mod git;
 mod projects;
@@ -196,6 +197,7 @@ impl Registry {
         tools.extend(files::tools());
         tools.extend(git::tools());
         tools.extend(briefing::tools());
+        tools.extend(context::tools());
         Registry { tools }
     }
 

@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 21] = [
+const NAMES: [&str; 23] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -27,6 +27,8 @@ const NAMES: [&str; 21] = [
     "undo_change",
     "get_briefing",
     "suggest_tasks",
+    "get_context",
+    "set_context",
 ];
 
 fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
@@ -123,6 +125,7 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "add_note",
             "add_waiting",
             "append_file",
+            "set_context",
         ]
     );
     assert_eq!(registry.effect("search_tasks"), Some(Effect::Reads));

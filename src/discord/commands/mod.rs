@@ -8,9 +8,10 @@
 //! has not answered within two seconds the interaction is deferred, so Discord's
 //! three seconds are never missed.
 //!
-//! The helpers are here; the commands by area in `tasks.rs`, `projects.rs` and
-//! `store.rs` (briefings, suggestions and the store).
+//! The helpers are here; the commands by area in `tasks.rs`, `projects.rs`,
+//! `store.rs` (briefings, suggestions and the store) and `context.rs`.
 
+mod context;
 mod projects;
 mod store;
 mod tasks;
@@ -22,6 +23,7 @@ use super::text::{self, DESCRIPTION_LIMIT};
 use super::{Context, Data, Error};
 use crate::app;
 use crate::app::confirm::Pending;
+use context::context_command;
 use poise::CreateReply;
 use projects::{note, project, projects_command};
 use std::future::Future;
@@ -48,6 +50,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         briefing(),
         review(),
         suggest(),
+        context_command(),
         undo(),
         history(),
         sync(),

@@ -75,7 +75,7 @@ pub(super) enum Energy {
 #[poise::command(slash_command)]
 pub(super) async fn suggest(
     ctx: Context<'_>,
-    #[description = "Where you are, like @home"]
+    #[description = "Where you are, like @home (default: your context now)"]
     #[autocomplete = "contexts"]
     context: Option<String>,
     #[description = "Minutes available"]
@@ -93,7 +93,10 @@ pub(super) async fn suggest(
         }),
         ..suggest::Asked::default()
     };
-    let done = run(ctx, "suggest", move |app| suggest::suggest(&app.look(), &asked)).await?;
+    let done = run(ctx, "suggest", move |app| {
+        suggest::suggest_here(&app.look(), &asked)
+    })
+    .await?;
     titled(ctx, done, "Suggestions", |found| found.said()).await
 }
 
