@@ -97,16 +97,7 @@ impl Default for WorkHours {
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// What is wrong with a setting, in words a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid(pub String);
-
-impl fmt::Display for Invalid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Invalid {}
+pub use crate::fields::Invalid;
 
 impl WorkHours {
     /// Reads `DAYS HH:MM-HH:MM`: days as `Mon-Fri`, `Mon,Wed,Fri` or `Sat`, hours on
