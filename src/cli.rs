@@ -23,6 +23,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// What `myorg web` does.
+#[derive(Debug, Subcommand)]
+pub enum WebCommand {
+    /// Set NAME's own dashboard password (read twice without echo, or one line of
+    /// standard input); it is stored hashed in the state directory.
+    Passwd {
+        /// A configured person's name or handle (or the configured user).
+        name: String,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse a store file and print one JSON object per input line.
@@ -139,11 +150,18 @@ pub enum Command {
     },
     /// Move done tasks from todo.txt to done.txt.
     Archive,
-    /// The long-running assistant: the jobs on their schedule (`[scheduler]`) and the
+    /// The long-running assistant: the jobs on their schedule (`[scheduler]`), the
     /// HTTP endpoint for health, metrics and job triggers (`MYORG_HTTP_ADDR`,
-    /// `MYORG_TRIGGER_TOKEN`), until SIGTERM or SIGINT. With `--now`, its clock starts
+    /// `MYORG_TRIGGER_TOKEN`) and the web dashboard on the same address, until
+    /// SIGTERM or SIGINT. With `--now`, its clock starts
     /// there.
     Run,
+    /// The web dashboard `myorg run` serves: `myorg web passwd NAME` sets a person's
+    /// own password.
+    Web {
+        #[command(subcommand)]
+        command: WebCommand,
+    },
     /// Serve the assistant's tools over the Model Context Protocol on standard input
     /// and output (for Claude Desktop, Claude Code, Cursor…), acting as the configured
     /// user; a deletion, overwrite or undo asks the person through the client first.
@@ -641,6 +659,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run => crate::server::run(&config()?, cli.now),
         Command::Mcp => crate::mcp::run(&config()?, cli.now),
+        Command::Web {
+            command: WebCommand::Passwd { name },
+        } => commands::web::passwd(&config()?, name),
         Command::Trigger { job, url } => crate::server::trigger(&config()?, job, url.as_deref()),
         Command::Chat { once } => {
             let config = config()?;

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 19] = [
+pub const ENV_KEYS: [(&str, &str); 21] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -38,11 +38,15 @@ pub const ENV_KEYS: [(&str, &str); 19] = [
     ("DISCORD_CHANNEL_ID", "discord.channel_id"),
     ("DISCORD_GUILD_ID", "discord.guild_id"),
     ("MYORG_DISCORD_API_BASE", "discord.api_base"),
+    ("WEB_PASSWORD", "web.password"),
+    ("WEB_SECRET_KEY", "web.secret_key"),
 ];
 
 /// The environment variables that hold secrets.
-pub const SECRET_ENV: [&str; 4] = [
+pub const SECRET_ENV: [&str; 6] = [
     "GIT_TOKEN",
+    "WEB_PASSWORD",
+    "WEB_SECRET_KEY",
     "LITELLM_API_KEY",
     "MYORG_TRIGGER_TOKEN",
     "DISCORD_BOT_TOKEN",
@@ -75,6 +79,8 @@ pub struct Config {
     pub scheduler: SchedulerConfig,
     /// The Discord bot of `myorg run`.
     pub discord: DiscordConfig,
+    /// The web dashboard of `myorg run`, on the HTTP endpoint's address.
+    pub web: WebConfig,
     /// Where people are (`@phone`, `@computer`…): the team's contexts and how one is
     /// inferred when a person has set none.
     pub contexts: ContextsConfig,
@@ -181,6 +187,30 @@ impl Default for HttpConfig {
         HttpConfig {
             listen: "0.0.0.0:8080".to_string(),
             trigger_token: None,
+        }
+    }
+}
+
+/// The web dashboard: who may log in and how long a session lasts.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// The one password that logs in as `[user]` (`WEB_PASSWORD`). People of the
+    /// team may have their own, set with `myorg web passwd NAME`.
+    pub password: Option<Secret>,
+    /// The key session cookies are signed with (`WEB_SECRET_KEY`, at least 32
+    /// characters); without one, a random key per start (sessions end at a restart).
+    pub secret_key: Option<Secret>,
+    /// How long a session lasts, in hours.
+    pub session_hours: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            password: None,
+            secret_key: None,
+            session_hours: 24 * 7,
         }
     }
 }
@@ -527,6 +557,9 @@ impl Config {
                 figment = figment.merge(Serialized::default(key, value));
             }
         }
+        if let Some(listen) = web_address(&figment)? {
+            figment = figment.merge(Serialized::default("http.listen", listen));
+        }
         for (var, key) in LIST_ENV_KEYS {
             if let Some(value) = std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
                 let items: Vec<String> = value
@@ -555,6 +588,8 @@ impl Config {
             &self.llm.api_key,
             &self.discord.token,
             &self.http.trigger_token,
+            &self.web.password,
+            &self.web.secret_key,
         ];
         let providers = self
             .llm
@@ -820,6 +855,36 @@ impl Config {
             .unwrap_or_else(|| format!("{}@localhost", name.replace(' ', ".")));
         Identity { name, email }
     }
+}
+
+/// The address `WEB_HOST` and `WEB_PORT` name, when either is set: the other part
+/// comes from `http.listen` as configured so far.
+fn web_address(figment: &Figment) -> anyhow::Result<Option<String>> {
+    let set = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let (host, port) = (set("WEB_HOST"), set("WEB_PORT"));
+    if host.is_none() && port.is_none() {
+        return Ok(None);
+    }
+    let listen: String = figment
+        .extract_inner("http.listen")
+        .unwrap_or_else(|_| HttpConfig::default().listen);
+    let (old_host, old_port) = listen.rsplit_once(':').unwrap_or((listen.as_str(), "8080"));
+    if let Some(port) = &port {
+        port.parse::<u16>()
+            .map_err(|_| anyhow::anyhow!("WEB_PORT={port:?} is not a port number"))?;
+    }
+    let host = host.unwrap_or_else(|| old_host.to_string());
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    Ok(Some(format!("{host}:{}", port.as_deref().unwrap_or(old_port))))
 }
 
 /// `$XDG_DATA_HOME/myorg/store`, else `~/.local/share/myorg/store`, else `./myorg-store`.

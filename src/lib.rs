@@ -22,3 +22,4 @@ pub mod schedule;
 pub mod server;
 pub mod store;
 pub mod validate;
+pub mod web;

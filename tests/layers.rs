@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The front ends: each turns its own input into use cases and renders their results.
 const FRONT_ENDS: &[&str] = &[
-    "cli", "commands", "discord", "agent", "http", "jobs", "schedule", "serve", "mcp",
+    "cli", "commands", "discord", "agent", "http", "jobs", "schedule", "serve", "mcp", "web",
 ];
 
 /// What each module may not name, besides the front ends' rule.

@@ -14,7 +14,7 @@
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
-//!   [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
+//!   [`files`], [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
 
 pub mod briefing;
 pub mod calendar;
@@ -25,6 +25,7 @@ pub mod files;
 pub mod history;
 pub mod loaded;
 pub mod notes;
+pub mod passwords;
 pub mod projects;
 #[cfg(test)]
 pub(crate) mod sample;

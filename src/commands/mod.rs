@@ -17,3 +17,4 @@ pub mod tasks;
 pub mod tools;
 pub mod usage;
 pub mod waiting;
+pub mod web;

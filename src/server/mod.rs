@@ -69,7 +69,8 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(&config.http.listen)
         .await
         .with_context(|| format!("listening on {}", config.http.listen))?;
-    println!("myorg: listening on http://{}", listener.local_addr()?);
+    let address = listener.local_addr()?;
+    println!("myorg: listening on http://{address}");
     tracing::info!(address = %listener.local_addr()?, "listening");
     std::io::stdout().flush()?;
     if config.http.trigger_token.as_ref().is_none_or(|t| t.0.is_empty()) {
@@ -82,6 +83,7 @@ pub async fn serve(
     if agent.is_none() {
         tracing::info!("no language model is configured: free-form chat is off, every command works");
     }
+    let web = Arc::new(crate::web::Web::new(Arc::clone(&app), agent.clone())?);
     let bot = discord::start(app, agent, Arc::clone(&metrics)).await?;
     let deliver: MakeDeliver = match &bot {
         Some(bot) => {
@@ -118,11 +120,15 @@ pub async fn serve(
         connected
     });
     let state = Arc::new(state);
+    dashboard_link(&web, &address)?;
     let stopping = CancellationToken::new();
     let mut server = tokio::spawn(
-        axum::serve(listener, router(Arc::clone(&state)))
-            .with_graceful_shutdown(stopping.clone().cancelled_owned())
-            .into_future(),
+        axum::serve(
+            listener,
+            router(Arc::clone(&state)).merge(crate::web::router(Arc::clone(&web))),
+        )
+        .with_graceful_shutdown(stopping.clone().cancelled_owned())
+        .into_future(),
     );
     let scheduler = match mode {
         SchedulerMode::InProcess => {
@@ -206,6 +212,29 @@ pub async fn serve(
     }
     tracing::info!("stopped");
     served
+}
+
+/// Says where the dashboard is; with no password configured at all, prints a
+/// one-time login link (standard output, never the log).
+fn dashboard_link(web: &crate::web::Web, address: &std::net::SocketAddr) -> anyhow::Result<()> {
+    let shown = if address.ip().is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), address.port())
+    } else {
+        *address
+    };
+    let base = format!("http://{shown}");
+    if web.needs_link() {
+        match web.auth.one_time_token() {
+            Some(token) => {
+                println!("myorg: no dashboard password is set; log in once with {base}/login?token={token}")
+            }
+            None => tracing::warn!("no one-time login link could be made: set WEB_PASSWORD"),
+        }
+    } else {
+        println!("myorg: the dashboard is at {base}/");
+    }
+    std::io::stdout().flush()?;
+    Ok(())
 }
 
 /// SIGTERM or SIGINT.

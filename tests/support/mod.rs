@@ -15,7 +15,8 @@ use std::process::{Command, Output, Stdio};
 /// The environment variables a test must not inherit: every one the configuration
 /// reads (`ENV_KEYS`, `LIST_ENV_KEYS`, `MYORG_CONFIG`, and `XDG_DATA_HOME`, `HOME` and
 /// `USER` for the default store and person), the clock's `MYORG_NOW`, the logs'
-/// `MYORG_LOG`, `RUST_LOG` and `MYORG_LOG_FORMAT` (standard error is compared), and
+/// `MYORG_LOG`, `RUST_LOG` and `MYORG_LOG_FORMAT` (standard error is compared), the
+/// dashboard's `WEB_HOST` and `WEB_PORT`, and
 /// where libgit2 finds a global git configuration. `HOME` is replaced, not only removed
 /// (see [`myorg_command`]).
 pub fn cleared() -> impl Iterator<Item = &'static str> {
@@ -29,6 +30,8 @@ pub fn cleared() -> impl Iterator<Item = &'static str> {
             "MYORG_LOG",
             "RUST_LOG",
             "MYORG_LOG_FORMAT",
+            "WEB_HOST",
+            "WEB_PORT",
             "XDG_DATA_HOME",
             "XDG_CONFIG_HOME",
             "HOME",

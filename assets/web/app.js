@@ -1,0 +1,101 @@
+// MyOrg dashboard: the theme, keyboard shortcuts, live refresh, and resetting a
+// form after htmx sent it. Everything works without this file, less smoothly.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var stored = null;
+  try { stored = localStorage.getItem("theme"); } catch (e) { /* private mode */ }
+  if (stored === "dark" || stored === "light") root.dataset.theme = stored;
+
+  function dark() {
+    if (root.dataset.theme) return root.dataset.theme === "dark";
+    return window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+
+  function showTheme(button) {
+    button.setAttribute("aria-pressed", dark() ? "true" : "false");
+  }
+
+  function tasks() { return Array.prototype.slice.call(document.querySelectorAll("li.task")); }
+
+  function selected() {
+    var active = document.activeElement;
+    return active && active.closest ? active.closest("li.task") : null;
+  }
+
+  function move(step) {
+    var all = tasks();
+    if (!all.length) return;
+    var at = all.indexOf(selected());
+    var next = all[Math.max(0, Math.min(all.length - 1, at < 0 ? 0 : at + step))];
+    next.focus();
+  }
+
+  function press(key) {
+    var within = selected();
+    var target = (within || document).querySelector('[data-key="' + key + '"]');
+    if (target) { target.focus(); if (key === "x" || key === "e") target.click(); return true; }
+    return false;
+  }
+
+  var going = false;
+  document.addEventListener("keydown", function (event) {
+    var typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (going) {
+      going = false;
+      var pages = { t: "/", c: "/calendar", p: "/projects", h: "/history" };
+      if (pages[event.key]) { window.location = pages[event.key]; event.preventDefault(); }
+      return;
+    }
+    if (event.key === "g") { going = true; return; }
+    if (event.key === "j") { move(1); event.preventDefault(); return; }
+    if (event.key === "k") { move(-1); event.preventDefault(); return; }
+    if (event.key === "?") {
+      var keys = document.getElementById("keys");
+      if (keys && keys.showModal) keys.showModal();
+      event.preventDefault();
+      return;
+    }
+    if ((event.key === "/" || event.key === "n" || event.key === "x" || event.key === "e") && press(event.key)) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.getElementById("theme");
+    if (button) {
+      showTheme(button);
+      button.addEventListener("click", function () {
+        root.dataset.theme = dark() ? "light" : "dark";
+        try { localStorage.setItem("theme", root.dataset.theme); } catch (e) { /* private mode */ }
+        showTheme(button);
+      });
+    }
+    // Live: a changed store refreshes the parts that listen for "store-changed",
+    // unless the person is in the middle of an edit.
+    var seen = null;
+    if (!document.querySelector("header.top")) return;
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch("/version", { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (version) {
+        if (!version) return;
+        if (seen !== null && version !== seen && !document.querySelector(".editing") && window.htmx) {
+          htmx.trigger(document.body, "store-changed");
+        }
+        seen = version;
+      }).catch(function () { /* offline for a moment */ });
+    }, 3000);
+  });
+
+  // A form marked data-reset is emptied after it was sent and answered well.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.hasAttribute && form.hasAttribute("data-reset") && event.detail.successful) {
+      var failed = form.nextElementSibling && form.nextElementSibling.querySelector(".error");
+      if (!failed) form.reset();
+    }
+  });
+})();
