@@ -105,6 +105,31 @@ for doc in docs:
             if doc["kind"] == "Deployment" and not selector.items() <= labels.items():
                 problems.append(f"Service {service['metadata']['name']} does not select {where}'s pods")
 
+# An Ingress example must route to a Service and port that exist, and to paths the
+# dashboard's router serves (src/web/mod.rs), never to the triggers or metrics.
+router = (root.parent / "src" / "web" / "mod.rs").read_text()
+served = set(re.findall(r'\.route\("(/[^"{]*)', router))
+for example in root.glob("*.example.yaml"):
+    for d in yaml.safe_load_all(example.read_text()):
+        if not d or d["kind"] != "Ingress":
+            continue
+        for rule in d["spec"].get("rules", []):
+            for path in rule.get("http", {}).get("paths", []):
+                backend = path["backend"]["service"]
+                service = services.get(backend["name"])
+                where = f"{example.name}: {path['path']}"
+                if service is None:
+                    problems.append(f"{where} routes to Service {backend['name']}, which no manifest defines")
+                    continue
+                port = backend["port"]
+                ports = service["spec"]["ports"]
+                if not any(p.get("name") == port.get("name") or p["port"] == port.get("number") for p in ports):
+                    problems.append(f"{where} routes to a port Service {backend['name']} does not have")
+                if path["path"].startswith(("/trigger", "/metrics")):
+                    problems.append(f"{where} exposes {path['path']} outside the cluster")
+                if not any(route == path["path"] or route.startswith(path["path"].rstrip("/") + "/") for route in served):
+                    problems.append(f"{where} is not a path the dashboard serves")
+
 # The jobs `myorg trigger` knows (`Job::X => "name"` in src/jobs/mod.rs) against the
 # CronJobs' arguments.
 source = root.parent / "src" / "jobs" / "mod.rs"

@@ -223,6 +223,12 @@ pub fn today(look: &Look) -> Result<Today> {
 /// The `days` days from today (at most [`AGENDA_MOST_DAYS`]): each with its events and
 /// the open tasks due then.
 pub fn agenda(look: &Look, days: u32) -> Result<Agenda> {
+    days_from(look, look.now.date(), days)
+}
+
+/// The `days` days from `first` (at most [`AGENDA_MOST_DAYS`]): each with its events,
+/// the open tasks due then and its week's goal (a month's grid, a week's view).
+pub fn days_from(look: &Look, first: NaiveDate, days: u32) -> Result<Agenda> {
     if days > AGENDA_MOST_DAYS {
         return Err(Error::Invalid(format!(
             "at most {AGENDA_MOST_DAYS} days at a time, not {days}"
@@ -230,7 +236,7 @@ pub fn agenda(look: &Look, days: u32) -> Result<Agenda> {
     }
     let (calendar_file, todo) = read(look)?;
     let references = References::of(&todo);
-    let days = calendar::agenda(&calendar_file, &todo, look.now.date(), days)
+    let days = calendar::agenda(&calendar_file, &todo, first, days)
         .into_iter()
         .map(|day| Day {
             date: day.date,

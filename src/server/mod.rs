@@ -120,7 +120,7 @@ pub async fn serve(
         connected
     });
     let state = Arc::new(state);
-    dashboard_link(&web, &address)?;
+    dashboard_link(&web, &address);
     let stopping = CancellationToken::new();
     let mut server = tokio::spawn(
         axum::serve(
@@ -215,26 +215,31 @@ pub async fn serve(
 }
 
 /// Says where the dashboard is; with no password configured at all, prints a
-/// one-time login link (standard output, never the log).
-fn dashboard_link(web: &crate::web::Web, address: &std::net::SocketAddr) -> anyhow::Result<()> {
+/// one-time login link (standard output, never the log). Standard output may be
+/// closed by whoever started us: nothing here may stop the start.
+fn dashboard_link(web: &crate::web::Web, address: &std::net::SocketAddr) {
     let shown = if address.ip().is_unspecified() {
         std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), address.port())
     } else {
         *address
     };
     let base = format!("http://{shown}");
-    if web.needs_link() {
+    let mut out = std::io::stdout();
+    let _ = if web.needs_link() {
         match web.auth.one_time_token() {
-            Some(token) => {
-                println!("myorg: no dashboard password is set; log in once with {base}/login?token={token}")
+            Some(token) => writeln!(
+                out,
+                "myorg: no dashboard password is set; log in once with {base}/login?token={token}"
+            ),
+            None => {
+                tracing::warn!("no one-time login link could be made: set WEB_PASSWORD");
+                Ok(())
             }
-            None => tracing::warn!("no one-time login link could be made: set WEB_PASSWORD"),
         }
     } else {
-        println!("myorg: the dashboard is at {base}/");
-    }
-    std::io::stdout().flush()?;
-    Ok(())
+        writeln!(out, "myorg: the dashboard is at {base}/")
+    };
+    let _ = out.flush();
 }
 
 /// SIGTERM or SIGINT.

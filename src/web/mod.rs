@@ -13,14 +13,17 @@
 //! - `respond.rs`: the answers every action gives (a message next to the form, the
 //!   whole page without JavaScript, `store-changed` for the parts that refresh).
 //! - `live.rs`: `GET /version`, which open pages poll to see the store change.
-//! - One module per page: `today.rs`, `tasks.rs`, `confirm.rs` (Yes/No of a
+//! - One module per page: `today.rs`, `tasks.rs`, `calendar.rs`, `projects.rs`,
+//!   `confirm.rs` (Yes/No of a
 //!   destructive change).
 
 pub mod assets;
 pub mod auth;
+mod calendar;
 mod confirm;
 mod live;
 mod login;
+mod projects;
 mod respond;
 mod tasks;
 mod today;
@@ -90,6 +93,9 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/tasks/{reference}/done", post(tasks::done))
         .route("/tasks/{reference}/edit", get(tasks::edit_form).post(tasks::edit))
         .route("/tasks/{reference}/delete", post(tasks::delete))
+        .route("/calendar", get(calendar::page).post(calendar::add))
+        .route("/projects", get(projects::list))
+        .route("/projects/{slug}", get(projects::show).post(projects::change))
         .route("/confirm/{id}", post(confirm::yes))
         .route("/cancel/{id}", post(confirm::no))
         .layer(axum::middleware::map_response(secure_headers))
