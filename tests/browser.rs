@@ -5,9 +5,9 @@
 //! and dark mode (the system's, and the toggle, remembered). Screenshots of every
 //! page, desktop and phone, light and dark, go to `target/screenshots/`.
 
-mod support;
 #[path = "support/browser.rs"]
 mod browser;
+mod support;
 
 use browser::Browser;
 use support::run::Running;
@@ -39,10 +39,17 @@ fn start(dir: &TempDir) -> Running {
 
 async fn log_in(browser: &Browser, url: &str) {
     browser.client.goto(&format!("{url}/tasks")).await.unwrap();
-    browser.until("the login page", "location.pathname === '/login'").await;
+    browser
+        .until("the login page", "location.pathname === '/login'")
+        .await;
     browser.fill("#password", PASSWORD).await;
     browser.click("form button[type=submit]").await;
-    browser.until("the tasks page after logging in", "location.pathname === '/tasks'").await;
+    browser
+        .until(
+            "the tasks page after logging in",
+            "location.pathname === '/tasks'",
+        )
+        .await;
 }
 
 fn store_file(dir: &TempDir, name: &str) -> String {
@@ -60,87 +67,199 @@ async fn a_person_uses_the_dashboard_in_a_browser() {
 
     // Today.
     browser.client.goto(&url).await.unwrap();
-    browser.until("today's date", "document.querySelector('h1').innerText.includes('November 2026')").await;
+    browser
+        .until(
+            "today's date",
+            "document.querySelector('h1').innerText.includes('November 2026')",
+        )
+        .await;
     let today = browser.text().await;
-    assert!(today.contains("Overdue") && today.contains("Recent activity"), "{today}");
+    assert!(
+        today.contains("Overdue") && today.contains("Recent activity"),
+        "{today}"
+    );
 
     // A task with a date in words, added without a page load.
     browser.client.goto(&format!("{url}/tasks")).await.unwrap();
     browser.eval("window.stayed = true; return 1").await;
-    browser.fill("#new-task", "Water the ficus due:tomorrow +home").await;
+    browser
+        .fill("#new-task", "Water the ficus due:tomorrow +home")
+        .await;
     browser.click("form.new button[type=submit]").await;
-    browser.until("the new task in the list", "document.querySelector('#task-list').innerText.includes('Water the ficus')").await;
-    assert_eq!(browser.eval("return window.stayed === true").await, true, "no full page load");
+    browser
+        .until(
+            "the new task in the list",
+            "document.querySelector('#task-list').innerText.includes('Water the ficus')",
+        )
+        .await;
+    assert_eq!(
+        browser.eval("return window.stayed === true").await,
+        true,
+        "no full page load"
+    );
     assert!(store_file(&dir, "todo.txt").contains("Water the ficus due:2026-11-24 +home"));
-    browser.until("the field emptied", "document.querySelector('#new-task').value === ''").await;
+    browser
+        .until(
+            "the field emptied",
+            "document.querySelector('#new-task').value === ''",
+        )
+        .await;
 
     // Filter as you type; the filter is in the address.
     browser.fill("#filter", "+home").await;
-    browser.until("the filtered list", "location.search.includes('q=%2Bhome')").await;
-    browser.until("only +home tasks", "!document.querySelector('#task-list').innerText.includes('Send Q4 report')").await;
+    browser
+        .until("the filtered list", "location.search.includes('q=%2Bhome')")
+        .await;
+    browser
+        .until(
+            "only +home tasks",
+            "!document.querySelector('#task-list').innerText.includes('Send Q4 report')",
+        )
+        .await;
 
     // Done.
     browser.click("button[aria-label='Done: Water the ficus']").await;
-    browser.until("the task done", "!document.querySelector(\"button[aria-label='Done: Water the ficus']\")").await;
-    assert!(store_file(&dir, "todo.txt").lines().any(|l| l.starts_with("x 2026-11-23") && l.contains("Water the ficus")));
+    browser
+        .until(
+            "the task done",
+            "!document.querySelector(\"button[aria-label='Done: Water the ficus']\")",
+        )
+        .await;
+    assert!(
+        store_file(&dir, "todo.txt")
+            .lines()
+            .any(|l| l.starts_with("x 2026-11-23") && l.contains("Water the ficus"))
+    );
 
     // Edit in place, and an impossible date refused.
     browser.fill("#filter", "Call Mum").await;
-    browser.until("Call Mum", "document.querySelector(\"a[aria-label^='Edit: Call Mum']\")").await;
+    browser
+        .until(
+            "Call Mum",
+            "document.querySelector(\"a[aria-label^='Edit: Call Mum']\")",
+        )
+        .await;
     browser.click("a[aria-label^='Edit: Call Mum']").await;
-    browser.until("the edit form", "document.querySelector('form.edit')").await;
+    browser
+        .until("the edit form", "document.querySelector('form.edit')")
+        .await;
     browser.fill("form.edit input[name=due]", "2026-02-30").await;
     browser.click("form.edit button[type=submit]").await;
-    browser.until("the error next to the form", "document.querySelector('form.edit').nextElementSibling.querySelector('.error')").await;
+    browser
+        .until(
+            "the error next to the form",
+            "document.querySelector('form.edit').nextElementSibling.querySelector('.error')",
+        )
+        .await;
     assert!(!store_file(&dir, "todo.txt").contains("2026-02-30"));
     browser.fill("form.edit input[name=due]", "2026-12-24").await;
     browser.click("form.edit button[type=submit]").await;
-    browser.until("the edited task", "document.querySelector('#task-list').innerText.includes('due Thu 24 Dec')").await;
-    assert!(store_file(&dir, "todo.txt").lines().any(|l| l.contains("Call Mum") && l.contains("due:2026-12-24")));
+    browser
+        .until(
+            "the edited task",
+            "document.querySelector('#task-list').innerText.includes('due Thu 24 Dec')",
+        )
+        .await;
+    assert!(
+        store_file(&dir, "todo.txt")
+            .lines()
+            .any(|l| l.contains("Call Mum") && l.contains("due:2026-12-24"))
+    );
 
     // Delete, confirmed.
     browser.click("button[aria-label^='Delete: Call Mum']").await;
-    browser.until("the question", "document.querySelector('.confirm')").await;
-    assert!(store_file(&dir, "todo.txt").contains("Call Mum"), "nothing before yes");
+    browser
+        .until("the question", "document.querySelector('.confirm')")
+        .await;
+    assert!(
+        store_file(&dir, "todo.txt").contains("Call Mum"),
+        "nothing before yes"
+    );
     browser.click(".confirm button.danger").await;
-    browser.until("the task gone", "!document.querySelector('#task-list').innerText.includes('Call Mum')").await;
+    browser
+        .until(
+            "the task gone",
+            "!document.querySelector('#task-list').innerText.includes('Call Mum')",
+        )
+        .await;
     assert!(!store_file(&dir, "todo.txt").contains("Call Mum"));
 
     // HTML in a task is shown, never run.
     browser.client.goto(&format!("{url}/tasks")).await.unwrap();
-    browser.fill("#new-task", "Read <img src=x onerror=window.pwned=1> about <b>bold</b>").await;
+    browser
+        .fill(
+            "#new-task",
+            "Read <img src=x onerror=window.pwned=1> about <b>bold</b>",
+        )
+        .await;
     browser.click("form.new button[type=submit]").await;
-    browser.until("the task with markup", "document.querySelector('#task-list').innerText.includes('<img src=x')").await;
-    assert_eq!(browser.eval("return window.pwned === undefined && !document.querySelector('#task-list b')").await, true);
+    browser
+        .until(
+            "the task with markup",
+            "document.querySelector('#task-list').innerText.includes('<img src=x')",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("return window.pwned === undefined && !document.querySelector('#task-list b')")
+            .await,
+        true
+    );
 
     // The calendar, and an event added as typed.
     browser.client.goto(&format!("{url}/calendar")).await.unwrap();
-    browser.until("today marked", "document.querySelector('[aria-current=date]')").await;
+    browser
+        .until("today marked", "document.querySelector('[aria-current=date]')")
+        .await;
     browser.fill("#new-event", "tomorrow 14:30-15 dentist").await;
     browser.click("form.new button[type=submit]").await;
-    browser.until("the event", "document.querySelector('#calendar').innerText.includes('dentist')").await;
+    browser
+        .until(
+            "the event",
+            "document.querySelector('#calendar').innerText.includes('dentist')",
+        )
+        .await;
     assert!(store_file(&dir, "calendar.txt").contains("dentist"));
 
     // A project's status.
-    browser.client.goto(&format!("{url}/projects/website")).await.unwrap();
-    browser.until("the project", "document.querySelector('#status')").await;
+    browser
+        .client
+        .goto(&format!("{url}/projects/website"))
+        .await
+        .unwrap();
+    browser
+        .until("the project", "document.querySelector('#status')")
+        .await;
     browser
         .eval("document.querySelector('#status').value = 'blocked'; return 1")
         .await;
     browser.click("#status ~ button").await;
-    browser.until("the new status", "document.querySelector('#project .tag').innerText === 'blocked'").await;
-    assert!(store_file(&dir, "projects.txt").lines().any(|l| l.contains("+website") && l.contains("blocked")));
+    browser
+        .until(
+            "the new status",
+            "document.querySelector('#project .tag').innerText === 'blocked'",
+        )
+        .await;
+    assert!(
+        store_file(&dir, "projects.txt")
+            .lines()
+            .any(|l| l.contains("+website") && l.contains("blocked"))
+    );
 
     // Screenshots, light, desktop and phone; no sideways scrolling on a phone.
     for (name, path) in PAGES {
         browser.client.goto(&format!("{url}{path}")).await.unwrap();
-        browser.until("the page", "document.readyState === 'complete'").await;
+        browser
+            .until("the page", "document.readyState === 'complete'")
+            .await;
         browser.screenshot(&format!("{name}-desktop-light")).await;
     }
     browser.viewport(375, 812).await;
     for (name, path) in PAGES {
         browser.client.goto(&format!("{url}{path}")).await.unwrap();
-        browser.until("the page", "document.readyState === 'complete'").await;
+        browser
+            .until("the page", "document.readyState === 'complete'")
+            .await;
         let fits = browser
             .eval("return document.documentElement.scrollWidth <= window.innerWidth")
             .await;
@@ -151,10 +270,17 @@ async fn a_person_uses_the_dashboard_in_a_browser() {
     // The toggle turns dark mode on, and it is remembered.
     browser.viewport(1280, 900).await;
     browser.client.goto(&url).await.unwrap();
-    browser.until("the toggle", "document.querySelector('#theme')").await;
+    browser
+        .until("the toggle", "document.querySelector('#theme')")
+        .await;
     browser.click("#theme").await;
     browser.client.goto(&format!("{url}/tasks")).await.unwrap();
-    browser.until("dark, remembered", "document.documentElement.dataset.theme === 'dark'").await;
+    browser
+        .until(
+            "dark, remembered",
+            "document.documentElement.dataset.theme === 'dark'",
+        )
+        .await;
     browser.close().await;
     drop(running);
 }
@@ -166,20 +292,29 @@ async fn dark_mode_follows_the_system() {
     let url = running.url.clone();
     let browser = Browser::start(true).await;
     log_in(&browser, &url).await;
-    assert_eq!(browser.eval("return matchMedia('(prefers-color-scheme: dark)').matches").await, true);
+    assert_eq!(
+        browser
+            .eval("return matchMedia('(prefers-color-scheme: dark)').matches")
+            .await,
+        true
+    );
     let background = browser
         .eval("return getComputedStyle(document.body).backgroundColor")
         .await;
     assert_eq!(background, "rgb(22, 22, 21)", "the dark background");
     for (name, path) in PAGES {
         browser.client.goto(&format!("{url}{path}")).await.unwrap();
-        browser.until("the page", "document.readyState === 'complete'").await;
+        browser
+            .until("the page", "document.readyState === 'complete'")
+            .await;
         browser.screenshot(&format!("{name}-desktop-dark")).await;
     }
     browser.viewport(375, 812).await;
     for (name, path) in PAGES {
         browser.client.goto(&format!("{url}{path}")).await.unwrap();
-        browser.until("the page", "document.readyState === 'complete'").await;
+        browser
+            .until("the page", "document.readyState === 'complete'")
+            .await;
         browser.screenshot(&format!("{name}-phone-dark")).await;
     }
     browser.close().await;

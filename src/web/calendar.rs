@@ -73,7 +73,12 @@ struct Part {
 }
 
 /// `GET /calendar`: the month (or week) asked for, this month by default.
-pub async fn page(State(web): State<Arc<Web>>, session: Session, headers: HeaderMap, Query(asked): Query<Asked>) -> Response {
+pub async fn page(
+    State(web): State<Arc<Web>>,
+    session: Session,
+    headers: HeaderMap,
+    Query(asked): Query<Asked>,
+) -> Response {
     let today = web.app.now().date();
     let (view, first, days, error) = match span(&asked, today) {
         Ok((view, first, days)) => (view, first, days, String::new()),
@@ -82,7 +87,10 @@ pub async fn page(State(web): State<Arc<Web>>, session: Session, headers: Header
             (view, first, days, error)
         }
     };
-    let read = run(&web, &session, move |ctx| calendar::days_from(&ctx.look(), first, days)).await;
+    let read = run(&web, &session, move |ctx| {
+        calendar::days_from(&ctx.look(), first, days)
+    })
+    .await;
     let (agenda, error) = match read {
         Ok(agenda) => (agenda.days, error),
         Err(failed) => (Vec::new(), failed.to_string()),
@@ -126,7 +134,13 @@ fn month(day: NaiveDate) -> (&'static str, NaiveDate, u32) {
     ("month", start, u32::try_from(days).unwrap_or(42))
 }
 
-fn shown(view: &'static str, first: NaiveDate, agenda: Vec<calendar::Day>, today: NaiveDate, error: String) -> Shown {
+fn shown(
+    view: &'static str,
+    first: NaiveDate,
+    agenda: Vec<calendar::Day>,
+    today: NaiveDate,
+    error: String,
+) -> Shown {
     // The month drawn is the one of the grid's middle day.
     let middle = first + Days::new(14);
     let mut weeks: Vec<Week> = Vec::new();
@@ -169,7 +183,11 @@ fn shown(view: &'static str, first: NaiveDate, agenda: Vec<calendar::Day>, today
         let this = middle.with_day(1).unwrap_or(middle);
         let before = this.checked_sub_months(Months::new(1)).unwrap_or(this);
         let after = this.checked_add_months(Months::new(1)).unwrap_or(this);
-        let week_of = if today.month() == this.month() && today.year() == this.year() { today } else { this };
+        let week_of = if today.month() == this.month() && today.year() == this.year() {
+            today
+        } else {
+            this
+        };
         (
             this.format("%B %Y").to_string(),
             format!("/calendar?month={}", this.format("%Y-%m")),
@@ -210,7 +228,11 @@ pub struct New {
 /// `POST /calendar`: an event as typed: `WHEN [TIME] TEXT`.
 pub async fn add(State(web): State<Arc<Web>>, headers: HeaderMap, posted: Posted<New>) -> Response {
     let Posted { session, form } = posted;
-    let back = if form.back.starts_with("/calendar") { form.back.clone() } else { "/calendar".to_string() };
+    let back = if form.back.starts_with("/calendar") {
+        form.back.clone()
+    } else {
+        "/calendar".to_string()
+    };
     let words: Vec<String> = form.text.split_whitespace().map(str::to_string).collect();
     if words.is_empty() {
         let error = app::Error::Invalid("say when and what, as in: tomorrow 14:30-15 dentist".to_string());

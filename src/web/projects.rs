@@ -170,7 +170,12 @@ struct OnePart {
 }
 
 /// `GET /projects/{slug}`.
-pub async fn show(State(web): State<Arc<Web>>, session: Session, headers: HeaderMap, Path(slug): Path<String>) -> Response {
+pub async fn show(
+    State(web): State<Arc<Web>>,
+    session: Session,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
     let asked = slug.clone();
     let read = run(&web, &session, move |ctx| {
         projects::show(&ctx.look(), &asked).map(|shown| (shown, ctx.now.date()))
@@ -256,7 +261,12 @@ pub struct Changing {
 }
 
 /// `POST /projects/{slug}`: a new status, an update or a link, logged.
-pub async fn change(State(web): State<Arc<Web>>, headers: HeaderMap, Path(slug): Path<String>, posted: Posted<Changing>) -> Response {
+pub async fn change(
+    State(web): State<Arc<Web>>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    posted: Posted<Changing>,
+) -> Response {
     let Posted { session, form } = posted;
     let back = format!("/projects/{}", super::auth::urlencode(&slug));
     let status = match form.status.trim() {
@@ -265,7 +275,10 @@ pub async fn change(State(web): State<Arc<Web>>, headers: HeaderMap, Path(slug):
             Some(status) => Some(status),
             None => {
                 let known: Vec<&str> = ProjectStatus::ALL.iter().map(|s| s.as_str()).collect();
-                let error = app::Error::Invalid(format!("{given:?} is not a status; say one of {}", known.join(", ")));
+                let error = app::Error::Invalid(format!(
+                    "{given:?} is not a status; say one of {}",
+                    known.join(", ")
+                ));
                 return refused(&headers, &session, &error, &back);
             }
         },

@@ -81,6 +81,25 @@ impl Row {
         }
     }
 
+    /// Its words with its projects and contexts, without dates and `key:value`s:
+    /// a line as a person reads it.
+    pub fn readable(line: &str, today: chrono::NaiveDate) -> String {
+        let file = TodoFile::parse(line.as_bytes().to_vec());
+        let Some(task) = file.get(0).and_then(|item| item.task()) else {
+            return line.to_string();
+        };
+        let row = Row::new("", line, task, today);
+        let tags = row
+            .projects
+            .iter()
+            .map(|p| format!("+{p}"))
+            .chain(row.contexts.iter().map(|c| format!("@{c}")));
+        std::iter::once(row.label().to_string())
+            .chain(tags)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// What a screen reader names it by: its words.
     pub fn label(&self) -> &str {
         if self.words.is_empty() {

@@ -5,6 +5,7 @@
 
 use super::auth::{Session, from_htmx};
 use super::respond::{html, run};
+use super::tasks::Row;
 use super::{Layout, Web};
 use crate::app::{self, briefing, history, projects, suggest};
 use askama::Template;
@@ -122,14 +123,27 @@ async fn glance(web: &Arc<Web>, session: &Session) -> Glance {
                         .map(|summary| Bar::new(summary, false)),
                 )
                 .collect();
+            let today = morning.date;
+            let sections = morning
+                .sections
+                .into_iter()
+                .filter(|section| section.title != "Goals and projects")
+                .map(|mut section| {
+                    // Tasks read as words; events and other lines as written.
+                    for item in section.items.iter_mut().filter(|item| item.reference.is_some()) {
+                        item.text = Row::readable(&item.text, today);
+                    }
+                    section
+                })
+                .collect();
+            let mut suggested = suggested;
+            for suggestion in &mut suggested.found.0 {
+                suggestion.line = Row::readable(&suggestion.line, today);
+            }
             Glance {
                 date: morning.date.format("%A %-d %B %Y").to_string(),
                 subtitle: morning.subtitle.clone().unwrap_or_default(),
-                sections: morning
-                    .sections
-                    .into_iter()
-                    .filter(|section| section.title != "Goals and projects")
-                    .collect(),
+                sections,
                 bars,
                 situation: suggested.situation.unwrap_or_default(),
                 suggested: suggested.found.0,
