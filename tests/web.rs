@@ -520,3 +520,188 @@ async fn assets_are_cached_and_compressed_and_the_version_follows_the_store() {
     .await;
     assert_ne!(site.get("/version", &cookie, false).await.body, before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_shows_a_month_or_a_week_and_adds_an_event_as_typed() {
+    let site = site(|_| {}).await;
+    let (cookie, csrf) = site.login().await;
+    let month = site.get("/calendar", &cookie, false).await;
+    assert!(month.body.contains("November 2026"), "{}", month.body);
+    assert!(month.body.contains("aria-current=\"date\""));
+    assert!(month.body.contains("standup"), "{}", month.body);
+    let week = site.get("/calendar?week=2026-11-25", &cookie, true).await;
+    assert!(week.body.contains("Week of 23 November 2026"), "{}", week.body);
+    assert!(!week.body.contains("<html"));
+    let bad = site.get("/calendar?month=2026-13", &cookie, false).await;
+    assert!(bad.body.contains("is not a month"), "{}", bad.body);
+    let commits = site.commits();
+    let added = site
+        .post(
+            "/calendar",
+            &cookie,
+            &[("csrf", &csrf), ("text", "tomorrow 14:30-15 dentist")],
+            true,
+        )
+        .await;
+    assert_eq!(added.header("hx-trigger"), "store-changed", "{}", added.body);
+    assert!(site.file("calendar.txt").contains("dentist"));
+    assert_eq!(site.commits(), commits + 1);
+    assert!(site.last_commit().contains("Requested-by: Ana García (web)"));
+    let impossible = site
+        .post(
+            "/calendar",
+            &cookie,
+            &[("csrf", &csrf), ("text", "2026-02-30 10:00 nothing")],
+            true,
+        )
+        .await;
+    assert!(impossible.body.contains("class=\"error\""), "{}", impossible.body);
+    let empty = site
+        .post("/calendar", &cookie, &[("csrf", &csrf), ("text", " ")], true)
+        .await;
+    assert!(empty.body.contains("say when and what"), "{}", empty.body);
+    assert_eq!(site.commits(), commits + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projects_are_listed_shown_and_changed() {
+    let site = site(|_| {}).await;
+    let (cookie, csrf) = site.login().await;
+    let list = site.get("/projects", &cookie, false).await;
+    assert!(list.body.contains("Relaunch the team website"), "{}", list.body);
+    assert!(list.body.contains("<progress"), "{}", list.body);
+    assert!(list.body.contains("Goals"));
+    let one = site.get("/projects/website", &cookie, false).await;
+    assert!(
+        one.body.contains("Open tasks") && one.body.contains("Log"),
+        "{}",
+        one.body
+    );
+    assert!(
+        one.body
+            .contains("href=\"https://github.com/example/site/pull/42\""),
+        "links in the log are links"
+    );
+    let missing = site.get("/projects/nosuch", &cookie, false).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let commits = site.commits();
+    let blocked = site
+        .post(
+            "/projects/website",
+            &cookie,
+            &[("csrf", &csrf), ("status", "blocked")],
+            true,
+        )
+        .await;
+    assert_eq!(blocked.header("hx-trigger"), "store-changed", "{}", blocked.body);
+    assert!(
+        site.file("projects.txt")
+            .lines()
+            .any(|l| l.contains("+website") && l.contains("blocked"))
+    );
+    let same = site
+        .post(
+            "/projects/website",
+            &cookie,
+            &[("csrf", &csrf), ("status", "blocked")],
+            true,
+        )
+        .await;
+    assert!(same.body.contains("class=\"error\""), "{}", same.body);
+    let unknown = site
+        .post(
+            "/projects/website",
+            &cookie,
+            &[("csrf", &csrf), ("status", "stuck")],
+            true,
+        )
+        .await;
+    assert!(unknown.body.contains("is not a status"), "{}", unknown.body);
+    let update = site
+        .post(
+            "/projects/website",
+            &cookie,
+            &[("csrf", &csrf), ("update", "Waiting on the designer")],
+            true,
+        )
+        .await;
+    assert!(update.body.contains("Logged"), "{}", update.body);
+    let link = site
+        .post(
+            "/projects/website",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("url", "https://example.org/pr/7"),
+                ("words", "Pricing PR"),
+            ],
+            true,
+        )
+        .await;
+    assert!(link.body.contains("https://example.org/pr/7"), "{}", link.body);
+    let log = site.file("log.txt");
+    assert!(
+        log.contains("Waiting on the designer") && log.contains("https://example.org/pr/7"),
+        "{log}"
+    );
+    assert_eq!(site.commits(), commits + 3);
+}
+
+#[test]
+fn web_passwd_sets_a_persons_password_and_refuses_strangers() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let config = dir.path().join("myorg.toml");
+    std::fs::write(&config, "[[people]]\nname = \"Ben Ortiz\"\n").unwrap();
+    let config = config.to_str().unwrap();
+    let set = support::myorg_with_input(
+        dir.path(),
+        &["--config", config, "web", "passwd", "Ben"],
+        &[],
+        "a good long password\n",
+    );
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    assert!(String::from_utf8_lossy(&set.stdout).contains("The dashboard password of Ben Ortiz is set."));
+    let short = support::myorg_with_input(
+        dir.path(),
+        &["--config", config, "web", "passwd", "ben"],
+        &[],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8"));
+    let stranger = support::myorg_with_input(
+        dir.path(),
+        &["--config", config, "web", "passwd", "zoe"],
+        &[],
+        "a good long password\n",
+    );
+    assert!(!stranger.status.success());
+    assert!(
+        String::from_utf8_lossy(&stranger.stderr).contains("nobody is called \"zoe\""),
+        "{}",
+        String::from_utf8_lossy(&stranger.stderr)
+    );
+    let state = dir.path().join("home/.local/share/myorg/store/.git/myorg");
+    let stored = walk_for(&dir.path().join("home"), "web-passwords");
+    let text = std::fs::read_to_string(stored.unwrap_or(state)).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("ben $argon2id$") && !text.contains("good long"),
+        "{text}"
+    );
+}
+
+fn walk_for(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == name) {
+            return Some(path);
+        }
+        if path.is_dir()
+            && let Some(found) = walk_for(&path, name)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
