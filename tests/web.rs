@@ -705,3 +705,39 @@ fn walk_for(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
     }
     None
 }
+
+#[test]
+fn web_host_and_web_port_choose_the_address_and_a_page_needs_a_session() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let running = support::run::Running::start(
+        dir.path(),
+        &[],
+        &[
+            // An address nothing can listen on: WEB_HOST and WEB_PORT win over it.
+            ("MYORG_HTTP_ADDR", "127.0.0.1:1"),
+            ("WEB_HOST", "127.0.0.1"),
+            ("WEB_PORT", "0"),
+            ("WEB_PASSWORD", PASSWORD),
+        ],
+    );
+    assert!(
+        running.url.starts_with("http://127.0.0.1:") && !running.url.ends_with(":1"),
+        "{}",
+        running.url
+    );
+    let address = running.url.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        stream,
+        "GET /tasks HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    assert!(
+        answer.to_lowercase().contains("location: /login?next=%2ftasks"),
+        "{answer}"
+    );
+}

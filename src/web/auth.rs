@@ -32,6 +32,10 @@ pub const COOKIE: &str = "myorg_session";
 const FREE_TRIES: u32 = 5;
 /// The longest wait between tries.
 const LONGEST_WAIT: Duration = Duration::from_secs(300);
+/// The most accounts whose wrong passwords are counted at once.
+const MOST_ACCOUNTS: usize = 1000;
+/// The count of everyone's wrong passwords.
+const ANYONE: &str = "\u{0}anyone";
 
 /// The keys, the revoked sessions, the one-time link and the count of wrong
 /// passwords.
@@ -140,26 +144,40 @@ impl Auth {
         }
     }
 
-    /// How long `account` must still wait before another try, after wrong passwords.
+    /// How long `account` must still wait before another try, after wrong passwords
+    /// for it, or after very many for anyone.
     pub fn wait_for(&self, account: &str) -> Option<Duration> {
         let failures = lock(&self.failures);
-        let (count, last) = failures.get(account)?;
-        if *count < FREE_TRIES {
-            return None;
-        }
-        let wait = Duration::from_secs(1 << (count - FREE_TRIES).min(8)).min(LONGEST_WAIT);
-        wait.checked_sub(last.elapsed())
+        let wait = |key: &str, free: u32| {
+            let (count, last) = failures.get(key)?;
+            if *count < free {
+                return None;
+            }
+            let wait = Duration::from_secs(1 << (count - free).min(8)).min(LONGEST_WAIT);
+            wait.checked_sub(last.elapsed())
+        };
+        wait(account, FREE_TRIES).max(wait(ANYONE, FREE_TRIES * 10))
     }
 
     /// Counts a wrong password for `account`.
     pub fn failed(&self, account: &str) {
         let mut failures = lock(&self.failures);
-        let entry = failures.entry(account.to_string()).or_insert((0, Instant::now()));
-        entry.0 = entry.0.saturating_add(1);
-        entry.1 = Instant::now();
+        // Names made up by the thousand must not fill the memory: the old ones go,
+        // and when that is not enough, new names are counted only as anyone's.
+        if failures.len() >= MOST_ACCOUNTS {
+            failures.retain(|_, (_, last)| last.elapsed() < LONGEST_WAIT);
+        }
+        for key in [account, ANYONE] {
+            if failures.len() >= MOST_ACCOUNTS && !failures.contains_key(key) && key != ANYONE {
+                continue;
+            }
+            let entry = failures.entry(key.to_string()).or_insert((0, Instant::now()));
+            entry.0 = entry.0.saturating_add(1);
+            entry.1 = Instant::now();
+        }
     }
 
-    /// Forgets the wrong passwords of `account`.
+    /// Forgets the wrong passwords of `account` (not anyone's).
     pub fn succeeded(&self, account: &str) {
         lock(&self.failures).remove(account);
     }
@@ -455,6 +473,13 @@ mod tests {
         assert!(auth.wait_for("ben").is_none());
         auth.succeeded("ana");
         assert!(auth.wait_for("ana").is_none());
+        for n in 0..FREE_TRIES * 10 {
+            auth.failed(&format!("made-up-{n}"));
+        }
+        assert!(
+            auth.wait_for("ben").is_some(),
+            "very many wrong tries slow everyone down"
+        );
     }
 
     #[test]
