@@ -16,6 +16,7 @@
 //! - [`reminders`]: what to remind whom of, once, outside quiet hours.
 //! - [`projects`]: projects and goals by status, progress, new lines, status changes.
 //! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
+//! - [`kpi`]: figures from kpi.txt: series, the latest values and their change.
 //! - [`files`]: a store file read in pieces, and the preview of a write.
 //! - [`briefing`]: the morning briefing, the evening summary and the weekly review.
 
@@ -24,6 +25,7 @@ pub mod calendar;
 pub mod context;
 pub mod fields;
 pub mod files;
+pub mod kpi;
 pub mod notes;
 pub mod people;
 pub mod projects;

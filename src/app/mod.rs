@@ -13,8 +13,8 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
-//!   [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
+//! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`kpi`]
+//!   (figures), [`notes`], [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
 
 pub mod briefing;
 pub mod calendar;
@@ -23,6 +23,7 @@ pub mod context;
 mod error;
 pub mod files;
 pub mod history;
+pub mod kpi;
 pub mod loaded;
 pub mod notes;
 pub mod projects;

@@ -22,12 +22,15 @@ pub const LOG: &str = "log.txt";
 pub const MEMORY: &str = "working-memory.txt";
 /// The store path of calendar.txt.
 pub const CALENDAR: &str = "calendar.txt";
+/// The store path of kpi.txt, the dated figures.
+pub const KPI: &str = "kpi.txt";
 /// The files the assistant keeps line by line, each changed only through its own
 /// operations (a task added, an event placed at its day, a note dated): never
 /// appended to or written as raw text by [`Operation::AppendFile`].
-pub const MANAGED: [&str; 7] = [TODO, DONE, CALENDAR, PROJECTS, GOALS, LOG, MEMORY];
+pub const MANAGED: [&str; 8] = [TODO, DONE, CALENDAR, PROJECTS, GOALS, LOG, MEMORY, KPI];
 
 mod files;
+mod kpi;
 mod projects;
 pub use files::{content_hash, managed};
 pub use projects::ProjectList;
@@ -106,6 +109,8 @@ pub enum Operation {
     },
     /// Append this entry (`YYYY-MM-DD HH:MM NAME: text`) to log.txt.
     AppendLog { line: String },
+    /// Append this reading (`YYYY-MM-DD key:value …`) to kpi.txt.
+    AddReading { line: String },
     /// Append this line to working-memory.txt.
     AppendMemory { line: String },
     /// Replace the whole content of the store file `path` (created when missing) with
@@ -341,6 +346,7 @@ impl Operation {
                 on,
             } => projects::set_status(snapshot, *list, slug, status, *on),
             Operation::AppendLog { line } => projects::append_log(snapshot, line),
+            Operation::AddReading { line } => kpi::add_reading(snapshot, line),
             Operation::AppendMemory { line } => projects::append_memory(snapshot, line),
             Operation::WriteFile { path, content, base } => files::write(snapshot, path, content, base),
             Operation::AppendFile { path, text } => files::append(snapshot, path, text),
@@ -359,6 +365,7 @@ impl Operation {
             Operation::AddTask { line }
             | Operation::AddProject { line, .. }
             | Operation::AppendLog { line }
+            | Operation::AddReading { line }
             | Operation::AppendMemory { line } => (line, ""),
             Operation::UpdateTask { line, new_line } => (new_line, line.as_str()),
             Operation::AddEvent { text, .. } | Operation::AppendFile { text, .. } => (text, ""),
@@ -395,6 +402,7 @@ impl Operation {
             Operation::AddProject { .. } => "add_project",
             Operation::SetProjectStatus { .. } => "set_project_status",
             Operation::AppendLog { .. } => "append_log",
+            Operation::AddReading { .. } => "add_reading",
             Operation::AppendMemory { .. } => "append_memory",
             Operation::WriteFile { .. } => "write_file",
             Operation::AppendFile { .. } => "append_file",
@@ -427,6 +435,7 @@ impl Operation {
             Operation::AddProject { list, line } => format!("Add to {}: {line}", list.path()),
             Operation::SetProjectStatus { slug, status, .. } => format!("Set +{slug} to {status}"),
             Operation::AppendLog { line } => format!("Note: {line}"),
+            Operation::AddReading { line } => format!("Figures: {line}"),
             Operation::AppendMemory { line } => format!("Working memory: {line}"),
             Operation::WriteFile { path, .. } => format!("Write {path}"),
             Operation::AppendFile { path, text } => format!("Append to {path}: {text}"),
@@ -720,6 +729,7 @@ mod tests {
                 on,
             },
             Operation::AppendLog { line: line() },
+            Operation::AddReading { line: line() },
             Operation::AppendMemory { line: line() },
             Operation::WriteFile {
                 path: line(),
