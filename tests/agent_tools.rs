@@ -519,6 +519,7 @@ fn append_file_does_not_write_raw_lines_into_files_kept_line_by_line() {
         ("log.txt", "add_note"),
         ("lists/log.txt", "add_note"),
         ("working-memory.txt", "add_note with memory: true"),
+        ("kpi.txt", "update_arr_data"),
     ];
     let before: Vec<(String, Vec<u8>)> = [
         "todo.txt",
@@ -528,6 +529,7 @@ fn append_file_does_not_write_raw_lines_into_files_kept_line_by_line() {
         "goals.txt",
         "log.txt",
         "working-memory.txt",
+        "kpi.txt",
     ]
     .into_iter()
     .map(|file| (file.to_string(), f.store.read(file).unwrap()))
@@ -639,6 +641,88 @@ fn projects_are_listed_updated_and_noted() {
             .ends_with("2026-11-23 08:00 ana: Dani starts Monday\n")
     );
     assert_eq!(f.last_commit().0, "Ana");
+}
+
+#[test]
+fn figures_are_read_and_added_through_their_tools() {
+    let f = fixture();
+    assert_eq!(
+        f.done("get_arr_data", json!({})),
+        "mrr 1200 on 2026-11-21 (+100 (+9.1%) since 2026-10-31)\n\
+         arr 14400 on 2026-11-21 (+1200 (+9.1%) since 2026-10-31)\n\
+         users 53 on 2026-11-21 (+6 (+12.8%) since 2026-10-31)"
+    );
+    assert_eq!(
+        f.done("get_kpi", json!({"key": "mrr"})),
+        "mrr: 2026-08-31 820, 2026-09-30 940, 2026-10-31 1100, 2026-11-21 1200"
+    );
+    assert_eq!(
+        f.done("get_kpi", json!({"since": "2026-10-01"})),
+        "mrr: 2026-10-31 1100, 2026-11-21 1200\n\
+         arr: 2026-10-31 13200, 2026-11-21 14400\n\
+         users: 2026-10-31 47, 2026-11-21 53"
+    );
+    assert_eq!(f.done("get_kpi", json!({"since": "today"})), "No readings.");
+
+    let commits = f.commits();
+    let added = f.done(
+        "update_arr_data",
+        json!({"figures": {"mrr": 1300, "arr": "15600", "users": 58.5}, "date": "yesterday"}),
+    );
+    assert_eq!(
+        added,
+        "Added to kpi.txt: 2026-11-22 mrr:1300 arr:15600 users:58.5"
+    );
+    assert_eq!(
+        last_line(&f.file("kpi.txt")),
+        "2026-11-22 mrr:1300 arr:15600 users:58.5"
+    );
+    assert_eq!(f.commits(), commits + 1);
+    assert_eq!(
+        f.last_commit(),
+        (
+            "Ana".to_string(),
+            "Figures: 2026-11-22 mrr:1300 arr:15600 users:58.5".to_string()
+        )
+    );
+    assert!(
+        f.done("get_arr_data", json!({}))
+            .starts_with("mrr 1300 on 2026-11-22 (+100 (+8.3%) since 2026-11-21)\n"),
+    );
+
+    let kpi = f.file("kpi.txt");
+    let table = [
+        (json!({"figures": {}}), "no figures: give at least one"),
+        (json!({"figures": {"MRR": 1}}), "\"MRR\" is not a key"),
+        (json!({"figures": {"mrr": "12k"}}), "\"12k\" is not a number"),
+        (
+            json!({"figures": {"mrr": true}}),
+            "the figure mrr must be a number",
+        ),
+        (json!({"figures": {"mrr": 1e300}}), "has too many digits"),
+        (
+            json!({"figures": {"mrr": 1}, "date": "tomorrow"}),
+            "is after today",
+        ),
+        (
+            json!({"figures": "mrr=1"}),
+            "invalid arguments for update_arr_data",
+        ),
+    ];
+    for (arguments, why) in table {
+        let failed = f.failed("update_arr_data", arguments.clone());
+        assert!(failed.contains(why), "{arguments}: {failed}");
+    }
+    let unknown = f.failed("get_kpi", json!({"key": "nope"}));
+    assert_eq!(
+        unknown,
+        "there are no figures for nope; kpi.txt has mrr, arr, users"
+    );
+    let bad_day = f.failed("get_kpi", json!({"since": "someday"}));
+    assert!(bad_day.contains("someday"), "{bad_day}");
+    assert_eq!(f.file("kpi.txt"), kpi);
+    assert_eq!(f.commits(), commits + 1);
+    assert!(f.registry.changes("update_arr_data") && !f.registry.changes("get_kpi"));
 }
 
 #[test]
@@ -787,14 +871,14 @@ fn the_context_is_read_set_refused_and_inferred_again_for_the_person_who_asks() 
 }
 
 #[test]
-fn myorg_tools_lists_the_23_tools_with_their_schemas() {
+fn myorg_tools_lists_the_26_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 23, "{out}");
+    assert_eq!(tools.len(), 26, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -802,7 +886,7 @@ fn myorg_tools_lists_the_23_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("23 tools, about ")
+        estimate.starts_with("26 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -810,9 +894,9 @@ fn myorg_tools_lists_the_23_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 23);
+    assert_eq!(definitions.len(), 26);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("23 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("26 tools, about "));
 }
 
 #[test]

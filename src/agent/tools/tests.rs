@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 23] = [
+const NAMES: [&str; 26] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -16,6 +16,9 @@ const NAMES: [&str; 23] = [
     "list_projects",
     "update_project",
     "add_note",
+    "get_kpi",
+    "get_arr_data",
+    "update_arr_data",
     "list_waiting",
     "add_waiting",
     "list_files",
@@ -100,6 +103,19 @@ fn add_task_requires_only_its_text() {
 }
 
 #[test]
+fn figures_are_numbers_by_key() {
+    let definitions = Registry::new().definitions();
+    let reading = &function(&definitions, "update_arr_data")["parameters"];
+    assert_eq!(reading["required"], serde_json::json!(["figures"]));
+    let figures = &reading["properties"]["figures"];
+    assert_eq!(figures["type"], "object");
+    assert_eq!(
+        figures["additionalProperties"],
+        serde_json::json!({"type": "number"})
+    );
+}
+
+#[test]
 fn exactly_the_starred_tools_are_destructive() {
     let registry = Registry::new();
     let destructive: Vec<&str> = NAMES
@@ -123,6 +139,7 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "add_event",
             "update_project",
             "add_note",
+            "update_arr_data",
             "add_waiting",
             "append_file",
             "set_context",
