@@ -13,8 +13,8 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`kpi`]
-//!   (figures), [`notes`], [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
+//! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
+//!   (the quarter plan), [`kpi`] (figures), [`notes`], [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
 
 pub mod briefing;
 pub mod calendar;
@@ -26,6 +26,7 @@ pub mod history;
 pub mod kpi;
 pub mod loaded;
 pub mod notes;
+pub mod plan;
 pub mod projects;
 #[cfg(test)]
 pub(crate) mod sample;

@@ -107,6 +107,16 @@ pub enum Operation {
         status: String,
         on: NaiveDate,
     },
+    /// Change the project (goal) `slug` on `on`: its status (done also marks the line
+    /// `x on`), `key:value` tags set, `+word`/`@word` added; the rest of its line stays.
+    EditProject {
+        list: ProjectList,
+        slug: String,
+        status: Option<String>,
+        set: Vec<(String, String)>,
+        add: Vec<String>,
+        on: NaiveDate,
+    },
     /// Append this entry (`YYYY-MM-DD HH:MM NAME: text`) to log.txt.
     AppendLog { line: String },
     /// Append this reading (`YYYY-MM-DD key:value …`) to kpi.txt.
@@ -345,6 +355,14 @@ impl Operation {
                 status,
                 on,
             } => projects::set_status(snapshot, *list, slug, status, *on),
+            Operation::EditProject {
+                list,
+                slug,
+                status,
+                set,
+                add,
+                on,
+            } => projects::edit(snapshot, *list, slug, status.as_deref(), set, add, *on),
             Operation::AppendLog { line } => projects::append_log(snapshot, line),
             Operation::AddReading { line } => kpi::add_reading(snapshot, line),
             Operation::AppendMemory { line } => projects::append_memory(snapshot, line),
@@ -361,6 +379,7 @@ impl Operation {
     /// Text an operation only carries over from an existing line (an edit of its due
     /// date) may keep the ones that line has.
     fn check_new_text(&self) -> Result<(), OperationError> {
+        let words;
         let (new, old) = match self {
             Operation::AddTask { line }
             | Operation::AddProject { line, .. }
@@ -370,6 +389,16 @@ impl Operation {
             Operation::UpdateTask { line, new_line } => (new_line, line.as_str()),
             Operation::AddEvent { text, .. } | Operation::AppendFile { text, .. } => (text, ""),
             Operation::WriteFile { content, .. } => (content, ""),
+            Operation::EditProject { set, add, .. } => {
+                words = set
+                    .iter()
+                    .flat_map(|(key, value)| [key, value])
+                    .chain(add)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (&words, "")
+            }
             Operation::CompleteTask { .. }
             | Operation::DeleteTask { .. }
             | Operation::Archive
@@ -401,6 +430,7 @@ impl Operation {
             Operation::Undo { .. } => "undo",
             Operation::AddProject { .. } => "add_project",
             Operation::SetProjectStatus { .. } => "set_project_status",
+            Operation::EditProject { .. } => "edit_project",
             Operation::AppendLog { .. } => "append_log",
             Operation::AddReading { .. } => "add_reading",
             Operation::AppendMemory { .. } => "append_memory",
@@ -434,6 +464,21 @@ impl Operation {
             Operation::Undo { subject, .. } => format!("Undo: {subject}"),
             Operation::AddProject { list, line } => format!("Add to {}: {line}", list.path()),
             Operation::SetProjectStatus { slug, status, .. } => format!("Set +{slug} to {status}"),
+            Operation::EditProject {
+                slug,
+                status,
+                set,
+                add,
+                ..
+            } => {
+                let words: Vec<String> = status
+                    .iter()
+                    .map(|status| format!("status:{status}"))
+                    .chain(set.iter().map(|(key, value)| format!("{key}:{value}")))
+                    .chain(add.iter().cloned())
+                    .collect();
+                format!("Edit +{slug}: {}", words.join(" "))
+            }
             Operation::AppendLog { line } => format!("Note: {line}"),
             Operation::AddReading { line } => format!("Figures: {line}"),
             Operation::AppendMemory { line } => format!("Working memory: {line}"),
@@ -726,6 +771,14 @@ mod tests {
                 list: ProjectList::Projects,
                 slug: line(),
                 status: line(),
+                on,
+            },
+            Operation::EditProject {
+                list: ProjectList::Projects,
+                slug: line(),
+                status: None,
+                set: vec![(line(), line())],
+                add: vec![line()],
                 on,
             },
             Operation::AppendLog { line: line() },

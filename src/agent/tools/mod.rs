@@ -21,8 +21,8 @@
 //! ([`PendingAction::Calls`]); confirmed, each runs as it was asked, in order.
 //!
 //! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
-//! `calendar.rs`, `projects.rs` (projects and notes), `kpi.rs`
-//! (figures), `files.rs`, `git.rs` and `briefing.rs` (briefings and
+//! `calendar.rs`, `projects.rs` (projects and notes), `plan.rs` (the quarter plan),
+//! `kpi.rs` (figures), `files.rs`, `git.rs` and `briefing.rs` (briefings and
 //! suggestions), `context.rs`.
 
 mod briefing;
@@ -31,6 +31,7 @@ mod context;
 mod files;
 mod git;
 mod kpi;
+mod plan;
 mod projects;
 mod tasks;
 
@@ -196,6 +197,7 @@ impl Registry {
         tools.extend(tasks::tools());
         tools.extend(calendar::tools());
         tools.extend(projects::tools());
+        tools.extend(plan::tools());
         tools.extend(kpi::tools());
         tools.extend(files::tools());
         tools.extend(git::tools());
