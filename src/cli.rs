@@ -351,6 +351,16 @@ pub enum Command {
     /// TEXT` adds one. A project named like an action (`new`, `status`) is written
     /// `+SLUG`.
     Project(ProjectArgs),
+    /// The latest figures of kpi.txt (mrr, arr, users…), each with its change since
+    /// the reading before; `myorg kpi add KEY=VALUE…` adds a reading.
+    #[command(args_conflicts_with_subcommands = true)]
+    Kpi {
+        #[command(subcommand)]
+        action: Option<KpiAction>,
+        /// One JSON object per figure: key, value, date, line, previous, change, percent.
+        #[arg(long)]
+        json: bool,
+    },
     /// Add a note to log.txt (`YYYY-MM-DD HH:MM NAME: text`), or to
     /// working-memory.txt with --memory.
     Note {
@@ -451,6 +461,21 @@ pub enum ProjectAction {
         /// The quarter of a goal, like 2026Q4.
         #[arg(long, value_name = "YYYYQN", requires = "as_goal")]
         quarter: Option<String>,
+    },
+}
+
+/// Changes to kpi.txt.
+#[derive(Debug, Subcommand)]
+pub enum KpiAction {
+    /// Add a reading: `myorg kpi add mrr=1200 arr=14400 users=53` (lowercase keys,
+    /// decimal numbers).
+    Add {
+        /// The figures, KEY=VALUE.
+        #[arg(required = true, num_args = 1.., value_name = "KEY=VALUE")]
+        figures: Vec<String>,
+        /// The day of the reading (a date or words; default today).
+        #[arg(long, value_name = "WHEN")]
+        date: Option<String>,
     },
 }
 
@@ -571,6 +596,7 @@ impl Command {
                 | Command::Agenda { .. }
                 | Command::Tasks { .. }
                 | Command::Projects { .. }
+                | Command::Kpi { action: None, .. }
                 | Command::Suggest { .. }
                 | Command::Briefing { polish: false, .. }
         )
@@ -809,6 +835,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Project(args) => {
             let config = config()?;
             project(&config, now(&config)?, args)
+        }
+        Command::Kpi { action, json } => {
+            let config = config()?;
+            match action {
+                None => commands::kpi::show(&config, now(&config)?, *json),
+                Some(KpiAction::Add { figures, date }) => {
+                    commands::kpi::add(&config, now(&config)?, figures, date.as_deref())
+                }
+            }
         }
         Command::Note {
             text,

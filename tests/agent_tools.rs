@@ -519,6 +519,7 @@ fn append_file_does_not_write_raw_lines_into_files_kept_line_by_line() {
         ("log.txt", "add_note"),
         ("lists/log.txt", "add_note"),
         ("working-memory.txt", "add_note with memory: true"),
+        ("kpi.txt", "update_arr_data"),
     ];
     let before: Vec<(String, Vec<u8>)> = [
         "todo.txt",
@@ -528,6 +529,7 @@ fn append_file_does_not_write_raw_lines_into_files_kept_line_by_line() {
         "goals.txt",
         "log.txt",
         "working-memory.txt",
+        "kpi.txt",
     ]
     .into_iter()
     .map(|file| (file.to_string(), f.store.read(file).unwrap()))
@@ -639,6 +641,292 @@ fn projects_are_listed_updated_and_noted() {
             .ends_with("2026-11-23 08:00 ana: Dani starts Monday\n")
     );
     assert_eq!(f.last_commit().0, "Ana");
+}
+
+#[test]
+fn the_quarter_plan_is_made_changed_and_read_through_its_tools() {
+    let f = fixture();
+    let plan = f.done("get_quarter_plan", json!({}));
+    let lines: Vec<&str> = plan.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Quarter 2026Q4 (2026-10-01 to 2026-12-31): 4 goals, 5 projects"
+    );
+    let website = lines
+        .iter()
+        .position(|line| line.starts_with("+website "))
+        .unwrap();
+    assert!(
+        lines[website].starts_with("+website (project) in-progress, ana, due 2026-12-15, goal +ship-v2, ")
+            && lines[website].ends_with(": Relaunch the team website"),
+        "{plan}"
+    );
+    assert_eq!(
+        lines[website + 1],
+        "  last update 2026-11-20 ana: Merged the navigation PR https://github.com/example/site/pull/42 +website"
+    );
+    assert_eq!(
+        lines[website + 2],
+        "  PRs: https://github.com/example/site/pull/38 (2026-11-16), https://github.com/example/site/pull/42 (2026-11-20)"
+    );
+    // Due next year: in the next quarter's plan, not this one's.
+    assert!(!plan.contains("\n+kitchen "), "{plan}");
+    let next = f.done("get_quarter_plan", json!({"quarter": "next"}));
+    assert!(
+        next.starts_with("Quarter 2027Q1 (2027-01-01 to 2027-03-31): 0 goals, 2 projects"),
+        "{next}"
+    );
+    assert!(
+        next.contains("\n+kitchen (project) blocked, ana, due 2027-01-31"),
+        "{next}"
+    );
+
+    let commits = f.commits();
+    let created = f.done(
+        "create_initiative",
+        json!({"slug": "pricing", "title": "New pricing page", "status": "planning", "owner": "ben",
+               "target_date": "2026-12-20", "tags": ["+frontend", "@q4", "growth"], "goal": "ship-v2"}),
+    );
+    let line = "+pricing New pricing page +frontend @q4 +growth status:planning owner:ben due:2026-12-20 goal:ship-v2";
+    assert_eq!(created, format!("Added project to projects.txt: {line}"));
+    assert_eq!(last_line(&f.file("projects.txt")), line);
+
+    let updated = f.done(
+        "update_initiative",
+        json!({"slug": "pricing", "status": "in-progress", "owner": "carla", "tags": ["@web"]}),
+    );
+    let line = "+pricing New pricing page +frontend @q4 +growth status:active owner:carla due:2026-12-20 goal:ship-v2 @web";
+    assert_eq!(
+        updated,
+        format!("Project pricing: status:active owner:carla @web\nNow: {line}")
+    );
+    assert_eq!(last_line(&f.file("projects.txt")), line);
+    let goal = f.done(
+        "update_initiative",
+        json!({"slug": "finances-in-order", "status": "blocked"}),
+    );
+    assert!(
+        goal.starts_with("Goal finances-in-order: status:blocked\n"),
+        "{goal}"
+    );
+    assert!(
+        f.file("goals.txt")
+            .contains("+finances-in-order Close the year with taxes and paperwork done status:blocked ")
+    );
+
+    let noted = f.done("add_update", json!({"slug": "pricing", "text": "Copy reviewed"}));
+    assert_eq!(noted, "Logged: 2026-11-23 08:00 ana: Copy reviewed +pricing");
+    let linked = f.done(
+        "link_pr",
+        json!({"slug": "pricing", "url": "https://github.com/example/site/pull/51", "title": "Pricing page", "state": "merged"}),
+    );
+    let entry =
+        "2026-11-23 08:00 ana: PR merged: Pricing page https://github.com/example/site/pull/51 +pricing";
+    assert_eq!(linked, format!("Logged: {entry}"));
+    assert_eq!(last_line(&f.file("log.txt")), entry);
+    let done = f.done(
+        "update_initiative",
+        json!({"slug": "pricing", "status": "completed"}),
+    );
+    assert!(
+        done.contains("\nNow: x 2026-11-23 +pricing New pricing page"),
+        "{done}"
+    );
+    // One commit a change, each by the person who asked.
+    assert_eq!(f.commits(), commits + 6);
+    assert_eq!(f.last_commit().0, "Ana");
+
+    let plan = f.done("get_quarter_plan", json!({"quarter": "2026q4"}));
+    assert!(
+        plan.starts_with("Quarter 2026Q4 (2026-10-01 to 2026-12-31): 4 goals, 6 projects\n"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains(
+            "\n+pricing (project) completed, carla, due 2026-12-20, goal +ship-v2, no tasks: \
+             New pricing page +frontend @q4 +growth @web\n  last update 2026-11-23 ana: PR merged: \
+             Pricing page https://github.com/example/site/pull/51 +pricing\n  PRs: \
+             https://github.com/example/site/pull/51 (merged, 2026-11-23)"
+        ),
+        "{plan}"
+    );
+    assert!(plan.contains("\n+finances-in-order (goal) blocked, "), "{plan}");
+}
+
+#[test]
+fn the_quarter_plan_tools_refuse_bad_input_and_change_nothing() {
+    let f = fixture();
+    let files = ["projects.txt", "goals.txt", "log.txt"].map(|file| f.file(file));
+    let commits = f.commits();
+    let table = [
+        (
+            "create_initiative",
+            json!({"slug": "website", "title": "Again"}),
+            "+website already exists",
+        ),
+        (
+            "create_initiative",
+            json!({"slug": "x y", "title": "Text"}),
+            "is not a project name",
+        ),
+        (
+            "create_initiative",
+            json!({"slug": "new", "title": "  "}),
+            "a few words",
+        ),
+        (
+            "create_initiative",
+            json!({"slug": "new", "title": "Text", "goal": "nope"}),
+            "no goal +nope",
+        ),
+        (
+            "create_initiative",
+            json!({"slug": "new", "title": "Text", "tags": ["two words"]}),
+            "is not a tag",
+        ),
+        (
+            "create_initiative",
+            json!({"slug": "new", "title": "Text", "target_date": "2026-02-30"}),
+            "2026-02-30",
+        ),
+        (
+            "create_initiative",
+            json!({"slug": "new", "title": "Text", "status": "done"}),
+            "invalid arguments",
+        ),
+        (
+            "update_initiative",
+            json!({"slug": "nope", "status": "blocked"}),
+            "there is no project or goal +nope",
+        ),
+        (
+            "update_initiative",
+            json!({"slug": "website"}),
+            "say what to change",
+        ),
+        (
+            "update_initiative",
+            json!({"slug": "website", "status": "in-progress", "owner": "ana"}),
+            "already says that",
+        ),
+        (
+            "update_initiative",
+            json!({"slug": "website", "owner": "two words"}),
+            "two words",
+        ),
+        (
+            "add_update",
+            json!({"slug": "website", "text": " "}),
+            "a note needs some text",
+        ),
+        ("add_update", json!({"slug": "nope", "text": "x"}), "+nope"),
+        (
+            "link_pr",
+            json!({"slug": "website", "url": "github.com/x/y/pull/1"}),
+            "is not a pull request's address",
+        ),
+        (
+            "link_pr",
+            json!({"slug": "website", "url": "https://x/pull/1", "state": "gone"}),
+            "invalid arguments",
+        ),
+        (
+            "get_quarter_plan",
+            json!({"quarter": "2026Q5"}),
+            "\"2026Q5\" is not a quarter",
+        ),
+    ];
+    for (tool, arguments, why) in table {
+        let failed = f.failed(tool, arguments.clone());
+        assert!(failed.contains(why), "{tool} {arguments}: {failed}");
+    }
+    assert_eq!(
+        ["projects.txt", "goals.txt", "log.txt"].map(|file| f.file(file)),
+        files
+    );
+    assert_eq!(f.commits(), commits);
+}
+
+#[test]
+fn figures_are_read_and_added_through_their_tools() {
+    let f = fixture();
+    assert_eq!(
+        f.done("get_arr_data", json!({})),
+        "mrr 1200 on 2026-11-21 (+100 (+9.1%) since 2026-10-31)\n\
+         arr 14400 on 2026-11-21 (+1200 (+9.1%) since 2026-10-31)\n\
+         users 53 on 2026-11-21 (+6 (+12.8%) since 2026-10-31)"
+    );
+    assert_eq!(
+        f.done("get_kpi", json!({"key": "mrr"})),
+        "mrr: 2026-08-31 820, 2026-09-30 940, 2026-10-31 1100, 2026-11-21 1200"
+    );
+    assert_eq!(
+        f.done("get_kpi", json!({"since": "2026-10-01"})),
+        "mrr: 2026-10-31 1100, 2026-11-21 1200\n\
+         arr: 2026-10-31 13200, 2026-11-21 14400\n\
+         users: 2026-10-31 47, 2026-11-21 53"
+    );
+    assert_eq!(f.done("get_kpi", json!({"since": "today"})), "No readings.");
+
+    let commits = f.commits();
+    let added = f.done(
+        "update_arr_data",
+        json!({"figures": {"mrr": 1300, "arr": "15600", "users": 58.5}, "date": "yesterday"}),
+    );
+    assert_eq!(
+        added,
+        "Added to kpi.txt: 2026-11-22 mrr:1300 arr:15600 users:58.5"
+    );
+    assert_eq!(
+        last_line(&f.file("kpi.txt")),
+        "2026-11-22 mrr:1300 arr:15600 users:58.5"
+    );
+    assert_eq!(f.commits(), commits + 1);
+    assert_eq!(
+        f.last_commit(),
+        (
+            "Ana".to_string(),
+            "Figures: 2026-11-22 mrr:1300 arr:15600 users:58.5".to_string()
+        )
+    );
+    assert!(
+        f.done("get_arr_data", json!({}))
+            .starts_with("mrr 1300 on 2026-11-22 (+100 (+8.3%) since 2026-11-21)\n"),
+    );
+
+    let kpi = f.file("kpi.txt");
+    let table = [
+        (json!({"figures": {}}), "no figures: give at least one"),
+        (json!({"figures": {"MRR": 1}}), "\"MRR\" is not a key"),
+        (json!({"figures": {"mrr": "12k"}}), "\"12k\" is not a number"),
+        (
+            json!({"figures": {"mrr": true}}),
+            "the figure mrr must be a number",
+        ),
+        (json!({"figures": {"mrr": 1e300}}), "has too many digits"),
+        (
+            json!({"figures": {"mrr": 1}, "date": "tomorrow"}),
+            "is after today",
+        ),
+        (
+            json!({"figures": "mrr=1"}),
+            "invalid arguments for update_arr_data",
+        ),
+    ];
+    for (arguments, why) in table {
+        let failed = f.failed("update_arr_data", arguments.clone());
+        assert!(failed.contains(why), "{arguments}: {failed}");
+    }
+    let unknown = f.failed("get_kpi", json!({"key": "nope"}));
+    assert_eq!(
+        unknown,
+        "there are no figures for nope; kpi.txt has mrr, arr, users"
+    );
+    let bad_day = f.failed("get_kpi", json!({"since": "someday"}));
+    assert!(bad_day.contains("someday"), "{bad_day}");
+    assert_eq!(f.file("kpi.txt"), kpi);
+    assert_eq!(f.commits(), commits + 1);
+    assert!(f.registry.changes("update_arr_data") && !f.registry.changes("get_kpi"));
 }
 
 #[test]
@@ -787,14 +1075,14 @@ fn the_context_is_read_set_refused_and_inferred_again_for_the_person_who_asks() 
 }
 
 #[test]
-fn myorg_tools_lists_the_23_tools_with_their_schemas() {
+fn myorg_tools_lists_the_31_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 23, "{out}");
+    assert_eq!(tools.len(), 31, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -802,7 +1090,7 @@ fn myorg_tools_lists_the_23_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("23 tools, about ")
+        estimate.starts_with("31 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -810,9 +1098,9 @@ fn myorg_tools_lists_the_23_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 23);
+    assert_eq!(definitions.len(), 31);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("23 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("31 tools, about "));
 }
 
 #[test]

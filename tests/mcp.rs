@@ -2,7 +2,8 @@
 //! in-memory duplex against [`mcp::Server`] (every registry tool listed with its
 //! hints, a read, a change committed as the person via `mcp`, bad arguments and
 //! unknown tools as tool errors that change nothing, a destructive tool confirmed,
-//! declined, and with a client that cannot ask); and the real binary as a child
+//! declined, and with a client that cannot ask; the quarter-plan and figures tools
+//! with their hints and a reading committed); and the real binary as a child
 //! process over stdio (initialize, tools/list, tools/call add_task), with the median
 //! times of a read and of a change printed, not asserted.
 
@@ -414,4 +415,53 @@ fn the_binary_serves_mcp_over_stdio() {
     drop(server.input);
     let status = server.child.wait().unwrap();
     assert!(status.success(), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quarter_plan_and_the_figures_are_offered_over_mcp() {
+    let session = session(None).await;
+    let tools = session.client.list_all_tools().await.unwrap();
+    let read_only = |name: &str| {
+        let tool = tools.iter().find(|tool| tool.name == name).expect(name);
+        tool.annotations.as_ref().and_then(|hints| hints.read_only_hint)
+    };
+    for name in ["get_quarter_plan", "get_kpi", "get_arr_data"] {
+        assert_eq!(read_only(name), Some(true), "{name}");
+    }
+    for name in [
+        "create_initiative",
+        "update_initiative",
+        "add_update",
+        "link_pr",
+        "update_arr_data",
+    ] {
+        assert_eq!(read_only(name), Some(false), "{name}");
+    }
+    let plan = session.call("get_quarter_plan", json!({})).await;
+    assert!(
+        !is_error(&plan) && text(&plan).starts_with("Quarter 2026Q4 "),
+        "{}",
+        text(&plan)
+    );
+
+    let added = session
+        .call("update_arr_data", json!({"figures": {"mrr": 1300}}))
+        .await;
+    assert!(!is_error(&added), "{}", text(&added));
+    let kpi = std::fs::read_to_string(session.store().join("kpi.txt")).unwrap();
+    assert!(kpi.ends_with("\n2026-11-23 mrr:1300\n"), "{kpi}");
+    let (head, message) = last_commit(&session.store());
+    assert!(
+        message.starts_with("Figures: 2026-11-23 mrr:1300") && message.contains("Requested-by: Ana (mcp)"),
+        "{message}"
+    );
+    let refused = session
+        .call("update_arr_data", json!({"figures": {"MRR": 1}}))
+        .await;
+    assert!(
+        is_error(&refused) && text(&refused).contains("\"MRR\" is not a key"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(last_commit(&session.store()).0, head);
 }

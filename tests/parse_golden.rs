@@ -6,7 +6,7 @@
 //! To regenerate the expectations after a deliberate change, run with
 //! `UPDATE_GOLDEN=1` and review the diff before committing.
 
-use myorg_parsers::{CalendarFile, ProjectsFile, TodoFile};
+use myorg_parsers::{CalendarFile, KpiFile, ProjectsFile, TodoFile};
 use std::path::{Path, PathBuf};
 
 mod support;
@@ -78,13 +78,19 @@ fn calendar_golden() {
 }
 
 #[test]
+fn kpi_golden() {
+    check("kpi");
+}
+
+#[test]
 fn every_fixture_round_trips_byte_for_byte() {
-    for format in ["todo", "projects", "calendar"] {
+    for format in ["todo", "projects", "calendar", "kpi"] {
         for path in fixtures(format) {
             let input = std::fs::read(&path).unwrap();
             let written = match format {
                 "todo" => TodoFile::parse(input.clone()).to_bytes(),
                 "projects" => ProjectsFile::parse(input.clone()).to_bytes(),
+                "kpi" => KpiFile::parse(input.clone()).to_bytes(),
                 _ => CalendarFile::parse(input.clone()).to_bytes(),
             };
             assert!(written == input, "{} changed on round trip", path.display());

@@ -1,7 +1,7 @@
 //! The bundled sample store (`fixtures/store/`) becomes every fresh store's template,
 //! so it must be clean: no diagnostics, exact round trips, consistent references.
 
-use myorg_parsers::{CalendarFile, LogFile, ProjectsFile, TodoFile};
+use myorg_parsers::{CalendarFile, KpiFile, LogFile, ProjectsFile, TodoFile};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -27,6 +27,12 @@ fn every_store_file_parses_without_diagnostics_and_round_trips() {
     assert!(calendar.diagnostics().is_empty(), "{:?}", calendar.diagnostics());
     let log = LogFile::parse(read("log.txt"));
     assert!(log.diagnostics().is_empty(), "{:?}", log.diagnostics());
+    let kpi = KpiFile::parse(read("kpi.txt"));
+    assert!(kpi.diagnostics().is_empty(), "{:?}", kpi.diagnostics());
+    assert!(
+        kpi.readings().count() > 1,
+        "a figure needs two readings to change"
+    );
 }
 
 #[test]

@@ -111,6 +111,8 @@ pub enum ProjectError {
     BadQuarter(String),
     /// A value could not be written as a tag.
     Edit(InvalidEdit),
+    /// An edit that would leave the line as it is.
+    Unchanged(String),
 }
 
 impl fmt::Display for ProjectError {
@@ -147,6 +149,7 @@ impl fmt::Display for ProjectError {
                 )
             }
             ProjectError::Edit(edit) => edit.fmt(f),
+            ProjectError::Unchanged(slug) => write!(f, "+{slug} already says that: nothing to change"),
         }
     }
 }
@@ -543,6 +546,70 @@ pub fn with_status(
     Ok(Project { task })
 }
 
+/// What an edit of a project (or goal) line changes: its status, `key:value` tags
+/// set (a tag already there gets the new value), `+word`/`@word` tags added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectEdit {
+    pub status: Option<ProjectStatus>,
+    /// Tags to set, like `("owner", "ben")`, `("due", "2026-12-31")`; never `status`.
+    pub set: Vec<(String, String)>,
+    /// Words to add unless the line has them: `+frontend`, `@q4`.
+    pub add: Vec<String>,
+}
+
+/// `project` with `edit` made on `today` (a status as [`with_status`] sets it; a
+/// status it already has is fine when something else changes). Every other part of
+/// the line stays; an edit that changes nothing is [`ProjectError::Unchanged`].
+pub fn edited(project: &Project, edit: &ProjectEdit, today: NaiveDate) -> Result<Project, ProjectError> {
+    let mut changed = project.clone();
+    if let Some(status) = edit.status {
+        match with_status(&changed, status, today) {
+            Ok(project) => changed = project,
+            Err(ProjectError::SameStatus { .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    for (key, value) in &edit.set {
+        if key == "status" {
+            return Err(InvalidEdit::Key(key.clone()).into());
+        }
+        changed.task.set_tag(key, value)?;
+    }
+    for word in &edit.add {
+        match (word.strip_prefix('+'), word.strip_prefix('@')) {
+            (Some(name), _) => changed.task.add_project(name)?,
+            (_, Some(name)) => changed.task.add_context(name)?,
+            _ => return Err(InvalidEdit::Name(word.clone()).into()),
+        }
+    }
+    // Whether the line says it all already (the spacing of a rewritten line aside).
+    let task = &project.task;
+    let same_status = edit.status.is_none_or(|status| {
+        matches!(
+            with_status(project, status, today),
+            Err(ProjectError::SameStatus { .. })
+        )
+    });
+    let same_tags = edit
+        .set
+        .iter()
+        .all(|(key, value)| task.tag_values(key).eq([value.as_str()]));
+    let has_words = edit
+        .add
+        .iter()
+        .all(|word| match (word.strip_prefix('+'), word.strip_prefix('@')) {
+            (Some(name), _) => task.has_project(name),
+            (_, Some(name)) => task.has_context(name),
+            _ => false,
+        });
+    if same_status && same_tags && has_words {
+        return Err(ProjectError::Unchanged(
+            project.slug().unwrap_or_default().to_string(),
+        ));
+    }
+    Ok(changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -849,5 +916,72 @@ Archived without a mark +web
             task: Task::parse("x 2026-10-30 +old Retire the +blog https://x.org status:done area:work"),
         };
         assert_eq!(title(&project), "Retire the +blog https://x.org");
+    }
+
+    #[test]
+    fn an_edit_sets_tags_adds_words_and_keeps_the_rest() {
+        let today = day("2026-11-23");
+        let project = Project {
+            task: Task::parse("+web Site  status:active owner:ana"),
+        };
+        let edit = ProjectEdit {
+            status: Some(ProjectStatus::Active),
+            set: vec![
+                ("owner".into(), "ben".into()),
+                ("due".into(), "2026-12-31".into()),
+            ],
+            add: vec!["+frontend".into(), "@q4".into()],
+        };
+        let changed = edited(&project, &edit, today).unwrap();
+        assert_eq!(
+            changed.task.render(),
+            "+web Site status:active owner:ben due:2026-12-31 +frontend @q4"
+        );
+        // What the line says already, in other spacing, is no change.
+        let same = ProjectEdit {
+            status: Some(ProjectStatus::Active),
+            set: vec![("owner".into(), "ana".into())],
+            add: vec!["+web".into()],
+        };
+        assert_eq!(
+            edited(&project, &same, today),
+            Err(ProjectError::Unchanged("web".into()))
+        );
+        let done = ProjectEdit {
+            status: Some(ProjectStatus::Done),
+            ..ProjectEdit::default()
+        };
+        assert_eq!(
+            edited(&project, &done, today).unwrap().task.render(),
+            "x 2026-11-23 +web Site status:done owner:ana"
+        );
+        let errors = [
+            (edit.clone(), "already says that"),
+            (
+                ProjectEdit {
+                    set: vec![("status".into(), "busy".into())],
+                    ..ProjectEdit::default()
+                },
+                "status",
+            ),
+            (
+                ProjectEdit {
+                    add: vec!["plain".into()],
+                    ..ProjectEdit::default()
+                },
+                "plain",
+            ),
+            (
+                ProjectEdit {
+                    set: vec![("owner".into(), "two words".into())],
+                    ..ProjectEdit::default()
+                },
+                "two words",
+            ),
+        ];
+        for (edit, why) in errors {
+            let error = edited(&changed, &edit, today).unwrap_err();
+            assert!(error.to_string().contains(why), "{edit:?}: {error}");
+        }
     }
 }

@@ -33,6 +33,7 @@ pub mod calendar;
 pub mod date;
 pub mod diagnostic;
 pub mod document;
+pub mod kpi;
 pub mod log;
 pub mod projects;
 mod text;
@@ -42,6 +43,7 @@ mod tokens;
 pub use calendar::{CalendarFile, CalendarLine};
 pub use diagnostic::Diagnostic;
 pub use document::{Document, Ending, LineItem};
+pub use kpi::{KpiFile, KpiLine, Number, Reading};
 pub use log::{LogEntry, LogFile, LogLine};
 pub use projects::{Project, ProjectLine, ProjectStatus, ProjectsFile, Quarter};
 

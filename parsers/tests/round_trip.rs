@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 use myorg_parsers::{
-    CalendarFile, CalendarLine, Document, Ending, LineItem, LogFile, LogLine, Priority, ProjectLine,
-    ProjectsFile, Task, TodoFile, TodoLine,
+    CalendarFile, CalendarLine, Document, Ending, KpiFile, KpiLine, LineItem, LogFile, LogLine, Priority,
+    ProjectLine, ProjectsFile, Task, TodoFile, TodoLine,
 };
 use proptest::prelude::*;
 
@@ -86,6 +86,7 @@ fn assert_identity(input: &[u8]) {
     assert_eq!(ProjectsFile::parse(input.to_vec()).to_bytes(), input);
     assert_eq!(CalendarFile::parse(input.to_vec()).to_bytes(), input);
     assert_eq!(LogFile::parse(input.to_vec()).to_bytes(), input);
+    assert_eq!(KpiFile::parse(input.to_vec()).to_bytes(), input);
 }
 
 proptest! {
@@ -338,7 +339,8 @@ fn remove_keeps_the_others<T: LineItem>(input: &[u8], at: prop::sample::Index) -
     Ok(())
 }
 
-/// A line for each format to insert: a task, a project, a day, a log entry, or
+/// A line for each format to insert: a task, a project, a day, a log entry, a
+/// reading, or
 /// text that is none of them.
 fn new_line() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -346,6 +348,7 @@ fn new_line() -> impl Strategy<Value = String> {
         Just("New project +slug status:active".to_string()),
         Just("2026-11-22 w47 Sun  10:30-11 new event".to_string()),
         Just("2026-11-22 10:30 Ana: new entry".to_string()),
+        Just("2026-11-22 mrr:1200 users:-3.5".to_string()),
         "[a-z +@:0-9-]{0,20}",
     ]
 }
@@ -442,6 +445,7 @@ proptest! {
         insert_keeps_the_others::<ProjectLine>(input.as_bytes(), at, &text)?;
         insert_keeps_the_others::<CalendarLine>(input.as_bytes(), at, &text)?;
         insert_keeps_the_others::<LogLine>(input.as_bytes(), at, &text)?;
+        insert_keeps_the_others::<KpiLine>(input.as_bytes(), at, &text)?;
     }
 
     #[test]
@@ -453,6 +457,7 @@ proptest! {
         remove_keeps_the_others::<ProjectLine>(input.as_bytes(), at)?;
         remove_keeps_the_others::<CalendarLine>(input.as_bytes(), at)?;
         remove_keeps_the_others::<LogLine>(input.as_bytes(), at)?;
+        remove_keeps_the_others::<KpiLine>(input.as_bytes(), at)?;
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use super::confirm::Pending;
 use super::{Ctx, Error, Result};
 use crate::store::operation::{
-    CALENDAR, DONE, GOALS, LOG, MANAGED, MEMORY, PROJECTS, TODO, content_hash, managed,
+    CALENDAR, DONE, GOALS, KPI, LOG, MANAGED, MEMORY, PROJECTS, TODO, content_hash, managed,
 };
 use crate::store::paths::{self, check_size};
 use crate::store::{Operation, PushReport};
@@ -200,6 +200,7 @@ fn changed_by(file: &str) -> &'static str {
         PROJECTS | GOALS => "update_project",
         LOG => "add_note",
         MEMORY => "add_note with memory: true",
+        KPI => "update_arr_data",
         _ => "the tool made for it",
     }
 }

@@ -13,8 +13,9 @@
 //!   tree read without the writer lock).
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
-//! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
-//!   [`files`], [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
+//! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
+//!   (the quarter plan), [`kpi`] (figures), [`notes`], [`files`], [`passwords`],
+//!   [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
 
 pub mod briefing;
 pub mod calendar;
@@ -23,9 +24,11 @@ pub mod context;
 mod error;
 pub mod files;
 pub mod history;
+pub mod kpi;
 pub mod loaded;
 pub mod notes;
 pub mod passwords;
+pub mod plan;
 pub mod projects;
 #[cfg(test)]
 pub(crate) mod sample;

@@ -1,9 +1,9 @@
-//! `myorg parse todo|projects|calendar [FILE]`: one JSON object per input line, in
+//! `myorg parse todo|projects|calendar|kpi [FILE]`: one JSON object per input line, in
 //! order, for checking the parsers from outside. Diagnostics go to standard error.
 
 use anyhow::Context;
 use myorg_parsers::calendar::{CalendarLine, Event};
-use myorg_parsers::{CalendarFile, Diagnostic, ProjectsFile, Task, TodoFile};
+use myorg_parsers::{CalendarFile, Diagnostic, KpiFile, KpiLine, ProjectsFile, Task, TodoFile};
 use serde_json::{Map, Value, json};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -17,6 +17,8 @@ pub enum ParseFormat {
     Projects,
     /// calendar.txt.
     Calendar,
+    /// kpi.txt.
+    Kpi,
 }
 
 /// Reads `file` (or standard input) and prints its lines as JSON.
@@ -69,6 +71,14 @@ pub fn render(format: ParseFormat, input: Vec<u8>) -> (Vec<Value>, Vec<Diagnosti
         ParseFormat::Calendar => {
             let doc = CalendarFile::parse(input);
             let lines = doc.items().map(|(i, line)| calendar_json(i + 1, line)).collect();
+            (lines, doc.diagnostics())
+        }
+        ParseFormat::Kpi => {
+            let doc = KpiFile::parse(input);
+            let lines = doc
+                .items()
+                .map(|(i, line)| kpi_json(i + 1, line, &doc.text(i).unwrap_or_default()))
+                .collect();
             (lines, doc.diagnostics())
         }
     }
@@ -171,5 +181,29 @@ fn event_json(event: &Event) -> Value {
         "start": event.start.map(|t| t.to_string()),
         "end": event.end.map(|t| t.to_string()),
         "text": event.text,
+    })
+}
+
+/// `{"line", "kind", "date", "figures", "text"}`: kind `reading` (its date, and its
+/// figures by key, values as decimal text), `comment`, `blank` or `unreadable`; the
+/// text as written.
+fn kpi_json(line: usize, item: &KpiLine, text: &str) -> Value {
+    let (kind, reading) = match item {
+        KpiLine::Blank => ("blank", None),
+        KpiLine::Comment(_) => ("comment", None),
+        KpiLine::Reading(reading) => ("reading", Some(reading)),
+        KpiLine::Unreadable { .. } => ("unreadable", None),
+    };
+    let figures: Map<String, Value> = reading
+        .iter()
+        .flat_map(|reading| reading.figures())
+        .map(|figure| (figure.key().to_string(), Value::from(figure.value().to_string())))
+        .collect();
+    json!({
+        "line": line,
+        "kind": kind,
+        "date": reading.map(|reading| reading.date().to_string()),
+        "figures": figures,
+        "text": text,
     })
 }

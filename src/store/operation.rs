@@ -22,12 +22,15 @@ pub const LOG: &str = "log.txt";
 pub const MEMORY: &str = "working-memory.txt";
 /// The store path of calendar.txt.
 pub const CALENDAR: &str = "calendar.txt";
+/// The store path of kpi.txt, the dated figures.
+pub const KPI: &str = "kpi.txt";
 /// The files the assistant keeps line by line, each changed only through its own
 /// operations (a task added, an event placed at its day, a note dated): never
 /// appended to or written as raw text by [`Operation::AppendFile`].
-pub const MANAGED: [&str; 7] = [TODO, DONE, CALENDAR, PROJECTS, GOALS, LOG, MEMORY];
+pub const MANAGED: [&str; 8] = [TODO, DONE, CALENDAR, PROJECTS, GOALS, LOG, MEMORY, KPI];
 
 mod files;
+mod kpi;
 mod projects;
 pub use files::{content_hash, managed};
 pub use projects::ProjectList;
@@ -104,8 +107,20 @@ pub enum Operation {
         status: String,
         on: NaiveDate,
     },
+    /// Change the project (goal) `slug` on `on`: its status (done also marks the line
+    /// `x on`), `key:value` tags set, `+word`/`@word` added; the rest of its line stays.
+    EditProject {
+        list: ProjectList,
+        slug: String,
+        status: Option<String>,
+        set: Vec<(String, String)>,
+        add: Vec<String>,
+        on: NaiveDate,
+    },
     /// Append this entry (`YYYY-MM-DD HH:MM NAME: text`) to log.txt.
     AppendLog { line: String },
+    /// Append this reading (`YYYY-MM-DD key:value …`) to kpi.txt.
+    AddReading { line: String },
     /// Append this line to working-memory.txt.
     AppendMemory { line: String },
     /// Replace the whole content of the store file `path` (created when missing) with
@@ -340,7 +355,16 @@ impl Operation {
                 status,
                 on,
             } => projects::set_status(snapshot, *list, slug, status, *on),
+            Operation::EditProject {
+                list,
+                slug,
+                status,
+                set,
+                add,
+                on,
+            } => projects::edit(snapshot, *list, slug, status.as_deref(), set, add, *on),
             Operation::AppendLog { line } => projects::append_log(snapshot, line),
+            Operation::AddReading { line } => kpi::add_reading(snapshot, line),
             Operation::AppendMemory { line } => projects::append_memory(snapshot, line),
             Operation::WriteFile { path, content, base } => files::write(snapshot, path, content, base),
             Operation::AppendFile { path, text } => files::append(snapshot, path, text),
@@ -355,14 +379,26 @@ impl Operation {
     /// Text an operation only carries over from an existing line (an edit of its due
     /// date) may keep the ones that line has.
     fn check_new_text(&self) -> Result<(), OperationError> {
+        let words;
         let (new, old) = match self {
             Operation::AddTask { line }
             | Operation::AddProject { line, .. }
             | Operation::AppendLog { line }
+            | Operation::AddReading { line }
             | Operation::AppendMemory { line } => (line, ""),
             Operation::UpdateTask { line, new_line } => (new_line, line.as_str()),
             Operation::AddEvent { text, .. } | Operation::AppendFile { text, .. } => (text, ""),
             Operation::WriteFile { content, .. } => (content, ""),
+            Operation::EditProject { set, add, .. } => {
+                words = set
+                    .iter()
+                    .flat_map(|(key, value)| [key, value])
+                    .chain(add)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (&words, "")
+            }
             Operation::CompleteTask { .. }
             | Operation::DeleteTask { .. }
             | Operation::Archive
@@ -394,7 +430,9 @@ impl Operation {
             Operation::Undo { .. } => "undo",
             Operation::AddProject { .. } => "add_project",
             Operation::SetProjectStatus { .. } => "set_project_status",
+            Operation::EditProject { .. } => "edit_project",
             Operation::AppendLog { .. } => "append_log",
+            Operation::AddReading { .. } => "add_reading",
             Operation::AppendMemory { .. } => "append_memory",
             Operation::WriteFile { .. } => "write_file",
             Operation::AppendFile { .. } => "append_file",
@@ -426,7 +464,23 @@ impl Operation {
             Operation::Undo { subject, .. } => format!("Undo: {subject}"),
             Operation::AddProject { list, line } => format!("Add to {}: {line}", list.path()),
             Operation::SetProjectStatus { slug, status, .. } => format!("Set +{slug} to {status}"),
+            Operation::EditProject {
+                slug,
+                status,
+                set,
+                add,
+                ..
+            } => {
+                let words: Vec<String> = status
+                    .iter()
+                    .map(|status| format!("status:{status}"))
+                    .chain(set.iter().map(|(key, value)| format!("{key}:{value}")))
+                    .chain(add.iter().cloned())
+                    .collect();
+                format!("Edit +{slug}: {}", words.join(" "))
+            }
             Operation::AppendLog { line } => format!("Note: {line}"),
+            Operation::AddReading { line } => format!("Figures: {line}"),
             Operation::AppendMemory { line } => format!("Working memory: {line}"),
             Operation::WriteFile { path, .. } => format!("Write {path}"),
             Operation::AppendFile { path, text } => format!("Append to {path}: {text}"),
@@ -719,7 +773,16 @@ mod tests {
                 status: line(),
                 on,
             },
+            Operation::EditProject {
+                list: ProjectList::Projects,
+                slug: line(),
+                status: None,
+                set: vec![(line(), line())],
+                add: vec![line()],
+                on,
+            },
             Operation::AppendLog { line: line() },
+            Operation::AddReading { line: line() },
             Operation::AppendMemory { line: line() },
             Operation::WriteFile {
                 path: line(),

@@ -21,14 +21,17 @@
 //! ([`PendingAction::Calls`]); confirmed, each runs as it was asked, in order.
 //!
 //! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
-//! `calendar.rs`, `projects.rs` (projects and notes), `files.rs`, `git.rs` and
-//! `briefing.rs` (briefings and suggestions), `context.rs`.
+//! `calendar.rs`, `projects.rs` (projects and notes), `plan.rs` (the quarter plan),
+//! `kpi.rs` (figures), `files.rs`, `git.rs` and `briefing.rs` (briefings and
+//! suggestions), `context.rs`.
 
 mod briefing;
 mod calendar;
 mod context;
 mod files;
 mod git;
+mod kpi;
+mod plan;
 mod projects;
 mod tasks;
 
@@ -194,6 +197,8 @@ impl Registry {
         tools.extend(tasks::tools());
         tools.extend(calendar::tools());
         tools.extend(projects::tools());
+        tools.extend(plan::tools());
+        tools.extend(kpi::tools());
         tools.extend(files::tools());
         tools.extend(git::tools());
         tools.extend(briefing::tools());

@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 23] = [
+const NAMES: [&str; 31] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -16,6 +16,14 @@ const NAMES: [&str; 23] = [
     "list_projects",
     "update_project",
     "add_note",
+    "create_initiative",
+    "update_initiative",
+    "get_quarter_plan",
+    "add_update",
+    "link_pr",
+    "get_kpi",
+    "get_arr_data",
+    "update_arr_data",
     "list_waiting",
     "add_waiting",
     "list_files",
@@ -65,10 +73,11 @@ fn every_tool_is_defined_once_with_an_object_schema() {
         assert!(parameters["properties"].is_object(), "{function}");
         assert_eq!(parameters["additionalProperties"], false, "{function}");
         let text = parameters.to_string();
+        // A schema's title or format is a string; a field may be named title.
         for noise in [
             "$schema",
-            "\"title\"",
-            "\"format\"",
+            "\"title\":\"",
+            "\"format\":\"",
             "\"null\"",
             "$ref",
             "definitions",
@@ -100,6 +109,36 @@ fn add_task_requires_only_its_text() {
 }
 
 #[test]
+fn the_plan_tools_speak_the_plans_words_and_figures_are_numbers() {
+    let definitions = Registry::new().definitions();
+    for name in ["create_initiative", "update_initiative"] {
+        let status = &function(&definitions, name)["parameters"]["properties"]["status"];
+        assert_eq!(
+            status["enum"],
+            serde_json::json!(["planning", "in-progress", "blocked", "completed"]),
+            "{name}"
+        );
+    }
+    let create = &function(&definitions, "create_initiative")["parameters"];
+    assert_eq!(create["required"], serde_json::json!(["slug", "title"]));
+    assert_eq!(create["properties"]["tags"]["items"]["type"], "string");
+    let reading = &function(&definitions, "update_arr_data")["parameters"];
+    assert_eq!(reading["required"], serde_json::json!(["figures"]));
+    let figures = &reading["properties"]["figures"];
+    assert_eq!(figures["type"], "object");
+    assert_eq!(
+        figures["additionalProperties"],
+        serde_json::json!({"type": "number"})
+    );
+    let link = &function(&definitions, "link_pr")["parameters"];
+    assert_eq!(link["required"], serde_json::json!(["slug", "url"]));
+    assert_eq!(
+        link["properties"]["state"]["enum"],
+        serde_json::json!(["open", "draft", "merged", "closed"])
+    );
+}
+
+#[test]
 fn exactly_the_starred_tools_are_destructive() {
     let registry = Registry::new();
     let destructive: Vec<&str> = NAMES
@@ -123,6 +162,11 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "add_event",
             "update_project",
             "add_note",
+            "create_initiative",
+            "update_initiative",
+            "add_update",
+            "link_pr",
+            "update_arr_data",
             "add_waiting",
             "append_file",
             "set_context",

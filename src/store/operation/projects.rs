@@ -1,5 +1,6 @@
 //! The operations on projects.txt, goals.txt, log.txt and working-memory.txt: a new
-//! project or goal, a status change, and appended log and working-memory lines.
+//! project or goal, a status change, an edit (status, tags, words), and appended log
+//! and working-memory lines.
 //!
 //! Each names its target by slug (not by line), so on a newer file it finds the
 //! project wherever it moved, and says plainly when it is gone or already so. A new
@@ -9,7 +10,7 @@
 use super::{Change, GOALS, LOG, MEMORY, OperationError, PROJECTS, Snapshot, subject};
 use chrono::NaiveDate;
 use myorg_domain::notes;
-use myorg_domain::projects::{self as domain, Files, Kind, ProjectError};
+use myorg_domain::projects::{self as domain, Files, Kind, ProjectEdit, ProjectError};
 use myorg_parsers::log::{LogFile, LogLine};
 use myorg_parsers::{LineItem, Project, ProjectLine, ProjectStatus, ProjectsFile, Task, TodoFile};
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,57 @@ pub(super) fn set_status(
     })
 }
 
+pub(super) fn edit(
+    snapshot: &dyn Snapshot,
+    list: ProjectList,
+    slug: &str,
+    status: Option<&str>,
+    set: &[(String, String)],
+    add: &[String],
+    on: NaiveDate,
+) -> Result<Change, OperationError> {
+    let status = status
+        .map(|status| {
+            ProjectStatus::parse(status).ok_or_else(|| {
+                OperationError::Invalid(format!(
+                    "{status:?} is not a status (expected planning, active, blocked, someday or done)"
+                ))
+            })
+        })
+        .transpose()?;
+    let kind = list.kind();
+    let mut file = read_projects(snapshot, list.path())?;
+    let (index, project) = file.find(slug).ok_or_else(|| {
+        OperationError::NoLongerApplies(format!(
+            "the {} +{slug} is no longer in {} (renamed or removed meanwhile)",
+            kind.noun(),
+            list.path()
+        ))
+    })?;
+    let edit = ProjectEdit {
+        status,
+        set: set.to_vec(),
+        add: add.to_vec(),
+    };
+    let changed = domain::edited(project, &edit, on).map_err(|error| match error {
+        ProjectError::Unchanged(_) => OperationError::NoLongerApplies(error.to_string()),
+        other => OperationError::Invalid(other.to_string()),
+    })?;
+    let words: Vec<String> = status
+        .iter()
+        .map(|status| format!("status:{status}"))
+        .chain(set.iter().map(|(key, value)| format!("{key}:{value}")))
+        .chain(add.iter().cloned())
+        .collect();
+    file.replace(index, ProjectLine::Project(changed));
+    Ok(Change {
+        files: vec![(list.path().to_string(), Some(file.to_bytes()))],
+        summary: subject(&format!("{} {slug}", capitalized(kind)), &words.join(" ")),
+        todo: None,
+        retargeted: None,
+    })
+}
+
 pub(super) fn append_log(snapshot: &dyn Snapshot, line: &str) -> Result<Change, OperationError> {
     one_line(line, "a log entry")?;
     let LogLine::Entry(entry) = LogLine::parse(line) else {
@@ -272,6 +324,51 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_rewrites_only_its_line_and_says_what_it_set() {
+        let edit =
+            |slug: &str, status: Option<&str>, set: &[(&str, &str)], add: &[&str]| Operation::EditProject {
+                list: ProjectList::Projects,
+                slug: slug.into(),
+                status: status.map(String::from),
+                set: set.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                add: add.iter().map(|w| w.to_string()).collect(),
+                on: day("2026-11-23"),
+            };
+        let (path, content, summary) = apply(edit(
+            "kitchen",
+            Some("active"),
+            &[("owner", "ben"), ("due", "2026-12-31")],
+            &["+home", "@q4"],
+        ))
+        .unwrap();
+        assert_eq!(path, PROJECTS);
+        assert_eq!(
+            content,
+            "+web Site  status:active owner:ana\r\n\r\n+kitchen Kitchen status:active odd:tag owner:ben due:2026-12-31 +home @q4\r\n+tail Last one"
+        );
+        assert_eq!(
+            summary,
+            "Project kitchen: status:active owner:ben due:2026-12-31 +home @q4"
+        );
+        let same = apply(edit("web", Some("active"), &[("owner", "ana")], &[])).unwrap_err();
+        assert!(matches!(same, OperationError::NoLongerApplies(_)), "{same}");
+        let gone = apply(edit("gone", None, &[("owner", "ana")], &[])).unwrap_err();
+        assert!(matches!(gone, OperationError::NoLongerApplies(_)), "{gone}");
+        for bad in [
+            edit("web", Some("busy"), &[], &[]),
+            edit("web", None, &[("status", "done")], &[]),
+            edit("web", None, &[("owner", "two words")], &[]),
+            edit("web", None, &[], &["plain"]),
+            edit("web", None, &[("owner", "a\u{7}b")], &[]),
+        ] {
+            assert!(
+                matches!(apply(bad.clone()), Err(OperationError::Invalid(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn adding_a_project_appends_it_unless_the_slug_is_taken() {
         let (path, content, summary) = apply(Operation::AddProject {
             list: ProjectList::Projects,
@@ -374,6 +471,14 @@ mod tests {
                 list: ProjectList::Projects,
                 slug: "web".into(),
                 status: "done".into(),
+                on: day("2026-11-23"),
+            },
+            Operation::EditProject {
+                list: ProjectList::Goals,
+                slug: "ship".into(),
+                status: Some("blocked".into()),
+                set: vec![("owner".into(), "ana".into())],
+                add: vec!["+q4".into()],
                 on: day("2026-11-23"),
             },
             Operation::AppendLog { line: "x".into() },
