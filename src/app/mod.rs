@@ -14,7 +14,8 @@
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
-//!   [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
+//!   [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
+//!   [`tokens`]: who a bearer token of the MCP endpoint speaks for.
 
 pub mod briefing;
 pub mod calendar;
@@ -31,6 +32,7 @@ pub(crate) mod sample;
 pub mod status;
 pub mod suggest;
 pub mod tasks;
+pub mod tokens;
 pub mod usage;
 pub mod waiting;
 

@@ -6,6 +6,7 @@ pub mod briefing;
 pub mod calendar;
 pub mod chat;
 pub mod context;
+pub mod mcp;
 pub mod notes;
 pub mod parse;
 pub mod projects;

@@ -1,23 +1,28 @@
-//! `myorg mcp`: the assistant as a Model Context Protocol server over standard input
-//! and output, for Claude Desktop, Claude Code, Cursor and other MCP clients.
+//! The assistant as a Model Context Protocol server, for Claude Desktop, Claude Code,
+//! Cursor and other MCP clients: `myorg mcp` over standard input and output, and
+//! `/mcp` of `myorg run` over streamable HTTP (`http.rs`).
 //!
 //! A thin adapter over the agent's tool [`Registry`]: the same tools, descriptions
 //! and JSON Schemas (`tools.rs` turns them into MCP tools with their annotations and
-//! an [`Outcome`] into a tool result), run as the configured `[user]` with `via` =
-//! `mcp` (commits say `Requested-by: NAME (mcp)`). A destructive tool's change is
+//! an [`Outcome`] into a tool result), run with `via` = `mcp` (commits say
+//! `Requested-by: NAME (mcp)`): over stdio as the configured `[user]`, over HTTP as
+//! the person whose bearer token each request carries. A destructive tool's change is
 //! applied only when the person says yes through the client (`confirm.rs`, MCP
 //! elicitation); the model never confirms.
 //!
-//! Standard output is the protocol; logs go to standard error (`logs.rs`).
+//! Over stdio, standard output is the protocol; logs go to standard error (`logs.rs`).
 
 mod confirm;
+mod http;
 mod tools;
 
+pub use http::router;
+
 use crate::agent::tools::{Outcome, Registry};
-use crate::app::{App, Caller};
+use crate::app::{App, Caller, tokens};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::store::{Actor, Store};
+use crate::store::Store;
 use anyhow::Context;
 use chrono::NaiveDateTime;
 use rmcp::model::{
@@ -59,46 +64,64 @@ pub fn run(config: &Config, now: Option<NaiveDateTime>) -> anyhow::Result<()> {
     served
 }
 
-/// The MCP server: the registry's tools, run as one person.
+/// What commits made through MCP say they came through.
+const VIA: &str = "mcp";
+
+/// The MCP server: the registry's tools, run as the person asking.
+#[derive(Clone)]
 pub struct Server {
     app: Arc<App>,
     registry: Arc<Registry>,
-    caller: Caller,
-    tools: Vec<Tool>,
+    /// Who every request is from (stdio); `None`: each HTTP request says who, through
+    /// the [`Caller`] its bearer token was found to speak for.
+    caller: Option<Caller>,
+    tools: Arc<Vec<Tool>>,
 }
 
 impl Server {
     /// The server over `app`, acting as the configured `[user]`.
     pub fn new(app: Arc<App>) -> anyhow::Result<Server> {
-        let user = app.config.user();
-        let caller = Caller {
-            handle: app.config.me()?.handle,
-            actor: Actor {
-                name: user.name,
-                email: user.email,
-                via: "mcp".to_string(),
-            },
-            channel: "mcp".to_string(),
-        };
-        let registry = Registry::new();
-        let tools = tools::listed(&registry);
-        Ok(Server {
-            app,
-            registry: Arc::new(registry),
-            caller,
-            tools,
-        })
+        let caller = tokens::as_user(&app.config, VIA)?;
+        let mut server = Server::for_each_request(app);
+        server.caller = Some(caller);
+        Ok(server)
     }
 
-    /// Runs `work` as the person at the current time, on the blocking pool.
+    /// The server over `app`, acting as each request's [`Caller`] (put in the HTTP
+    /// request's extensions by `http.rs`).
+    fn for_each_request(app: Arc<App>) -> Server {
+        let registry = Registry::new();
+        let tools = tools::listed(&registry);
+        Server {
+            app,
+            registry: Arc::new(registry),
+            caller: None,
+            tools: Arc::new(tools),
+        }
+    }
+
+    /// Who asks: the HTTP request's caller, else the one the server acts as; a request
+    /// that says no one is refused.
+    fn caller(&self, context: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
+        context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Caller>())
+            .or(self.caller.as_ref())
+            .cloned()
+            .ok_or_else(|| ErrorData::invalid_request("the request does not say who asks", None))
+    }
+
+    /// Runs `work` as `caller` at the current time, on the blocking pool.
     async fn run(
         &self,
+        caller: &Caller,
         work: impl FnOnce(&Registry, &crate::app::Ctx) -> Outcome + Send + 'static,
     ) -> Outcome {
         let registry = Arc::clone(&self.registry);
         let ran = self
             .app
-            .run(&self.caller, self.app.now(), move |ctx| work(&registry, ctx))
+            .run(caller, self.app.now(), move |ctx| work(&registry, ctx))
             .await;
         ran.unwrap_or_else(|error| {
             tracing::error!(%error, "a tool call stopped");
@@ -128,7 +151,7 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.clone()))
+        Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -140,18 +163,21 @@ impl ServerHandler for Server {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        let caller = self.caller(&context)?;
         let name = request.name.to_string();
-        tracing::info!(tool = %name, "mcp tool call");
+        tracing::info!(tool = %name, person = %caller.handle, "mcp tool call");
         let arguments = serde_json::Value::Object(request.arguments.unwrap_or_default());
         let called = name.clone();
         let outcome = self
-            .run(move |registry, ctx| registry.call(ctx, &called, &arguments))
+            .run(&caller, move |registry, ctx| {
+                registry.call(ctx, &called, &arguments)
+            })
             .await;
         let result: CallToolResult = match outcome {
             Outcome::NeedsConfirmation(pending) => match confirm::ask(&context.peer, &pending).await {
                 confirm::Answer::Yes => {
                     let confirmed = self
-                        .run(move |registry, ctx| registry.confirm(ctx, &pending))
+                        .run(&caller, move |registry, ctx| registry.confirm(ctx, &pending))
                         .await;
                     tools::result(confirmed)
                 }
