@@ -3,12 +3,13 @@
 //! committed as the `[user]` via mcp; no token or a wrong one is a 401 that changes
 //! nothing (also on a live session); with no token configured every request is
 //! refused and the start says so once; `myorg mcp token NAME` makes a person's own
-//! token (kept hashed, mode 0600, the previous one replaced) whose changes are theirs,
+//! token (kept hashed, mode 0600, the previous one replaced) whose changes, resources
+//! and prompts are theirs,
 //! and refuses someone who is not in `[[people]]`, changing nothing. No token reaches
 //! the log. The median time of a tools/call over HTTP is printed, not asserted.
 
 use myorg_assistant::agent::tools::Registry;
-use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::model::{CallToolRequestParams, CallToolResult, GetPromptRequestParams, ReadResourceRequestParams};
 use rmcp::service::RunningService;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
@@ -327,6 +328,22 @@ async fn a_persons_own_token_acts_as_them_until_a_new_one_replaces_it() {
     let mine = call(&mcp, "search_tasks", json!({"owner": "me", "limit": 500})).await;
     assert!(text(&mine).contains("Send the slides"), "{}", text(&mine));
     assert!(!text(&mine).contains("Pay the caterer"), "{}", text(&mine));
+    // Resources and prompts are read as Luis too.
+    let read = mcp
+        .read_resource(ReadResourceRequestParams::new("myorg://tasks?owner=me"))
+        .await
+        .unwrap();
+    let listed = serde_json::to_string(&read.contents).unwrap();
+    assert!(
+        listed.contains("Send the slides") && !listed.contains("Pay the caterer"),
+        "{listed}"
+    );
+    let morning = mcp
+        .get_prompt(GetPromptRequestParams::new("morning-briefing"))
+        .await
+        .unwrap();
+    let said = serde_json::to_string(&morning.messages).unwrap();
+    assert!(said.contains("(luis)"), "{said}");
     mcp.cancel().await.unwrap();
 
     // A new token replaces the first, while the assistant runs.

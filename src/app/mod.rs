@@ -15,12 +15,14 @@
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
 //!   [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
-//!   [`tokens`]: who a bearer token of the MCP endpoint speaks for.
+//!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
+//!   bearer token of the MCP endpoint speaks for.
 
 pub mod briefing;
 pub mod calendar;
 pub mod confirm;
 pub mod context;
+pub mod documents;
 mod error;
 pub mod files;
 pub mod history;

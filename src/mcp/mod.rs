@@ -8,26 +8,32 @@
 //! `Requested-by: NAME (mcp)`): over stdio as the configured `[user]`, over HTTP as
 //! the person whose bearer token each request carries. A destructive tool's change is
 //! applied only when the person says yes through the client (`confirm.rs`, MCP
-//! elicitation); the model never confirms.
+//! elicitation); the model never confirms. The store's documents are read-only
+//! resources and filtered task lists a resource template (`resources.rs`), the
+//! briefings prompts (`prompts.rs`), on both transports.
 //!
 //! Over stdio, standard output is the protocol; logs go to standard error (`logs.rs`).
 
 mod confirm;
 mod http;
+mod prompts;
+mod resources;
 mod tools;
 
 pub use http::router;
 
 use crate::agent::tools::{Outcome, Registry};
-use crate::app::{App, Caller, tokens};
+use crate::app::{App, Caller, Ctx, briefing, documents, tasks, tokens};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::Store;
 use anyhow::Context;
 use chrono::NaiveDateTime;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, GetPromptRequestParams, GetPromptResponse,
+    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
@@ -128,17 +134,48 @@ impl Server {
             Outcome::Failed("the tool stopped unexpectedly; nothing more was done".to_string())
         })
     }
+
+    /// Reads what `work` reads as the person asking, on the blocking pool; an
+    /// application error becomes the protocol's (a thing not found, or bad
+    /// parameters), a failure an internal error.
+    async fn read<T: Send + 'static>(
+        &self,
+        context: &RequestContext<RoleServer>,
+        work: impl FnOnce(&Ctx) -> crate::app::Result<T> + Send + 'static,
+    ) -> Result<T, ErrorData> {
+        let caller = self.caller(context)?;
+        match self.app.run(&caller, self.app.now(), work).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(crate::app::Error::NotFound(why))) => Err(ErrorData::resource_not_found(why, None)),
+            Ok(Err(crate::app::Error::Failed(error))) => {
+                tracing::error!(error = format!("{error:#}"), "an MCP read failed");
+                Err(ErrorData::internal_error("reading the store failed", None))
+            }
+            Ok(Err(error)) => Err(ErrorData::invalid_params(error.to_string(), None)),
+            Err(error) => {
+                tracing::error!(%error, "an MCP read stopped");
+                Err(ErrorData::internal_error("the read stopped unexpectedly", None))
+            }
+        }
+    }
 }
 
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .build();
+        ServerConfig::new(capabilities)
             .with_protocol_version(PROTOCOL)
             .with_server_info(Implementation::new("myorg", env!("CARGO_PKG_VERSION")))
             .with_instructions(
                 "The person's todo.txt, calendar, projects, notes and files, kept in git: \
                  every change is one commit authored by them. Deleting, overwriting and \
-                 undoing ask them to confirm first.",
+                 undoing ask them to confirm first. The files are also resources \
+                 (myorg://files/PATH, in pages), task lists a resource template \
+                 (myorg://tasks?project=…&context=…), and the briefings prompts.",
             )
     }
 
@@ -186,5 +223,71 @@ impl ServerHandler for Server {
             outcome => tools::result(outcome),
         };
         Ok(result.into())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let files = self.read(&context, documents::list).await?;
+        Ok(ListResourcesResult::with_all_items(resources::listed(files)))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(ListResourceTemplatesResult::with_all_items(resources::templates()))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let uri = request.uri;
+        let asked = resources::parse(&uri).map_err(|why| ErrorData::resource_not_found(why, None))?;
+        let result = match asked {
+            resources::Asked::Document { path, page } => {
+                let read = self
+                    .read(&context, move |ctx| documents::read(ctx, &path, page))
+                    .await?;
+                resources::document(&uri, read)
+            }
+            resources::Asked::Tasks { query, page } => {
+                let listed = self
+                    .read(&context, move |ctx| {
+                        tasks::page(&ctx.look(), &query, page, documents::PAGE_LINES)
+                    })
+                    .await?;
+                resources::tasks(&uri, &listed)
+            }
+        };
+        Ok(result.into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(prompts::listed()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let asked = prompts::asked(&request.name, request.arguments)
+            .map_err(|why| ErrorData::invalid_params(why, None))?;
+        let text = self
+            .read(&context, move |ctx| {
+                Ok(briefing::text(&briefing::briefing(&ctx.look(), &asked)?))
+            })
+            .await?;
+        Ok(prompts::result(&request.name, &text).into())
     }
 }
