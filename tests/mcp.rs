@@ -216,7 +216,21 @@ async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
             tool.name
         );
         assert_eq!(hints.open_world_hint, Some(false), "{}", tool.name);
+        assert_eq!(
+            tool.output_schema
+                .as_ref()
+                .map(|schema| Value::Object((**schema).clone())),
+            registry.output_schema(&tool.name).cloned(),
+            "{}",
+            tool.name
+        );
     }
+    let structured: Vec<&str> = tools
+        .iter()
+        .filter(|tool| tool.output_schema.is_some())
+        .map(|tool| tool.name.as_ref())
+        .collect();
+    assert!(structured.contains(&"search_tasks"), "{structured:?}");
     let destructive: Vec<&str> = tools
         .iter()
         .filter(|tool| tool.annotations.as_ref().and_then(|a| a.destructive_hint) == Some(true))
@@ -251,6 +265,110 @@ async fn a_read_answers_and_a_change_is_committed_as_the_person_via_mcp() {
     );
     let (_, message) = last_commit(&session.store());
     assert!(message.contains("Requested-by: Ana (mcp)"), "{message}");
+}
+
+/// Where `value` does not fit `schema` (the JSON Schema words a structured result's
+/// schema uses: `type`, with `null` among them for optional fields, `properties`,
+/// `required`, `items`, `additionalProperties`), `at` naming the place.
+fn misfits(schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let allowed: Vec<&str> = match &schema["type"] {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let fits =
+        allowed.is_empty() || allowed.contains(&kind) || (kind == "integer" && allowed.contains(&"number"));
+    if !fits {
+        found.push(format!("{at}: {kind} where the schema says {allowed:?}"));
+    }
+    if let (Value::Object(fields), Some(properties)) = (value, schema["properties"].as_object()) {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            if let Some(name) = required.as_str()
+                && !fields.contains_key(name)
+            {
+                found.push(format!("{at}.{name}: missing"));
+            }
+        }
+        for (name, field) in fields {
+            match properties.get(name) {
+                Some(inner) => found.extend(misfits(inner, field, &format!("{at}.{name}"))),
+                None if schema["additionalProperties"] == false => {
+                    found.push(format!("{at}.{name}: not in the schema"))
+                }
+                None => {}
+            }
+        }
+    }
+    if let Value::Array(items) = value {
+        for (index, item) in items.iter().enumerate() {
+            found.extend(misfits(&schema["items"], item, &format!("{at}[{index}]")));
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_tasks_gives_a_structured_result_that_fits_its_schema_beside_the_text() {
+    let session = session(None).await;
+    let tools = session.client.list_all_tools().await.unwrap();
+    let search = tools.iter().find(|tool| tool.name == "search_tasks").unwrap();
+    let schema = Value::Object((*search.output_schema.clone().unwrap()).clone());
+    assert_eq!(schema["type"], "object", "{schema}");
+
+    let found = session
+        .call("search_tasks", json!({"query": "+website", "limit": 2}))
+        .await;
+    assert!(!is_error(&found), "{}", text(&found));
+    let data = found.structured_content.clone().expect("a structured result");
+    assert_eq!(misfits(&schema, &data, "result"), Vec::<String>::new(), "{data}");
+    let all = session
+        .call("search_tasks", json!({"query": "+website", "limit": 100}))
+        .await;
+    let total = text(&all).lines().count();
+    assert_eq!(data["total"], total, "{data}");
+    let tasks = data["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2, "as many as the text shows");
+    // The text and the data say the same, in the same order.
+    let said = text(&found);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines[2], format!("… and {} more", total - 2));
+    for (task, line) in tasks.iter().zip(&lines) {
+        assert_eq!(
+            format!(
+                "{} {}",
+                task["ref"].as_str().unwrap(),
+                task["raw"].as_str().unwrap()
+            ),
+            *line
+        );
+        assert!(
+            task["projects"].as_array().unwrap().contains(&json!("website")),
+            "{task}"
+        );
+    }
+    assert_eq!(tasks[0]["priority"], "A", "{data}");
+    assert_eq!(tasks[0]["due"], "2026-11-20", "{data}");
+    // A read without a typed result, and a failed search, have none.
+    let events = session.call("list_events", json!({})).await;
+    assert!(events.structured_content.is_none());
+    let failed = session
+        .call("search_tasks", json!({"due_before": "the 31st of february"}))
+        .await;
+    assert!(
+        is_error(&failed) && failed.structured_content.is_none(),
+        "{}",
+        text(&failed)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

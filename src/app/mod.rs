@@ -16,7 +16,7 @@
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
 //!   [`files`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
-//!   bearer token of the MCP endpoint speaks for.
+//!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON.
 
 pub mod briefing;
 pub mod calendar;
@@ -33,6 +33,7 @@ pub mod projects;
 pub(crate) mod sample;
 pub mod status;
 pub mod suggest;
+pub mod task_json;
 pub mod tasks;
 pub mod tokens;
 pub mod usage;

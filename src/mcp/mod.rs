@@ -37,6 +37,7 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,8 +123,8 @@ impl Server {
     async fn run(
         &self,
         caller: &Caller,
-        work: impl FnOnce(&Registry, &crate::app::Ctx) -> Outcome + Send + 'static,
-    ) -> Outcome {
+        work: impl FnOnce(&Registry, &crate::app::Ctx) -> (Outcome, Option<Value>) + Send + 'static,
+    ) -> (Outcome, Option<Value>) {
         let registry = Arc::clone(&self.registry);
         let ran = self
             .app
@@ -131,7 +132,8 @@ impl Server {
             .await;
         ran.unwrap_or_else(|error| {
             tracing::error!(%error, "a tool call stopped");
-            Outcome::Failed("the tool stopped unexpectedly; nothing more was done".to_string())
+            let stopped = "the tool stopped unexpectedly; nothing more was done";
+            (Outcome::Failed(stopped.to_string()), None)
         })
     }
 
@@ -205,22 +207,24 @@ impl ServerHandler for Server {
         tracing::info!(tool = %name, person = %caller.handle, "mcp tool call");
         let arguments = serde_json::Value::Object(request.arguments.unwrap_or_default());
         let called = name.clone();
-        let outcome = self
+        let (outcome, data) = self
             .run(&caller, move |registry, ctx| {
-                registry.call(ctx, &called, &arguments)
+                registry.call_with_data(ctx, &called, &arguments)
             })
             .await;
         let result: CallToolResult = match outcome {
             Outcome::NeedsConfirmation(pending) => match confirm::ask(&context.peer, &pending).await {
                 confirm::Answer::Yes => {
-                    let confirmed = self
-                        .run(&caller, move |registry, ctx| registry.confirm(ctx, &pending))
+                    let (confirmed, _) = self
+                        .run(&caller, move |registry, ctx| {
+                            (registry.confirm(ctx, &pending), None)
+                        })
                         .await;
-                    tools::result(confirmed)
+                    tools::result(confirmed, None)
                 }
                 not_yes => tools::not_done(&not_yes.said(&pending.preview)),
             },
-            outcome => tools::result(outcome),
+            outcome => tools::result(outcome, data),
         };
         Ok(result.into())
     }
