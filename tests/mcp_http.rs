@@ -6,7 +6,9 @@
 //! token (kept hashed, mode 0600, the previous one replaced) whose changes, resources
 //! and prompts are theirs,
 //! and refuses someone who is not in `[[people]]`, changing nothing. No token reaches
-//! the log. The median time of a tools/call over HTTP is printed, not asserted.
+//! the log. A client that hangs up mid-call leaves each change made once or not at
+//! all, and a deletion waiting for its confirmation not made. The median time of a
+//! tools/call over HTTP is printed, not asserted.
 
 use myorg_assistant::agent::tools::Registry;
 use rmcp::model::{CallToolRequestParams, CallToolResult, GetPromptRequestParams, ReadResourceRequestParams};
@@ -177,6 +179,71 @@ async fn post(
         Err(_) => String::new(),
     };
     (status, session, body)
+}
+
+/// A session opened with `token` (initialize, then initialized), telling the server
+/// whether this client can `confirm` through elicitation; its id.
+async fn open_session(url: &str, token: &str, confirm: bool) -> String {
+    let capabilities = if confirm {
+        json!({"elicitation": {}})
+    } else {
+        json!({})
+    };
+    let request = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": capabilities,
+        "clientInfo": {"name": "raw", "version": "1"}}});
+    let (status, session, body) = post(url, Some(token), None, &request).await;
+    assert_eq!(status, 200, "{body}");
+    let session = session.expect("a session id");
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let (status, _, body) = post(url, Some(token), Some(&session), &initialized).await;
+    assert_eq!(status, 202, "{body}");
+    session
+}
+
+/// POSTs `body` on `session` over a socket of its own, reads the answer until it
+/// holds `until` (nothing: not at all), and hangs up: a client that goes away mid-call.
+async fn hang_up(url: &str, token: &str, session: &str, body: &Value, until: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = url.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    let body = body.to_string();
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Mcp-Session-Id: {session}\r\nMCP-Protocol-Version: 2025-06-18\r\n\
+         Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut seen = Vec::new();
+    while !until.is_empty() && !String::from_utf8_lossy(&seen).contains(until) {
+        let mut buffer = [0u8; 4096];
+        let read = tokio::time::timeout(std::time::Duration::from_secs(30), socket.read(&mut buffer))
+            .await
+            .expect("the server answers")
+            .unwrap();
+        assert!(
+            read > 0,
+            "closed before {until:?}: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buffer[..read]);
+    }
+    drop(socket);
+}
+
+/// The commits of the store, newest first: their subjects.
+fn subjects(store: &Path) -> Vec<String> {
+    let repository = git2::Repository::open(store).unwrap();
+    let mut walk = repository.revwalk().unwrap();
+    walk.push_head().unwrap();
+    walk.map(|id| {
+        let commit = repository.find_commit(id.unwrap()).unwrap();
+        let message = commit.message().unwrap_or_default();
+        message.lines().next().unwrap_or_default().to_string()
+    })
+    .collect()
 }
 
 fn median(mut times: Vec<std::time::Duration>) -> std::time::Duration {
@@ -378,4 +445,65 @@ fn a_token_for_someone_not_in_people_is_an_error_that_changes_nothing() {
     let before = std::fs::read(&kept).unwrap();
     support::stderr(&issue(dir.path(), "marta"));
     assert_eq!(std::fs::read(&kept).unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_hangs_up_mid_call_leaves_each_change_made_once_or_not_at_all() {
+    let dir = TempDir::new().unwrap();
+    store_with_people(dir.path());
+    let store = dir.path().join("s");
+    let running = start(dir.path(), &[("MYORG_MCP_TOKEN", USER_TOKEN)]);
+    let url = running.url.clone();
+    let before = subjects(&store).len();
+
+    // Hung up at once, after a moment, and after the answer began.
+    let session = open_session(&url, USER_TOKEN, false).await;
+    let mut asked = Vec::new();
+    for (n, until) in ["", "", "HTTP/1.1 200", "HTTP/1.1 200", "data:"]
+        .iter()
+        .enumerate()
+    {
+        let task = format!("Hung up call {n}");
+        let call = json!({"jsonrpc": "2.0", "id": 10 + n, "method": "tools/call",
+            "params": {"name": "add_task", "arguments": {"text": task}}});
+        hang_up(&url, USER_TOKEN, &session, &call, until).await;
+        asked.push(task);
+    }
+    // A call after them is answered: nothing is left holding the store.
+    let mcp = connect(&url, USER_TOKEN).await;
+    let after = call(&mcp, "add_task", json!({"text": "After the hang-ups"})).await;
+    assert_eq!(after.is_error, Some(false), "{}", text(&after));
+
+    // Hung up while the person is asked to confirm a deletion: nothing is deleted.
+    let confirming = open_session(&url, USER_TOKEN, true).await;
+    let delete = json!({"jsonrpc": "2.0", "id": 50, "method": "tools/call",
+        "params": {"name": "delete_task", "arguments": {"task": "backsplash"}}});
+    hang_up(&url, USER_TOKEN, &confirming, &delete, "elicitation/create").await;
+    let listed = call(&mcp, "search_tasks", json!({"query": "backsplash"})).await;
+    assert!(
+        text(&listed).contains("Choose tiles for the backsplash"),
+        "{}",
+        text(&listed)
+    );
+    mcp.cancel().await.unwrap();
+    let (status, lines) = running.stop();
+    assert!(status.success(), "{}", lines.join("\n"));
+
+    let todo = todo(dir.path());
+    let made: Vec<&String> = asked.iter().filter(|task| todo.contains(task.as_str())).collect();
+    for task in &asked {
+        assert!(todo.matches(task.as_str()).count() <= 1, "{task} twice:\n{todo}");
+    }
+    assert!(todo.contains("Choose tiles for the backsplash"), "{todo}");
+    // One commit for each change made and for the one after, none for the others.
+    let subjects = subjects(&store);
+    assert_eq!(subjects.len(), before + made.len() + 1, "{subjects:#?}");
+    assert!(
+        subjects.iter().all(|subject| !subject.contains("Delete")),
+        "{subjects:#?}"
+    );
+    let repository = git2::Repository::open(&store).unwrap();
+    let changed = repository.statuses(None).unwrap().iter().count();
+    assert_eq!(changed, 0, "the working tree is as committed");
+    eprintln!("hung-up calls committed: {} of {}", made.len(), asked.len());
 }
