@@ -125,6 +125,13 @@ pub async fn serve(
         connected
     });
     let state = Arc::new(state);
+    // Without TCP_NODELAY a streamed answer (MCP's event streams) written in small
+    // pieces waits for the client's delayed acknowledgement, some 40 ms a call.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |connection| {
+        if let Err(error) = connection.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY could not be set");
+        }
+    });
     let mut server = tokio::spawn(
         axum::serve(listener, router(Arc::clone(&state)))
             .with_graceful_shutdown(stopping.clone().cancelled_owned())
