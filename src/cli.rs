@@ -526,7 +526,7 @@ impl From<BriefingKind> for myorg_domain::briefing::Kind {
 
 #[derive(Debug, Subcommand)]
 pub enum McpCommand {
-    /// Make a new bearer token for /mcp acting as a [[people]] person (a handle or
+    /// Make a new bearer token for /mcp acting as a `[[people]]` person (a handle or
     /// name), print it once, and keep only its SHA-256 in the state directory; the
     /// person's previous token stops working.
     Token { person: String },
