@@ -165,7 +165,11 @@ pub enum Command {
     /// Serve the assistant's tools over the Model Context Protocol on standard input
     /// and output (for Claude Desktop, Claude Code, Cursor…), acting as the configured
     /// user; a deletion, overwrite or undo asks the person through the client first.
-    Mcp,
+    /// (`myorg run` serves the same on /mcp over HTTP, with a bearer token.)
+    Mcp {
+        #[command(subcommand)]
+        command: Option<McpCommand>,
+    },
     /// Ask the running assistant to run a job now (what a Kubernetes CronJob runs):
     /// morning-briefing, evening-summary, deadline-checker, event-reminders,
     /// waiting-followup, git-sync.
@@ -564,6 +568,14 @@ impl From<BriefingKind> for myorg_domain::briefing::Kind {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// Make a new bearer token for /mcp acting as a `[[people]]` person (a handle or
+    /// name), print it once, and keep only its SHA-256 in the state directory; the
+    /// person's previous token stops working.
+    Token { person: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
     /// Print the header (`YYYY-MM-DD wWW Aaa`) of every day in a range, inclusive.
     Days {
@@ -684,7 +696,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tasks::archive(&config, now(&config)?)
         }
         Command::Run => crate::server::run(&config()?, cli.now),
-        Command::Mcp => crate::mcp::run(&config()?, cli.now),
+        Command::Mcp { command: None } => crate::mcp::run(&config()?, cli.now),
+        Command::Mcp {
+            command: Some(McpCommand::Token { person }),
+        } => commands::mcp::token(&config()?, person),
         Command::Web {
             command: WebCommand::Passwd { name },
         } => commands::web::passwd(&config()?, name),

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 21] = [
+pub const ENV_KEYS: [(&str, &str); 22] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -33,6 +33,7 @@ pub const ENV_KEYS: [(&str, &str); 21] = [
     ("LITELLM_MODEL", "llm.model"),
     ("MYORG_HTTP_ADDR", "http.listen"),
     ("MYORG_TRIGGER_TOKEN", "http.trigger_token"),
+    ("MYORG_MCP_TOKEN", "http.mcp_token"),
     ("MYORG_SCHEDULER_MODE", "scheduler.mode"),
     ("DISCORD_BOT_TOKEN", "discord.token"),
     ("DISCORD_CHANNEL_ID", "discord.channel_id"),
@@ -43,12 +44,13 @@ pub const ENV_KEYS: [(&str, &str); 21] = [
 ];
 
 /// The environment variables that hold secrets.
-pub const SECRET_ENV: [&str; 6] = [
+pub const SECRET_ENV: [&str; 7] = [
     "GIT_TOKEN",
     "WEB_PASSWORD",
     "WEB_SECRET_KEY",
     "LITELLM_API_KEY",
     "MYORG_TRIGGER_TOKEN",
+    "MYORG_MCP_TOKEN",
     "DISCORD_BOT_TOKEN",
 ];
 
@@ -73,7 +75,7 @@ pub struct Config {
     pub reminders: RemindersConfig,
     /// The language models free-form chat uses.
     pub llm: LlmConfig,
-    /// The HTTP endpoint of `myorg run` (health, metrics, job triggers).
+    /// The HTTP endpoint of `myorg run` (health, metrics, job triggers, MCP).
     pub http: HttpConfig,
     /// When `myorg run` runs its jobs.
     pub scheduler: SchedulerConfig,
@@ -180,6 +182,10 @@ pub struct HttpConfig {
     /// The bearer token `POST /trigger/JOB` needs (`MYORG_TRIGGER_TOKEN`); without
     /// one, triggers are refused.
     pub trigger_token: Option<Secret>,
+    /// The bearer token of `/mcp` that acts as the configured `[user]`
+    /// (`MYORG_MCP_TOKEN`); a `[[people]]` person gets their own with
+    /// `myorg mcp token NAME`. With neither, `/mcp` refuses every request.
+    pub mcp_token: Option<Secret>,
 }
 
 impl Default for HttpConfig {
@@ -187,6 +193,7 @@ impl Default for HttpConfig {
         HttpConfig {
             listen: "0.0.0.0:8080".to_string(),
             trigger_token: None,
+            mcp_token: None,
         }
     }
 }
@@ -579,8 +586,8 @@ impl Config {
     }
 
     /// Every secret the configuration holds: the git token, the LLM API keys (the
-    /// providers' too, read from their environment variables), the Discord bot token
-    /// and the trigger token. Text from outside is cleared of them before it is
+    /// providers' too, read from their environment variables), the Discord bot token,
+    /// the trigger token and the MCP token. Text from outside is cleared of them before it is
     /// printed or logged.
     pub fn secrets(&self) -> Secrets {
         let held = [
@@ -588,6 +595,7 @@ impl Config {
             &self.llm.api_key,
             &self.discord.token,
             &self.http.trigger_token,
+            &self.http.mcp_token,
             &self.web.password,
             &self.web.secret_key,
         ];

@@ -4,6 +4,7 @@
 //! `POST /trigger/{job}` (what the CronJobs call) with a bearer token compared in
 //! constant time: 401 on a missing or wrong token (or none configured), 404 on an
 //! unknown job, 500 with the error when the job fails, else the job's JSON result.
+//! Routes of other front ends (`/mcp`) are mounted beside these, in the same log.
 
 use crate::config::{Config, Secret};
 use crate::jobs::{Job, Recipients, Runner};
@@ -33,6 +34,8 @@ pub struct AppState {
     pub jobs: Arc<Runner>,
     /// The Discord gateway, when the bot runs.
     pub gateway: Option<Gateway>,
+    /// More routes served beside these (the MCP endpoint), with their own state.
+    pub mounted: Router,
 }
 
 impl AppState {
@@ -45,19 +48,22 @@ impl AppState {
             metrics: Arc::clone(&jobs.metrics),
             jobs,
             gateway: None,
+            mounted: Router::new(),
         }
     }
 }
 
 /// The routes.
 pub fn router(state: Arc<AppState>) -> Router {
+    let mounted = state.mounted.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/trigger/{job}", post(trigger))
-        .layer(axum::middleware::from_fn(logged))
         .with_state(state)
+        .merge(mounted)
+        .layer(axum::middleware::from_fn(logged))
 }
 
 /// Each request in a span with its method and path (never its query or headers: a

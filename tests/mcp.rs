@@ -3,9 +3,11 @@
 //! hints, a read, a change committed as the person via `mcp`, bad arguments and
 //! unknown tools as tool errors that change nothing, a destructive tool confirmed,
 //! declined, and with a client that cannot ask; the quarter-plan and figures tools
-//! with their hints and a reading committed); and the real binary as a child
-//! process over stdio (initialize, tools/list, tools/call add_task), with the median
-//! times of a read and of a change printed, not asserted.
+//! with their hints and a reading committed; the documents as resources read in
+//! pages, task lists through the template, the briefings as prompts, and what names
+//! nothing as an error); and the real binary as a child process over stdio
+//! (initialize, tools/list, tools/call add_task, a resource and a prompt), with the
+//! median times of a read and of a change printed, not asserted.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use myorg_assistant::agent::tools::{Effect, Registry};
@@ -16,7 +18,8 @@ use myorg_assistant::mcp;
 use myorg_assistant::store::{Store, StoreSettings};
 use rmcp::model::{
     CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, ElicitRequestParams,
-    ElicitResult, ElicitationAction, Implementation,
+    ElicitResult, ElicitationAction, GetPromptRequestParams, Implementation, ReadResourceRequestParams,
+    ResourceContents,
 };
 use rmcp::service::{RequestContext, RunningService};
 use rmcp::{ClientHandler, ErrorData, RoleClient, ServiceExt};
@@ -115,6 +118,37 @@ impl Session {
     fn todo(&self) -> String {
         std::fs::read_to_string(self.store().join("todo.txt")).unwrap()
     }
+
+    /// The text of the resource `uri` and its `_meta`, or the error's message.
+    async fn read(&self, uri: &str) -> Result<(String, Value), String> {
+        let read = self
+            .client
+            .read_resource(ReadResourceRequestParams::new(uri))
+            .await
+            .map_err(|error| error.to_string())?;
+        match read.contents.as_slice() {
+            [ResourceContents::TextResourceContents { text, meta, .. }] => {
+                Ok((text.clone(), serde_json::to_value(meta).unwrap_or_default()))
+            }
+            other => panic!("one text for {uri}: {other:?}"),
+        }
+    }
+
+    /// The one message of the prompt `name` with `arguments`, or the error's message.
+    async fn prompt(&self, name: &str, arguments: Value) -> Result<String, String> {
+        let Value::Object(arguments) = arguments else {
+            panic!("arguments are an object")
+        };
+        let got = self
+            .client
+            .get_prompt(GetPromptRequestParams::new(name).with_arguments(arguments))
+            .await
+            .map_err(|error| error.to_string())?;
+        assert_eq!(got.messages.len(), 1, "{got:?}");
+        let message = &got.messages[0];
+        assert_eq!(message.role, rmcp::model::Role::User);
+        Ok(message.content.as_text().expect("a text message").text.clone())
+    }
 }
 
 fn text(result: &CallToolResult) -> String {
@@ -183,7 +217,21 @@ async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
             tool.name
         );
         assert_eq!(hints.open_world_hint, Some(false), "{}", tool.name);
+        assert_eq!(
+            tool.output_schema
+                .as_ref()
+                .map(|schema| Value::Object((**schema).clone())),
+            registry.output_schema(&tool.name).cloned(),
+            "{}",
+            tool.name
+        );
     }
+    let structured: Vec<&str> = tools
+        .iter()
+        .filter(|tool| tool.output_schema.is_some())
+        .map(|tool| tool.name.as_ref())
+        .collect();
+    assert!(structured.contains(&"search_tasks"), "{structured:?}");
     let destructive: Vec<&str> = tools
         .iter()
         .filter(|tool| tool.annotations.as_ref().and_then(|a| a.destructive_hint) == Some(true))
@@ -218,6 +266,110 @@ async fn a_read_answers_and_a_change_is_committed_as_the_person_via_mcp() {
     );
     let (_, message) = last_commit(&session.store());
     assert!(message.contains("Requested-by: Ana (mcp)"), "{message}");
+}
+
+/// Where `value` does not fit `schema` (the JSON Schema words a structured result's
+/// schema uses: `type`, with `null` among them for optional fields, `properties`,
+/// `required`, `items`, `additionalProperties`), `at` naming the place.
+fn misfits(schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let allowed: Vec<&str> = match &schema["type"] {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let fits =
+        allowed.is_empty() || allowed.contains(&kind) || (kind == "integer" && allowed.contains(&"number"));
+    if !fits {
+        found.push(format!("{at}: {kind} where the schema says {allowed:?}"));
+    }
+    if let (Value::Object(fields), Some(properties)) = (value, schema["properties"].as_object()) {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            if let Some(name) = required.as_str()
+                && !fields.contains_key(name)
+            {
+                found.push(format!("{at}.{name}: missing"));
+            }
+        }
+        for (name, field) in fields {
+            match properties.get(name) {
+                Some(inner) => found.extend(misfits(inner, field, &format!("{at}.{name}"))),
+                None if schema["additionalProperties"] == false => {
+                    found.push(format!("{at}.{name}: not in the schema"))
+                }
+                None => {}
+            }
+        }
+    }
+    if let Value::Array(items) = value {
+        for (index, item) in items.iter().enumerate() {
+            found.extend(misfits(&schema["items"], item, &format!("{at}[{index}]")));
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_tasks_gives_a_structured_result_that_fits_its_schema_beside_the_text() {
+    let session = session(None).await;
+    let tools = session.client.list_all_tools().await.unwrap();
+    let search = tools.iter().find(|tool| tool.name == "search_tasks").unwrap();
+    let schema = Value::Object((*search.output_schema.clone().unwrap()).clone());
+    assert_eq!(schema["type"], "object", "{schema}");
+
+    let found = session
+        .call("search_tasks", json!({"query": "+website", "limit": 2}))
+        .await;
+    assert!(!is_error(&found), "{}", text(&found));
+    let data = found.structured_content.clone().expect("a structured result");
+    assert_eq!(misfits(&schema, &data, "result"), Vec::<String>::new(), "{data}");
+    let all = session
+        .call("search_tasks", json!({"query": "+website", "limit": 100}))
+        .await;
+    let total = text(&all).lines().count();
+    assert_eq!(data["total"], total, "{data}");
+    let tasks = data["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2, "as many as the text shows");
+    // The text and the data say the same, in the same order.
+    let said = text(&found);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines[2], format!("… and {} more", total - 2));
+    for (task, line) in tasks.iter().zip(&lines) {
+        assert_eq!(
+            format!(
+                "{} {}",
+                task["ref"].as_str().unwrap(),
+                task["raw"].as_str().unwrap()
+            ),
+            *line
+        );
+        assert!(
+            task["projects"].as_array().unwrap().contains(&json!("website")),
+            "{task}"
+        );
+    }
+    assert_eq!(tasks[0]["priority"], "A", "{data}");
+    assert_eq!(tasks[0]["due"], "2026-11-20", "{data}");
+    // A read without a typed result, and a failed search, have none.
+    let events = session.call("list_events", json!({})).await;
+    assert!(events.structured_content.is_none());
+    let failed = session
+        .call("search_tasks", json!({"due_before": "the 31st of february"}))
+        .await;
+    assert!(
+        is_error(&failed) && failed.structured_content.is_none(),
+        "{}",
+        text(&failed)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -294,6 +446,180 @@ async fn a_deletion_declined_or_unaskable_changes_nothing() {
         if says.is_none() {
             assert!(text(&result).contains("cannot ask"), "{}", text(&result));
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documents_are_resources_read_in_pages() {
+    let session = session(None).await;
+    let long: String = (1..=450).map(|n| format!("line {n}\n")).collect();
+    std::fs::write(session.store().join("log.txt"), &long).unwrap();
+
+    let listed = session.client.list_all_resources().await.unwrap();
+    let uris: Vec<&str> = listed.iter().map(|resource| resource.uri.as_str()).collect();
+    assert_eq!(
+        uris,
+        [
+            "myorg://files/todo.txt",
+            "myorg://files/calendar.txt",
+            "myorg://files/projects.txt",
+            "myorg://files/goals.txt",
+            "myorg://files/log.txt",
+            "myorg://files/working-memory.txt",
+            "myorg://files/telos.md",
+            "myorg://files/notes/meeting-2026-11-18.md",
+        ]
+    );
+    let telos = listed.iter().find(|r| r.name == "telos.md").unwrap();
+    assert_eq!(telos.mime_type.as_deref(), Some("text/markdown"));
+    assert_eq!(
+        telos.size,
+        Some(std::fs::metadata(session.store().join("telos.md")).unwrap().len())
+    );
+
+    let (todo, meta) = session.read("myorg://files/todo.txt").await.unwrap();
+    assert_eq!(todo, session.todo(), "a short file is read whole");
+    assert_eq!(meta["pages"], 1, "{meta}");
+
+    let (first, meta) = session.read("myorg://files/log.txt").await.unwrap();
+    assert!(first.starts_with("line 1\nline 2\n"), "{first}");
+    assert!(
+        first.contains("line 200\n[lines 1–200 of 450, page 1 of 3; the next: myorg://files/log.txt?page=2]")
+    );
+    assert!(!first.contains("line 201"), "{first}");
+    assert_eq!(
+        meta,
+        json!({"page": 1, "pages": 3, "first": 1, "last": 200, "total": 450})
+    );
+    let (last, _) = session.read("myorg://files/log.txt?page=3").await.unwrap();
+    let expected: String = (401..=450).map(|n| format!("line {n}\n")).collect();
+    assert_eq!(last, expected, "the last page is the lines alone");
+
+    for (uri, says) in [
+        ("myorg://files/log.txt?page=4", "has 3 pages of 200 lines"),
+        ("myorg://files/done.txt", "not one of the store's documents"),
+        ("myorg://files/notes/none.md", "not in the store"),
+        ("myorg://files/notes/../../../etc/passwd.md", ""),
+        ("myorg://nothing", "no resource is called"),
+    ] {
+        let error = session.read(uri).await.unwrap_err();
+        assert!(error.contains(says), "{uri}: {error}");
+    }
+    // The session goes on.
+    assert!(session.read("myorg://files/telos.md").await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn task_lists_are_read_through_the_template() {
+    let session = session(None).await;
+    let templates = session.client.list_all_resource_templates().await.unwrap();
+    assert_eq!(templates.len(), 1);
+    assert_eq!(
+        templates[0].uri_template,
+        "myorg://tasks{?project,context,owner,query,due_before,due_after,overdue,done,page}"
+    );
+
+    let (website, meta) = session
+        .read("myorg://tasks?project=website&context=computer")
+        .await
+        .unwrap();
+    let lines: Vec<&str> = website.lines().collect();
+    assert_eq!(lines.len(), 4, "{website}");
+    assert!(
+        lines[0].ends_with(
+            "(A) 2026-11-16 Fix broken contact form on staging +website @computer due:2026-11-20 estimate:2h"
+        ),
+        "{website}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|line| line.contains("+website") && line.contains("@computer"))
+    );
+    assert!(
+        !website.contains("Publish migration notice"),
+        "done tasks only when asked"
+    );
+    assert_eq!(meta["total"], 4, "{meta}");
+    // The same search as the tool's.
+    let found = session
+        .call("search_tasks", json!({"query": "+website @computer"}))
+        .await;
+    assert_eq!(text(&found), website);
+
+    let (done, _) = session
+        .read("myorg://tasks?project=website&done=true&query=migration")
+        .await
+        .unwrap();
+    assert!(
+        done.contains("x 2026-11-21 2026-11-19 Publish migration notice"),
+        "{done}"
+    );
+    let (none, _) = session.read("myorg://tasks?project=nothing-here").await.unwrap();
+    assert_eq!(none, "No tasks match.");
+    let (all, meta) = session.read("myorg://tasks").await.unwrap();
+    assert!(all.lines().count() > 20, "{all}");
+    assert_eq!(meta["pages"], 1, "{meta}");
+
+    for (uri, says) in [
+        ("myorg://tasks?colour=red", "not \"colour\""),
+        ("myorg://tasks?due_before=the%2031st%20of%20february", ""),
+        ("myorg://tasks?page=2&project=nothing-here", "there is no page 2"),
+    ] {
+        let error = session.read(uri).await.unwrap_err();
+        assert!(error.contains(says), "{uri}: {error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_briefings_are_prompts() {
+    let session = session(None).await;
+    let prompts = session.client.list_all_prompts().await.unwrap();
+    let names: Vec<&str> = prompts.iter().map(|prompt| prompt.name.as_str()).collect();
+    assert_eq!(names, ["morning-briefing", "evening-summary", "weekly-review"]);
+    for prompt in &prompts {
+        let arguments: Vec<&str> = prompt
+            .arguments
+            .iter()
+            .flatten()
+            .map(|argument| argument.name.as_str())
+            .collect();
+        assert_eq!(arguments, ["date", "person"], "{}", prompt.name);
+    }
+
+    let morning = session.prompt("morning-briefing", json!({})).await.unwrap();
+    assert!(morning.starts_with("Here is my morning briefing"), "{morning}");
+    let snapshot = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/briefings/morning-2026-11-23.md"
+    ))
+    .unwrap();
+    assert!(
+        morning.trim_end().ends_with(snapshot.trim_end()),
+        "the briefing as every front end has it:\n{morning}"
+    );
+    let evening = session
+        .prompt("evening-summary", json!({"date": "yesterday"}))
+        .await
+        .unwrap();
+    assert!(
+        evening.contains("**Evening summary** — Sun 22 Nov 2026"),
+        "{evening}"
+    );
+    let weekly = session.prompt("weekly-review", json!({})).await.unwrap();
+    assert!(weekly.contains("**Weekly review**"), "{weekly}");
+
+    for (name, arguments, says) in [
+        ("lunch", json!({}), "there is no prompt \"lunch\""),
+        (
+            "morning-briefing",
+            json!({"colour": "red"}),
+            "takes date and person",
+        ),
+        ("morning-briefing", json!({"date": "the 31st of february"}), ""),
+    ] {
+        let error = session.prompt(name, arguments).await.unwrap_err();
+        assert!(error.contains(says), "{name}: {error}");
     }
 }
 
@@ -391,6 +717,19 @@ fn the_binary_serves_mcp_over_stdio() {
     assert!(todo.contains("2026-11-23 Renew the passport +admin"), "{todo}");
     let (_, message) = last_commit(&dir.path().join("s"));
     assert!(message.contains("(mcp)"), "{message}");
+
+    let read = server.request("resources/read", json!({"uri": "myorg://files/todo.txt"}));
+    assert_eq!(read["result"]["contents"][0]["text"], todo.as_str(), "{read}");
+    let tasks = server.request("resources/read", json!({"uri": "myorg://tasks?project=admin"}));
+    let listed = tasks["result"]["contents"][0]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(listed.contains("Renew the passport +admin"), "{tasks}");
+    let prompt = server.request("prompts/get", json!({"name": "evening-summary"}));
+    let said = prompt["result"]["messages"][0]["content"]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(said.contains("**Evening summary** — Mon 23 Nov 2026"), "{prompt}");
 
     // Measured, not asserted: the median of a read and of a change, end to end.
     let time = |server: &mut Child, tool: &str, arguments: &dyn Fn(usize) -> Value| {

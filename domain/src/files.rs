@@ -1,6 +1,6 @@
 //! A store file's content as the assistant speaks of it, pure: the piece of a file
-//! read at once (never cutting a UTF-8 character in two) and the preview of a write
-//! (sizes, and lines added and removed). Which paths may be read or written is the
+//! read at once (never cutting a UTF-8 character in two), a page of a list or of a
+//! file's lines, and the preview of a write (sizes, and lines added and removed). Which paths may be read or written is the
 //! store's to say; this only looks at bytes.
 
 use std::collections::HashMap;
@@ -37,6 +37,65 @@ pub fn piece(bytes: &[u8], start: usize, limit: usize) -> Option<Piece> {
         end = start + error.valid_up_to();
     }
     Some(Piece { start, end, total })
+}
+
+/// Page `number` (from 1) of a list of `total` items in pages of `per_page`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub number: usize,
+    /// How many pages there are: at least 1 (an empty list has one empty page).
+    pub pages: usize,
+    /// The items on it, 0-based.
+    pub items: std::ops::Range<usize>,
+    pub total: usize,
+}
+
+impl Page {
+    /// Page `number` of `total` items, `per_page` a page (at least 1); `None` for a
+    /// page 0 or past the last.
+    pub fn of(total: usize, number: usize, per_page: usize) -> Option<Page> {
+        let per_page = per_page.max(1);
+        let pages = total.div_ceil(per_page).max(1);
+        if number == 0 || number > pages {
+            return None;
+        }
+        let start = (number - 1) * per_page;
+        Some(Page {
+            number,
+            pages,
+            items: start..(start + per_page).min(total),
+            total,
+        })
+    }
+
+    /// Whether there is more than one page.
+    pub fn is_paged(&self) -> bool {
+        self.pages > 1
+    }
+}
+
+/// Page `number` of the lines of `bytes` (a last line without its line break counts),
+/// `per_page` lines a page, and the bytes it covers, line breaks included; `None` for
+/// a page 0 or past the last.
+pub fn lines_page(bytes: &[u8], number: usize, per_page: usize) -> Option<(Page, std::ops::Range<usize>)> {
+    let breaks: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, byte)| **byte == b'\n')
+        .map(|(at, _)| at)
+        .collect();
+    let unended = bytes.last().is_some_and(|byte| *byte != b'\n');
+    let total = breaks.len() + usize::from(unended);
+    let page = Page::of(total, number, per_page)?;
+    // Line `i` starts after break `i - 1` and ends after break `i` (or at the end).
+    let start_of = |line: usize| if line == 0 { 0 } else { breaks[line - 1] + 1 };
+    let start = start_of(page.items.start);
+    let end = if page.items.end == total {
+        bytes.len()
+    } else {
+        start_of(page.items.end)
+    };
+    Some((page, start..end))
 }
 
 /// Lines of `new` not in `old` and lines of `old` not in `new`, counted as
@@ -89,6 +148,40 @@ pub fn write_preview(path: &str, old: Option<&[u8]>, new: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_is_paged_and_a_page_past_the_end_is_none() {
+        assert_eq!(
+            Page::of(5, 2, 2),
+            Some(Page {
+                number: 2,
+                pages: 3,
+                items: 2..4,
+                total: 5
+            })
+        );
+        assert_eq!(Page::of(5, 3, 2).unwrap().items, 4..5);
+        assert_eq!(Page::of(5, 4, 2), None);
+        assert_eq!(Page::of(5, 0, 2), None);
+        let empty = Page::of(0, 1, 10).unwrap();
+        assert_eq!(
+            (empty.pages, empty.items.clone(), empty.is_paged()),
+            (1, 0..0, false)
+        );
+        assert_eq!(Page::of(3, 1, 0).unwrap().pages, 3, "at least one a page");
+    }
+
+    #[test]
+    fn a_files_lines_are_paged_with_their_line_breaks() {
+        let text = b"a\nbb\nccc\nd";
+        let page = |number| lines_page(text, number, 2).map(|(page, bytes)| (page.items, &text[bytes]));
+        assert_eq!(page(1), Some((0..2, &b"a\nbb\n"[..])));
+        assert_eq!(page(2), Some((2..4, &b"ccc\nd"[..])));
+        assert_eq!(page(3), None);
+        assert_eq!(lines_page(b"a\nb\n", 1, 5).unwrap().0.total, 2);
+        assert_eq!(lines_page(b"", 1, 5).unwrap(), (Page::of(0, 1, 5).unwrap(), 0..0));
+        assert_eq!(lines_page(b"\n\n", 2, 1).unwrap().1, 1..2);
+    }
 
     #[test]
     fn line_changes_count_lines_added_and_removed() {

@@ -15,12 +15,15 @@
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
 //!   (the quarter plan), [`kpi`] (figures), [`notes`], [`files`], [`passwords`],
-//!   [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
+//!   [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
+//!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
+//!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON.
 
 pub mod briefing;
 pub mod calendar;
 pub mod confirm;
 pub mod context;
+pub mod documents;
 mod error;
 pub mod files;
 pub mod history;
@@ -34,7 +37,9 @@ pub mod projects;
 pub(crate) mod sample;
 pub mod status;
 pub mod suggest;
+pub mod task_json;
 pub mod tasks;
+pub mod tokens;
 pub mod usage;
 pub mod waiting;
 

@@ -8,6 +8,7 @@ use crate::store::operation::TODO;
 use crate::store::{Operation, PushReport};
 use chrono::NaiveDate;
 use myorg_domain::fields::{self, Fields};
+use myorg_domain::files::Page;
 use myorg_domain::notes;
 use myorg_domain::reference::{self, References, Scope};
 use myorg_domain::search::{self, Filter};
@@ -349,6 +350,43 @@ pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
                 .collect()
         }
     })
+}
+
+/// A page of the tasks a search keeps.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub hits: Vec<Hit>,
+    pub page: Page,
+}
+
+impl Listed {
+    /// `REF LINE` for each task.
+    pub fn lines(&self) -> Vec<String> {
+        self.hits
+            .iter()
+            .map(|hit| format!("{} {}", hit.reference, hit.line))
+            .collect()
+    }
+}
+
+/// Page `number` (from 1) of the tasks `query` keeps, most urgent first, `per_page` a
+/// page; a page past the last is [`Error::Invalid`] (an empty search has one page).
+pub fn page(look: &Look, query: &Query, number: usize, per_page: usize) -> Result<Listed> {
+    let mut hits = search(look, query)?;
+    let Some(page) = Page::of(hits.len(), number, per_page) else {
+        let pages = Page::of(hits.len(), 1, per_page).map_or(1, |page| page.pages);
+        let matching = match hits.len() {
+            1 => "1 task matches".to_string(),
+            count => format!("{count} tasks match"),
+        };
+        return Err(Error::Invalid(format!(
+            "{matching}, {pages} page{} of {per_page}; there is no page {number}",
+            if pages == 1 { "" } else { "s" }
+        )));
+    };
+    hits.truncate(page.items.end);
+    hits.drain(..page.items.start);
+    Ok(Listed { hits, page })
 }
 
 /// The day `text` names, relative to `today`.

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod chat;
 pub mod context;
 pub mod kpi;
+pub mod mcp;
 pub mod notes;
 pub mod parse;
 pub mod projects;

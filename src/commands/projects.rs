@@ -231,7 +231,7 @@ fn shown_json(shown: &projects::Shown) -> serde_json::Value {
         .open
         .iter()
         .map(|hit| {
-            let json = super::tasks::task_json(&hit.reference, hit.index, &hit.task, hit.urgency, &hit.line);
+            let json = crate::app::task_json::TaskJson::from(hit);
             serde_json::to_value(json).unwrap_or_default()
         })
         .collect();

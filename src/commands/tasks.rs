@@ -3,10 +3,10 @@
 //! results printed.
 
 use super::store::{ctx, look, open, print_push};
+use crate::app::task_json::TaskJson;
 use crate::app::tasks::{self, NewTask, Owner, Query};
 use crate::config::Config;
-use chrono::{NaiveDate, NaiveDateTime};
-use myorg_parsers::Task;
+use chrono::NaiveDateTime;
 use std::io::{BufRead, Write};
 
 pub use myorg_domain::fields::Fields;
@@ -91,10 +91,7 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for hit in found.iter().take(listing.limit.unwrap_or(usize::MAX)) {
         if listing.json {
-            serde_json::to_writer(
-                &mut out,
-                &task_json(&hit.reference, hit.index, &hit.task, hit.urgency, &hit.line),
-            )?;
+            serde_json::to_writer(&mut out, &TaskJson::from(hit))?;
             writeln!(out)?;
         } else {
             writeln!(out, "{}  {}", hit.reference, hit.line)?;
@@ -124,53 +121,6 @@ impl Listing {
             },
         }
     }
-}
-
-/// One task for `--json`: its reference, 1-based line, the line as written, and its
-/// parts.
-pub(super) fn task_json<'a>(
-    reference: &'a str,
-    index: usize,
-    task: &'a Task,
-    urgency: f64,
-    raw: &'a str,
-) -> TaskJson<'a> {
-    TaskJson {
-        reference,
-        line: index + 1,
-        raw,
-        done: task.is_done(),
-        priority: task.priority().map(|p| p.letter()),
-        text: task.description(),
-        projects: task.projects().collect(),
-        contexts: task.contexts().collect(),
-        due: task.due(),
-        threshold: task.threshold(),
-        owner: task.owner(),
-        created: task.created(),
-        completed: task.completed(),
-        urgency: (urgency * 100.0).round() / 100.0,
-    }
-}
-
-/// A task as `--json` prints it (field order as written here).
-#[derive(serde::Serialize)]
-pub(super) struct TaskJson<'a> {
-    #[serde(rename = "ref")]
-    reference: &'a str,
-    line: usize,
-    raw: &'a str,
-    done: bool,
-    priority: Option<char>,
-    text: &'a str,
-    projects: Vec<&'a str>,
-    contexts: Vec<&'a str>,
-    due: Option<NaiveDate>,
-    threshold: Option<NaiveDate>,
-    owner: Option<&'a str>,
-    created: Option<NaiveDate>,
-    completed: Option<NaiveDate>,
-    urgency: f64,
 }
 
 /// Asks on the terminal; anything but y/yes is no.

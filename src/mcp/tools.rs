@@ -1,7 +1,9 @@
 //! The registry's tools as MCP tools, and a tool's [`Outcome`] as an MCP tool result.
 //!
 //! One source for every tool: its name, description and argument schema come from
-//! [`Registry::definitions`]; the annotations from [`Registry::effect`]:
+//! [`Registry::definitions`], the schema of its structured result (`outputSchema`,
+//! for the reading tools whose use case has a typed result, such as `search_tasks`)
+//! from [`Registry::output_schema`]; the annotations from [`Registry::effect`]:
 //! `readOnlyHint` and `idempotentHint` for the reading tools, `destructiveHint` for
 //! the ones that wait for the person's word (delete, overwrite, undo), and for the
 //! other changes `destructiveHint: false` (each adds or edits lines in one commit
@@ -27,7 +29,11 @@ pub(super) fn listed(registry: &Registry) -> Vec<Tool> {
                 _ => JsonObject::new(),
             };
             let annotations = annotations(registry.effect(&name)?);
-            Some(Tool::new(name, description, Arc::new(schema)).with_annotations(annotations))
+            let tool = Tool::new(name.clone(), description, Arc::new(schema)).with_annotations(annotations);
+            Some(match registry.output_schema(&name) {
+                Some(Value::Object(output)) => tool.with_raw_output_schema(Arc::new(output.clone())),
+                _ => tool,
+            })
         })
         .collect()
 }
@@ -42,10 +48,15 @@ fn annotations(effect: Effect) -> ToolAnnotations {
     }
 }
 
-/// A finished call: its text, or its failure as a tool error (the session goes on).
-pub(super) fn result(outcome: Outcome) -> CallToolResult {
+/// A finished call: its text (and its structured result, `data`, from a tool that
+/// gives one), or its failure as a tool error (the session goes on).
+pub(super) fn result(outcome: Outcome, data: Option<Value>) -> CallToolResult {
     match outcome {
-        Outcome::Done(text) => CallToolResult::success(vec![ContentBlock::text(text)]),
+        Outcome::Done(text) => {
+            let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+            result.structured_content = data;
+            result
+        }
         Outcome::Failed(why) => not_done(&why),
         // Only a destructive tool asks, and its answer is handled before this.
         Outcome::NeedsConfirmation(pending) => not_done(&format!(

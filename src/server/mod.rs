@@ -1,7 +1,7 @@
 //! The composition root: what `myorg run` builds and starts, and how it stops.
 //!
 //! `run` opens the store and keeps it in sync with its remote (`sync.rs`), serves the
-//! HTTP endpoint (health, readiness, metrics, job triggers) and, with
+//! HTTP endpoint (health, readiness, metrics, job triggers, and MCP on `/mcp`) and, with
 //! `scheduler.mode = "in-process"` (the default), runs the jobs on their schedule,
 //! until SIGTERM or SIGINT. Then it stops scheduling and syncing, lets the running
 //! job, pull and requests finish (for [`STOP_WITHIN`] at most), pushes what is
@@ -76,6 +76,11 @@ pub async fn serve(
     if config.http.trigger_token.as_ref().is_none_or(|t| t.0.is_empty()) {
         tracing::warn!("MYORG_TRIGGER_TOKEN is not set: every trigger is refused");
     }
+    if !crate::app::tokens::any(&config, store.state_dir()) {
+        tracing::warn!(
+            "no MCP token: MYORG_MCP_TOKEN is not set and no one has one (`myorg mcp token NAME`), so every /mcp request is refused"
+        );
+    }
     let config = Arc::new(config);
     let metrics = Arc::new(Metrics::default());
     let app = Arc::new(App::new(Arc::clone(&config), Arc::clone(&store), clock)?);
@@ -84,7 +89,7 @@ pub async fn serve(
         tracing::info!("no language model is configured: free-form chat is off, every command works");
     }
     let web = Arc::new(crate::web::Web::new(Arc::clone(&app), agent.clone())?);
-    let bot = discord::start(app, agent, Arc::clone(&metrics)).await?;
+    let bot = discord::start(Arc::clone(&app), agent, Arc::clone(&metrics)).await?;
     let deliver: MakeDeliver = match &bot {
         Some(bot) => {
             let sender = bot.sender();
@@ -92,7 +97,7 @@ pub async fn serve(
         }
         None => {
             tracing::info!(
-                "headless: no DISCORD_BOT_TOKEN; the HTTP endpoint serves /healthz, /readyz, /metrics, POST /trigger/JOB, and messages go to the log"
+                "headless: no DISCORD_BOT_TOKEN; the HTTP endpoint serves /healthz, /readyz, /metrics, POST /trigger/JOB, /mcp, and messages go to the log"
             );
             crate::jobs::to_log()
         }
@@ -110,7 +115,9 @@ pub async fn serve(
         clock,
     ));
     let syncing = Syncing::start(Arc::clone(&jobs));
+    let stopping = CancellationToken::new();
     let mut state = AppState::new(Arc::clone(&jobs));
+    state.mounted = crate::mcp::router(app, stopping.child_token());
     state.gateway = bot.as_ref().map(|bot| {
         let readiness = bot.readiness();
         let connected: Gateway = Arc::new(move || {
@@ -121,7 +128,13 @@ pub async fn serve(
     });
     let state = Arc::new(state);
     dashboard_link(&web, &address);
-    let stopping = CancellationToken::new();
+    // Without TCP_NODELAY a streamed answer (MCP's event streams) written in small
+    // pieces waits for the client's delayed acknowledgement, some 40 ms a call.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |connection| {
+        if let Err(error) = connection.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY could not be set");
+        }
+    });
     let mut server = tokio::spawn(
         axum::serve(
             listener,

@@ -5,7 +5,9 @@
 //! Arguments are untrusted: they are deserialized into the tool's argument type
 //! (unknown fields refused), and every problem comes back as [`Outcome::Failed`]
 //! with a plain message that goes to the model as the tool's result. Nothing here
-//! panics on any input.
+//! panics on any input. A reading tool whose use case has a typed result
+//! (`search_tasks`) also gives that result as JSON, with its JSON Schema
+//! ([`Registry::call_with_data`], [`Registry::output_schema`]), for MCP clients.
 //!
 //! Destructive tools (`delete_task`, `write_file`, `undo_change`) never change
 //! anything on the model's word: they return [`Outcome::NeedsConfirmation`] with a
@@ -86,7 +88,9 @@ fn shown(call: &HeldCall) -> String {
     }
 }
 
-type Handler = Box<dyn Fn(&ToolContext, Value) -> Outcome + Send + Sync>;
+/// A call's outcome and, from a tool with structured results that did it, the result
+/// as JSON.
+type Handler = Box<dyn Fn(&ToolContext, Value) -> (Outcome, Option<Value>) + Send + Sync>;
 
 /// One tool.
 struct Tool {
@@ -94,6 +98,8 @@ struct Tool {
     description: &'static str,
     effect: Effect,
     parameters: Value,
+    /// The JSON Schema of its structured result, when it gives one.
+    output: Option<Value>,
     run: Handler,
 }
 
@@ -109,15 +115,73 @@ fn tool<A: JsonSchema + DeserializeOwned + 'static>(
         description,
         effect,
         parameters: schema_of::<A>(),
+        output: None,
         run: Box::new(
             move |ctx, arguments| match serde_json::from_value::<A>(arguments) {
-                Ok(arguments) => {
-                    handler(ctx, arguments).unwrap_or_else(|error| Outcome::Failed(format!("{error:#}")))
-                }
-                Err(error) => Outcome::Failed(format!("invalid arguments for {name}: {error}")),
+                Ok(arguments) => (
+                    handler(ctx, arguments).unwrap_or_else(|error| Outcome::Failed(format!("{error:#}"))),
+                    None,
+                ),
+                Err(error) => (
+                    Outcome::Failed(format!("invalid arguments for {name}: {error}")),
+                    None,
+                ),
             },
         ),
     }
+}
+
+/// What a reading tool with a structured result found: the text for the model, and
+/// the same as data (an `R`) for a client that takes structured results.
+struct Found<R> {
+    said: String,
+    data: R,
+}
+
+/// A reading tool whose arguments are an `A` and whose structured result is an `R`,
+/// handled by `handler`.
+fn reading_tool_with_data<A, R>(
+    name: &'static str,
+    description: &'static str,
+    handler: fn(&ToolContext, A) -> anyhow::Result<Found<R>>,
+) -> Tool
+where
+    A: JsonSchema + DeserializeOwned + 'static,
+    R: JsonSchema + serde::Serialize + 'static,
+{
+    Tool {
+        name,
+        description,
+        effect: Effect::Reads,
+        parameters: schema_of::<A>(),
+        output: Some(output_schema_of::<R>()),
+        run: Box::new(move |ctx, arguments| {
+            let found = serde_json::from_value::<A>(arguments)
+                .map_err(|error| format!("invalid arguments for {name}: {error}"))
+                .and_then(|arguments| handler(ctx, arguments).map_err(|error| format!("{error:#}")))
+                .and_then(|found| {
+                    let data = serde_json::to_value(&found.data).map_err(|error| error.to_string())?;
+                    Ok((found.said, data))
+                });
+            match found {
+                Ok((said, data)) => (Outcome::Done(said), Some(data)),
+                Err(why) => (Outcome::Failed(why), None),
+            }
+        }),
+    }
+}
+
+/// The JSON Schema of a structured result `R`, as it is (optional fields may be
+/// null), without `$schema` and the root's title.
+fn output_schema_of<R: JsonSchema>() -> Value {
+    let mut settings = SchemaSettings::draft07();
+    settings.inline_subschemas = true;
+    settings.meta_schema = None;
+    let mut schema = settings.into_generator().into_root_schema_for::<R>().to_value();
+    if let Value::Object(map) = &mut schema {
+        map.remove("title");
+    }
+    schema
 }
 
 /// The JSON Schema of `A`, lean: no `$schema`, titles, formats or null types.
@@ -233,6 +297,12 @@ impl Registry {
             .collect()
     }
 
+    /// The JSON Schema of the structured result of the tool `name`, when it gives one
+    /// (the reading tools whose use case has a typed result).
+    pub fn output_schema(&self, name: &str) -> Option<&Value> {
+        self.find(name).and_then(|tool| tool.output.as_ref())
+    }
+
     /// What the tool `name` does to the store (`None`: there is no such tool).
     pub fn effect(&self, name: &str) -> Option<Effect> {
         self.find(name).map(|tool| tool.effect)
@@ -279,23 +349,43 @@ impl Registry {
     /// Calls tool `name` with `arguments` (a JSON object; `null` is taken as `{}`,
     /// and a string holding a JSON object is read as that object).
     pub fn call(&self, ctx: &ToolContext, name: &str, arguments: &Value) -> Outcome {
+        self.call_with_data(ctx, name, arguments).0
+    }
+
+    /// Calls tool `name` as [`Registry::call`] does; a tool with a structured result
+    /// ([`Registry::output_schema`]) that did it gives that result too.
+    pub fn call_with_data(
+        &self,
+        ctx: &ToolContext,
+        name: &str,
+        arguments: &Value,
+    ) -> (Outcome, Option<Value>) {
         let Some(tool) = self.find(name) else {
-            return Outcome::Failed(format!(
-                "there is no tool {name:?}; the tools are: {}",
-                self.names().join(", ")
-            ));
+            return (
+                Outcome::Failed(format!(
+                    "there is no tool {name:?}; the tools are: {}",
+                    self.names().join(", ")
+                )),
+                None,
+            );
         };
         let arguments = match arguments {
             Value::Null => Value::Object(serde_json::Map::new()),
             Value::String(text) => match serde_json::from_str::<Value>(text) {
                 Ok(value @ Value::Object(_)) => value,
                 _ => {
-                    return Outcome::Failed(format!("invalid arguments for {name}: expected a JSON object"));
+                    return (
+                        Outcome::Failed(format!("invalid arguments for {name}: expected a JSON object")),
+                        None,
+                    );
                 }
             },
             Value::Object(_) => arguments.clone(),
             _ => {
-                return Outcome::Failed(format!("invalid arguments for {name}: expected a JSON object"));
+                return (
+                    Outcome::Failed(format!("invalid arguments for {name}: expected a JSON object")),
+                    None,
+                );
             }
         };
         (tool.run)(ctx, arguments)

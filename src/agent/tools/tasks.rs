@@ -5,12 +5,13 @@
 //! [`crate::app::waiting`], the same ones `myorg add`, `edit`, `tasks` and `waiting`
 //! call; references are the ones the CLI shows.
 
-use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
+use crate::app::task_json::TaskJson;
 use crate::app::tasks::{self, NewTask, Owner, Query};
 use crate::app::waiting::{self, NewItem};
 use myorg_domain::fields::Fields;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How many tasks a search shows unless told.
 const SEARCH_LIMIT: usize = 20;
@@ -41,10 +42,9 @@ pub(super) fn tools() -> Vec<Tool> {
             Effect::Confirmed,
             delete_task,
         ),
-        tool(
+        reading_tool_with_data(
             "search_tasks",
             "Find tasks, most urgent first: one line each, reference first.",
-            Effect::Reads,
             search_tasks,
         ),
         tool(
@@ -170,7 +170,16 @@ struct SearchTasks {
     limit: Option<u32>,
 }
 
-fn search_tasks(ctx: &ToolContext, args: SearchTasks) -> anyhow::Result<Outcome> {
+/// The tasks a search found, most urgent first: the first `limit`, and how many
+/// matched.
+#[derive(Serialize, JsonSchema)]
+struct TasksFound {
+    tasks: Vec<TaskJson>,
+    /// How many tasks matched, shown or not.
+    total: usize,
+}
+
+fn search_tasks(ctx: &ToolContext, args: SearchTasks) -> anyhow::Result<Found<TasksFound>> {
     let query = Query {
         words: args
             .query
@@ -185,12 +194,19 @@ fn search_tasks(ctx: &ToolContext, args: SearchTasks) -> anyhow::Result<Outcome>
         owner: args.owner.as_deref().map(Owner::from_given),
         ..Query::default()
     };
-    let lines = tasks::search(&ctx.look(), &query)?
-        .into_iter()
+    let hits = tasks::search(&ctx.look(), &query)?;
+    let lines = hits
+        .iter()
         .map(|hit| format!("{} {}", hit.reference, hit.line))
         .collect();
     let limit = args.limit.map_or(SEARCH_LIMIT, |limit| limit as usize);
-    Ok(Outcome::Done(limited(lines, limit, "No tasks match.")))
+    Ok(Found {
+        said: limited(lines, limit, "No tasks match."),
+        data: TasksFound {
+            tasks: hits.iter().take(limit).map(TaskJson::from).collect(),
+            total: hits.len(),
+        },
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]
