@@ -14,10 +14,12 @@
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`notes`],
-//!   [`files`], [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`].
+//!   [`files`], [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
+//!   [`chat`], the small grammar of the conversations that need no model.
 
 pub mod briefing;
 pub mod calendar;
+pub mod chat;
 pub mod confirm;
 pub mod context;
 mod error;
