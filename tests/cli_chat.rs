@@ -58,7 +58,10 @@ fn what_the_grammar_reads_is_what_the_commands_print() {
         ("waiting", &["waiting"]),
         ("briefing", &["briefing", "morning"]),
         ("briefing weekly", &["briefing", "weekly"]),
-        ("suggest @home 30 min", &["suggest", "--context", "home", "--minutes", "30"]),
+        (
+            "suggest @home 30 min",
+            &["suggest", "--context", "home", "--minutes", "30"],
+        ),
         ("suggest", &["suggest"]),
     ] {
         let said = once(dir.path(), message);

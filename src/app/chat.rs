@@ -224,7 +224,8 @@ pub fn read(look: &Look, request: &Request) -> Result<Answer> {
                 .to_string(),
         )),
         Request::Forget | Request::Quit => Err(Error::Invalid(
-            "`forget` and `quit` are the conversation's own; the store has nothing to say to them".to_string(),
+            "`forget` and `quit` are the conversation's own; the store has nothing to say to them"
+                .to_string(),
         )),
         Request::Empty => Ok(Answer::default()),
         Request::Today => Ok(Answer::said(calendar::today(look)?.said())),
@@ -375,7 +376,10 @@ mod tests {
             let asked = |message: &str| read(&look, &understand(message));
             assert!(matches!(asked("add Buy milk"), Err(Error::Invalid(_))));
             assert!(matches!(asked("forget"), Err(Error::Invalid(_))));
-            assert_eq!(asked("tasks nothing-has-these-words").unwrap().text, "No tasks match.\n");
+            assert_eq!(
+                asked("tasks nothing-has-these-words").unwrap().text,
+                "No tasks match.\n"
+            );
             assert_eq!(asked("").unwrap().text, "");
             let added = answer(ctx, &understand("add Buy milk +errands")).unwrap();
             assert!(added.text.starts_with("Added ") && added.text.ends_with("Buy milk +errands\n"));

@@ -1,0 +1,116 @@
+//! The dashboard's History, Briefings and Chat pages, in process (tower's `oneshot`
+//! against `web::router`), logged in as Ana on a new sample store: the last changes
+//! with Undo behind a confirmation; the briefings, a kind that does not exist and an
+//! impossible date; the chat's grammar without a model (a change is one commit of
+//! the person's, `(web)`), the plain answer that free chat needs a model, and the
+//! chat with a model against the scripted server on 127.0.0.1.
+
+use axum::http::StatusCode;
+
+mod support;
+use support::web::{Dashboard, attribute_after, commits, last_commit};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_lists_the_changes_and_undoes_one_after_asking() {
+    let dashboard = Dashboard::start(None).await;
+    let added = dashboard
+        .post_htmx("/tasks", &[("text", "Call the <b>plumber</b> due:fri")])
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+
+    let page = dashboard.get("/history").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h1>History</h1>"), "{}", page.body);
+    // Newest first, who and when (store-local), the text escaped.
+    let newest = page
+        .body
+        .find("Call the &#60;b&#62;plumber&#60;/b&#62;")
+        .expect("the change is listed");
+    assert!(page.body[newest..].contains("<strong>Ana</strong>"));
+    let at = support::web::last_commit_at(&dashboard.store(), chrono_tz::Europe::Madrid);
+    assert!(
+        page.body.contains(&at.format("%a %-d %b %Y %H:%M").to_string()),
+        "{at}: {}",
+        page.body
+    );
+    assert!(!page.body.contains("<b>plumber"));
+
+    // Undo asks first and changes nothing until confirmed.
+    let commit =
+        attribute_after(&page.body, "Call the &#60;b&#62;plumber", "action").expect("the change's Undo form");
+    assert!(
+        commit.starts_with("/history/") && commit.ends_with("/undo"),
+        "{commit}"
+    );
+    let before = commits(&dashboard.store());
+    let asked = dashboard.post_htmx(&commit, &[("back", "/history")]).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Undo this change?"), "{}", asked.body);
+    assert!(asked.body.contains("Undo commit"), "{}", asked.body);
+    assert_eq!(commits(&dashboard.store()), before, "nothing changed yet");
+    let todo = std::fs::read_to_string(dashboard.store().join("todo.txt")).unwrap();
+    assert!(todo.contains("Call the <b>plumber</b>"));
+
+    let yes = attribute_after(&asked.body, "Undo this change?", "action").unwrap();
+    assert!(yes.starts_with("/confirm/"), "{yes}");
+    let done = dashboard.post_htmx(&yes, &[("back", "/history")]).await;
+    assert!(done.body.contains("Done: "), "{}", done.body);
+    assert_eq!(done.header("hx-trigger"), Some("store-changed"));
+    assert_eq!(commits(&dashboard.store()), before + 1);
+    let (subject, message) = last_commit(&dashboard.store());
+    assert!(subject.starts_with("Undo"), "{subject}");
+    assert!(message.contains("Requested-by: Ana (web)"), "{message}");
+    let todo = std::fs::read_to_string(dashboard.store().join("todo.txt")).unwrap();
+    assert!(!todo.contains("plumber"), "{todo}");
+
+    // Confirmed once only.
+    let again = dashboard.post_htmx(&yes, &[("back", "/history")]).await;
+    assert!(again.body.contains("no such change waiting"), "{}", again.body);
+    assert_eq!(commits(&dashboard.store()), before + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_pages_thirty_at_a_time_and_refuses_what_it_cannot_undo() {
+    let dashboard = Dashboard::start(None).await;
+    for n in 0..31 {
+        let added = dashboard
+            .post_htmx("/tasks", &[("text", &format!("Task number {n}"))])
+            .await;
+        assert_eq!(added.status, StatusCode::OK);
+    }
+    let first = dashboard.get("/history").await;
+    assert_eq!(first.body.matches("class=\"change\"").count(), 30);
+    assert!(first.body.contains("Task number 30") && !first.body.contains("Task number 0<"));
+    assert!(first.body.contains("href=\"/history?page=2\""), "a More link");
+    let second = dashboard.get_htmx("/history?page=2").await;
+    assert!(
+        second
+            .body
+            .trim_start()
+            .starts_with("<section id=\"history-list\""),
+        "only the list"
+    );
+    assert!(second.body.contains("Task number 0"));
+    assert!(second.body.contains("Newer"));
+
+    // A commit that is not there: said, nothing changes.
+    let before = commits(&dashboard.store());
+    let refused = dashboard
+        .post("/history/0000000000000000000000000000000000000000/undo", &[])
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("Nothing changed"), "{}", refused.body);
+    assert!(refused.body.contains("there is no commit"), "{}", refused.body);
+    // The store's first commit was not the assistant's: refused next to the button.
+    let last_page = dashboard.get("/history?page=2").await;
+    let first_commit = attribute_after(&last_page.body, "Create the store", "action").unwrap();
+    let refused = dashboard.post_htmx(&first_commit, &[]).await;
+    assert!(refused.body.contains("class=\"error\""), "{}", refused.body);
+    assert!(
+        refused.body.contains("was not made by the assistant"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(commits(&dashboard.store()), before);
+}
