@@ -114,3 +114,79 @@ async fn history_pages_thirty_at_a_time_and_refuses_what_it_cannot_undo() {
     );
     assert_eq!(commits(&dashboard.store()), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn briefings_are_pages_of_sections_for_any_day() {
+    let dashboard = Dashboard::start(None).await;
+    dashboard
+        .post_htmx("/tasks", &[("text", "<script>alert(1)</script> due:today")])
+        .await;
+    let morning = dashboard.get("/briefings/morning").await;
+    assert_eq!(morning.status, StatusCode::OK);
+    assert!(
+        morning.body.contains("Morning, Monday 23 November 2026"),
+        "{}",
+        morning.body
+    );
+    assert!(
+        morning.body.contains("<h2 id=\"b-1\">Today&#39;s events</h2>"),
+        "{}",
+        morning.body
+    );
+    assert!(morning.body.contains("Overdue"));
+    assert!(morning.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+    assert!(!morning.body.contains("<script>alert"));
+    for other in ["href=\"/briefings/evening\"", "href=\"/briefings/weekly\""] {
+        assert!(morning.body.contains(other), "{other}");
+    }
+
+    let weekly = dashboard.get("/briefings/weekly?date=next+monday").await;
+    assert_eq!(weekly.status, StatusCode::OK);
+    assert!(
+        weekly.body.contains("Weekly review, Monday 30 November 2026"),
+        "{}",
+        weekly.body
+    );
+    assert!(
+        weekly
+            .body
+            .contains("href=\"/briefings/morning?date=next+monday\""),
+        "the other kinds keep the day: {}",
+        weekly.body
+    );
+    assert!(weekly.body.contains("value=\"next monday\""));
+
+    let evening = dashboard.get_htmx("/briefings/evening?date=tomorrow").await;
+    assert!(
+        evening.body.trim_start().starts_with("<article id=\"briefing\""),
+        "{}",
+        evening.body
+    );
+    assert!(evening.body.contains("Evening, Tuesday 24 November 2026"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_briefing_is_not_found_and_an_impossible_day_is_said() {
+    let dashboard = Dashboard::start(None).await;
+    let lunch = dashboard.get("/briefings/lunch").await;
+    assert_eq!(lunch.status, StatusCode::NOT_FOUND);
+    assert!(lunch.body.contains("There is no such briefing"), "{}", lunch.body);
+    assert!(lunch.body.contains("href=\"/briefings/morning\""));
+
+    let impossible = dashboard.get("/briefings/morning?date=2026-02-30").await;
+    assert_eq!(impossible.status, StatusCode::BAD_REQUEST);
+    assert!(impossible.body.contains("role=\"alert\""), "{}", impossible.body);
+
+    assert!(
+        impossible.body.contains("&#34;2026-02-30&#34; is not a date"),
+        "{}",
+        impossible.body
+    );
+    assert!(
+        impossible.body.contains("value=\"2026-02-30\""),
+        "the field keeps what was typed"
+    );
+    let htmx = dashboard.get_htmx("/briefings/morning?date=2026-02-30").await;
+    assert_eq!(htmx.status, StatusCode::OK, "htmx swaps it in");
+    assert!(htmx.body.contains("role=\"alert\""));
+}

@@ -13,11 +13,13 @@
 //! - `respond.rs`: the answers every action gives (a message next to the form, the
 //!   whole page without JavaScript, `store-changed` for the parts that refresh).
 //! - `live.rs`: `GET /version`, which open pages poll to see the store change.
-//! - One module per page: `today.rs`, `tasks.rs`, `history.rs` (the last changes,
-//!   each with Undo), `confirm.rs` (Yes/No of a destructive change).
+//! - One module per page: `today.rs`, `tasks.rs`, `briefings.rs` (the morning,
+//!   evening and weekly briefings), `history.rs` (the last changes, each with
+//!   Undo), `confirm.rs` (Yes/No of a destructive change).
 
 pub mod assets;
 pub mod auth;
+mod briefings;
 mod confirm;
 mod history;
 mod live;
@@ -91,6 +93,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/tasks/{reference}/done", post(tasks::done))
         .route("/tasks/{reference}/edit", get(tasks::edit_form).post(tasks::edit))
         .route("/tasks/{reference}/delete", post(tasks::delete))
+        .route("/briefings/{kind}", get(briefings::page))
         .route("/history", get(history::page))
         .route("/history/{commit}/undo", post(history::undo))
         .route("/confirm/{id}", post(confirm::yes))
