@@ -6,8 +6,11 @@
 //! chat with a model against the scripted server on 127.0.0.1.
 
 use axum::http::StatusCode;
+use serde_json::json;
+use std::time::Duration;
 
 mod support;
+use support::fake_llm::{FakeLlm, Reply};
 use support::web::{Dashboard, attribute_after, commits, last_commit};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,4 +192,207 @@ async fn an_unknown_briefing_is_not_found_and_an_impossible_day_is_said() {
     let htmx = dashboard.get_htmx("/briefings/morning?date=2026-02-30").await;
     assert_eq!(htmx.status, StatusCode::OK, "htmx swaps it in");
     assert!(htmx.body.contains("role=\"alert\""));
+}
+
+/// The file todo.txt of the dashboard's store.
+fn todo(dashboard: &Dashboard) -> String {
+    std::fs::read_to_string(dashboard.store().join("todo.txt")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_without_a_model_answers_the_grammar() {
+    let dashboard = Dashboard::start(None).await;
+    let page = dashboard.get("/chat").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<label for=\"message\">Message</label>"),
+        "{}",
+        page.body
+    );
+
+    let before = commits(&dashboard.store());
+    let added = dashboard
+        .post_htmx("/chat", &[("text", "add Call Mum due:fri")])
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert!(added.body.contains("Added "), "{}", added.body);
+    assert!(
+        added.body.contains("2026-11-23 Call Mum due:2026-11-27"),
+        "{}",
+        added.body
+    );
+    assert_eq!(added.header("hx-trigger"), Some("store-changed"));
+    assert_eq!(commits(&dashboard.store()), before + 1, "one commit");
+    let (subject, message) = last_commit(&dashboard.store());
+    assert!(subject.starts_with("Add task: Call Mum"), "{subject}");
+    assert!(message.contains("Requested-by: Ana (web)"), "{message}");
+
+    let today = dashboard.post_htmx("/chat", &[("text", "today")]).await;
+    assert!(
+        today.body.contains("Today, Mon 2026-11-23 (week 48)"),
+        "{}",
+        today.body
+    );
+    assert!(today.body.contains("standup"));
+    assert_eq!(today.header("hx-trigger"), None, "a look changes nothing");
+
+    let free = dashboard
+        .post_htmx("/chat", &[("text", "what should I do about the roof?")])
+        .await;
+    assert!(
+        free.body
+            .contains("Free-form chat needs a language model, and none is configured."),
+        "{}",
+        free.body
+    );
+    assert!(free.body.contains("add TEXT") && free.body.contains("today"));
+    assert!(!free.body.contains("quit "), "nothing to leave on a page");
+
+    // Without JavaScript: back to the page, which shows the whole conversation.
+    let at = added.body.find("Added ").unwrap() + "Added ".len();
+    let reference = &added.body[at..at + added.body[at..].find(':').unwrap()];
+    let done = dashboard
+        .post("/chat", &[("text", &format!("done {reference}"))])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = dashboard.get("/chat").await;
+    assert!(page.body.contains("Complete task: Call Mum"), "{}", page.body);
+    assert!(
+        page.body.contains("what should I do about the roof?"),
+        "the person's messages too"
+    );
+    assert!(todo(&dashboard).contains("x 2026-11-23 2026-11-23 Call Mum due:2026-11-27"));
+    assert_eq!(commits(&dashboard.store()), before + 2);
+
+    // An error is said, in the conversation; nothing changes. Text is text.
+    let wrong = dashboard
+        .post_htmx("/chat", &[("text", "done <img src=x onerror=alert(1)>")])
+        .await;
+    assert!(wrong.body.contains("Sorry: no open task"), "{}", wrong.body);
+    assert!(wrong.body.contains("&#60;img src=x onerror=alert(1)&#62;"));
+    assert!(!wrong.body.contains("<img"));
+    assert_eq!(commits(&dashboard.store()), before + 2);
+
+    // `forget` clears the conversation.
+    let forgot = dashboard.post_htmx("/chat", &[("text", "forget")]).await;
+    assert!(forgot.body.contains("Forgotten"), "{}", forgot.body);
+    assert!(!forgot.body.contains("roof"), "{}", forgot.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_with_a_model_streams_its_tool_calls_and_answer() {
+    let fake = FakeLlm::start().await;
+    // Slow enough that the post is answered while the model is still at work.
+    fake.push(
+        Reply::tool_calls(&[(
+            "call_1",
+            "add_task",
+            json!({"text": "Buy stamps +errands", "due": "tomorrow"}),
+        )])
+        .delay(Duration::from_millis(300)),
+    );
+    fake.push(Reply::answer("Added: buy stamps, due tomorrow.").delay(Duration::from_millis(300)));
+    let dashboard = Dashboard::start(Some(&fake.url())).await;
+    let before = commits(&dashboard.store());
+
+    let posted = dashboard
+        .post_htmx("/chat", &[("text", "remind me to buy stamps tomorrow")])
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
+    assert!(posted.body.contains("Thinking…"), "{}", posted.body);
+    let stream = attribute_after(&posted.body, "class=\"said assistant", "data-stream")
+        .expect("the answer comes as a stream");
+    assert!(stream.starts_with("/chat/stream/"), "{stream}");
+    let events = dashboard.get(&stream).await;
+    assert_eq!(events.header("content-type"), Some("text/event-stream"));
+    let tool = events
+        .body
+        .find("event: tool\ndata: {\"tool\":\"add_task\",\"outcome\":\"done\"}");
+    let done = events.body.find("event: done\ndata: {\"html\":");
+    assert!(tool.is_some() && done > tool, "{}", events.body);
+    assert!(
+        events.body.contains("Added: buy stamps, due tomorrow."),
+        "{}",
+        events.body
+    );
+
+    assert!(todo(&dashboard).contains("Buy stamps +errands due:2026-11-24"));
+    assert_eq!(commits(&dashboard.store()), before + 1);
+    let (_, message) = last_commit(&dashboard.store());
+    assert!(message.contains("Requested-by: Ana (web)"), "{message}");
+    // The page drawn again shows the answer and what it did.
+    let page = dashboard.get("/chat").await;
+    assert!(page.body.contains("Added: buy stamps, due tomorrow."));
+    assert!(page.body.contains("<code>add_task</code> done"), "{}", page.body);
+    // The grammar needs no model even with one.
+    let today = dashboard.post_htmx("/chat", &[("text", "today")]).await;
+    assert!(today.body.contains("standup"));
+    fake.assert_all_used();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_confirmations_are_buttons_for_a_deletion_and_for_held_changes() {
+    let fake = FakeLlm::start().await;
+    fake.push(Reply::tool_calls(&[(
+        "d1",
+        "delete_task",
+        json!({"task": "call mum about sunday"}),
+    )]));
+    fake.push(Reply::answer("I will delete it once you confirm."));
+    // One change on the model's word; the second waits for the person's.
+    fake.push(Reply::tool_calls(&[
+        ("a", "add_task", json!({"text": "Pack bags +trip"})),
+        ("b", "add_task", json!({"text": "Print tickets +trip"})),
+    ]));
+    fake.push(Reply::answer("Packing added; the tickets wait for you."));
+    let dashboard = Dashboard::start_with(Some(&fake.url()), |config| {
+        config.llm.changes_per_request = 1;
+    })
+    .await;
+
+    // Without JavaScript the post waits for the answer.
+    let asked = dashboard
+        .post("/chat", &[("text", "delete the call to mum")])
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let page = dashboard.get("/chat").await;
+    assert!(
+        page.body.contains("I will delete it once you confirm."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<code>delete_task</code> needs confirmation"));
+    assert!(
+        todo(&dashboard).contains("Call Mum about Sunday lunch"),
+        "nothing yet"
+    );
+    let yes = attribute_after(&page.body, "Please confirm:", "action").expect("a Yes button");
+    assert!(yes.starts_with("/confirm/"), "{yes}");
+    let done = dashboard.post_htmx(&yes, &[("back", "/chat")]).await;
+    assert!(
+        done.body
+            .contains("Done: Delete task: Call Mum about Sunday lunch"),
+        "{}",
+        done.body
+    );
+    assert!(!todo(&dashboard).contains("Call Mum about Sunday lunch"));
+
+    let posted = dashboard
+        .post("/chat", &[("text", "pack bags and print tickets")])
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    assert!(todo(&dashboard).contains("Pack bags +trip"));
+    assert!(!todo(&dashboard).contains("Print tickets"), "held back");
+    let page = dashboard.get("/chat").await;
+    let held = page.body.rfind("Please confirm:").unwrap();
+    let yes = attribute_after(&page.body[held..], "Please confirm:", "action").unwrap();
+    let done = dashboard.post_htmx(&yes, &[("back", "/chat")]).await;
+    assert!(done.body.contains("Print tickets +trip"), "{}", done.body);
+    assert!(
+        todo(&dashboard).contains("Print tickets +trip"),
+        "the held call ran"
+    );
+    let (_, message) = last_commit(&dashboard.store());
+    assert!(message.contains("Requested-by: Ana (web)"), "{message}");
+    fake.assert_all_used();
 }
