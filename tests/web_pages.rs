@@ -392,6 +392,12 @@ async fn chat_confirmations_are_buttons_for_a_deletion_and_for_held_changes() {
         todo(&dashboard).contains("Print tickets +trip"),
         "the held call ran"
     );
+    let page = dashboard.get("/chat").await;
+    assert!(
+        !page.body.contains("Please confirm:"),
+        "answered buttons go: {}",
+        page.body
+    );
     let (_, message) = last_commit(&dashboard.store());
     assert!(message.contains("Requested-by: Ana (web)"), "{message}");
     fake.assert_all_used();

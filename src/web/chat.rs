@@ -183,6 +183,17 @@ impl Conversations {
             .cloned()
     }
 
+    /// The confirmation `id` was answered (or can no longer be): its buttons go from
+    /// `session`'s conversation.
+    pub fn settled(&self, session: &str, id: &str) {
+        let mut held = self.lock();
+        if let Some(conversation) = held.get_mut(session) {
+            for said in &mut conversation.messages {
+                said.confirm.retain(|(waiting, _)| waiting != id);
+            }
+        }
+    }
+
     /// Forgets `session`'s conversation.
     fn forget(&self, session: &str) {
         self.lock().remove(session);

@@ -92,6 +92,7 @@ pub async fn yes(
         .app
         .confirmations
         .take(&id, &session.person.handle, Instant::now());
+    web.chats.settled(&session.id, &id);
     let pending = match taken {
         Ok(pending) => pending,
         Err(why) => {
@@ -128,5 +129,6 @@ pub async fn no(
     let Posted { session, form } = posted;
     // Already gone (used, expired) is as good as cancelled.
     let _ = web.app.confirmations.cancel(&id, &session.person.handle);
+    web.chats.settled(&session.id, &id);
     changed(&headers, "Cancelled: nothing was changed.", &form.back)
 }
