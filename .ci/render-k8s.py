@@ -106,9 +106,12 @@ for doc in docs:
                 problems.append(f"Service {service['metadata']['name']} does not select {where}'s pods")
 
 # An Ingress example must route to a Service and port that exist, and to paths the
-# dashboard's router serves (src/web/mod.rs), never to the triggers or metrics.
+# dashboard's router (src/web/mod.rs) or the MCP endpoint (src/mcp/http.rs) serve,
+# never to the triggers or metrics.
 router = (root.parent / "src" / "web" / "mod.rs").read_text()
 served = set(re.findall(r'\.route\("(/[^"{]*)', router))
+mcp = (root.parent / "src" / "mcp" / "http.rs").read_text()
+served |= set(re.findall(r'pub const PATH: &str = "(/[^"]*)"', mcp))
 for example in root.glob("*.example.yaml"):
     for d in yaml.safe_load_all(example.read_text()):
         if not d or d["kind"] != "Ingress":

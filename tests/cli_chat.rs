@@ -1,5 +1,6 @@
 //! The terminal assistant through the real binary, without an LLM: `myorg chat
-//! --once` for each form of the grammar, and a conversation on standard input that
+//! --once` for each form of the grammar (what it reads, byte for byte what the
+//! command of the same purpose prints), and a conversation on standard input that
 //! goes on after an error and ends with `quit`.
 
 use std::path::Path;
@@ -35,9 +36,38 @@ fn each_form_of_the_grammar_answers_through_the_same_operations() {
     assert!(once(dir.path(), "help").contains("add TEXT"));
     assert_eq!(
         once(dir.path(), "what should I do about the roof?"),
-        format!("{}\n", myorg_assistant::commands::chat::NO_LLM)
+        format!("{}\n", myorg_assistant::app::chat::NO_LLM)
     );
     assert!(once(dir.path(), "agenda many").starts_with("Say: agenda [DAYS]"));
+}
+
+#[test]
+fn what_the_grammar_reads_is_what_the_commands_print() {
+    let dir = TempDir::new().unwrap();
+    let command = |args: &[&str]| {
+        let mut all = vec!["--store", "s"];
+        all.extend_from_slice(args);
+        stdout(&myorg(dir.path(), &all, &ENV))
+    };
+    once(dir.path(), "add Buy stamps due:tomorrow +errands");
+    for (message, args) in [
+        ("today", &["today"][..]),
+        ("agenda 3", &["agenda", "--days", "3"]),
+        ("tasks +errands", &["tasks", "+errands"]),
+        ("tasks", &["tasks"]),
+        ("waiting", &["waiting"]),
+        ("briefing", &["briefing", "morning"]),
+        ("briefing weekly", &["briefing", "weekly"]),
+        (
+            "suggest @home 30 min",
+            &["suggest", "--context", "home", "--minutes", "30"],
+        ),
+        ("suggest", &["suggest"]),
+    ] {
+        let said = once(dir.path(), message);
+        assert!(!said.is_empty(), "{message}");
+        assert_eq!(said, command(args), "{message}");
+    }
 }
 
 #[test]

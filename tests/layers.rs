@@ -32,6 +32,13 @@ fn forbidden(module: &str) -> Vec<&'static str> {
         // The schedule and the HTTP endpoint run jobs; the jobs run use cases.
         "schedule" => FRONT_ENDS.iter().copied().filter(|m| *m != "jobs").collect(),
         "http" => FRONT_ENDS.iter().copied().filter(|m| *m != "jobs").collect(),
+        // The dashboard's chat hands free chat to the agent, and its confirmations
+        // go through the agent's tool registry.
+        "web" => FRONT_ENDS
+            .iter()
+            .copied()
+            .filter(|m| !matches!(*m, "web" | "agent"))
+            .collect(),
         // The bot delivers the jobs' messages and hands free chat to the agent.
         "discord" => FRONT_ENDS
             .iter()

@@ -1,5 +1,6 @@
-// MyOrg dashboard: the theme, keyboard shortcuts, live refresh, and resetting a
-// form after htmx sent it. Everything works without this file, less smoothly.
+// MyOrg dashboard: the theme, keyboard shortcuts, live refresh, resetting a form
+// after htmx sent it, and the chat's answers as they come. Everything works without
+// this file, less smoothly.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -89,6 +90,53 @@
       }).catch(function () { /* offline for a moment */ });
     }, 3000);
   });
+
+  // The assistant's answer as it comes (server-sent events): each tool call as it
+  // has run, then the answer as the server drew it, in place of "Thinking…".
+  function follow(root) {
+    if (!root || !root.querySelectorAll || !window.EventSource) return;
+    var items = Array.prototype.slice.call(root.querySelectorAll("[data-stream]"));
+    if (root.matches && root.matches("[data-stream]")) items.push(root);
+    items.forEach(function (item) {
+      if (item.dataset.following) return;
+      item.dataset.following = "1";
+      var source = new EventSource(item.dataset.stream);
+      function read(event) {
+        try { return JSON.parse(event.data); } catch (e) { return null; }
+      }
+      source.addEventListener("tool", function (event) {
+        var used = read(event);
+        var tools = item.querySelector(".tools");
+        if (!used || !tools) return;
+        var line = document.createElement("li");
+        var name = document.createElement("code");
+        name.textContent = used.tool;
+        line.appendChild(name);
+        line.appendChild(document.createTextNode(" " + used.outcome));
+        tools.appendChild(line);
+      });
+      source.addEventListener("done", function (event) {
+        source.close();
+        var answer = read(event);
+        if (!answer) return;
+        var template = document.createElement("template");
+        template.innerHTML = answer.html;
+        var drawn = template.content.firstElementChild;
+        if (!drawn) return;
+        item.replaceWith(drawn);
+        if (window.htmx) htmx.process(drawn);
+      });
+      source.addEventListener("gone", function (event) {
+        source.close();
+        var gone = read(event);
+        var text = item.querySelector(".text");
+        if (gone && text) text.textContent = gone.text;
+        item.removeAttribute("aria-busy");
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { follow(document.body); });
+  document.addEventListener("htmx:load", function (event) { follow(event.detail.elt); });
 
   // A form marked data-reset is emptied after it was sent and answered well.
   document.addEventListener("htmx:afterRequest", function (event) {

@@ -12,6 +12,8 @@
 //! request goes to the tier its words need; a provider that fails hands over to the
 //! next in the fallback order, and invalid tool arguments from the fast tier move the
 //! rest of the request to the strong one. Every call is recorded in the usage ledger.
+//! The answer lists the tool calls made and what became of each ([`ToolUse`]);
+//! [`Agent::ask_telling`] also tells them one by one as they have run.
 
 use super::memory::Memory;
 use super::prompt;
@@ -89,6 +91,18 @@ pub struct Answer {
     pub to_confirm: Vec<(String, String)>,
     pub model_calls: u32,
     pub tool_calls: u32,
+    /// The tool calls, in the order they were made.
+    pub tools: Vec<ToolUse>,
+}
+
+/// A tool call of the model, and what became of it: what a front end shows of the
+/// work behind an answer (never the arguments: they hold a person's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolUse {
+    /// The tool, as the model named it.
+    pub tool: String,
+    /// `done`, `failed`, `needs confirmation`, `held back` or `refused`.
+    pub outcome: &'static str,
 }
 
 /// The agent: providers, tools, and what it keeps between messages.
@@ -176,6 +190,19 @@ impl Agent {
         now: NaiveDateTime,
         cancel: &CancellationToken,
     ) -> Reply {
+        self.ask_telling(asker, message, now, cancel, &|_| {}).await
+    }
+
+    /// [`Agent::ask`], telling `told` of each tool call as soon as it has run (a
+    /// page shows them while the answer is still coming).
+    pub async fn ask_telling(
+        &self,
+        asker: &Caller,
+        message: &str,
+        now: NaiveDateTime,
+        cancel: &CancellationToken,
+        told: &(dyn Fn(&ToolUse) + Send + Sync),
+    ) -> Reply {
         let span = tracing::info_span!(
             "agent",
             person = %asker.handle,
@@ -186,7 +213,7 @@ impl Agent {
         );
         let mut tally = Tally::default();
         let reply = self
-            .turn(asker, message, now, cancel, &mut tally)
+            .turn(asker, message, now, cancel, told, &mut tally)
             .instrument(span.clone())
             .await;
         if let Some(tier) = tally.tier {
@@ -219,6 +246,7 @@ impl Agent {
         message: &str,
         now: NaiveDateTime,
         cancel: &CancellationToken,
+        told: &(dyn Fn(&ToolUse) + Send + Sync),
         tally: &mut Tally,
     ) -> Reply {
         let ledger = Ledger::new(self.app.store.state_dir());
@@ -249,6 +277,7 @@ impl Agent {
             to_confirm: Vec::new(),
             model_calls: 0,
             tool_calls: 0,
+            tools: Vec::new(),
         };
         let definitions = self.registry.definitions();
         let mut changes = Changes {
@@ -320,6 +349,12 @@ impl Agent {
                         argument_bytes = call.arguments.to_string().len(),
                         "tool call"
                     );
+                    let used = ToolUse {
+                        tool: call.name.clone(),
+                        outcome: kind,
+                    };
+                    told(&used);
+                    answer.tools.push(used);
                     let (handle, allowed) = (&asker.handle, changes.allowed);
                     let content = match (plan, outcome) {
                         (Plan::Hold, _) => format!(

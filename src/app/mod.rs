@@ -16,11 +16,13 @@
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
 //!   (the quarter plan), [`kpi`] (figures), [`notes`], [`files`], [`passwords`],
 //!   [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
+//!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
 //!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON.
 
 pub mod briefing;
 pub mod calendar;
+pub mod chat;
 pub mod confirm;
 pub mod context;
 pub mod documents;

@@ -36,7 +36,7 @@ pub use operation::{FileChanges, Operation, OperationError, Snapshot};
 pub use shared::SharedStore;
 pub use unapplied::Unapplied;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use git::{Git, PushOutcome, Replayed};
 use journal::{Journal, Pending};
 use lock::WriterLock;
@@ -1118,7 +1118,7 @@ fn undo_operation(git: &Git, commit: Option<&str>, force: bool) -> anyhow::Resul
     let target = match commit {
         Some(revision) => git
             .resolve(revision)
-            .map_err(|_| anyhow::anyhow!("there is no commit {revision:?} in the store"))?,
+            .map_err(|_| OperationError::Invalid(format!("there is no commit {revision:?} in the store")))?,
         None => git
             .find_commit(HISTORY_SEARCH_LIMIT, |message| operation_id(message).is_some())?
             .context("nothing to undo: the assistant has not changed anything yet")?,
@@ -1126,11 +1126,12 @@ fn undo_operation(git: &Git, commit: Option<&str>, force: bool) -> anyhow::Resul
     let message = git.message(target)?;
     let operation_id = operation_id(&message).map(str::to_string);
     if operation_id.is_none() && !force {
-        bail!(
+        return Err(OperationError::Invalid(format!(
             "{} \"{}\" was not made by the assistant; undo it anyway with --force",
             &target.to_string()[..8],
             first_line(&message)
-        );
+        ))
+        .into());
     }
     let subject = first_line(&message);
     Ok(Operation::Undo {

@@ -1,12 +1,14 @@
-//! Yes or no to a destructive change (delete a task, undo a commit): the change
-//! waits in the app's one store of confirmations, for the person who asked only,
-//! once, for five minutes. `ask` shows the question next to the button that asked;
-//! `POST /confirm/{id}` applies exactly the previewed change, `POST /cancel/{id}`
-//! drops it.
+//! Yes or no to a destructive change (delete a task, undo a commit, what the
+//! assistant held back in chat): the change waits in the app's one store of
+//! confirmations, for the person who asked only, once, for five minutes. `ask` shows
+//! the question next to the button that asked; `POST /confirm/{id}` applies exactly
+//! the previewed change through the tool registry, as Discord's buttons do (a single
+//! operation, or the held calls run in order), `POST /cancel/{id}` drops it.
 
 use super::auth::{Posted, Session, from_htmx};
 use super::respond::{changed, html, local, refused, run};
 use super::{Layout, Web};
+use crate::agent::tools::Outcome;
 use crate::app::{self, confirm::Pending};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -90,6 +92,7 @@ pub async fn yes(
         .app
         .confirmations
         .take(&id, &session.person.handle, Instant::now());
+    web.chats.settled(&session.id, &id);
     let pending = match taken {
         Ok(pending) => pending,
         Err(why) => {
@@ -101,10 +104,19 @@ pub async fn yes(
             );
         }
     };
-    match run(&web, &session, move |ctx| app::confirm::apply(ctx, &pending)).await {
-        Ok(summary) => changed(&headers, &format!("Done: {summary}"), &form.back),
-        Err(error) => refused(&headers, &session, &error, &form.back),
-    }
+    let registry = Arc::clone(&web.registry);
+    let outcome = run(&web, &session, move |ctx| Ok(registry.confirm(ctx, &pending))).await;
+    let error = match outcome {
+        Ok(Outcome::Done(said)) => return changed(&headers, &said, &form.back),
+        // The person's own confirmation was checked when it was taken: what fails now
+        // is the change, which no longer applies to the store as it is.
+        Ok(Outcome::Failed(why)) => app::Error::NoLongerApplies(why),
+        Ok(Outcome::NeedsConfirmation(_)) => {
+            app::Error::Refused("the change asked for another confirmation; nothing was changed".to_string())
+        }
+        Err(error) => error,
+    };
+    refused(&headers, &session, &error, &form.back)
 }
 
 /// `POST /cancel/{id}`: the change dropped.
@@ -117,5 +129,6 @@ pub async fn no(
     let Posted { session, form } = posted;
     // Already gone (used, expired) is as good as cancelled.
     let _ = web.app.confirmations.cancel(&id, &session.person.handle);
+    web.chats.settled(&session.id, &id);
     changed(&headers, "Cancelled: nothing was changed.", &form.back)
 }

@@ -14,13 +14,19 @@
 //!   whole page without JavaScript, `store-changed` for the parts that refresh).
 //! - `live.rs`: `GET /version`, which open pages poll to see the store change.
 //! - One module per page: `today.rs`, `tasks.rs`, `calendar.rs`, `projects.rs`,
+//!   `briefings.rs` (the morning, evening and weekly briefings), `history.rs` (the
+//!   last changes, each with Undo), `chat.rs` (the assistant: the grammar of
+//!   `app::chat`, the agent with a model, its progress as server-sent events),
 //!   `confirm.rs` (Yes/No of a
 //!   destructive change).
 
 pub mod assets;
 pub mod auth;
+mod briefings;
 mod calendar;
+mod chat;
 mod confirm;
+mod history;
 mod live;
 mod login;
 mod projects;
@@ -29,6 +35,7 @@ mod tasks;
 mod today;
 
 use crate::agent::conversation::Agent;
+use crate::agent::tools::Registry;
 use crate::app::{App, Caller};
 use crate::store::Actor;
 use auth::{Auth, Session};
@@ -37,6 +44,7 @@ use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::DropGuard;
 
 /// What the pages share.
 pub struct Web {
@@ -44,6 +52,12 @@ pub struct Web {
     pub auth: Auth,
     /// The language model's agent, for the chat page, when one is configured.
     pub agent: Option<Arc<Agent>>,
+    /// What confirms a change waiting in `app.confirmations` (as Discord's buttons do).
+    registry: Arc<Registry>,
+    /// The chat page's conversations, by session.
+    chats: Arc<chat::Conversations>,
+    /// Stops the assistant's answers still running when the dashboard goes.
+    _stop: DropGuard,
 }
 
 impl Web {
@@ -54,7 +68,15 @@ impl Web {
             config.secret_key.as_ref().map(|s| s.0.as_str()),
             Duration::from_secs(u64::from(config.session_hours.max(1)) * 3600),
         )?;
-        Ok(Web { app, auth, agent })
+        let chats = Arc::new(chat::Conversations::default());
+        Ok(Web {
+            app,
+            auth,
+            agent,
+            registry: Arc::new(Registry::new()),
+            _stop: chats.stopping().drop_guard(),
+            chats,
+        })
     }
 
     /// The person of `session`, as the app's caller.
@@ -96,6 +118,11 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/calendar", get(calendar::page).post(calendar::add))
         .route("/projects", get(projects::list))
         .route("/projects/{slug}", get(projects::show).post(projects::change))
+        .route("/briefings/{kind}", get(briefings::page))
+        .route("/chat", get(chat::page).post(chat::say))
+        .route("/chat/stream/{id}", get(chat::stream))
+        .route("/history", get(history::page))
+        .route("/history/{commit}/undo", post(history::undo))
         .route("/confirm/{id}", post(confirm::yes))
         .route("/cancel/{id}", post(confirm::no))
         .layer(axum::middleware::map_response(secure_headers))

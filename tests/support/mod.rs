@@ -7,6 +7,7 @@ pub mod bot;
 pub mod fake_discord;
 pub mod fake_llm;
 pub mod run;
+pub mod dashboard;
 pub mod web;
 
 use myorg_assistant::config::{ENV_KEYS, LIST_ENV_KEYS};
