@@ -51,12 +51,6 @@ fn forbidden(module: &str) -> Vec<&'static str> {
             .copied()
             .filter(|m| !matches!(*m, "commands" | "agent" | "jobs"))
             .collect(),
-        // The dashboard's chat page talks to the agent.
-        "web" => FRONT_ENDS
-            .iter()
-            .copied()
-            .filter(|m| !matches!(*m, "web" | "agent"))
-            .collect(),
         // The MCP server offers the agent's tool registry.
         "mcp" => FRONT_ENDS
             .iter()

@@ -10,8 +10,8 @@ use serde_json::json;
 use std::time::Duration;
 
 mod support;
-use support::fake_llm::{FakeLlm, Reply};
 use support::dashboard::{Dashboard, attribute_after, commits, last_commit};
+use support::fake_llm::{FakeLlm, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_lists_the_changes_and_undoes_one_after_asking() {
@@ -271,6 +271,16 @@ async fn chat_without_a_model_answers_the_grammar() {
     assert!(wrong.body.contains("Sorry: no open task"), "{}", wrong.body);
     assert!(wrong.body.contains("&#60;img src=x onerror=alert(1)&#62;"));
     assert!(!wrong.body.contains("<img"));
+    assert_eq!(commits(&dashboard.store()), before + 2);
+
+    // A message too long for the conversation kept in memory is refused.
+    let long = format!("add {}", "a".repeat(5000));
+    let refused = dashboard.post_htmx("/chat", &[("text", &long)]).await;
+    assert!(
+        refused.body.contains("at most 4000 characters"),
+        "{}",
+        refused.body
+    );
     assert_eq!(commits(&dashboard.store()), before + 2);
 
     // `forget` clears the conversation.

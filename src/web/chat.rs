@@ -244,6 +244,9 @@ pub struct Message {
     text: String,
 }
 
+/// The longest message a person may send: the conversation is kept in memory.
+pub const LONGEST_MESSAGE: usize = 4000;
+
 /// `POST /chat`: the message, answered; with htmx the conversation comes back
 /// (the agent's answer following as events), without it the page is drawn again.
 pub async fn say(State(web): State<Arc<Web>>, headers: HeaderMap, posted: Posted<Message>) -> Response {
@@ -251,6 +254,17 @@ pub async fn say(State(web): State<Arc<Web>>, headers: HeaderMap, posted: Posted
     let text = form.text.trim().to_string();
     let request = understand(&text);
     if request == Request::Empty {
+        return answered(&web, &session, &headers, false);
+    }
+    if text.chars().count() > LONGEST_MESSAGE {
+        let cut: String = text.chars().take(LONGEST_MESSAGE).collect();
+        web.chats.add(&session.id, Said::new(By::Person, cut));
+        web.chats.add(
+            &session.id,
+            failed(format!(
+                "a message holds at most {LONGEST_MESSAGE} characters; nothing was done"
+            )),
+        );
         return answered(&web, &session, &headers, false);
     }
     web.chats.add(&session.id, Said::new(By::Person, text));

@@ -4,10 +4,10 @@
 #![allow(dead_code)] // Each test binary uses its own part of this.
 
 pub mod bot;
+pub mod dashboard;
 pub mod fake_discord;
 pub mod fake_llm;
 pub mod run;
-pub mod dashboard;
 pub mod web;
 
 use myorg_assistant::config::{ENV_KEYS, LIST_ENV_KEYS};
