@@ -16,12 +16,15 @@ use tempfile::TempDir;
 const PASSWORD: &str = "a long shared password";
 
 /// The pages screenshot at every size and theme.
-const PAGES: [(&str, &str); 5] = [
+const PAGES: [(&str, &str); 8] = [
     ("today", "/"),
     ("tasks", "/tasks"),
     ("calendar", "/calendar"),
     ("projects", "/projects"),
     ("project", "/projects/website"),
+    ("chat", "/chat"),
+    ("briefing", "/briefings/morning"),
+    ("history", "/history"),
 ];
 
 fn start(dir: &TempDir) -> Running {
