@@ -51,14 +51,16 @@ impl Events {
 }
 
 impl Today {
-    /// Today as a person reads it: the title and week goal, then the events, overdue
-    /// tasks and tasks due today, each section only when it has something.
+    /// Today as a person reads it: the title, week goal and the person's context, then
+    /// the events, overdue tasks and tasks due today, each section only when it has
+    /// something.
     pub fn said(&self) -> String {
         let date = self.day.date;
         let mut text = format!("Today, {} (week {})\n", day_title(date), self.week());
         if let Some(goal) = &self.day.week_goal {
             text.push_str(&format!("Week goal: {goal}\n"));
         }
+        text.push_str(&format!("Context {}\n", self.context.said()));
         let mut section = |title: &str, lines: Vec<String>| {
             if !lines.is_empty() {
                 text.push_str(&format!("\n{title}\n"));
