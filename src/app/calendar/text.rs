@@ -197,7 +197,13 @@ mod tests {
             .events
             .push(event("2026-11-23", time(14, 0), None, "dentist"));
         monday.due.push(rent);
+        let at_work = || crate::app::context::Current {
+            context: "@computer".to_string(),
+            why: "work hours".to_string(),
+            set_until: None,
+        };
         let today = Today {
+            context: at_work(),
             day: monday,
             month_note: None,
             year_note: None,
@@ -205,10 +211,12 @@ mod tests {
         };
         assert_eq!(
             today.said(),
-            "Today, Mon 2026-11-23 (week 48)\nWeek goal: Ship it\n\nEvents\n  14:00        dentist\n\n\
+            "Today, Mon 2026-11-23 (week 48)\nWeek goal: Ship it\nContext @computer — work hours\n\n\
+             Events\n  14:00        dentist\n\n\
              Due today\n  abcd  Pay rent due:2026-11-23\n"
         );
         let nothing = Today {
+            context: at_work(),
             day: empty("2026-11-23", None),
             month_note: None,
             year_note: None,
@@ -216,7 +224,8 @@ mod tests {
         };
         assert_eq!(
             nothing.said(),
-            "Today, Mon 2026-11-23 (week 48)\n\nNothing on the calendar and no tasks due today.\n"
+            "Today, Mon 2026-11-23 (week 48)\nContext @computer — work hours\n\n\
+             Nothing on the calendar and no tasks due today.\n"
         );
     }
 
