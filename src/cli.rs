@@ -67,7 +67,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Today: the events, the week's goal, overdue tasks and tasks due today.
+    /// Today: your context, the events, the week's goal, overdue tasks and tasks due today.
     Today {
         /// One JSON object.
         #[arg(long)]

@@ -2,6 +2,9 @@
 //! store at fixed dates — a weekday, a weekend day, and the two days summer time
 //! switches in Europe/Madrid — compared with `fixtures/briefings/KIND-DATE.md`.
 //! `UPDATE_SNAPSHOTS=1 cargo test --test briefings` rewrites them (review the diff).
+//! Then what the briefings suggest: for the context the day starts in (work on a
+//! workday, home on a Saturday, the one she set, the one her own morning time and
+//! calendar give), and for no one in everyone's briefing.
 
 use std::path::Path;
 use tempfile::TempDir;
@@ -101,8 +104,148 @@ fn a_person_sees_their_own_and_unassigned_tasks() {
     );
     let everyone = briefing(dir.path(), "morning", "2026-11-23", &["--everyone"]);
     assert!(everyone.contains("owner:carla"), "{everyone}");
+    assert!(!everyone.contains("**Suggested**"), "no one's day: {everyone}");
+    assert!(
+        ben.contains("**Suggested**\nContext @computer (work hours)\n"),
+        "{ben}"
+    );
     let json = briefing(dir.path(), "evening", "2026-11-23", &["--json"]);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["kind"], "evening");
     assert_eq!(value["sections"][0]["title"], "Still open for today");
+}
+
+/// The lines of the section `title` of a rendered briefing, without its heading.
+fn section<'a>(text: &'a str, title: &str) -> Vec<&'a str> {
+    text.split("\n\n")
+        .find_map(|block| block.strip_prefix(&format!("**{title}**\n")))
+        .map(|body| body.lines().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_morning_suggests_work_on_a_workday_and_home_on_a_saturday() {
+    let dir = TempDir::new().unwrap();
+    // The briefing's 08:00 comes before work: Monday's first context is work.
+    let monday = briefing(dir.path(), "morning", "2026-11-23", &[]);
+    let suggested = section(&monday, "Suggested");
+    assert_eq!(suggested.len(), 4, "{monday}");
+    assert_eq!(suggested[0], "Context @computer (work hours)");
+    for item in &suggested[1..] {
+        assert!(item.starts_with("• `") && item.contains("@computer"), "{item}");
+    }
+    assert!(
+        suggested[1].ends_with("Fix broken contact form on staging +website @computer due:2026-11-20 estimate:2h — overdue by 3 days, priority A, @computer"),
+        "{monday}"
+    );
+    let saturday = briefing(dir.path(), "morning", "2026-11-28", &[]);
+    let suggested = section(&saturday, "Suggested");
+    assert_eq!(suggested.len(), 4, "{saturday}");
+    assert_eq!(suggested[0], "Context @home (outside work hours)");
+    for item in &suggested[1..] {
+        assert!(item.contains("@home") && !item.contains("@computer"), "{item}");
+    }
+}
+
+#[test]
+fn the_evening_names_the_first_thing_for_tomorrows_context() {
+    let dir = TempDir::new().unwrap();
+    let monday = briefing(dir.path(), "evening", "2026-11-23", &[]);
+    assert_eq!(
+        section(&monday, "Tomorrow, first"),
+        [
+            "Context @computer (work hours)",
+            "• `jyfb` Fix broken contact form on staging +website @computer due:2026-11-20 estimate:2h — overdue by 4 days, priority A, @computer"
+        ],
+        "{monday}"
+    );
+    // Friday evening: tomorrow is a Saturday at home.
+    let friday = briefing(dir.path(), "evening", "2026-11-27", &[]);
+    let first = section(&friday, "Tomorrow, first");
+    assert_eq!(first.len(), 2, "{friday}");
+    assert_eq!(first[0], "Context @home (outside work hours)");
+    assert!(first[1].contains("@home"), "{friday}");
+}
+
+#[test]
+fn a_context_she_set_is_her_days_first_until_it_expires() {
+    let dir = TempDir::new().unwrap();
+    let env = [
+        ("MYORG_USER_NAME", "ana"),
+        ("TIMEZONE", "Europe/Madrid"),
+        ("MYORG_NOW", "2026-11-23T07:30:00"),
+    ];
+    let run = |args: &[&str]| {
+        let mut all = vec!["--store", "s"];
+        all.extend_from_slice(args);
+        stdout(&myorg(dir.path(), &all, &env))
+    };
+    run(&["context", "@phone"]);
+    let morning = run(&["briefing", "morning"]);
+    let suggested = section(&morning, "Suggested");
+    assert_eq!(
+        suggested[0], "Context @phone (set until the end of the day)",
+        "{morning}"
+    );
+    assert!(
+        suggested[1]
+            .ends_with("Call Mum about Sunday lunch @phone due:2026-11-22 — overdue by 1 day, @phone"),
+        "{morning}"
+    );
+    // It ends with her day: tomorrow starts at work again.
+    let evening = run(&["briefing", "evening"]);
+    assert_eq!(
+        section(&evening, "Tomorrow, first")[0],
+        "Context @computer (work hours)",
+        "{evening}"
+    );
+    let tomorrow = run(&["briefing", "morning", "--date", "tomorrow"]);
+    assert_eq!(
+        section(&tomorrow, "Suggested")[0],
+        "Context @computer (work hours)",
+        "{tomorrow}"
+    );
+}
+
+#[test]
+fn her_own_morning_time_and_calendar_give_the_days_first_context() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("myorg.toml"),
+        r#"
+[user]
+name = "Ana"
+email = "ana@example.com"
+
+[[people]]
+name = "Ana"
+morning = "11:15"
+
+[[contexts.rules]]
+context = "@phone"
+words = ["interview"]
+"#,
+    )
+    .unwrap();
+    // Tuesday at 11:15 the interview is on.
+    let tuesday = stdout(&myorg(
+        dir.path(),
+        &[
+            "--config",
+            "myorg.toml",
+            "--store",
+            "s",
+            "briefing",
+            "morning",
+            "--date",
+            "2026-11-24",
+        ],
+        &[("TIMEZONE", "Europe/Madrid")],
+    ));
+    let suggested = section(&tuesday, "Suggested");
+    assert_eq!(
+        suggested[0], "Context @phone (\"second interview backend candidate\" 11:00–12:00)",
+        "{tuesday}"
+    );
+    assert!(suggested[1].contains("@phone"), "{tuesday}");
 }

@@ -1,8 +1,8 @@
 //! The calendar commands through the real binary on a temporary store made from the
 //! bundled template, at a fixed time (2026-11-23 08:00, a Monday): `event` into an
 //! existing day and a missing one (one commit, every other line as it was), bad
-//! requests that change nothing, `events` over a range, `today` and `agenda`, and
-//! their `--json`.
+//! requests that change nothing, `events` over a range, `today` (with the person's
+//! context) and `agenda`, and their `--json`.
 
 use git2::Repository;
 use std::collections::HashMap;
@@ -240,6 +240,8 @@ fn today_shows_events_the_week_goal_and_overdue_and_due_tasks() {
     let expected = [
         "Today, Mon 2026-11-23 (week 48)\n",
         "Week goal: Send the Q4 report, plan Dani's first week\n",
+        // 08:00 is before work.
+        "Context @home — outside work hours\n",
         "\nEvents\n",
         "  09:30-10:00  standup\n",
         "  14:00        dentist\n",
@@ -259,6 +261,10 @@ fn today_shows_events_the_week_goal_and_overdue_and_due_tasks() {
     assert_eq!(json["weekday"], "Mon");
     assert_eq!(json["week"], 48);
     assert_eq!(json["week_goal"], "Send the Q4 report, plan Dani's first week");
+    assert_eq!(
+        json["context"],
+        serde_json::json!({ "context": "@home", "why": "outside work hours" })
+    );
     assert_eq!(json["month_note"], "Q4 report, backend hire, get ready for Dani");
     assert_eq!(json["year_note"], "Ship v2, grow the team, finish the kitchen");
     assert_eq!(json["events"].as_array().unwrap().len(), 2);
@@ -290,7 +296,7 @@ fn today_reads_the_working_tree_and_commits_nothing() {
     .unwrap();
     assert_eq!(
         run(dir.path(), &["today"]),
-        "Today, Mon 2026-11-23 (week 48)\n\nNothing on the calendar and no tasks due today.\n"
+        "Today, Mon 2026-11-23 (week 48)\nContext @home — outside work hours\n\nNothing on the calendar and no tasks due today.\n"
     );
     assert_eq!(
         run(dir.path(), &["agenda"]),

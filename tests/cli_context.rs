@@ -2,7 +2,8 @@
 //! Madrid time and Ana in New York: inferred from the calendar and her own work
 //! hours, set until the end of her day, back to inference with `auto`, an unknown
 //! context refused with nothing changed, a bad `[contexts]` refused before anything
-//! runs; and `myorg suggest` without `--context` made for her context.
+//! runs; `myorg today` saying it; and `myorg suggest` without `--context` made for
+//! her context.
 
 use std::path::Path;
 use tempfile::TempDir;
@@ -58,6 +59,18 @@ fn the_context_is_inferred_from_the_calendar_and_her_own_hours() {
         said(dir, "2026-11-24T11:15:00", &[]),
         "@phone — \"second interview backend candidate\" 11:00–12:00"
     );
+    let today = stdout(&myorg(
+        dir,
+        &["--config", "myorg.toml", "--store", "s", "today"],
+        &[
+            ("MYORG_NOW", "2026-11-24T11:15:00"),
+            ("TIMEZONE", "Europe/Madrid"),
+        ],
+    ));
+    assert!(
+        today.contains("\nContext @phone — \"second interview backend candidate\" 11:00–12:00\n"),
+        "`today` says it: {today}"
+    );
     // 13:00 in Madrid is 07:00 in New York: not her work hours yet; 16:00 is 10:00.
     assert_eq!(
         said(dir, "2026-11-24T13:00:00", &[]),
@@ -83,6 +96,18 @@ fn a_set_context_holds_until_the_end_of_her_day_and_auto_forgets_it() {
     assert_eq!(
         said(dir, "2026-11-24T20:00:00", &[]),
         "@errands — set until the end of the day"
+    );
+    let today = stdout(&myorg(
+        dir,
+        &["--config", "myorg.toml", "--store", "s", "today"],
+        &[
+            ("MYORG_NOW", "2026-11-24T20:00:00"),
+            ("TIMEZONE", "Europe/Madrid"),
+        ],
+    ));
+    assert!(
+        today.contains("\nContext @errands — set until the end of the day\n"),
+        "`today` says it: {today}"
     );
     // 05:59 in Madrid is 23:59 in New York: her day is not over; at 06:00 it is.
     assert_eq!(

@@ -144,7 +144,7 @@ fn table(person: &Person) -> Vec<Case> {
             vec![("query", json!("+website"))],
             &["Fix broken contact form"],
         ),
-        case("today", vec![], &["Today"]),
+        case("today", vec![], &["Today", "Context @home — outside work hours"]),
         case("agenda", vec![("days", json!(3))], &["2026-11-24"]),
         case(
             "event",
@@ -196,7 +196,11 @@ fn table(person: &Person) -> Vec<Case> {
             &["{who} prefers mornings"],
         )
         .changes("working-memory.txt", "{who} prefers mornings", 1),
-        case("briefing", vec![("kind", json!(1))], &["Evening"]),
+        case(
+            "briefing",
+            vec![("kind", json!(1))],
+            &["Evening", "Tomorrow, first", "Context @computer (work hours)"],
+        ),
         case("review", vec![], &["review"]),
         case(
             "suggest",
@@ -210,6 +214,11 @@ fn table(person: &Person) -> Vec<Case> {
         ),
         case("context", vec![], &["@phone — set until"]),
         case("suggest", vec![], &["Context @phone (set until"]),
+        case(
+            "today",
+            vec![],
+            &["Context @phone — set until the end of the day"],
+        ),
         case(
             "context",
             vec![("context", json!("auto"))],

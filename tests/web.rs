@@ -54,6 +54,12 @@ async fn the_password_logs_in_and_goes_where_the_person_was_going() {
     assert_eq!(today.status, StatusCode::OK);
     assert!(today.body.contains("Monday 23 November 2026"), "{}", today.body);
     assert!(today.body.contains("Log out Ana García"), "{}", today.body);
+    // The briefing's own suggestions give way to the page's "Suggested next" card.
+    assert!(
+        today.body.contains("Suggested next") && !today.body.contains(">Suggested</h2>"),
+        "{}",
+        today.body
+    );
     // Elsewhere than this site is never a place to go back to.
     let away = site
         .post(

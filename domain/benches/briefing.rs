@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use myorg_domain::briefing::{Files, Settings, Whom, morning};
+use myorg_domain::briefing::{DayContext, Files, Settings, Whom, morning};
 use myorg_domain::reminders::{self, Recipient, SentLog, due_reminders, plan};
 use myorg_parsers::calendar::header::day_header;
 use myorg_parsers::{CalendarFile, ProjectsFile, TodoFile};
@@ -111,12 +111,16 @@ fn bench(c: &mut Criterion) {
             gets_unassigned: n == 0,
         })
         .collect();
+    let first = DayContext {
+        context: "@computer".into(),
+        why: "work hours".into(),
+    };
     let now: DateTime<Utc> = "2026-11-23T08:05:00Z".parse().unwrap();
     let settings = reminders::Settings::default();
     let sent = SentLog::default();
     c.bench_function("morning briefing + reminders, 10k tasks, 5-year calendar", |b| {
         b.iter(|| {
-            let briefing = morning(files, &whom, today, &Settings::default());
+            let briefing = morning(files, &whom, today, &Settings::default(), Some(&first));
             let reminder_files = reminders::Files {
                 todo: &todo,
                 calendar: &calendar,

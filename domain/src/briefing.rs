@@ -2,6 +2,11 @@
 //! structured data built from the store's files for a person and a day, and their
 //! rendering as Markdown that reads well in Discord and on a terminal.
 //!
+//! The morning briefing suggests what to do first in the context the person starts
+//! the day in, the evening summary the one thing to start tomorrow with
+//! ([`crate::suggest`] ranks them); which context that is comes in as a
+//! [`DayContext`].
+//!
 //! Deterministic: the same files, person and day give the same briefing. Sections in
 //! a fixed order, empty ones left out; items in a stable order; every task carries
 //! its reference so it can be acted on. A person sees their own tasks (`owner:`
@@ -11,7 +16,7 @@ use crate::calendar::{DatedEvent, events_between, week_goal};
 use crate::projects::{self, Kind as ProjectKind};
 use crate::reference::References;
 use crate::search::{Filter, search};
-use crate::suggest::{blocked_ids, is_blocked};
+use crate::suggest::{self, Request, blocked_ids, is_blocked};
 use crate::waiting::{WaitingFilter, waiting};
 use chrono::{Datelike, Days, NaiveDate};
 use myorg_parsers::{CalendarFile, ProjectStatus, ProjectsFile, Task, TodoFile};
@@ -69,6 +74,8 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     pub title: String,
+    /// A line under the title, before the items (the context suggestions are for).
+    pub lead: Option<String>,
     pub items: Vec<Item>,
     /// The items are Markdown already (a guide's checklist), not text to escape.
     pub markdown: bool,
@@ -103,6 +110,24 @@ pub struct Settings {
     pub soon_days: u64,
     /// At most this many top priorities.
     pub top_priorities: usize,
+    /// At most this many suggestions in the morning.
+    pub suggestions: usize,
+}
+
+/// The context a person starts a day in, and why: what the day's suggestions are for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayContext {
+    /// `@computer`.
+    pub context: String,
+    /// `work hours`, `set until the end of the day`.
+    pub why: String,
+}
+
+impl DayContext {
+    /// `Context @computer (work hours)`.
+    pub fn said(&self) -> String {
+        format!("Context {} ({})", self.context, self.why)
+    }
 }
 
 impl Default for Settings {
@@ -111,6 +136,7 @@ impl Default for Settings {
             stale_after_days: 7,
             soon_days: 7,
             top_priorities: 5,
+            suggestions: 3,
         }
     }
 }
@@ -145,9 +171,33 @@ impl<'a> Builder<'a> {
         if !items.is_empty() {
             self.sections.push(Section {
                 title: title.to_string(),
+                lead: None,
                 items,
                 markdown: false,
             });
+        }
+    }
+
+    /// The section `title` of at most `most` suggestions for `day` in `context`, under
+    /// a line naming it; left out when no open task fits.
+    fn suggested(&mut self, title: &str, context: &DayContext, day: NaiveDate, most: usize) {
+        let request = Request {
+            owner: self.whom.handle.clone(),
+            context: Some(context.context.trim_start_matches('@').to_string()),
+            limit: usize::MAX,
+            ..Request::default()
+        };
+        let files = self.files;
+        let items: Vec<Item> =
+            suggest::suggest(files.todo, Some(files.projects), Some(files.goals), &request, day)
+                .into_iter()
+                .filter(|found| self.whom.sees(found.task))
+                .take(most)
+                .map(|found| self.task(found.task, Some(found.reason)))
+                .collect();
+        self.section(title, items);
+        if let Some(section) = self.sections.last_mut().filter(|section| section.title == title) {
+            section.lead = Some(context.said());
         }
     }
 
@@ -267,9 +317,16 @@ fn days_ago(days: i64) -> String {
 }
 
 /// The morning briefing of `date`: today's events, overdue tasks, tasks due today and
-/// within the week, top priorities not yet scheduled, waiting-for items to chase, and
-/// goals and active projects with their progress; the week's goal as subtitle.
-pub fn morning(files: Files, whom: &Whom, date: NaiveDate, settings: &Settings) -> Briefing {
+/// within the week, top priorities not yet scheduled, waiting-for items to chase,
+/// what to do first in `first` (the day's first context), and goals and active
+/// projects with their progress; the week's goal as subtitle.
+pub fn morning(
+    files: Files,
+    whom: &Whom,
+    date: NaiveDate,
+    settings: &Settings,
+    first: Option<&DayContext>,
+) -> Briefing {
     let mut b = Builder::new(files, whom, date);
     let events = b.events(date);
     b.section("Today's events", events);
@@ -306,6 +363,9 @@ pub fn morning(files: Files, whom: &Whom, date: NaiveDate, settings: &Settings) 
     b.section("Top priorities, not scheduled", top);
     let waiting = b.stale_waiting(date, settings);
     b.section("Waiting for, to chase", waiting);
+    if let Some(first) = first {
+        b.suggested("Suggested", first, date, settings.suggestions);
+    }
     let progress = goals_and_projects(&files);
     b.section("Goals and projects", progress);
     let subtitle = week_goal(files.calendar, date).map(|goal| format!("This week: {goal}"));
@@ -342,8 +402,9 @@ fn goals_and_projects(files: &Files) -> Vec<Item> {
 }
 
 /// The evening summary of `date`: what was done today, what is still open for today,
-/// and tomorrow's events and deadlines.
-pub fn evening(files: Files, whom: &Whom, date: NaiveDate) -> Briefing {
+/// tomorrow's events and deadlines, and the one task to start tomorrow with in
+/// `first` (tomorrow's first context).
+pub fn evening(files: Files, whom: &Whom, date: NaiveDate, first: Option<&DayContext>) -> Briefing {
     let mut b = Builder::new(files, whom, date);
     let done = b.completed(date, date);
     b.section("Done today", done);
@@ -362,6 +423,9 @@ pub fn evening(files: Files, whom: &Whom, date: NaiveDate) -> Briefing {
     b.section("Tomorrow's events", events);
     let due = b.due_on(tomorrow);
     b.section("Due tomorrow", due);
+    if let Some(first) = first {
+        b.suggested("Tomorrow, first", first, tomorrow, 1);
+    }
     b.finish(Kind::Evening, date, None)
 }
 
@@ -545,6 +609,9 @@ pub fn render(briefing: &Briefing) -> String {
     }
     for section in &briefing.sections {
         let _ = write!(out, "\n**{}**\n", section.title);
+        if let Some(lead) = &section.lead {
+            let _ = writeln!(out, "{}", escape(lead));
+        }
         for item in &section.items {
             out.push_str("• ");
             if let Some(reference) = &item.reference {
@@ -656,7 +723,13 @@ Keys @waiting who:ben followup:2026-11-22
     #[test]
     fn the_morning_has_its_sections_in_order_and_only_the_persons_tasks() {
         let store = Store::new(TODO, "");
-        let briefing = morning(store.files(), &ana(), day("2026-11-23"), &Settings::default());
+        let briefing = morning(
+            store.files(),
+            &ana(),
+            day("2026-11-23"),
+            &Settings::default(),
+            None,
+        );
         assert_eq!(
             titles(&briefing),
             [
@@ -693,7 +766,7 @@ Keys @waiting who:ben followup:2026-11-22
     #[test]
     fn empty_sections_are_left_out() {
         let store = Store::new("", "");
-        let briefing = evening(store.files(), &ana(), day("2026-11-30"));
+        let briefing = evening(store.files(), &ana(), day("2026-11-30"), None);
         assert!(briefing.is_empty());
         assert!(render(&briefing).ends_with("Nothing to report.\n"));
     }
@@ -704,7 +777,7 @@ Keys @waiting who:ben followup:2026-11-22
             TODO,
             "x 2026-11-23 2026-11-01 Archived already\nx 2026-11-22 Yesterday's\n",
         );
-        let briefing = evening(store.files(), &ana(), day("2026-11-23"));
+        let briefing = evening(store.files(), &ana(), day("2026-11-23"), None);
         assert_eq!(
             texts(&briefing, "Done today"),
             ["Finished +site", "Archived already"]
@@ -770,9 +843,107 @@ Keys @waiting who:ben followup:2026-11-22
             &ana(),
             day("2026-11-23"),
             &Settings::default(),
+            None,
         ));
         assert!(
             rendered.contains("Fix \\*all\\* the\\_things \\`now\\`"),
+            "{rendered}"
+        );
+    }
+
+    fn at(context: &str, why: &str) -> DayContext {
+        DayContext {
+            context: context.into(),
+            why: why.into(),
+        }
+    }
+
+    const CONTEXTS: &str = "\
+(C) Answer the forum @computer
+Fix the login page +site @computer due:2026-11-24
+Paint the fence @home
+Ben's slides @computer owner:ben
+(A) Call the bank @phone
+Tidy the desk
+Plan the launch +site @computer t:2026-11-30
+";
+
+    #[test]
+    fn the_morning_suggests_three_for_the_days_first_context_under_a_line_naming_it() {
+        let store = Store::new(CONTEXTS, "");
+        let work = at("@computer", "work hours");
+        let briefing = morning(
+            store.files(),
+            &ana(),
+            day("2026-11-23"),
+            &Settings::default(),
+            Some(&work),
+        );
+        assert_eq!(
+            titles(&briefing)[titles(&briefing).len() - 2..],
+            ["Suggested", "Goals and projects"]
+        );
+        assert_eq!(
+            texts(&briefing, "Suggested"),
+            [
+                "Fix the login page +site @computer due:2026-11-24",
+                "Answer the forum @computer",
+                "Tidy the desk"
+            ]
+        );
+        let rendered = render(&briefing);
+        assert!(
+            rendered.contains("\n**Suggested**\nContext @computer (work hours)\n• `"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("Fix the login page +site @computer due:2026-11-24 — due tomorrow, @computer"),
+            "the reason is the item's note: {rendered}"
+        );
+        let home = at("@home", "outside work hours");
+        let weekend = morning(
+            store.files(),
+            &ana(),
+            day("2026-11-28"),
+            &Settings::default(),
+            Some(&home),
+        );
+        // At home, the @computer tasks do not fit: two, not three.
+        assert_eq!(
+            texts(&weekend, "Suggested"),
+            ["Paint the fence @home", "Tidy the desk"]
+        );
+    }
+
+    #[test]
+    fn nothing_to_suggest_leaves_the_section_out() {
+        let store = Store::new("Call the bank @phone\nx 2026-11-20 Done @computer\n", "");
+        let work = at("@computer", "work hours");
+        let briefing = morning(
+            store.files(),
+            &ana(),
+            day("2026-11-23"),
+            &Settings::default(),
+            Some(&work),
+        );
+        assert!(!titles(&briefing).contains(&"Suggested"), "{briefing:?}");
+        let evening = evening(store.files(), &ana(), day("2026-11-23"), Some(&work));
+        assert!(!titles(&evening).contains(&"Tomorrow, first"), "{evening:?}");
+    }
+
+    #[test]
+    fn the_evening_names_the_one_task_to_start_tomorrow_with() {
+        let store = Store::new(CONTEXTS, "");
+        let phone = at("@phone", "\"call with the bank\" 09:00–09:30");
+        let briefing = evening(store.files(), &ana(), day("2026-11-23"), Some(&phone));
+        assert_eq!(titles(&briefing).last(), Some(&"Tomorrow, first"));
+        assert_eq!(texts(&briefing, "Tomorrow, first"), ["Call the bank @phone"]);
+        let rendered = render(&briefing);
+        let (_, last) = rendered.split_once("**Tomorrow, first**\n").unwrap();
+        let (lead, item) = last.split_once('\n').unwrap();
+        assert_eq!(lead, "Context @phone (\"call with the bank\" 09:00–09:30)");
+        assert!(
+            item.starts_with("• `") && item.ends_with("` Call the bank @phone — priority A, @phone\n"),
             "{rendered}"
         );
     }

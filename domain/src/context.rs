@@ -14,7 +14,7 @@
 //! [`OPEN_EVENT_MINUTES`]; untimed events are no moment of the day and match nothing.
 
 use crate::calendar::{DatedEvent, events_between};
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use myorg_parsers::CalendarFile;
 use myorg_parsers::calendar::Time;
@@ -150,6 +150,12 @@ impl WorkHours {
         Ok(WorkHours { days, start, end })
     }
 
+    /// When they start on `date`, if it is one of their days.
+    pub fn start_on(&self, date: NaiveDate) -> Option<NaiveDateTime> {
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        self.days[weekday].then(|| date.and_time(self.start))
+    }
+
     /// Whether the wall-clock time `at` is inside them.
     pub fn contains(&self, at: NaiveDateTime) -> bool {
         let weekday = at.weekday().num_days_from_monday() as usize;
@@ -274,6 +280,17 @@ pub fn infer_context(zones: Zones, now: DateTime<Utc>, calendar: &CalendarFile, 
             why: "outside work hours".to_string(),
         }
     }
+}
+
+/// The moment a person starts `date` (a day of their own timezone `person`): their
+/// morning briefing's time `morning`, or on one of their work days the start of their
+/// work hours when that comes later. The context then is the day's first, the one
+/// the morning briefing suggests for (before work on a work day is not where the
+/// day's work happens).
+pub fn day_start(person: Tz, date: NaiveDate, morning: NaiveTime, hours: &WorkHours) -> DateTime<Utc> {
+    let briefing = date.and_time(morning);
+    let start = hours.start_on(date).map_or(briefing, |work| work.max(briefing));
+    instant(person, start)
 }
 
 /// The next event of the day that starts after now.

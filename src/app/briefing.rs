@@ -2,25 +2,53 @@
 //! day, built by the domain from the store's files, read once. The terminal, the
 //! model's tool, Discord and the jobs all build them here; rewording one with the
 //! language model is the agent's, on top of what this gives.
+//!
+//! A person's morning briefing suggests for the context their day starts in, the
+//! evening summary for tomorrow's ([`super::context::first_of_day`]); everyone's
+//! briefing is no one's day and suggests nothing.
 
 use super::loaded::{Loaded, Need};
-use super::{Look, Result};
+use super::{Files, Look, Result};
 use crate::config::Config;
 use chrono::NaiveDate;
-use myorg_domain::briefing::{self, Briefing, Kind, Settings, Whom};
+use myorg_domain::briefing::{self, Briefing, DayContext, Kind, Settings, Whom};
 use myorg_domain::fields;
 
 impl Loaded {
-    /// The briefing of `kind` for `whom` on `date`, with `config`'s settings.
-    pub fn briefing(&self, config: &Config, kind: Kind, whom: &Whom, date: NaiveDate) -> Briefing {
+    /// The briefing of `kind` for `whom` on `date`, with `config`'s settings; `files`
+    /// hold the contexts people set.
+    pub fn briefing(
+        &self,
+        config: &Config,
+        files: &dyn Files,
+        kind: Kind,
+        whom: &Whom,
+        date: NaiveDate,
+    ) -> Result<Briefing> {
         let settings = settings(config);
-        match kind {
-            Kind::Morning => briefing::morning(self.for_briefing(), whom, date, &settings),
-            Kind::Evening => briefing::evening(self.for_briefing(), whom, date),
+        let first = |day: NaiveDate| -> Result<Option<DayContext>> {
+            let Some(handle) = &whom.handle else {
+                return Ok(None);
+            };
+            let current = super::context::first_of_day(config, files, handle, day, &self.calendar)?;
+            Ok(Some(DayContext {
+                context: current.context,
+                why: current.why,
+            }))
+        };
+        Ok(match kind {
+            Kind::Morning => {
+                let first = first(date)?;
+                briefing::morning(self.for_briefing(), whom, date, &settings, first.as_ref())
+            }
+            Kind::Evening => {
+                let first = first(date.succ_opt().unwrap_or(date))?;
+                briefing::evening(self.for_briefing(), whom, date, first.as_ref())
+            }
             Kind::Weekly => {
                 briefing::weekly(self.for_briefing(), whom, date, self.guide.as_deref(), &settings)
             }
-        }
+        })
     }
 }
 
@@ -81,7 +109,7 @@ pub fn briefing(look: &Look, asked: &Asked) -> Result<Briefing> {
         handle,
         unassigned_too: !asked.own_only,
     };
-    Ok(Loaded::read(look.files, Need::Briefing)?.briefing(look.config, asked.kind, &whom, date))
+    Loaded::read(look.files, Need::Briefing)?.briefing(look.config, look.files, asked.kind, &whom, date)
 }
 
 /// `briefing` as Markdown.

@@ -177,10 +177,11 @@ impl Day {
     }
 }
 
-/// Today: its events, the tasks due and overdue, and the notes of its week, month
-/// and year.
+/// Today: the asker's context now, its events, the tasks due and overdue, and the
+/// notes of its week, month and year.
 #[derive(Debug, Clone)]
 pub struct Today {
+    pub context: super::context::Current,
     pub day: Day,
     pub month_note: Option<String>,
     pub year_note: Option<String>,
@@ -201,13 +202,14 @@ pub struct Agenda {
     pub days: Vec<Day>,
 }
 
-/// Today's events, goal and tasks.
+/// The asker's context, today's events, goal and tasks.
 pub fn today(look: &Look) -> Result<Today> {
     let (calendar_file, todo) = read(look)?;
     let references = References::of(&todo);
     let today = calendar::today(&calendar_file, &todo, look.now.date());
     let due = |tasks: &[TaskLine<'_>]| due_tasks(&todo, &references, tasks);
     Ok(Today {
+        context: super::context::current(look)?,
         day: Day {
             date: today.day.date,
             week_goal: today.week_goal,

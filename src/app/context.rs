@@ -1,12 +1,13 @@
 //! A person's context (`@phone`, `@computer`…): the one they set, until it expires,
 //! else the one [`myorg_domain::context::infer_context`] reads from the calendar and
 //! their work hours. A set context is kept per handle in `STATE/context.json`,
-//! rewritten atomically, with the instant it stops holding.
+//! rewritten atomically, with the instant it stops holding. [`first_of_day`] is the
+//! context a day starts in, what the briefings suggest for.
 
 use super::{Ctx, Error, Files, Look, Result};
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_JOBS};
 use crate::store::operation::CALENDAR;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use myorg_domain::context::{self as domain, Next, Zones};
 use myorg_parsers::CalendarFile;
@@ -43,25 +44,94 @@ struct Set {
 
 /// The asker's context at `look.now`.
 pub fn current(look: &Look) -> Result<Current> {
-    let mut settings = look.config.contexts()?;
-    settings.rules.work_hours = look.config.work_hours_of(look.handle)?;
     let (zones, now) = when(look.config, look.handle, look.now)?;
-    if let Some(set) = kept(&state_dir(look.config, look.files)).remove(look.handle)
-        && set.until > now
-    {
-        return Ok(Current {
-            why: until(zones.person, now, set.until),
-            context: set.context,
-            set_until: Some(set.until),
-        });
+    if let Some(set) = set_at(look.config, look.files, look.handle, zones, now) {
+        return Ok(set);
     }
     let calendar = CalendarFile::parse(look.files.read(CALENDAR)?);
-    let inferred = domain::infer_context(zones, now, &calendar, &settings.rules);
+    inferred(look.config, look.handle, zones, now, &calendar)
+}
+
+/// The context `handle` starts `date` (a day of theirs) in: the one they set if it
+/// still holds then, else the one inferred at [`domain::day_start`], from their
+/// morning briefing's time and their work hours.
+pub fn first_of_day(
+    config: &Config,
+    files: &dyn Files,
+    handle: &str,
+    date: NaiveDate,
+    calendar: &CalendarFile,
+) -> Result<Current> {
+    let zones = zones(config, handle)?;
+    let hours = config.work_hours_of(handle)?;
+    let start = domain::day_start(zones.person, date, morning_time(config, handle)?, &hours);
+    if let Some(set) = set_at(config, files, handle, zones, start) {
+        return Ok(set);
+    }
+    inferred(config, handle, zones, start, calendar)
+}
+
+/// The context `handle` set, if it holds at `now`.
+fn set_at(
+    config: &Config,
+    files: &dyn Files,
+    handle: &str,
+    zones: Zones,
+    now: DateTime<Utc>,
+) -> Option<Current> {
+    let set = kept(&state_dir(config, files)).remove(handle)?;
+    (set.until > now).then(|| Current {
+        why: until(zones.person, now, set.until),
+        context: set.context,
+        set_until: Some(set.until),
+    })
+}
+
+/// The context of `handle` at `now`, inferred from `calendar` and their work hours.
+fn inferred(
+    config: &Config,
+    handle: &str,
+    zones: Zones,
+    now: DateTime<Utc>,
+    calendar: &CalendarFile,
+) -> Result<Current> {
+    let mut settings = config.contexts()?;
+    settings.rules.work_hours = config.work_hours_of(handle)?;
+    let inferred = domain::infer_context(zones, now, calendar, &settings.rules);
     Ok(Current {
         context: inferred.context,
         why: inferred.why,
         set_until: None,
     })
+}
+
+/// The time of `handle`'s morning briefing in their timezone: their own `morning`,
+/// else the `morning-briefing` schedule's when it names one minute of one hour, else
+/// 08:00.
+fn morning_time(config: &Config, handle: &str) -> Result<NaiveTime> {
+    let people = config.people()?;
+    let own = people
+        .iter()
+        .zip(&config.people)
+        .find(|(person, _)| person.handle.eq_ignore_ascii_case(handle))
+        .and_then(|(_, entry)| entry.morning.as_deref())
+        .and_then(|time| NaiveTime::parse_from_str(time.trim(), "%H:%M").ok());
+    let scheduled = || {
+        let default = DEFAULT_JOBS.iter().find(|(job, _)| *job == "morning-briefing");
+        let cron = config
+            .scheduler
+            .jobs
+            .get("morning-briefing")
+            .map(String::as_str)
+            .or(default.map(|(_, cron)| *cron))?;
+        let mut fields = cron.split_whitespace();
+        let minute: u32 = fields.next()?.parse().ok()?;
+        let hour: u32 = fields.next()?.parse().ok()?;
+        NaiveTime::from_hms_opt(hour, minute, 0)
+    };
+    Ok(own
+        .or_else(scheduled)
+        .unwrap_or(NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN)))
 }
 
 /// The asker's next event today (in the store's day), if any.
@@ -111,6 +181,12 @@ pub fn auto(ctx: &Ctx) -> Result<Current> {
 
 /// The zones of `handle` (theirs, else the store's) and `now` (store-local) as an instant.
 fn when(config: &Config, handle: &str, now: chrono::NaiveDateTime) -> Result<(Zones, DateTime<Utc>)> {
+    let zones = zones(config, handle)?;
+    Ok((zones, domain::instant(zones.store, now)))
+}
+
+/// The store's zone and `handle`'s (theirs, else the store's).
+fn zones(config: &Config, handle: &str) -> Result<Zones> {
     let store = config.store_timezone()?;
     let person = config
         .people()?
@@ -118,7 +194,7 @@ fn when(config: &Config, handle: &str, now: chrono::NaiveDateTime) -> Result<(Zo
         .and_then(|person| person.timezone.as_deref())
         .and_then(|zone| zone.parse::<Tz>().ok())
         .unwrap_or(store);
-    Ok((Zones { store, person }, domain::instant(store, now)))
+    Ok(Zones { store, person })
 }
 
 /// `set until 16:00` the same day in the person's zone, `set until the end of the

@@ -9,8 +9,8 @@ use crate::config::Config;
 use chrono::NaiveDateTime;
 use std::io::Write;
 
-/// `myorg today [--json]`: today's events in time order, the week's goal, overdue
-/// tasks and tasks due today.
+/// `myorg today [--json]`: the person's context, today's events in time order, the
+/// week's goal, overdue tasks and tasks due today.
 pub fn today(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<()> {
     let files = super::read::working_tree(config)?;
     let handle = config.me()?.handle;
@@ -22,6 +22,7 @@ pub fn today(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<
             "weekday": today.day.weekday(),
             "week": today.week(),
             "week_goal": today.day.week_goal,
+            "context": { "context": today.context.context, "why": today.context.why },
             "month_note": today.month_note,
             "year_note": today.year_note,
             "events": today.day.events.iter().map(event_json).collect::<Vec<_>>(),

@@ -87,6 +87,7 @@ fn to_json(briefing: &Briefing) -> serde_json::Value {
         "subtitle": briefing.subtitle,
         "sections": briefing.sections.iter().map(|section| serde_json::json!({
             "title": section.title,
+            "lead": section.lead,
             "items": section.items.iter().map(|item| serde_json::json!({
                 "ref": item.reference,
                 "text": item.text,

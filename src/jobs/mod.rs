@@ -279,7 +279,7 @@ fn briefings(
             handle: Some(recipient.handle.clone()),
             unassigned_too: recipient.gets_unassigned,
         };
-        let built = loaded.briefing(config, kind, &whom, date);
+        let built = loaded.briefing(config, store, kind, &whom, date)?;
         let message = Message {
             to: recipient.handle.clone(),
             text: briefing::text(&built),

@@ -127,7 +127,8 @@ async fn glance(web: &Arc<Web>, session: &Session) -> Glance {
             let sections = morning
                 .sections
                 .into_iter()
-                .filter(|section| section.title != "Goals and projects")
+                // The bars and the "Suggested next" card show these their own way.
+                .filter(|section| !["Goals and projects", "Suggested"].contains(&section.title.as_str()))
                 .map(|mut section| {
                     // Tasks read as words; events and other lines as written.
                     for item in section.items.iter_mut().filter(|item| item.reference.is_some()) {

@@ -176,3 +176,22 @@ fn a_context_is_known_with_or_without_its_at_sign() {
     assert_eq!(known_context("@moon", &known), None);
     assert_eq!(known_context("@", &known), None);
 }
+
+#[test]
+fn a_day_starts_at_the_briefing_or_at_work_whichever_is_later_on_a_work_day() {
+    let at = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let hours = WorkHours::default();
+    // Monday: a briefing at 08:00 (07:00 UTC in winter) waits for work at 09:00.
+    assert_eq!(day_start(MADRID, day(23), at(8, 0), &hours), utc(23, 8, 0));
+    // A briefing after the start of work is the start.
+    assert_eq!(day_start(MADRID, day(23), at(9, 45), &hours), utc(23, 8, 45));
+    // Saturday is no work day: the briefing's time.
+    assert_eq!(day_start(MADRID, day(28), at(8, 0), &hours), utc(28, 7, 0));
+    // In New York, 09:00 is 13:00 UTC.
+    assert_eq!(day_start(NEW_YORK, day(23), at(7, 30), &hours), utc(23, 13, 0));
+    let monday = infer(MADRID, day_start(MADRID, day(23), at(8, 0), &hours));
+    assert_eq!(monday.said(), "@computer — work hours");
+    let saturday = infer(MADRID, day_start(MADRID, day(28), at(8, 0), &hours));
+    assert_eq!(saturday.said(), "@home — outside work hours");
+}

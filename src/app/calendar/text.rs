@@ -51,14 +51,16 @@ impl Events {
 }
 
 impl Today {
-    /// Today as a person reads it: the title and week goal, then the events, overdue
-    /// tasks and tasks due today, each section only when it has something.
+    /// Today as a person reads it: the title, week goal and the person's context, then
+    /// the events, overdue tasks and tasks due today, each section only when it has
+    /// something.
     pub fn said(&self) -> String {
         let date = self.day.date;
         let mut text = format!("Today, {} (week {})\n", day_title(date), self.week());
         if let Some(goal) = &self.day.week_goal {
             text.push_str(&format!("Week goal: {goal}\n"));
         }
+        text.push_str(&format!("Context {}\n", self.context.said()));
         let mut section = |title: &str, lines: Vec<String>| {
             if !lines.is_empty() {
                 text.push_str(&format!("\n{title}\n"));
@@ -195,7 +197,13 @@ mod tests {
             .events
             .push(event("2026-11-23", time(14, 0), None, "dentist"));
         monday.due.push(rent);
+        let at_work = || crate::app::context::Current {
+            context: "@computer".to_string(),
+            why: "work hours".to_string(),
+            set_until: None,
+        };
         let today = Today {
+            context: at_work(),
             day: monday,
             month_note: None,
             year_note: None,
@@ -203,10 +211,12 @@ mod tests {
         };
         assert_eq!(
             today.said(),
-            "Today, Mon 2026-11-23 (week 48)\nWeek goal: Ship it\n\nEvents\n  14:00        dentist\n\n\
+            "Today, Mon 2026-11-23 (week 48)\nWeek goal: Ship it\nContext @computer — work hours\n\n\
+             Events\n  14:00        dentist\n\n\
              Due today\n  abcd  Pay rent due:2026-11-23\n"
         );
         let nothing = Today {
+            context: at_work(),
             day: empty("2026-11-23", None),
             month_note: None,
             year_note: None,
@@ -214,7 +224,8 @@ mod tests {
         };
         assert_eq!(
             nothing.said(),
-            "Today, Mon 2026-11-23 (week 48)\n\nNothing on the calendar and no tasks due today.\n"
+            "Today, Mon 2026-11-23 (week 48)\nContext @computer — work hours\n\n\
+             Nothing on the calendar and no tasks due today.\n"
         );
     }
 

@@ -117,7 +117,7 @@ pub(super) async fn tasks_command(
     }
 }
 
-/// Today's events, overdue tasks and tasks due today
+/// Your context, today's events, overdue tasks and tasks due today
 #[poise::command(slash_command)]
 pub(super) async fn today(ctx: Context<'_>) -> Result<(), Error> {
     match run(ctx, "today", |app| calendar::today(&app.look())).await? {
