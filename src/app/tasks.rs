@@ -309,6 +309,13 @@ pub fn filter(look: &Look, query: &Query) -> Result<Filter> {
 
 /// The tasks `query` keeps, most urgent first.
 pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
+    Ok(search_some(look, query, 0, usize::MAX)?.0)
+}
+
+/// Of the tasks `query` keeps, most urgent first, the `take` after the first `skip`,
+/// and how many it keeps in all: a page of a long list, without building the tasks
+/// off the page.
+pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Result<(Vec<Hit>, usize)> {
     let today = look.now.date();
     let filter = filter(look, query)?;
     let bytes = look.files.read(TODO)?;
@@ -324,8 +331,11 @@ pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
                 let references = references.join().unwrap_or_else(|_| References::of_text(text));
                 (found, references)
             });
-            found
+            let total = found.len();
+            let hits = found
                 .into_iter()
+                .skip(skip)
+                .take(take)
                 .map(|hit| Hit {
                     reference: references.shown(&hit.task),
                     index: hit.index,
@@ -333,13 +343,18 @@ pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
                     task: hit.task,
                     urgency: hit.urgency,
                 })
-                .collect()
+                .collect();
+            (hits, total)
         }
         Err(_) => {
             let todo = TodoFile::parse(bytes);
             let references = References::of(&todo);
-            search::search(&todo, &filter, today)
+            let found = search::search(&todo, &filter, today);
+            let total = found.len();
+            let hits = found
                 .into_iter()
+                .skip(skip)
+                .take(take)
                 .map(|hit| Hit {
                     reference: references.shown(hit.task),
                     index: hit.index,
@@ -347,7 +362,8 @@ pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
                     task: hit.task.clone(),
                     urgency: hit.urgency,
                 })
-                .collect()
+                .collect();
+            (hits, total)
         }
     })
 }
@@ -372,10 +388,12 @@ impl Listed {
 /// Page `number` (from 1) of the tasks `query` keeps, most urgent first, `per_page` a
 /// page; a page past the last is [`Error::Invalid`] (an empty search has one page).
 pub fn page(look: &Look, query: &Query, number: usize, per_page: usize) -> Result<Listed> {
-    let mut hits = search(look, query)?;
-    let Some(page) = Page::of(hits.len(), number, per_page) else {
-        let pages = Page::of(hits.len(), 1, per_page).map_or(1, |page| page.pages);
-        let matching = match hits.len() {
+    let per_page = per_page.max(1);
+    let skip = number.saturating_sub(1).saturating_mul(per_page);
+    let (hits, total) = search_some(look, query, skip, per_page)?;
+    let Some(page) = Page::of(total, number, per_page) else {
+        let pages = Page::of(total, 1, per_page).map_or(1, |page| page.pages);
+        let matching = match total {
             1 => "1 task matches".to_string(),
             count => format!("{count} tasks match"),
         };
@@ -384,8 +402,6 @@ pub fn page(look: &Look, query: &Query, number: usize, per_page: usize) -> Resul
             if pages == 1 { "" } else { "s" }
         )));
     };
-    hits.truncate(page.items.end);
-    hits.drain(..page.items.start);
     Ok(Listed { hits, page })
 }
 

@@ -216,22 +216,27 @@ pub async fn page(
 async fn list(web: &Arc<Web>, session: &Session, asked: Asked) -> List {
     let q = asked.q.trim().to_string();
     let wanted = query(&q);
+    let page = asked.page.unwrap_or(1).max(1);
     let found = run(web, session, move |ctx| {
         let today = ctx.now.date();
-        tasks::search(&ctx.look(), &wanted).map(|hits| (hits, today))
+        let look = ctx.look();
+        let (hits, total) = tasks::search_some(&look, &wanted, (page - 1) * PAGE, PAGE)?;
+        // A page past the end shows the last one.
+        let pages = total.div_ceil(PAGE).max(1);
+        if page > pages {
+            let (hits, total) = tasks::search_some(&look, &wanted, (pages - 1) * PAGE, PAGE)?;
+            return Ok((hits, total, pages, today));
+        }
+        Ok((hits, total, page, today))
     })
     .await;
-    let (hits, today, error) = match found {
-        Ok((hits, today)) => (hits, today, String::new()),
-        Err(error) => (Vec::new(), web.app.now().date(), error.to_string()),
+    let (hits, total, page, today, error) = match found {
+        Ok((hits, total, page, today)) => (hits, total, page, today, String::new()),
+        Err(error) => (Vec::new(), 0, 1, web.app.now().date(), error.to_string()),
     };
-    let total = hits.len();
     let pages = total.div_ceil(PAGE).max(1);
-    let page = asked.page.unwrap_or(1).clamp(1, pages);
     let rows = hits
         .iter()
-        .skip((page - 1) * PAGE)
-        .take(PAGE)
         .map(|hit| Row::new(&hit.reference, &hit.line, &hit.task, today))
         .collect();
     List {
