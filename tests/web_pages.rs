@@ -37,6 +37,14 @@ async fn history_lists_the_changes_and_undoes_one_after_asking() {
         page.body
     );
     assert!(!page.body.contains("<b>plumber"));
+    // A commit the assistant did not make (the sample store's first) offers no Undo.
+    let first = page.body.rfind("<li class=\"change\">").unwrap();
+    assert!(
+        page.body[first..].contains(">by hand</span>"),
+        "{}",
+        &page.body[first..]
+    );
+    assert!(!page.body[first..].contains("/undo"), "{}", &page.body[first..]);
 
     // Undo asks first and changes nothing until confirmed.
     let commit =
@@ -58,7 +66,7 @@ async fn history_lists_the_changes_and_undoes_one_after_asking() {
     assert!(yes.starts_with("/confirm/"), "{yes}");
     let done = dashboard.post_htmx(&yes, &[("back", "/history")]).await;
     assert!(done.body.contains("Done: "), "{}", done.body);
-    assert_eq!(done.header("hx-trigger"), Some("store-changed"));
+    assert_eq!(done.header("hx-trigger"), "store-changed");
     assert_eq!(commits(&dashboard.store()), before + 1);
     let (subject, message) = last_commit(&dashboard.store());
     assert!(subject.starts_with("Undo"), "{subject}");
@@ -105,10 +113,20 @@ async fn history_pages_thirty_at_a_time_and_refuses_what_it_cannot_undo() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("Nothing changed"), "{}", refused.body);
     assert!(refused.body.contains("there is no commit"), "{}", refused.body);
-    // The store's first commit was not the assistant's: refused next to the button.
+    // The store's first commit was not the assistant's: no Undo is offered, and one
+    // asked for all the same is refused.
     let last_page = dashboard.get("/history?page=2").await;
-    let first_commit = attribute_after(&last_page.body, "Create the store", "action").unwrap();
-    let refused = dashboard.post_htmx(&first_commit, &[]).await;
+    let created = &last_page.body[last_page.body.find("Create the store").unwrap()..];
+    let created = &created[..created.find("</li>").unwrap()];
+    assert!(
+        created.contains(">by hand</span>") && !created.contains("/undo"),
+        "{created}"
+    );
+    let repository = git2::Repository::open(dashboard.store()).unwrap();
+    let mut walk = repository.revwalk().unwrap();
+    walk.push_head().unwrap();
+    let root = walk.last().unwrap().unwrap();
+    let refused = dashboard.post_htmx(&format!("/history/{root}/undo"), &[]).await;
     assert!(refused.body.contains("class=\"error\""), "{}", refused.body);
     assert!(
         refused.body.contains("was not made by the assistant"),
@@ -221,7 +239,7 @@ async fn chat_without_a_model_answers_the_grammar() {
         "{}",
         added.body
     );
-    assert_eq!(added.header("hx-trigger"), Some("store-changed"));
+    assert_eq!(added.header("hx-trigger"), "store-changed");
     assert_eq!(commits(&dashboard.store()), before + 1, "one commit");
     let (subject, message) = last_commit(&dashboard.store());
     assert!(subject.starts_with("Add task: Call Mum"), "{subject}");
@@ -234,7 +252,7 @@ async fn chat_without_a_model_answers_the_grammar() {
         today.body
     );
     assert!(today.body.contains("standup"));
-    assert_eq!(today.header("hx-trigger"), None, "a look changes nothing");
+    assert_eq!(today.header("hx-trigger"), "", "a look changes nothing");
 
     let free = dashboard
         .post_htmx("/chat", &[("text", "what should I do about the roof?")])
@@ -314,7 +332,7 @@ async fn chat_with_a_model_streams_its_tool_calls_and_answer() {
         .expect("the answer comes as a stream");
     assert!(stream.starts_with("/chat/stream/"), "{stream}");
     let events = dashboard.get(&stream).await;
-    assert_eq!(events.header("content-type"), Some("text/event-stream"));
+    assert_eq!(events.header("content-type"), "text/event-stream");
     let tool = events
         .body
         .find("event: tool\ndata: {\"tool\":\"add_task\",\"outcome\":\"done\"}");

@@ -42,6 +42,8 @@ pub struct Change {
     pub at: Option<NaiveDateTime>,
     pub author: String,
     pub subject: String,
+    /// Whether the assistant made it: only those are undone without forcing.
+    pub by_assistant: bool,
 }
 
 impl Change {
@@ -102,6 +104,7 @@ pub fn history(ctx: &Ctx, of: &Of, limit: usize) -> Result<Vec<Change>> {
             id: commit.id,
             author: commit.author,
             subject: commit.subject,
+            by_assistant: commit.by_assistant,
         })
         .collect())
 }
@@ -147,6 +150,7 @@ mod tests {
             at: "2026-11-23T08:05:00".parse().ok(),
             author: "Ana".to_string(),
             subject: "Add task: Call the plumber".to_string(),
+            by_assistant: true,
         };
         assert_eq!(
             change.said(),

@@ -57,6 +57,9 @@ pub struct CommitInfo {
     pub time: i64,
     pub author: String,
     pub subject: String,
+    /// Whether the assistant made it (its message has an `Operation-Id`), so that
+    /// undoing it needs no forcing.
+    pub by_assistant: bool,
 }
 
 /// Our turn to push to a local remote; the mark goes when the push is over.
@@ -567,6 +570,7 @@ impl Git {
                 time: commit.time().seconds(),
                 author: commit.author().name().unwrap_or("unknown").to_string(),
                 subject: commit.summary().ok().flatten().unwrap_or_default().to_string(),
+                by_assistant: super::operation_id(commit.message().unwrap_or_default()).is_some(),
             });
             if found.len() >= limit {
                 break;

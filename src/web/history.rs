@@ -35,6 +35,9 @@ pub struct Row {
     pub machine: String,
     pub author: String,
     pub subject: String,
+    /// Whether Undo is offered: the assistant's changes only (a hand edit is undone
+    /// from the terminal, `myorg undo --force`).
+    pub undoable: bool,
 }
 
 impl Row {
@@ -52,6 +55,7 @@ impl Row {
                 .unwrap_or_default(),
             author: change.author.clone(),
             subject: change.subject.clone(),
+            undoable: change.by_assistant,
         }
     }
 }
