@@ -252,8 +252,11 @@ pub enum Command {
     /// the JSON Schema of the arguments, then an estimate of their size in tokens.
     Tools {
         /// The tool definitions as one JSON array, as the model receives them.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "markdown")]
         json: bool,
+        /// The tools as a Markdown page for people (`docs/tools.md` is this output).
+        #[arg(long)]
+        markdown: bool,
     },
     /// The reminders due now: deadlines, overdue tasks, events soon, waiting-for items
     /// to chase. Without `--dry-run` they count as sent and are not repeated.
@@ -757,7 +760,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::usage::run(&config, now(&config)?, *days, *json)
         }
-        Command::Tools { json } => {
+        Command::Tools { markdown: true, .. } => {
+            commands::tools_doc::print();
+            Ok(())
+        }
+        Command::Tools { json, .. } => {
             let config = config()?;
             commands::tools::run(&config, now(&config)?, *json)
         }

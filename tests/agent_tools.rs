@@ -1103,6 +1103,26 @@ fn myorg_tools_lists_the_31_tools_with_their_schemas() {
     assert!(String::from_utf8_lossy(&json.stderr).starts_with("31 tools, about "));
 }
 
+/// `docs/tools.md` is `myorg tools --markdown`: regenerate it when a tool changes.
+#[test]
+fn docs_tools_md_is_what_myorg_tools_markdown_prints() {
+    let dir = TempDir::new().unwrap();
+    let page = support::stdout(&support::myorg(dir.path(), &["tools", "--markdown"], &[]));
+    for name in Registry::new().names() {
+        assert!(
+            page.contains(&format!("\n## `{name}`\n")),
+            "{name} missing:\n{page}"
+        );
+    }
+    assert!(page.contains("| `text` | string | yes | The task; may hold +project @context key:value. |"));
+    assert!(page.contains("## `delete_task`\n\n*asks first.* Delete a task"));
+    let written = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tools.md")).unwrap();
+    assert!(
+        written == page,
+        "docs/tools.md is out of date: run `cargo run -q -- tools --markdown > docs/tools.md`"
+    );
+}
+
 #[test]
 fn odd_arguments_to_every_tool_give_an_answer_never_a_panic() {
     let f = fixture();

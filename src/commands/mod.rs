@@ -17,6 +17,7 @@ pub mod store;
 pub mod suggest;
 pub mod tasks;
 pub mod tools;
+pub mod tools_doc;
 pub mod usage;
 pub mod waiting;
 pub mod web;
