@@ -1,9 +1,12 @@
-//! The web dashboard in process: a router over a sample store in a temporary folder,
-//! a session, and requests sent with tower's `oneshot` (no socket).
+//! The web dashboard in process: a router over a sample store in a temporary folder
+//! (Ana, at 2026-11-23 08:00 in Europe/Madrid, `WEB_PASSWORD` set), with a language
+//! model or none, and requests sent with tower's `oneshot` (no socket), each with the
+//! cookie given. [`super::dashboard::Dashboard`] is the same, logged in.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use myorg_assistant::agent::conversation::Agent;
 use myorg_assistant::app::App;
 use myorg_assistant::clock::Clock;
 use myorg_assistant::config::{Config, Secret};
@@ -57,29 +60,42 @@ impl Answer {
     }
 }
 
-/// A site with `WEB_PASSWORD` set; `change` may change the configuration first.
+/// A site with `WEB_PASSWORD` set and no language model; `change` may change the
+/// configuration first.
 pub async fn site(change: impl FnOnce(&mut Config)) -> Site {
-    let dir = TempDir::new().unwrap();
-    let root = dir.path().join("store");
-    let opened = root.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(StoreSettings::local(opened)))
-        .await
-        .unwrap()
-        .unwrap();
-    let mut config = Config::default();
-    config.store.timezone = Some("Europe/Madrid".into());
-    config.user.name = Some("Ana García".into());
-    config.user.email = Some("ana@example.com".into());
-    config.web.password = Some(Secret(PASSWORD.into()));
-    change(&mut config);
-    let now = chrono::NaiveDateTime::parse_from_str("2026-11-23T08:00", "%Y-%m-%dT%H:%M").unwrap();
-    let clock = Clock::new(Some(now), chrono_tz::Europe::Madrid);
-    let app = App::new(Arc::new(config), Arc::new(store), clock).unwrap();
-    let web = Arc::new(Web::new(Arc::new(app), None).unwrap());
-    Site { web, root, _dir: dir }
+    Site::start(None, change).await
 }
 
 impl Site {
+    /// A site with a language model at `llm` (an OpenAI-compatible server's URL) or
+    /// none; `change` may change the configuration first.
+    pub async fn start(llm: Option<&str>, change: impl FnOnce(&mut Config)) -> Site {
+        let dir = TempDir::new().unwrap();
+        let root = dir.path().join("store");
+        let opened = root.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(StoreSettings::local(opened)))
+            .await
+            .unwrap()
+            .unwrap();
+        let mut config = Config::default();
+        config.store.timezone = Some("Europe/Madrid".into());
+        config.user.name = Some("Ana García".into());
+        config.user.email = Some("ana@example.com".into());
+        config.web.password = Some(Secret(PASSWORD.into()));
+        if let Some(url) = llm {
+            config.llm.endpoint = Some(url.to_string());
+            config.llm.model = Some(super::fake_llm::MODEL.into());
+            config.llm.api_key = Some(Secret(super::fake_llm::KEY.into()));
+        }
+        change(&mut config);
+        let now = chrono::NaiveDateTime::parse_from_str("2026-11-23T08:00", "%Y-%m-%dT%H:%M").unwrap();
+        let clock = Clock::new(Some(now), chrono_tz::Europe::Madrid);
+        let app = Arc::new(App::new(Arc::new(config), Arc::new(store), clock).unwrap());
+        let agent = Agent::new(Arc::clone(&app)).unwrap().map(Arc::new);
+        let web = Arc::new(Web::new(app, agent).unwrap());
+        Site { web, root, _dir: dir }
+    }
+
     fn router(&self) -> Router {
         router(Arc::clone(&self.web))
     }
@@ -153,11 +169,6 @@ impl Site {
 
     /// The number of commits.
     pub fn commits(&self) -> usize {
-        let output = std::process::Command::new("git")
-            .args(["rev-list", "--count", "HEAD"])
-            .current_dir(&self.root)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&output.stdout).trim().parse().unwrap()
+        super::dashboard::commits(&self.root)
     }
 }
