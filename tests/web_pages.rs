@@ -319,7 +319,15 @@ async fn chat_with_a_model_streams_its_tool_calls_and_answer() {
         )])
         .delay(Duration::from_millis(300)),
     );
-    fake.push(Reply::answer("Added: buy stamps, due tomorrow.").delay(Duration::from_millis(300)));
+    // The answer's words come in pieces, shown as they arrive.
+    fake.push(
+        Reply::sse_chunks(&[
+            json!({"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Added: buy stamps,"}}]}),
+            json!({"choices": [{"index": 0, "delta": {"content": " due tomorrow."}, "finish_reason": "stop"}]}),
+        ])
+        .delay(Duration::from_millis(300))
+        .gap(Duration::from_millis(300)),
+    );
     let dashboard = Dashboard::start(Some(&fake.url())).await;
     let before = commits(&dashboard.store());
 
@@ -338,10 +346,25 @@ async fn chat_with_a_model_streams_its_tool_calls_and_answer() {
         .find("event: tool\ndata: {\"tool\":\"add_task\",\"outcome\":\"done\"}");
     let done = events.body.find("event: done\ndata: {\"html\":");
     assert!(tool.is_some() && done > tool, "{}", events.body);
+    // The words so far first (none yet), then each piece as it came, then the whole.
+    let first = events.body.find("event: draft\ndata: {\"text\":\"\"}");
+    let piece = events
+        .body
+        .find("event: text\ndata: {\"text\":\" due tomorrow.\"}");
     assert!(
-        events.body.contains("Added: buy stamps, due tomorrow."),
+        first.is_some() && piece > first && done > piece,
         "{}",
         events.body
+    );
+    assert!(
+        events.body[done.unwrap()..].contains("Added: buy stamps, due tomorrow."),
+        "{}",
+        events.body
+    );
+    assert_eq!(
+        fake.requests()[0].body["stream"],
+        true,
+        "the web asks for a stream"
     );
 
     assert!(todo(&dashboard).contains("Buy stamps +errands due:2026-11-24"));

@@ -115,6 +115,17 @@
         line.appendChild(document.createTextNode(" " + used.outcome));
         tools.appendChild(line);
       });
+      // The model's words as they come: "draft" replaces them, "text" adds more.
+      function words(event, replace) {
+        var said = read(event);
+        var text = item.querySelector(".text");
+        if (!said || !text) return;
+        var now = (replace ? "" : (text.classList.contains("working") ? "" : text.textContent)) + said.text;
+        text.classList.toggle("working", now === "");
+        text.textContent = now === "" ? "Thinking…" : now;
+      }
+      source.addEventListener("draft", function (event) { words(event, true); });
+      source.addEventListener("text", function (event) { words(event, false); });
       source.addEventListener("done", function (event) {
         source.close();
         var answer = read(event);

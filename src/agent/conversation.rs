@@ -13,7 +13,8 @@
 //! next in the fallback order, and invalid tool arguments from the fast tier move the
 //! rest of the request to the strong one. Every call is recorded in the usage ledger.
 //! The answer lists the tool calls made and what became of each ([`ToolUse`]);
-//! [`Agent::ask_telling`] also tells them one by one as they have run.
+//! [`Agent::ask_telling`] also tells them one by one as they have run, and the
+//! model's words as they come ([`Progress`]: it asks for a streamed answer).
 
 use super::memory::Memory;
 use super::prompt;
@@ -105,6 +106,18 @@ pub struct ToolUse {
     pub outcome: &'static str,
 }
 
+/// What [`Agent::ask_telling`] tells as the answer is being made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress<'a> {
+    /// A tool call has run.
+    Tool(&'a ToolUse),
+    /// More of the model's words, as they arrive.
+    Text(&'a str),
+    /// The words told since the last tool call are void: the provider failed
+    /// midway and the next one starts again.
+    Discard,
+}
+
 /// The agent: providers, tools, and what it keeps between messages.
 pub struct Agent {
     /// The configuration, the store and the one store of confirmations.
@@ -190,18 +203,30 @@ impl Agent {
         now: NaiveDateTime,
         cancel: &CancellationToken,
     ) -> Reply {
-        self.ask_telling(asker, message, now, cancel, &|_| {}).await
+        self.answer(asker, message, now, cancel, None).await
     }
 
-    /// [`Agent::ask`], telling `told` of each tool call as soon as it has run (a
-    /// page shows them while the answer is still coming).
+    /// [`Agent::ask`], telling `told` of each tool call as soon as it has run and of
+    /// the model's words as they arrive (a page shows them while the answer is still
+    /// coming): the model is asked for a streamed answer whatever `llm.stream` says.
     pub async fn ask_telling(
         &self,
         asker: &Caller,
         message: &str,
         now: NaiveDateTime,
         cancel: &CancellationToken,
-        told: &(dyn Fn(&ToolUse) + Send + Sync),
+        told: &(dyn Fn(Progress<'_>) + Send + Sync),
+    ) -> Reply {
+        self.answer(asker, message, now, cancel, Some(told)).await
+    }
+
+    async fn answer(
+        &self,
+        asker: &Caller,
+        message: &str,
+        now: NaiveDateTime,
+        cancel: &CancellationToken,
+        told: Option<&(dyn Fn(Progress<'_>) + Send + Sync)>,
     ) -> Reply {
         let span = tracing::info_span!(
             "agent",
@@ -246,7 +271,7 @@ impl Agent {
         message: &str,
         now: NaiveDateTime,
         cancel: &CancellationToken,
-        told: &(dyn Fn(&ToolUse) + Send + Sync),
+        told: Option<&(dyn Fn(Progress<'_>) + Send + Sync)>,
         tally: &mut Tally,
     ) -> Reply {
         let ledger = Ledger::new(self.app.store.state_dir());
@@ -297,7 +322,7 @@ impl Agent {
                     temperature: Some(0.2),
                     max_tokens: None,
                 };
-                let (response, provider) = match self.call(&request, tier, deadline, cancel).await {
+                let (response, provider) = match self.call(&request, tier, deadline, cancel, told).await {
                     Ok(found) => found,
                     Err(error) if answer.model_calls == 0 => {
                         return Reply::Unavailable(format!(
@@ -353,7 +378,9 @@ impl Agent {
                         tool: call.name.clone(),
                         outcome: kind,
                     };
-                    told(&used);
+                    if let Some(told) = told {
+                        told(Progress::Tool(&used));
+                    }
                     answer.tools.push(used);
                     let (handle, allowed) = (&asker.handle, changes.allowed);
                     let content = match (plan, outcome) {
@@ -450,7 +477,7 @@ impl Agent {
         let deadline =
             tokio::time::Instant::now() + Duration::from_secs(self.app.config.llm.deadline_secs.max(1));
         let (response, provider) = self
-            .call(&request, Tier::Fast, deadline, cancel)
+            .call(&request, Tier::Fast, deadline, cancel, None)
             .await
             .map_err(|error| format!("the language model is not answering ({error})"))?;
         self.record(&ledger, asker, now, &response, provider);
@@ -523,25 +550,39 @@ impl Agent {
         )
     }
 
-    /// One model call on the first provider of the fallback order that answers.
+    /// One model call on the first provider of the fallback order that answers,
+    /// streamed when `llm.stream` asks for it or `told` wants the words as they come.
     async fn call(
         &self,
         request: &ChatRequest,
         tier: Tier,
         deadline: tokio::time::Instant,
         cancel: &CancellationToken,
+        told: Option<&(dyn Fn(Progress<'_>) + Send + Sync)>,
     ) -> Result<(ChatResponse, usize), LlmError> {
         let mut last = LlmError::Transport("no provider is configured".to_string());
         for index in route::order(&self.providers, tier) {
             let provider = &self.providers[index].provider;
-            let answered = if self.app.config.llm.stream {
-                let mut ignore = |_: &str| {};
+            let mut said_some = false;
+            let answered = if self.app.config.llm.stream || told.is_some() {
+                let mut on_text = |text: &str| {
+                    if let Some(told) = told {
+                        said_some = true;
+                        told(Progress::Text(text));
+                    }
+                };
                 self.client
-                    .chat_stream(provider, request, deadline, cancel, &mut ignore)
+                    .chat_stream(provider, request, deadline, cancel, &mut on_text)
                     .await
             } else {
                 self.client.chat(provider, request, deadline, cancel).await
             };
+            if answered.is_err()
+                && said_some
+                && let Some(told) = told
+            {
+                told(Progress::Discard);
+            }
             match answered {
                 Ok(response) => return Ok((response, index)),
                 Err(error @ (LlmError::Cancelled | LlmError::DeadlineExceeded)) => return Err(error),

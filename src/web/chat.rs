@@ -16,7 +16,7 @@
 use super::auth::{Posted, Session, from_htmx};
 use super::respond::{html, run};
 use super::{Layout, Web};
-use crate::agent::conversation::{Reply, ToolUse};
+use crate::agent::conversation::{Progress, Reply, ToolUse};
 use crate::agent::memory::Memory;
 use crate::app::chat::{self, Request, understand};
 use askama::Template;
@@ -64,6 +64,8 @@ pub struct Said {
     pub confirm: Vec<(String, String)>,
     /// The agent is still answering.
     pub working: bool,
+    /// While it is: the model's words so far.
+    pub draft: String,
 }
 
 impl Said {
@@ -77,6 +79,7 @@ impl Said {
             tools: Vec::new(),
             confirm: Vec::new(),
             working: false,
+            draft: String::new(),
         }
     }
 
@@ -388,14 +391,19 @@ fn start(
     let session = session.id.clone();
     tokio::spawn(async move {
         let cancel = chats.stopping();
-        let told = |used: &ToolUse| {
-            let used = used.clone();
-            chats.update(&session, &id, |said| said.tools.push(used));
+        let told = |progress: Progress<'_>| match progress {
+            Progress::Tool(used) => {
+                let used = used.clone();
+                chats.update(&session, &id, |said| said.tools.push(used));
+            }
+            Progress::Text(text) => chats.update(&session, &id, |said| said.draft.push_str(text)),
+            Progress::Discard => chats.update(&session, &id, |said| said.draft.clear()),
         };
         let reply = agent.ask_telling(&caller, &text, now, &cancel, &told).await;
         let clear = |text: &str| secrets.redact(text).into_owned();
         chats.update(&session, &id, |said| {
             said.working = false;
+            said.draft.clear();
             match reply {
                 Reply::Unavailable(why) => {
                     said.text = clear(&why);
@@ -416,7 +424,9 @@ fn start(
 }
 
 /// `GET /chat/stream/{id}`: the agent's answer `id` as it comes: a `tool` event for
-/// each tool call (`{"tool", "outcome"}`), then `done` with the answer drawn
+/// each tool call (`{"tool", "outcome"}`); the model's words so far (`draft`,
+/// `{"text"}`: replaces what is shown, first and when they were dropped), then each
+/// more as `text` (`{"text"}`: appended); then `done` with the answer drawn
 /// (`{"html"}`); `gone` when the conversation no longer holds it.
 pub async fn stream(State(web): State<Arc<Web>>, session: Session, Path(id): Path<String>) -> Response {
     struct Follow {
@@ -424,6 +434,8 @@ pub async fn stream(State(web): State<Arc<Web>>, session: Session, Path(id): Pat
         session: Session,
         id: String,
         sent: usize,
+        /// The model's words sent so far (secrets redacted), once the first are.
+        drafted: Option<String>,
         over: bool,
         changed: watch::Receiver<u64>,
     }
@@ -433,6 +445,7 @@ pub async fn stream(State(web): State<Arc<Web>>, session: Session, Path(id): Pat
         session,
         id,
         sent: 0,
+        drafted: None,
         over: false,
         changed,
     };
@@ -457,6 +470,24 @@ pub async fn stream(State(web): State<Arc<Web>>, session: Session, Path(id): Pat
                     serde_json::json!({"tool": Said::tool_name(used), "outcome": used.outcome}),
                 );
                 return Some((tool, follow));
+            }
+            if said.working {
+                // Redacted whole, so that a secret cut in two chunks is still found.
+                let words = follow.web.app.config.secrets().redact(&said.draft).into_owned();
+                match &follow.drafted {
+                    Some(sent) if words.starts_with(sent.as_str()) => {
+                        if words.len() > sent.len() {
+                            let more = event("text", serde_json::json!({"text": &words[sent.len()..]}));
+                            follow.drafted = Some(words);
+                            return Some((more, follow));
+                        }
+                    }
+                    _ => {
+                        let whole = event("draft", serde_json::json!({"text": &words}));
+                        follow.drafted = Some(words);
+                        return Some((whole, follow));
+                    }
+                }
             }
             if !said.working {
                 follow.over = true;
