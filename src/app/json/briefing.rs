@@ -6,7 +6,7 @@ use myorg_domain::briefing::{Briefing, Item, Kind, Section};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// A whole briefing (field order as written here).
+/// A whole briefing.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct BriefingJson {
     /// morning, evening or weekly.

@@ -7,7 +7,7 @@ use myorg_parsers::calendar::header::weekday_name;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// One event on its day (field order as written here).
+/// One event on its day.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct EventJson {
     /// Its day, YYYY-MM-DD.

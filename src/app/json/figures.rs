@@ -9,8 +9,7 @@ use myorg_parsers::Diagnostic;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// A key's latest reading and its change since the one before (field order as
-/// written here).
+/// A key's latest reading and its change since the one before.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct LatestJson {
     /// Like mrr.

@@ -9,7 +9,7 @@ use myorg_parsers::log::LogEntry;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// A project of projects.txt or a goal of goals.txt (field order as written here).
+/// A project of projects.txt or a goal of goals.txt.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ProjectJson {
     /// project or goal.

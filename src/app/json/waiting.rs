@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// What someone owes the person (field order as written here).
+/// What someone owes the person.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct WaitingJson {
     /// Its reference, at its shortest unique length.
