@@ -63,7 +63,10 @@ impl Server {
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         loop {
             let mut line = String::new();
-            assert!(self.output.read_line(&mut line).unwrap() > 0, "the server hung up");
+            assert!(
+                self.output.read_line(&mut line).unwrap() > 0,
+                "the server hung up"
+            );
             let answer: Value = serde_json::from_str(&line).unwrap();
             if answer["id"] == json!(id) {
                 return answer;
@@ -114,7 +117,15 @@ fn main() {
             .unwrap();
         assert!(status.success(), "git {args:?}");
     };
-    git(&["-c", "user.name=Ana", "-c", "user.email=ana@example.com", "commit", "-qam", "A busy todo.txt"]);
+    git(&[
+        "-c",
+        "user.name=Ana",
+        "-c",
+        "user.email=ana@example.com",
+        "commit",
+        "-qam",
+        "A busy todo.txt",
+    ]);
 
     let mut server = Server::start(&binary, home.path());
     server.request(
@@ -131,22 +142,25 @@ fn main() {
         size.div_ceil(4)
     );
 
-    let search = server.time("tools/call", &|_| {
-        json!({"name": "search_tasks", "arguments": {"limit": 20}})
-    });
+    let search = server.time(
+        "tools/call",
+        &|_| json!({"name": "search_tasks", "arguments": {"limit": 20}}),
+    );
     println!(
         "search_tasks, the first 20 of {} lines: median {search:.2?} of {RUNS}",
         todo::LINES
     );
-    let work = server.time("tools/call", &|_| {
-        json!({"name": "search_tasks", "arguments": {"query": "+work", "limit": 20}})
-    });
+    let work = server.time(
+        "tools/call",
+        &|_| json!({"name": "search_tasks", "arguments": {"query": "+work", "limit": 20}}),
+    );
     println!("search_tasks +work, the first 20: median {work:.2?} of {RUNS}");
     let page = server.time("resources/read", &|_| json!({"uri": "myorg://tasks"}));
     println!("resources/read myorg://tasks, the first page: median {page:.2?} of {RUNS}");
-    let add = server.time("tools/call", &|i| {
-        json!({"name": "add_task", "arguments": {"text": format!("Timed task {i} +bench")}})
-    });
+    let add = server.time(
+        "tools/call",
+        &|i| json!({"name": "add_task", "arguments": {"text": format!("Timed task {i} +bench")}}),
+    );
     println!("add_task (one commit each): median {add:.2?} of {RUNS}");
 
     drop(server.input);

@@ -1,7 +1,10 @@
 //! `myorg mcp`, the assistant as an MCP server: in process, an rmcp client over an
 //! in-memory duplex against [`mcp::Server`] (every registry tool listed with its
-//! hints, a read, a change committed as the person via `mcp`, bad arguments and
-//! unknown tools as tool errors that change nothing, a destructive tool confirmed,
+//! hints and every reading one with its result's schema; every tool called with
+//! valid arguments, each read changing nothing and giving data that fits its schema
+//! and says what the store holds; a read, a change committed as the person via
+//! `mcp`, bad arguments and unknown tools as tool errors that change nothing, a
+//! destructive tool confirmed,
 //! declined, and with a client that cannot ask; the quarter-plan and figures tools
 //! with their hints and a reading committed; the documents as resources read in
 //! pages, task lists through the template, the briefings as prompts, and what names
@@ -231,7 +234,32 @@ async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
         .filter(|tool| tool.output_schema.is_some())
         .map(|tool| tool.name.as_ref())
         .collect();
-    assert!(structured.contains(&"search_tasks"), "{structured:?}");
+    assert_eq!(
+        structured,
+        [
+            "search_tasks",
+            "list_waiting",
+            "list_events",
+            "list_projects",
+            "get_quarter_plan",
+            "get_kpi",
+            "get_arr_data",
+            "list_files",
+            "read_file",
+            "git_status",
+            "git_log",
+            "get_briefing",
+            "suggest_tasks",
+            "get_context",
+        ],
+        "every reading tool and only they"
+    );
+    let reading: Vec<&str> = tools
+        .iter()
+        .filter(|tool| registry.effect(&tool.name) == Some(Effect::Reads))
+        .map(|tool| tool.name.as_ref())
+        .collect();
+    assert_eq!(structured, reading);
     let destructive: Vec<&str> = tools
         .iter()
         .filter(|tool| tool.annotations.as_ref().and_then(|a| a.destructive_hint) == Some(true))
@@ -359,9 +387,11 @@ async fn search_tasks_gives_a_structured_result_that_fits_its_schema_beside_the_
     }
     assert_eq!(tasks[0]["priority"], "A", "{data}");
     assert_eq!(tasks[0]["due"], "2026-11-20", "{data}");
-    // A read without a typed result, and a failed search, have none.
-    let events = session.call("list_events", json!({})).await;
-    assert!(events.structured_content.is_none());
+    // A change, and a failed search, have none.
+    let added = session
+        .call("add_task", json!({"text": "Call the plumber"}))
+        .await;
+    assert!(!is_error(&added) && added.structured_content.is_none());
     let failed = session
         .call("search_tasks", json!({"due_before": "the 31st of february"}))
         .await;
@@ -370,6 +400,318 @@ async fn search_tasks_gives_a_structured_result_that_fits_its_schema_beside_the_
         "{}",
         text(&failed)
     );
+}
+
+/// Valid arguments for every tool of the registry, in the order they are called on
+/// the sample store (2026-11-23 08:00): the context set first, the reads on the
+/// sample, then the changes. A tool missing here fails
+/// `every_tool_answers_and_every_read_gives_data_that_fits_its_schema_and_the_store`.
+fn every_call() -> Vec<(&'static str, Value)> {
+    vec![
+        ("set_context", json!({"context": "@phone"})),
+        ("get_context", json!({})),
+        ("search_tasks", json!({"query": "+website"})),
+        ("list_waiting", json!({})),
+        ("list_events", json!({"from": "2026-11-23", "to": "2026-11-23"})),
+        ("list_projects", json!({})),
+        ("get_quarter_plan", json!({})),
+        ("get_kpi", json!({"key": "mrr"})),
+        ("get_arr_data", json!({})),
+        ("list_files", json!({})),
+        ("read_file", json!({"path": "telos.md"})),
+        ("git_status", json!({})),
+        ("git_log", json!({"limit": 2})),
+        ("get_briefing", json!({"kind": "morning"})),
+        ("suggest_tasks", json!({"limit": 3})),
+        ("add_task", json!({"text": "Call the plumber", "due": "fri"})),
+        (
+            "complete_task",
+            json!({"task": "Call the plumber", "summary": "Booked for Wednesday"}),
+        ),
+        ("update_task", json!({"task": "backsplash", "priority": "B"})),
+        ("delete_task", json!({"task": "backsplash"})),
+        (
+            "add_event",
+            json!({"date": "2026-11-25", "time": "10:00", "text": "Plumber visit"}),
+        ),
+        (
+            "update_project",
+            json!({"slug": "kitchen", "update": "Tiles chosen"}),
+        ),
+        (
+            "add_note",
+            json!({"text": "The plumber comes Wednesday", "project": "kitchen"}),
+        ),
+        (
+            "create_initiative",
+            json!({"slug": "mcp-server", "title": "Offer the assistant over MCP", "target_date": "2026-12-20"}),
+        ),
+        (
+            "update_initiative",
+            json!({"slug": "mcp-server", "status": "blocked"}),
+        ),
+        (
+            "add_update",
+            json!({"slug": "mcp-server", "text": "Every tool answers"}),
+        ),
+        (
+            "link_pr",
+            json!({"slug": "mcp-server", "url": "https://example.com/myorg/pull/1", "state": "open"}),
+        ),
+        ("update_arr_data", json!({"figures": {"mrr": 1300}})),
+        (
+            "add_waiting",
+            json!({"who": "ruiz", "what": "The plumber's invoice"}),
+        ),
+        (
+            "append_file",
+            json!({"path": "notes/mcp.md", "text": "First line"}),
+        ),
+        (
+            "write_file",
+            json!({"path": "notes/mcp.md", "content": "Whole new content\n"}),
+        ),
+        ("undo_change", json!({})),
+    ]
+}
+
+/// Every file of the store but git's, with its bytes.
+fn files_of(store: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, found: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|name| name == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, found);
+            } else {
+                let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                found.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut found = std::collections::BTreeMap::new();
+    walk(store, store, &mut found);
+    found
+}
+
+/// Line `line` (from 1) of the store file `file`.
+fn line_of(store: &Path, file: &str, line: &Value) -> String {
+    let text = std::fs::read_to_string(store.join(file)).unwrap();
+    let index = line.as_u64().unwrap_or_else(|| panic!("a line number: {line}")) as usize;
+    text.lines().nth(index - 1).unwrap_or_default().to_string()
+}
+
+/// What a reading tool's data says that the store (and its text) can confirm.
+fn check_against_the_store(store: &Path, tool: &str, data: &Value, said: &str) {
+    let todo = std::fs::read_to_string(store.join("todo.txt")).unwrap();
+    let (head, _) = last_commit(store);
+    match tool {
+        "get_context" => assert_eq!(
+            *data,
+            json!({"context": "@phone", "why": "set until the end of the day"}),
+            "as set before"
+        ),
+        "search_tasks" => {
+            assert!(data["total"].as_u64().unwrap() > 0, "{data}");
+            for task in data["tasks"].as_array().unwrap() {
+                assert_eq!(line_of(store, "todo.txt", &task["line"]), task["raw"], "{task}");
+                assert!(task["raw"].as_str().unwrap().contains("+website"), "{task}");
+            }
+        }
+        "list_waiting" => {
+            let open = todo
+                .lines()
+                .filter(|line| line.contains("@waiting") && !line.starts_with("x "))
+                .count();
+            assert_eq!(data["total"], open, "{data}");
+            for item in data["items"].as_array().unwrap() {
+                assert_eq!(line_of(store, "todo.txt", &item["line"]), item["raw"], "{item}");
+                assert!(item["raw"].as_str().unwrap().contains("@waiting"), "{item}");
+            }
+            let countertop = data["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|item| item["who"] == "ruiz")
+                .expect("the sample's countertop quote");
+            assert!(
+                countertop["what"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Countertop quote"),
+                "{countertop}"
+            );
+            assert_eq!(countertop["since"], "2026-10-28");
+        }
+        "list_events" => {
+            assert_eq!(
+                (&data["from"], &data["to"]),
+                (&json!("2026-11-23"), &json!("2026-11-23"))
+            );
+            assert_eq!(data["total"], 2, "standup and the dentist: {data}");
+            let dentist = &data["events"][1];
+            assert_eq!(
+                (&dentist["date"], &dentist["start"], &dentist["text"]),
+                (&json!("2026-11-23"), &json!("14:00"), &json!("dentist")),
+                "{data}"
+            );
+            assert!(line_of(store, "calendar.txt", &dentist["line"]).starts_with("2026-11-23 w48 Mon"));
+        }
+        "list_projects" => {
+            let projects = data["projects"].as_array().unwrap();
+            assert_eq!(data["total"], projects.len());
+            assert_eq!(data["done_left_out"], 1, "+old-blog is done: {data}");
+            for project in projects {
+                assert_eq!(line_of(store, "projects.txt", &project["line"]), project["raw"]);
+            }
+            let website = projects.iter().find(|p| p["slug"] == "website").unwrap();
+            assert_eq!(
+                (&website["status"], &website["owner"], &website["due"]),
+                (&json!("active"), &json!("ana"), &json!("2026-12-15"))
+            );
+        }
+        "get_quarter_plan" => {
+            assert_eq!(
+                (&data["quarter"], &data["first_day"], &data["last_day"]),
+                (&json!("2026Q4"), &json!("2026-10-01"), &json!("2026-12-31"))
+            );
+            let plans = std::fs::read_to_string(store.join("projects.txt")).unwrap()
+                + &std::fs::read_to_string(store.join("goals.txt")).unwrap();
+            for initiative in data["initiatives"].as_array().unwrap() {
+                let slug = initiative["slug"].as_str().unwrap();
+                assert!(plans.contains(&format!("+{slug} ")), "{initiative}");
+            }
+            assert!(
+                data["initiatives"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|i| i["slug"] == "ship-v2" && i["kind"] == "goal"),
+                "{data}"
+            );
+        }
+        "get_kpi" => {
+            let kpi = std::fs::read_to_string(store.join("kpi.txt")).unwrap();
+            let readings = &data["series"][0]["readings"];
+            assert_eq!(data["series"][0]["key"], "mrr");
+            assert_eq!(
+                readings.as_array().unwrap().len(),
+                kpi.lines().filter(|line| line.contains(" mrr:")).count()
+            );
+            assert_eq!(readings[3], json!({"value": 1200.0, "date": "2026-11-21"}));
+        }
+        "get_arr_data" => {
+            let figures = data["figures"].as_array().unwrap();
+            assert_eq!(figures.len(), 3, "mrr, arr and users: {data}");
+            for figure in figures {
+                let line = line_of(store, "kpi.txt", &figure["line"]);
+                let key = figure["key"].as_str().unwrap();
+                let date = figure["date"].as_str().unwrap();
+                assert!(
+                    line.starts_with(date) && line.contains(&format!(" {key}:")),
+                    "{line}: {figure}"
+                );
+            }
+            assert_eq!(data["not_read"], json!([]));
+        }
+        "list_files" => {
+            let files = data["files"].as_array().unwrap();
+            assert_eq!(data["total"], files.len());
+            let todo_file = files.iter().find(|file| file["path"] == "todo.txt").unwrap();
+            assert_eq!(todo_file["bytes"], todo.len());
+        }
+        "read_file" => {
+            let telos = std::fs::read_to_string(store.join("telos.md")).unwrap();
+            assert_eq!(data["text"], telos.as_str());
+            assert_eq!(
+                (&data["total"], &data["next_offset"]),
+                (&json!(telos.len()), &Value::Null)
+            );
+        }
+        "git_status" => {
+            assert_eq!(data["head"], head.as_str());
+            assert_eq!((&data["branch"], &data["remote"]), (&json!("main"), &Value::Null));
+        }
+        "git_log" => assert_eq!(data["changes"][0]["id"], head.as_str()),
+        "get_briefing" => {
+            assert_eq!(
+                (&data["kind"], &data["date"]),
+                (&json!("morning"), &json!("2026-11-23"))
+            );
+            let items: Vec<&Value> = data["sections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|section| section["items"].as_array().unwrap())
+                .collect();
+            assert!(
+                items
+                    .iter()
+                    .any(|item| item["text"].as_str().unwrap().contains("dentist")),
+                "today's event in calendar.txt: {data}"
+            );
+            for section in data["sections"].as_array().unwrap() {
+                let title = section["title"].as_str().unwrap();
+                assert!(said.contains(&format!("**{title}**")), "{title} in {said}");
+            }
+        }
+        "suggest_tasks" => {
+            let suggestions = data["suggestions"].as_array().unwrap();
+            assert!(!suggestions.is_empty() && suggestions.len() <= 3, "{data}");
+            assert!(data["situation"].as_str().unwrap().starts_with("Context @phone"));
+            for suggestion in suggestions {
+                assert_eq!(line_of(store, "todo.txt", &suggestion["line"]), suggestion["raw"]);
+                assert!(said.contains(suggestion["ref"].as_str().unwrap()), "{said}");
+            }
+        }
+        other => panic!("{other}: a reading tool with nothing checked against the store; add a check"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_tool_answers_and_every_read_gives_data_that_fits_its_schema_and_the_store() {
+    let session = session(Some(true)).await;
+    let registry = Registry::new();
+    let calls = every_call();
+    let named: Vec<&str> = calls.iter().map(|(name, _)| *name).collect();
+    for name in registry.names() {
+        assert_eq!(
+            named.iter().filter(|called| **called == name).count(),
+            1,
+            "{name}: every tool of the registry is called once here; add its arguments to every_call"
+        );
+    }
+    assert_eq!(named.len(), registry.names().len(), "{named:?}");
+    let tools = session.client.list_all_tools().await.unwrap();
+    let store = session.store();
+    for (name, arguments) in calls {
+        let before = (last_commit(&store).0, files_of(&store));
+        let result = session.call(name, arguments.clone()).await;
+        assert!(!is_error(&result), "{name} {arguments}: {}", text(&result));
+        let listed = tools.iter().find(|tool| tool.name == name).unwrap();
+        if registry.effect(name) != Some(Effect::Reads) {
+            assert!(result.structured_content.is_none(), "{name}");
+            continue;
+        }
+        assert_eq!(
+            (last_commit(&store).0, files_of(&store)),
+            before,
+            "{name} only reads"
+        );
+        let schema = Value::Object((**listed.output_schema.as_ref().expect(name)).clone());
+        let data = result
+            .structured_content
+            .clone()
+            .unwrap_or_else(|| panic!("{name}: a structured result"));
+        assert_eq!(misfits(&schema, &data, name), Vec::<String>::new(), "{data}");
+        check_against_the_store(&store, name, &data, &text(&result));
+    }
+    let asked = session.asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 3, "delete_task, write_file, undo_change: {asked:?}");
+    let (_, message) = last_commit(&store);
+    assert!(message.starts_with("Undo: "), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

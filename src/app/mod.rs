@@ -18,7 +18,8 @@
 //!   [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
-//!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON.
+//!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON;
+//!   [`json`]: the other results as JSON, one shape per thing.
 
 pub mod briefing;
 pub mod calendar;
@@ -29,6 +30,7 @@ pub mod documents;
 mod error;
 pub mod files;
 pub mod history;
+pub mod json;
 pub mod kpi;
 pub mod loaded;
 pub mod notes;

@@ -6,8 +6,9 @@
 use super::{Error, Look, Result};
 use crate::store::operation::{GOALS, PROJECTS, TODO};
 use myorg_domain::reference::References;
+use myorg_domain::search::urgency;
 use myorg_domain::suggest::{self as domain, Energy, Request};
-use myorg_parsers::{ProjectsFile, TodoFile};
+use myorg_parsers::{ProjectsFile, Task, TodoFile};
 
 /// What the person asks for.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +39,9 @@ pub struct Suggestion {
     pub index: usize,
     /// The line as written.
     pub line: String,
+    pub task: Task,
+    /// How urgent it is (higher first), as a search ranks it.
+    pub urgency: f64,
     /// Why it is suggested, in a few words.
     pub reason: String,
     /// Its rank's score (higher first).
@@ -137,7 +141,8 @@ pub fn suggest(look: &Look, asked: &Asked) -> Result<Suggestions> {
     let todo = TodoFile::parse(look.files.read(TODO)?);
     let projects = ProjectsFile::parse(look.files.read(PROJECTS)?);
     let goals = ProjectsFile::parse(look.files.read(GOALS)?);
-    let found = domain::suggest(&todo, Some(&projects), Some(&goals), &request, look.now.date());
+    let today = look.now.date();
+    let found = domain::suggest(&todo, Some(&projects), Some(&goals), &request, today);
     let references = References::of(&todo);
     Ok(Suggestions(
         found
@@ -146,6 +151,8 @@ pub fn suggest(look: &Look, asked: &Asked) -> Result<Suggestions> {
                 reference: references.shown(found.task),
                 index: found.index,
                 line: todo.text(found.index).unwrap_or_default().to_string(),
+                task: found.task.clone(),
+                urgency: urgency(found.task, today),
                 reason: found.reason,
                 score: found.score,
             })

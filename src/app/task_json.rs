@@ -1,6 +1,6 @@
-//! A task as JSON: the one shape `myorg tasks --json` prints and the `search_tasks`
-//! tool's structured result holds (its JSON Schema generated from this type): the
-//! reference, the 1-based line, the line as written, and its parts.
+//! A task as JSON: the one shape `myorg tasks --json` prints and the structured
+//! results of `search_tasks` and `suggest_tasks` hold (its JSON Schema generated from
+//! this type): the reference, the 1-based line, the line as written, and its parts.
 
 use super::tasks::Hit;
 use chrono::NaiveDate;

@@ -2,9 +2,9 @@
 //! day, read from the working tree through the use cases of [`crate::app::calendar`];
 //! this file prints their text, or JSON.
 
-use super::calendar::event_json;
 use super::store::look;
 use crate::app::calendar::{self, DueTask};
+use crate::app::json::{ContextJson, EventJson};
 use crate::config::Config;
 use chrono::NaiveDateTime;
 use std::io::Write;
@@ -22,10 +22,10 @@ pub fn today(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<
             "weekday": today.day.weekday(),
             "week": today.week(),
             "week_goal": today.day.week_goal,
-            "context": { "context": today.context.context, "why": today.context.why },
+            "context": ContextJson::from(&today.context),
             "month_note": today.month_note,
             "year_note": today.year_note,
-            "events": today.day.events.iter().map(event_json).collect::<Vec<_>>(),
+            "events": today.day.events.iter().map(EventJson::from).collect::<Vec<_>>(),
             "overdue": tasks_json(&today.overdue),
             "due": tasks_json(&today.day.due),
         });
@@ -51,7 +51,7 @@ pub fn agenda(config: &Config, now: NaiveDateTime, days: u32, json: bool) -> any
                 "date": day.date.to_string(),
                 "weekday": day.weekday(),
                 "week_goal": day.week_goal,
-                "events": day.events.iter().map(event_json).collect::<Vec<_>>(),
+                "events": day.events.iter().map(EventJson::from).collect::<Vec<_>>(),
                 "due": tasks_json(&day.due),
             });
             serde_json::to_writer(&mut out, &value)?;

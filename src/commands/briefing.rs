@@ -6,9 +6,10 @@ use super::read::working_tree;
 use super::store::look;
 use crate::agent::prompt;
 use crate::app::briefing::{self, Asked, Whose};
+use crate::app::json::BriefingJson;
 use crate::config::Config;
 use chrono::NaiveDateTime;
-use myorg_domain::briefing::{Briefing, Kind};
+use myorg_domain::briefing::Kind;
 
 /// What the options ask for: `--for NAME` (a person or handle), `--everyone`, or the
 /// person at the terminal; with unassigned tasks unless `own_only`.
@@ -38,7 +39,10 @@ pub fn run(
     let me = config.me()?.handle;
     let briefing = briefing::briefing(&look(config, files.as_ref(), &me, now), asked)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&briefing))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&BriefingJson::from(&briefing))?
+        );
         return Ok(());
     }
     let text = briefing::text(&briefing);
@@ -73,26 +77,4 @@ fn reworded(config: &Config, now: NaiveDateTime, kind: Kind, text: &str) -> Resu
             .agent
             .polish(&terminal.asker, &instructions, text, now, &cancel),
     )
-}
-
-fn to_json(briefing: &Briefing) -> serde_json::Value {
-    serde_json::json!({
-        "kind": match briefing.kind {
-            Kind::Morning => "morning",
-            Kind::Evening => "evening",
-            Kind::Weekly => "weekly",
-        },
-        "date": briefing.date.to_string(),
-        "for": briefing.handle,
-        "subtitle": briefing.subtitle,
-        "sections": briefing.sections.iter().map(|section| serde_json::json!({
-            "title": section.title,
-            "lead": section.lead,
-            "items": section.items.iter().map(|item| serde_json::json!({
-                "ref": item.reference,
-                "text": item.text,
-                "note": item.note,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
 }

@@ -5,11 +5,11 @@
 
 use super::store::{ctx, look, open, print_push};
 use crate::app::calendar::{self, Event, Range};
+use crate::app::json::EventJson;
 use crate::config::Config;
 use anyhow::{Context, bail};
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use myorg_domain::calendar::DatedEvent;
-use myorg_parsers::calendar::header::{weekday_name, write_day_header};
+use chrono::{NaiveDate, NaiveDateTime};
+use myorg_parsers::calendar::header::write_day_header;
 use std::io::Write;
 
 /// Prints the header of every day from `from` to `to`, inclusive, one per line.
@@ -61,7 +61,7 @@ pub fn events(
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         for event in &found.events {
-            serde_json::to_writer(&mut out, &event_json(event))?;
+            serde_json::to_writer(&mut out, &EventJson::from(event))?;
             writeln!(out)?;
         }
     } else if found.events.is_empty() {
@@ -73,37 +73,4 @@ pub fn events(
     }
     out.flush()?;
     Ok(())
-}
-
-/// One event for `--json`: its day, times (`HH:MM`, or null), text and the 1-based
-/// line of its day in calendar.txt.
-pub(super) fn event_json(event: &DatedEvent) -> serde_json::Value {
-    serde_json::json!({
-        "date": event.date.to_string(),
-        "weekday": weekday_name(event.date.weekday()),
-        "start": event.start.map(|time| time.to_string()),
-        "end": event.end.map(|time| time.to_string()),
-        "text": event.text,
-        "line": event.line + 1,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_event_in_json_has_its_day_times_text_and_line() {
-        let event = DatedEvent {
-            date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-            start: Some(myorg_parsers::calendar::Time { hour: 14, minute: 0 }),
-            end: None,
-            text: "dentist".to_string(),
-            line: 0,
-        };
-        assert_eq!(
-            event_json(&event).to_string(),
-            r#"{"date":"2026-11-23","weekday":"Mon","start":"14:00","end":null,"text":"dentist","line":1}"#
-        );
-    }
 }

@@ -4,10 +4,10 @@
 //! Reading reads the working tree without the writer lock.
 
 use super::store::{ctx, look, open, print_push};
+use crate::app::json::LatestJson;
 use crate::app::kpi::{self, NewReading};
 use crate::config::Config;
 use chrono::NaiveDateTime;
-use myorg_domain::kpi::Latest;
 use std::io::Write;
 
 /// `myorg kpi [--json]`.
@@ -18,7 +18,7 @@ pub fn show(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<(
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         for latest in &current.latest {
-            serde_json::to_writer(&mut out, &latest_json(latest))?;
+            serde_json::to_writer(&mut out, &LatestJson::from(latest))?;
             writeln!(out)?;
         }
     } else {
@@ -43,23 +43,4 @@ pub fn add(config: &Config, now: NaiveDateTime, words: &[String], date: Option<&
     let added = kpi::add(&ctx(config, &store, now)?, &new)?;
     println!("{}", added.said());
     print_push(&added.push)
-}
-
-/// One key for `--json`: `{"key", "value", "date", "line", "previous": {"value",
-/// "date"}, "change", "percent"}` (numbers as JSON numbers; no previous reading:
-/// nulls).
-fn latest_json(latest: &Latest) -> serde_json::Value {
-    let change = latest.change();
-    serde_json::json!({
-        "key": latest.key,
-        "value": latest.point.value.to_f64(),
-        "date": latest.point.date.to_string(),
-        "line": latest.point.line + 1,
-        "previous": latest.previous.map(|previous| serde_json::json!({
-            "value": previous.value.to_f64(),
-            "date": previous.date.to_string(),
-        })),
-        "change": change.map(|change| change.by.to_f64()),
-        "percent": change.and_then(|change| change.percent),
-    })
 }

@@ -4,11 +4,11 @@
 //! Reading commands read the working tree without the writer lock.
 
 use super::store::{ctx, look, open, print_push};
-use crate::app::projects::{self, Change, New, Summary, Update};
+use crate::app::json::{LogEntryJson, ProjectJson, TaskJson};
+use crate::app::projects::{self, Change, New, Update};
 use crate::config::Config;
 use chrono::NaiveDateTime;
 use myorg_parsers::ProjectStatus;
-use myorg_parsers::log::LogEntry;
 use std::io::Write;
 
 /// What `myorg projects` shows.
@@ -34,7 +34,7 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if listing.json {
         for summary in &listed.shown {
-            serde_json::to_writer(&mut out, &summary_json(summary))?;
+            serde_json::to_writer(&mut out, &ProjectJson::from(summary))?;
             writeln!(out)?;
         }
         out.flush()?;
@@ -92,7 +92,7 @@ pub fn show(config: &Config, now: NaiveDateTime, slug: &str, json: bool) -> anyh
     let shown = projects::show(&look(config, files.as_ref(), &handle, now), slug)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
-        serde_json::to_writer(&mut out, &shown_json(&shown))?;
+        serde_json::to_writer(&mut out, &ShownJson::from(&shown))?;
         writeln!(out)?;
     } else {
         out.write_all(shown.said().as_bytes())?;
@@ -190,60 +190,26 @@ fn capitalized(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// One project or goal for `--json`.
-fn summary_json(summary: &Summary) -> serde_json::Value {
-    let project = &summary.project;
-    serde_json::json!({
-        "kind": summary.kind.noun(),
-        "slug": summary.slug,
-        "line": summary.index + 1,
-        "raw": summary.line,
-        "status": summary.status.as_str(),
-        "title": summary.title(),
-        "owner": project.owner(),
-        "due": project.due().map(|d| d.to_string()),
-        "goal": project.goal(),
-        "quarter": project.quarter().map(|q| q.to_string()),
-        "area": project.area(),
-        "progress": {
-            "done": summary.progress.done,
-            "total": summary.progress.total,
-            "percent": summary.progress.percent(),
-        },
-        "projects": summary.projects,
-    })
-}
-
-fn log_json(entry: &LogEntry) -> serde_json::Value {
-    serde_json::json!({
-        "date": entry.date.to_string(),
-        "time": entry.time.format("%H:%M").to_string(),
-        "name": entry.name,
-        "text": entry.text,
-    })
-}
-
 /// `project SLUG --json`: the entry, its open tasks, hidden count, projects (a goal)
 /// and recent log entries.
-fn shown_json(shown: &projects::Shown) -> serde_json::Value {
-    let mut value = summary_json(&shown.entry);
-    let tasks: Vec<serde_json::Value> = shown
-        .open
-        .iter()
-        .map(|hit| {
-            let json = crate::app::task_json::TaskJson::from(hit);
-            serde_json::to_value(json).unwrap_or_default()
-        })
-        .collect();
-    let members: Vec<serde_json::Value> = shown.members.iter().map(summary_json).collect();
-    if let Some(object) = value.as_object_mut() {
-        object.insert("tasks".into(), tasks.into());
-        object.insert("hidden".into(), shown.hidden.into());
-        object.insert("members".into(), members.into());
-        object.insert(
-            "log".into(),
-            shown.log.iter().map(log_json).collect::<Vec<_>>().into(),
-        );
+#[derive(serde::Serialize)]
+struct ShownJson {
+    #[serde(flatten)]
+    entry: ProjectJson,
+    tasks: Vec<TaskJson>,
+    hidden: usize,
+    members: Vec<ProjectJson>,
+    log: Vec<LogEntryJson>,
+}
+
+impl From<&projects::Shown> for ShownJson {
+    fn from(shown: &projects::Shown) -> ShownJson {
+        ShownJson {
+            entry: ProjectJson::from(&shown.entry),
+            tasks: shown.open.iter().map(TaskJson::from).collect(),
+            hidden: shown.hidden,
+            members: shown.members.iter().map(ProjectJson::from).collect(),
+            log: shown.log.iter().map(LogEntryJson::from).collect(),
+        }
     }
-    value
 }

@@ -4,6 +4,7 @@
 
 use super::read::working_tree;
 use super::store::look;
+use crate::app::json::SuggestionJson;
 use crate::app::suggest::{self, NOTHING};
 use crate::config::Config;
 use chrono::NaiveDateTime;
@@ -40,14 +41,7 @@ pub fn run(config: &Config, now: NaiveDateTime, asked: &Asked) -> anyhow::Result
     let found = suggested.found;
     if asked.json {
         for suggestion in &found.0 {
-            let line = serde_json::json!({
-                "ref": suggestion.reference,
-                "line": suggestion.index + 1,
-                "raw": suggestion.line,
-                "reason": suggestion.reason,
-                "score": (suggestion.score * 100.0).round() / 100.0,
-            });
-            println!("{line}");
+            println!("{}", serde_json::to_string(&SuggestionJson::from(suggestion))?);
         }
         return Ok(());
     }

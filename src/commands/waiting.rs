@@ -3,7 +3,8 @@
 //! line to the use cases of [`crate::app::waiting`], and their results printed.
 
 use super::store::{ctx, look, open, print_push};
-use crate::app::waiting::{self, Item, NewItem, Query};
+use crate::app::json::WaitingJson;
+use crate::app::waiting::{self, NewItem, Query};
 use crate::config::Config;
 use chrono::NaiveDateTime;
 use std::io::Write;
@@ -30,7 +31,7 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if listing.json {
         for item in &found.items {
-            serde_json::to_writer(&mut out, &item_json(item))?;
+            serde_json::to_writer(&mut out, &WaitingJson::from(item))?;
             writeln!(out)?;
         }
     } else {
@@ -38,21 +39,6 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
     }
     out.flush()?;
     Ok(())
-}
-
-fn item_json(item: &Item) -> serde_json::Value {
-    serde_json::json!({
-        "ref": item.reference,
-        "line": item.index + 1,
-        "raw": item.line,
-        "who": item.who,
-        "what": item.what,
-        "since": item.since.map(|d| d.to_string()),
-        "waited_days": item.waited_days,
-        "followup": item.followup.map(|d| d.to_string()),
-        "stale": item.stale.map(|s| s.to_string()),
-        "done": item.is_done(),
-    })
 }
 
 /// `myorg waiting add WHO WHAT… [--followup WHEN]`.

@@ -2,13 +2,12 @@
 //!
 //! One source for every tool: its name, description and argument schema come from
 //! [`Registry::definitions`], the schema of its structured result (`outputSchema`,
-//! for the reading tools whose use case has a typed result, such as `search_tasks`)
-//! from [`Registry::output_schema`]; the annotations from [`Registry::effect`]:
-//! `readOnlyHint` and `idempotentHint` for the reading tools, `destructiveHint` for
-//! the ones that wait for the person's word (delete, overwrite, undo), and for the
-//! other changes `destructiveHint: false` (each adds or edits lines in one commit
-//! that `undo_change` reverts). None reaches outside the store (`openWorldHint:
-//! false`).
+//! which every reading tool has) from [`Registry::output_schema`]; the annotations
+//! from [`Registry::effect`]: `readOnlyHint` and `idempotentHint` for the reading
+//! tools, `destructiveHint` for the ones that wait for the person's word (delete,
+//! overwrite, undo), and for the other changes `destructiveHint: false` (each adds or
+//! edits lines in one commit that `undo_change` reverts). None reaches outside the
+//! store (`openWorldHint: false`).
 
 use crate::agent::tools::{Effect, Outcome, Registry};
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};

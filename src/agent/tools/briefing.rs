@@ -1,30 +1,29 @@
 //! `get_briefing` and `suggest_tasks`: the morning, evening or weekly briefing and
 //! the next actions, for the person who asks: the use cases of
 //! [`crate::app::briefing`] and [`crate::app::suggest`], as `myorg briefing` and
-//! `myorg suggest` have them.
+//! `myorg suggest` have them, with their `--json` as the data beside the text.
 
-use super::{Effect, Outcome, Tool, ToolContext, tool};
+use super::{Found, Tool, ToolContext, reading_tool_with_data};
 use crate::app::briefing::{self, Asked};
+use crate::app::json::{BriefingJson, SuggestionJson};
 use crate::app::suggest;
 use myorg_domain::briefing::Kind;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The most suggestions a call gives.
 const MOST_SUGGESTIONS: usize = 50;
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
-        tool(
+        reading_tool_with_data(
             "get_briefing",
             "The person's briefing as Markdown: events, due tasks, priorities, waiting, goals.",
-            Effect::Reads,
             get_briefing,
         ),
-        tool(
+        reading_tool_with_data(
             "suggest_tasks",
             "What the person could do next, ranked, with reasons; default: in their context now.",
-            Effect::Reads,
             suggest_tasks,
         ),
     ]
@@ -47,7 +46,7 @@ struct GetBriefing {
     date: Option<String>,
 }
 
-fn get_briefing(ctx: &ToolContext, args: GetBriefing) -> anyhow::Result<Outcome> {
+fn get_briefing(ctx: &ToolContext, args: GetBriefing) -> anyhow::Result<Found<BriefingJson>> {
     let kind = match args.kind.unwrap_or(BriefingKind::Morning) {
         BriefingKind::Morning => Kind::Morning,
         BriefingKind::Evening => Kind::Evening,
@@ -58,7 +57,10 @@ fn get_briefing(ctx: &ToolContext, args: GetBriefing) -> anyhow::Result<Outcome>
         ..Asked::mine(kind)
     };
     let built = briefing::briefing(&ctx.look(), &asked)?;
-    Ok(Outcome::Done(briefing::text(&built).trim_end().to_string()))
+    Ok(Found {
+        said: briefing::text(&built).trim_end().to_string(),
+        data: BriefingJson::from(&built),
+    })
 }
 
 #[derive(Deserialize, JsonSchema, Clone, Copy)]
@@ -80,7 +82,15 @@ struct SuggestTasks {
     limit: Option<u32>,
 }
 
-fn suggest_tasks(ctx: &ToolContext, args: SuggestTasks) -> anyhow::Result<Outcome> {
+/// The suggestions, best first, and the situation they were made for.
+#[derive(Serialize, JsonSchema)]
+struct SuggestionsFound {
+    /// The context and time they are for, when no context was asked for.
+    situation: Option<String>,
+    suggestions: Vec<SuggestionJson>,
+}
+
+fn suggest_tasks(ctx: &ToolContext, args: SuggestTasks) -> anyhow::Result<Found<SuggestionsFound>> {
     let asked = suggest::Asked {
         context: args.context,
         minutes: args.minutes,
@@ -91,5 +101,12 @@ fn suggest_tasks(ctx: &ToolContext, args: SuggestTasks) -> anyhow::Result<Outcom
         limit: args.limit.map(|n| (n as usize).min(MOST_SUGGESTIONS)),
         everyone: false,
     };
-    Ok(Outcome::Done(suggest::suggest_here(&ctx.look(), &asked)?.said()))
+    let suggested = suggest::suggest_here(&ctx.look(), &asked)?;
+    Ok(Found {
+        said: suggested.said(),
+        data: SuggestionsFound {
+            situation: suggested.situation.clone(),
+            suggestions: suggested.found.0.iter().map(SuggestionJson::from).collect(),
+        },
+    })
 }

@@ -1,10 +1,13 @@
 //! The calendar tools: `add_event` and `list_events`, the model's arguments to the
-//! use cases of [`crate::app::calendar`].
+//! use cases of [`crate::app::calendar`]; the events listed also as data
+//! ([`EventJson`], as `myorg events --json` prints them).
 
-use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
 use crate::app::calendar::{self, Event, Range};
+use crate::app::json::EventJson;
+use chrono::NaiveDate;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How many events a listing shows.
 const EVENTS_SHOWN: usize = 50;
@@ -17,10 +20,9 @@ pub(super) fn tools() -> Vec<Tool> {
             Effect::Changes,
             add_event,
         ),
-        tool(
+        reading_tool_with_data(
             "list_events",
             "Events of a range of days (default: 7 days from today).",
-            Effect::Reads,
             list_events,
         ),
     ]
@@ -54,15 +56,39 @@ struct ListEvents {
     to: Option<String>,
 }
 
-fn list_events(ctx: &ToolContext, args: ListEvents) -> anyhow::Result<Outcome> {
+/// The events of a range of days: the first ones shown, and how many there are.
+#[derive(Serialize, JsonSchema)]
+struct EventsFound {
+    /// The first day, YYYY-MM-DD.
+    #[schemars(with = "String")]
+    from: NaiveDate,
+    /// The last day, YYYY-MM-DD.
+    #[schemars(with = "String")]
+    to: NaiveDate,
+    /// By day, then the untimed ones, then by start time.
+    events: Vec<EventJson>,
+    /// How many events the days hold, shown or not.
+    total: usize,
+}
+
+fn list_events(ctx: &ToolContext, args: ListEvents) -> anyhow::Result<Found<EventsFound>> {
     let range = Range {
         at_most_a_year: true,
         ..Range::new(args.from, args.to)
     };
     let found = calendar::events(&ctx.look(), &range)?;
-    Ok(Outcome::Done(limited(
-        found.compact_lines(),
-        EVENTS_SHOWN,
-        &found.none(),
-    )))
+    Ok(Found {
+        said: limited(found.compact_lines(), EVENTS_SHOWN, &found.none()),
+        data: EventsFound {
+            from: found.from,
+            to: found.to,
+            events: found
+                .events
+                .iter()
+                .take(EVENTS_SHOWN)
+                .map(EventJson::from)
+                .collect(),
+            total: found.events.len(),
+        },
+    })
 }

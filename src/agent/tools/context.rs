@@ -1,18 +1,19 @@
 //! `get_context` and `set_context`: where the person who asks is (`@phone`,
 //! `@computer`…) and why, and setting it or going back to inferring it: the use
-//! cases of [`crate::app::context`], as `myorg context` has them.
+//! cases of [`crate::app::context`], as `myorg context` has them; the context read
+//! also as data ([`ContextJson`]).
 
-use super::{Effect, Outcome, Tool, ToolContext, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, reading_tool_with_data, tool};
 use crate::app::context;
+use crate::app::json::ContextJson;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
-        tool(
+        reading_tool_with_data(
             "get_context",
             "The person's context now (@phone, @computer…) and why.",
-            Effect::Reads,
             get_context,
         ),
         tool(
@@ -28,8 +29,12 @@ pub(super) fn tools() -> Vec<Tool> {
 #[serde(deny_unknown_fields)]
 struct GetContext {}
 
-fn get_context(ctx: &ToolContext, _args: GetContext) -> anyhow::Result<Outcome> {
-    Ok(Outcome::Done(context::current(&ctx.look())?.said()))
+fn get_context(ctx: &ToolContext, _args: GetContext) -> anyhow::Result<Found<ContextJson>> {
+    let current = context::current(&ctx.look())?;
+    Ok(Found {
+        said: current.said(),
+        data: ContextJson::from(&current),
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]

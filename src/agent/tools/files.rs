@@ -1,28 +1,24 @@
 //! The file tools: `list_files`, `read_file`, `append_file` and `write_file`*: their
 //! arguments to the use cases of [`crate::app::files`], which keep every path inside
 //! the store and every write within its size limit, and never append to a file kept
-//! line by line.
+//! line by line. The reading ones also give their result as data ([`FileJson`],
+//! [`FileReadJson`]).
 
-use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
 use crate::app::files;
+use crate::app::json::{FileJson, FileReadJson};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The most files `list_files` names.
 const FILES_SHOWN: usize = 200;
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
-        tool(
-            "list_files",
-            "The store's files with their sizes.",
-            Effect::Reads,
-            list_files,
-        ),
-        tool(
+        reading_tool_with_data("list_files", "The store's files with their sizes.", list_files),
+        reading_tool_with_data(
             "read_file",
             "Read a store file (at most 8000 bytes at a time).",
-            Effect::Reads,
             read_file,
         ),
         tool(
@@ -47,12 +43,24 @@ struct ListFiles {
     dir: Option<String>,
 }
 
-fn list_files(ctx: &ToolContext, args: ListFiles) -> anyhow::Result<Outcome> {
-    let lines = files::list(ctx, args.dir.as_deref())?
-        .iter()
-        .map(files::StoreFile::said)
-        .collect();
-    Ok(Outcome::Done(limited(lines, FILES_SHOWN, "No files.")))
+/// The files found, by path: the first ones shown, and how many there are.
+#[derive(Serialize, JsonSchema)]
+struct FilesFound {
+    files: Vec<FileJson>,
+    /// How many files the folder holds, shown or not.
+    total: usize,
+}
+
+fn list_files(ctx: &ToolContext, args: ListFiles) -> anyhow::Result<Found<FilesFound>> {
+    let found = files::list(ctx, args.dir.as_deref())?;
+    let lines = found.iter().map(files::StoreFile::said).collect();
+    Ok(Found {
+        said: limited(lines, FILES_SHOWN, "No files."),
+        data: FilesFound {
+            files: found.iter().take(FILES_SHOWN).map(FileJson::from).collect(),
+            total: found.len(),
+        },
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -64,9 +72,12 @@ struct ReadFile {
     offset: Option<u64>,
 }
 
-fn read_file(ctx: &ToolContext, args: ReadFile) -> anyhow::Result<Outcome> {
+fn read_file(ctx: &ToolContext, args: ReadFile) -> anyhow::Result<Found<FileReadJson>> {
     let read = files::read(ctx, &args.path, args.offset.unwrap_or(0))?;
-    Ok(Outcome::Done(read.said()))
+    Ok(Found {
+        said: read.said(),
+        data: FileReadJson::from(&read),
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -1,27 +1,23 @@
 //! The git tools: `git_status`, `git_log` and `undo_change`*, over the use cases of
 //! [`crate::app::status`] and [`crate::app::history`]. An undo is resolved to its
-//! commit when previewed, so a confirmation undoes exactly that commit.
+//! commit when previewed, so a confirmation undoes exactly that commit. The reading
+//! ones also give their result as data ([`StatusJson`], [`ChangeJson`]).
 
-use super::{Effect, Outcome, Tool, ToolContext, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, reading_tool_with_data, tool};
 use crate::app::history::{self, Of};
+use crate::app::json::{ChangeJson, StatusJson};
 use crate::app::status;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
-        tool(
+        reading_tool_with_data(
             "git_status",
             "The store's branch, remote, unpushed commits and uncommitted edits.",
-            Effect::Reads,
             git_status,
         ),
-        tool(
-            "git_log",
-            "Recent changes (commits), newest first.",
-            Effect::Reads,
-            git_log,
-        ),
+        reading_tool_with_data("git_log", "Recent changes (commits), newest first.", git_log),
         tool(
             "undo_change",
             "Undo a change: by default the assistant's newest (the person confirms first).",
@@ -36,8 +32,12 @@ pub(super) fn tools() -> Vec<Tool> {
 #[serde(deny_unknown_fields)]
 struct NoArguments {}
 
-fn git_status(ctx: &ToolContext, _: NoArguments) -> anyhow::Result<Outcome> {
-    Ok(Outcome::Done(status::status(ctx)?.said()))
+fn git_status(ctx: &ToolContext, _: NoArguments) -> anyhow::Result<Found<StatusJson>> {
+    let status = status::status(ctx)?;
+    Ok(Found {
+        said: status.said(),
+        data: StatusJson::from(&status),
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -49,10 +49,21 @@ struct GitLog {
     limit: Option<u32>,
 }
 
-fn git_log(ctx: &ToolContext, args: GitLog) -> anyhow::Result<Outcome> {
+/// The changes shown, newest first.
+#[derive(Serialize, JsonSchema)]
+struct ChangesFound {
+    changes: Vec<ChangeJson>,
+}
+
+fn git_log(ctx: &ToolContext, args: GitLog) -> anyhow::Result<Found<ChangesFound>> {
     let of = args.path.map_or(Of::Everything, Of::File);
     let changes = history::history(ctx, &of, history::limit(args.limit))?;
-    Ok(Outcome::Done(history::said(&changes)))
+    Ok(Found {
+        said: history::said(&changes),
+        data: ChangesFound {
+            changes: changes.iter().map(ChangeJson::from).collect(),
+        },
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -1,8 +1,11 @@
 //! The figures tools: `get_kpi` (the readings of a key or of all, optionally since a
 //! day), `get_arr_data` (the latest figures and their change) and `update_arr_data`
 //! (a reading added): the use cases of [`crate::app::kpi`], as `myorg kpi` has them.
+//! The reading ones also give the figures as data ([`SeriesShownJson`],
+//! [`FiguresJson`]).
 
-use super::{Effect, Outcome, Tool, ToolContext, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, reading_tool_with_data, tool};
+use crate::app::json::{FiguresJson, SeriesShownJson};
 use crate::app::kpi::{self, NewReading, Wanted};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
@@ -10,16 +13,14 @@ use serde_json::{Map, Value};
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
-        tool(
+        reading_tool_with_data(
             "get_kpi",
             "Readings of a figure (mrr, arr, users…) or of all, from kpi.txt; optionally since a day.",
-            Effect::Reads,
             get_kpi,
         ),
-        tool(
+        reading_tool_with_data(
             "get_arr_data",
             "The latest figures (mrr, arr, users…), each with its change since the reading before.",
-            Effect::Reads,
             get_arr_data,
         ),
         tool(
@@ -40,20 +41,28 @@ struct GetKpi {
     since: Option<String>,
 }
 
-fn get_kpi(ctx: &ToolContext, args: GetKpi) -> anyhow::Result<Outcome> {
+fn get_kpi(ctx: &ToolContext, args: GetKpi) -> anyhow::Result<Found<SeriesShownJson>> {
     let wanted = Wanted {
         key: args.key,
         since: args.since,
     };
-    Ok(Outcome::Done(kpi::series(&ctx.look(), &wanted)?.said()))
+    let shown = kpi::series(&ctx.look(), &wanted)?;
+    Ok(Found {
+        said: shown.said(),
+        data: SeriesShownJson::from(&shown),
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct GetArrData {}
 
-fn get_arr_data(ctx: &ToolContext, _args: GetArrData) -> anyhow::Result<Outcome> {
-    Ok(Outcome::Done(kpi::current(&ctx.look())?.said()))
+fn get_arr_data(ctx: &ToolContext, _args: GetArrData) -> anyhow::Result<Found<FiguresJson>> {
+    let current = kpi::current(&ctx.look())?;
+    Ok(Found {
+        said: current.said(),
+        data: FiguresJson::from(&current),
+    })
 }
 
 /// Figures by key: lowercase keys, decimal numbers.

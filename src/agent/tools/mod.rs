@@ -5,9 +5,10 @@
 //! Arguments are untrusted: they are deserialized into the tool's argument type
 //! (unknown fields refused), and every problem comes back as [`Outcome::Failed`]
 //! with a plain message that goes to the model as the tool's result. Nothing here
-//! panics on any input. A reading tool whose use case has a typed result
-//! (`search_tasks`) also gives that result as JSON, with its JSON Schema
-//! ([`Registry::call_with_data`], [`Registry::output_schema`]), for MCP clients.
+//! panics on any input. Every reading tool also gives its use case's typed result as
+//! JSON (the shapes of [`crate::app::json`], the ones `--json` prints), with its JSON
+//! Schema ([`Registry::call_with_data`], [`Registry::output_schema`]), for MCP
+//! clients; the text the model reads is made from the same result.
 //!
 //! Destructive tools (`delete_task`, `write_file`, `undo_change`) never change
 //! anything on the model's word: they return [`Outcome::NeedsConfirmation`] with a
@@ -298,7 +299,7 @@ impl Registry {
     }
 
     /// The JSON Schema of the structured result of the tool `name`, when it gives one
-    /// (the reading tools whose use case has a typed result).
+    /// (every reading tool).
     pub fn output_schema(&self, name: &str) -> Option<&Value> {
         self.find(name).and_then(|tool| tool.output.as_ref())
     }

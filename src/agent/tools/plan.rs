@@ -1,9 +1,11 @@
 //! The quarter-plan tools: `create_initiative`, `update_initiative`,
 //! `get_quarter_plan`, `add_update` and `link_pr`, in the plan's words (planning,
 //! in-progress, blocked, completed): the use cases of [`crate::app::plan`], over the
-//! projects and goals of projects.txt and goals.txt and their log.txt entries.
+//! projects and goals of projects.txt and goals.txt and their log.txt entries. The
+//! plan read also as data ([`PlanJson`]).
 
-use super::{Effect, Outcome, Tool, ToolContext, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, reading_tool_with_data, tool};
+use crate::app::json::PlanJson;
 use crate::app::plan::{self, InitiativeChange, NewInitiative, PullRequestLink};
 use crate::app::projects::{self, Change, Update};
 use myorg_domain::plan::{PlanStatus, PrState};
@@ -24,10 +26,9 @@ pub(super) fn tools() -> Vec<Tool> {
             Effect::Changes,
             update_initiative,
         ),
-        tool(
+        reading_tool_with_data(
             "get_quarter_plan",
             "A quarter's initiatives: status, owner, progress, last update, linked PRs.",
-            Effect::Reads,
             get_quarter_plan,
         ),
         tool(
@@ -130,10 +131,12 @@ struct GetQuarterPlan {
     quarter: Option<String>,
 }
 
-fn get_quarter_plan(ctx: &ToolContext, args: GetQuarterPlan) -> anyhow::Result<Outcome> {
-    Ok(Outcome::Done(
-        plan::quarter_plan(&ctx.look(), args.quarter.as_deref())?.said(),
-    ))
+fn get_quarter_plan(ctx: &ToolContext, args: GetQuarterPlan) -> anyhow::Result<Found<PlanJson>> {
+    let plan = plan::quarter_plan(&ctx.look(), args.quarter.as_deref())?;
+    Ok(Found {
+        said: plan.said(),
+        data: PlanJson::from(&plan),
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -1,24 +1,25 @@
 //! The project and note tools: `list_projects`, `update_project` (a status, an
 //! update in log.txt, or both) and `add_note` (log.txt or working-memory.txt): their
 //! arguments to the use cases of [`crate::app::projects`] and [`crate::app::notes`],
-//! the same `myorg projects`, `project SLUG` and `note` run.
+//! the same `myorg projects`, `project SLUG` and `note` run. The listing also gives
+//! its projects as data ([`ProjectJson`], as `myorg projects --json` prints them).
 
-use super::{Effect, Outcome, Tool, ToolContext, limited, tool};
+use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
+use crate::app::json::ProjectJson;
 use crate::app::notes::{self, Note};
 use crate::app::projects::{self, Change, Listing, Update};
 use myorg_parsers::ProjectStatus;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How many projects a listing shows.
 const LISTED: usize = 100;
 
 pub(super) fn tools() -> Vec<Tool> {
     vec![
-        tool(
+        reading_tool_with_data(
             "list_projects",
             "Projects (or goals) with status and progress.",
-            Effect::Reads,
             list_projects,
         ),
         tool(
@@ -68,14 +69,39 @@ struct ListProjects {
     goals: Option<bool>,
 }
 
-fn list_projects(ctx: &ToolContext, args: ListProjects) -> anyhow::Result<Outcome> {
+/// The projects (or goals) listed, by status as the text has them: the first ones
+/// shown, and how many there are.
+#[derive(Serialize, JsonSchema)]
+struct ProjectsFound {
+    projects: Vec<ProjectJson>,
+    /// How many the listing holds, shown or not.
+    total: usize,
+    /// How many done ones were left out (no status was asked for).
+    done_left_out: usize,
+}
+
+fn list_projects(ctx: &ToolContext, args: ListProjects) -> anyhow::Result<Found<ProjectsFound>> {
     let listing = Listing {
         goals: args.goals.unwrap_or(false),
         status: args.status.map(Into::into),
         all: false,
     };
     let listed = projects::list(&ctx.look(), &listing)?;
-    Ok(Outcome::Done(limited(listed.lines(), LISTED, listed.none())))
+    let projects = listed
+        .by_status()
+        .into_iter()
+        .flat_map(|(_, group)| group)
+        .take(LISTED)
+        .map(ProjectJson::from)
+        .collect();
+    Ok(Found {
+        said: limited(listed.lines(), LISTED, listed.none()),
+        data: ProjectsFound {
+            projects,
+            total: listed.shown.len(),
+            done_left_out: listed.done_left_out,
+        },
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -3,10 +3,11 @@
 //! `search_tasks`, and the waiting-for ones, `list_waiting` and `add_waiting`: the
 //! model's arguments to the use cases of [`crate::app::tasks`] and
 //! [`crate::app::waiting`], the same ones `myorg add`, `edit`, `tasks` and `waiting`
-//! call; references are the ones the CLI shows.
+//! call; references are the ones the CLI shows. The reading ones also give their
+//! result as data ([`TaskJson`], [`WaitingJson`], as `--json` prints them).
 
 use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
-use crate::app::task_json::TaskJson;
+use crate::app::json::{TaskJson, WaitingJson};
 use crate::app::tasks::{self, NewTask, Owner, Query};
 use crate::app::waiting::{self, NewItem};
 use myorg_domain::fields::Fields;
@@ -47,10 +48,9 @@ pub(super) fn tools() -> Vec<Tool> {
             "Find tasks, most urgent first: one line each, reference first.",
             search_tasks,
         ),
-        tool(
+        reading_tool_with_data(
             "list_waiting",
             "Waiting-for items (what others owe), the ones to chase first.",
-            Effect::Reads,
             list_waiting,
         ),
         tool(
@@ -218,18 +218,34 @@ struct ListWaiting {
     stale: Option<bool>,
 }
 
-fn list_waiting(ctx: &ToolContext, args: ListWaiting) -> anyhow::Result<Outcome> {
+/// The waiting-for items found, the ones to chase first: the first ones shown, and
+/// how many there are.
+#[derive(Serialize, JsonSchema)]
+struct WaitingFound {
+    items: Vec<WaitingJson>,
+    /// How many items matched, shown or not.
+    total: usize,
+}
+
+fn list_waiting(ctx: &ToolContext, args: ListWaiting) -> anyhow::Result<Found<WaitingFound>> {
     let query = waiting::Query {
         who: args.who,
         stale: args.stale.unwrap_or(false),
         done: false,
     };
     let found = waiting::list(&ctx.look(), &query)?;
-    Ok(Outcome::Done(limited(
-        found.lines(),
-        SEARCH_LIMIT,
-        waiting::NOTHING,
-    )))
+    Ok(Found {
+        said: limited(found.lines(), SEARCH_LIMIT, waiting::NOTHING),
+        data: WaitingFound {
+            items: found
+                .items
+                .iter()
+                .take(SEARCH_LIMIT)
+                .map(WaitingJson::from)
+                .collect(),
+            total: found.items.len(),
+        },
+    })
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -1,6 +1,6 @@
 //! The registry's own promises: every tool named once, lean object schemas, the
-//! right fields required, destructive tools marked, and argument errors that name
-//! the problem.
+//! right fields required, destructive tools marked, an object schema of the result
+//! of every reading tool, and argument errors that name the problem.
 
 use super::*;
 use crate::store::Operation;
@@ -83,6 +83,26 @@ fn every_tool_is_defined_once_with_an_object_schema() {
             "definitions",
         ] {
             assert!(!text.contains(noise), "{noise} in {text}");
+        }
+    }
+}
+
+#[test]
+fn every_reading_tool_and_only_a_reading_tool_has_an_object_result_schema() {
+    let registry = Registry::new();
+    for name in registry.names() {
+        let reads = registry.effect(name) == Some(Effect::Reads);
+        let schema = registry.output_schema(name);
+        assert_eq!(schema.is_some(), reads, "{name}");
+        if let Some(schema) = schema {
+            // MCP's structuredContent is an object; the schema is whole, no references.
+            assert_eq!(schema["type"], "object", "{name}: {schema}");
+            assert!(schema["properties"].is_object(), "{name}: {schema}");
+            let text = schema.to_string();
+            assert!(
+                !text.contains("$ref") && !text.contains("$schema"),
+                "{name}: {text}"
+            );
         }
     }
 }
