@@ -194,17 +194,25 @@ fn search_tasks(ctx: &ToolContext, args: SearchTasks) -> anyhow::Result<Found<Ta
         owner: args.owner.as_deref().map(Owner::from_given),
         ..Query::default()
     };
-    let hits = tasks::search(&ctx.look(), &query)?;
-    let lines = hits
+    let limit = args.limit.map_or(SEARCH_LIMIT, |limit| limit as usize);
+    // Only the tasks shown are built; the others are counted.
+    let (hits, total) = tasks::search_some(&ctx.look(), &query, 0, limit)?;
+    let mut lines: Vec<String> = hits
         .iter()
         .map(|hit| format!("{} {}", hit.reference, hit.line))
         .collect();
-    let limit = args.limit.map_or(SEARCH_LIMIT, |limit| limit as usize);
+    if total > hits.len() {
+        lines.push(format!("… and {} more", total - hits.len()));
+    }
     Ok(Found {
-        said: limited(lines, limit, "No tasks match."),
+        said: if total == 0 {
+            "No tasks match.".to_string()
+        } else {
+            lines.join("\n")
+        },
         data: TasksFound {
-            tasks: hits.iter().take(limit).map(TaskJson::from).collect(),
-            total: hits.len(),
+            tasks: hits.iter().map(TaskJson::from).collect(),
+            total,
         },
     })
 }
