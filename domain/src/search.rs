@@ -208,6 +208,50 @@ pub fn search_text<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<
     found
 }
 
+/// Below this size a file is searched on one thread.
+const SPLIT_ABOVE: usize = 256 * 1024;
+
+/// [`search_text`], the second half of a large file's lines searched on another
+/// thread: the same tasks in the same order (ties keep the file's order).
+pub fn search_text_split<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<Hit<'a>> {
+    let Some(newline) = (text.len() > SPLIT_ABOVE)
+        .then(|| memchr::memchr(b'\n', &text.as_bytes()[text.len() / 2..]))
+        .flatten()
+    else {
+        return search_text(text, filter, today);
+    };
+    let (first, second) = text.split_at(text.len() / 2 + newline + 1);
+    // Every line of the first half ends with its newline.
+    let offset = memchr::memchr_iter(b'\n', first.as_bytes()).count();
+    let (early, late) = std::thread::scope(|scope| {
+        let late = scope.spawn(|| search_text(second, filter, today));
+        let early = search_text(first, filter, today);
+        (
+            early,
+            late.join().unwrap_or_else(|_| search_text(second, filter, today)),
+        )
+    });
+    let mut merged = Vec::with_capacity(early.len() + late.len());
+    let mut early = early.into_iter().peekable();
+    let mut late = late
+        .into_iter()
+        .map(|hit| Hit {
+            index: hit.index + offset,
+            ..hit
+        })
+        .peekable();
+    loop {
+        let later_first = match (early.peek(), late.peek()) {
+            (Some(a), Some(b)) => b.urgency.total_cmp(&a.urgency).is_gt(),
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (None, None) => break,
+        };
+        merged.extend(if later_first { late.next() } else { early.next() });
+    }
+    merged
+}
+
 /// The lines of `text` (split as [`myorg_parsers::todo::lines`] splits them) that
 /// contain `needle`, each once, in order.
 fn lines_containing<'a>(text: &'a str, needle: &[u8]) -> Vec<(usize, &'a str)> {
@@ -396,6 +440,35 @@ Tidy desk +work
                 "Ask Ben for the keys @waiting who:ben",
             ]
         );
+    }
+
+    #[test]
+    fn a_large_file_searched_in_two_halves_gives_the_same_tasks_in_the_same_order() {
+        let odd = "(A) Plan +work\r\nTidy +workshop @home\n\n  \r\nx 2026-11-20 Done +work\r\n";
+        let mut file = String::from("\u{feff}");
+        while file.len() <= 2 * SPLIT_ABOVE {
+            file.push_str(FILE);
+            file.push('\n');
+            file.push_str(odd);
+        }
+        file.push_str("Last +work @office\r");
+        for query in ["", "+work", "@home", "(A-B)", "+work report", "+nothing"] {
+            let filter = Filter::from_query(query.split(' '));
+            let whole: Vec<(usize, &str)> = search_text(&file, &filter, day(TODAY))
+                .iter()
+                .map(|hit| (hit.index, hit.line))
+                .collect();
+            let split: Vec<(usize, &str)> = search_text_split(&file, &filter, day(TODAY))
+                .iter()
+                .map(|hit| (hit.index, hit.line))
+                .collect();
+            assert!(
+                whole == split,
+                "{query:?}: {} against {}",
+                whole.len(),
+                split.len()
+            );
+        }
     }
 
     #[test]

@@ -327,7 +327,7 @@ pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Resu
             // are worked out on a second thread while the search runs.
             let (found, references) = std::thread::scope(|scope| {
                 let references = scope.spawn(|| References::of_text(text));
-                let found = search::search_text(text, &filter, today);
+                let found = search::search_text_split(text, &filter, today);
                 let references = references.join().unwrap_or_else(|_| References::of_text(text));
                 (found, references)
             });
