@@ -24,6 +24,7 @@
 //!
 //! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
 //! `calendar.rs`, `projects.rs` (projects and notes), `plan.rs` (the quarter plan),
+//! `goals.rs` (goals by quarter, the weekly goal report),
 //! `kpi.rs` (figures), `files.rs`, `git.rs` and `briefing.rs` (briefings and
 //! suggestions), `context.rs`.
 
@@ -32,6 +33,7 @@ mod calendar;
 mod context;
 mod files;
 mod git;
+mod goals;
 mod kpi;
 mod plan;
 mod projects;
@@ -262,6 +264,7 @@ impl Registry {
         tools.extend(calendar::tools());
         tools.extend(projects::tools());
         tools.extend(plan::tools());
+        tools.extend(goals::tools());
         tools.extend(kpi::tools());
         tools.extend(files::tools());
         tools.extend(git::tools());
