@@ -350,6 +350,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A quarter's goals with their progress, projects and the telos.md section each
+    /// serves; `myorg goals report`: what moved each goal this week against last week.
+    #[command(args_conflicts_with_subcommands = true)]
+    Goals {
+        #[command(subcommand)]
+        action: Option<GoalsAction>,
+        /// 2026Q4, current (the default), next, previous or all.
+        #[arg(long, value_name = "QUARTER")]
+        quarter: Option<String>,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// One project or goal: show it, change its status, log an update or a link, or
     /// add one.
     ///
@@ -468,6 +481,21 @@ pub enum ProjectAction {
         /// The quarter of a goal, like 2026Q4.
         #[arg(long, value_name = "YYYYQN", requires = "as_goal")]
         quarter: Option<String>,
+    },
+}
+
+/// What `myorg goals` does besides listing.
+#[derive(Debug, Subcommand)]
+pub enum GoalsAction {
+    /// Per open goal, the tasks done this week (Monday to Sunday) against last week;
+    /// goals nothing moved for two weeks flagged.
+    Report {
+        /// A day of the week to report (a date or words; default today).
+        #[arg(long, value_name = "WHEN")]
+        week: Option<String>,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -611,6 +639,7 @@ impl Command {
                 | Command::Agenda { .. }
                 | Command::Tasks { .. }
                 | Command::Projects { .. }
+                | Command::Goals { .. }
                 | Command::Kpi { action: None, .. }
                 | Command::Suggest { .. }
                 | Command::Briefing { polish: false, .. }
@@ -853,6 +882,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let config = config()?;
             commands::projects::list(&config, now(&config)?, &listing)
+        }
+        Command::Goals {
+            action,
+            quarter,
+            json,
+        } => {
+            let config = config()?;
+            match action {
+                None => commands::goals::list(&config, now(&config)?, quarter.as_deref(), *json),
+                Some(GoalsAction::Report { week, json }) => {
+                    commands::goals::report(&config, now(&config)?, week.as_deref(), *json)
+                }
+            }
         }
         Command::Project(args) => {
             let config = config()?;

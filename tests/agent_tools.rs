@@ -848,6 +848,117 @@ fn the_quarter_plan_tools_refuse_bad_input_and_change_nothing() {
 }
 
 #[test]
+fn goals_and_the_weekly_goal_report_are_read_through_their_tools_as_text_and_data() {
+    let f = fixture();
+    let goals = f.done("get_goals", json!({}));
+    assert!(
+        goals.starts_with("Goals of 2026Q4 (4):\n+ship-v2 active, "),
+        "{goals}"
+    );
+    assert!(
+        goals.contains("\n  telos: Current focus (Q4 2026)\n  +website active, "),
+        "{goals}"
+    );
+    assert_eq!(f.done("get_goals", json!({"quarter": "current"})), goals);
+    let (outcome, data) = f
+        .registry
+        .call_with_data(&f.ctx(), "get_goals", &json!({"quarter": "all"}));
+    assert!(
+        matches!(&outcome, Outcome::Done(text) if text.starts_with("Goals, every quarter (5):")),
+        "{outcome:?}"
+    );
+    let data = data.unwrap();
+    assert_eq!(data["quarter"], Value::Null);
+    assert_eq!(data["goals"][4]["slug"], "old-site-retired");
+    assert_eq!(data["goals"][4]["status"], "done");
+    assert_eq!(data["goals"][0]["telos"]["by"], "named");
+    assert_eq!(data["goals"][1]["projects"][0]["slug"], "hiring");
+    let schema = f.registry.output_schema("get_goals").unwrap();
+    assert_eq!(schema["type"], "object");
+    assert!(schema["properties"]["goals"].is_object(), "{schema}");
+
+    let report = f.done("goal_report", json!({}));
+    assert!(
+        report.starts_with("Goals, week 2026-11-23 to 2026-11-29 (last week 2026-11-16 to 2026-11-22):\n"),
+        "{report}"
+    );
+    assert!(
+        report.ends_with(
+            "\n+finances-in-order Close the year with taxes and paperwork done: no movement for 2 weeks"
+        ),
+        "{report}"
+    );
+    // A task completed through its tool moves its goal this week.
+    f.done(
+        "complete_task",
+        json!({"task": "Prepare first-week plan for Dani"}),
+    );
+    let (outcome, data) = f
+        .registry
+        .call_with_data(&f.ctx(), "goal_report", &json!({"week": "today"}));
+    assert!(
+        matches!(&outcome, Outcome::Done(text) if text.contains("\n+grow-team Hire and onboard a backend engineer: 1 done this week, 4 last week\n")),
+        "{outcome:?}"
+    );
+    let data = data.unwrap();
+    assert_eq!(data["week"]["first"], "2026-11-23");
+    assert_eq!(data["goals"][1]["done_this_week"][0]["date"], "2026-11-23");
+    assert_eq!(data["goals"][3]["stalled"], true);
+    assert_eq!(f.registry.output_schema("goal_report").unwrap()["type"], "object");
+    let last_week = f.done("goal_report", json!({"week": "2026-11-18"}));
+    assert!(
+        last_week
+            .contains("\n+ship-v2 Ship the v2 website and product pages: 2 done this week, none last week\n"),
+        "{last_week}"
+    );
+}
+
+#[test]
+fn the_goal_tools_refuse_bad_input_and_change_nothing() {
+    let f = fixture();
+    let commits = f.commits();
+    let goals = f.file("goals.txt");
+    let table = [
+        (
+            "get_goals",
+            json!({"quarter": "2026Q5"}),
+            "\"2026Q5\" is not a quarter: use YYYYQ1 to YYYYQ4 (like 2026Q4), current, next, previous or all",
+        ),
+        (
+            "get_goals",
+            json!({"quarter": 4}),
+            "invalid arguments for get_goals",
+        ),
+        (
+            "get_goals",
+            json!({"year": "2026"}),
+            "invalid arguments for get_goals",
+        ),
+        (
+            "goal_report",
+            json!({"week": "notadate"}),
+            "\"notadate\" is not a date",
+        ),
+        ("goal_report", json!({"week": "2026-02-30"}), "2026-02-30"),
+        (
+            "goal_report",
+            json!({"weeks": 2}),
+            "invalid arguments for goal_report",
+        ),
+    ];
+    for (tool, arguments, why) in table {
+        let (outcome, data) = f.registry.call_with_data(&f.ctx(), tool, &arguments);
+        match outcome {
+            Outcome::Failed(failed) => assert!(failed.contains(why), "{tool} {arguments}: {failed}"),
+            other => panic!("{tool} {arguments}: {other:?}"),
+        }
+        assert_eq!(data, None, "{tool} {arguments}");
+    }
+    assert_eq!(f.file("goals.txt"), goals);
+    assert_eq!(f.commits(), commits);
+}
+
+#[test]
 fn figures_are_read_and_added_through_their_tools() {
     let f = fixture();
     assert_eq!(
@@ -1075,14 +1186,14 @@ fn the_context_is_read_set_refused_and_inferred_again_for_the_person_who_asks() 
 }
 
 #[test]
-fn myorg_tools_lists_the_31_tools_with_their_schemas() {
+fn myorg_tools_lists_the_33_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 31, "{out}");
+    assert_eq!(tools.len(), 33, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -1090,7 +1201,7 @@ fn myorg_tools_lists_the_31_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("31 tools, about ")
+        estimate.starts_with("33 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -1098,9 +1209,9 @@ fn myorg_tools_lists_the_31_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 31);
+    assert_eq!(definitions.len(), 33);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("31 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("33 tools, about "));
 }
 
 /// `docs/tools.md` is `myorg tools --markdown`: regenerate it when a tool changes.

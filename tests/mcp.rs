@@ -242,6 +242,8 @@ async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
             "list_events",
             "list_projects",
             "get_quarter_plan",
+            "get_goals",
+            "goal_report",
             "get_kpi",
             "get_arr_data",
             "list_files",
@@ -415,6 +417,8 @@ fn every_call() -> Vec<(&'static str, Value)> {
         ("list_events", json!({"from": "2026-11-23", "to": "2026-11-23"})),
         ("list_projects", json!({})),
         ("get_quarter_plan", json!({})),
+        ("get_goals", json!({})),
+        ("goal_report", json!({})),
         ("get_kpi", json!({"key": "mrr"})),
         ("get_arr_data", json!({})),
         ("list_files", json!({})),
@@ -591,6 +595,21 @@ fn check_against_the_store(store: &Path, tool: &str, data: &Value, said: &str) {
                     .any(|i| i["slug"] == "ship-v2" && i["kind"] == "goal"),
                 "{data}"
             );
+        }
+        "get_goals" | "goal_report" => {
+            let goals = std::fs::read_to_string(store.join("goals.txt")).unwrap();
+            let listed = data["goals"].as_array().unwrap();
+            assert!(!listed.is_empty(), "{data}");
+            for goal in listed {
+                let slug = goal["slug"].as_str().unwrap();
+                assert!(goals.contains(&format!("+{slug} ")), "{goal}");
+            }
+            assert!(listed.iter().any(|goal| goal["slug"] == "ship-v2"), "{data}");
+            if tool == "get_goals" {
+                assert_eq!(data["quarter"], "2026Q4", "{data}");
+            } else {
+                assert_eq!(data["week"]["first"], "2026-11-23", "{data}");
+            }
         }
         "get_kpi" => {
             let kpi = std::fs::read_to_string(store.join("kpi.txt")).unwrap();

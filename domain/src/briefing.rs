@@ -13,6 +13,7 @@
 //! their handle) and, when asked, unassigned ones; nobody given means everyone's.
 
 use crate::calendar::{DatedEvent, events_between, week_goal};
+use crate::goals;
 use crate::projects::{self, Kind as ProjectKind};
 use crate::reference::References;
 use crate::search::{Filter, search};
@@ -467,8 +468,9 @@ pub fn checklist(guide: &str) -> Vec<String> {
 
 /// The weekly review on `date` (the week that ends that day): the checklist, inbox
 /// tasks (no project, no context, no date), active projects without a next action,
-/// waiting-for items to chase, overdue tasks, active goals nothing moved this week,
-/// and what was done this week. `guide` is `skills/weekly-review.md` when present.
+/// waiting-for items to chase, overdue tasks, the open goals with what moved them this
+/// week against the week before (those nothing moved for two weeks flagged), and what
+/// was done this week. `guide` is `skills/weekly-review.md` when present.
 pub fn weekly(
     files: Files,
     whom: &Whom,
@@ -511,8 +513,8 @@ pub fn weekly(
     let overdue = b.overdue(date);
     b.section("Overdue", overdue);
     let week_start = date.checked_sub_days(Days::new(6)).unwrap_or(date);
-    let still = goals_without_progress(&files, week_start, date);
-    b.section("Goals nothing moved this week", still);
+    let goals = goals_this_week(&files, date);
+    b.section("Goals this week", goals);
     let done = b.completed(week_start, date);
     b.section("Done this week", done);
     b.finish(Kind::Weekly, date, None)
@@ -543,38 +545,21 @@ fn projects_without_next_action(files: &Files, today: NaiveDate) -> Vec<Item> {
         .collect()
 }
 
-/// Active goals none of whose tasks (its own `+slug` or its projects') was completed
-/// in `from..=to`.
-fn goals_without_progress(files: &Files, from: NaiveDate, to: NaiveDate) -> Vec<Item> {
-    let completed: Vec<&Task> = [files.todo, files.done]
+/// The open goals, each with what moved it in the seven days ending on `date` against
+/// the seven days before ([`goals::movement`]; a stalled one says so).
+fn goals_this_week(files: &Files, date: NaiveDate) -> Vec<Item> {
+    let listing = projects::Files {
+        projects: files.projects,
+        goals: files.goals,
+        todo: files.todo,
+        done: files.done,
+    };
+    goals::movement(&listing, goals::Week::ending(date))
         .iter()
-        .flat_map(|file| file.tasks().map(|(_, task)| task))
-        .filter(|task| task.completed().is_some_and(|on| (from..=to).contains(&on)))
-        .collect();
-    files
-        .goals
-        .projects()
-        .filter_map(|(_, goal)| {
-            let slug = goal.slug()?;
-            if projects::status_of(goal) != ProjectStatus::Active {
-                return None;
-            }
-            let mut slugs = vec![slug];
-            slugs.extend(
-                files
-                    .projects
-                    .projects()
-                    .filter(|(_, project)| project.goal() == Some(slug))
-                    .filter_map(|(_, project)| project.slug()),
-            );
-            let moved = completed
-                .iter()
-                .any(|task| slugs.iter().any(|slug| task.has_project(slug)));
-            (!moved).then(|| Item {
-                reference: None,
-                text: format!("+{slug} {}", projects::title(goal)),
-                note: None,
-            })
+        .map(|moved| Item {
+            reference: None,
+            text: format!("+{} {}", moved.goal.slug, projects::title(moved.goal.project)),
+            note: Some(moved.summary()),
         })
         .collect()
 }
@@ -821,8 +806,21 @@ Keys @waiting who:ben followup:2026-11-22
             ["+idle Nothing to do"]
         );
         assert_eq!(
-            texts(&briefing, "Goals nothing moved this week"),
-            ["+rest Rest more"]
+            texts(&briefing, "Goals this week"),
+            ["+ship Ship v2", "+rest Rest more"]
+        );
+        let notes: Vec<Option<&str>> = briefing
+            .sections
+            .iter()
+            .find(|s| s.title == "Goals this week")
+            .map(|s| s.items.iter().map(|i| i.note.as_deref()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            notes,
+            [
+                Some("1 done this week, none last week"),
+                Some("no movement for 2 weeks")
+            ]
         );
         assert_eq!(texts(&briefing, "Done this week"), ["Finished +site"]);
         let builtin = weekly(

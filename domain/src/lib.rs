@@ -17,6 +17,7 @@
 //! - [`projects`]: projects and goals by status, progress, new lines, status changes.
 //! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
 //! - [`kpi`]: figures from kpi.txt: series, the latest values and their change.
+//! - [`goals`]: quarters of goals, the telos.md section a goal serves, what moved goals in a week.
 //! - [`plan`]: the quarter plan: initiatives of a quarter, their updates and pull requests.
 //! - [`files`]: a store file read in pieces, and the preview of a write.
 //! - [`briefing`]: the morning briefing, the evening summary and the weekly review.
@@ -26,6 +27,7 @@ pub mod calendar;
 pub mod context;
 pub mod fields;
 pub mod files;
+pub mod goals;
 pub mod kpi;
 pub mod notes;
 pub mod people;

@@ -412,17 +412,7 @@ impl<'a> Files<'a> {
 
     /// Progress of every slug of `kind`'s file, in one pass over the tasks.
     fn counts(&self, kind: Kind) -> HashMap<&'a str, Progress> {
-        // The names a task's `+project` counts for: itself (a project, or a goal
-        // named directly) and, for goals, the goal of a project.
-        let goal_of: HashMap<&str, &str> = match kind {
-            Kind::Project => HashMap::new(),
-            Kind::Goal => self
-                .projects
-                .projects()
-                .filter_map(|(_, p)| Some((p.slug()?, p.goal()?)))
-                .collect(),
-        };
-        let wanted: HashSet<&str> = self.file(kind).projects().filter_map(|(_, p)| p.slug()).collect();
+        let counting = Counting::new(self, kind);
         let mut counts: HashMap<&'a str, Progress> = HashMap::new();
         let mut names: Vec<&'a str> = Vec::new();
         let tasks = self
@@ -431,27 +421,68 @@ impl<'a> Files<'a> {
             .map(|(_, task)| (task, task.is_done()))
             .chain(self.done.tasks().map(|(_, task)| (task, true)));
         for (task, done) in tasks {
-            if task.is_hidden() {
-                continue;
-            }
-            names.clear();
-            for project in task.projects() {
-                let name = match kind {
-                    Kind::Project => Some(project),
-                    Kind::Goal if wanted.contains(project) => Some(project),
-                    Kind::Goal => goal_of.get(project).copied(),
-                };
-                if let Some(name) = name.and_then(|n| wanted.get(n).copied())
-                    && !names.contains(&name)
-                {
-                    names.push(name);
-                }
-            }
+            counting.slugs(task, &mut names);
             for name in &names {
                 counts.entry(name).or_default().count(done);
             }
         }
         counts
+    }
+}
+
+/// Which projects (or goals) of one file a task counts for, by its `+project` tags:
+/// the one each tag names and, for goals, the goal of each project it names (see the
+/// module documentation).
+#[derive(Debug, Clone)]
+pub struct Counting<'a> {
+    kind: Kind,
+    /// The slugs of the file.
+    wanted: HashSet<&'a str>,
+    /// For goals: each project's goal.
+    goal_of: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Counting<'a> {
+    /// The counting for the slugs of `kind`'s file of `files`.
+    pub fn new(files: &Files<'a>, kind: Kind) -> Counting<'a> {
+        let goal_of = match kind {
+            Kind::Project => HashMap::new(),
+            Kind::Goal => files
+                .projects
+                .projects()
+                .filter_map(|(_, p)| Some((p.slug()?, p.goal()?)))
+                .collect(),
+        };
+        Counting {
+            kind,
+            wanted: files
+                .file(kind)
+                .projects()
+                .filter_map(|(_, p)| p.slug())
+                .collect(),
+            goal_of,
+        }
+    }
+
+    /// Sets `names` to the slugs `task` counts for, each once, in the order of its
+    /// tags; none for a task hidden with `h:1`.
+    pub fn slugs(&self, task: &Task, names: &mut Vec<&'a str>) {
+        names.clear();
+        if task.is_hidden() {
+            return;
+        }
+        for project in task.projects() {
+            let name = match self.kind {
+                Kind::Project => Some(project),
+                Kind::Goal if self.wanted.contains(project) => Some(project),
+                Kind::Goal => self.goal_of.get(project).copied(),
+            };
+            if let Some(name) = name.and_then(|n| self.wanted.get(n).copied())
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
     }
 }
 

@@ -14,8 +14,9 @@
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
-//!   (the quarter plan), [`kpi`] (figures), [`notes`], [`files`], [`passwords`],
-//!   [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
+//!   (the quarter plan), [`goals`] (a quarter's goals, the weekly goal report),
+//!   [`kpi`] (figures), [`notes`], [`files`], [`passwords`], [`briefing`],
+//!   [`suggest`], [`context`], [`history`], [`status`], [`usage`];
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
 //!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON;
@@ -29,6 +30,7 @@ pub mod context;
 pub mod documents;
 mod error;
 pub mod files;
+pub mod goals;
 pub mod history;
 pub mod json;
 pub mod kpi;

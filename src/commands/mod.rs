@@ -6,6 +6,7 @@ pub mod briefing;
 pub mod calendar;
 pub mod chat;
 pub mod context;
+pub mod goals;
 pub mod kpi;
 pub mod mcp;
 pub mod notes;

@@ -25,6 +25,7 @@
 //!
 //! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
 //! `calendar.rs`, `projects.rs` (projects and notes), `plan.rs` (the quarter plan),
+//! `goals.rs` (goals by quarter, the weekly goal report),
 //! `kpi.rs` (figures), `files.rs`, `git.rs` and `briefing.rs` (briefings and
 //! suggestions), `context.rs`.
 
@@ -33,6 +34,7 @@ mod calendar;
 mod context;
 mod files;
 mod git;
+mod goals;
 mod kpi;
 mod plan;
 mod projects;
@@ -263,6 +265,7 @@ impl Registry {
         tools.extend(calendar::tools());
         tools.extend(projects::tools());
         tools.extend(plan::tools());
+        tools.extend(goals::tools());
         tools.extend(kpi::tools());
         tools.extend(files::tools());
         tools.extend(git::tools());

@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 31] = [
+const NAMES: [&str; 33] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -21,6 +21,8 @@ const NAMES: [&str; 31] = [
     "get_quarter_plan",
     "add_update",
     "link_pr",
+    "get_goals",
+    "goal_report",
     "get_kpi",
     "get_arr_data",
     "update_arr_data",
