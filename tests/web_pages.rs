@@ -40,7 +40,7 @@ async fn history_lists_the_changes_and_undoes_one_after_asking() {
     // A commit the assistant did not make (the sample store's first) offers no Undo.
     let first = page.body.rfind("<li class=\"change\">").unwrap();
     assert!(
-        page.body[first..].contains(">by hand</span>"),
+        page.body[first..].contains(">no Undo here</span>"),
         "{}",
         &page.body[first..]
     );
@@ -119,7 +119,7 @@ async fn history_pages_thirty_at_a_time_and_refuses_what_it_cannot_undo() {
     let created = &last_page.body[last_page.body.find("Create the store").unwrap()..];
     let created = &created[..created.find("</li>").unwrap()];
     assert!(
-        created.contains(">by hand</span>") && !created.contains("/undo"),
+        created.contains(">no Undo here</span>") && !created.contains("/undo"),
         "{created}"
     );
     let repository = git2::Repository::open(dashboard.store()).unwrap();
