@@ -14,7 +14,8 @@
 //! - [`App`]: what a long-running front end shares: the configuration, the store,
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
-//!   (the quarter plan), [`kpi`] (figures), [`notes`], [`files`], [`passwords`],
+//!   (the quarter plan), [`kpi`] (figures), [`notes`], [`memory`] (working memory),
+//!   [`files`], [`passwords`],
 //!   [`briefing`], [`suggest`], [`context`], [`history`], [`status`], [`usage`];
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
@@ -33,6 +34,7 @@ pub mod history;
 pub mod json;
 pub mod kpi;
 pub mod loaded;
+pub mod memory;
 pub mod notes;
 pub mod passwords;
 pub mod plan;

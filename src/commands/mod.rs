@@ -8,6 +8,7 @@ pub mod chat;
 pub mod context;
 pub mod kpi;
 pub mod mcp;
+pub mod memory;
 pub mod notes;
 pub mod parse;
 pub mod projects;

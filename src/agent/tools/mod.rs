@@ -26,7 +26,7 @@
 //! The handlers live by area: `tasks.rs` (tasks and waiting-for items),
 //! `calendar.rs`, `projects.rs` (projects and notes), `plan.rs` (the quarter plan),
 //! `kpi.rs` (figures), `files.rs`, `git.rs` and `briefing.rs` (briefings and
-//! suggestions), `context.rs`.
+//! suggestions), `context.rs`, `memory.rs` (`remember`).
 
 mod briefing;
 mod calendar;
@@ -34,6 +34,7 @@ mod context;
 mod files;
 mod git;
 mod kpi;
+mod memory;
 mod plan;
 mod projects;
 mod tasks;
@@ -262,6 +263,7 @@ impl Registry {
         tools.extend(tasks::tools());
         tools.extend(calendar::tools());
         tools.extend(projects::tools());
+        tools.extend(memory::tools());
         tools.extend(plan::tools());
         tools.extend(kpi::tools());
         tools.extend(files::tools());
