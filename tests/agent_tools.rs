@@ -285,7 +285,10 @@ fn remember_writes_a_dated_line_and_bad_arguments_change_nothing() {
     assert_eq!(f.file("working-memory.txt"), memory);
     assert_eq!(f.commits(), commits);
 
-    let said = f.done("remember", json!({"text": "We ship on Tuesdays,\nnever on Fridays"}));
+    let said = f.done(
+        "remember",
+        json!({"text": "We ship on Tuesdays,\nnever on Fridays"}),
+    );
     let line = "2026-11-23 08:00 ana: We ship on Tuesdays, never on Fridays";
     assert_eq!(said, format!("Added to working-memory.txt: {line}"));
     assert_eq!(f.file("working-memory.txt"), format!("{memory}{line}\n"));
@@ -306,7 +309,10 @@ fn a_status_change_and_a_task_done_with_a_summary_are_remembered_in_their_commit
     // Routine changes leave working memory alone.
     f.done("add_task", json!({"text": "Buy stamps"}));
     f.done("complete_task", json!({"task": "Buy stamps"}));
-    f.done("update_project", json!({"slug": "kitchen", "update": "Tiles chosen"}));
+    f.done(
+        "update_project",
+        json!({"slug": "kitchen", "update": "Tiles chosen"}),
+    );
     assert_eq!(f.file("working-memory.txt"), memory);
 
     f.done("update_project", json!({"slug": "kitchen", "status": "someday"}));
@@ -318,7 +324,10 @@ fn a_status_change_and_a_task_done_with_a_summary_are_remembered_in_their_commit
         last_change_of(&f, "working-memory.txt"),
         last_change_of(&f, "projects.txt")
     );
-    f.done("update_project", json!({"slug": "finances-in-order", "status": "active"}));
+    f.done(
+        "update_project",
+        json!({"slug": "finances-in-order", "status": "active"}),
+    );
     assert_eq!(
         last_line(&f.file("working-memory.txt")),
         "2026-11-23 08:00 ana: goal finances-in-order → active"
@@ -341,7 +350,10 @@ fn a_status_change_and_a_task_done_with_a_summary_are_remembered_in_their_commit
         last_change_of(&f, "todo.txt")
     );
     // The plan's status change is a project's status change too.
-    f.done("update_initiative", json!({"slug": "website", "status": "blocked"}));
+    f.done(
+        "update_initiative",
+        json!({"slug": "website", "status": "blocked"}),
+    );
     assert_eq!(
         last_line(&f.file("working-memory.txt")),
         "2026-11-23 08:00 ana: project website → blocked"

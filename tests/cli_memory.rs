@@ -101,10 +101,16 @@ fn remember_writes_a_dated_line_and_empty_words_change_nothing() {
     assert_eq!(stderr(&refused), "myorg: a note needs some text\n");
     assert_eq!(git(dir.path(), &["rev-parse", "HEAD"]), head);
 
-    let out = run(dir.path(), &["remember", "Invoices", "go", "out", "on", "the", "1st"]);
+    let out = run(
+        dir.path(),
+        &["remember", "Invoices", "go", "out", "on", "the", "1st"],
+    );
     let line = "2026-11-23 08:00 ana: Invoices go out on the 1st";
     assert_eq!(out, format!("Added to working-memory.txt: {line}\n"));
-    assert_eq!(file(dir.path(), "working-memory.txt"), format!("{memory}{line}\n"));
+    assert_eq!(
+        file(dir.path(), "working-memory.txt"),
+        format!("{memory}{line}\n")
+    );
     assert_eq!(changed_by_head(dir.path()), "working-memory.txt");
     assert_eq!(
         git(dir.path(), &["log", "-1", "--format=%s|%an"]),
@@ -141,11 +147,7 @@ fn past_its_limit_the_oldest_lines_move_to_the_month_s_file_in_the_same_commit()
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let line = "2026-11-23 08:00 ana: project kitchen → done";
-    let kept: Vec<String> = fixture[6..]
-        .iter()
-        .cloned()
-        .chain([line.to_string()])
-        .collect();
+    let kept: Vec<String> = fixture[6..].iter().cloned().chain([line.to_string()]).collect();
     assert_eq!(file(dir.path(), "working-memory.txt"), kept.join("\n") + "\n");
     assert_eq!(archived_lines(dir.path(), "2026-11"), fixture[..6]);
     assert_eq!(

@@ -388,9 +388,16 @@ fn a_remembered_action_is_replayed_with_its_line_or_dropped_with_it() {
     };
     assert!(b.apply(decided, &ana()).unwrap().push.pushed);
     let applied = a
-        .apply(remembered(website_status("done"), "project website → done", lines), &ana())
+        .apply(
+            remembered(website_status("done"), "project website → done", lines),
+            &ana(),
+        )
         .unwrap();
-    assert!(applied.push.pushed && applied.push.dropped.is_empty(), "{:?}", applied.push);
+    assert!(
+        applied.push.pushed && applied.push.dropped.is_empty(),
+        "{:?}",
+        applied.push
+    );
     let now = remote_file(&remote, "working-memory.txt");
     let kept: Vec<&str> = now.lines().collect();
     assert_eq!(kept.len(), lines);
@@ -436,7 +443,10 @@ fn a_remembered_action_is_replayed_with_its_line_or_dropped_with_it() {
     b.sync().unwrap();
     assert!(b.apply(website_status("blocked"), &ana()).unwrap().push.pushed);
     let applied = a
-        .apply(remembered(website_status("blocked"), "project website → blocked", lines), &ana())
+        .apply(
+            remembered(website_status("blocked"), "project website → blocked", lines),
+            &ana(),
+        )
         .unwrap();
     assert_eq!(applied.push.dropped.len(), 1, "{:?}", applied.push);
     assert_eq!(remote_file(&remote, "working-memory.txt"), now);

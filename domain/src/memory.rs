@@ -190,7 +190,10 @@ mod tests {
         assert_eq!(completed("kmbt", &task, " "), Err(NoteError::Empty));
         let week = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap().iso_week();
         assert_eq!(review_finished(week, None), "weekly review 2026-W48 finished");
-        assert_eq!(review_finished(week, Some("  ")), "weekly review 2026-W48 finished");
+        assert_eq!(
+            review_finished(week, Some("  ")),
+            "weekly review 2026-W48 finished"
+        );
         assert_eq!(
             review_finished(week, Some("inbox empty")),
             "weekly review 2026-W48 finished: inbox empty"
@@ -250,7 +253,10 @@ mod tests {
                      2026-10-31 11:00 ana: October again, by hand\n"
                         .to_string()
                 ),
-                ("2026-11".to_string(), "2026-11-02 10:00 ben: November\n".to_string()),
+                (
+                    "2026-11".to_string(),
+                    "2026-11-02 10:00 ben: November\n".to_string()
+                ),
             ]
         );
         // Without any dated line, the month given; a date must stand alone.

@@ -62,10 +62,7 @@ pub fn remember(ctx: &Ctx, text: &str) -> Result<Remembered> {
 /// ends without a change of its own; one that ends with a change passes that change
 /// and [`memory::review_finished`]'s text to [`remembering`] instead.
 pub fn review_finished(ctx: &Ctx, summary: Option<&str>) -> Result<Remembered> {
-    remember(
-        ctx,
-        &memory::review_finished(ctx.now.date().iso_week(), summary),
-    )
+    remember(ctx, &memory::review_finished(ctx.now.date().iso_week(), summary))
 }
 
 #[cfg(test)]

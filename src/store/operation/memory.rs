@@ -13,7 +13,11 @@ use myorg_domain::memory::{self, Month};
 use myorg_domain::notes;
 use myorg_parsers::log::{LogFile, LogLine};
 
-pub(super) fn append(snapshot: &dyn Snapshot, line: &str, keep: Option<usize>) -> Result<Change, OperationError> {
+pub(super) fn append(
+    snapshot: &dyn Snapshot,
+    line: &str,
+    keep: Option<usize>,
+) -> Result<Change, OperationError> {
     if line.contains(['\n', '\r']) || line.trim().is_empty() {
         return Err(OperationError::Invalid(
             "a working-memory line needs some text, on one line".to_string(),
@@ -144,9 +148,9 @@ mod tests {
         }
         fn allowed(&self, path: &str) -> Result<(), OperationError> {
             match self.0.get("notes-is-a-link") {
-                Some(_) if path.starts_with("notes/") => Err(OperationError::Invalid(format!(
-                    "{path} leads out of the store"
-                ))),
+                Some(_) if path.starts_with("notes/") => {
+                    Err(OperationError::Invalid(format!("{path} leads out of the store")))
+                }
                 _ => Ok(()),
             }
         }
@@ -266,10 +270,7 @@ mod tests {
         assert_eq!(
             text(&change),
             [
-                (
-                    PROJECTS,
-                    "x 2026-11-23 +web Site status:done\n".to_string()
-                ),
+                (PROJECTS, "x 2026-11-23 +web Site status:done\n".to_string()),
                 (MEMORY, format!("{NEW}\n")),
                 (
                     "notes/working-memory/2026-11.md",
