@@ -1,7 +1,7 @@
 //! Tasks: add, complete (with a note for log.txt and working memory), edit, delete
-//! (confirmed first),
-//! archive and search. References, dates in words and the urgency order come from the
-//! domain crate; every change is one store operation, authored by the person asking.
+//! (confirmed first), archive and search. References, dates in words and the urgency
+//! order come from the domain crate; every change is one store operation, authored by
+//! the person asking.
 
 use super::confirm::Pending;
 use super::{Ctx, Error, Look, Result};
