@@ -397,6 +397,14 @@ pub enum Command {
         #[arg(long)]
         memory: bool,
     },
+    /// Remember a decision or a fact: a dated line in working-memory.txt
+    /// (`YYYY-MM-DD HH:MM NAME: text`); past `[memory] max_lines` the oldest lines move
+    /// to notes/working-memory/YYYY-MM.md.
+    Remember {
+        /// The decision or fact.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
 }
 
 /// A project's status on the command line.
@@ -922,6 +930,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 memory: *memory,
             };
             commands::notes::note(&config, now(&config)?, &text.join(" "), &about)
+        }
+        Command::Remember { text } => {
+            let config = config()?;
+            commands::memory::remember(&config, now(&config)?, &text.join(" "))
         }
     }
 }

@@ -69,6 +69,8 @@ pub struct Config {
     pub assistant: AssistantConfig,
     /// Waiting-for items.
     pub waiting: WaitingConfig,
+    /// working-memory.txt kept small.
+    pub memory: MemoryConfig,
     /// The team: `[[people]]` entries.
     pub people: Vec<PersonConfig>,
     /// When and to whom reminders are sent.
@@ -343,6 +345,24 @@ pub struct WaitingConfig {
 impl Default for WaitingConfig {
     fn default() -> Self {
         WaitingConfig { stale_after_days: 7 }
+    }
+}
+
+/// working-memory.txt kept small.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct MemoryConfig {
+    /// Past this many lines (at least 1), the oldest move to
+    /// `notes/working-memory/YYYY-MM.md`, in the commit that adds a line.
+    pub max_lines: std::num::NonZeroUsize,
+}
+
+impl Default for MemoryConfig {
+    fn default() -> Self {
+        MemoryConfig {
+            max_lines: std::num::NonZeroUsize::new(myorg_domain::memory::DEFAULT_MAX_LINES)
+                .unwrap_or(std::num::NonZeroUsize::MIN),
+        }
     }
 }
 

@@ -263,6 +263,109 @@ fn complete_task_with_a_summary_writes_no_note_when_the_completion_fails() {
     );
 }
 
+/// The commit that last changed `path`.
+fn last_change_of(f: &Fixture, path: &str) -> String {
+    f.store.history(&[path], None, 1).unwrap().remove(0).id
+}
+
+#[test]
+fn remember_writes_a_dated_line_and_bad_arguments_change_nothing() {
+    let f = fixture();
+    let memory = f.file("working-memory.txt");
+    let commits = f.commits();
+    for (arguments, why) in [
+        (json!({}), "text"),
+        (json!({"text": "  "}), "a note needs some text"),
+        (json!({"text": "x", "pin": true}), "pin"),
+        (json!({"text": "a\u{7}b"}), "control character"),
+    ] {
+        let refused = f.failed("remember", arguments.clone());
+        assert!(refused.contains(why), "{arguments}: {refused}");
+    }
+    assert_eq!(f.file("working-memory.txt"), memory);
+    assert_eq!(f.commits(), commits);
+
+    let said = f.done(
+        "remember",
+        json!({"text": "We ship on Tuesdays,\nnever on Fridays"}),
+    );
+    let line = "2026-11-23 08:00 ana: We ship on Tuesdays, never on Fridays";
+    assert_eq!(said, format!("Added to working-memory.txt: {line}"));
+    assert_eq!(f.file("working-memory.txt"), format!("{memory}{line}\n"));
+    assert_eq!(
+        f.last_commit(),
+        (
+            "Ana".to_string(),
+            "Working memory: We ship on Tuesdays, never on Fridays".to_string()
+        )
+    );
+    assert!(f.registry.changes("remember"));
+}
+
+#[test]
+fn a_status_change_and_a_task_done_with_a_summary_are_remembered_in_their_commit() {
+    let f = fixture();
+    let memory = f.file("working-memory.txt");
+    // Routine changes leave working memory alone.
+    f.done("add_task", json!({"text": "Buy stamps"}));
+    f.done("complete_task", json!({"task": "Buy stamps"}));
+    f.done(
+        "update_project",
+        json!({"slug": "kitchen", "update": "Tiles chosen"}),
+    );
+    assert_eq!(f.file("working-memory.txt"), memory);
+
+    f.done("update_project", json!({"slug": "kitchen", "status": "someday"}));
+    assert_eq!(
+        last_line(&f.file("working-memory.txt")),
+        "2026-11-23 08:00 ana: project kitchen → someday"
+    );
+    assert_eq!(
+        last_change_of(&f, "working-memory.txt"),
+        last_change_of(&f, "projects.txt")
+    );
+    f.done(
+        "update_project",
+        json!({"slug": "finances-in-order", "status": "active"}),
+    );
+    assert_eq!(
+        last_line(&f.file("working-memory.txt")),
+        "2026-11-23 08:00 ana: goal finances-in-order → active"
+    );
+
+    let found = f.done("search_tasks", json!({"query": "tulip"}));
+    let reference = &found[..4];
+    f.done(
+        "complete_task",
+        json!({"task": "tulip bulbs", "summary": "All forty in"}),
+    );
+    assert_eq!(
+        last_line(&f.file("working-memory.txt")),
+        format!(
+            "2026-11-23 08:00 ana: done {reference} \"Plant tulip bulbs before the frost +garden @home\": All forty in"
+        )
+    );
+    assert_eq!(
+        last_change_of(&f, "working-memory.txt"),
+        last_change_of(&f, "todo.txt")
+    );
+    // The plan's status change is a project's status change too.
+    f.done(
+        "update_initiative",
+        json!({"slug": "website", "status": "blocked"}),
+    );
+    assert_eq!(
+        last_line(&f.file("working-memory.txt")),
+        "2026-11-23 08:00 ana: project website → blocked"
+    );
+    assert_eq!(
+        last_change_of(&f, "working-memory.txt"),
+        last_change_of(&f, "projects.txt")
+    );
+    f.done("update_initiative", json!({"slug": "website", "owner": "ben"}));
+    assert!(last_line(&f.file("working-memory.txt")).ends_with("project website → blocked"));
+}
+
 #[test]
 fn delete_task_changes_nothing_until_its_person_confirms_and_then_exactly_that_line() {
     let f = fixture();
@@ -518,7 +621,7 @@ fn append_file_does_not_write_raw_lines_into_files_kept_line_by_line() {
         ("goals.txt", "update_project"),
         ("log.txt", "add_note"),
         ("lists/log.txt", "add_note"),
-        ("working-memory.txt", "add_note with memory: true"),
+        ("working-memory.txt", "remember"),
         ("kpi.txt", "update_arr_data"),
     ];
     let before: Vec<(String, Vec<u8>)> = [
@@ -1186,14 +1289,14 @@ fn the_context_is_read_set_refused_and_inferred_again_for_the_person_who_asks() 
 }
 
 #[test]
-fn myorg_tools_lists_the_33_tools_with_their_schemas() {
+fn myorg_tools_lists_the_34_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 33, "{out}");
+    assert_eq!(tools.len(), 34, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -1201,7 +1304,7 @@ fn myorg_tools_lists_the_33_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("33 tools, about ")
+        estimate.starts_with("34 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -1209,9 +1312,9 @@ fn myorg_tools_lists_the_33_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 33);
+    assert_eq!(definitions.len(), 34);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("33 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("34 tools, about "));
 }
 
 /// `docs/tools.md` is `myorg tools --markdown`: regenerate it when a tool changes.

@@ -459,9 +459,10 @@ fn a_status_change_rewrites_one_line_and_commits_it() {
         "Project kitchen: status blocked → done|ana"
     );
     assert!(git(dir.path(), &["log", "-1", "--format=%b"]).contains("Requested-by: ana (cli)"));
+    // Working memory remembers it, in the same commit (tests/cli_memory.rs).
     assert_eq!(
         git(dir.path(), &["diff", "HEAD~1", "--name-only"]),
-        "projects.txt"
+        "projects.txt\nworking-memory.txt"
     );
     assert_eq!(git(dir.path(), &["status", "--porcelain"]), "");
 

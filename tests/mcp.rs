@@ -446,6 +446,7 @@ fn every_call() -> Vec<(&'static str, Value)> {
             "add_note",
             json!({"text": "The plumber comes Wednesday", "project": "kitchen"}),
         ),
+        ("remember", json!({"text": "The plumber prefers mornings"})),
         (
             "create_initiative",
             json!({"slug": "mcp-server", "title": "Offer the assistant over MCP", "target_date": "2026-12-20"}),

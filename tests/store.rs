@@ -352,6 +352,106 @@ fn while_the_remote_is_down_commits_wait_and_are_pushed_when_it_is_back() {
     assert!(text.contains("Written offline") && text.contains("Also offline"));
 }
 
+/// `operation` with the working-memory line `text`, the file kept to `keep` lines.
+fn remembered(operation: Operation, text: &str, keep: usize) -> Operation {
+    Operation::Remembered {
+        operation: Box::new(operation),
+        line: format!("2026-11-22 10:05 ana: {text}"),
+        keep: Some(keep),
+    }
+}
+
+fn website_status(status: &str) -> Operation {
+    Operation::SetProjectStatus {
+        list: myorg_assistant::store::operation::ProjectList::Projects,
+        slug: "website".into(),
+        status: status.into(),
+        on: today(),
+    }
+}
+
+#[test]
+fn a_remembered_action_is_replayed_with_its_line_or_dropped_with_it() {
+    let dir = TempDir::new().unwrap();
+    let remote = bare_remote(&dir);
+    let a = Store::open(settings(&dir.path().join("a"), Some(&remote))).unwrap();
+    let b = Store::open(settings(&dir.path().join("b"), Some(&remote))).unwrap();
+    let memory = remote_file(&remote, "working-memory.txt");
+    let lines = memory.lines().count();
+
+    // b remembers something first; a's status change, made on the older head, is
+    // replayed on b's: both lines, in one commit with the status, the file kept to
+    // its limit there.
+    let decided = Operation::AppendMemory {
+        line: "2026-11-22 10:00 ben: Launch on a Tuesday".into(),
+        keep: None,
+    };
+    assert!(b.apply(decided, &ana()).unwrap().push.pushed);
+    let applied = a
+        .apply(
+            remembered(website_status("done"), "project website → done", lines),
+            &ana(),
+        )
+        .unwrap();
+    assert!(
+        applied.push.pushed && applied.push.dropped.is_empty(),
+        "{:?}",
+        applied.push
+    );
+    let now = remote_file(&remote, "working-memory.txt");
+    let kept: Vec<&str> = now.lines().collect();
+    assert_eq!(kept.len(), lines);
+    assert_eq!(
+        kept[lines - 2..],
+        [
+            "2026-11-22 10:00 ben: Launch on a Tuesday",
+            "2026-11-22 10:05 ana: project website → done"
+        ]
+    );
+    let moved = remote_file(&remote, "notes/working-memory/2026-11.md");
+    let first_two: Vec<&str> = memory.lines().take(2).collect();
+    assert_eq!(
+        moved,
+        format!("# Working memory, November 2026\n{}\n", first_two.join("\n"))
+    );
+    assert!(remote_file(&remote, "projects.txt").contains("+website"));
+    let repo = Repository::open(&remote).unwrap();
+    let head = repo
+        .find_reference("refs/heads/main")
+        .unwrap()
+        .peel_to_commit()
+        .unwrap();
+    let before = head.parent(0).unwrap().tree().unwrap();
+    let diff = repo
+        .diff_tree_to_tree(Some(&before), Some(&head.tree().unwrap()), None)
+        .unwrap();
+    let paths: Vec<String> = diff
+        .deltas()
+        .map(|delta| delta.new_file().path().unwrap().display().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "notes/working-memory/2026-11.md",
+            "projects.txt",
+            "working-memory.txt"
+        ]
+    );
+
+    // b blocks the project meanwhile, and a's "blocked" no longer applies there: its
+    // line does not stay behind alone.
+    b.sync().unwrap();
+    assert!(b.apply(website_status("blocked"), &ana()).unwrap().push.pushed);
+    let applied = a
+        .apply(
+            remembered(website_status("blocked"), "project website → blocked", lines),
+            &ana(),
+        )
+        .unwrap();
+    assert_eq!(applied.push.dropped.len(), 1, "{:?}", applied.push);
+    assert_eq!(remote_file(&remote, "working-memory.txt"), now);
+}
+
 #[test]
 fn an_operation_journaled_but_not_committed_before_a_crash_is_applied_once() {
     let dir = TempDir::new().unwrap();

@@ -16,6 +16,8 @@
 //! - [`reminders`]: what to remind whom of, once, outside quiet hours.
 //! - [`projects`]: projects and goals by status, progress, new lines, status changes.
 //! - [`notes`]: log.txt and working-memory.txt lines (notes, updates, links).
+//! - [`memory`]: what significant actions leave in working-memory.txt, and its rollover
+//!   to `notes/working-memory/YYYY-MM.md`.
 //! - [`kpi`]: figures from kpi.txt: series, the latest values and their change.
 //! - [`goals`]: quarters of goals, the telos.md section a goal serves, what moved goals in a week.
 //! - [`plan`]: the quarter plan: initiatives of a quarter, their updates and pull requests.
@@ -29,6 +31,7 @@ pub mod fields;
 pub mod files;
 pub mod goals;
 pub mod kpi;
+pub mod memory;
 pub mod notes;
 pub mod people;
 pub mod plan;

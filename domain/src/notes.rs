@@ -86,6 +86,12 @@ pub fn about_task(text: &str, task: &Task) -> Result<String, NoteError> {
     if text.is_empty() {
         return Err(NoteError::Empty);
     }
+    Ok(format!("{text} — task: {}", task_words(task)))
+}
+
+/// A task's words as a note carries them: its description without its `key:value`
+/// tags (see the module documentation), nor control characters a hand edit left.
+pub fn task_words(task: &Task) -> String {
     let tags: Vec<String> = task.tags().map(|(k, v)| format!("{k}:{v}")).collect();
     let words: Vec<&str> = task
         .description()
@@ -99,7 +105,7 @@ pub fn about_task(text: &str, task: &Task) -> Result<String, NoteError> {
         .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
         .filter(|word| !word.is_empty())
         .collect();
-    Ok(format!("{text} — task: {}", words.join(" ")))
+    words.join(" ")
 }
 
 /// A link with optional words before it: `TEXT URL`, or `URL` alone. The link is
@@ -124,11 +130,17 @@ pub fn link(url: &str, text: &str) -> Result<String, NoteError> {
     })
 }
 
-/// `file` with `line` appended (see the module documentation).
-pub fn append_line(mut file: Vec<u8>, line: &str) -> Vec<u8> {
+/// The line ending most of `file`'s lines use: CRLF when more than half of them do,
+/// else LF.
+pub fn usual_ending(file: &[u8]) -> &'static [u8] {
     let newlines = file.iter().filter(|&&b| b == b'\n').count();
     let crlf = file.windows(2).filter(|pair| pair == b"\r\n").count();
-    let ending: &[u8] = if crlf * 2 > newlines { b"\r\n" } else { b"\n" };
+    if crlf * 2 > newlines { b"\r\n" } else { b"\n" }
+}
+
+/// `file` with `line` appended (see the module documentation).
+pub fn append_line(mut file: Vec<u8>, line: &str) -> Vec<u8> {
+    let ending = usual_ending(&file);
     if !file.is_empty() && !file.ends_with(b"\n") {
         file.extend_from_slice(ending);
     }

@@ -199,7 +199,7 @@ fn changed_by(file: &str) -> &'static str {
         CALENDAR => "add_event",
         PROJECTS | GOALS => "update_project",
         LOG => "add_note",
-        MEMORY => "add_note with memory: true",
+        MEMORY => "remember",
         KPI => "update_arr_data",
         _ => "the tool made for it",
     }

@@ -15,8 +15,9 @@
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
 //!   (the quarter plan), [`goals`] (a quarter's goals, the weekly goal report),
-//!   [`kpi`] (figures), [`notes`], [`files`], [`passwords`], [`briefing`],
-//!   [`suggest`], [`context`], [`history`], [`status`], [`usage`];
+//!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`files`],
+//!   [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
+//!   [`usage`];
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
 //!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON;
@@ -35,6 +36,7 @@ pub mod history;
 pub mod json;
 pub mod kpi;
 pub mod loaded;
+pub mod memory;
 pub mod notes;
 pub mod passwords;
 pub mod plan;

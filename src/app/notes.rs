@@ -55,7 +55,13 @@ pub fn add(ctx: &Ctx, note: &Note) -> Result<Noted> {
     }
     let line = notes::entry_line(ctx.now, &ctx.handle, &text)?;
     let (file, operation) = if note.memory {
-        (MEMORY, Operation::AppendMemory { line: line.clone() })
+        (
+            MEMORY,
+            Operation::AppendMemory {
+                line: line.clone(),
+                keep: Some(super::memory::kept(ctx)),
+            },
+        )
     } else {
         (LOG, Operation::AppendLog { line: line.clone() })
     };

@@ -99,6 +99,7 @@ impl Updated {
 
 /// Sets the status, owner, target date and tags of `change.slug` in one commit;
 /// everything is checked first, and a change that changes nothing is refused.
+/// A new status is also written to working-memory.txt in that commit.
 pub fn update(ctx: &Ctx, change: &InitiativeChange) -> Result<Updated> {
     if change.status.is_none()
         && change.owner.is_none()
@@ -127,17 +128,21 @@ pub fn update(ctx: &Ctx, change: &InitiativeChange) -> Result<Updated> {
     let line = myorg_domain::projects::edited(entry.project, &edit, today)?
         .task
         .render();
-    let applied = ctx.store.apply(
-        Operation::EditProject {
-            list: ProjectList::of(entry.kind),
-            slug: entry.slug.to_string(),
-            status: edit.status.map(|status| status.as_str().to_string()),
-            set: edit.set,
-            add: edit.add,
-            on: today,
-        },
-        &ctx.actor,
-    )?;
+    let changed_status = edit.status.filter(|status| *status != entry.status);
+    let mut operation = Operation::EditProject {
+        list: ProjectList::of(entry.kind),
+        slug: entry.slug.to_string(),
+        status: edit.status.map(|status| status.as_str().to_string()),
+        set: edit.set,
+        add: edit.add,
+        on: today,
+    };
+    // A new status is worth remembering, in the same commit.
+    if let Some(status) = changed_status {
+        let text = myorg_domain::memory::status_changed(entry.kind, entry.slug, status);
+        operation = super::memory::remembering(ctx, operation, &text)?;
+    }
+    let applied = ctx.store.apply(operation, &ctx.actor)?;
     Ok(Updated {
         summary: applied.summary,
         line,

@@ -472,6 +472,8 @@ impl Changed {
 /// Sets the status of the project (goal) `change.slug` and logs the update about it
 /// (its `+slug` added); both are checked before either is applied, and a status it
 /// already has is refused.
+/// The status change also writes `project SLUG → STATUS` to working-memory.txt, in
+/// its commit.
 pub fn change(ctx: &Ctx, change: &Change) -> Result<Changed> {
     let text = match &change.update {
         None if change.status.is_none() => {
@@ -487,12 +489,14 @@ pub fn change(ctx: &Ctx, change: &Change) -> Result<Changed> {
     let status = match change.status {
         Some(status) => {
             domain::with_status(entry.project, status, today)?;
-            Some(Operation::SetProjectStatus {
+            let operation = Operation::SetProjectStatus {
                 list: ProjectList::of(entry.kind),
                 slug: entry.slug.to_string(),
                 status: status.as_str().to_string(),
                 on: today,
-            })
+            };
+            let text = myorg_domain::memory::status_changed(entry.kind, entry.slug, status);
+            Some(super::memory::remembering(ctx, operation, &text)?)
         }
         None => None,
     };

@@ -1,6 +1,7 @@
-//! Tasks: add, complete (with a note for log.txt), edit, delete (confirmed first),
-//! archive and search. References, dates in words and the urgency order come from the
-//! domain crate; every change is one store operation, authored by the person asking.
+//! Tasks: add, complete (with a note for log.txt and working memory), edit, delete
+//! (confirmed first), archive and search. References, dates in words and the urgency
+//! order come from the domain crate; every change is one store operation, authored by
+//! the person asking.
 
 use super::confirm::Pending;
 use super::{Ctx, Error, Look, Result};
@@ -114,6 +115,8 @@ impl Completed {
 
 /// Completes the open task `given` names; then, when there is a `summary`, writes it to
 /// log.txt about the task. A task not found or not completed leaves no note behind.
+/// With a summary, working-memory.txt gets `done REF "WORDS": SUMMARY` in the
+/// completion's commit.
 pub fn complete(ctx: &Ctx, given: &str, summary: Option<&str>) -> Result<Completed> {
     let todo = todo(ctx.store)?;
     let (index, line) = named(&todo, given, Scope::Open)?;
@@ -128,13 +131,17 @@ pub fn complete(ctx: &Ctx, given: &str, summary: Option<&str>) -> Result<Complet
         (Some(summary), None) => Some(notes::entry_line(ctx.now, &ctx.handle, summary)?),
         (None, _) => None,
     };
-    let applied = ctx.store.apply(
-        Operation::CompleteTask {
-            line: line.clone(),
-            on,
-        },
-        &ctx.actor,
-    )?;
+    // A summary makes the completion worth remembering, in the same commit.
+    let mut operation = Operation::CompleteTask {
+        line: line.clone(),
+        on,
+    };
+    if let (Some(summary), Some(task)) = (summary, &task) {
+        let reference = References::of(&todo).shown(task);
+        let text = myorg_domain::memory::completed(&reference, task, summary)?;
+        operation = super::memory::remembering(ctx, operation, &text)?;
+    }
+    let applied = ctx.store.apply(operation, &ctx.actor)?;
     let (done, next) = match task {
         Some(task) => {
             let next = myorg_domain::recurrence::next_occurrence(&task, on);

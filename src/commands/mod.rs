@@ -9,6 +9,7 @@ pub mod context;
 pub mod goals;
 pub mod kpi;
 pub mod mcp;
+pub mod memory;
 pub mod notes;
 pub mod parse;
 pub mod projects;

@@ -31,6 +31,7 @@ pub const MANAGED: [&str; 8] = [TODO, DONE, CALENDAR, PROJECTS, GOALS, LOG, MEMO
 
 mod files;
 mod kpi;
+mod memory;
 mod projects;
 pub use files::{content_hash, managed};
 pub use projects::ProjectList;
@@ -121,8 +122,23 @@ pub enum Operation {
     AppendLog { line: String },
     /// Append this reading (`YYYY-MM-DD key:value …`) to kpi.txt.
     AddReading { line: String },
-    /// Append this line to working-memory.txt.
-    AppendMemory { line: String },
+    /// Append this line to working-memory.txt; with `keep`, the file keeps its last
+    /// `keep` lines and the older ones move to `notes/working-memory/YYYY-MM.md` by
+    /// month (the line is then dated: `YYYY-MM-DD HH:MM NAME: text`).
+    AppendMemory {
+        line: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keep: Option<usize>,
+    },
+    /// Apply `operation` and, in the same commit, append `line` to working-memory.txt
+    /// as [`Operation::AppendMemory`] does: a significant action and what working
+    /// memory says of it. When the action no longer applies, neither does the line.
+    Remembered {
+        operation: Box<Operation>,
+        line: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keep: Option<usize>,
+    },
     /// Replace the whole content of the store file `path` (created when missing) with
     /// `content`, if the file still has the content whose [`content_hash`] is `base`.
     WriteFile {
@@ -365,7 +381,12 @@ impl Operation {
             } => projects::edit(snapshot, *list, slug, status.as_deref(), set, add, *on),
             Operation::AppendLog { line } => projects::append_log(snapshot, line),
             Operation::AddReading { line } => kpi::add_reading(snapshot, line),
-            Operation::AppendMemory { line } => projects::append_memory(snapshot, line),
+            Operation::AppendMemory { line, keep } => memory::append(snapshot, line, *keep),
+            Operation::Remembered {
+                operation,
+                line,
+                keep,
+            } => memory::remembered(snapshot, operation, line, *keep),
             Operation::WriteFile { path, content, base } => files::write(snapshot, path, content, base),
             Operation::AppendFile { path, text } => files::append(snapshot, path, text),
         }
@@ -385,7 +406,11 @@ impl Operation {
             | Operation::AddProject { line, .. }
             | Operation::AppendLog { line }
             | Operation::AddReading { line }
-            | Operation::AppendMemory { line } => (line, ""),
+            | Operation::AppendMemory { line, .. } => (line, ""),
+            Operation::Remembered { operation, line, .. } => {
+                operation.check_new_text()?;
+                (line, "")
+            }
             Operation::UpdateTask { line, new_line } => (new_line, line.as_str()),
             Operation::AddEvent { text, .. } | Operation::AppendFile { text, .. } => (text, ""),
             Operation::WriteFile { content, .. } => (content, ""),
@@ -434,6 +459,7 @@ impl Operation {
             Operation::AppendLog { .. } => "append_log",
             Operation::AddReading { .. } => "add_reading",
             Operation::AppendMemory { .. } => "append_memory",
+            Operation::Remembered { .. } => "remembered",
             Operation::WriteFile { .. } => "write_file",
             Operation::AppendFile { .. } => "append_file",
         }
@@ -481,7 +507,8 @@ impl Operation {
             }
             Operation::AppendLog { line } => format!("Note: {line}"),
             Operation::AddReading { line } => format!("Figures: {line}"),
-            Operation::AppendMemory { line } => format!("Working memory: {line}"),
+            Operation::AppendMemory { line, .. } => format!("Working memory: {line}"),
+            Operation::Remembered { operation, .. } => operation.intent(),
             Operation::WriteFile { path, .. } => format!("Write {path}"),
             Operation::AppendFile { path, text } => format!("Append to {path}: {text}"),
         }
@@ -783,7 +810,15 @@ mod tests {
             },
             Operation::AppendLog { line: line() },
             Operation::AddReading { line: line() },
-            Operation::AppendMemory { line: line() },
+            Operation::AppendMemory {
+                line: line(),
+                keep: Some(1),
+            },
+            Operation::Remembered {
+                operation: Box::new(Operation::Archive),
+                line: line(),
+                keep: None,
+            },
             Operation::WriteFile {
                 path: line(),
                 content: line(),

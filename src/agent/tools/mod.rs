@@ -27,7 +27,7 @@
 //! `calendar.rs`, `projects.rs` (projects and notes), `plan.rs` (the quarter plan),
 //! `goals.rs` (goals by quarter, the weekly goal report),
 //! `kpi.rs` (figures), `files.rs`, `git.rs` and `briefing.rs` (briefings and
-//! suggestions), `context.rs`.
+//! suggestions), `context.rs`, `memory.rs` (`remember`).
 
 mod briefing;
 mod calendar;
@@ -36,6 +36,7 @@ mod files;
 mod git;
 mod goals;
 mod kpi;
+mod memory;
 mod plan;
 mod projects;
 mod tasks;
@@ -264,6 +265,7 @@ impl Registry {
         tools.extend(tasks::tools());
         tools.extend(calendar::tools());
         tools.extend(projects::tools());
+        tools.extend(memory::tools());
         tools.extend(plan::tools());
         tools.extend(goals::tools());
         tools.extend(kpi::tools());

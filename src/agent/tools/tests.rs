@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 33] = [
+const NAMES: [&str; 34] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -16,6 +16,7 @@ const NAMES: [&str; 33] = [
     "list_projects",
     "update_project",
     "add_note",
+    "remember",
     "create_initiative",
     "update_initiative",
     "get_quarter_plan",
@@ -184,6 +185,7 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "add_event",
             "update_project",
             "add_note",
+            "remember",
             "create_initiative",
             "update_initiative",
             "add_update",

@@ -1,17 +1,16 @@
-//! The operations on projects.txt, goals.txt, log.txt and working-memory.txt: a new
-//! project or goal, a status change, an edit (status, tags, words), and appended log
-//! and working-memory lines.
+//! The operations on projects.txt, goals.txt and log.txt: a new project or goal, a
+//! status change, an edit (status, tags, words), and appended log lines.
 //!
 //! Each names its target by slug (not by line), so on a newer file it finds the
 //! project wherever it moved, and says plainly when it is gone or already so. A new
 //! line is appended with the file's line ending and always ends with one (a final
 //! newline is added first when the file lacks it); other lines keep every byte.
 
-use super::{Change, GOALS, LOG, MEMORY, OperationError, PROJECTS, Snapshot, subject};
+use super::{Change, GOALS, LOG, OperationError, PROJECTS, Snapshot, subject};
 use chrono::NaiveDate;
 use myorg_domain::notes;
 use myorg_domain::projects::{self as domain, Files, Kind, ProjectEdit, ProjectError};
-use myorg_parsers::log::{LogFile, LogLine};
+use myorg_parsers::log::LogLine;
 use myorg_parsers::{LineItem, Project, ProjectLine, ProjectStatus, ProjectsFile, Task, TodoFile};
 use serde::{Deserialize, Serialize};
 
@@ -215,25 +214,9 @@ pub(super) fn append_log(snapshot: &dyn Snapshot, line: &str) -> Result<Change, 
     })
 }
 
-pub(super) fn append_memory(snapshot: &dyn Snapshot, line: &str) -> Result<Change, OperationError> {
-    one_line(line, "a working-memory line")?;
-    // The line has the shape of a log entry; its text alone makes the subject.
-    let text = match LogFile::parse(line).get(0) {
-        Some(LogLine::Entry(entry)) => entry.text.clone(),
-        _ => line.trim().to_string(),
-    };
-    let memory = snapshot.read(MEMORY).map_err(OperationError::Io)?;
-    Ok(Change {
-        files: vec![(MEMORY.to_string(), Some(notes::append_line(memory, line)))],
-        summary: subject("Working memory", &text),
-        todo: None,
-        retargeted: None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::{FileChanges, Operation};
+    use super::super::{FileChanges, MEMORY, Operation};
     use super::*;
     use std::collections::HashMap;
 
@@ -430,6 +413,7 @@ mod tests {
         assert_eq!(change.summary, "Note: Quotes in +kitchen");
         let change = Operation::AppendMemory {
             line: "2026-11-23 08:00 ana: Ruiz called back".into(),
+            keep: None,
         }
         .apply(&snapshot)
         .unwrap();
@@ -455,7 +439,11 @@ mod tests {
             );
         }
         assert!(matches!(
-            Operation::AppendMemory { line: " ".into() }.apply(&snapshot),
+            Operation::AppendMemory {
+                line: " ".into(),
+                keep: None
+            }
+            .apply(&snapshot),
             Err(OperationError::Invalid(_))
         ));
     }
@@ -482,7 +470,10 @@ mod tests {
                 on: day("2026-11-23"),
             },
             Operation::AppendLog { line: "x".into() },
-            Operation::AppendMemory { line: "y".into() },
+            Operation::AppendMemory {
+                line: "y".into(),
+                keep: None,
+            },
         ];
         for op in ops {
             let json = serde_json::to_string(&op).unwrap();
