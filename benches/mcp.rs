@@ -2,7 +2,8 @@
 //! a child process on a store whose todo.txt has 100k lines. Medians of a reading
 //! tool call (`search_tasks`, the first 20 of every open task, and `+work`), of a
 //! task list resource's first page (`myorg://tasks`), and of `add_task` (a commit
-//! each); and the size of the tool definitions a client receives.
+//! each) there and on the sample store; and the size of the tool definitions a
+//! client receives, and of what it passes on to its model.
 //!
 //! `cargo bench --bench mcp` (builds the release binary first).
 
@@ -137,9 +138,22 @@ fn main() {
     let listed = server.request("tools/list", json!({}));
     let tools = listed["result"]["tools"].as_array().map_or(0, Vec::len);
     let size = listed["result"].to_string().chars().count();
+    // What a client passes to its model: each tool's name, description and input schema.
+    let for_model: Vec<Value> = listed["result"]["tools"]
+        .as_array()
+        .map(|tools| {
+            tools
+                .iter()
+                .map(|tool| json!({"name": tool["name"], "description": tool["description"], "inputSchema": tool["inputSchema"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let model_size = Value::Array(for_model).to_string().chars().count();
     println!(
-        "tools/list: {tools} tools, {size} characters (about {} tokens)",
-        size.div_ceil(4)
+        "tools/list: {tools} tools, {size} characters (about {} tokens) with output schemas and hints; \
+         names, descriptions and input schemas alone {model_size} characters (about {} tokens)",
+        size.div_ceil(4),
+        model_size.div_ceil(4)
     );
 
     let search = server.time(
@@ -161,8 +175,32 @@ fn main() {
         "tools/call",
         &|i| json!({"name": "add_task", "arguments": {"text": format!("Timed task {i} +bench")}}),
     );
-    println!("add_task (one commit each): median {add:.2?} of {RUNS}");
+    println!("add_task on that store (one commit each): median {add:.2?} of {RUNS}");
 
+    drop(server.input);
+    let _ = server.child.wait();
+
+    // The same change on the sample store, as most people's is.
+    let small = tempfile::tempdir().unwrap();
+    let init = Command::new(&binary)
+        .args(["init", "--sample", "store"])
+        .current_dir(small.path())
+        .env("HOME", small.path())
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{init:?}");
+    let mut server = Server::start(&binary, small.path());
+    server.request(
+        "initialize",
+        json!({"protocolVersion": "2025-06-18", "capabilities": {},
+               "clientInfo": {"name": "bench", "version": "1"}}),
+    );
+    server.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    let add = server.time(
+        "tools/call",
+        &|i| json!({"name": "add_task", "arguments": {"text": format!("Timed task {i} +bench")}}),
+    );
+    println!("add_task on the sample store: median {add:.2?} of {RUNS}");
     drop(server.input);
     let _ = server.child.wait();
 }
