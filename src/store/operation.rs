@@ -596,6 +596,24 @@ fn subject(verb: &str, text: &str) -> String {
     subject
 }
 
+/// A store for the operations' tests: every file reads as the same text, and there
+/// is no history.
+#[cfg(test)]
+struct OneText(&'static str);
+
+#[cfg(test)]
+impl Snapshot for OneText {
+    fn read(&self, _: &str) -> std::io::Result<Vec<u8>> {
+        Ok(self.0.as_bytes().to_vec())
+    }
+    fn revert(&self, _: &str) -> Result<FileChanges, OperationError> {
+        Err(OperationError::NoLongerApplies("no history".into()))
+    }
+    fn commit_of(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! (`tomorrow 14:30-15 dentist`).
 
 use super::auth::{Posted, Session, from_htmx};
-use super::respond::{changed, html, refused, run};
+use super::respond::{back_within, changed, html, refused, run};
 use super::tasks::Row;
 use super::{Layout, Web};
 use crate::app::{self, calendar};
@@ -228,11 +228,7 @@ pub struct New {
 /// `POST /calendar`: an event as typed: `WHEN [TIME] TEXT`.
 pub async fn add(State(web): State<Arc<Web>>, headers: HeaderMap, posted: Posted<New>) -> Response {
     let Posted { session, form } = posted;
-    let back = if form.back.starts_with("/calendar") {
-        form.back.clone()
-    } else {
-        "/calendar".to_string()
-    };
+    let back = back_within(&form.back, "/calendar", &[]);
     let words: Vec<String> = form.text.split_whitespace().map(str::to_string).collect();
     if words.is_empty() {
         let error = app::Error::Invalid("say when and what, as in: tomorrow 14:30-15 dentist".to_string());

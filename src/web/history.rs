@@ -4,7 +4,7 @@
 
 use super::auth::{Posted, Session, from_htmx};
 use super::confirm::ask;
-use super::respond::{html, refused, run};
+use super::respond::{back_within, html, refused, run};
 use super::{Layout, Web};
 use crate::app::history::{self, Change, Of};
 use askama::Template;
@@ -153,11 +153,7 @@ pub async fn undo(
     posted: Posted<OnChange>,
 ) -> Response {
     let Posted { session, form } = posted;
-    let back = if form.back.starts_with("/history") {
-        form.back
-    } else {
-        "/history".to_string()
-    };
+    let back = back_within(&form.back, "/history", &[]);
     match run(&web, &session, move |ctx| history::undo(ctx, Some(&commit))).await {
         Ok(pending) => ask(&web, &session, &headers, pending, "Undo this change?", &back),
         Err(error) => refused(&headers, &session, &error, &back),

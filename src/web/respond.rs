@@ -81,6 +81,16 @@ fn note(message: &str, class: &'static str) -> Response {
     html(&Note { message, class })
 }
 
+/// Where a form of `section`'s pages sends the person back without JavaScript:
+/// `given` when it is one of them (or one of the `also` pages), else `section`.
+pub fn back_within(given: &str, section: &str, also: &[&str]) -> String {
+    if given.starts_with(section) || also.contains(&given) {
+        given.to_string()
+    } else {
+        section.to_string()
+    }
+}
+
 /// `back` when it is a path of this site, else `/`.
 pub fn local(back: &str) -> &str {
     if back.starts_with('/') && !back.starts_with("//") && !back.starts_with("/\\") {

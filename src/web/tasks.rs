@@ -9,7 +9,7 @@
 
 use super::auth::{Posted, Session, from_htmx};
 use super::confirm::ask;
-use super::respond::{changed, html, refused, run};
+use super::respond::{back_within, changed, html, refused, run};
 use super::{Layout, Web};
 use crate::app::{self, tasks};
 use askama::Template;
@@ -289,7 +289,7 @@ pub async fn done(
     posted: Posted<OnTask>,
 ) -> Response {
     let Posted { session, form } = posted;
-    let back = back(&form.back);
+    let back = back_within(&form.back, "/tasks", &["/"]);
     match run(&web, &session, move |ctx| tasks::complete(ctx, &reference, None)).await {
         Ok(completed) => changed(&headers, &completed.said(), &back),
         Err(error) => refused(&headers, &session, &error, &back),
@@ -304,7 +304,7 @@ pub async fn delete(
     posted: Posted<OnTask>,
 ) -> Response {
     let Posted { session, form } = posted;
-    let back = back(&form.back);
+    let back = back_within(&form.back, "/tasks", &["/"]);
     match run(&web, &session, move |ctx| tasks::delete(ctx, &reference)).await {
         Ok(pending) => ask(&web, &session, &headers, pending, "Delete this task?", &back),
         Err(error) => refused(&headers, &session, &error, &back),
@@ -394,7 +394,7 @@ pub async fn edit(
     posted: Posted<Edited>,
 ) -> Response {
     let Posted { session, form } = posted;
-    let back = back(&form.back);
+    let back = back_within(&form.back, "/tasks", &["/"]);
     let seen_task = TodoFile::parse(form.seen.clone().into_bytes())
         .get(0)
         .and_then(|item| item.task())
@@ -445,13 +445,5 @@ pub async fn edit(
     match result {
         Ok(written) => changed(&headers, &written.said("Edited"), &back),
         Err(error) => refused(&headers, &session, &error, &back),
-    }
-}
-
-fn back(given: &str) -> String {
-    if given.starts_with("/tasks") || given == "/" {
-        given.to_string()
-    } else {
-        "/tasks".to_string()
     }
 }

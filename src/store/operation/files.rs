@@ -94,22 +94,8 @@ pub(super) fn append(snapshot: &dyn Snapshot, path: &str, text: &str) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::super::{FileChanges, Operation};
+    use super::super::{OneText as File, Operation};
     use super::*;
-
-    struct File(&'static str);
-
-    impl Snapshot for File {
-        fn read(&self, _: &str) -> std::io::Result<Vec<u8>> {
-            Ok(self.0.as_bytes().to_vec())
-        }
-        fn revert(&self, _: &str) -> Result<FileChanges, OperationError> {
-            Err(OperationError::NoLongerApplies("no history".into()))
-        }
-        fn commit_of(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
 
     #[test]
     fn a_write_replaces_only_the_content_it_was_prepared_against() {

@@ -30,22 +30,8 @@ pub(super) fn add_reading(snapshot: &dyn Snapshot, line: &str) -> Result<Change,
 
 #[cfg(test)]
 mod tests {
-    use super::super::{FileChanges, Operation};
+    use super::super::{OneText as File, Operation};
     use super::*;
-
-    struct File(&'static str);
-
-    impl Snapshot for File {
-        fn read(&self, _: &str) -> std::io::Result<Vec<u8>> {
-            Ok(self.0.as_bytes().to_vec())
-        }
-        fn revert(&self, _: &str) -> Result<FileChanges, OperationError> {
-            Err(OperationError::NoLongerApplies("no history".into()))
-        }
-        fn commit_of(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
 
     #[test]
     fn a_reading_is_appended_and_anything_else_refused() {
