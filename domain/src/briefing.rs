@@ -332,7 +332,7 @@ pub fn morning(
     let events = b.events(date);
     b.section("Today's events", events);
     let overdue = b.overdue(date);
-    b.section("Overdue", overdue);
+    b.section(titles::OVERDUE, overdue);
     let today = b.due_on(date);
     b.section("Due today", today);
     let soon_end = date
@@ -363,7 +363,7 @@ pub fn morning(
         .collect();
     b.section("Top priorities, not scheduled", top);
     let waiting = b.stale_waiting(date, settings);
-    b.section("Waiting for, to chase", waiting);
+    b.section(titles::WAITING, waiting);
     if let Some(first) = first {
         b.suggested("Suggested", first, date, settings.suggestions);
     }
@@ -428,6 +428,15 @@ pub fn evening(files: Files, whom: &Whom, date: NaiveDate, first: Option<&DayCon
         b.suggested("Tomorrow, first", first, tomorrow, 1);
     }
     b.finish(Kind::Evening, date, None)
+}
+
+/// The titles of the weekly review's sections, which the interactive review walks.
+pub mod titles {
+    pub const INBOX: &str = "Inbox: no project, context or date";
+    pub const PROJECTS: &str = "Active projects without a next action";
+    pub const WAITING: &str = "Waiting for, to chase";
+    pub const OVERDUE: &str = "Overdue";
+    pub const GOALS: &str = "Goals this week";
 }
 
 /// The built-in weekly review checklist, when the store has no
@@ -505,16 +514,16 @@ pub fn weekly(
         .into_iter()
         .map(|task| b.task(task, None))
         .collect();
-    b.section("Inbox: no project, context or date", inbox);
+    b.section(titles::INBOX, inbox);
     let stuck = projects_without_next_action(&files, date);
-    b.section("Active projects without a next action", stuck);
+    b.section(titles::PROJECTS, stuck);
     let waiting = b.stale_waiting(date, settings);
-    b.section("Waiting for, to chase", waiting);
+    b.section(titles::WAITING, waiting);
     let overdue = b.overdue(date);
-    b.section("Overdue", overdue);
+    b.section(titles::OVERDUE, overdue);
     let week_start = date.checked_sub_days(Days::new(6)).unwrap_or(date);
     let goals = goals_this_week(&files, date);
-    b.section("Goals this week", goals);
+    b.section(titles::GOALS, goals);
     let done = b.completed(week_start, date);
     b.section("Done this week", done);
     b.finish(Kind::Weekly, date, None)

@@ -23,6 +23,7 @@
 //! - [`plan`]: the quarter plan: initiatives of a quarter, their updates and pull requests.
 //! - [`files`]: a store file read in pieces, and the preview of a write.
 //! - [`briefing`]: the morning briefing, the evening summary and the weekly review.
+//! - [`review`]: the weekly review walked step by step: its steps and the answers to them.
 
 pub mod briefing;
 pub mod calendar;
@@ -39,6 +40,7 @@ pub mod projects;
 pub mod recurrence;
 pub mod reference;
 pub mod reminders;
+pub mod review;
 pub mod reworded;
 pub mod search;
 pub mod suggest;

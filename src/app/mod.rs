@@ -41,6 +41,7 @@ pub mod notes;
 pub mod passwords;
 pub mod plan;
 pub mod projects;
+pub mod review;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod status;
