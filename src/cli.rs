@@ -405,6 +405,15 @@ pub enum Command {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
     },
+    /// The weekly review, one step at a time: archive the done tasks, sort the inbox,
+    /// a next action for each project, chase the waiting-for items, the overdue tasks,
+    /// the goals, a closing note. Type an answer at each step; `q` leaves it where it
+    /// is for next time.
+    Review {
+        /// Start this week's review again from its first step.
+        #[arg(long)]
+        restart: bool,
+    },
 }
 
 /// A project's status on the command line.
@@ -934,6 +943,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Remember { text } => {
             let config = config()?;
             commands::memory::remember(&config, now(&config)?, &text.join(" "))
+        }
+        Command::Review { restart } => {
+            let config = config()?;
+            commands::review::run(&config, now(&config)?, *restart)
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod parse;
 pub mod projects;
 mod read;
 pub mod remind;
+pub mod review;
 pub mod store;
 pub mod suggest;
 pub mod tasks;
