@@ -44,7 +44,7 @@ fn setup() -> TempDir {
 #[test]
 fn the_review_is_left_and_taken_up_again_by_another_process_then_finished() {
     let dir = setup();
-    let first = review(dir.path(), "next\nnext\ndance\narchive\nq\n");
+    let first = review(dir.path(), "next\nnext\nnext\ndance\narchive\nq\n");
     assert!(first.starts_with("Step 1 of 19: Empty the inbox"), "{first}");
     assert!(
         first.contains("> dance\n\"dance\" is not an answer here; say one of: archive, next\n"),
@@ -52,7 +52,7 @@ fn the_review_is_left_and_taken_up_again_by_another_process_then_finished() {
     );
     assert!(first.contains("4 done tasks to move to done.txt."), "{first}");
     assert!(
-        first.ends_with("Left at step 4 of 19; `myorg review` comes back to it.\n"),
+        first.ends_with("Left at step 5 of 19; `myorg review` comes back to it.\n"),
         "{first}"
     );
     assert!(
@@ -64,38 +64,37 @@ fn the_review_is_left_and_taken_up_again_by_another_process_then_finished() {
     // A new process, with nothing typed: the same step, left again.
     let again = review(dir.path(), "");
     assert!(
-        again.starts_with("Step 4 of 19: Review the calendar for the past week"),
+        again.starts_with("Step 5 of 19: Review the calendar for the past week"),
         "{again}"
     );
     assert!(
-        again.ends_with("Left at step 4 of 19; `myorg review` comes back to it.\n"),
+        again.ends_with("Left at step 5 of 19; `myorg review` comes back to it.\n"),
         "{again}"
     );
 
     let commits = git(dir.path(), &["rev-list", "--count", "HEAD"]);
     let rest = [
-        "next",    // 4: the past week's calendar
-        "next",    // 5: the next two weeks
-        "due fri", // 6: overdue jyfb
-        "skip",    //    bwtz left as it is
-        "drop",    //    rvhm: asked again,
-        "n",       //    and kept
-        "drop",    //    asked again,
-        "y",       //    and dropped: the list is done
-        "next",    // 7
-        "chase",   // 8: waiting-for nvat
-        "next",    //    the others left
-        "next",    // 9
-        "next",    // 10
-        "next",    // 11: goals
-        "next",    // 12
-        "next",    // 13
-        "next",    // 14
-        "next",    // 15
-        "next",    // 16
-        "next",    // 17
-        "next",    // 18
-        "note The kitchen is late; the site is on track",
+        "next",                                           // 5: the past week's calendar
+        "next",                                           // 6: the next two weeks
+        "due fri",                                        // 7: overdue jyfb
+        "skip",                                           //    bwtz left as it is
+        "drop",                                           //    rvhm: asked again,
+        "n",                                              //    and kept
+        "drop",                                           //    asked again,
+        "y",                                              //    and dropped: the list is done
+        "next",                                           // 8
+        "chase",                                          // 9: waiting-for nvat
+        "next",                                           //    the others left
+        "next",                                           // 10
+        "next",                                           // 11
+        "next",                                           // 12: goals
+        "next",                                           // 13
+        "next",                                           // 14
+        "next",                                           // 15
+        "next",                                           // 16
+        "next",                                           // 17
+        "next",                                           // 18
+        "note The kitchen is late; the site is on track", // 19: the summary of the week
     ]
     .join("\n");
     let walked = review(dir.path(), &format!("{rest}\n"));

@@ -86,7 +86,7 @@ impl Kind {
             Kind::Goals
         } else if has("project") {
             Kind::Projects
-        } else if has("closing") || has("reflect") || has("journal") || has("note") {
+        } else if has("closing") || has("reflect on") || has("journal") || has("summary") {
             Kind::Closing
         } else {
             Kind::Checklist
@@ -308,23 +308,38 @@ impl Answer {
         if takes_words && rest.is_empty() {
             return Err(NotAnAnswer(format!("{word} needs some words after it")));
         }
-        let words = rest.to_string();
-        Ok(match word {
+        Answer::from_word(word, rest).ok_or_else(|| NotAnAnswer(format!("{word:?} is not an answer")))
+    }
+
+    /// The answer `word` names with the `words` after it (none for a word that takes
+    /// none; `yes` after `drop` confirms it): what a button or a form sends.
+    pub fn from_word(word: &str, words: &str) -> Option<Answer> {
+        let text = words.trim().to_string();
+        Some(match word {
             "next" => Answer::Next,
             "skip" => Answer::Skip,
             "archive" => Answer::Archive,
-            "assign" => Answer::Assign(words),
-            "add" => Answer::Add(words),
-            "status" => Answer::Status(words),
+            "assign" => Answer::Assign(text),
+            "add" => Answer::Add(text),
+            "status" => Answer::Status(text),
             "chase" => Answer::Chase,
             "received" => Answer::Received,
-            "followup" => Answer::Followup(words),
-            "due" => Answer::Due(words),
+            "followup" => Answer::Followup(text),
+            "due" => Answer::Due(text),
             "done" => Answer::Done,
-            "drop" => Answer::Drop(matches!(rest.to_lowercase().as_str(), "yes" | "y" | "confirm")),
-            "note" => Answer::Note(words),
-            _ => Answer::Finish,
+            "drop" => Answer::Drop(matches!(text.to_lowercase().as_str(), "yes" | "y" | "confirm")),
+            "note" => Answer::Note(text),
+            "finish" => Answer::Finish,
+            _ => return None,
         })
+    }
+
+    /// The choice `word` names, at whichever step offers it: its label and what it asks.
+    pub fn choice(word: &str) -> Option<Choice> {
+        Kind::ALL
+            .into_iter()
+            .flat_map(|kind| kind.choices(true))
+            .find(|choice| choice.word == word)
     }
 
     /// The answer's word, as [`Answer::parse`] reads it back (without its words).
@@ -482,11 +497,24 @@ mod tests {
         );
         assert_eq!(kind("Review waiting-for items (`@waiting`)"), Kind::Waiting);
         assert_eq!(kind("Write down any new ideas"), Kind::Checklist);
+        assert_eq!(
+            kind("Go through meeting notes in `notes/` from this week"),
+            Kind::Checklist
+        );
+        assert_eq!(kind("Reflect on the week in a closing note"), Kind::Closing);
+        assert_eq!(
+            kind("Write a short summary of the week in `log.txt`."),
+            Kind::Closing
+        );
+        assert_eq!(
+            kind("Re-read `telos.md`: does next week's plan reflect the current focus?"),
+            Kind::Checklist
+        );
     }
 
     #[test]
     fn a_second_closing_item_is_an_item_to_tick_and_kinds_keep_their_names() {
-        let guide = ["Write a closing note", "Reread the notes"]
+        let guide = ["Write a closing note", "Reflect on the notes"]
             .map(String::from)
             .to_vec();
         let kinds: Vec<Kind> = steps(&guide).iter().map(|step| step.kind).collect();

@@ -279,8 +279,9 @@ pub fn answer(ctx: &Ctx, token: Option<&str>, answer: &Answer) -> Result<Answere
         state.count(answer.word());
     }
     let mut next = screen(ctx, &state)?;
-    // A list emptied by this answer: on to the next step.
-    if next.kind.has_items() && next.item.is_none() && shown.item.is_some() && !state.finished {
+    // A list this answer emptied: on to the next step.
+    let same_step = next.number == shown.number && !state.finished;
+    if same_step && next.kind.has_items() && next.item.is_none() && shown.item.is_some() {
         state.advance();
         next = screen(ctx, &state)?;
     }

@@ -144,6 +144,7 @@ pub async fn on_click(
         "page" => turn_page(ctx, data, click, rest).await,
         "yes" => confirm(ctx, data, click, rest).await,
         "no" => cancel(ctx, data, click, rest).await,
+        "rv" => super::review::on_click(ctx, data, click, rest).await,
         _ => private(ctx, click, "That button is not one of mine any more.").await,
     }
 }

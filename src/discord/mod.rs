@@ -19,6 +19,7 @@ mod commands;
 mod complete;
 mod reply;
 mod retry;
+mod review;
 mod send;
 mod span;
 pub mod text;
@@ -366,6 +367,9 @@ async fn on_event(
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
         } => buttons::on_click(ctx, data, click).await,
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Modal(form),
+        } => review::on_form(ctx, data, form).await,
         _ => Ok(()),
     }
 }

@@ -51,6 +51,8 @@ pub struct Bot {
     pub http: String,
     /// Its standard error so far (also passed on to the test's).
     stderr: Arc<Mutex<String>>,
+    /// The environment it was started with.
+    env: Vec<(String, String)>,
 }
 
 impl Drop for Bot {
@@ -103,14 +105,34 @@ pub async fn launch(config: &str, env: &[(&str, &str)]) -> Bot {
         ("MYORG_SCHEDULER_MODE", "external"),
     ];
     all.extend_from_slice(env);
-    let mut child = myorg_command(dir.path(), &["--store", "s", "run"], &all)
+    let env: Vec<(String, String)> = all
+        .iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let (child, http) = spawn(dir.path(), &env, &stderr);
+    Bot {
+        dir,
+        remote,
+        fake,
+        child,
+        http,
+        stderr,
+        env,
+    }
+}
+
+/// `myorg run` in `dir` with `env`, its standard error kept in `stderr`: the child
+/// and the base URL it listens on.
+fn spawn(dir: &std::path::Path, env: &[(String, String)], stderr: &Arc<Mutex<String>>) -> (Child, String) {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut child = myorg_command(dir, &["--store", "s", "run"], &env)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = Arc::new(Mutex::new(String::new()));
     let lines = std::io::BufReader::new(child.stderr.take().expect("stderr is piped"));
-    let kept = Arc::clone(&stderr);
+    let kept = Arc::clone(stderr);
     std::thread::spawn(move || {
         for line in lines.lines().map_while(Result::ok) {
             eprintln!("{line}");
@@ -120,14 +142,7 @@ pub async fn launch(config: &str, env: &[(&str, &str)]) -> Bot {
         }
     });
     let http = super::listening_on(&mut child);
-    Bot {
-        dir,
-        remote,
-        fake,
-        child,
-        http,
-        stderr,
-    }
+    (child, http)
 }
 
 impl Bot {
@@ -198,6 +213,24 @@ impl Bot {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("still running 20 s after SIGTERM");
+    }
+
+    /// Stops the bot (SIGTERM) and starts it again on the same store, state and fake
+    /// Discord; returns once it has identified again.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let sessions = self.fake.gateway_counts().identifies;
+        let (child, http) = spawn(self.dir.path(), &self.env, &self.stderr);
+        self.child = child;
+        self.http = http;
+        for _ in 0..400 {
+            if self.fake.gateway_counts().identifies > sessions {
+                self.fake.wait_ready(WAIT).await.expect("the bot connects again");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the restarted bot did not identify within 20 s");
     }
 
     /// Its standard error, once a line holds `needle`.

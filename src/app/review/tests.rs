@@ -201,3 +201,20 @@ fn the_review_is_kept_where_it_was_left_and_a_new_week_starts_again() {
         assert_eq!(again.number, 1);
     });
 }
+
+#[test]
+fn next_moves_one_step_even_onto_an_empty_list() {
+    with_ctx(|ctx| {
+        let waiting = on_to(ctx, Kind::Waiting);
+        assert!(waiting.item.is_some());
+        let next = say(ctx, "next").screen;
+        assert_eq!(next.number, waiting.number + 1);
+        assert_eq!(
+            (next.kind, next.item.is_none()),
+            (Kind::Projects, true),
+            "{}",
+            next.said()
+        );
+        assert!(next.said().contains("Nothing here this week."), "{}", next.said());
+    });
+}

@@ -1,4 +1,5 @@
-//! Briefings, suggestions and the store: `/briefing`, `/review`, `/suggest`,
+//! Briefings, suggestions and the store: `/briefing`, `/review` (the weekly review
+//! step by step, [`crate::discord::review`]), `/suggest`,
 //! `/undo`, `/history`, `/sync`, `/status`, `/usage`, `/help`, over the use cases of
 //! [`crate::app::briefing`], [`crate::app::suggest`], [`crate::app::history`],
 //! [`crate::app::status`] and [`crate::app::usage`].
@@ -6,7 +7,7 @@
 use super::{ask_to_confirm, run, titled};
 use crate::app::briefing::{self, Asked};
 use crate::app::history::{self, Of};
-use crate::app::{status, suggest, usage};
+use crate::app::{review, status, suggest, usage};
 use crate::discord::complete::contexts;
 use crate::discord::text;
 use crate::discord::{Context, Error, reply};
@@ -51,15 +52,27 @@ pub(super) async fn briefing(
     .await
 }
 
-/// The weekly review: the week's briefing and the review checklist
+/// Your weekly review, step by step, where you left it
 #[poise::command(slash_command)]
-pub(super) async fn review(ctx: Context<'_>) -> Result<(), Error> {
-    let asked = Asked::mine(BriefingKind::Weekly);
-    let done = run(ctx, "review", move |app| briefing::briefing(&app.look(), &asked)).await?;
-    titled(ctx, done, "Weekly review", |built| {
-        briefing::text(&built).trim_end().to_string()
+pub(super) async fn review(
+    ctx: Context<'_>,
+    #[description = "Start this week's review again from its first step"] restart: Option<bool>,
+) -> Result<(), Error> {
+    let done = run(ctx, "review", move |app| {
+        if restart.unwrap_or(false) {
+            review::restart(app)
+        } else {
+            review::open(app)
+        }
     })
-    .await
+    .await?;
+    match done {
+        Ok(screen) => {
+            let (_, embed, rows) = crate::discord::review::message(&screen, None, false);
+            reply::send(ctx, CreateReply::default().embed(embed).components(rows)).await
+        }
+        Err(error) => reply::error(ctx, &error.to_string()).await,
+    }
 }
 
 /// How much energy there is.

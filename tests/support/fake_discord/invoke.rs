@@ -158,6 +158,65 @@ pub fn click_raw(world: &mut World, user: u64, message: u64, custom_id: &str) ->
     dispatch(world, 3, user, seen.channel_id, data, 0, Some(raw))
 }
 
+/// `user` submits the modal the bot showed in answer to `shown` (an interaction it
+/// answered with callback type 9), with `values` typed into its text inputs by their
+/// custom ids. Every input must be one of the modal's, and a required one must be
+/// filled; the submit carries the message of the component that opened it.
+pub fn submit_modal(
+    world: &mut World,
+    user: u64,
+    shown: u64,
+    values: &[(&str, &str)],
+) -> anyhow::Result<u64> {
+    let record = world
+        .interactions
+        .get(&shown)
+        .with_context(|| format!("no interaction {shown}"))?;
+    if record.user != user {
+        bail!(
+            "interaction {shown} showed its modal to user {}, not {user}",
+            record.user
+        );
+    }
+    let modal = record.modal.clone().with_context(|| {
+        format!(
+            "interaction {shown} showed no modal (callback {:?})",
+            record.callback
+        )
+    })?;
+    let (channel, source) = (record.channel_id, record.source_message);
+    let inputs: Vec<Value> = modal["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .collect();
+    for (id, _) in values {
+        if !inputs.iter().any(|input| input["custom_id"] == json!(id)) {
+            bail!("the modal has no input {id:?}");
+        }
+    }
+    let mut rows = Vec::new();
+    for input in &inputs {
+        let id = input["custom_id"].as_str().unwrap_or("");
+        let value = values
+            .iter()
+            .find(|(given, _)| *given == id)
+            .map(|(_, value)| *value);
+        if value.is_none_or(str::is_empty) && input["required"].as_bool() != Some(false) {
+            bail!("the modal's input {id:?} is required");
+        }
+        rows.push(json!({"type": 1, "components": [
+            {"type": 4, "custom_id": id, "value": value.unwrap_or("")}
+        ]}));
+    }
+    let data = json!({"custom_id": modal["custom_id"], "components": rows});
+    let message = source
+        .and_then(|id| world.messages.get(&id))
+        .map(|stored| stored.raw.clone());
+    dispatch(world, 5, user, channel, data, 0, message)
+}
+
 /// The message context-menu command `command` on message `target`.
 pub fn context_menu(world: &mut World, user: u64, command: &str, target: u64) -> anyhow::Result<u64> {
     let raw = world
@@ -436,6 +495,7 @@ fn dispatch(
         loading: false,
         source_message,
         choices: None,
+        modal: None,
         message_type,
     };
     world.interactions.insert(id, record);

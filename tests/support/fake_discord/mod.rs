@@ -272,6 +272,20 @@ impl FakeDiscord {
         Ok(self.interaction(id))
     }
 
+    /// `user` submits the modal that `shown` (an interaction the bot answered with a
+    /// modal) showed, with `values` in its text inputs by custom id.
+    pub async fn submit_modal(
+        &self,
+        user: u64,
+        shown: &Interaction,
+        values: &[(&str, &str)],
+    ) -> anyhow::Result<Interaction> {
+        let id = self
+            .shared
+            .update(|world| invoke::submit_modal(world, user, shown.id, values))?;
+        Ok(self.interaction(id))
+    }
+
     /// `user` runs the message context-menu command `command` on `target`.
     pub async fn context_menu(
         &self,
@@ -531,6 +545,21 @@ impl Interaction {
                     Ok(found)
                 } else {
                     Err(format!("{} so far (callback {:?})", found.len(), record.callback))
+                }
+            })
+            .await
+    }
+
+    /// The modal the bot showed in answer, once it has: its `data` (custom id, title,
+    /// rows of text inputs).
+    pub async fn modal(&self, timeout: Duration) -> anyhow::Result<Value> {
+        self.shared
+            .wait_for(timeout, "a modal", |world| {
+                let record = &world.interactions[&self.id];
+                match (&record.modal, record.callback) {
+                    (Some(modal), _) => Ok(modal.clone()),
+                    (None, Some(other)) => Err(format!("the bot answered with callback type {other}")),
+                    (None, None) => Err("no callback yet".to_string()),
                 }
             })
             .await

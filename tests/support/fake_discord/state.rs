@@ -235,7 +235,7 @@ pub struct StoredMessage {
 pub struct InteractionRecord {
     pub id: u64,
     pub token: String,
-    /// 2 application command, 3 message component, 4 autocomplete.
+    /// 2 application command, 3 message component, 4 autocomplete, 5 modal submit.
     pub kind: u64,
     pub channel_id: u64,
     pub user: u64,
@@ -254,6 +254,8 @@ pub struct InteractionRecord {
     pub source_message: Option<u64>,
     /// The choices of an autocomplete answer.
     pub choices: Option<Vec<Value>>,
+    /// The modal a callback of type 9 showed the user.
+    pub modal: Option<Value>,
     /// The message type of its responses: 20 slash command, 23 context menu, 0 otherwise.
     pub message_type: u64,
 }

@@ -20,12 +20,14 @@ use super::rest::{
 };
 use super::state::{ACKNOWLEDGE_WITHIN, TOKEN_VALID_FOR, World, is_ephemeral};
 
-/// Callback types that fit each interaction type (2 command, 3 component, 4 autocomplete).
+/// Callback types that fit each interaction type (2 command, 3 component, 4
+/// autocomplete, 5 modal submit: a modal cannot open another).
 fn fitting_callbacks(kind: u64) -> &'static [u64] {
     match kind {
         2 => &[4, 5, 9],
         3 => &[4, 5, 6, 7, 9],
         4 => &[8],
+        5 => &[4, 5, 6, 7],
         _ => &[],
     }
 }
@@ -119,6 +121,7 @@ pub fn callback(world: &mut World, call: &Call, interaction: &str, token: &str) 
             let choices = data["choices"].as_array().cloned().unwrap_or_default();
             world.interaction_mut(interaction).choices = Some(choices);
         }
+        9 => world.interaction_mut(interaction).modal = Some(data.clone()),
         _ => {}
     }
     world.interaction_mut(interaction).callback = Some(response_type);
