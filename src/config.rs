@@ -127,13 +127,14 @@ impl Default for SchedulerConfig {
 /// holds when the file names no job. The schedule reads these for every job it knows.
 /// `git-sync` is off (`""`): `myorg run` keeps the store in sync by itself, every
 /// `store.sync_every_secs`.
-pub const DEFAULT_JOBS: [(&str, &str); 6] = [
+pub const DEFAULT_JOBS: [(&str, &str); 7] = [
     ("morning-briefing", "0 8 * * *"),
     ("evening-summary", "0 20 * * *"),
     ("deadline-checker", "0 * * * *"),
     ("event-reminders", "*/5 * * * *"),
     ("waiting-followup", "0 9 * * 1"),
     ("git-sync", ""),
+    ("weekly-review", "0 16 * * 5"),
 ];
 
 /// Who keeps the schedules.
@@ -398,6 +399,10 @@ pub struct PersonConfig {
     /// `evening-summary` schedule's.
     #[serde(default)]
     pub evening: Option<String>,
+    /// Their weekly review's time, `HH:MM` in their timezone, on the day of the
+    /// `weekly-review` schedule (default: Friday 16:00).
+    #[serde(default)]
+    pub review: Option<String>,
     /// Their own work hours (`Mon-Thu 08:00-16:00`) in their timezone; default:
     /// `contexts.work_hours`.
     #[serde(default)]

@@ -229,3 +229,31 @@ async fn the_review_is_walked_with_buttons_and_forms_across_a_restart() {
     );
     bot.assert_no_violation();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_weekly_review_job_opens_each_persons_review_once_a_week() {
+    let bot = start_with(TEAM, &[]).await;
+    let ran = bot.trigger("weekly-review").await;
+    assert_eq!(ran["result"]["sent"], 2, "{ran}");
+    let dms = bot.fake.wait_dms(ANA, 1, WAIT).await.unwrap();
+    assert!(
+        dms[0].content.starts_with(
+            "Time for your weekly review (2026-W48): 19 steps, one at a time. Answer with /review on Discord"
+        ),
+        "{}",
+        dms[0].content
+    );
+    assert!(
+        dms[0].content.contains("Step 1 of 19: Empty the inbox"),
+        "{}",
+        dms[0].content
+    );
+    bot.fake.wait_dms(BEN, 1, WAIT).await.unwrap();
+    let again = bot.trigger("weekly-review").await;
+    assert_eq!(again["result"]["sent"], 0, "once a week: {again}");
+    // The review the job opened is the one /review shows.
+    let asked = bot.fake.slash(ANA, CHANNEL, "review", &[]).await.unwrap();
+    let shown = asked.reply(WAIT).await.unwrap();
+    assert!(shown.text().contains("step 1 of 19"), "{}", shown.text());
+    bot.assert_no_violation();
+}

@@ -4,6 +4,9 @@
 //! block): async callers run it on the blocking pool. Its result is a small JSON
 //! object saying what it did.
 //!
+//! The `weekly-review` job opens each person's weekly review ([`crate::app::review`])
+//! and sends them where it stands, once a week.
+//!
 //! Messages go through a [`Deliver`]: Discord once the bot runs, the log meanwhile.
 //! Reminders and briefings are keyed in the ledger (a briefing by kind, person and
 //! day), so a job triggered twice, or retried, sends nothing twice.
@@ -12,14 +15,14 @@
 
 pub mod runner;
 
-use crate::app::briefing;
 use crate::app::loaded::{Loaded, Need};
+use crate::app::{briefing, review};
 use crate::config::Config;
 use crate::reminders::ledger::Ledger;
 use crate::reminders::{Deliver, Reminders};
 use crate::store::{PushReport, Store};
 use anyhow::bail;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use myorg_domain::briefing::{Kind, Whom};
 use myorg_domain::reminders::{Message, Sent};
 use serde_json::{Value, json};
@@ -36,17 +39,19 @@ pub enum Job {
     EventReminders,
     WaitingFollowup,
     GitSync,
+    WeeklyReview,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::MorningBriefing,
         Job::EveningSummary,
         Job::DeadlineChecker,
         Job::EventReminders,
         Job::WaitingFollowup,
         Job::GitSync,
+        Job::WeeklyReview,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +62,7 @@ impl Job {
             Job::EventReminders => "event-reminders",
             Job::WaitingFollowup => "waiting-followup",
             Job::GitSync => "git-sync",
+            Job::WeeklyReview => "weekly-review",
         }
     }
 
@@ -137,6 +143,7 @@ pub fn run(
                 "failed": outcome.failed.iter().map(|(_, why)| why).collect::<Vec<_>>(),
             }))
         }
+        Job::WeeklyReview => reviews(config, store, recipients, now, deliver),
         Job::GitSync => {
             let report = store.sync()?;
             let told = tell_not_applied(config, &report, deliver);
@@ -297,6 +304,82 @@ fn briefings(
     }
     if !failed.is_empty() {
         // An error, so a retried trigger sends the missing ones (and only those).
+        bail!(
+            "{sent} sent; not delivered (tried again on the next run): {}",
+            failed.join("; ")
+        );
+    }
+    Ok(json!({ "sent": sent }))
+}
+
+/// Opens the weekly review of each of `recipients` (started at its first step, or
+/// where they left it) and tells them, once per person and ISO week.
+fn reviews(
+    config: &Config,
+    store: &Store,
+    recipients: &Recipients,
+    now: DateTime<Utc>,
+    deliver: &mut dyn Deliver,
+) -> anyhow::Result<Value> {
+    let reminders = reminders_for(config, recipients)?;
+    let people = config.people()?;
+    let store_now = now.with_timezone(&config.store_timezone()?).naive_local();
+    let mut ledger = Ledger::open(store.state_dir(), now)?;
+    let mut sent = 0;
+    let mut failed = Vec::new();
+    for recipient in &reminders.recipients {
+        let week = recipient.local(now).date().iso_week();
+        let key = format!("review:{}-W{:02}", week.year(), week.week());
+        if ledger.sent().was_sent(&recipient.handle, &key) {
+            continue;
+        }
+        let person = people.find(&recipient.handle);
+        let ctx = crate::app::Ctx {
+            config,
+            store,
+            actor: crate::store::Actor {
+                name: person.map_or(recipient.handle.clone(), |person| person.name.clone()),
+                email: person
+                    .and_then(|person| person.email.clone())
+                    .unwrap_or_else(|| format!("{}@users.invalid", recipient.handle)),
+                via: "schedule".to_string(),
+            },
+            handle: recipient.handle.clone(),
+            now: store_now,
+        };
+        let screen = review::open(&ctx)?;
+        if screen.finished {
+            continue;
+        }
+        let lead = if screen.number == 1 {
+            format!(
+                "Time for your weekly review ({}): {} steps, one at a time.",
+                screen.week, screen.of
+            )
+        } else {
+            format!(
+                "Your weekly review ({}) is at step {} of {}.",
+                screen.week, screen.number, screen.of
+            )
+        };
+        let message = Message {
+            to: recipient.handle.clone(),
+            text: format!(
+                "{lead} Answer with /review on Discord or `myorg review` in a terminal; you can leave and come back where you were.\n\n{}",
+                screen.said()
+            ),
+            keys: vec![key],
+            folded: false,
+        };
+        match deliver.deliver(&message) {
+            Ok(()) => {
+                ledger.record(&message, now)?;
+                sent += 1;
+            }
+            Err(error) => failed.push(format!("{}: {error:#}", recipient.handle)),
+        }
+    }
+    if !failed.is_empty() {
         bail!(
             "{sent} sent; not delivered (tried again on the next run): {}",
             failed.join("; ")

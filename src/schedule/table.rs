@@ -1,6 +1,7 @@
 //! The job table: each job's cron expression (the defaults below, or `[scheduler.jobs]`)
-//! read in the scheduler's timezone, and the briefings once per person, in that
-//! person's timezone and at their own time when they set one (`morning`, `evening`).
+//! read in the scheduler's timezone, and the briefings and the weekly review once per
+//! person, in that person's timezone and at their own time when they set one
+//! (`morning`, `evening`, `review`).
 //! What is due between two ticks, and which briefings were missed while the assistant
 //! was down, are decided here from the table and two instants.
 
@@ -15,7 +16,7 @@ use chrono_tz::Tz;
 /// Each job's default schedule, in the order of [`Job::ALL`]: the configuration's
 /// table of them ([`DEFAULT_JOBS`], by name); `""` (unscheduled) for a job it does
 /// not name.
-pub fn default_jobs() -> [(Job, &'static str); 6] {
+pub fn default_jobs() -> [(Job, &'static str); 7] {
     Job::ALL.map(|job| {
         let cron = DEFAULT_JOBS
             .iter()
@@ -36,8 +37,12 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A briefing or the weekly review: one person's, at their own time.
     fn is_briefing(&self) -> bool {
-        matches!(self.job, Job::MorningBriefing | Job::EveningSummary)
+        matches!(
+            self.job,
+            Job::MorningBriefing | Job::EveningSummary | Job::WeeklyReview
+        )
     }
 }
 
@@ -98,12 +103,12 @@ impl Schedule {
             }
             let cron = Cron::parse(text).with_context(|| format!("in scheduler.jobs.{job}"))?;
             match job {
-                Job::MorningBriefing | Job::EveningSummary => {
+                Job::MorningBriefing | Job::EveningSummary | Job::WeeklyReview => {
                     for person in &people {
-                        let own = if job == Job::MorningBriefing {
-                            &person.morning
-                        } else {
-                            &person.evening
+                        let own = match job {
+                            Job::MorningBriefing => &person.morning,
+                            Job::EveningSummary => &person.evening,
+                            _ => &person.review,
                         };
                         let cron = match own {
                             Some(time) => at_time(&cron, *time)?,
@@ -177,6 +182,7 @@ struct PersonTimes {
     zone: Tz,
     morning: Option<NaiveTime>,
     evening: Option<NaiveTime>,
+    review: Option<NaiveTime>,
 }
 
 /// Everyone who gets briefings (the people, or the user when none are configured)
@@ -205,6 +211,7 @@ fn people_times(config: &Config) -> anyhow::Result<Vec<PersonTimes>> {
         out.push(PersonTimes {
             morning: time(entry.and_then(|e| e.morning.as_ref()), "morning")?,
             evening: time(entry.and_then(|e| e.evening.as_ref()), "evening")?,
+            review: time(entry.and_then(|e| e.review.as_ref()), "review")?,
             handle: recipient.handle,
             zone: recipient.timezone,
         });
