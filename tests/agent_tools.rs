@@ -1289,14 +1289,48 @@ fn the_context_is_read_set_refused_and_inferred_again_for_the_person_who_asks() 
 }
 
 #[test]
-fn myorg_tools_lists_the_34_tools_with_their_schemas() {
+fn the_weekly_review_is_walked_by_the_model_in_the_words_a_person_types() {
+    let f = fixture();
+    let first = f.done("weekly_review", json!({}));
+    assert!(first.starts_with("Step 1 of 19: Empty the inbox"), "{first}");
+    f.done("weekly_review", json!({"answer": "next"}));
+    f.done("weekly_review", json!({"answer": "next"}));
+    let archive = f.done("weekly_review", json!({"answer": "next"}));
+    assert!(
+        archive.contains("Step 4 of 19: Archive completed tasks") && archive.contains("4 done tasks"),
+        "{archive}"
+    );
+    let archived = f.done("weekly_review", json!({"answer": "archive"}));
+    assert!(archived.contains("Step 5 of 19"), "{archived}");
+    let wrong = f.failed("weekly_review", json!({"answer": "archive"}));
+    assert!(
+        wrong.contains("\"archive\" is not an answer here; say one of: next"),
+        "{wrong}"
+    );
+    f.done("weekly_review", json!({"answer": "next"}));
+    let overdue = f.done("weekly_review", json!({"answer": "next"}));
+    assert!(overdue.contains("[jyfb] Fix broken contact form"), "{overdue}");
+    let refused = f.failed("weekly_review", json!({"answer": "drop"}));
+    assert!(refused.contains("use delete_task"), "{refused}");
+    let moved = f.done("weekly_review", json!({"answer": "due fri"}));
+    assert!(
+        moved.contains("due:2026-11-27") && moved.contains("[bwtz]"),
+        "{moved}"
+    );
+    let again = f.done("weekly_review", json!({"restart": true}));
+    assert!(again.starts_with("Step 1 of 19"), "{again}");
+    assert!(f.registry.changes("weekly_review"));
+}
+
+#[test]
+fn myorg_tools_lists_the_35_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 34, "{out}");
+    assert_eq!(tools.len(), 35, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -1304,7 +1338,7 @@ fn myorg_tools_lists_the_34_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("34 tools, about ")
+        estimate.starts_with("35 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -1312,9 +1346,9 @@ fn myorg_tools_lists_the_34_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 34);
+    assert_eq!(definitions.len(), 35);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("34 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("35 tools, about "));
 }
 
 /// `docs/tools.md` is `myorg tools --markdown`: regenerate it when a tool changes.

@@ -447,6 +447,7 @@ fn every_call() -> Vec<(&'static str, Value)> {
             json!({"text": "The plumber comes Wednesday", "project": "kitchen"}),
         ),
         ("remember", json!({"text": "The plumber prefers mornings"})),
+        ("weekly_review", json!({"answer": "next"})),
         (
             "create_initiative",
             json!({"slug": "mcp-server", "title": "Offer the assistant over MCP", "target_date": "2026-12-20"}),

@@ -39,6 +39,7 @@ mod kpi;
 mod memory;
 mod plan;
 mod projects;
+mod review;
 mod tasks;
 
 pub use crate::app::confirm::{CONFIRM_MINUTES, HELD_CHANGES, HeldCall, Pending, PendingAction};
@@ -273,6 +274,7 @@ impl Registry {
         tools.extend(git::tools());
         tools.extend(briefing::tools());
         tools.extend(context::tools());
+        tools.extend(review::tools());
         Registry { tools }
     }
 

@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 34] = [
+const NAMES: [&str; 35] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -40,6 +40,7 @@ const NAMES: [&str; 34] = [
     "suggest_tasks",
     "get_context",
     "set_context",
+    "weekly_review",
 ];
 
 fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
@@ -194,6 +195,7 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "add_waiting",
             "append_file",
             "set_context",
+            "weekly_review",
         ]
     );
     assert_eq!(registry.effect("search_tasks"), Some(Effect::Reads));
