@@ -15,7 +15,8 @@
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
 //!   (the quarter plan), [`goals`] (a quarter's goals, the weekly goal report),
-//!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`files`],
+//!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`review`] (the weekly
+//!   review, step by step), [`files`],
 //!   [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
 //!   [`usage`];
 //!   [`chat`], the small grammar of the conversations that need no model;

@@ -1,7 +1,7 @@
 //! The Discord front end of `myorg run`, on poise and serenity: slash commands (the
 //! use cases of [`crate::app`], with the person's typed options as their requests),
 //! a message context-menu command, free chat with the agent, confirmation
-//! and page buttons, and a [`Sender`] for the schedule's briefings and reminders.
+//! and page buttons, the weekly review's buttons and forms, and a [`Sender`] for the schedule's briefings and reminders.
 //!
 //! Every request first passes the allowlists ([`access`]); the person behind a
 //! Discord user comes from `[[people]]` (`discord_id`), which gives the commits their
