@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Environment variables and the configuration keys they set.
-pub const ENV_KEYS: [(&str, &str); 22] = [
+pub const ENV_KEYS: [(&str, &str); 23] = [
     ("MYORG_REPO_PATH", "store.path"),
     ("GIT_REPO_URL", "git.url"),
     ("GIT_BRANCH", "git.branch"),
@@ -41,11 +41,13 @@ pub const ENV_KEYS: [(&str, &str); 22] = [
     ("MYORG_DISCORD_API_BASE", "discord.api_base"),
     ("WEB_PASSWORD", "web.password"),
     ("WEB_SECRET_KEY", "web.secret_key"),
+    ("GITHUB_WEBHOOK_SECRET", "github.webhook_secret"),
 ];
 
 /// The environment variables that hold secrets.
-pub const SECRET_ENV: [&str; 7] = [
+pub const SECRET_ENV: [&str; 8] = [
     "GIT_TOKEN",
+    "GITHUB_WEBHOOK_SECRET",
     "WEB_PASSWORD",
     "WEB_SECRET_KEY",
     "LITELLM_API_KEY",
@@ -88,6 +90,28 @@ pub struct Config {
     /// Where people are (`@phone`, `@computer`…): the team's contexts and how one is
     /// inferred when a person has set none.
     pub contexts: ContextsConfig,
+    /// GitHub's pull requests, linked to projects and tasks (`POST /webhooks/github`).
+    pub github: GithubConfig,
+}
+
+/// GitHub's webhook: its secret, and what a merged pull request does.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct GithubConfig {
+    /// The secret the webhook's deliveries are signed with (`GITHUB_WEBHOOK_SECRET`);
+    /// without it every delivery is refused.
+    pub webhook_secret: Option<Secret>,
+    /// A merged pull request completes the tasks it says it closes (`closes kmbt`).
+    pub complete_on_merge: bool,
+}
+
+impl Default for GithubConfig {
+    fn default() -> Self {
+        GithubConfig {
+            webhook_secret: None,
+            complete_on_merge: true,
+        }
+    }
 }
 
 /// When the jobs run: on their schedules in `myorg run`, or only when triggered.

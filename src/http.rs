@@ -4,6 +4,11 @@
 //! `POST /trigger/{job}` (what the CronJobs call) with a bearer token compared in
 //! constant time: 401 on a missing or wrong token (or none configured), 404 on an
 //! unknown job, 500 with the error when the job fails, else the job's JSON result.
+//! `POST /webhooks/github` takes GitHub's pull request events ([`crate::app::github`]):
+//! the signature is checked on the raw body before anything reads it (401 when it is
+//! bad or missing, or no secret is set), a body past 1 MiB is 413, a payload that is
+//! not a pull request event 400, an event not followed 202, a delivery seen before
+//! 200 with nothing done.
 //! Routes of other front ends (`/mcp`) are mounted beside these, in the same log.
 
 use crate::config::{Config, Secret};
@@ -61,6 +66,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/trigger/{job}", post(trigger))
+        .route(
+            "/webhooks/github",
+            post(github).layer(axum::extract::DefaultBodyLimit::max(GITHUB_BODY_LIMIT)),
+        )
         .with_state(state)
         .merge(mounted)
         .layer(axum::middleware::from_fn(logged))
@@ -174,6 +183,69 @@ async fn trigger(
         Err(error) => json(
             StatusCode::INTERNAL_SERVER_ERROR,
             &serde_json::json!({"job": job.name(), "error": error}),
+        ),
+    }
+}
+
+/// The largest webhook body read.
+const GITHUB_BODY_LIMIT: usize = 1024 * 1024;
+
+async fn github(State(state): State<Arc<AppState>>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let header_of = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let Some(secret) = &state.config.github.webhook_secret else {
+        return plain(
+            StatusCode::UNAUTHORIZED,
+            "no webhook secret is set (GITHUB_WEBHOOK_SECRET)\n",
+        );
+    };
+    if !crate::app::github::signed(secret.0.as_bytes(), &body, header_of("x-hub-signature-256")) {
+        return plain(
+            StatusCode::UNAUTHORIZED,
+            "the signature (X-Hub-Signature-256) is missing or wrong\n",
+        );
+    }
+    let event = header_of("x-github-event").unwrap_or_default().to_string();
+    let delivery = header_of("x-github-delivery").unwrap_or_default().to_string();
+    let (config, store) = (Arc::clone(&state.config), Arc::clone(&state.store));
+    let now = state.jobs.clock.now();
+    let handled = tokio::task::spawn_blocking(move || {
+        let zone = config.store_timezone()?;
+        let ctx = crate::app::Ctx {
+            config: &config,
+            store: &store,
+            actor: crate::store::Actor {
+                name: "github".to_string(),
+                email: "github@webhook.invalid".to_string(),
+                via: "webhook".to_string(),
+            },
+            handle: "github".to_string(),
+            now: now.with_timezone(&zone).naive_local(),
+        };
+        crate::app::github::deliver(&ctx, &event, &delivery, &body)
+    })
+    .await;
+    use crate::app::github::Handled;
+    match handled {
+        Ok(Ok(Handled::Done(changes))) => {
+            tracing::info!(changes = changes.len(), "github: a delivery handled");
+            json(
+                StatusCode::OK,
+                &serde_json::json!({"status": "done", "changes": changes}),
+            )
+        }
+        Ok(Ok(Handled::Again)) => json(StatusCode::OK, &serde_json::json!({"status": "already handled"})),
+        Ok(Ok(Handled::Ignored(why))) => json(
+            StatusCode::ACCEPTED,
+            &serde_json::json!({"status": "ignored", "why": why}),
+        ),
+        Ok(Err(crate::app::Error::Invalid(why))) => plain(StatusCode::BAD_REQUEST, &format!("{why}\n")),
+        Ok(Err(error)) => json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &serde_json::json!({"error": error.to_string()}),
+        ),
+        Err(error) => json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &serde_json::json!({"error": error.to_string()}),
         ),
     }
 }

@@ -20,6 +20,7 @@
 //!   to `notes/working-memory/YYYY-MM.md`.
 //! - [`kpi`]: figures from kpi.txt: series, the latest values and their change.
 //! - [`goals`]: quarters of goals, the telos.md section a goal serves, what moved goals in a week.
+//! - [`github`]: the state, projects and tasks a GitHub pull request event names.
 //! - [`plan`]: the quarter plan: initiatives of a quarter, their updates and pull requests.
 //! - [`files`]: a store file read in pieces, and the preview of a write.
 //! - [`briefing`]: the morning briefing, the evening summary and the weekly review.
@@ -30,6 +31,7 @@ pub mod calendar;
 pub mod context;
 pub mod fields;
 pub mod files;
+pub mod github;
 pub mod goals;
 pub mod kpi;
 pub mod memory;

@@ -263,6 +263,14 @@ pub fn initiatives<'a>(files: &Files<'a>, log: &'a LogFile, quarter: Quarter) ->
         .collect()
 }
 
+/// The pull requests the log entries naming `+slug` link, each once by its newest
+/// mention (in date order), oldest first: what a project's page lists.
+pub fn pull_requests_about<'a>(log: &'a LogFile, slug: &str) -> Vec<PullRequest<'a>> {
+    let mut entries: Vec<(usize, &LogEntry)> = entries_by_slug(log).remove(slug).unwrap_or_default();
+    entries.sort_by_key(|(index, entry)| (entry.date, entry.time, *index));
+    pull_requests(entries.into_iter().map(|(_, entry)| entry))
+}
+
 /// The log entries naming each `+slug`, with their line index, in file order.
 fn entries_by_slug(log: &LogFile) -> HashMap<&str, Vec<(usize, &LogEntry)>> {
     let mut about: HashMap<&str, Vec<(usize, &LogEntry)>> = HashMap::new();

@@ -17,7 +17,7 @@
 //!   (the quarter plan), [`goals`] (a quarter's goals, the weekly goal report),
 //!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`review`] (the weekly
 //!   review, step by step), [`files`],
-//!   [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
+//!   [`passwords`], [`github`] (pull requests linked to projects and tasks), [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
 //!   [`usage`];
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
@@ -32,6 +32,7 @@ pub mod context;
 pub mod documents;
 mod error;
 pub mod files;
+pub mod github;
 pub mod goals;
 pub mod history;
 pub mod json;

@@ -219,6 +219,9 @@ pub struct Shown {
     pub members: Vec<Summary>,
     /// The newest log entries about it, oldest first.
     pub log: Vec<LogEntry>,
+    /// The pull requests its log entries link (`PR merged: …`), each by its newest
+    /// mention: the address, the state it said (`merged`, `open`…) and when.
+    pub pull_requests: Vec<(String, Option<&'static str>, chrono::NaiveDate)>,
 }
 
 impl Shown {
@@ -293,6 +296,13 @@ impl Shown {
                 self.hidden, entry.slug
             )?;
         }
+        if !self.pull_requests.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "Pull requests:")?;
+            for (url, state, date) in &self.pull_requests {
+                writeln!(out, "  {url}  {}, {date}", state.unwrap_or("linked"))?;
+            }
+        }
         writeln!(out)?;
         if self.log.is_empty() {
             writeln!(out, "No log entries mention +{}.", entry.slug)?;
@@ -343,6 +353,16 @@ pub fn show(look: &Look, slug: &str) -> Result<Shown> {
             .map(|member| loaded.summary(member))
             .collect(),
         log: shown.log.into_iter().cloned().collect(),
+        pull_requests: myorg_domain::plan::pull_requests_about(&log, shown.entry.slug)
+            .into_iter()
+            .map(|pr| {
+                (
+                    pr.url.to_string(),
+                    pr.state.map(|state| state.as_str()),
+                    pr.entry.date,
+                )
+            })
+            .collect(),
     })
 }
 
