@@ -187,7 +187,9 @@ pub enum Command {
     },
     /// A briefing: `morning` (events, overdue, due today and this week, top
     /// priorities, waiting-for items to chase, goals and projects), `evening` (done
-    /// today, still open, tomorrow) or `weekly` (the weekly review).
+    /// today, still open, tomorrow), `weekly` (the weekly review) or `team` (the team
+    /// digest: each person's week, what is blocked, the projects that moved, the
+    /// latest figures).
     Briefing {
         #[arg(value_enum)]
         kind: BriefingKind,
@@ -603,14 +605,18 @@ pub enum BriefingKind {
     Morning,
     Evening,
     Weekly,
+    /// The team digest: each person's week, what is blocked, the projects, the figures.
+    Team,
 }
 
-impl From<BriefingKind> for myorg_domain::briefing::Kind {
-    fn from(kind: BriefingKind) -> Self {
-        match kind {
-            BriefingKind::Morning => myorg_domain::briefing::Kind::Morning,
-            BriefingKind::Evening => myorg_domain::briefing::Kind::Evening,
-            BriefingKind::Weekly => myorg_domain::briefing::Kind::Weekly,
+impl BriefingKind {
+    /// The briefing's kind; `None` for the team digest, which is no one's briefing.
+    fn of_a_person(self) -> Option<myorg_domain::briefing::Kind> {
+        match self {
+            BriefingKind::Morning => Some(myorg_domain::briefing::Kind::Morning),
+            BriefingKind::Evening => Some(myorg_domain::briefing::Kind::Evening),
+            BriefingKind::Weekly => Some(myorg_domain::briefing::Kind::Weekly),
+            BriefingKind::Team => None,
         }
     }
 }
@@ -770,13 +776,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             polish,
         } => {
             let config = config()?;
-            let asked = commands::briefing::asked(
-                (*kind).into(),
-                date.as_deref(),
-                person.as_deref(),
-                *everyone,
-                *own,
-            );
+            let Some(kind) = kind.of_a_person() else {
+                if person.is_some() || *everyone || *own || *polish {
+                    anyhow::bail!("the team digest is everyone's: it takes --date and --json only");
+                }
+                return commands::briefing::team(&config, now(&config)?, date.as_deref(), *json);
+            };
+            let asked = commands::briefing::asked(kind, date.as_deref(), person.as_deref(), *everyone, *own);
             commands::briefing::run(&config, now(&config)?, &asked, *json, *polish)
         }
         Command::Suggest {

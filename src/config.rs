@@ -151,7 +151,7 @@ impl Default for SchedulerConfig {
 /// holds when the file names no job. The schedule reads these for every job it knows.
 /// `git-sync` is off (`""`): `myorg run` keeps the store in sync by itself, every
 /// `store.sync_every_secs`.
-pub const DEFAULT_JOBS: [(&str, &str); 7] = [
+pub const DEFAULT_JOBS: [(&str, &str); 8] = [
     ("morning-briefing", "0 8 * * *"),
     ("evening-summary", "0 20 * * *"),
     ("deadline-checker", "0 * * * *"),
@@ -159,6 +159,7 @@ pub const DEFAULT_JOBS: [(&str, &str); 7] = [
     ("waiting-followup", "0 9 * * 1"),
     ("git-sync", ""),
     ("weekly-review", "0 16 * * 5"),
+    ("team-digest", "0 9 * * 1"),
 ];
 
 /// Who keeps the schedules.

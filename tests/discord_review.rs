@@ -4,7 +4,8 @@
 //! archiving reaches the remote; the bot restarts in the middle and the old message's
 //! buttons still answer the step it shows; a new date and the closing note come
 //! through forms (modals); a drop asks again, is kept, then confirmed; a press on a
-//! step that has passed changes nothing.
+//! step that has passed changes nothing. The weekly-review job opens each person's
+//! review once a week; the team-digest job posts the team digest in the team channel.
 
 mod support;
 
@@ -255,5 +256,24 @@ async fn the_weekly_review_job_opens_each_persons_review_once_a_week() {
     let asked = bot.fake.slash(ANA, CHANNEL, "review", &[]).await.unwrap();
     let shown = asked.reply(WAIT).await.unwrap();
     assert!(shown.text().contains("step 1 of 19"), "{}", shown.text());
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_digest_is_posted_in_the_team_channel_once_a_day() {
+    let bot = start_with(TEAM, &[]).await;
+    let ran = bot.trigger("team-digest").await;
+    assert_eq!(ran["result"]["sent"], 1, "{ran}");
+    let posted = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(
+        posted[0]
+            .content
+            .starts_with("# Team digest\n_Done 2026-11-16 to 2026-11-22; due to 2026-11-29_"),
+        "{}",
+        posted[0].content
+    );
+    never_pings(&posted[0]);
+    let again = bot.trigger("team-digest").await;
+    assert_eq!(again["result"]["sent"], 0, "{again}");
     bot.assert_no_violation();
 }

@@ -23,12 +23,14 @@
 //! - [`github`]: the state, projects and tasks a GitHub pull request event names.
 //! - [`plan`]: the quarter plan: initiatives of a quarter, their updates and pull requests.
 //! - [`files`]: a store file read in pieces, and the preview of a write.
+//! - [`digest`]: the team digest: each person's week, what is blocked, the projects and figures.
 //! - [`briefing`]: the morning briefing, the evening summary and the weekly review.
 //! - [`review`]: the weekly review walked step by step: its steps and the answers to them.
 
 pub mod briefing;
 pub mod calendar;
 pub mod context;
+pub mod digest;
 pub mod fields;
 pub mod files;
 pub mod github;

@@ -5,13 +5,14 @@
 //!
 //! A person's morning briefing suggests for the context their day starts in, the
 //! evening summary for tomorrow's ([`super::context::first_of_day`]); everyone's
-//! briefing is no one's day and suggests nothing.
+//! briefing is no one's day and suggests nothing. [`team`] is the team digest.
 
 use super::loaded::{Loaded, Need};
 use super::{Files, Look, Result};
 use crate::config::Config;
 use chrono::NaiveDate;
 use myorg_domain::briefing::{self, Briefing, DayContext, Kind, Settings, Whom};
+use myorg_domain::digest::{self, Digest};
 use myorg_domain::fields;
 
 impl Loaded {
@@ -115,4 +116,22 @@ pub fn briefing(look: &Look, asked: &Asked) -> Result<Briefing> {
 /// `briefing` as Markdown.
 pub fn text(briefing: &Briefing) -> String {
     briefing::render(briefing)
+}
+
+/// The team digest on the day `date` names (default today): each person's week,
+/// what is blocked or waited for, the projects that moved and did not, the latest
+/// figures ([`myorg_domain::digest`]).
+pub fn team(look: &Look, date: Option<&str>) -> Result<Digest> {
+    let today = match date {
+        Some(words) => fields::when(words, look.now.date())?,
+        None => look.now.date(),
+    };
+    let loaded = Loaded::read(look.files, Need::Briefing)?;
+    let people: Vec<(String, String)> = look
+        .people()?
+        .iter()
+        .map(|person| (person.handle.clone(), person.name.clone()))
+        .collect();
+    let (figures, _) = super::kpi::figures(look.files)?;
+    Ok(digest::team(loaded.for_briefing(), &people, today, &figures))
 }

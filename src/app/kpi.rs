@@ -70,7 +70,7 @@ pub fn add(ctx: &Ctx, new: &NewReading) -> Result<Added> {
 }
 
 /// kpi.txt read: its figures and the lines it could not read.
-fn read(files: &dyn Files) -> Result<(Figures, Vec<Diagnostic>)> {
+pub fn figures(files: &dyn Files) -> Result<(Figures, Vec<Diagnostic>)> {
     let file = KpiFile::parse(files.read(KPI)?);
     Ok((Figures::of(&file), file.diagnostics()))
 }
@@ -138,7 +138,7 @@ impl Current {
 /// The latest value of each key in kpi.txt, with its change against the reading
 /// before.
 pub fn current(look: &Look) -> Result<Current> {
-    let (figures, problems) = read(look.files)?;
+    let (figures, problems) = figures(look.files)?;
     Ok(Current {
         latest: figures.latest(),
         problems,
@@ -188,7 +188,7 @@ impl Shown {
 /// The series of `wanted.key` (or every key), since `wanted.since`. A key no reading
 /// gives is not found, with the keys there are.
 pub fn series(look: &Look, wanted: &Wanted) -> Result<Shown> {
-    let (mut figures, problems) = read(look.files)?;
+    let (mut figures, problems) = figures(look.files)?;
     if let Some(key) = wanted.key.as_deref().map(str::trim) {
         figures = Figures {
             series: vec![figures.get(key)?.clone()],

@@ -1,4 +1,4 @@
-//! `myorg briefing morning|evening|weekly [--date WHEN] [--for NAME]`: the briefing of
+//! `myorg briefing morning|evening|weekly|team [--date WHEN] [--for NAME]`: the briefing of
 //! [`crate::app::briefing`], printed as Markdown (or `--json`); `--polish` has the
 //! LLM reword it, keeping every item (else the briefing is shown as built).
 
@@ -25,6 +25,35 @@ pub fn asked(kind: Kind, date: Option<&str>, person: Option<&str>, everyone: boo
         whose,
         own_only,
     }
+}
+
+/// `myorg briefing team [--date WHEN] [--json]`: the team digest.
+pub fn team(config: &Config, now: NaiveDateTime, date: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let files = working_tree(config)?;
+    let me = config.me()?.handle;
+    let digest = briefing::team(&look(config, files.as_ref(), &me, now), date)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&digest_json(&digest))?);
+    } else {
+        print!("{}", digest.render());
+    }
+    Ok(())
+}
+
+/// The team digest as JSON, its parts by name.
+fn digest_json(digest: &myorg_domain::digest::Digest) -> serde_json::Value {
+    serde_json::json!({
+        "last_week": {"from": digest.last_week.0.to_string(), "to": digest.last_week.1.to_string()},
+        "until": digest.until.to_string(),
+        "people": digest.people.iter().map(|person| serde_json::json!({
+            "name": person.name, "done": person.done, "due": person.due,
+        })).collect::<Vec<_>>(),
+        "blocked": digest.blocked,
+        "waiting": digest.waiting,
+        "moved": digest.moved,
+        "still": digest.still,
+        "figures": digest.figures,
+    })
 }
 
 /// `myorg briefing KIND`.

@@ -88,9 +88,16 @@ impl Sender {
         self.to_channel(channel.id.get(), text, identity).await
     }
 
-    /// Delivers `message` to its person: by direct message, else in the team channel.
+    /// Delivers `message` to its person: by direct message, else in the team channel;
+    /// a message to the team ([`crate::jobs::TEAM`]) in the team channel.
     pub async fn send(&self, message: &Message) -> anyhow::Result<()> {
         let identity = identity(message);
+        if message.to == crate::jobs::TEAM {
+            let Some(channel) = self.channel else {
+                bail!("no discord.channel_id is set: nowhere to post the team's message");
+            };
+            return self.to_channel(channel, &message.text, Some(&identity)).await;
+        }
         let person = self.people.find(&message.to);
         if let Some(id) = person.and_then(|person| person.discord_id) {
             return self.to_user(id, &message.text, Some(&identity)).await;

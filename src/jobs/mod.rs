@@ -4,7 +4,8 @@
 //! block): async callers run it on the blocking pool. Its result is a small JSON
 //! object saying what it did.
 //!
-//! The `weekly-review` job opens each person's weekly review ([`crate::app::review`])
+//! The `team-digest` job posts the team digest to the team ([`TEAM`]) once a day at
+//! most. The `weekly-review` job opens each person's weekly review ([`crate::app::review`])
 //! and sends them where it stands, once a week.
 //!
 //! Messages go through a [`Deliver`]: Discord once the bot runs, the log meanwhile.
@@ -40,11 +41,12 @@ pub enum Job {
     WaitingFollowup,
     GitSync,
     WeeklyReview,
+    TeamDigest,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Job; 7] = [
+    pub const ALL: [Job; 8] = [
         Job::MorningBriefing,
         Job::EveningSummary,
         Job::DeadlineChecker,
@@ -52,6 +54,7 @@ impl Job {
         Job::WaitingFollowup,
         Job::GitSync,
         Job::WeeklyReview,
+        Job::TeamDigest,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Job {
             Job::WaitingFollowup => "waiting-followup",
             Job::GitSync => "git-sync",
             Job::WeeklyReview => "weekly-review",
+            Job::TeamDigest => "team-digest",
         }
     }
 
@@ -144,6 +148,7 @@ pub fn run(
             }))
         }
         Job::WeeklyReview => reviews(config, store, recipients, now, deliver),
+        Job::TeamDigest => team_digest(config, store, now, deliver),
         Job::GitSync => {
             let report = store.sync()?;
             let told = tell_not_applied(config, &report, deliver);
@@ -310,6 +315,41 @@ fn briefings(
         );
     }
     Ok(json!({ "sent": sent }))
+}
+
+/// Whom a message for the whole team is to: the team channel.
+pub const TEAM: &str = "@team";
+
+/// The team digest of today, posted to the team once (keyed by the day).
+fn team_digest(
+    config: &Config,
+    store: &Store,
+    now: DateTime<Utc>,
+    deliver: &mut dyn Deliver,
+) -> anyhow::Result<Value> {
+    let today = now.with_timezone(&config.store_timezone()?).naive_local();
+    let key = format!("team-digest:{}", today.date());
+    let mut ledger = Ledger::open(store.state_dir(), now)?;
+    if ledger.sent().was_sent(TEAM, &key) {
+        return Ok(json!({ "sent": 0 }));
+    }
+    let me = config.me()?.handle;
+    let look = crate::app::Look {
+        config,
+        files: store,
+        handle: &me,
+        now: today,
+    };
+    let digest = briefing::team(&look, None)?;
+    let message = Message {
+        to: TEAM.to_string(),
+        text: digest.render(),
+        keys: vec![key],
+        folded: false,
+    };
+    deliver.deliver(&message)?;
+    ledger.record(&message, now)?;
+    Ok(json!({ "sent": 1 }))
 }
 
 /// Opens the weekly review of each of `recipients` (started at its first step, or

@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 /// Each job's default schedule, in the order of [`Job::ALL`]: the configuration's
 /// table of them ([`DEFAULT_JOBS`], by name); `""` (unscheduled) for a job it does
 /// not name.
-pub fn default_jobs() -> [(Job, &'static str); 7] {
+pub fn default_jobs() -> [(Job, &'static str); 8] {
     Job::ALL.map(|job| {
         let cron = DEFAULT_JOBS
             .iter()
