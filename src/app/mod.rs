@@ -17,7 +17,7 @@
 //!   (the quarter plan), [`goals`] (a quarter's goals, the weekly goal report),
 //!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`files`],
 //!   [`passwords`], [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
-//!   [`usage`];
+//!   [`usage`], [`telos`] (telos.md by its sections);
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
 //!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON;
@@ -47,6 +47,7 @@ pub mod status;
 pub mod suggest;
 pub mod task_json;
 pub mod tasks;
+pub mod telos;
 pub mod tokens;
 pub mod usage;
 pub mod waiting;

@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 34] = [
+const NAMES: [&str; 43] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -40,6 +40,15 @@ const NAMES: [&str; 34] = [
     "suggest_tasks",
     "get_context",
     "set_context",
+    "archive_tasks",
+    "waiting_received",
+    "waiting_followup",
+    "sync",
+    "show_project",
+    "create_project",
+    "create_goal",
+    "project_link",
+    "get_telos",
 ];
 
 fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
@@ -194,6 +203,13 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "add_waiting",
             "append_file",
             "set_context",
+            "archive_tasks",
+            "waiting_received",
+            "waiting_followup",
+            "sync",
+            "create_project",
+            "create_goal",
+            "project_link",
         ]
     );
     assert_eq!(registry.effect("search_tasks"), Some(Effect::Reads));
