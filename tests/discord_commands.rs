@@ -228,7 +228,17 @@ fn table(person: &Person) -> Vec<Case> {
         case("sync", vec![], &[]),
         case("status", vec![], &["main"]),
         case("usage", vec![], &["Usage"]),
-        case("help", vec![], &["/add"]).private(),
+        case(
+            "help",
+            vec![],
+            &[
+                "`/add`: ",
+                " — `/add text:Call the plumber +kitchen due:fri`",
+                " — `/project show slug:kitchen`",
+                " — `/help`",
+            ],
+        )
+        .private(),
     ]
 }
 

@@ -12,6 +12,7 @@
 //! `store.rs` (briefings, suggestions and the store) and `context.rs`.
 
 mod context;
+mod examples;
 mod projects;
 mod store;
 mod tasks;
