@@ -32,6 +32,8 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("status", "/status"),
     ("usage", "/usage days:30"),
     ("help", "/help"),
+    ("goals", "/goals quarter:2026Q4"),
+    ("remember", "/remember text:We ship v2 on 15 December"),
 ];
 
 /// The example of the slash command `name` (`project show` for a subcommand).
