@@ -9,8 +9,10 @@ use super::loaded::{Loaded, Need};
 use super::{Error, Look, Result};
 use myorg_domain::goals::{Heading, Serves, Telos};
 use myorg_domain::projects::Kind;
+use myorg_parsers::ProjectsFile;
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// One section of telos.md.
@@ -111,4 +113,20 @@ pub fn telos(look: &Look, section: Option<&str>) -> Result<TelosRead> {
             })
             .collect(),
     })
+}
+
+/// The goals of `goals` (goals.txt) that serve a section of telos.md, read from
+/// `files`: goal slug → the section's heading.
+pub fn served(files: &dyn super::Files, goals: &ProjectsFile) -> Result<BTreeMap<String, String>> {
+    let text = String::from_utf8_lossy(&files.read(TELOS)?).into_owned();
+    let telos = Telos::parse(&text);
+    Ok(goals
+        .projects()
+        .filter_map(|(_, goal)| match telos.served_by(goal)? {
+            Serves::Tagged(heading) | Serves::Named(heading) => {
+                Some((goal.slug()?.to_string(), heading.text.to_string()))
+            }
+            Serves::Unknown(_) => None,
+        })
+        .collect())
 }
