@@ -1518,14 +1518,56 @@ fn telos_is_read_by_its_sections_with_the_goals_serving_each() {
 }
 
 #[test]
-fn myorg_tools_lists_the_43_tools_with_their_schemas() {
+fn the_agenda_gives_each_days_events_and_tasks_due() {
+    let f = fixture();
+    let (Outcome::Done(said), Some(data)) =
+        f.registry
+            .call_with_data(&f.ctx(), "get_agenda", &json!({"days": 3}))
+    else {
+        panic!("get_agenda answers with data");
+    };
+    let days = data["days"].as_array().unwrap();
+    let dates: Vec<&str> = days.iter().map(|day| day["date"].as_str().unwrap()).collect();
+    assert_eq!(dates, ["2026-11-23", "2026-11-24", "2026-11-25"]);
+    assert_eq!(days[0]["weekday"], "Mon");
+    assert!(
+        days[0]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|event| event["text"] == "dentist"),
+        "{data}"
+    );
+    for day in days {
+        for task in day["due"].as_array().unwrap() {
+            let raw = task["raw"].as_str().unwrap();
+            assert!(
+                raw.contains(&format!("due:{}", day["date"].as_str().unwrap())),
+                "{task}"
+            );
+            assert!(said.contains(task["text"].as_str().unwrap()), "{said}");
+        }
+    }
+    assert!(said.contains("dentist"), "{said}");
+    let today = f.done("get_agenda", json!({"days": 1}));
+    assert!(
+        today.contains("\nMon 2026-11-23\n") && !today.contains("Tue 2026-11-24"),
+        "{today}"
+    );
+    assert!(said.contains("\nTue 2026-11-24\n"), "{said}");
+    let too_many = f.failed("get_agenda", json!({"days": 100000}));
+    assert!(too_many.contains("100000"), "{too_many}");
+}
+
+#[test]
+fn myorg_tools_lists_the_44_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 43, "{out}");
+    assert_eq!(tools.len(), 44, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -1533,7 +1575,7 @@ fn myorg_tools_lists_the_43_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("43 tools, about ")
+        estimate.starts_with("44 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -1541,9 +1583,9 @@ fn myorg_tools_lists_the_43_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 43);
+    assert_eq!(definitions.len(), 44);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("43 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("44 tools, about "));
 }
 
 /// `docs/tools.md` is `myorg tools --markdown`: regenerate it when a tool changes.

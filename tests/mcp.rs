@@ -240,6 +240,7 @@ async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
             "search_tasks",
             "list_waiting",
             "list_events",
+            "get_agenda",
             "list_projects",
             "show_project",
             "get_quarter_plan",
@@ -480,6 +481,7 @@ fn every_call() -> Vec<(&'static str, Value)> {
         ),
         ("show_project", json!({"slug": "kitchen"})),
         ("get_telos", json!({"section": "current focus"})),
+        ("get_agenda", json!({"days": 2})),
         ("sync", json!({})),
         (
             "waiting_followup",
@@ -722,6 +724,26 @@ fn check_against_the_store(store: &Path, tool: &str, data: &Value, said: &str) {
                 assert!(task["raw"].as_str().unwrap().contains("+kitchen"), "{task}");
             }
             assert!(said.starts_with("+kitchen: "), "{said}");
+        }
+        "get_agenda" => {
+            let days = data["days"].as_array().unwrap();
+            assert_eq!(days.len(), 2, "{data}");
+            assert_eq!(
+                (&days[0]["date"], &days[1]["date"]),
+                (&json!("2026-11-23"), &json!("2026-11-24"))
+            );
+            for day in days {
+                for event in day["events"].as_array().unwrap() {
+                    assert!(
+                        line_of(store, "calendar.txt", &event["line"])
+                            .starts_with(day["date"].as_str().unwrap())
+                    );
+                }
+                for task in day["due"].as_array().unwrap() {
+                    assert_eq!(line_of(store, "todo.txt", &task["line"]), task["raw"], "{task}");
+                }
+            }
+            assert!(said.contains("dentist"), "{said}");
         }
         "get_telos" => {
             let telos = std::fs::read_to_string(store.join("telos.md")).unwrap();

@@ -16,7 +16,7 @@ mod waiting;
 
 pub use super::task_json::TaskJson;
 pub use briefing::{BriefingItemJson, BriefingJson, SectionJson};
-pub use calendar::EventJson;
+pub use calendar::{DayJson, DueTaskJson, EventJson};
 pub use figures::{FiguresJson, LatestJson, LineNotRead, ReadingJson, SeriesJson, SeriesShownJson};
 pub use files::{FileJson, FileReadJson};
 pub use plan::{InitiativeJson, PlanJson, PullRequestJson};

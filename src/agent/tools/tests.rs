@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 43] = [
+const NAMES: [&str; 44] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -49,6 +49,7 @@ const NAMES: [&str; 43] = [
     "create_goal",
     "project_link",
     "get_telos",
+    "get_agenda",
 ];
 
 fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
