@@ -6,6 +6,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub mod examples;
+
+/// The command line's definition, with an example for every command
+/// ([`examples`]).
+pub fn command() -> clap::Command {
+    examples::with_examples(<Cli as clap::CommandFactory>::command())
+}
+
 /// MyOrg Assistant: your todo.txt, calendar.txt and projects.txt, kept in git.
 #[derive(Debug, Parser)]
 #[command(name = "myorg", version, about)]

@@ -1,17 +1,17 @@
 //! The `myorg` binary: reads the command line, sets up the logs and hands over to
 //! the library.
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use myorg_assistant::cli::Cli;
 use myorg_assistant::logs;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let mut matches = Cli::command().get_matches();
+    let mut matches = myorg_assistant::cli::command().get_matches();
     // Before the matches are taken apart into `Cli`.
     let name = command_name(&matches);
-    let cli =
-        Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|err| err.format(&mut Cli::command()).exit());
+    let cli = Cli::from_arg_matches_mut(&mut matches)
+        .unwrap_or_else(|err| err.format(&mut myorg_assistant::cli::command()).exit());
     logs::init(logs::Defaults::for_command(&name));
     // `myorg run` is made of units of work with spans of their own.
     let _command = (name != "run").then(|| tracing::info_span!("cli", command = %name).entered());

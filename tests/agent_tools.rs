@@ -1323,14 +1323,285 @@ fn the_weekly_review_is_walked_by_the_model_in_the_words_a_person_types() {
 }
 
 #[test]
-fn myorg_tools_lists_the_35_tools_with_their_schemas() {
+fn archive_tasks_moves_the_done_tasks_to_done_txt() {
+    let f = fixture();
+    let done_before = f
+        .file("todo.txt")
+        .lines()
+        .filter(|line| line.starts_with("x "))
+        .count();
+    assert_eq!(done_before, 4);
+    let archived = f.done("archive_tasks", json!({}));
+    assert_eq!(archived, "Archive 4 done tasks");
+    assert!(!f.file("todo.txt").lines().any(|line| line.starts_with("x ")));
+    assert!(
+        f.file("done.txt")
+            .contains("x 2026-11-19 2026-11-11 Order new kitchen tap +kitchen @computer\n")
+    );
+    assert_eq!(f.last_commit(), ("Ana".to_string(), archived));
+    let before = (f.file("todo.txt"), f.file("done.txt"), f.commits());
+    let again = f.failed("archive_tasks", json!({}));
+    assert_eq!(again, "there are no done tasks to archive");
+    let unknown = f.failed("archive_tasks", json!({"all": true}));
+    assert!(unknown.contains("unknown field `all`"), "{unknown}");
+    assert_eq!((f.file("todo.txt"), f.file("done.txt"), f.commits()), before);
+}
+
+#[test]
+fn waiting_for_items_are_received_and_their_followup_moved() {
+    let f = fixture();
+    let moved = f.done(
+        "waiting_followup",
+        json!({"item": "Marketing spend", "when": "fri"}),
+    );
+    let line = f
+        .file("todo.txt")
+        .lines()
+        .find(|line| line.contains("Marketing spend"))
+        .unwrap()
+        .to_string();
+    assert!(line.ends_with("followup:2026-11-27"), "{line}");
+    assert!(
+        moved.starts_with("Now ") && moved.ends_with(&format!(": {line}")),
+        "{moved}"
+    );
+    let cleared = f.done(
+        "waiting_followup",
+        json!({"item": "Marketing spend", "when": "none"}),
+    );
+    assert!(!cleared.contains("followup:"), "{cleared}");
+
+    let received = f.done("waiting_received", json!({"item": "Countertop quote"}));
+    assert!(received.contains("Countertop quote"), "{received}");
+    assert!(
+        f.file("todo.txt")
+            .lines()
+            .any(|line| line.starts_with("x 2026-11-23 ") && line.contains("Countertop quote")),
+        "{}",
+        f.file("todo.txt")
+    );
+    assert_eq!(f.last_commit().0, "Ana");
+
+    // Not a waiting-for item, a bad date, an unknown item: nothing changes.
+    let before = (f.file("todo.txt"), f.commits());
+    let not_waiting = f.failed("waiting_received", json!({"item": "contact form"}));
+    assert!(not_waiting.contains("is not a waiting-for item"), "{not_waiting}");
+    let done_already = f.failed("waiting_received", json!({"item": "Countertop quote"}));
+    assert!(done_already.contains("Countertop quote"), "{done_already}");
+    let bad_day = f.failed(
+        "waiting_followup",
+        json!({"item": "Footer design", "when": "the 31st of february"}),
+    );
+    assert!(!bad_day.is_empty());
+    let missing = f.failed("waiting_followup", json!({"item": "Footer design"}));
+    assert!(missing.contains("missing field `when`"), "{missing}");
+    assert_eq!((f.file("todo.txt"), f.commits()), before);
+}
+
+#[test]
+fn sync_on_a_local_store_says_there_is_no_remote() {
+    let f = fixture();
+    assert_eq!(
+        f.done("sync", json!({})),
+        "A local store: there is no remote to sync with."
+    );
+    assert!(
+        f.failed("sync", json!({"force": true}))
+            .contains("unknown field `force`")
+    );
+}
+
+#[test]
+fn a_project_is_shown_made_and_linked_and_a_goal_made() {
+    let f = fixture();
+    let (Outcome::Done(shown), Some(data)) =
+        f.registry
+            .call_with_data(&f.ctx(), "show_project", &json!({"slug": "+kitchen"}))
+    else {
+        panic!("show_project answers with data");
+    };
+    assert!(
+        shown.starts_with("+kitchen: Kitchen renovation, waiting on the countertop quote\nStatus: blocked\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("Open tasks, most urgent first:"), "{shown}");
+    assert_eq!(
+        (&data["slug"], &data["kind"]),
+        (&json!("kitchen"), &json!("project"))
+    );
+    for task in data["tasks"].as_array().unwrap() {
+        assert!(task["raw"].as_str().unwrap().contains("+kitchen"), "{task}");
+    }
+    let unknown = f.failed("show_project", json!({"slug": "moon-base"}));
+    assert!(unknown.contains("moon-base"), "{unknown}");
+
+    let created = f.done(
+        "create_project",
+        json!({"slug": "balcony", "text": "Plan the balcony", "owner": "Ana", "due": "dec 31", "goal": "home-refresh", "area": "home"}),
+    );
+    let line = last_line(&f.file("projects.txt")).to_string();
+    assert_eq!(created, format!("Added project to projects.txt: {line}"));
+    assert!(
+        line.starts_with("+balcony Plan the balcony ")
+            && line.contains("owner:ana")
+            && line.contains("due:2026-12-31")
+            && line.contains("goal:home-refresh"),
+        "{line}"
+    );
+    assert_eq!(f.last_commit().0, "Ana");
+
+    let goal = f.done(
+        "create_goal",
+        json!({"slug": "calm-q1", "text": "A calmer first quarter telos:mission", "quarter": "2027Q1"}),
+    );
+    let goal_line = last_line(&f.file("goals.txt")).to_string();
+    assert_eq!(goal, format!("Added goal to goals.txt: {goal_line}"));
+    assert!(
+        goal_line.contains("quarter:2027Q1") && goal_line.contains("telos:mission"),
+        "{goal_line}"
+    );
+
+    let linked = f.done(
+        "project_link",
+        json!({"slug": "balcony", "url": "https://example.com/plan", "text": "The plan:"}),
+    );
+    assert_eq!(
+        linked,
+        "Logged: 2026-11-23 08:00 ana: The plan: https://example.com/plan +balcony"
+    );
+    assert_eq!(
+        last_line(&f.file("log.txt")),
+        "2026-11-23 08:00 ana: The plan: https://example.com/plan +balcony"
+    );
+
+    // A slug taken, a link that is not one, a goal that does not exist: nothing changes.
+    let before = (
+        f.file("projects.txt"),
+        f.file("goals.txt"),
+        f.file("log.txt"),
+        f.commits(),
+    );
+    let taken = f.failed("create_project", json!({"slug": "kitchen", "text": "Again"}));
+    assert!(taken.contains("kitchen"), "{taken}");
+    let taken_goal = f.failed("create_goal", json!({"slug": "ship-v2", "text": "Again"}));
+    assert!(taken_goal.contains("ship-v2"), "{taken_goal}");
+    let not_a_link = f.failed("project_link", json!({"slug": "balcony", "url": "not a link"}));
+    assert!(not_a_link.contains("not a link"), "{not_a_link}");
+    let no_goal = f.failed(
+        "create_project",
+        json!({"slug": "moon", "text": "Go to the moon", "goal": "nope"}),
+    );
+    assert!(no_goal.contains("nope"), "{no_goal}");
+    let bad_status = f.failed("create_goal", json!({"slug": "x", "text": "y", "status": "busy"}));
+    assert!(bad_status.contains("unknown variant `busy`"), "{bad_status}");
+    assert_eq!(
+        (
+            f.file("projects.txt"),
+            f.file("goals.txt"),
+            f.file("log.txt"),
+            f.commits()
+        ),
+        before
+    );
+}
+
+#[test]
+fn telos_is_read_by_its_sections_with_the_goals_serving_each() {
+    let f = fixture();
+    let (Outcome::Done(all), Some(data)) = f.registry.call_with_data(&f.ctx(), "get_telos", &json!({}))
+    else {
+        panic!("get_telos answers with data");
+    };
+    let headings: Vec<&str> = data["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|section| section["heading"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Telos",
+            "Mission",
+            "Values",
+            "Current focus (Q4 2026)",
+            "Not now",
+            "Questions I keep asking"
+        ]
+    );
+    assert_eq!(data["section"], Value::Null);
+    assert!(
+        all.starts_with("# Telos\n\n## Mission\nBuild calm, useful things"),
+        "{all}"
+    );
+    let focus = f.done("get_telos", json!({"section": "current focus"}));
+    assert_eq!(
+        focus.lines().take(2).collect::<Vec<_>>(),
+        [
+            "## Current focus (Q4 2026)",
+            "Goals serving it: +ship-v2 +grow-team +home-refresh +finances-in-order"
+        ]
+    );
+    assert!(!focus.contains("Not now"), "{focus}");
+    let unknown = f.failed("get_telos", json!({"section": "hobbies"}));
+    assert_eq!(
+        unknown,
+        "telos.md has no section \"hobbies\"; its sections: telos, mission, values, \
+         current-focus-q4-2026, not-now, questions-i-keep-asking"
+    );
+}
+
+#[test]
+fn the_agenda_gives_each_days_events_and_tasks_due() {
+    let f = fixture();
+    let (Outcome::Done(said), Some(data)) =
+        f.registry
+            .call_with_data(&f.ctx(), "get_agenda", &json!({"days": 3}))
+    else {
+        panic!("get_agenda answers with data");
+    };
+    let days = data["days"].as_array().unwrap();
+    let dates: Vec<&str> = days.iter().map(|day| day["date"].as_str().unwrap()).collect();
+    assert_eq!(dates, ["2026-11-23", "2026-11-24", "2026-11-25"]);
+    assert_eq!(days[0]["weekday"], "Mon");
+    assert!(
+        days[0]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|event| event["text"] == "dentist"),
+        "{data}"
+    );
+    for day in days {
+        for task in day["due"].as_array().unwrap() {
+            let raw = task["raw"].as_str().unwrap();
+            assert!(
+                raw.contains(&format!("due:{}", day["date"].as_str().unwrap())),
+                "{task}"
+            );
+            assert!(said.contains(task["text"].as_str().unwrap()), "{said}");
+        }
+    }
+    assert!(said.contains("dentist"), "{said}");
+    let today = f.done("get_agenda", json!({"days": 1}));
+    assert!(
+        today.contains("\nMon 2026-11-23\n") && !today.contains("Tue 2026-11-24"),
+        "{today}"
+    );
+    assert!(said.contains("\nTue 2026-11-24\n"), "{said}");
+    let too_many = f.failed("get_agenda", json!({"days": 100000}));
+    assert!(too_many.contains("100000"), "{too_many}");
+}
+
+#[test]
+fn myorg_tools_lists_the_45_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 35, "{out}");
+    assert_eq!(tools.len(), 45, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -1338,7 +1609,7 @@ fn myorg_tools_lists_the_35_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("35 tools, about ")
+        estimate.starts_with("45 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -1346,9 +1617,9 @@ fn myorg_tools_lists_the_35_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 35);
+    assert_eq!(definitions.len(), 45);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("35 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("45 tools, about "));
 }
 
 /// `docs/tools.md` is `myorg tools --markdown`: regenerate it when a tool changes.

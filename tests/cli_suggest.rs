@@ -70,3 +70,72 @@ fn suggestions_are_ranked_with_reasons_and_respect_what_is_asked() {
     ));
     assert!(error.contains("low or high"), "{error}");
 }
+
+/// The suggestions for @desk at `now`, one `TEXT — REASON` a task.
+fn at_desk(dir: &std::path::Path, now: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["--store", "s", "suggest", "--context", "@desk"];
+    args.extend_from_slice(extra);
+    let out = stdout(&myorg(dir, &args, &[ANA[0], ("MYORG_NOW", now)]));
+    out.lines()
+        .collect::<Vec<_>>()
+        .chunks(2)
+        .map(|pair| {
+            let text = pair[0].split("2026-11-23 ").nth(1).unwrap_or(pair[0]);
+            format!("{text} — {}", pair.get(1).map_or("", |reason| reason.trim()))
+        })
+        .collect()
+}
+
+#[test]
+fn late_in_the_day_low_energy_tasks_come_first_and_high_energy_ones_last() {
+    let dir = TempDir::new().unwrap();
+    for task in [
+        "(A) Rewrite the import script @desk energy:high",
+        "(A) File the warranty cards @desk",
+        "(A) Sort the receipts @desk energy:low",
+    ] {
+        stdout(&myorg(
+            dir.path(),
+            &["--store", "s", "add", task],
+            &[ANA[0], ("MYORG_NOW", "2026-11-23T08:00")],
+        ));
+    }
+    let daytime = [
+        "Rewrite the import script @desk energy:high — priority A, @desk",
+        "File the warranty cards @desk — priority A, @desk",
+        "Sort the receipts @desk energy:low — priority A, @desk",
+    ];
+    let evening = [
+        "Sort the receipts @desk energy:low — priority A, @desk, late in the day",
+        "File the warranty cards @desk — priority A, @desk",
+        "Rewrite the import script @desk energy:high — priority A, @desk",
+    ];
+    // Monday, work hours Mon-Fri 09:00-18:00: before and after them.
+    assert_eq!(at_desk(dir.path(), "2026-11-23T08:00", &[]), daytime);
+    assert_eq!(at_desk(dir.path(), "2026-11-23T17:59", &[]), daytime);
+    assert_eq!(at_desk(dir.path(), "2026-11-23T19:00", &[]), evening);
+    // Saturday, a day off: the evening starts at 18:00.
+    assert_eq!(at_desk(dir.path(), "2026-11-28T17:00", &[]), daytime);
+    assert_eq!(at_desk(dir.path(), "2026-11-28T18:30", &[]), evening);
+    // An energy asked for says more than the hour.
+    let fresh = at_desk(dir.path(), "2026-11-23T19:00", &["--energy", "high"]);
+    assert_eq!(fresh[0], daytime[0], "{fresh:?}");
+    assert!(
+        !fresh.iter().any(|line| line.contains("late in the day")),
+        "{fresh:?}"
+    );
+}
+
+#[test]
+fn a_task_whose_goal_serves_telos_says_its_section() {
+    let dir = TempDir::new().unwrap();
+    let out = suggest(dir.path(), &["--context", "@computer"]);
+    // telos.md names +grow-team under "Current focus (Q4 2026)"; +hiring serves it.
+    assert!(
+        out.contains(
+            "Update job post with salary range +hiring @computer due:2026-12-01\n   \
+             @computer, moves goal grow-team, serves telos Current focus (Q4 2026)\n"
+        ),
+        "{out}"
+    );
+}

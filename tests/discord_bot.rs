@@ -38,6 +38,8 @@ async fn start_up_registers_every_command_in_the_guild() {
         "status",
         "usage",
         "help",
+        "goals",
+        "remember",
         "Add as task",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");

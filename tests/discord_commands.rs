@@ -225,10 +225,41 @@ fn table(person: &Person) -> Vec<Case> {
             &["@home — outside work hours"],
         ),
         case("history", vec![("limit", json!(3))], &["{name}"]),
+        case(
+            "goals",
+            vec![],
+            &["Goals of 2026Q4", "+ship-v2", "telos: Current focus (Q4 2026)"],
+        ),
+        case(
+            "goals",
+            vec![("quarter", json!("all"))],
+            &["Goals, every quarter", "+old-site-retired"],
+        ),
+        case(
+            "goals",
+            vec![("report", json!(true))],
+            &["Goal report", "+ship-v2"],
+        ),
+        case(
+            "remember",
+            vec![("text", json!("{who} decided to ship on the 15th"))],
+            &["{who} decided to ship on the 15th"],
+        )
+        .changes("working-memory.txt", "{who} decided to ship on the 15th", 1),
         case("sync", vec![], &[]),
         case("status", vec![], &["main"]),
         case("usage", vec![], &["Usage"]),
-        case("help", vec![], &["/add"]).private(),
+        case(
+            "help",
+            vec![],
+            &[
+                "`/add`: ",
+                " — `/add text:Call the plumber +kitchen due:fri`",
+                " — `/project show slug:kitchen`",
+                " — `/help`",
+            ],
+        )
+        .private(),
     ]
 }
 
@@ -622,5 +653,24 @@ async fn the_role_guild_and_channel_allowlists_hold_through_the_real_bot() {
     let bot = start_with(&team, &[]).await;
     remote_reaches(&bot, 1, "the store is pushed at start").await;
     refused(&bot, ANA, CHANNEL).await;
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn goals_and_remember_refuse_bad_input_privately_and_change_nothing() {
+    let bot = start_with(TEAM, &[("MYORG_DISCORD_ALLOWED_USERS", "501,502")]).await;
+    remote_reaches(&bot, 1, "the store is pushed at start").await;
+    let memory = remote_file(&bot, "working-memory.txt");
+    for (command, options, says) in [
+        ("goals", vec![("quarter", json!("2026Q5"))], "2026Q5"),
+        ("remember", vec![("text", json!("   "))], "a note needs some text"),
+    ] {
+        let asked = bot.fake.slash(ANA, CHANNEL, command, &options).await.unwrap();
+        let reply = asked.reply(WAIT).await.unwrap();
+        assert!(reply.ephemeral, "/{command}: {reply:?}");
+        assert!(reply.text().contains(says), "/{command}: {}", reply.text());
+    }
+    assert_eq!(remote_commits(&bot).len(), 1);
+    assert_eq!(remote_file(&bot, "working-memory.txt"), memory);
     bot.assert_no_violation();
 }

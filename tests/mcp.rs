@@ -240,10 +240,13 @@ async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
             "search_tasks",
             "list_waiting",
             "list_events",
+            "get_agenda",
             "list_projects",
+            "show_project",
             "get_quarter_plan",
             "get_goals",
             "goal_report",
+            "get_telos",
             "get_kpi",
             "get_arr_data",
             "list_files",
@@ -477,6 +480,28 @@ fn every_call() -> Vec<(&'static str, Value)> {
             "write_file",
             json!({"path": "notes/mcp.md", "content": "Whole new content\n"}),
         ),
+        ("show_project", json!({"slug": "kitchen"})),
+        ("get_telos", json!({"section": "current focus"})),
+        ("get_agenda", json!({"days": 2})),
+        ("sync", json!({})),
+        (
+            "waiting_followup",
+            json!({"item": "Countertop quote", "when": "fri"}),
+        ),
+        ("waiting_received", json!({"item": "Countertop quote"})),
+        ("archive_tasks", json!({})),
+        (
+            "create_project",
+            json!({"slug": "balcony", "text": "Plan the balcony", "goal": "home-refresh"}),
+        ),
+        (
+            "create_goal",
+            json!({"slug": "calm-q1", "text": "A calmer first quarter", "quarter": "2027Q1"}),
+        ),
+        (
+            "project_link",
+            json!({"slug": "balcony", "url": "https://example.com/balcony", "text": "Sketch"}),
+        ),
         ("undo_change", json!({})),
     ]
 }
@@ -686,6 +711,57 @@ fn check_against_the_store(store: &Path, tool: &str, data: &Value, said: &str) {
                 assert_eq!(line_of(store, "todo.txt", &suggestion["line"]), suggestion["raw"]);
                 assert!(said.contains(suggestion["ref"].as_str().unwrap()), "{said}");
             }
+        }
+        "show_project" => {
+            assert_eq!(line_of(store, "projects.txt", &data["line"]), data["raw"]);
+            assert_eq!(
+                (&data["slug"], &data["status"]),
+                (&json!("kitchen"), &json!("blocked"))
+            );
+            let tasks = data["tasks"].as_array().unwrap();
+            assert!(!tasks.is_empty(), "{data}");
+            for task in tasks {
+                assert_eq!(line_of(store, "todo.txt", &task["line"]), task["raw"], "{task}");
+                assert!(task["raw"].as_str().unwrap().contains("+kitchen"), "{task}");
+            }
+            assert!(said.starts_with("+kitchen: "), "{said}");
+        }
+        "get_agenda" => {
+            let days = data["days"].as_array().unwrap();
+            assert_eq!(days.len(), 2, "{data}");
+            assert_eq!(
+                (&days[0]["date"], &days[1]["date"]),
+                (&json!("2026-11-23"), &json!("2026-11-24"))
+            );
+            for day in days {
+                for event in day["events"].as_array().unwrap() {
+                    assert!(
+                        line_of(store, "calendar.txt", &event["line"])
+                            .starts_with(day["date"].as_str().unwrap())
+                    );
+                }
+                for task in day["due"].as_array().unwrap() {
+                    assert_eq!(line_of(store, "todo.txt", &task["line"]), task["raw"], "{task}");
+                }
+            }
+            assert!(said.contains("dentist"), "{said}");
+        }
+        "get_telos" => {
+            let telos = std::fs::read_to_string(store.join("telos.md")).unwrap();
+            assert_eq!(data["section"], "current-focus-q4-2026");
+            let sections = data["sections"].as_array().unwrap();
+            assert_eq!(sections.len(), 1, "{data}");
+            let focus = &sections[0];
+            assert!(
+                telos.contains(&format!("## {}\n", focus["heading"].as_str().unwrap())),
+                "{focus}"
+            );
+            assert!(telos.contains(focus["text"].as_str().unwrap()), "{focus}");
+            let goals = std::fs::read_to_string(store.join("goals.txt")).unwrap();
+            for goal in focus["goals"].as_array().unwrap() {
+                assert!(goals.contains(&format!("+{} ", goal.as_str().unwrap())), "{goal}");
+            }
+            assert!(focus["goals"].as_array().unwrap().contains(&json!("ship-v2")));
         }
         other => panic!("{other}: a reading tool with nothing checked against the store; add a check"),
     }

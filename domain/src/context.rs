@@ -74,6 +74,12 @@ impl Default for Rules {
     }
 }
 
+/// When the evening starts on a day off, for [`WorkHours::is_late`].
+pub const EVENING: NaiveTime = match NaiveTime::from_hms_opt(18, 0, 0) {
+    Some(time) => time,
+    None => NaiveTime::MIN,
+};
+
 /// The days and the hours of a working week, e.g. `Mon-Fri 09:00-18:00`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkHours {
@@ -154,6 +160,17 @@ impl WorkHours {
     pub fn start_on(&self, date: NaiveDate) -> Option<NaiveDateTime> {
         let weekday = date.weekday().num_days_from_monday() as usize;
         self.days[weekday].then(|| date.and_time(self.start))
+    }
+
+    /// Whether the wall-clock time `at` is late in the person's day: past the end of
+    /// their hours on one of their days, or from 18:00 ([`EVENING`]) on a day off.
+    pub fn is_late(&self, at: NaiveDateTime) -> bool {
+        let weekday = at.weekday().num_days_from_monday() as usize;
+        match (self.days[weekday], self.end) {
+            (true, Some(end)) => at.time() >= end,
+            (true, None) => false,
+            (false, _) => at.time() >= EVENING,
+        }
     }
 
     /// Whether the wall-clock time `at` is inside them.

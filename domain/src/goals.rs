@@ -175,6 +175,31 @@ impl<'a> Telos<'a> {
         &self.headings
     }
 
+    /// The words right under `heading`, up to the next heading of any level, trimmed.
+    pub fn own_text(&self, heading: &Heading<'_>) -> String {
+        let end = self
+            .headings
+            .iter()
+            .find(|next| next.line > heading.line)
+            .map_or(self.lines.len(), |next| next.line);
+        let start = (heading.line + 1).min(end);
+        self.lines[start..end].join("\n").trim().to_string()
+    }
+
+    /// `heading`'s section: it and the headings under it (of a deeper level), up to
+    /// the next heading of its level or above; empty when `heading` is not one of
+    /// these headings.
+    pub fn section_headings(&self, heading: &Heading<'_>) -> &[Heading<'a>] {
+        let Some(start) = self.headings.iter().position(|h| h.line == heading.line) else {
+            return &[];
+        };
+        let end = self.headings[start + 1..]
+            .iter()
+            .position(|next| next.level <= heading.level)
+            .map_or(self.headings.len(), |offset| start + 1 + offset);
+        &self.headings[start..end]
+    }
+
     /// The heading `section` names: the one whose slug is `section`'s, else the first
     /// whose slug starts with it and a `-`.
     pub fn section(&self, section: &str) -> Option<&Heading<'a>> {
@@ -632,5 +657,21 @@ x 2026-11-30 Next week +web
         assert_eq!(week_after[1].summary(), STALLED);
         let seven_days = movement(&files, Week::ending(day("2026-11-23")));
         assert_eq!(seven_days[0].summary(), "2 done this week, none last week");
+    }
+
+    #[test]
+    fn a_sections_own_text_stops_at_any_heading_and_its_headings_at_one_as_high() {
+        let telos = Telos::parse(TELOS);
+        let focus = telos.section("current-focus").unwrap();
+        assert_eq!(
+            telos.own_text(focus),
+            "1. Ship the v2 website (`+ship-v2`).\n2. Hire: see +grow-team.\n\n```\n## Not a heading +fenced\n```"
+        );
+        let health = telos.section("health").unwrap();
+        let under: Vec<&str> = telos.section_headings(health).iter().map(|h| h.text).collect();
+        assert_eq!(under, ["Health", "Sub-part"]);
+        let top = telos.section("telos").unwrap();
+        assert_eq!(telos.section_headings(top).len(), telos.headings().len());
+        assert_eq!(telos.own_text(top), "");
     }
 }

@@ -13,13 +13,31 @@
 //! time asked for; 1.5 when the task's project serves a goal that is not done; 1 when
 //! the project is active, and minus 2 when it is blocked or someday; 1 for a task that
 //! unblocks another (it has `p:`); with high energy, 1 for `energy:high`, with low
-//! energy, 1 for `energy:low`. Equal scores keep the file's order.
+//! energy, 1 for `energy:low`. When no energy is asked for and it is late in the
+//! person's day ([`Request::late`]: past their work hours, or the evening of a day
+//! off), 1.5 for `energy:low` ("late in the day") and minus 2 for `energy:high`.
+//! A goal that serves a section of telos.md ([`Request::telos`]) adds 0.5 to its 1.5
+//! ("serves telos SECTION"). Equal scores keep the file's order.
 
 use crate::search::urgency;
 use chrono::NaiveDate;
 use myorg_parsers::projects::ProjectStatus;
 use myorg_parsers::{ProjectsFile, Task, TodoFile};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+
+/// What a task gets for its project's goal serving a telos.md section, on top of
+/// [`GOAL`].
+pub const TELOS: f64 = 0.5;
+
+/// What a task gets for its project serving an open goal.
+pub const GOAL: f64 = 1.5;
+
+/// What an `energy:low` task gets late in the day; an `energy:high` one loses
+/// [`LATE_HIGH`].
+pub const LATE_LOW: f64 = 1.5;
+
+/// What an `energy:high` task loses late in the day.
+pub const LATE_HIGH: f64 = 2.0;
 
 /// How much energy the person has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +69,11 @@ pub struct Request {
     pub energy: Option<Energy>,
     /// At most this many suggestions (0: the default, 5).
     pub limit: usize,
+    /// It is late in the person's day (past their work hours, or the evening of a day
+    /// off): without an energy asked for, low-energy tasks come first.
+    pub late: bool,
+    /// The goals that serve a section of telos.md: goal slug → the section's heading.
+    pub telos: BTreeMap<String, String>,
 }
 
 /// One suggested task.
@@ -194,6 +217,11 @@ fn score(
     }
     match (request.energy, task.tag("energy")) {
         (Some(Energy::High), Some("high")) | (Some(Energy::Low), Some("low")) => score += 1.0,
+        (None, Some("low")) if request.late => {
+            score += LATE_LOW;
+            reasons.push("late in the day".to_string());
+        }
+        (None, Some("high")) if request.late => score -= LATE_HIGH,
         _ => {}
     }
     let project = task.projects().find_map(|slug| {
@@ -213,8 +241,12 @@ fn score(
                 .is_none_or(|(_, goal)| goal.status() != Some(ProjectStatus::Done))
         });
         if let Some(goal) = goal {
-            score += 1.5;
+            score += GOAL;
             reasons.push(format!("moves goal {goal}"));
+            if let Some(section) = request.telos.get(goal) {
+                score += TELOS;
+                reasons.push(format!("serves telos {section}"));
+            }
         }
     }
     if reasons.is_empty() {
@@ -379,5 +411,115 @@ Ana's task +website owner:ana due:2026-11-23
         assert_eq!(minutes("99999999999h"), None);
         assert_eq!(Energy::parse(" LOW "), Some(Energy::Low));
         assert_eq!(Energy::parse("medium"), None);
+    }
+
+    #[test]
+    fn late_in_the_day_low_energy_comes_first_and_high_energy_last() {
+        let morning = run(Request {
+            owner: Some("ana".into()),
+            limit: 20,
+            ..Request::default()
+        });
+        let evening = run(Request {
+            owner: Some("ana".into()),
+            limit: 20,
+            late: true,
+            ..Request::default()
+        });
+        let names = |found: &[(String, String)]| -> Vec<String> {
+            found.iter().map(|(name, _)| name.clone()).collect()
+        };
+        assert_eq!(names(&morning), MORNING_ORDER);
+        assert_eq!(names(&evening), EVENING_ORDER);
+        let plumber = evening
+            .iter()
+            .find(|(name, _)| name == "Call the plumber")
+            .unwrap();
+        assert_eq!(plumber.1, "late in the day, moves goal home");
+        // An energy asked for says more than the hour.
+        let fresh = names(&run(Request {
+            owner: Some("ana".into()),
+            limit: 20,
+            late: true,
+            energy: Some(Energy::High),
+            ..Request::default()
+        }));
+        assert_ne!(fresh, EVENING_ORDER);
+        assert!(
+            !run(Request {
+                owner: Some("ana".into()),
+                limit: 20,
+                energy: Some(Energy::High),
+                late: true,
+                ..Request::default()
+            })
+            .iter()
+            .any(|(_, reason)| reason.contains("late in the day"))
+        );
+    }
+
+    const MORNING_ORDER: [&str; 5] = [
+        "Draft narrative",
+        "Ana's task",
+        "Measure the dishwasher space",
+        "Sort old photos",
+        "Call the plumber",
+    ];
+    const EVENING_ORDER: [&str; 5] = [
+        "Draft narrative",
+        "Ana's task",
+        "Measure the dishwasher space",
+        "Call the plumber",
+        "Sort old photos",
+    ];
+
+    #[test]
+    fn a_goal_serving_telos_weighs_a_little_more_and_says_its_section() {
+        let telos: BTreeMap<String, String> = [("home".to_string(), "Current focus".to_string())].into();
+        let without = run(Request {
+            owner: Some("ana".into()),
+            limit: 20,
+            ..Request::default()
+        });
+        let with = run(Request {
+            owner: Some("ana".into()),
+            limit: 20,
+            telos,
+            ..Request::default()
+        });
+        let dishwasher = |found: &[(String, String)]| {
+            found
+                .iter()
+                .find(|(name, _)| name == "Measure the dishwasher space")
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(dishwasher(&without), "moves goal home");
+        assert_eq!(dishwasher(&with), "moves goal home, serves telos Current focus");
+        // Two tasks alike but for their goal: the one serving telos comes first.
+        let todo = TodoFile::parse("Paint the fence +fence\nWrite the speech +speech\n");
+        let projects = ProjectsFile::parse(
+            "+fence Fence status:active goal:home\n+speech Speech status:active goal:ship\n",
+        );
+        let goals = ProjectsFile::parse(GOALS);
+        let order = |telos: &[(&str, &str)]| -> Vec<String> {
+            let request = Request {
+                telos: telos
+                    .iter()
+                    .map(|(goal, section)| (goal.to_string(), section.to_string()))
+                    .collect(),
+                ..Request::default()
+            };
+            suggest(&todo, Some(&projects), Some(&goals), &request, day("2026-11-23"))
+                .into_iter()
+                .map(|found| found.reason)
+                .collect()
+        };
+        assert_eq!(order(&[]), ["moves goal home", "moves goal ship"]);
+        assert_eq!(
+            order(&[("ship", "Mission")]),
+            ["moves goal ship, serves telos Mission", "moves goal home"]
+        );
     }
 }

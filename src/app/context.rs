@@ -179,6 +179,14 @@ pub fn auto(ctx: &Ctx) -> Result<Current> {
     current(&ctx.look())
 }
 
+/// Whether `now` (store-local) is late in `handle`'s day: past the end of their work
+/// hours, or the evening of a day off, on their own clock.
+pub fn is_late(config: &Config, handle: &str, now: chrono::NaiveDateTime) -> Result<bool> {
+    let (zones, instant) = when(config, handle, now)?;
+    let local = instant.with_timezone(&zones.person).naive_local();
+    Ok(config.work_hours_of(handle)?.is_late(local))
+}
+
 /// The zones of `handle` (theirs, else the store's) and `now` (store-local) as an instant.
 fn when(config: &Config, handle: &str, now: chrono::NaiveDateTime) -> Result<(Zones, DateTime<Utc>)> {
     let zones = zones(config, handle)?;

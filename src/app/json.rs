@@ -16,11 +16,11 @@ mod waiting;
 
 pub use super::task_json::TaskJson;
 pub use briefing::{BriefingItemJson, BriefingJson, SectionJson};
-pub use calendar::EventJson;
+pub use calendar::{DayJson, DueTaskJson, EventJson};
 pub use figures::{FiguresJson, LatestJson, LineNotRead, ReadingJson, SeriesJson, SeriesShownJson};
 pub use files::{FileJson, FileReadJson};
 pub use plan::{InitiativeJson, PlanJson, PullRequestJson};
-pub use projects::{LogEntryJson, ProgressJson, ProjectJson};
+pub use projects::{LogEntryJson, ProgressJson, ProjectJson, ProjectShownJson};
 pub use store::{ChangeJson, NotAppliedJson, StatusJson};
 pub use suggest::{ContextJson, SuggestionJson};
 pub use waiting::WaitingJson;

@@ -18,7 +18,7 @@
 //!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`review`] (the weekly
 //!   review, step by step), [`files`],
 //!   [`passwords`], [`github`] (pull requests linked to projects and tasks), [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
-//!   [`usage`];
+//!   [`usage`], [`telos`] (telos.md by its sections);
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
 //!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON;
@@ -50,6 +50,7 @@ pub mod status;
 pub mod suggest;
 pub mod task_json;
 pub mod tasks;
+pub mod telos;
 pub mod tokens;
 pub mod usage;
 pub mod waiting;

@@ -1,7 +1,8 @@
 //! Suggestions: what to do next, a short ranked list of open tasks (the asker's own and
 //! unassigned ones, or everyone's), each with the reason it is there. What fits and
-//! how it ranks is `myorg_domain::suggest`; here the files are read and the result
-//! named by reference.
+//! how it ranks is `myorg_domain::suggest`; here the files are read, whether it is
+//! late in the asker's day (their work hours, on their clock) and which goals serve
+//! telos.md are found out, and the result is named by reference.
 
 use super::{Error, Look, Result};
 use crate::store::operation::{GOALS, PROJECTS, TODO};
@@ -9,6 +10,7 @@ use myorg_domain::reference::References;
 use myorg_domain::search::urgency;
 use myorg_domain::suggest::{self as domain, Energy, Request};
 use myorg_parsers::{ProjectsFile, Task, TodoFile};
+use std::collections::BTreeMap;
 
 /// What the person asks for.
 #[derive(Debug, Clone, Default)]
@@ -137,10 +139,16 @@ pub fn suggest(look: &Look, asked: &Asked) -> Result<Suggestions> {
         minutes: asked.minutes,
         energy: asked.energy,
         limit: asked.limit.unwrap_or(0),
+        late: super::context::is_late(look.config, look.handle, look.now)?,
+        telos: BTreeMap::new(),
     };
     let todo = TodoFile::parse(look.files.read(TODO)?);
     let projects = ProjectsFile::parse(look.files.read(PROJECTS)?);
     let goals = ProjectsFile::parse(look.files.read(GOALS)?);
+    let request = Request {
+        telos: super::telos::served(look.files, &goals)?,
+        ..request
+    };
     let today = look.now.date();
     let found = domain::suggest(&todo, Some(&projects), Some(&goals), &request, today);
     let references = References::of(&todo);

@@ -4,7 +4,7 @@
 
 use super::store::look;
 use crate::app::calendar::{self, DueTask};
-use crate::app::json::{ContextJson, EventJson};
+use crate::app::json::{ContextJson, DayJson, DueTaskJson, EventJson};
 use crate::config::Config;
 use chrono::NaiveDateTime;
 use std::io::Write;
@@ -47,14 +47,7 @@ pub fn agenda(config: &Config, now: NaiveDateTime, days: u32, json: bool) -> any
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         for day in &agenda.days {
-            let value = serde_json::json!({
-                "date": day.date.to_string(),
-                "weekday": day.weekday(),
-                "week_goal": day.week_goal,
-                "events": day.events.iter().map(EventJson::from).collect::<Vec<_>>(),
-                "due": tasks_json(&day.due),
-            });
-            serde_json::to_writer(&mut out, &value)?;
+            serde_json::to_writer(&mut out, &DayJson::from(day))?;
             writeln!(out)?;
         }
     } else {
@@ -65,22 +58,6 @@ pub fn agenda(config: &Config, now: NaiveDateTime, days: u32, json: bool) -> any
 }
 
 /// Tasks for `--json`: reference, 1-based line, the line as written, and its parts.
-fn tasks_json(tasks: &[DueTask]) -> Vec<serde_json::Value> {
-    tasks
-        .iter()
-        .map(|due| {
-            let task = &due.task;
-            serde_json::json!({
-                "ref": due.reference,
-                "line": due.index + 1,
-                "raw": due.line,
-                "priority": task.priority().map(|p| p.letter().to_string()),
-                "text": task.description(),
-                "due": task.due().map(|d| d.to_string()),
-                "owner": task.owner(),
-                "projects": task.projects().collect::<Vec<_>>(),
-                "contexts": task.contexts().collect::<Vec<_>>(),
-            })
-        })
-        .collect()
+fn tasks_json(tasks: &[DueTask]) -> Vec<DueTaskJson> {
+    tasks.iter().map(DueTaskJson::from).collect()
 }

@@ -4,7 +4,7 @@
 //! Reading commands read the working tree without the writer lock.
 
 use super::store::{ctx, look, open, print_push};
-use crate::app::json::{LogEntryJson, ProjectJson, TaskJson};
+use crate::app::json::{ProjectJson, ProjectShownJson};
 use crate::app::projects::{self, Change, New, Update};
 use crate::config::Config;
 use chrono::NaiveDateTime;
@@ -92,7 +92,7 @@ pub fn show(config: &Config, now: NaiveDateTime, slug: &str, json: bool) -> anyh
     let shown = projects::show(&look(config, files.as_ref(), &handle, now), slug)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
-        serde_json::to_writer(&mut out, &ShownJson::from(&shown))?;
+        serde_json::to_writer(&mut out, &ProjectShownJson::from(&shown))?;
         writeln!(out)?;
     } else {
         out.write_all(shown.said().as_bytes())?;
@@ -188,28 +188,4 @@ fn capitalized(word: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// `project SLUG --json`: the entry, its open tasks, hidden count, projects (a goal)
-/// and recent log entries.
-#[derive(serde::Serialize)]
-struct ShownJson {
-    #[serde(flatten)]
-    entry: ProjectJson,
-    tasks: Vec<TaskJson>,
-    hidden: usize,
-    members: Vec<ProjectJson>,
-    log: Vec<LogEntryJson>,
-}
-
-impl From<&projects::Shown> for ShownJson {
-    fn from(shown: &projects::Shown) -> ShownJson {
-        ShownJson {
-            entry: ProjectJson::from(&shown.entry),
-            tasks: shown.open.iter().map(TaskJson::from).collect(),
-            hidden: shown.hidden,
-            members: shown.members.iter().map(ProjectJson::from).collect(),
-            log: shown.log.iter().map(LogEntryJson::from).collect(),
-        }
-    }
 }

@@ -195,3 +195,19 @@ fn a_day_starts_at_the_briefing_or_at_work_whichever_is_later_on_a_work_day() {
     let saturday = infer(MADRID, day_start(MADRID, day(28), at(8, 0), &hours));
     assert_eq!(saturday.said(), "@home — outside work hours");
 }
+
+#[test]
+fn late_is_past_the_end_of_work_hours_or_the_evening_of_a_day_off() {
+    let at = |text: &str| -> NaiveDateTime { text.parse().unwrap() };
+    let hours = WorkHours::parse("Mon-Fri 09:00-17:00").unwrap();
+    // Monday 2026-11-23: a work day.
+    assert!(!hours.is_late(at("2026-11-23T08:00:00")));
+    assert!(!hours.is_late(at("2026-11-23T16:59:00")));
+    assert!(hours.is_late(at("2026-11-23T17:00:00")));
+    // Saturday: a day off, late from 18:00.
+    assert!(!hours.is_late(at("2026-11-28T17:59:00")));
+    assert!(hours.is_late(at("2026-11-28T18:00:00")));
+    // Hours to midnight: never late on a work day.
+    let long = WorkHours::parse("Mon-Fri 09:00-24:00").unwrap();
+    assert!(!long.is_late(at("2026-11-23T23:30:00")));
+}

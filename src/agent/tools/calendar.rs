@@ -1,10 +1,11 @@
-//! The calendar tools: `add_event` and `list_events`, the model's arguments to the
-//! use cases of [`crate::app::calendar`]; the events listed also as data
-//! ([`EventJson`], as `myorg events --json` prints them).
+//! The calendar tools: `add_event`, `list_events` and `get_agenda` (each day's events
+//! and tasks due), the model's arguments to the use cases of [`crate::app::calendar`];
+//! the events and days also as data ([`EventJson`], [`DayJson`], as `myorg events` and
+//! `myorg agenda` print them with `--json`).
 
 use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
 use crate::app::calendar::{self, Event, Range};
-use crate::app::json::EventJson;
+use crate::app::json::{DayJson, EventJson};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,11 @@ pub(super) fn tools() -> Vec<Tool> {
             "list_events",
             "Events of a range of days (default: 7 days from today).",
             list_events,
+        ),
+        reading_tool_with_data(
+            "get_agenda",
+            "The coming days (default 7 from today): each day's events and tasks due.",
+            get_agenda,
         ),
     ]
 }
@@ -89,6 +95,29 @@ fn list_events(ctx: &ToolContext, args: ListEvents) -> anyhow::Result<Found<Even
                 .map(EventJson::from)
                 .collect(),
             total: found.events.len(),
+        },
+    })
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct GetAgenda {
+    /// How many days from today (default 7; 1: today).
+    days: Option<u32>,
+}
+
+/// Every day asked for, empty ones too.
+#[derive(Serialize, JsonSchema)]
+struct AgendaFound {
+    days: Vec<DayJson>,
+}
+
+fn get_agenda(ctx: &ToolContext, args: GetAgenda) -> anyhow::Result<Found<AgendaFound>> {
+    let agenda = calendar::agenda(&ctx.look(), args.days.unwrap_or(7))?;
+    Ok(Found {
+        said: agenda.said().trim_end().to_string(),
+        data: AgendaFound {
+            days: agenda.days.iter().map(DayJson::from).collect(),
         },
     })
 }

@@ -1,5 +1,6 @@
-//! The git tools: `git_status`, `git_log` and `undo_change`*, over the use cases of
-//! [`crate::app::status`] and [`crate::app::history`]. An undo is resolved to its
+//! The git tools: `git_status` (what `myorg status` shows), `git_log`, `sync` and
+//! `undo_change`*, over the use cases of [`crate::app::status`] and
+//! [`crate::app::history`]. An undo is resolved to its
 //! commit when previewed, so a confirmation undoes exactly that commit. The reading
 //! ones also give their result as data ([`StatusJson`], [`ChangeJson`]).
 
@@ -14,10 +15,16 @@ pub(super) fn tools() -> Vec<Tool> {
     vec![
         reading_tool_with_data(
             "git_status",
-            "The store's branch, remote, unpushed commits and uncommitted edits.",
+            "The store's status: branch, remote, unpushed commits, hand edits, changes not applied.",
             git_status,
         ),
         reading_tool_with_data("git_log", "Recent changes (commits), newest first.", git_log),
+        tool(
+            "sync",
+            "Pull the remote's changes and push the store's now.",
+            Effect::Changes,
+            sync,
+        ),
         tool(
             "undo_change",
             "Undo a change: by default the assistant's newest (the person confirms first).",
@@ -78,4 +85,8 @@ fn undo_change(ctx: &ToolContext, args: UndoChange) -> anyhow::Result<Outcome> {
         ctx,
         args.commit.as_deref(),
     )?))
+}
+
+fn sync(ctx: &ToolContext, _: NoArguments) -> anyhow::Result<Outcome> {
+    Ok(Outcome::Done(status::sync(ctx)?.said()))
 }

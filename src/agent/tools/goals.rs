@@ -1,10 +1,12 @@
 //! The goal tools: `get_goals` (a quarter's goals with progress, projects and the
-//! telos.md section each serves) and `goal_report` (what moved each open goal this
-//! week against last week): the use cases of [`crate::app::goals`], the same ones
-//! `myorg goals` and `myorg goals report` call, their results also as data.
+//! telos.md section each serves), `goal_report` (what moved each open goal this
+//! week against last week) and `get_telos` (telos.md's sections and the goals serving
+//! each): the use cases of [`crate::app::goals`] and [`crate::app::telos`], the same
+//! ones `myorg goals` and `myorg goals report` call, their results also as data.
 
 use super::{Found, Tool, ToolContext, reading_tool_with_data};
 use crate::app::goals::{self, Goals, Report};
+use crate::app::telos::{self, TelosRead};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -19,6 +21,11 @@ pub(super) fn tools() -> Vec<Tool> {
             "goal_report",
             "Per goal, tasks done this week against last week; stalled goals flagged.",
             goal_report,
+        ),
+        reading_tool_with_data(
+            "get_telos",
+            "telos.md by sections (mission, values, focus…), with the goals serving each.",
+            get_telos,
         ),
     ]
 }
@@ -50,5 +57,20 @@ fn goal_report(ctx: &ToolContext, args: GoalReport) -> anyhow::Result<Found<Repo
     Ok(Found {
         said: report.said(),
         data: report,
+    })
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct GetTelos {
+    /// One section's heading or slug (default: all).
+    section: Option<String>,
+}
+
+fn get_telos(ctx: &ToolContext, args: GetTelos) -> anyhow::Result<Found<TelosRead>> {
+    let read = telos::telos(&ctx.look(), args.section.as_deref())?;
+    Ok(Found {
+        said: read.said(),
+        data: read,
     })
 }

@@ -1,13 +1,15 @@
-//! The project and note tools: `list_projects`, `update_project` (a status, an
-//! update in log.txt, or both) and `add_note` (log.txt or working-memory.txt): their
-//! arguments to the use cases of [`crate::app::projects`] and [`crate::app::notes`],
-//! the same `myorg projects`, `project SLUG` and `note` run. The listing also gives
-//! its projects as data ([`ProjectJson`], as `myorg projects --json` prints them).
+//! The project and note tools: `list_projects`, `show_project` (one in full),
+//! `create_project`, `create_goal`, `update_project` (a status, an update in log.txt,
+//! or both), `project_link` (a link in log.txt) and `add_note` (log.txt or
+//! working-memory.txt): their arguments to the use cases of [`crate::app::projects`]
+//! and [`crate::app::notes`], the same `myorg projects`, `project SLUG`, `project new`,
+//! `project SLUG link` and `note` run. The reading ones also give their result as data
+//! ([`ProjectJson`], [`ProjectShownJson`], as `--json` prints them).
 
 use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
-use crate::app::json::ProjectJson;
+use crate::app::json::{ProjectJson, ProjectShownJson};
 use crate::app::notes::{self, Note};
-use crate::app::projects::{self, Change, Listing, Update};
+use crate::app::projects::{self, Change, Listing, New, Update};
 use myorg_parsers::ProjectStatus;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -27,6 +29,29 @@ pub(super) fn tools() -> Vec<Tool> {
             "Set a project's or goal's status and/or log an update about it.",
             Effect::Changes,
             update_project,
+        ),
+        reading_tool_with_data(
+            "show_project",
+            "One project or goal in full: its line, progress, open tasks, recent log.",
+            show_project,
+        ),
+        tool(
+            "create_project",
+            "Add a project to projects.txt.",
+            Effect::Changes,
+            create_project,
+        ),
+        tool(
+            "create_goal",
+            "Add a goal to goals.txt, for a quarter.",
+            Effect::Changes,
+            create_goal,
+        ),
+        tool(
+            "project_link",
+            "Log a link (a document, a pull request) about a project or goal in log.txt.",
+            Effect::Changes,
+            project_link,
         ),
         tool(
             "add_note",
@@ -143,4 +168,109 @@ fn add_note(ctx: &ToolContext, args: AddNote) -> anyhow::Result<Outcome> {
         memory: args.memory.unwrap_or(false),
     };
     Ok(Outcome::Done(notes::add(ctx, &note)?.said()))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ShowProject {
+    /// Its slug (without +).
+    slug: String,
+}
+
+fn show_project(ctx: &ToolContext, args: ShowProject) -> anyhow::Result<Found<ProjectShownJson>> {
+    let shown = projects::show(&ctx.look(), &args.slug)?;
+    Ok(Found {
+        said: shown.said().trim_end().to_string(),
+        data: ProjectShownJson::from(&shown),
+    })
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CreateProject {
+    /// Its short name, like kitchen (letters, digits, - _ .).
+    slug: String,
+    /// What it is, in words.
+    text: String,
+    /// Default active.
+    status: Option<Status>,
+    /// A person's name or handle.
+    owner: Option<String>,
+    /// A date or words.
+    due: Option<String>,
+    /// The slug of the goal it serves.
+    goal: Option<String>,
+    /// Like work or home.
+    area: Option<String>,
+}
+
+fn create_project(ctx: &ToolContext, args: CreateProject) -> anyhow::Result<Outcome> {
+    let new = New {
+        slug: args.slug,
+        text: args.text,
+        status: args.status.map(Into::into),
+        owner: args.owner,
+        due: args.due,
+        goal: args.goal,
+        area: args.area,
+        ..New::default()
+    };
+    Ok(Outcome::Done(projects::add(ctx, &new)?.said()))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CreateGoal {
+    /// Its short name, like ship-v2 (letters, digits, - _ .).
+    slug: String,
+    /// What it is; may hold telos:SECTION, the telos.md heading it serves.
+    text: String,
+    /// Like 2026Q4.
+    quarter: Option<String>,
+    /// Default active.
+    status: Option<Status>,
+    /// A person's name or handle.
+    owner: Option<String>,
+    /// A date or words.
+    due: Option<String>,
+    /// Like work or home.
+    area: Option<String>,
+}
+
+fn create_goal(ctx: &ToolContext, args: CreateGoal) -> anyhow::Result<Outcome> {
+    let new = New {
+        slug: args.slug,
+        text: args.text,
+        status: args.status.map(Into::into),
+        owner: args.owner,
+        due: args.due,
+        area: args.area,
+        quarter: args.quarter,
+        as_goal: true,
+        ..New::default()
+    };
+    Ok(Outcome::Done(projects::add(ctx, &new)?.said()))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ProjectLink {
+    /// Its slug (without +).
+    slug: String,
+    /// The address (https://…, mailto:…).
+    url: String,
+    /// Words before the link.
+    text: Option<String>,
+}
+
+fn project_link(ctx: &ToolContext, args: ProjectLink) -> anyhow::Result<Outcome> {
+    let change = Change {
+        slug: args.slug,
+        status: None,
+        update: Some(Update::Link {
+            url: args.url,
+            words: args.text.unwrap_or_default(),
+        }),
+    };
+    Ok(Outcome::Done(projects::change(ctx, &change)?.said()))
 }

@@ -1,9 +1,9 @@
 //! The task tools: `add_task`, `complete_task` (with an optional summary for
 //! log.txt, written once the task is done), `update_task`, `delete_task`*,
-//! `search_tasks`, and the waiting-for ones, `list_waiting` and `add_waiting`: the
-//! model's arguments to the use cases of [`crate::app::tasks`] and
-//! [`crate::app::waiting`], the same ones `myorg add`, `edit`, `tasks` and `waiting`
-//! call; references are the ones the CLI shows. The reading ones also give their
+//! `search_tasks`, `archive_tasks`, and the waiting-for ones, `list_waiting`,
+//! `add_waiting`, `waiting_received` and `waiting_followup`: the model's arguments to
+//! the use cases of [`crate::app::tasks`] and [`crate::app::waiting`], the same ones
+//! `myorg add`, `edit`, `tasks`, `archive` and `waiting` call; references are the ones the CLI shows. The reading ones also give their
 //! result as data ([`TaskJson`], [`WaitingJson`], as `--json` prints them).
 
 use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
@@ -58,6 +58,24 @@ pub(super) fn tools() -> Vec<Tool> {
             "Record that someone owes something.",
             Effect::Changes,
             add_waiting,
+        ),
+        tool(
+            "archive_tasks",
+            "Move the done tasks from todo.txt to done.txt.",
+            Effect::Changes,
+            archive_tasks,
+        ),
+        tool(
+            "waiting_received",
+            "A waiting-for item arrived: mark it done.",
+            Effect::Changes,
+            waiting_received,
+        ),
+        tool(
+            "waiting_followup",
+            "Set when to chase a waiting-for item (\"none\" removes the date).",
+            Effect::Changes,
+            waiting_followup,
         ),
     ]
 }
@@ -274,4 +292,38 @@ fn add_waiting(ctx: &ToolContext, args: AddWaiting) -> anyhow::Result<Outcome> {
         followup: args.followup,
     };
     Ok(Outcome::Done(waiting::add(ctx, &new)?.said("Waiting")))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NoArguments {}
+
+fn archive_tasks(ctx: &ToolContext, _: NoArguments) -> anyhow::Result<Outcome> {
+    Ok(Outcome::Done(tasks::archive(ctx)?.0))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct WaitingItem {
+    /// Its reference, line number, or words of exactly one open item.
+    item: String,
+}
+
+fn waiting_received(ctx: &ToolContext, args: WaitingItem) -> anyhow::Result<Outcome> {
+    Ok(Outcome::Done(waiting::received(ctx, &args.item)?.summary))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct WaitingFollowup {
+    /// Its reference, line number, or words of exactly one open item.
+    item: String,
+    /// A date or words (fri, in 2 weeks), or none.
+    when: String,
+}
+
+fn waiting_followup(ctx: &ToolContext, args: WaitingFollowup) -> anyhow::Result<Outcome> {
+    Ok(Outcome::Done(
+        waiting::reschedule(ctx, &args.item, &args.when)?.said("Now"),
+    ))
 }

@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 35] = [
+const NAMES: [&str; 45] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -41,6 +41,16 @@ const NAMES: [&str; 35] = [
     "get_context",
     "set_context",
     "weekly_review",
+    "archive_tasks",
+    "waiting_received",
+    "waiting_followup",
+    "sync",
+    "show_project",
+    "create_project",
+    "create_goal",
+    "project_link",
+    "get_telos",
+    "get_agenda",
 ];
 
 fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
@@ -196,6 +206,13 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "append_file",
             "set_context",
             "weekly_review",
+            "archive_tasks",
+            "waiting_received",
+            "waiting_followup",
+            "sync",
+            "create_project",
+            "create_goal",
+            "project_link",
         ]
     );
     assert_eq!(registry.effect("search_tasks"), Some(Effect::Reads));

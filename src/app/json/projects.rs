@@ -1,8 +1,9 @@
 //! A project or goal as JSON, with its progress, and a log.txt entry: `myorg projects
-//! --json`, `myorg project SLUG --json`, and the `list_projects` and
+//! --json`, `myorg project SLUG --json`, and the `list_projects`, `show_project` and
 //! `get_quarter_plan` tools' structured results.
 
-use crate::app::projects::Summary;
+use crate::app::json::TaskJson;
+use crate::app::projects::{Shown, Summary};
 use chrono::NaiveDate;
 use myorg_domain::projects::Progress;
 use myorg_parsers::log::LogEntry;
@@ -99,6 +100,34 @@ impl From<&LogEntry> for LogEntryJson {
             time: entry.time.format("%H:%M").to_string(),
             name: entry.name.clone(),
             text: entry.text.clone(),
+        }
+    }
+}
+
+/// One project or goal in full (`myorg project SLUG --json`): the entry, its open
+/// tasks, how many are hidden, a goal's projects and the recent log entries.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct ProjectShownJson {
+    #[serde(flatten)]
+    pub entry: ProjectJson,
+    /// Its open tasks, most urgent first.
+    pub tasks: Vec<TaskJson>,
+    /// Open tasks hidden until later (`t:`) or by `h:1`.
+    pub hidden: usize,
+    /// For a goal: its projects.
+    pub members: Vec<ProjectJson>,
+    /// The newest log entries about it, oldest first.
+    pub log: Vec<LogEntryJson>,
+}
+
+impl From<&Shown> for ProjectShownJson {
+    fn from(shown: &Shown) -> ProjectShownJson {
+        ProjectShownJson {
+            entry: ProjectJson::from(&shown.entry),
+            tasks: shown.open.iter().map(TaskJson::from).collect(),
+            hidden: shown.hidden,
+            members: shown.members.iter().map(ProjectJson::from).collect(),
+            log: shown.log.iter().map(LogEntryJson::from).collect(),
         }
     }
 }

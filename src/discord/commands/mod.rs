@@ -9,9 +9,12 @@
 //! three seconds are never missed.
 //!
 //! The helpers are here; the commands by area in `tasks.rs`, `projects.rs`,
-//! `store.rs` (briefings, suggestions and the store) and `context.rs`.
+//! `store.rs` (briefings, suggestions and the store), `context.rs` and `goals.rs`
+//! (goals and working memory); `examples.rs` holds an example of each for `/help`.
 
 mod context;
+mod examples;
+mod goals;
 mod projects;
 mod store;
 mod tasks;
@@ -24,6 +27,7 @@ use super::{Context, Data, Error};
 use crate::app;
 use crate::app::confirm::Pending;
 use context::context_command;
+use goals::{goals, remember};
 use poise::CreateReply;
 use projects::{note, project, projects_command};
 use std::future::Future;
@@ -57,6 +61,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         status(),
         usage_command(),
         help(),
+        goals(),
+        remember(),
         add_as_task(),
     ]
 }

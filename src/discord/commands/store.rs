@@ -4,7 +4,7 @@
 //! [`crate::app::briefing`], [`crate::app::suggest`], [`crate::app::history`],
 //! [`crate::app::status`] and [`crate::app::usage`].
 
-use super::{ask_to_confirm, run, titled};
+use super::{ask_to_confirm, examples, run, titled};
 use crate::app::briefing::{self, Asked};
 use crate::app::history::{self, Of};
 use crate::app::{review, status, suggest, usage};
@@ -176,9 +176,12 @@ pub(super) async fn usage_command(
 pub(super) async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let mut lines = Vec::new();
     for command in &ctx.framework().options().commands {
-        if command.slash_action.is_some() {
+        if command.slash_action.is_some() || !command.subcommands.is_empty() {
             let description = command.description.as_deref().unwrap_or("");
-            lines.push(format!("`/{}`: {description}", command.name));
+            let example = examples::example(&command.name)
+                .map(|example| format!(" — `{example}`"))
+                .unwrap_or_default();
+            lines.push(format!("`/{}`: {description}{example}", command.name));
         }
     }
     lines.push("Right-click a message → Apps → **Add as task**.".to_string());
