@@ -268,6 +268,9 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// What the assistant's model may do on its own with each tool that changes
+    /// something, by the team's `[directives]`: auto, confirm or never.
+    Directives,
     /// The reminders due now: deadlines, overdue tasks, events soon, waiting-for items
     /// to chase. Without `--dry-run` they count as sent and are not repeated.
     Remind {
@@ -828,6 +831,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::tools::run(&config, now(&config)?, *json)
         }
+        Command::Directives => commands::tools::directives(&config()?),
         Command::Remind { dry_run, at } => {
             let config = config()?;
             let at = match at {

@@ -92,6 +92,32 @@ pub struct Config {
     pub contexts: ContextsConfig,
     /// GitHub's pull requests, linked to projects and tasks (`POST /webhooks/github`).
     pub github: GithubConfig,
+    /// What the assistant's model may do on its own, tool by tool: `auto`, `confirm`
+    /// or `never` (a tool's name, or `add`, `complete`, `edit`, `delete`, `overwrite`,
+    /// `undo` for the tools they name).
+    pub directives: std::collections::BTreeMap<String, Directive>,
+}
+
+/// What the model may do with a tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Directive {
+    /// As the tool is: a change on the model's word, a destructive one confirmed.
+    Auto,
+    /// Only once the person confirms it.
+    Confirm,
+    /// Never, whoever asks: the model is told so. A person's own commands still work.
+    Never,
+}
+
+impl Directive {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Directive::Auto => "auto",
+            Directive::Confirm => "confirm",
+            Directive::Never => "never",
+        }
+    }
 }
 
 /// GitHub's webhook: its secret, and what a merged pull request does.

@@ -3,7 +3,8 @@
 //! streamed), the confirmation of a destructive change, an instruction planted in a
 //! task that leads to no change, routing and fallback, the daily budget, memory across
 //! processes, the LLM down while the commands still work, and the limits of one
-//! request (`llm.max_steps`, `llm.deadline_secs`).
+//! request (`llm.max_steps`, `llm.deadline_secs`), and the team's directives (`never`,
+//! `confirm`) holding against a model that insists.
 
 use serde_json::{Value, json};
 use std::path::Path;
@@ -739,4 +740,66 @@ async fn past_the_deadline_the_answer_says_so_and_nothing_is_left_half_done() {
     fake.assert_all_used();
     assert!(todo(dir.path()).contains("Fix the fence\n"));
     assert_settled(dir.path());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_teams_directives_hold_against_a_model_that_insists() {
+    let dir = TempDir::new().unwrap();
+    let config = dir.path().join("myorg.toml");
+    std::fs::write(
+        &config,
+        "[directives]\ndelete_task = \"never\"\nadd = \"confirm\"\n",
+    )
+    .unwrap();
+    let fake = FakeLlm::start().await;
+    let delete = json!({"task": "call mum about sunday"});
+    let add = json!({"text": "Book the flights"});
+    fake.push(Reply::tool_calls(&[("d1", "delete_task", delete.clone())]));
+    fake.push(Reply::tool_calls(&[("d2", "delete_task", delete)]));
+    fake.push(Reply::tool_calls(&[("a1", "add_task", add.clone())]));
+    fake.push(Reply::tool_calls(&[("a2", "add_task", add)]));
+    fake.push(Reply::answer("I tried."));
+    let env = [("MYORG_CONFIG", config.to_str().unwrap())];
+    let before = stdout(
+        &chat(
+            dir.path(),
+            &fake.url(),
+            "delete the call, add the flights",
+            "n\n",
+            &env,
+        )
+        .await,
+    );
+    let todo_after = todo(dir.path());
+    assert!(
+        todo_after.contains("Call Mum about Sunday lunch"),
+        "never: not deleted"
+    );
+    assert!(
+        !todo_after.contains("Book the flights"),
+        "confirm: not added without a yes"
+    );
+    assert!(before.contains("I tried."), "{before}");
+    let system = fake.requests()[0].body["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        system.contains("The team's directives forbid you these tools, whoever asks: delete_task.")
+            && system.contains("These wait for the person's confirmation by the team's directives: add_task, add_waiting, add_event, add_note."),
+        "{system}"
+    );
+    let never = tool_results(&fake, 2);
+    assert!(
+        never.iter().all(|result| result
+            .starts_with("Error: the team's directives never let the assistant use delete_task")),
+        "{never:?}"
+    );
+    let held = tool_results(&fake, 4);
+    assert!(
+        held[2].starts_with("Not done: ana must confirm this change first")
+            && held[2].contains("By the team's directives"),
+        "{held:?}"
+    );
+    fake.assert_all_used();
 }

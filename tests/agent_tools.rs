@@ -1705,3 +1705,51 @@ fn odd_arguments_to_every_tool_give_an_answer_never_a_panic() {
     }
     assert_eq!(answers, definitions.len() * strings.len() * 2);
 }
+
+#[test]
+fn a_change_the_directives_hold_runs_on_the_persons_yes_and_a_forbidden_one_never() {
+    let mut f = fixture();
+    f.config
+        .directives
+        .insert("add".to_string(), myorg_assistant::config::Directive::Confirm);
+    f.config.directives.insert(
+        "undo_change".to_string(),
+        myorg_assistant::config::Directive::Never,
+    );
+    let Outcome::NeedsConfirmation(pending) = f.call("add_task", json!({"text": "Book the flights"})) else {
+        panic!("add_task is held by the directives");
+    };
+    assert!(
+        pending
+            .preview
+            .starts_with("By the team's directives, this waits for your word:"),
+        "{}",
+        pending.preview
+    );
+    assert!(!f.file("todo.txt").contains("Book the flights"));
+    let Outcome::Done(done) = f.registry.confirm(&f.ctx(), &pending) else {
+        panic!("the person's yes runs it");
+    };
+    assert!(done.contains("Book the flights"), "{done}");
+    assert!(f.file("todo.txt").contains("Book the flights"));
+    let refused = f.failed("undo_change", json!({}));
+    assert!(
+        refused.starts_with("the team's directives never let the assistant use undo_change"),
+        "{refused}"
+    );
+    assert_eq!(
+        f.registry.directive(&f.config, "complete_task"),
+        myorg_assistant::config::Directive::Auto
+    );
+    let mut wrong = Config::default();
+    wrong
+        .directives
+        .insert("fly".to_string(), myorg_assistant::config::Directive::Never);
+    assert!(
+        f.registry
+            .check_directives(&wrong)
+            .unwrap_err()
+            .to_string()
+            .starts_with("directives names fly")
+    );
+}

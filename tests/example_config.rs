@@ -193,9 +193,13 @@ fn compare(example: &str) -> (Vec<String>, Vec<String>) {
         .map(|table| format!("[{table}]"))
         .collect();
     missing.extend(keys.iter().filter(|key| !written_keys.contains(*key)).cloned());
-    // The one map, `[scheduler.jobs]`, by job name.
+    // The maps: `[scheduler.jobs]` by job name, and `[directives]` by tool or action
+    // (its keys are checked by `myorg directives`, and its table must be shown).
     let jobs: Vec<&str> = DEFAULT_JOBS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(maps.iter().collect::<Vec<_>>(), ["scheduler.jobs"]);
+    assert_eq!(maps.iter().collect::<Vec<_>>(), ["directives", "scheduler.jobs"]);
+    if !written_tables.iter().any(|table| table == "directives") {
+        missing.push("[directives]".to_string());
+    }
     for job in &jobs {
         let key = format!("scheduler.jobs.{job}");
         if !written_keys.contains(&key) {
@@ -206,6 +210,7 @@ fn compare(example: &str) -> (Vec<String>, Vec<String>) {
         .iter()
         .filter(|key| {
             !keys.contains(*key)
+                && !key.starts_with("directives.")
                 && !key
                     .strip_prefix("scheduler.jobs.")
                     .is_some_and(|job| jobs.contains(&job))

@@ -537,7 +537,8 @@ impl Agent {
         };
         let whereabouts =
             crate::app::context::current(&look).map_or_else(|_| "unknown".to_string(), |c| c.said());
-        prompt::system(
+        let directives = self.registry.directives_said(&self.app.config);
+        let system = prompt::system(
             &template,
             &prompt::Facts {
                 person: &asker.handle,
@@ -547,7 +548,12 @@ impl Agent {
                 telos: &read("telos.md"),
                 memory: &read("working-memory.txt"),
             },
-        )
+        );
+        if directives.is_empty() {
+            system
+        } else {
+            format!("{system}\n\n{directives}")
+        }
     }
 
     /// One model call on the first provider of the fallback order that answers,

@@ -110,6 +110,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("note", &["myorg note --project kitchen Ruiz called back"]),
     ("remember", &["myorg remember We ship v2 on 15 December"]),
     ("review", &["myorg review", "myorg review --restart"]),
+    ("directives", &["myorg directives"]),
 ];
 
 /// The examples of the command at `path`.

@@ -1,13 +1,25 @@
 //! `myorg tools [--json]`: the agent's tool registry as the model sees it — each
 //! tool's name (`*` when it needs a person's confirmation), description and argument
 //! schema — and an estimate of the tokens the definitions and the system prompt (for
-//! the person at the terminal, with this store's context) take in every request.
+//! the person at the terminal, with this store's context) take in every request;
+//! `myorg directives`: what the model may do with each by the team's directives.
 
 use super::read::working_tree_file;
 use crate::agent::prompt;
 use crate::agent::tools::Registry;
 use crate::config::Config;
 use chrono::NaiveDateTime;
+
+/// `myorg directives`: each tool that changes something, and what the model may do
+/// with it by the team's directives.
+pub fn directives(config: &Config) -> anyhow::Result<()> {
+    let registry = Registry::new();
+    registry.check_directives(config)?;
+    for line in registry.directive_lines(config) {
+        println!("{line}");
+    }
+    Ok(())
+}
 
 /// `myorg tools [--json]`.
 pub fn run(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<()> {

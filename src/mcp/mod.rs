@@ -49,6 +49,7 @@ pub const PROTOCOL: ProtocolVersion = ProtocolVersion::V_2025_11_25;
 /// `myorg mcp`: serves the protocol on standard input and output until the client
 /// closes them; the clock starts at `now` (`--now`) when given.
 pub fn run(config: &Config, now: Option<NaiveDateTime>) -> anyhow::Result<()> {
+    Registry::new().check_directives(config)?;
     let clock = Clock::new(now, config.store_timezone()?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async {

@@ -43,6 +43,7 @@ pub const PUSH_WITHIN: Duration = Duration::from_secs(8);
 
 /// `myorg run`; its clock starts at `now` (`--now`) when given.
 pub fn run(config: &Config, now: Option<NaiveDateTime>) -> anyhow::Result<()> {
+    crate::agent::tools::Registry::new().check_directives(config)?;
     let clock = Clock::new(now, config.store_timezone()?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(serve(config.clone(), clock, shutdown_signal()));

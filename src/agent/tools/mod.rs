@@ -32,6 +32,7 @@
 mod briefing;
 mod calendar;
 mod context;
+mod directives;
 mod files;
 mod git;
 mod goals;
@@ -331,29 +332,38 @@ impl Registry {
     /// [`CONFIRM_MINUTES`] after `now`.
     pub fn hold(&self, handle: &str, now: NaiveDateTime, allowed: usize, calls: Vec<HeldCall>) -> Pending {
         let count = calls.len();
-        let mut preview = format!(
+        let head = format!(
             "{count} more change{} from one request (the assistant makes at most {allowed} without your word):",
             if count == 1 { "" } else { "s" }
         );
-        for call in &calls {
-            preview.push_str("\n- ");
-            preview.push_str(&shown(call));
-        }
-        // The question a front end asks ends with it ("? [y/N]", buttons).
-        preview.push_str(&match count {
-            1 => "\nMake this change".to_string(),
-            _ => format!("\nMake these {count} changes"),
-        });
-        Pending {
-            id: uuid::Uuid::new_v4().to_string(),
-            tool: HELD_CHANGES.to_string(),
-            preview,
-            action: PendingAction::Calls { calls },
-            handle: handle.to_string(),
-            expires: now + TimeDelta::minutes(CONFIRM_MINUTES),
-        }
+        held(handle, now, head, calls)
     }
+}
 
+/// A change held for `handle`'s word: `head`, then each call, then the question.
+fn held(handle: &str, now: NaiveDateTime, head: String, calls: Vec<HeldCall>) -> Pending {
+    let count = calls.len();
+    let mut preview = head;
+    for call in &calls {
+        preview.push_str("\n- ");
+        preview.push_str(&shown(call));
+    }
+    // The question a front end asks ends with it ("? [y/N]", buttons).
+    preview.push_str(&match count {
+        1 => "\nMake this change".to_string(),
+        _ => format!("\nMake these {count} changes"),
+    });
+    Pending {
+        id: uuid::Uuid::new_v4().to_string(),
+        tool: HELD_CHANGES.to_string(),
+        preview,
+        action: PendingAction::Calls { calls },
+        handle: handle.to_string(),
+        expires: now + TimeDelta::minutes(CONFIRM_MINUTES),
+    }
+}
+
+impl Registry {
     /// Calls tool `name` with `arguments` (a JSON object; `null` is taken as `{}`,
     /// and a string holding a JSON object is read as that object).
     pub fn call(&self, ctx: &ToolContext, name: &str, arguments: &Value) -> Outcome {
@@ -367,6 +377,19 @@ impl Registry {
         ctx: &ToolContext,
         name: &str,
         arguments: &Value,
+    ) -> (Outcome, Option<Value>) {
+        self.dispatch(ctx, name, arguments, false)
+    }
+
+    /// Calls tool `name` within the team's directives: one the model may never use is
+    /// refused, a change that must be confirmed is held for the person unless
+    /// `confirmed` (the person's yes to a held change).
+    fn dispatch(
+        &self,
+        ctx: &ToolContext,
+        name: &str,
+        arguments: &Value,
+        confirmed: bool,
     ) -> (Outcome, Option<Value>) {
         let Some(tool) = self.find(name) else {
             return (
@@ -396,6 +419,30 @@ impl Registry {
                 );
             }
         };
+        match self.directive(ctx.config, name) {
+            crate::config::Directive::Never => {
+                tracing::info!(tool = name, "a tool the directives forbid");
+                return (
+                    Outcome::Failed(format!(
+                        "the team's directives never let the assistant use {name}, whoever asks; {} can do it themselves",
+                        ctx.handle
+                    )),
+                    None,
+                );
+            }
+            crate::config::Directive::Confirm if tool.effect == Effect::Changes && !confirmed => {
+                let call = HeldCall {
+                    tool: name.to_string(),
+                    arguments,
+                };
+                let head = "By the team's directives, this waits for your word:".to_string();
+                return (
+                    Outcome::NeedsConfirmation(held(&ctx.handle, ctx.now, head, vec![call])),
+                    None,
+                );
+            }
+            _ => {}
+        }
         (tool.run)(ctx, arguments)
     }
 
@@ -434,7 +481,7 @@ impl Registry {
         let mut lines = Vec::with_capacity(calls.len());
         let mut done = 0;
         for call in calls {
-            match self.call(ctx, &call.tool, &call.arguments) {
+            match self.dispatch(ctx, &call.tool, &call.arguments, true).0 {
                 Outcome::Done(text) => {
                     done += 1;
                     lines.push(text);
