@@ -142,9 +142,13 @@ fn check_days(sent: &BTreeMap<(String, String), String>, days: &[NaiveDate], lat
             );
         }
     }
+    // The other jobs of a person or the team (the team digest, the weekly review)
+    // are checked once each by `once_each`; here the briefings are counted.
     let briefings_in_days = sent
         .keys()
-        .filter(|(_, key)| days.iter().any(|day| key.ends_with(&day.to_string())))
+        .filter(|(_, key)| {
+            key.starts_with("briefing:") && days.iter().any(|day| key.ends_with(&day.to_string()))
+        })
         .count();
     assert_eq!(briefings_in_days, days.len() * 4, "{sent:#?}");
 }
@@ -164,6 +168,12 @@ fn spring_forward_each_briefing_once_a_local_day() {
         &sent,
         &days("2026-03-28", 3),
         &[("ana", "briefing:morning:2026-03-29", "2026-03-29 09:20")],
+    );
+    // The team digest, on the Monday after the switch, at 09:00 in Madrid.
+    assert_eq!(
+        sent.get(&("@team".to_string(), "team-digest:2026-03-30".to_string())),
+        Some(&"2026-03-30 09:00".to_string()),
+        "{sent:#?}"
     );
 }
 
