@@ -3,10 +3,12 @@
 
 mod adopt;
 mod clean;
+mod index_file;
 mod interrupted;
 mod local_push;
 mod token;
 
+pub use index_file::IndexFile;
 use token::{TokenTransport, token_transport};
 
 use super::operation::FileChanges;
@@ -156,12 +158,18 @@ impl Git {
         Ok(git)
     }
 
-    /// Whether HEAD's commit tracks any file, and any of `names`.
+    /// Whether HEAD's commit tracks any file (how many, when it tracks none of
+    /// `names`; at least one otherwise), and any of `names`.
     pub fn tracks(&self, names: &[&str]) -> anyhow::Result<(usize, bool)> {
         let Some(head) = self.head()? else {
             return Ok((0, false));
         };
         let tree = self.repo.find_commit(head)?.tree()?;
+        // Every tree is read only to tell how many files a repository of something
+        // else holds.
+        if names.iter().any(|name| tree.get_path(Path::new(name)).is_ok()) {
+            return Ok((tree.len().max(1), true));
+        }
         let mut count = 0;
         tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
             if entry.kind() == Some(git2::ObjectType::Blob) {
@@ -169,8 +177,7 @@ impl Git {
             }
             git2::TreeWalkResult::Ok
         })?;
-        let named = names.iter().any(|name| tree.get_path(Path::new(name)).is_ok());
-        Ok((count, named))
+        Ok((count, false))
     }
 
     pub fn ensure_remote(&self) -> anyhow::Result<()> {
@@ -240,16 +247,18 @@ impl Git {
 
     /// Commits exactly `files`, just written to the working tree with these contents
     /// (`None`: deleted). Faster than [`Git::commit_all`]: each blob is hashed once, from
-    /// memory, and nothing else in the working tree is looked at.
+    /// memory, and nothing else in the working tree is looked at. The commit, and the
+    /// blob of each file written.
     pub fn commit_files(
         &self,
         files: &FileChanges,
         message: &str,
         author: &Identity,
         committer: &Identity,
-    ) -> anyhow::Result<Oid> {
+    ) -> anyhow::Result<(Oid, Vec<(String, Oid)>)> {
         let mut index = self.repo.index()?;
         index.read(false)?;
+        let mut blobs = Vec::with_capacity(files.len());
         for (path, contents) in files {
             match contents {
                 Some(contents) => {
@@ -257,6 +266,7 @@ impl Git {
                         &self.git_dir().join("objects"),
                         contents,
                     )?)?;
+                    blobs.push((path.clone(), id));
                     let full = self.root().join(path);
                     let meta = std::fs::symlink_metadata(&full)
                         .with_context(|| format!("reading the metadata of {}", full.display()))?;
@@ -273,13 +283,27 @@ impl Git {
                 }
             }
         }
-        index.write()?;
+        // The tree first: the index then keeps the trees it made (its cache-tree
+        // extension), so the next commit builds only the trees that changed.
         let tree = self.repo.find_tree(index.write_tree()?)?;
-        self.commit_tree(&tree, message, author, committer)
+        index.write()?;
+        Ok((self.commit_tree(&tree, message, author, committer)?, blobs))
+    }
+
+    /// The index file, read without libgit2; `None` when there is none or it is in a
+    /// form left to libgit2 (see `index_file.rs`).
+    pub fn index_file(&self) -> Option<IndexFile> {
+        IndexFile::read(&self.git_dir().join("index")).ok().flatten()
     }
 
     /// The blob the index records for `path`, if it is tracked.
     pub fn index_id(&self, path: &str) -> anyhow::Result<Option<Oid>> {
+        if let Some(index) = self.index_file() {
+            return match index.find(path.as_bytes()) {
+                Some(entry) if entry.stage == 0 => Ok(Some(Oid::from_bytes(entry.id)?)),
+                _ => Ok(None),
+            };
+        }
         let mut index = self.repo.index()?;
         index.read(false)?;
         Ok(index.get_path(Path::new(path), 0).map(|entry| entry.id))
