@@ -207,3 +207,28 @@ fn a_deleted_file_and_a_mode_change_are_seen() {
     add(&store, "After the mode change");
     assert_eq!(commits(&root)[1].0, HAND_EDITS);
 }
+
+#[test]
+fn an_edit_a_person_staged_is_saved_as_a_hand_edit() {
+    let dir = TempDir::new().unwrap();
+    let store = store(&dir);
+    let root = store.root().to_path_buf();
+    std::fs::write(root.join("notes/0/note.md"), "# Note 0, staged\n").unwrap();
+    let repo = Repository::open(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("notes/0/note.md")).unwrap();
+    index.write().unwrap();
+    add(&store, "After the staged edit");
+    let log = commits(&root);
+    assert_eq!(
+        log[0],
+        (
+            "Add task: After the staged edit".to_string(),
+            vec!["todo.txt".to_string()]
+        )
+    );
+    assert_eq!(
+        log[1],
+        (HAND_EDITS.to_string(), vec!["notes/0/note.md".to_string()])
+    );
+}

@@ -92,6 +92,8 @@ pub struct Git {
     repo: Repository,
     branch: String,
     remote: Option<RemoteSettings>,
+    /// The index file last read, kept while the file is the same.
+    index: std::sync::Mutex<Option<std::sync::Arc<IndexFile>>>,
 }
 
 const REMOTE: &str = "origin";
@@ -106,6 +108,7 @@ impl Git {
             repo,
             branch: branch.to_string(),
             remote,
+            index: Default::default(),
         })
     }
 
@@ -153,6 +156,7 @@ impl Git {
             repo,
             branch: branch.to_string(),
             remote,
+            index: Default::default(),
         };
         git.ensure_remote()?;
         Ok(git)
@@ -256,6 +260,9 @@ impl Git {
         author: &Identity,
         committer: &Identity,
     ) -> anyhow::Result<(Oid, Vec<(String, Oid)>)> {
+        if let Some(committed) = self.commit_files_quickly(files, message, author, committer)? {
+            return Ok(committed);
+        }
         let mut index = self.repo.index()?;
         index.read(false)?;
         let mut blobs = Vec::with_capacity(files.len());
@@ -290,10 +297,117 @@ impl Git {
         Ok((self.commit_tree(&tree, message, author, committer)?, blobs))
     }
 
+    /// [`Git::commit_files`] without libgit2's index, when the index holds HEAD's tree
+    /// (its cache-tree says so) and the files are only added or changed: the trees
+    /// on the way to each file made from HEAD's, the index written with the new
+    /// entries. `None` when that cannot be done, having changed nothing.
+    fn commit_files_quickly(
+        &self,
+        files: &FileChanges,
+        message: &str,
+        author: &Identity,
+        committer: &Identity,
+    ) -> anyhow::Result<Option<(Oid, Vec<(String, Oid)>)>> {
+        let Some(index) = self.index_file() else {
+            return Ok(None);
+        };
+        let Some(head) = self.head()? else { return Ok(None) };
+        let head_tree = self.repo.find_commit(head)?.tree()?;
+        if files.iter().any(|(_, contents)| contents.is_none())
+            || index.cached_root().as_ref().map(|id| id.as_slice()) != Some(head_tree.id().as_bytes())
+        {
+            return Ok(None);
+        }
+        let mut blobs = Vec::with_capacity(files.len());
+        let mut metas = Vec::with_capacity(files.len());
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, contents) in files {
+            let Some(contents) = contents else { continue };
+            let id = Oid::from_str(&super::loose::write_blob(
+                &self.git_dir().join("objects"),
+                contents,
+            )?)?;
+            let full = self.root().join(path);
+            let meta = std::fs::symlink_metadata(&full)
+                .with_context(|| format!("reading the metadata of {}", full.display()))?;
+            let executable = index
+                .find(path.as_bytes())
+                .is_some_and(|entry| entry.mode == 0o100755);
+            let mode = if executable {
+                git2::FileMode::BlobExecutable
+            } else {
+                git2::FileMode::Blob
+            };
+            update.upsert(path, id, mode);
+            blobs.push((path.clone(), id));
+            metas.push((u32::from(mode), meta));
+        }
+        let tree = self
+            .repo
+            .find_tree(update.create_updated(&self.repo, &head_tree)?)?;
+        let written: Vec<index_file::Written<'_>> = blobs
+            .iter()
+            .zip(&metas)
+            .filter_map(|((path, id), (mode, meta))| {
+                Some(index_file::Written {
+                    path,
+                    id: id.as_bytes().try_into().ok()?,
+                    mode: *mode,
+                    meta,
+                })
+            })
+            .collect();
+        let tree_of = |folder: &str| -> Option<[u8; 20]> {
+            let id = if folder.is_empty() {
+                tree.id()
+            } else {
+                tree.get_path(Path::new(folder)).ok()?.id()
+            };
+            id.as_bytes().try_into().ok()
+        };
+        if written.len() != blobs.len() {
+            return Ok(None);
+        }
+        let Some(bytes) = index.updated(&written, tree_of) else {
+            return Ok(None);
+        };
+        self.write_index(&bytes)?;
+        Ok(Some((
+            self.commit_tree(&tree, message, author, committer)?,
+            blobs,
+        )))
+    }
+
+    /// Replaces the index file with `bytes` under git's lock (`index.lock`, which a
+    /// git command running meanwhile would hold: then this fails, as libgit2 would).
+    fn write_index(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        use std::io::Write;
+        let path = self.git_dir().join("index");
+        let lock = self.git_dir().join("index.lock");
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+            .with_context(|| format!("locking the index ({})", lock.display()))?;
+        let written = file.write_all(bytes).and_then(|()| std::fs::rename(&lock, &path));
+        if let Err(err) = written {
+            let _ = std::fs::remove_file(&lock);
+            return Err(err).context("writing the index");
+        }
+        Ok(())
+    }
+
     /// The index file, read without libgit2; `None` when there is none or it is in a
     /// form left to libgit2 (see `index_file.rs`).
-    pub fn index_file(&self) -> Option<IndexFile> {
-        IndexFile::read(&self.git_dir().join("index")).ok().flatten()
+    pub fn index_file(&self) -> Option<std::sync::Arc<IndexFile>> {
+        let path = self.git_dir().join("index");
+        let mut kept = self.index.lock().ok()?;
+        if let Some(index) = kept.as_ref().filter(|index| index.is_current(&path)) {
+            return Some(index.clone());
+        }
+        let index = IndexFile::read(&path).ok().flatten().map(std::sync::Arc::new);
+        kept.clone_from(&index);
+        index
     }
 
     /// The blob the index records for `path`, if it is tracked.

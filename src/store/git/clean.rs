@@ -3,6 +3,8 @@
 //! each file twice). The check may only err towards "changed", which then takes the
 //! full status as before; it never calls a changed tree clean:
 //!
+//! - the index holds HEAD's tree, nothing staged: its cache-tree extension says so
+//!   (a commit keeps it, `git add` clears it);
 //! - each tracked file is stat'ed once, by its name within its folder (the folder
 //!   opened once, not every path walked from the root), on two threads in a large
 //!   store, and trusted when its size, times, inode and mode are the index's and it
@@ -42,6 +44,15 @@ impl Git {
     /// for the full status. `cache` keeps the folder times between calls.
     pub fn surely_clean(&self, index: &IndexFile, cache: &Path) -> anyhow::Result<bool> {
         let started = SystemTime::now();
+        // Something staged (a person's `git add`) is a hand edit too: the index must
+        // hold HEAD's tree, as its cache-tree tells.
+        let head_tree = match self.head()? {
+            Some(head) => self.repo.find_commit(head)?.tree_id(),
+            None => return Ok(false),
+        };
+        if index.cached_root().as_ref().map(|id| id.as_slice()) != Some(head_tree.as_bytes()) {
+            return Ok(false);
+        }
         let root = self.root().to_path_buf();
         let Some(tracked_folders) = check_tracked_files(&root, index)? else {
             return Ok(false);
