@@ -5,7 +5,8 @@
 //! and its peak memory),
 //! and in process of write + commit, and of write + commit + push.
 //!
-//! `cargo bench --bench store` (builds the release binary first). With
+//! `cargo bench --bench store` (builds the release binary first, unless
+//! `MYORG_BENCH_BINARY` names one). With
 //! `MYORG_BENCH_ONLY=DIR` it times only the in-process case, on a store made once in
 //! DIR and reused, without a remote or with one (`MYORG_BENCH_PUSH=1`): for profiling.
 
@@ -226,12 +227,18 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--bin", "myorg"])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/myorg");
+    // `MYORG_BENCH_BINARY=PATH`: that binary, already built, instead of building one.
+    let binary = match std::env::var_os("MYORG_BENCH_BINARY") {
+        Some(binary) => PathBuf::from(binary),
+        None => {
+            let status = Command::new("cargo")
+                .args(["build", "--release", "--quiet", "--bin", "myorg"])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/myorg")
+        }
+    };
     let dir = tempfile::TempDir::new().unwrap();
     let commits: usize = std::env::var("MYORG_BENCH_COMMITS")
         .ok()
