@@ -92,8 +92,6 @@ pub struct Git {
     repo: Repository,
     branch: String,
     remote: Option<RemoteSettings>,
-    /// The index file last read, kept while the file is the same.
-    index: std::sync::Mutex<Option<std::sync::Arc<IndexFile>>>,
 }
 
 const REMOTE: &str = "origin";
@@ -108,7 +106,6 @@ impl Git {
             repo,
             branch: branch.to_string(),
             remote,
-            index: Default::default(),
         })
     }
 
@@ -156,7 +153,6 @@ impl Git {
             repo,
             branch: branch.to_string(),
             remote,
-            index: Default::default(),
         };
         git.ensure_remote()?;
         Ok(git)
@@ -399,15 +395,10 @@ impl Git {
 
     /// The index file, read without libgit2; `None` when there is none or it is in a
     /// form left to libgit2 (see `index_file.rs`).
-    pub fn index_file(&self) -> Option<std::sync::Arc<IndexFile>> {
-        let path = self.git_dir().join("index");
-        let mut kept = self.index.lock().ok()?;
-        if let Some(index) = kept.as_ref().filter(|index| index.is_current(&path)) {
-            return Some(index.clone());
-        }
-        let index = IndexFile::read(&path).ok().flatten().map(std::sync::Arc::new);
-        kept.clone_from(&index);
-        index
+    /// Read again for each use rather than kept: a copy kept through an operation
+    /// would add its size to the process's peak memory.
+    pub fn index_file(&self) -> Option<IndexFile> {
+        IndexFile::read(&self.git_dir().join("index")).ok().flatten()
     }
 
     /// The blob the index records for `path`, if it is tracked.

@@ -638,7 +638,7 @@ impl Store {
     /// interrupted merge is settled first. The files saved beside conflicted ones.
     fn save_hand_edits(&self, git: &Git) -> anyhow::Result<Vec<String>> {
         let index = git.index_file();
-        let saved = git.settle_interrupted_merge(index.as_deref())?;
+        let saved = git.settle_interrupted_merge(index.as_ref())?;
         // The full status reads every folder and stats each file twice; most of the
         // time a quicker look proves nothing was touched.
         if saved.is_empty()

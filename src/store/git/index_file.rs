@@ -37,20 +37,6 @@ pub struct IndexFile {
     extensions: Vec<([u8; 4], std::ops::Range<usize>)>,
     /// When the file was last written, seconds and nanoseconds.
     pub mtime: (i64, i64),
-    /// The file's identity when read: a writer replaces the file (a new inode).
-    identity: Identity,
-}
-
-/// What tells one index file from another: device, inode, size, change time.
-type Identity = (u64, u64, u64, (i64, i64));
-
-fn identity(meta: &std::fs::Metadata) -> Identity {
-    (
-        meta.dev(),
-        meta.ino(),
-        meta.size(),
-        (meta.ctime(), meta.ctime_nsec()),
-    )
 }
 
 /// One entry of the index, borrowed from the file.
@@ -81,19 +67,7 @@ impl IndexFile {
         let meta = file.metadata()?;
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         std::io::Read::read_to_end(&mut file, &mut bytes)?;
-        Ok(
-            IndexFile::parse(bytes, (meta.mtime(), meta.mtime_nsec())).map(|index| IndexFile {
-                identity: identity(&meta),
-                ..index
-            }),
-        )
-    }
-
-    /// Whether the file at `path` is still the one this was read from.
-    pub fn is_current(&self, path: &Path) -> bool {
-        std::fs::metadata(path).is_ok_and(|meta| {
-            identity(&meta) == self.identity && (meta.mtime(), meta.mtime_nsec()) == self.mtime
-        })
+        Ok(IndexFile::parse(bytes, (meta.mtime(), meta.mtime_nsec())))
     }
 
     /// The index in `bytes`, written at `mtime`; `None` when it is not one this reader
@@ -146,7 +120,6 @@ impl IndexFile {
             entries_end,
             extensions,
             mtime,
-            identity: (0, 0, 0, (0, 0)),
         })
     }
 
