@@ -43,6 +43,9 @@ pub struct Identity {
     pub email: String,
 }
 
+/// A commit of files, and the blob of each file written.
+pub type Committed = (Oid, Vec<(String, Oid)>);
+
 /// How a push ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PushOutcome {
@@ -255,7 +258,7 @@ impl Git {
         message: &str,
         author: &Identity,
         committer: &Identity,
-    ) -> anyhow::Result<(Oid, Vec<(String, Oid)>)> {
+    ) -> anyhow::Result<Committed> {
         if let Some(committed) = self.commit_files_quickly(files, message, author, committer)? {
             return Ok(committed);
         }
@@ -303,7 +306,7 @@ impl Git {
         message: &str,
         author: &Identity,
         committer: &Identity,
-    ) -> anyhow::Result<Option<(Oid, Vec<(String, Oid)>)>> {
+    ) -> anyhow::Result<Option<Committed>> {
         let Some(index) = self.index_file() else {
             return Ok(None);
         };
