@@ -114,12 +114,12 @@ fn a_file_changed_in_the_same_tick_as_the_index_is_still_seen() {
     let repo = Repository::open(&root).unwrap();
     let mut index = repo.index().unwrap();
     let old = index.get_path(Path::new("notes/1/note.md"), 0).unwrap();
-    // The same size, another content, and a time that is not older than the index
-    // written next: its stat data matches the index, yet only the content tells.
+    // The same size, another content, and the same time as the index (set below):
+    // its stat data matches the index, yet only the content tells.
+    let then = SystemTime::now() - Duration::from_secs(3600);
     std::fs::write(&path, "# Note X\n").unwrap();
     let file = std::fs::File::options().write(true).open(&path).unwrap();
-    file.set_modified(SystemTime::now() + Duration::from_secs(30))
-        .unwrap();
+    file.set_modified(then).unwrap();
     drop(file);
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(&path).unwrap();
@@ -134,7 +134,17 @@ fn a_file_changed_in_the_same_tick_as_the_index_is_still_seen() {
             ..old
         })
         .unwrap();
+    // The index still holds HEAD's tree (its cache-tree made valid again).
+    index.write_tree().unwrap();
     index.write().unwrap();
+    // As if the index had been written in the same tick as the file changed (an
+    // index written later empties such an entry, which is compared by content too).
+    let file = std::fs::File::options()
+        .write(true)
+        .open(root.join(".git/index"))
+        .unwrap();
+    file.set_modified(then).unwrap();
+    drop(file);
 
     add(&store, "After the racy edit");
     let log = commits(&root);
