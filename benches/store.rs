@@ -1,10 +1,12 @@
 //! Latency of one store operation on realistic stores: a 10k-line todo.txt, 10k
 //! commits of history, and 100 to 50k note files (`MYORG_BENCH_SIZES=100,1000`),
 //! beside a local bare remote. Medians of a `myorg add` process (and its peak
-//! resident memory), of the shell pipeline it replaces (append, `git commit -qam`),
+//! resident memory), of the shell pipeline it replaces (append, `git commit -qam`,
+//! and its peak memory),
 //! and in process of write + commit, and of write + commit + push.
 //!
-//! `cargo bench --bench store` (builds the release binary first). With
+//! `cargo bench --bench store` (builds the release binary first, unless
+//! `MYORG_BENCH_BINARY` names one). With
 //! `MYORG_BENCH_ONLY=DIR` it times only the in-process case, on a store made once in
 //! DIR and reused, without a remote or with one (`MYORG_BENCH_PUSH=1`): for profiling.
 
@@ -188,24 +190,33 @@ fn self_peak_rss_mib() -> f64 {
 }
 
 /// Median time of the shell pipeline a todo.txt user would write instead:
-/// append a line, then `git commit -qam`.
-fn shell_pipeline(root: &Path) -> Duration {
+/// append a line, then `git commit -qam`; and the largest peak resident memory of
+/// one of its processes (the shell's and those it waited for), in MiB.
+fn shell_pipeline(root: &Path) -> (Duration, f64) {
+    let mut peak_rss_mib: f64 = 0.0;
     let samples = (0..RUNS / 2)
         .map(|i| {
             let started = Instant::now();
-            let status = Command::new("sh")
+            #[expect(
+                clippy::zombie_processes,
+                reason = "reaped by wait4, which gives its peak memory"
+            )]
+            let child = Command::new("sh")
                 .arg("-c")
                 .arg(format!(
-                    "echo \"2026-11-22 Shell task {i}\" >> todo.txt && git commit -qam \"Add task {i}\""
+                    "printf '%s\\n' \"2026-11-22 Shell task {i}\" >> todo.txt && git commit -qam \"Add task {i}\""
                 ))
                 .current_dir(root)
-                .status()
+                .spawn()
                 .unwrap();
-            assert!(status.success());
-            started.elapsed()
+            let (status, rss) = wait_with_rusage(&child);
+            let took = started.elapsed();
+            assert!(status == 0);
+            peak_rss_mib = peak_rss_mib.max(rss);
+            took
         })
         .collect();
-    median(samples)
+    (median(samples), peak_rss_mib)
 }
 
 fn ms(took: Duration) -> f64 {
@@ -216,12 +227,18 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--bin", "myorg"])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/myorg");
+    // `MYORG_BENCH_BINARY=PATH`: that binary, already built, instead of building one.
+    let binary = match std::env::var_os("MYORG_BENCH_BINARY") {
+        Some(binary) => PathBuf::from(binary),
+        None => {
+            let status = Command::new("cargo")
+                .args(["build", "--release", "--quiet", "--bin", "myorg"])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/myorg")
+        }
+    };
     let dir = tempfile::TempDir::new().unwrap();
     let commits: usize = std::env::var("MYORG_BENCH_COMMITS")
         .ok()
@@ -256,7 +273,7 @@ fn main() {
         .ok()
         .map(|sizes| sizes.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100, 1_000, 10_000, 50_000]);
-    println!("files   | myorg add | peak RSS | shell pipeline | in process | + push");
+    println!("files   | myorg add | peak RSS | shell pipeline | its peak RSS | in process | + push");
     for files in sizes {
         let started = Instant::now();
         let local = dir.path().join(format!("local-{files}"));
@@ -270,11 +287,11 @@ fn main() {
         make_store(&with_remote, files, commits);
         let setup = started.elapsed();
         let (process, process_rss) = as_process(&binary, &local, None);
-        let shell = shell_pipeline(&local);
+        let (shell, shell_rss) = shell_pipeline(&local);
         let write_commit = in_process(&local, None);
         let push = in_process(&with_remote, Some(&remote));
         println!(
-            "{files:>7} | {:>6.1} ms | {process_rss:>4.1} MiB | {:>11.1} ms | {:>7.2} ms | {:>6.2} ms   (setup {:.0} s)",
+            "{files:>7} | {:>6.1} ms | {process_rss:>4.1} MiB | {:>11.1} ms | {shell_rss:>8.1} MiB | {:>7.2} ms | {:>6.2} ms   (setup {:.0} s)",
             ms(process),
             ms(shell),
             ms(write_commit),

@@ -114,12 +114,12 @@ fn a_file_changed_in_the_same_tick_as_the_index_is_still_seen() {
     let repo = Repository::open(&root).unwrap();
     let mut index = repo.index().unwrap();
     let old = index.get_path(Path::new("notes/1/note.md"), 0).unwrap();
-    // The same size, another content, and a time that is not older than the index
-    // written next: its stat data matches the index, yet only the content tells.
+    // The same size, another content, and the same time as the index (set below):
+    // its stat data matches the index, yet only the content tells.
+    let then = SystemTime::now() - Duration::from_secs(3600);
     std::fs::write(&path, "# Note X\n").unwrap();
     let file = std::fs::File::options().write(true).open(&path).unwrap();
-    file.set_modified(SystemTime::now() + Duration::from_secs(30))
-        .unwrap();
+    file.set_modified(then).unwrap();
     drop(file);
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(&path).unwrap();
@@ -134,7 +134,17 @@ fn a_file_changed_in_the_same_tick_as_the_index_is_still_seen() {
             ..old
         })
         .unwrap();
+    // The index still holds HEAD's tree (its cache-tree made valid again).
+    index.write_tree().unwrap();
     index.write().unwrap();
+    // As if the index had been written in the same tick as the file changed (an
+    // index written later empties such an entry, which is compared by content too).
+    let file = std::fs::File::options()
+        .write(true)
+        .open(root.join(".git/index"))
+        .unwrap();
+    file.set_modified(then).unwrap();
+    drop(file);
 
     add(&store, "After the racy edit");
     let log = commits(&root);
@@ -206,4 +216,29 @@ fn a_deleted_file_and_a_mode_change_are_seen() {
     .unwrap();
     add(&store, "After the mode change");
     assert_eq!(commits(&root)[1].0, HAND_EDITS);
+}
+
+#[test]
+fn an_edit_a_person_staged_is_saved_as_a_hand_edit() {
+    let dir = TempDir::new().unwrap();
+    let store = store(&dir);
+    let root = store.root().to_path_buf();
+    std::fs::write(root.join("notes/0/note.md"), "# Note 0, staged\n").unwrap();
+    let repo = Repository::open(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("notes/0/note.md")).unwrap();
+    index.write().unwrap();
+    add(&store, "After the staged edit");
+    let log = commits(&root);
+    assert_eq!(
+        log[0],
+        (
+            "Add task: After the staged edit".to_string(),
+            vec!["todo.txt".to_string()]
+        )
+    );
+    assert_eq!(
+        log[1],
+        (HAND_EDITS.to_string(), vec!["notes/0/note.md".to_string()])
+    );
 }

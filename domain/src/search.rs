@@ -196,13 +196,18 @@ pub fn search_text<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<
             });
         }
     };
-    match needle {
-        None => myorg_parsers::todo::lines(text).for_each(|(index, line)| keep(index, line)),
-        Some(needle) => {
-            for (index, line) in lines_containing(text, needle.as_bytes()) {
+    match (needle, word_prefilter(text, filter)) {
+        (Some(needle), _) => {
+            for (index, line) in lines_containing(text, text.as_bytes(), needle.as_bytes()) {
                 keep(index, line);
             }
         }
+        (None, Some((lowered, word))) => {
+            for (index, line) in lines_containing(text, &lowered, word.as_bytes()) {
+                keep(index, line);
+            }
+        }
+        (None, None) => myorg_parsers::todo::lines(text).for_each(|(index, line)| keep(index, line)),
     }
     found.sort_by(|a, b| b.urgency.total_cmp(&a.urgency));
     found
@@ -252,10 +257,36 @@ pub fn search_text_split<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -
     merged
 }
 
-/// The lines of `text` (split as [`myorg_parsers::todo::lines`] splits them) that
-/// contain `needle`, each once, in order.
-fn lines_containing<'a>(text: &'a str, needle: &[u8]) -> Vec<(usize, &'a str)> {
-    let bytes = text.as_bytes();
+/// Characters outside ASCII whose lowercase has an ASCII letter in it (the Kelvin
+/// sign's is `k`, the dotted capital I's is `i` and a combining dot).
+const LOWERCASE_TO_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
+
+/// For a search by words alone: `text` with its ASCII letters lowercased (the same
+/// length, the same lines) and the longest word of the filter, when that word is
+/// ASCII. A line whose lowercase holds that word holds it in this copy too, since
+/// lowercasing any other character gives no ASCII letter, except for the few in
+/// [`LOWERCASE_TO_ASCII`]: a text with one of those is read line by line.
+fn word_prefilter(text: &str, filter: &Filter) -> Option<(Vec<u8>, String)> {
+    let word = filter
+        .words
+        .iter()
+        .filter(|word| !word.is_empty() && word.is_ascii())
+        .max_by_key(|word| word.len())?;
+    let mut buffer = [0; 4];
+    if LOWERCASE_TO_ASCII
+        .iter()
+        .any(|c| memchr::memmem::find(text.as_bytes(), c.encode_utf8(&mut buffer).as_bytes()).is_some())
+    {
+        return None;
+    }
+    Some((text.as_bytes().to_ascii_lowercase(), word.clone()))
+}
+
+/// The lines of `text` (split as [`myorg_parsers::todo::lines`] splits them) where
+/// `haystack`, `text` or a copy with the same lines, contains `needle`: each once, in
+/// order.
+fn lines_containing<'a>(text: &'a str, haystack: &[u8], needle: &[u8]) -> Vec<(usize, &'a str)> {
+    let bytes = haystack;
     let bom = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -507,6 +538,66 @@ Tidy desk +work
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_search_by_words_reads_only_lines_that_can_match_and_misses_none() {
+        let file = "Send the INVOICE to Ana +work\n\
+                    x 2026-11-20 invoice paid +money\n\
+                    Pay ref:INV-2026 +money @office\n\
+                    Ünïcode Invoice for Zoë\n\
+                    Naïve CAFÉ visit\n\
+                    (A) Nothing to see\r\n\
+                    \n\
+                    Tidy desk due:2026-11-21\n";
+        let kelvin = format!("{file}Heat to 300 \u{212A}elvin\nAsk Ben\n");
+        let queries = [
+            "invoice",
+            "INVOICE ana",
+            "inv-2026",
+            "ref:inv",
+            "café",
+            "zoë",
+            "kelvin",
+            "desk due:2026",
+            "to",
+            "nowhere",
+        ];
+        for text in [file, kelvin.as_str()] {
+            let todo = TodoFile::parse(text);
+            for query in queries {
+                for done in [false, true] {
+                    let filter = Filter {
+                        include_done: done,
+                        ..Filter::from_query(query.split(' '))
+                    };
+                    let expected: Vec<usize> = search(&todo, &filter, day(TODAY))
+                        .iter()
+                        .map(|found| found.index)
+                        .collect();
+                    let got: Vec<usize> = search_text(text, &filter, day(TODAY))
+                        .iter()
+                        .map(|hit| hit.index)
+                        .collect();
+                    assert_eq!(got, expected, "{query:?} in {text:?}");
+                }
+            }
+        }
+        let found =
+            |text: &str, query: &str| search_text(text, &Filter::from_query([query]), day(TODAY)).len();
+        assert_eq!(found(file, "invoice"), 2, "any case, a done task left out");
+        assert_eq!(found(file, "inv-2026"), 1, "a word in a tag");
+        assert_eq!(found(&kelvin, "kelvin"), 1, "a Kelvin sign lowercases to k");
+        assert_eq!(found(file, "café"), 1, "a word beyond ASCII");
+    }
+
+    #[test]
+    fn only_the_known_characters_lowercase_to_ascii_letters() {
+        let found: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && c.to_lowercase().any(|lower| lower.is_ascii()))
+            .collect();
+        assert_eq!(found, LOWERCASE_TO_ASCII);
     }
 
     #[test]

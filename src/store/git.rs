@@ -3,10 +3,12 @@
 
 mod adopt;
 mod clean;
+mod index_file;
 mod interrupted;
 mod local_push;
 mod token;
 
+pub use index_file::IndexFile;
 use token::{TokenTransport, token_transport};
 
 use super::operation::FileChanges;
@@ -40,6 +42,9 @@ pub struct Identity {
     pub name: String,
     pub email: String,
 }
+
+/// A commit of files, and the blob of each file written.
+pub type Committed = (Oid, Vec<(String, Oid)>);
 
 /// How a push ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,12 +161,18 @@ impl Git {
         Ok(git)
     }
 
-    /// Whether HEAD's commit tracks any file, and any of `names`.
+    /// Whether HEAD's commit tracks any file (how many, when it tracks none of
+    /// `names`; at least one otherwise), and any of `names`.
     pub fn tracks(&self, names: &[&str]) -> anyhow::Result<(usize, bool)> {
         let Some(head) = self.head()? else {
             return Ok((0, false));
         };
         let tree = self.repo.find_commit(head)?.tree()?;
+        // Every tree is read only to tell how many files a repository of something
+        // else holds.
+        if names.iter().any(|name| tree.get_path(Path::new(name)).is_ok()) {
+            return Ok((tree.len().max(1), true));
+        }
         let mut count = 0;
         tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
             if entry.kind() == Some(git2::ObjectType::Blob) {
@@ -169,8 +180,7 @@ impl Git {
             }
             git2::TreeWalkResult::Ok
         })?;
-        let named = names.iter().any(|name| tree.get_path(Path::new(name)).is_ok());
-        Ok((count, named))
+        Ok((count, false))
     }
 
     pub fn ensure_remote(&self) -> anyhow::Result<()> {
@@ -240,16 +250,21 @@ impl Git {
 
     /// Commits exactly `files`, just written to the working tree with these contents
     /// (`None`: deleted). Faster than [`Git::commit_all`]: each blob is hashed once, from
-    /// memory, and nothing else in the working tree is looked at.
+    /// memory, and nothing else in the working tree is looked at. The commit, and the
+    /// blob of each file written.
     pub fn commit_files(
         &self,
         files: &FileChanges,
         message: &str,
         author: &Identity,
         committer: &Identity,
-    ) -> anyhow::Result<Oid> {
+    ) -> anyhow::Result<Committed> {
+        if let Some(committed) = self.commit_files_quickly(files, message, author, committer)? {
+            return Ok(committed);
+        }
         let mut index = self.repo.index()?;
         index.read(false)?;
+        let mut blobs = Vec::with_capacity(files.len());
         for (path, contents) in files {
             match contents {
                 Some(contents) => {
@@ -257,6 +272,7 @@ impl Git {
                         &self.git_dir().join("objects"),
                         contents,
                     )?)?;
+                    blobs.push((path.clone(), id));
                     let full = self.root().join(path);
                     let meta = std::fs::symlink_metadata(&full)
                         .with_context(|| format!("reading the metadata of {}", full.display()))?;
@@ -273,13 +289,129 @@ impl Git {
                 }
             }
         }
-        index.write()?;
+        // The tree first: the index then keeps the trees it made (its cache-tree
+        // extension), so the next commit builds only the trees that changed.
         let tree = self.repo.find_tree(index.write_tree()?)?;
-        self.commit_tree(&tree, message, author, committer)
+        index.write()?;
+        Ok((self.commit_tree(&tree, message, author, committer)?, blobs))
+    }
+
+    /// [`Git::commit_files`] without libgit2's index, when the index holds HEAD's tree
+    /// (its cache-tree says so) and the files are only added or changed: the trees
+    /// on the way to each file made from HEAD's, the index written with the new
+    /// entries. `None` when that cannot be done, having changed nothing.
+    fn commit_files_quickly(
+        &self,
+        files: &FileChanges,
+        message: &str,
+        author: &Identity,
+        committer: &Identity,
+    ) -> anyhow::Result<Option<Committed>> {
+        let Some(index) = self.index_file() else {
+            return Ok(None);
+        };
+        let Some(head) = self.head()? else { return Ok(None) };
+        let head_tree = self.repo.find_commit(head)?.tree()?;
+        if files.iter().any(|(_, contents)| contents.is_none())
+            || index.cached_root().as_ref().map(|id| id.as_slice()) != Some(head_tree.id().as_bytes())
+        {
+            return Ok(None);
+        }
+        let mut blobs = Vec::with_capacity(files.len());
+        let mut metas = Vec::with_capacity(files.len());
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, contents) in files {
+            let Some(contents) = contents else { continue };
+            let id = Oid::from_str(&super::loose::write_blob(
+                &self.git_dir().join("objects"),
+                contents,
+            )?)?;
+            let full = self.root().join(path);
+            let meta = std::fs::symlink_metadata(&full)
+                .with_context(|| format!("reading the metadata of {}", full.display()))?;
+            let executable = index
+                .find(path.as_bytes())
+                .is_some_and(|entry| entry.mode == 0o100755);
+            let mode = if executable {
+                git2::FileMode::BlobExecutable
+            } else {
+                git2::FileMode::Blob
+            };
+            update.upsert(path, id, mode);
+            blobs.push((path.clone(), id));
+            metas.push((u32::from(mode), meta));
+        }
+        let tree = self
+            .repo
+            .find_tree(update.create_updated(&self.repo, &head_tree)?)?;
+        let written: Vec<index_file::Written<'_>> = blobs
+            .iter()
+            .zip(&metas)
+            .filter_map(|((path, id), (mode, meta))| {
+                Some(index_file::Written {
+                    path,
+                    id: id.as_bytes().try_into().ok()?,
+                    mode: *mode,
+                    meta,
+                })
+            })
+            .collect();
+        let tree_of = |folder: &str| -> Option<[u8; 20]> {
+            let id = if folder.is_empty() {
+                tree.id()
+            } else {
+                tree.get_path(Path::new(folder)).ok()?.id()
+            };
+            id.as_bytes().try_into().ok()
+        };
+        if written.len() != blobs.len() {
+            return Ok(None);
+        }
+        let Some(bytes) = index.updated(&written, tree_of) else {
+            return Ok(None);
+        };
+        self.write_index(&bytes)?;
+        Ok(Some((
+            self.commit_tree(&tree, message, author, committer)?,
+            blobs,
+        )))
+    }
+
+    /// Replaces the index file with `bytes` under git's lock (`index.lock`, which a
+    /// git command running meanwhile would hold: then this fails, as libgit2 would).
+    fn write_index(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        use std::io::Write;
+        let path = self.git_dir().join("index");
+        let lock = self.git_dir().join("index.lock");
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+            .with_context(|| format!("locking the index ({})", lock.display()))?;
+        let written = file.write_all(bytes).and_then(|()| std::fs::rename(&lock, &path));
+        if let Err(err) = written {
+            let _ = std::fs::remove_file(&lock);
+            return Err(err).context("writing the index");
+        }
+        Ok(())
+    }
+
+    /// The index file, read without libgit2; `None` when there is none or it is in a
+    /// form left to libgit2 (see `index_file.rs`).
+    /// Read again for each use rather than kept: a copy kept through an operation
+    /// would add its size to the process's peak memory.
+    pub fn index_file(&self) -> Option<IndexFile> {
+        IndexFile::read(&self.git_dir().join("index")).ok().flatten()
     }
 
     /// The blob the index records for `path`, if it is tracked.
     pub fn index_id(&self, path: &str) -> anyhow::Result<Option<Oid>> {
+        if let Some(index) = self.index_file() {
+            return match index.find(path.as_bytes()) {
+                Some(entry) if entry.stage == 0 => Ok(Some(Oid::from_bytes(entry.id)?)),
+                _ => Ok(None),
+            };
+        }
         let mut index = self.repo.index()?;
         index.read(false)?;
         Ok(index.get_path(Path::new(path), 0).map(|entry| entry.id))

@@ -637,10 +637,14 @@ impl Store {
     /// Commits hand edits found in the working tree, before anything else; an
     /// interrupted merge is settled first. The files saved beside conflicted ones.
     fn save_hand_edits(&self, git: &Git) -> anyhow::Result<Vec<String>> {
-        let saved = git.settle_interrupted_merge()?;
+        let index = git.index_file();
+        let saved = git.settle_interrupted_merge(index.as_ref())?;
         // The full status reads every folder and stats each file twice; most of the
         // time a quicker look proves nothing was touched.
-        if saved.is_empty() && git.surely_clean(&self.state_dir.join("folders.cache"))? {
+        if saved.is_empty()
+            && let Some(index) = &index
+            && git.surely_clean(index, &self.state_dir.join("folders.cache"))?
+        {
             return Ok(saved);
         }
         if !git.changed_paths()?.is_empty() {
@@ -686,8 +690,9 @@ impl Store {
             name: safe_name(&actor.name),
             email: safe_name(&actor.email),
         };
-        let commit = git.commit_files(&change.files, &message, &author, &self.settings.assistant)?;
-        if let (Some(todo), Some(id)) = (change.todo, git.index_id(TODO)?)
+        let (commit, blobs) = git.commit_files(&change.files, &message, &author, &self.settings.assistant)?;
+        let todo_id = blobs.iter().find(|(path, _)| path == TODO).map(|(_, id)| *id);
+        if let (Some(todo), Some(id)) = (change.todo, todo_id)
             && let Ok(mut cache) = self.todo_cache.lock()
         {
             *cache = Some((id, todo));
@@ -999,10 +1004,11 @@ impl Snapshot for WorkTree<'_> {
     /// The cached copy when it is of the content the index holds (taken: the
     /// operation edits it, and the commit puts the result back).
     fn todo(&self) -> Result<TodoFile, OperationError> {
+        // The index is read only when there is a parsed copy to check.
         if let Some(cache) = self.cache
-            && let Ok(Some(id)) = self.git.index_id(TODO)
             && let Ok(mut cached) = cache.lock()
-            && cached.as_ref().is_some_and(|(cached_id, _)| *cached_id == id)
+            && let Some((cached_id, _)) = cached.as_ref()
+            && self.git.index_id(TODO).ok().flatten() == Some(*cached_id)
             && let Some((_, todo)) = cached.take()
         {
             return Ok(todo);

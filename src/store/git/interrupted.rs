@@ -8,15 +8,16 @@
 //! lot as hand edits. A rebase or bisect in progress is the person's to finish: the
 //! store refuses to write until then.
 
-use super::Git;
+use super::{Git, IndexFile};
 use anyhow::bail;
 use git2::RepositoryState;
 use std::path::Path;
 
 impl Git {
     /// Settles an interrupted merge (see the module comment); the files saved beside
-    /// conflicted ones, empty when there was nothing to settle.
-    pub fn settle_interrupted_merge(&self) -> anyhow::Result<Vec<String>> {
+    /// conflicted ones, empty when there was nothing to settle. `index`: the index
+    /// file when it was read already.
+    pub fn settle_interrupted_merge(&self, index: Option<&IndexFile>) -> anyhow::Result<Vec<String>> {
         let state = self.repo.state();
         match state {
             RepositoryState::Clean
@@ -30,6 +31,9 @@ impl Git {
                 describe(other),
                 self.root().display()
             ),
+        }
+        if state == RepositoryState::Clean && index.is_some_and(|index| !index.has_conflicts()) {
+            return Ok(Vec::new());
         }
         let mut index = self.repo.index()?;
         index.read(false)?;
