@@ -17,27 +17,6 @@ use support::bot::*;
 use support::fake_discord::SeenMessage;
 use support::fake_llm::{FakeLlm, KEY, MODEL, Reply};
 
-/// Ana and Ben, each with a Discord id: a change either makes is theirs.
-const TEAM: &str = r#"
-[store]
-timezone = "Europe/Madrid"
-
-[[people]]
-name = "Ana García"
-handle = "ana"
-email = "ana@example.com"
-discord_id = "501"
-
-[[people]]
-name = "Ben Okafor"
-handle = "ben"
-email = "ben@example.com"
-discord_id = "502"
-
-[reminders]
-quiet_hours = ""
-"#;
-
 /// A person of the team, as the fake Discord and the commits know them.
 struct Person {
     id: u64,

@@ -13,26 +13,6 @@ use git2::Repository;
 use support::bot::*;
 use support::fake_discord::SeenMessage;
 
-const TEAM: &str = r#"
-[store]
-timezone = "Europe/Madrid"
-
-[[people]]
-name = "Ana García"
-handle = "ana"
-email = "ana@example.com"
-discord_id = "501"
-
-[[people]]
-name = "Ben Okafor"
-handle = "ben"
-email = "ben@example.com"
-discord_id = "502"
-
-[reminders]
-quiet_hours = ""
-"#;
-
 /// The custom id of the button of `message` whose id ends with `:word`.
 fn button(message: &SeenMessage, word: &str) -> String {
     let suffix = format!(":{word}");

@@ -293,19 +293,6 @@ pub fn answer(ctx: &Ctx, token: Option<&str>, answer: &Answer) -> Result<Answere
     })
 }
 
-/// The first screen of the asker's review of this week, started for them (the
-/// `weekly-review` job): `None` when it was started already this week.
-pub fn begin(ctx: &Ctx) -> Result<Option<Screen>> {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let week = week_of(ctx);
-    if state::load(&state_dir(ctx), &ctx.handle).is_some_and(|kept| kept.week == week) {
-        return Ok(None);
-    }
-    let state = fresh(ctx)?;
-    state::save(&state_dir(ctx), &ctx.handle, &state)?;
-    screen(ctx, &state).map(Some)
-}
-
 /// `step 3 of 9 (Give every …)`, or `the end: it is finished`.
 fn where_now(screen: &Screen) -> String {
     if screen.finished {

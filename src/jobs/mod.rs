@@ -271,8 +271,7 @@ fn briefings(
     let loaded = Loaded::read(store, Need::Briefing)?;
     let reminders = reminders_for(config, recipients)?;
     let mut ledger = Ledger::open(store.state_dir(), now)?;
-    let mut sent = 0;
-    let mut failed = Vec::new();
+    let mut sends = Sends::default();
     for recipient in &reminders.recipients {
         let date = recipient.local(now).date();
         // One briefing of a kind per person and day, however often the job runs.
@@ -298,23 +297,50 @@ fn briefings(
             keys: vec![key],
             folded: false,
         };
-        // One person's failed delivery does not keep the others from theirs.
-        match deliver.deliver(&message) {
+        sends.send(deliver, &mut ledger, &message, now)?;
+    }
+    sends.finish()
+}
+
+/// What a job sending one message a person has sent, and whose failed: one person's
+/// failed delivery does not keep the others from theirs.
+#[derive(Default)]
+struct Sends {
+    sent: usize,
+    failed: Vec<String>,
+}
+
+impl Sends {
+    /// Delivers `message` and records it in the ledger once delivered.
+    fn send(
+        &mut self,
+        deliver: &mut dyn Deliver,
+        ledger: &mut Ledger,
+        message: &Message,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        match deliver.deliver(message) {
             Ok(()) => {
-                ledger.record(&message, now)?;
-                sent += 1;
+                ledger.record(message, now)?;
+                self.sent += 1;
             }
-            Err(error) => failed.push(format!("{}: {error:#}", recipient.handle)),
+            Err(error) => self.failed.push(format!("{}: {error:#}", message.to)),
         }
+        Ok(())
     }
-    if !failed.is_empty() {
-        // An error, so a retried trigger sends the missing ones (and only those).
-        bail!(
-            "{sent} sent; not delivered (tried again on the next run): {}",
-            failed.join("; ")
-        );
+
+    /// How many were sent; an error when any failed, so a retried trigger sends the
+    /// missing ones (and only those).
+    fn finish(self) -> anyhow::Result<Value> {
+        if !self.failed.is_empty() {
+            bail!(
+                "{} sent; not delivered (tried again on the next run): {}",
+                self.sent,
+                self.failed.join("; ")
+            );
+        }
+        Ok(json!({ "sent": self.sent }))
     }
-    Ok(json!({ "sent": sent }))
 }
 
 /// Whom a message for the whole team is to: the team channel.
@@ -365,8 +391,7 @@ fn reviews(
     let people = config.people()?;
     let store_now = now.with_timezone(&config.store_timezone()?).naive_local();
     let mut ledger = Ledger::open(store.state_dir(), now)?;
-    let mut sent = 0;
-    let mut failed = Vec::new();
+    let mut sends = Sends::default();
     for recipient in &reminders.recipients {
         let week = recipient.local(now).date().iso_week();
         let key = format!("review:{}-W{:02}", week.year(), week.week());
@@ -411,21 +436,9 @@ fn reviews(
             keys: vec![key],
             folded: false,
         };
-        match deliver.deliver(&message) {
-            Ok(()) => {
-                ledger.record(&message, now)?;
-                sent += 1;
-            }
-            Err(error) => failed.push(format!("{}: {error:#}", recipient.handle)),
-        }
+        sends.send(deliver, &mut ledger, &message, now)?;
     }
-    if !failed.is_empty() {
-        bail!(
-            "{sent} sent; not delivered (tried again on the next run): {}",
-            failed.join("; ")
-        );
-    }
-    Ok(json!({ "sent": sent }))
+    sends.finish()
 }
 
 #[cfg(test)]

@@ -42,6 +42,28 @@ quiet_hours = ""
 quiet_hours = ""
 "#;
 
+/// Ana and Ben, each with a Discord id: a change either makes is theirs, and each
+/// gets their messages directly.
+pub const TEAM: &str = r#"
+[store]
+timezone = "Europe/Madrid"
+
+[[people]]
+name = "Ana García"
+handle = "ana"
+email = "ana@example.com"
+discord_id = "501"
+
+[[people]]
+name = "Ben Okafor"
+handle = "ben"
+email = "ben@example.com"
+discord_id = "502"
+
+[reminders]
+quiet_hours = ""
+"#;
+
 /// A running bot with its fake Discord and remote.
 pub struct Bot {
     pub dir: TempDir,
