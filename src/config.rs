@@ -96,10 +96,34 @@ pub struct Config {
     /// or `never` (a tool's name, or `add`, `complete`, `edit`, `delete`, `overwrite`,
     /// `undo` for the tools they name).
     pub directives: std::collections::BTreeMap<String, Directive>,
+    /// What is stuck (a task overdue, a waiting-for item past its follow-up date) is
+    /// nudged to its owner, then posted to the team channel.
+    pub escalation: EscalationConfig,
+}
+
+/// The escalation levels of what is stuck.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct EscalationConfig {
+    /// Days past a task's due date (or a waiting-for item's follow-up date) before its
+    /// owner is nudged in their direct messages; 0: never.
+    pub nudge_after_days: u32,
+    /// Days after the nudge before it is posted to the team channel, naming the owner;
+    /// 0: never (and never for a team of one).
+    pub team_after_days: u32,
+}
+
+impl Default for EscalationConfig {
+    fn default() -> Self {
+        EscalationConfig {
+            nudge_after_days: 3,
+            team_after_days: 4,
+        }
+    }
 }
 
 /// What the model may do with a tool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Directive {
     /// As the tool is: a change on the model's word, a destructive one confirmed.
@@ -458,6 +482,21 @@ pub struct PersonConfig {
     /// `contexts.work_hours`.
     #[serde(default)]
     pub work_hours: Option<String>,
+    /// Their own daily limit of single reminders; default: `reminders.max_per_day`.
+    #[serde(default)]
+    pub max_per_day: Option<usize>,
+    /// The kinds of reminder they get, of `deadline`, `overdue`, `event`, `waiting`
+    /// and `escalation`; default: all.
+    #[serde(default)]
+    pub reminders: Option<Vec<String>>,
+    /// Where their briefings and reminders go: `dm` (their direct messages, when they
+    /// have a `discord_id`) or `team` (the team channel, under their name); default: `dm`.
+    #[serde(default)]
+    pub deliver: Option<String>,
+    /// Their context when no event and no work hours say otherwise (`@home`); default:
+    /// `contexts.off_work`.
+    #[serde(default)]
+    pub context: Option<String>,
 }
 
 /// The contexts a team uses and the rules that infer a person's.

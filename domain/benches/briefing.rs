@@ -109,6 +109,8 @@ fn bench(c: &mut Criterion) {
                 NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
             )),
             gets_unassigned: n == 0,
+            max_per_day: None,
+            muted: Vec::new(),
         })
         .collect();
     let first = DayContext {

@@ -31,6 +31,7 @@ pub mod briefing;
 pub mod calendar;
 pub mod context;
 pub mod digest;
+pub mod escalation;
 pub mod fields;
 pub mod files;
 pub mod github;

@@ -25,6 +25,9 @@ use myorg_parsers::{CalendarFile, CalendarLine, TodoFile};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+/// Whom a message for the whole team is to: the team channel.
+pub const TEAM: &str = "@team";
+
 /// Who reminders go to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipient {
@@ -36,9 +39,18 @@ pub struct Recipient {
     /// Gets tasks without an owner (or with one that is no recipient), events and
     /// waiting-for items.
     pub gets_unassigned: bool,
+    /// Their own daily limit, instead of [`Settings::max_per_day`].
+    pub max_per_day: Option<usize>,
+    /// The kinds of reminder they do not get.
+    pub muted: Vec<Kind>,
 }
 
 impl Recipient {
+    /// Whether they get reminders of `kind`.
+    pub fn wants(&self, kind: Kind) -> bool {
+        !self.muted.contains(&kind)
+    }
+
     /// The wall-clock time of this person at `now`.
     pub fn local(&self, now: DateTime<Utc>) -> NaiveDateTime {
         now.with_timezone(&self.timezone).naive_local()
@@ -98,6 +110,10 @@ pub struct Settings {
     pub max_per_day: usize,
     /// A waiting-for item without a follow-up date is stale after this many days.
     pub stale_after_days: i64,
+    /// Escalation: days stuck before the owner is nudged, then days after the nudge
+    /// before the team is told (0: never). See [`crate::escalation`].
+    pub nudge_after_days: u32,
+    pub team_after_days: u32,
 }
 
 impl Default for Settings {
@@ -107,6 +123,8 @@ impl Default for Settings {
             event_minutes: 30,
             max_per_day: 10,
             stale_after_days: 7,
+            nudge_after_days: 0,
+            team_after_days: 0,
         }
     }
 }
@@ -118,6 +136,30 @@ pub enum Kind {
     Overdue,
     Deadline,
     Waiting,
+    /// Something stuck, said to its owner ([`crate::escalation`]).
+    Nudge,
+    /// Something stuck, told to the team, naming its owner.
+    Escalation,
+}
+
+impl Kind {
+    /// Every kind, by the word a person's `reminders` setting names it with (a nudge
+    /// and the team's escalation are both `escalation`).
+    pub const WORDS: [(&'static str, Kind); 5] = [
+        ("deadline", Kind::Deadline),
+        ("overdue", Kind::Overdue),
+        ("event", Kind::Event),
+        ("waiting", Kind::Waiting),
+        ("escalation", Kind::Nudge),
+    ];
+
+    /// The kind `word` names.
+    pub fn named(word: &str) -> Option<Kind> {
+        Kind::WORDS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(word.trim()))
+            .map(|(_, kind)| *kind)
+    }
 }
 
 /// One thing to say to one person.
@@ -133,6 +175,8 @@ pub struct Reminder {
     /// Order within its kind: days left (overdue: most overdue first), an event's
     /// minute of the day, a waiting-for item's days overdue (most first).
     pub order: i64,
+    /// The person a message to the team names (and alone may be mentioned).
+    pub about: Option<String>,
 }
 
 impl fmt::Display for Reminder {
@@ -163,11 +207,17 @@ pub fn due_reminders(
             stale_waiting(files.todo, recipient, settings, now, &mut out);
         }
     }
+    out.retain(|reminder| {
+        recipients
+            .iter()
+            .find(|r| r.handle == reminder.to)
+            .is_none_or(|r| r.wants(reminder.kind))
+    });
     out
 }
 
 /// Whether a task owned by `owner` goes to `recipient`.
-fn goes_to(owner: Option<&str>, recipient: &Recipient, recipients: &[Recipient]) -> bool {
+pub(crate) fn goes_to(owner: Option<&str>, recipient: &Recipient, recipients: &[Recipient]) -> bool {
     match owner {
         Some(owner) if recipients.iter().any(|r| r.handle.eq_ignore_ascii_case(owner)) => {
             recipient.handle.eq_ignore_ascii_case(owner)
@@ -230,6 +280,7 @@ fn deadlines(
             kind,
             text,
             order: left,
+            about: None,
         });
     }
 }
@@ -288,6 +339,7 @@ fn events(
                 kind: Kind::Event,
                 text: said,
                 order: (at - now).num_minutes(),
+                about: None,
             });
         }
     }
@@ -333,6 +385,7 @@ fn stale_waiting(
                 &id[..4]
             ),
             order: -overdue,
+            about: None,
         });
     }
 }
@@ -343,6 +396,8 @@ pub trait Sent {
     fn was_sent(&self, to: &str, key: &str) -> bool;
     /// How many single reminders (not summaries) `to` got on the local `day`.
     fn count_on(&self, to: &str, day: NaiveDate, timezone: Tz) -> usize;
+    /// When `key` was sent to `to`, if it was.
+    fn sent_at(&self, to: &str, key: &str) -> Option<DateTime<Utc>>;
 }
 
 /// One ledger entry.
@@ -390,6 +445,12 @@ impl Sent for SentLog {
         self.sent.contains_key(&(to.to_string(), key.to_string()))
     }
 
+    fn sent_at(&self, to: &str, key: &str) -> Option<DateTime<Utc>> {
+        self.sent
+            .get(&(to.to_string(), key.to_string()))
+            .map(|sent| sent.at)
+    }
+
     fn count_on(&self, to: &str, day: NaiveDate, timezone: Tz) -> usize {
         self.sent
             .iter()
@@ -409,6 +470,8 @@ pub struct Message {
     pub keys: Vec<String>,
     /// A summary of reminders past the daily limit.
     pub folded: bool,
+    /// The person a message to the team names (and alone may be mentioned).
+    pub about: Option<String>,
 }
 
 /// What to do now.
@@ -454,8 +517,9 @@ pub fn plan(
             continue;
         };
         let today = recipient.local(now).date();
-        let room = settings
+        let room = recipient
             .max_per_day
+            .unwrap_or(settings.max_per_day)
             .saturating_sub(sent.count_on(&to, today, recipient.timezone));
         let folded = if list.len() > room {
             list.split_off(room)
@@ -468,6 +532,7 @@ pub fn plan(
                 text: reminder.text,
                 keys: vec![reminder.key],
                 folded: false,
+                about: reminder.about,
             });
         }
         if !folded.is_empty() {
@@ -485,6 +550,7 @@ pub fn plan(
                 text,
                 keys: folded.into_iter().map(|r| r.key).collect(),
                 folded: true,
+                about: None,
             });
         }
     }
@@ -510,6 +576,8 @@ mod tests {
                 NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
             )),
             gets_unassigned: true,
+            max_per_day: None,
+            muted: Vec::new(),
         }
     }
 
@@ -519,6 +587,8 @@ mod tests {
             timezone: chrono_tz::America::New_York,
             quiet: None,
             gets_unassigned: false,
+            max_per_day: None,
+            muted: Vec::new(),
         }
     }
 
@@ -640,6 +710,7 @@ Carla's task owner:carla due:2026-11-23
             kind,
             text: format!("about {key}"),
             order: 0,
+            about: None,
         }
     }
 

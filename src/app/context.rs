@@ -97,12 +97,25 @@ fn inferred(
 ) -> Result<Current> {
     let mut settings = config.contexts()?;
     settings.rules.work_hours = config.work_hours_of(handle)?;
+    if let Some(own) = own_context(config, handle) {
+        settings.rules.off_work = own;
+    }
     let inferred = domain::infer_context(zones, now, calendar, &settings.rules);
     Ok(Current {
         context: inferred.context,
         why: inferred.why,
         set_until: None,
     })
+}
+
+/// The context `handle` set as theirs when nothing else says (`context`).
+fn own_context(config: &Config, handle: &str) -> Option<String> {
+    let people = config.people().ok()?;
+    people
+        .iter()
+        .zip(&config.people)
+        .find(|(person, _)| person.handle.eq_ignore_ascii_case(handle))
+        .and_then(|(_, entry)| entry.context.clone())
 }
 
 /// The time of `handle`'s morning briefing in their timezone: their own `morning`,

@@ -18,7 +18,7 @@
 //!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`review`] (the weekly
 //!   review, step by step), [`files`],
 //!   [`passwords`], [`github`] (pull requests linked to projects and tasks), [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
-//!   [`usage`], [`telos`] (telos.md by its sections);
+//!   [`usage`], [`telos`] (telos.md by its sections), [`settings`] (each person's own, in the store);
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
 //!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON;
@@ -46,6 +46,7 @@ pub mod projects;
 pub mod review;
 #[cfg(test)]
 pub(crate) mod sample;
+pub mod settings;
 pub mod status;
 pub mod suggest;
 pub mod task_json;

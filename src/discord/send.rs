@@ -58,11 +58,26 @@ impl Sender {
     /// nobody. With an `identity`, each piece carries a nonce made from it, so posting
     /// the same again within minutes posts nothing new.
     pub async fn to_channel(&self, channel: u64, text: &str, identity: Option<&str>) -> anyhow::Result<()> {
+        self.post(channel, text, identity, None).await
+    }
+
+    /// Posts as [`Sender::to_channel`], pinging `mention` (a user id) alone, when given.
+    async fn post(
+        &self,
+        channel: u64,
+        text: &str,
+        identity: Option<&str>,
+        mention: Option<u64>,
+    ) -> anyhow::Result<()> {
         let channel = serenity::ChannelId::new(channel);
         for (index, piece) in pieces(text).into_iter().enumerate() {
+            let pings = match mention {
+                Some(user) => no_pings().users([serenity::UserId::new(user)]),
+                None => no_pings(),
+            };
             let mut message = serenity::CreateMessage::new()
                 .content(piece)
-                .allowed_mentions(no_pings());
+                .allowed_mentions(pings);
             if let Some(identity) = identity {
                 message = message
                     .nonce(serenity::Nonce::String(nonce(identity, index)))
@@ -89,14 +104,27 @@ impl Sender {
     }
 
     /// Delivers `message` to its person: by direct message, else in the team channel;
-    /// a message to the team ([`crate::jobs::TEAM`]) in the team channel.
+    /// a message to the team ([`crate::jobs::TEAM`]) in the team channel, mentioning
+    /// the person it is about (their Discord id) and no one else.
     pub async fn send(&self, message: &Message) -> anyhow::Result<()> {
         let identity = identity(message);
         if message.to == crate::jobs::TEAM {
             let Some(channel) = self.channel else {
                 bail!("no discord.channel_id is set: nowhere to post the team's message");
             };
-            return self.to_channel(channel, &message.text, Some(&identity)).await;
+            // The person a team message names is the one it may ping: never a role or
+            // everyone, whatever the text says.
+            let about = message
+                .about
+                .as_deref()
+                .and_then(|handle| self.people.find(handle));
+            return match about.and_then(|person| person.discord_id) {
+                Some(id) => {
+                    let text = format!("<@{id}> {}", message.text);
+                    self.post(channel, &text, Some(&identity), Some(id)).await
+                }
+                None => self.post(channel, &message.text, Some(&identity), None).await,
+            };
         }
         let person = self.people.find(&message.to);
         if let Some(id) = person.and_then(|person| person.discord_id) {
@@ -154,6 +182,7 @@ mod tests {
             text: "due today: Renew the passport [abcd]".into(),
             keys: keys.iter().map(|key| key.to_string()).collect(),
             folded: false,
+            about: None,
         }
     }
 

@@ -234,6 +234,7 @@ pub fn tell_not_applied(config: &Config, report: &PushReport, deliver: &mut dyn 
             keys: vec![format!("not-applied:{text}")],
             text,
             folded: false,
+            about: None,
         };
         match deliver.deliver(&message) {
             Ok(()) => told.push(to),
@@ -296,6 +297,7 @@ fn briefings(
             text: briefing::text(&built),
             keys: vec![key],
             folded: false,
+            about: None,
         };
         sends.send(deliver, &mut ledger, &message, now)?;
     }
@@ -343,8 +345,7 @@ impl Sends {
     }
 }
 
-/// Whom a message for the whole team is to: the team channel.
-pub const TEAM: &str = "@team";
+pub use myorg_domain::reminders::TEAM;
 
 /// The team digest of today, posted to the team once (keyed by the day).
 fn team_digest(
@@ -372,6 +373,7 @@ fn team_digest(
         text: digest.render(),
         keys: vec![key],
         folded: false,
+        about: None,
     };
     deliver.deliver(&message)?;
     ledger.record(&message, now)?;
@@ -435,6 +437,7 @@ fn reviews(
             ),
             keys: vec![key],
             folded: false,
+            about: None,
         };
         sends.send(deliver, &mut ledger, &message, now)?;
     }

@@ -157,6 +157,7 @@ mod tests {
             text: "due today".into(),
             keys: vec!["due:x:2026-11-23:0".into()],
             folded: false,
+            about: None,
         };
         ledger.record(&message, now).unwrap();
         // A write cut short by a crash.
@@ -190,6 +191,7 @@ mod tests {
             text: "due today".into(),
             keys: vec!["due:x:2026-11-23:0".into()],
             folded: false,
+            about: None,
         };
         first.record(&message, now).unwrap();
         let error = Ledger::open_waiting(dir.path(), now, Duration::ZERO, &|| {})
@@ -215,6 +217,7 @@ mod tests {
             text: String::new(),
             keys,
             folded: true,
+            about: None,
         };
         ledger.record(&message, old).unwrap();
         let recent = Message {
@@ -222,6 +225,7 @@ mod tests {
             text: String::new(),
             keys: vec!["recent".into()],
             folded: false,
+            about: None,
         };
         ledger.record(&recent, now).unwrap();
         let path = dir.path().join("reminders.jsonl");

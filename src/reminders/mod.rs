@@ -10,7 +10,8 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use ledger::Ledger;
-use myorg_domain::reminders::{Files, Message, Plan, Recipient, Settings, due_reminders, plan};
+use myorg_domain::escalation::{escalations, team_recipient};
+use myorg_domain::reminders::{Files, Kind, Message, Plan, Recipient, Settings, due_reminders, plan};
 use myorg_parsers::{CalendarFile, TodoFile};
 use std::path::Path;
 
@@ -20,6 +21,12 @@ pub struct Reminders {
     pub settings: Settings,
     pub recipients: Vec<Recipient>,
     pub store_timezone: Tz,
+    /// The team channel as a recipient of escalations, when there is a team (two
+    /// people or more) and escalation reaches it.
+    pub team: Option<Recipient>,
+    /// The handles of the people who have their messages in the team channel rather
+    /// than their direct messages (`deliver = "team"`).
+    pub in_team_channel: Vec<String>,
 }
 
 impl Reminders {
@@ -29,6 +36,7 @@ impl Reminders {
         let default_quiet = quiet_hours(&rules.quiet_hours).context("in reminders.quiet_hours")?;
         let people = config.people()?;
         let mut recipients = Vec::new();
+        let mut in_team_channel = Vec::new();
         for (person, entry) in people.iter().zip(&config.people) {
             let quiet = match &entry.quiet_hours {
                 Some(text) => {
@@ -40,6 +48,24 @@ impl Reminders {
                 Some(zone) => zone.parse().unwrap_or(store_timezone),
                 None => store_timezone,
             };
+            let mut muted = Vec::new();
+            if let Some(kinds) = &entry.reminders {
+                let wanted =
+                    kinds_named(kinds).with_context(|| format!("in the reminders of {}", person.name))?;
+                muted = Kind::WORDS
+                    .iter()
+                    .map(|(_, kind)| *kind)
+                    .filter(|kind| !wanted.contains(kind))
+                    .collect();
+            }
+            match entry.deliver.as_deref().map(str::trim) {
+                None | Some("dm") => {}
+                Some("team") => in_team_channel.push(person.handle.clone()),
+                Some(other) => bail!(
+                    "the deliver of {} is {other:?}; it is `dm` or `team`",
+                    person.name
+                ),
+            }
             recipients.push(Recipient {
                 handle: person.handle.clone(),
                 timezone,
@@ -48,6 +74,8 @@ impl Reminders {
                     .unassigned_to
                     .iter()
                     .any(|h| h.eq_ignore_ascii_case(&person.handle)),
+                max_per_day: entry.max_per_day,
+                muted,
             });
         }
         for handle in &rules.unassigned_to {
@@ -61,6 +89,8 @@ impl Reminders {
                 timezone: store_timezone,
                 quiet: default_quiet,
                 gets_unassigned: true,
+                max_per_day: None,
+                muted: Vec::new(),
             });
         } else if rules.unassigned_to.is_empty() {
             recipients[0].gets_unassigned = true;
@@ -70,11 +100,17 @@ impl Reminders {
             event_minutes: rules.event_minutes,
             max_per_day: rules.max_per_day,
             stale_after_days: config.waiting.stale_after_days.into(),
+            nudge_after_days: config.escalation.nudge_after_days,
+            team_after_days: config.escalation.team_after_days,
         };
+        let team = (recipients.len() > 1 && config.escalation.team_after_days > 0)
+            .then(|| team_recipient(store_timezone, default_quiet));
         Ok(Reminders {
             settings,
             recipients,
             store_timezone,
+            team,
+            in_team_channel,
         })
     }
 
@@ -86,8 +122,18 @@ impl Reminders {
             todo: &todo,
             calendar: &calendar,
         };
-        let due = due_reminders(&files, &self.recipients, self.store_timezone, &self.settings, now);
-        Ok(plan(due, ledger.sent(), &self.recipients, &self.settings, now))
+        let mut due = due_reminders(&files, &self.recipients, self.store_timezone, &self.settings, now);
+        due.extend(escalations(
+            &todo,
+            &self.recipients,
+            &self.settings,
+            self.team.is_some(),
+            ledger.sent(),
+            now,
+        ));
+        let mut everyone = self.recipients.clone();
+        everyone.extend(self.team.clone());
+        Ok(plan(due, ledger.sent(), &everyone, &self.settings, now))
     }
 
     /// Sends what is due at `now` through `deliver`, recording each delivered message
@@ -131,6 +177,20 @@ pub struct Outcome {
     pub held: usize,
     /// Not delivered, with the error; tried again next time.
     pub failed: Vec<(Message, String)>,
+}
+
+/// The kinds of reminder `words` name (`deadline`, `overdue`, `event`, `waiting`,
+/// `escalation`): an unknown word is an error naming the known ones.
+pub fn kinds_named(words: &[String]) -> anyhow::Result<Vec<Kind>> {
+    let mut kinds = Vec::new();
+    for word in words {
+        let Some(kind) = Kind::named(word) else {
+            let known: Vec<&str> = Kind::WORDS.iter().map(|(name, _)| *name).collect();
+            bail!("{word:?} is no kind of reminder; the kinds: {}", known.join(", "));
+        };
+        kinds.push(kind);
+    }
+    Ok(kinds)
 }
 
 /// `HH:MM-HH:MM`, or empty for none.
