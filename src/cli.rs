@@ -271,6 +271,20 @@ pub enum Command {
     /// What the assistant's model may do on its own with each tool that changes
     /// something, by the team's `[directives]`: auto, confirm or never.
     Directives,
+    /// A person's own settings (briefing times, quiet hours, reminders, timezone…),
+    /// kept in the store's `.myorg/settings.toml`: shown, or one set (`default` puts
+    /// it back).
+    Settings {
+        /// Whose (a name or handle); default: yours.
+        #[arg(long = "for", value_name = "NAME")]
+        whom: Option<String>,
+        /// The setting: morning, evening, review, quiet_hours, max_per_day, reminders,
+        /// deliver, timezone, context, work_hours.
+        key: Option<String>,
+        /// Its new value, or `default`.
+        #[arg(requires = "key")]
+        value: Option<String>,
+    },
     /// The reminders due now: deadlines, overdue tasks, events soon, waiting-for items
     /// to chase. Without `--dry-run` they count as sent and are not repeated.
     Remind {
@@ -689,7 +703,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             config.store.path = Some(store.clone());
         }
         crate::logs::keep_out(&config.secrets());
-        Ok(config)
+        // The people's own settings, kept in the store, over the configuration.
+        let root = crate::app::WorkingTree(config.store_settings().root);
+        Ok(crate::app::settings::settled_or_warn(&config, &root))
     };
     // The time, in the store's timezone.
     let now = |config: &Config| -> anyhow::Result<NaiveDateTime> {
@@ -832,6 +848,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::tools::run(&config, now(&config)?, *json)
         }
         Command::Directives => commands::tools::directives(&config()?),
+        Command::Settings { whom, key, value } => {
+            let config = config()?;
+            commands::settings::run(
+                &config,
+                now(&config)?,
+                whom.as_deref(),
+                key.as_deref(),
+                value.as_deref(),
+            )
+        }
         Command::Remind { dry_run, at } => {
             let config = config()?;
             let at = match at {

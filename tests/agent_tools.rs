@@ -1753,3 +1753,37 @@ fn a_change_the_directives_hold_runs_on_the_persons_yes_and_a_forbidden_one_neve
             .starts_with("directives names fly")
     );
 }
+
+#[test]
+fn the_teams_directives_in_the_store_hold_from_the_next_call_and_the_model_cannot_rewrite_them() {
+    let f = fixture();
+    let settings = f.store.root().join(".myorg/settings.toml");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, "[team.directives]\ndelete = \"never\"\n").unwrap();
+    let refused = f.failed("delete_task", json!({"task": "1"}));
+    assert!(
+        refused.starts_with("the team's directives never let the assistant use delete_task"),
+        "{refused}"
+    );
+    // Nor can the model lift the directive by writing the file.
+    for (tool, arguments) in [
+        (
+            "write_file",
+            json!({"path": ".myorg/settings.toml", "content": "[team.directives]\n"}),
+        ),
+        (
+            "append_file",
+            json!({"path": "./.myorg/Settings.toml", "text": "delete = \"auto\""}),
+        ),
+    ] {
+        let refused = f.failed(tool, arguments);
+        assert!(
+            refused.contains("change with `myorg settings` or /settings"),
+            "{tool}: {refused}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "[team.directives]\ndelete = \"never\"\n"
+    );
+}

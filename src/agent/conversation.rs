@@ -537,7 +537,8 @@ impl Agent {
         };
         let whereabouts =
             crate::app::context::current(&look).map_or_else(|_| "unknown".to_string(), |c| c.said());
-        let directives = self.registry.directives_said(&self.app.config);
+        let settled = crate::app::settings::settled_or_warn(&self.app.config, &*self.app.store);
+        let directives = self.registry.directives_said(&settled);
         let system = prompt::system(
             &template,
             &prompt::Facts {

@@ -142,6 +142,7 @@ pub struct Appended {
 pub fn append(ctx: &Ctx, path: &str, text: &str) -> Result<Appended> {
     let root = ctx.store.root();
     let full = paths::resolve(root, path)?;
+    settings_are_their_own(path)?;
     if let Some(file) = kept_line_by_line(root, path, &full) {
         return Err(Error::Invalid(format!(
             "append_file does not write to {file}, which is kept line by line; use {} instead (nothing was changed)",
@@ -190,6 +191,23 @@ fn real_path(path: &Path) -> Option<PathBuf> {
         .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
 }
 
+/// The people's settings, and the team's directives with them, change only through
+/// [`super::settings::set`] (or by hand): never through a raw write, which would let
+/// the model lift a directive.
+fn settings_are_their_own(path: &str) -> Result<()> {
+    let clean = paths::lexical(path)?;
+    if clean
+        .to_str()
+        .is_some_and(|clean| clean.eq_ignore_ascii_case(super::settings::FILE))
+    {
+        return Err(Error::Refused(format!(
+            "{} holds the people's settings and the team's directives; they change with `myorg settings` or /settings (nothing was changed)",
+            super::settings::FILE
+        )));
+    }
+    Ok(())
+}
+
 /// What changes `file`, one of [`MANAGED`]: the use cases, by the names of the
 /// model's tools that run them.
 fn changed_by(file: &str) -> &'static str {
@@ -210,6 +228,7 @@ fn changed_by(file: &str) -> &'static str {
 /// only over the content previewed.
 pub fn write(ctx: &Ctx, path: &str, content: &str) -> Result<Pending> {
     let full = paths::resolve(ctx.store.root(), path)?;
+    settings_are_their_own(path)?;
     check_size(path, content.len())?;
     if full.is_dir() {
         return Err(Error::Invalid(format!("{path} is a folder")));

@@ -111,6 +111,16 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("remember", &["myorg remember We ship v2 on 15 December"]),
     ("review", &["myorg review", "myorg review --restart"]),
     ("directives", &["myorg directives"]),
+    (
+        "settings",
+        &[
+            "myorg settings",
+            "myorg settings morning 07:30",
+            "myorg settings --for ben quiet_hours 23:00-08:00",
+            "myorg settings reminders deadline,event",
+            "myorg settings deliver default",
+        ],
+    ),
 ];
 
 /// The examples of the command at `path`.

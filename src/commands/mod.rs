@@ -16,6 +16,7 @@ pub mod projects;
 mod read;
 pub mod remind;
 pub mod review;
+pub mod settings;
 pub mod store;
 pub mod suggest;
 pub mod tasks;

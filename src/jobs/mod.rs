@@ -8,12 +8,17 @@
 //! most. The `weekly-review` job opens each person's weekly review ([`crate::app::review`])
 //! and sends them where it stands, once a week.
 //!
+//! Each run reads the people's own settings from the store first
+//! ([`crate::app::settings`]), so a change needs no restart; [`route`] sends the
+//! messages of those who asked for it to the team channel.
+//!
 //! Messages go through a [`Deliver`]: Discord once the bot runs, the log meanwhile.
 //! Reminders and briefings are keyed in the ledger (a briefing by kind, person and
 //! day), so a job triggered twice, or retried, sends nothing twice.
 //!
 //! [`runner`]: how `myorg run` runs a job (one at a time, counted).
 
+pub mod route;
 pub mod runner;
 
 use crate::app::loaded::{Loaded, Need};
@@ -128,6 +133,15 @@ pub fn run(
     now: DateTime<Utc>,
     deliver: &mut dyn Deliver,
 ) -> anyhow::Result<Value> {
+    // The people's own settings as they are now, in the store.
+    let config = &crate::app::settings::settled_or_warn(config, store);
+    let routed = Reminders::from_config(config)?.in_team_channel;
+    let mut routed = route::InTeamChannel {
+        inner: deliver,
+        handles: routed,
+        people: config.people()?,
+    };
+    let deliver: &mut dyn Deliver = &mut routed;
     match job {
         Job::MorningBriefing | Job::EveningSummary => {
             let kind = if job == Job::MorningBriefing {

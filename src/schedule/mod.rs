@@ -12,4 +12,4 @@ pub mod ticker;
 
 pub use scheduler::Scheduler;
 pub use table::{Due, Entry, Schedule, default_jobs};
-pub use ticker::Ticker;
+pub use ticker::{Reload, Ticker};

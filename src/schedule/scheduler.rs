@@ -11,7 +11,7 @@
 //! where the assistant's may be set with `MYORG_NOW`. The decision is
 //! [`super::due::due`] instead, pure and tested across DST switches.
 
-use super::table::{Due, Schedule};
+use super::table::Due;
 use super::ticker::Ticker;
 use crate::clock::Clock;
 use crate::jobs::Job as JobName;
@@ -46,13 +46,13 @@ pub struct Scheduler {
 impl Scheduler {
     /// Starts `schedule` for `jobs`: the missed briefings at once, then each job at
     /// its time, through [`Runner::run`].
-    pub async fn start(jobs: Arc<Runner>, schedule: Schedule) -> anyhow::Result<Scheduler> {
+    pub async fn start(jobs: Arc<Runner>, ticker: Ticker) -> anyhow::Result<Scheduler> {
         let clock = jobs.clock;
         let run: RunDue = Arc::new(move |due: Due| {
             let jobs = Arc::clone(&jobs);
             Box::pin(async move { jobs.run(due.job, due.recipients).await })
         });
-        Scheduler::start_with(Ticker::new(schedule), clock, run).await
+        Scheduler::start_with(ticker, clock, run).await
     }
 
     /// Starts `ticker`, running what it says through `run`.
@@ -219,7 +219,7 @@ mod tests {
         ] {
             config.scheduler.jobs.insert(job.into(), String::new());
         }
-        Ticker::new(Schedule::from_config(&config).unwrap())
+        Ticker::new(crate::schedule::Schedule::from_config(&config).unwrap())
     }
 
     #[tokio::test]

@@ -23,7 +23,7 @@ use crate::discord;
 use crate::http::{AppState, Gateway, router};
 use crate::jobs::{MakeDeliver, Runner};
 use crate::metrics::Metrics;
-use crate::schedule::{Schedule, Scheduler};
+use crate::schedule::{Reload, Schedule, Scheduler, Ticker};
 use anyhow::Context;
 use chrono::NaiveDateTime;
 use std::future::{Future, IntoFuture};
@@ -40,6 +40,55 @@ pub const STOP_WITHIN: Duration = Duration::from_secs(20);
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
 /// How long a stop waits for the last push.
 pub const PUSH_WITHIN: Duration = Duration::from_secs(8);
+
+/// The schedule anew whenever the store's settings file changed (and at the first
+/// tick, when it has any): the people's own briefing times, without a restart. A file
+/// that cannot be read keeps the schedule as it was, with a warning.
+fn reload(config: Arc<Config>, store: Arc<crate::store::Store>) -> Reload {
+    let mut seen: Option<Vec<u8>> = Some(Vec::new());
+    Box::new(move || {
+        let bytes = match crate::app::Files::read(&*store, crate::app::settings::FILE) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "the store's settings could not be read"
+                );
+                return None;
+            }
+        };
+        if seen.as_deref() == Some(bytes.as_slice()) {
+            return None;
+        }
+        seen = Some(bytes);
+        let (settled, problem) = crate::app::settings::settled(&config, &*store);
+        if let Some(problem) = problem {
+            tracing::warn!(%problem, "the store's settings are left aside until fixed");
+            return None;
+        }
+        match Schedule::from_config(&settled) {
+            Ok(schedule) => {
+                for entry in &schedule.entries {
+                    tracing::info!(
+                        job = %entry.job,
+                        recipients = %entry.recipients,
+                        cron = entry.cron.text(),
+                        zone = %entry.zone,
+                        "rescheduled with the store's settings"
+                    );
+                }
+                Some(schedule)
+            }
+            Err(error) => {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "the store's settings make no schedule; the schedule is kept"
+                );
+                None
+            }
+        }
+    })
+}
 
 /// `myorg run`; its clock starts at `now` (`--now`) when given.
 pub fn run(config: &Config, now: Option<NaiveDateTime>) -> anyhow::Result<()> {
@@ -155,7 +204,8 @@ pub async fn serve(
                     "scheduled"
                 );
             }
-            Some(Scheduler::start(Arc::clone(&jobs), schedule).await?)
+            let ticker = Ticker::reloading(schedule, reload(Arc::clone(&config), Arc::clone(&store)));
+            Some(Scheduler::start(Arc::clone(&jobs), ticker).await?)
         }
         SchedulerMode::External => {
             tracing::info!("scheduler.mode is external: jobs run only when POST /trigger/JOB is called");

@@ -419,7 +419,9 @@ impl Registry {
                 );
             }
         };
-        match self.directive(ctx.config, name) {
+        // The team's directives as they are now, the store's settings included.
+        let settled = crate::app::settings::settled_or_warn(ctx.config, ctx.store);
+        match self.directive(&settled, name) {
             crate::config::Directive::Never => {
                 tracing::info!(tool = name, "a tool the directives forbid");
                 return (
