@@ -144,6 +144,8 @@ fn reminders() -> Reminders {
             },
         ],
         store_timezone: chrono_tz::Europe::Madrid,
+        team: None,
+        in_team_channel: Vec::new(),
     }
 }
 

@@ -3,7 +3,8 @@
 //! its owner (its `owner:`, else the people who get unassigned things). When that nudge
 //! went out [`Settings::team_after_days`] days before (by the owner's calendar) and
 //! the thing is still stuck, it is **told to the team** ([`TEAM`]), naming the owner,
-//! the one person the message may mention.
+//! the one person the message may mention. Someone who turned nudges off gets none,
+//! and the team is told as late as it would have been.
 //!
 //! Each level is said once: the keys are `nudge:REF:DATE` (to the owner) and
 //! `escalate:REF:DATE:HANDLE` (to the team), DATE being the due or follow-up date, so
@@ -63,19 +64,29 @@ pub fn escalations(
             if !team || settings.team_after_days == 0 {
                 continue;
             }
-            let Some(nudged) = sent.sent_at(&recipient.handle, &nudge_key) else {
-                continue;
+            // Counted from the nudge; for someone who gets none, from when it would
+            // have been.
+            let nudged = if recipient.wants(Kind::Nudge) {
+                let Some(nudged) = sent.sent_at(&recipient.handle, &nudge_key) else {
+                    continue;
+                };
+                let on = nudged.with_timezone(&recipient.timezone).date_naive();
+                if (today - on).num_days() < i64::from(settings.team_after_days) {
+                    continue;
+                }
+                format!("nudged on {on}")
+            } else {
+                if late < i64::from(settings.nudge_after_days + settings.team_after_days) {
+                    continue;
+                }
+                format!("{} gets no nudges", recipient.handle)
             };
-            let nudged_on = nudged.with_timezone(&recipient.timezone).date_naive();
-            if (today - nudged_on).num_days() < i64::from(settings.team_after_days) {
-                continue;
-            }
             out.push(Reminder {
                 key: format!("escalate:{id}:{since}:{}", recipient.handle),
                 to: TEAM.to_string(),
                 kind: Kind::Escalation,
                 text: format!(
-                    "stuck for {}, {}'s: {} ({what} {since}); nudged on {nudged_on}. Can someone help? [{short}]",
+                    "stuck for {}, {}'s: {} ({what} {since}); {nudged}. Can someone help? [{short}]",
                     days(late),
                     recipient.handle,
                     plain(task)
@@ -266,7 +277,37 @@ mod tests {
             muted: vec![Kind::Nudge],
             ..ana.clone()
         };
-        assert!(escalations(&todo, &[muted], &settings(), false, &SentLog::default(), at).is_empty());
+        assert!(
+            escalations(
+                &todo,
+                std::slice::from_ref(&muted),
+                &settings(),
+                false,
+                &SentLog::default(),
+                at
+            )
+            .is_empty()
+        );
+        // Muted, in a team: no nudge, and the team is told once it is N + M days late.
+        let team = [muted, person("ben", false)];
+        let told = escalations(
+            &todo,
+            &team,
+            &settings(),
+            true,
+            &SentLog::default(),
+            utc("2026-12-10T10:00:00Z"),
+        );
+        let told: Vec<&str> = told
+            .iter()
+            .filter(|r| r.to == TEAM)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(told.len(), 2, "{told:#?}");
+        assert!(
+            told.iter().all(|text| text.contains("; ana gets no nudges.")),
+            "{told:#?}"
+        );
         let off = Settings {
             nudge_after_days: 0,
             ..settings()
