@@ -10,6 +10,7 @@ use tempfile::TempDir;
 
 mod support;
 use support::run::{Running, count, ended_stopped, remote_todo};
+use support::{myorg, stdout};
 
 /// `myorg --config myorg.toml --store s run` in `dir`, its clock starting at `now`
 /// (Madrid time), with `env`.
@@ -70,6 +71,33 @@ async fn a_missed_briefing_comes_once_on_start_and_jobs_run_at_their_time() {
     let (status, lines) = bot.stop();
     assert!(status.success(), "{lines:#?}");
     assert_eq!(count(&lines, "message to=ana "), 0, "{lines:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_briefing_time_set_while_running_is_kept_without_a_restart() {
+    let dir = TempDir::new().unwrap();
+    write_config(
+        dir.path(),
+        "evening-summary = \"\"\ndeadline-checker = \"\"\nevent-reminders = \"\"\n\
+         waiting-followup = \"\"\ngit-sync = \"\"\nteam-digest = \"\"\nweekly-review = \"\"\n",
+    );
+    // 06:59:40 in Madrid; the morning briefing is at 08:00 by the schedule.
+    let mut bot = start(dir.path(), "2026-11-23T06:59:40", &[]);
+    bot.wait_for("scheduled job=morning-briefing recipients=ana cron=\"0 8 * * *\"");
+    // Ana moves it to 07:00 from the terminal while the assistant runs.
+    let set = myorg(
+        dir.path(),
+        &["--config", "myorg.toml", "--store", "s", "settings", "morning", "07:00"],
+        &[("MYORG_USER_NAME", "ana"), ("MYORG_NOW", "2026-11-23T06:59:45")],
+    );
+    assert!(set.status.success(), "{set:?}");
+    assert_eq!(stdout(&set), "ana's morning is now 07:00.\n");
+    bot.wait_for("rescheduled with the store's settings job=morning-briefing recipients=ana cron=\"0 7 * * *\"");
+    bot.wait_for("message to=ana text=**Good morning** — Mon 23 Nov 2026");
+    let (status, lines) = bot.stop();
+    assert!(status.success(), "{lines:#?}");
+    assert_eq!(count(&lines, "message to=ana "), 1, "{lines:#?}");
+    assert_eq!(count(&lines, "was due while the assistant was stopped"), 0, "{lines:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
