@@ -87,17 +87,31 @@ async fn a_briefing_time_set_while_running_is_kept_without_a_restart() {
     // Ana moves it to 07:00 from the terminal while the assistant runs.
     let set = myorg(
         dir.path(),
-        &["--config", "myorg.toml", "--store", "s", "settings", "morning", "07:00"],
+        &[
+            "--config",
+            "myorg.toml",
+            "--store",
+            "s",
+            "settings",
+            "morning",
+            "07:00",
+        ],
         &[("MYORG_USER_NAME", "ana"), ("MYORG_NOW", "2026-11-23T06:59:45")],
     );
     assert!(set.status.success(), "{set:?}");
     assert_eq!(stdout(&set), "ana's morning is now 07:00.\n");
-    bot.wait_for("rescheduled with the store's settings job=morning-briefing recipients=ana cron=\"0 7 * * *\"");
+    bot.wait_for(
+        "rescheduled with the store's settings job=morning-briefing recipients=ana cron=\"0 7 * * *\"",
+    );
     bot.wait_for("message to=ana text=**Good morning** — Mon 23 Nov 2026");
     let (status, lines) = bot.stop();
     assert!(status.success(), "{lines:#?}");
     assert_eq!(count(&lines, "message to=ana "), 1, "{lines:#?}");
-    assert_eq!(count(&lines, "was due while the assistant was stopped"), 0, "{lines:#?}");
+    assert_eq!(
+        count(&lines, "was due while the assistant was stopped"),
+        0,
+        "{lines:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

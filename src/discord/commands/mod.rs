@@ -10,12 +10,13 @@
 //!
 //! The helpers are here; the commands by area in `tasks.rs`, `projects.rs`,
 //! `store.rs` (briefings, suggestions and the store), `context.rs` and `goals.rs`
-//! (goals and working memory); `examples.rs` holds an example of each for `/help`.
+//! (goals and working memory), `settings.rs` (a person's own settings); `examples.rs` holds an example of each for `/help`.
 
 mod context;
 mod examples;
 mod goals;
 mod projects;
+mod settings;
 mod store;
 mod tasks;
 
@@ -30,6 +31,7 @@ use context::context_command;
 use goals::{goals, remember};
 use poise::CreateReply;
 use projects::{note, project, projects_command};
+use settings::settings;
 use std::future::Future;
 use std::time::{Duration, Instant};
 use store::{briefing, help, history, review, status, suggest, sync, undo, usage_command};
@@ -63,6 +65,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         help(),
         goals(),
         remember(),
+        settings(),
         add_as_task(),
     ]
 }

@@ -80,9 +80,9 @@ pub struct Setup {
     /// failed), a REST call with another answered 401.
     pub token: String,
     /// Every message and edit the bot sends must carry `allowed_mentions` that ping
-    /// nobody (no `parse` kinds, no `users` or `roles`, no `replied_user: true`), as
-    /// the assistant promises; a breach is recorded (Discord takes the message). Off
-    /// for a bot that may ping.
+    /// nobody (no `parse` kinds, no `roles`, no `users` but those the content names
+    /// as `<@ID>`, no `replied_user: true`), as the assistant promises; a breach is
+    /// recorded (Discord takes the message). Off for a bot that may ping.
     pub no_pings: bool,
 }
 
