@@ -7,14 +7,16 @@ use crate::store::{Actor, Store, StoreSettings};
 use chrono::NaiveDate;
 
 fn team() -> Config {
-    let mut config = Config::default();
-    config.people = ["Ana García", "Ben Okafor"]
-        .into_iter()
-        .map(|name| PersonConfig {
-            name: name.into(),
-            ..PersonConfig::default()
-        })
-        .collect();
+    let mut config = Config {
+        people: ["Ana García", "Ben Okafor"]
+            .into_iter()
+            .map(|name| PersonConfig {
+                name: name.into(),
+                ..PersonConfig::default()
+            })
+            .collect(),
+        ..Config::default()
+    };
     config.people[1].morning = Some("09:00".into());
     config
 }
