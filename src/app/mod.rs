@@ -194,7 +194,7 @@ impl App {
     }
 
     /// Runs `work` as `caller` at `now` on the blocking pool (use cases block on git
-    /// and files).
+    /// and files), with the configuration the store's settings make of it now.
     pub fn run<T: Send + 'static>(
         self: &Arc<Self>,
         caller: &Caller,
@@ -207,8 +207,10 @@ impl App {
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
+            // The people's own settings as they are now, so a change holds at once.
+            let config = settings::settled_or_warn(&app.config, &*app.store);
             let ctx = Ctx {
-                config: &app.config,
+                config: &config,
                 store: &app.store,
                 actor: caller.actor,
                 handle: caller.handle,
