@@ -1594,14 +1594,14 @@ fn the_agenda_gives_each_days_events_and_tasks_due() {
 }
 
 #[test]
-fn myorg_tools_lists_the_45_tools_with_their_schemas() {
+fn myorg_tools_lists_the_48_tools_with_their_schemas() {
     let dir = TempDir::new().unwrap();
     let out = support::stdout(&support::myorg(dir.path(), &["--store", "s", "tools"], &[]));
     let tools: Vec<&str> = out
         .lines()
         .filter(|line| !line.starts_with(' ') && line.contains(": "))
         .collect();
-    assert_eq!(tools.len(), 45, "{out}");
+    assert_eq!(tools.len(), 48, "{out}");
     assert!(
         tools.contains(&"delete_task*: Delete a task (the person confirms first)."),
         "{out}"
@@ -1609,7 +1609,7 @@ fn myorg_tools_lists_the_45_tools_with_their_schemas() {
     assert!(out.contains("  {\"type\":\"object\""), "{out}");
     let estimate = out.lines().last().unwrap();
     assert!(
-        estimate.starts_with("45 tools, about ")
+        estimate.starts_with("48 tools, about ")
             && estimate.contains(" tokens of definitions; the system prompt about ")
             && estimate.ends_with(" in all before the conversation)"),
         "{out}"
@@ -1617,9 +1617,9 @@ fn myorg_tools_lists_the_45_tools_with_their_schemas() {
 
     let json = support::myorg(dir.path(), &["--store", "s", "tools", "--json"], &[]);
     let definitions: Vec<Value> = serde_json::from_str(&support::stdout(&json)).unwrap();
-    assert_eq!(definitions.len(), 45);
+    assert_eq!(definitions.len(), 48);
     assert_eq!(definitions, Registry::new().definitions());
-    assert!(String::from_utf8_lossy(&json.stderr).starts_with("45 tools, about "));
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("48 tools, about "));
 }
 
 /// `docs/tools.md` is `myorg tools --markdown`: regenerate it when a tool changes.
@@ -1785,5 +1785,67 @@ fn the_teams_directives_in_the_store_hold_from_the_next_call_and_the_model_canno
     assert_eq!(
         std::fs::read_to_string(&settings).unwrap(),
         "[team.directives]\ndelete = \"never\"\n"
+    );
+}
+
+#[test]
+fn messages_to_others_wait_for_a_yes_unless_the_team_says_auto_and_go_out_once_drained() {
+    let mut f = fixture();
+    // By default, saying something to others in the person's name waits for them.
+    let pending = f.pending("tell_team", json!({"text": "Standup moves to 10:00"}));
+    assert!(pending.preview.contains("tell_team"), "{}", pending.preview);
+    let outbox = f.store.state_dir().join("outbox.jsonl");
+    assert!(!outbox.exists());
+    let Outcome::Done(done) = f.registry.confirm(&f.ctx(), &pending) else {
+        panic!("the person's yes sends it");
+    };
+    assert_eq!(done, "Sent to the team channel: From Ana: Standup moves to 10:00");
+    // The team lets the model post on its own, and forbids escalations.
+    f.config
+        .directives
+        .insert("post".to_string(), myorg_assistant::config::Directive::Auto);
+    f.config
+        .directives
+        .insert("escalate".to_string(), myorg_assistant::config::Directive::Never);
+    let done = f.done("tell_team", json!({"text": "Lunch is on me"}));
+    assert!(done.ends_with("From Ana: Lunch is on me"), "{done}");
+    let refused = f.failed("escalate_task", json!({"task": "1"}));
+    assert!(
+        refused.starts_with("the team's directives never let the assistant use escalate_task"),
+        "{refused}"
+    );
+    // Someone unknown, or nothing to say: nothing is queued.
+    f.config
+        .directives
+        .insert("dm".to_string(), myorg_assistant::config::Directive::Auto);
+    let unknown = f.failed("message_person", json!({"person": "zoe", "text": "hi"}));
+    assert!(unknown.starts_with("no one called \"zoe\""), "{unknown}");
+    assert!(!f.failed("tell_team", json!({"text": "  "})).is_empty());
+
+    /// Keeps what it is given.
+    #[derive(Default)]
+    struct Kept(Vec<myorg_domain::reminders::Message>);
+    impl myorg_assistant::reminders::Deliver for Kept {
+        fn deliver(&mut self, message: &myorg_domain::reminders::Message) -> anyhow::Result<()> {
+            self.0.push(message.clone());
+            Ok(())
+        }
+    }
+    let mut kept = Kept::default();
+    assert_eq!(
+        myorg_assistant::app::outbox::drain(f.store.state_dir(), &mut kept).unwrap(),
+        2
+    );
+    assert_eq!(
+        myorg_assistant::app::outbox::drain(f.store.state_dir(), &mut kept).unwrap(),
+        0
+    );
+    let said: Vec<(&str, &str)> = kept.0.iter().map(|m| (m.to.as_str(), m.text.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            ("@team", "From Ana: Standup moves to 10:00"),
+            ("@team", "From Ana: Lunch is on me")
+        ]
     );
 }

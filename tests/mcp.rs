@@ -468,6 +468,15 @@ fn every_call() -> Vec<(&'static str, Value)> {
             json!({"slug": "mcp-server", "url": "https://example.com/myorg/pull/1", "state": "open"}),
         ),
         ("update_arr_data", json!({"figures": {"mrr": 1300}})),
+        ("tell_team", json!({"text": "The plumber comes Wednesday"})),
+        (
+            "message_person",
+            json!({"person": "ana", "text": "Bring the tiles"}),
+        ),
+        (
+            "escalate_task",
+            json!({"task": "Fix broken contact form", "why": "blocked on the host"}),
+        ),
         (
             "add_waiting",
             json!({"who": "ruiz", "what": "The plumber's invoice"}),
@@ -806,7 +815,17 @@ async fn every_tool_answers_and_every_read_gives_data_that_fits_its_schema_and_t
         check_against_the_store(&store, name, &data, &text(&result));
     }
     let asked = session.asked.lock().unwrap().clone();
-    assert_eq!(asked.len(), 3, "delete_task, write_file, undo_change: {asked:?}");
+    assert_eq!(
+        asked.len(),
+        6,
+        "tell_team, message_person, escalate_task (by the directives), delete_task, write_file, undo_change: {asked:?}"
+    );
+    let queued = std::fs::read_to_string(store.join(".git/myorg/outbox.jsonl")).unwrap();
+    assert_eq!(queued.lines().count(), 3, "{queued}");
+    assert!(
+        queued.contains("stuck, no one's: Fix broken contact form"),
+        "{queued}"
+    );
     let (_, message) = last_commit(&store);
     assert!(message.starts_with("Undo: "), "{message}");
 }

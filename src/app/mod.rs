@@ -18,7 +18,7 @@
 //!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`review`] (the weekly
 //!   review, step by step), [`files`],
 //!   [`passwords`], [`github`] (pull requests linked to projects and tasks), [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
-//!   [`usage`], [`telos`] (telos.md by its sections), [`settings`] (each person's own, in the store);
+//!   [`usage`], [`telos`] (telos.md by its sections), [`settings`] (each person's own, in the store), [`outbox`] (messages to others, queued for the bot);
 //!   [`chat`], the small grammar of the conversations that need no model;
 //!   [`documents`]: the store's files as a person reads them, in pages; [`tokens`]: who a
 //!   bearer token of the MCP endpoint speaks for; [`task_json`]: a task as JSON;
@@ -40,6 +40,7 @@ pub mod kpi;
 pub mod loaded;
 pub mod memory;
 pub mod notes;
+pub mod outbox;
 pub mod passwords;
 pub mod plan;
 pub mod projects;

@@ -8,8 +8,10 @@
 //! waiting to be pushed (for [`PUSH_WITHIN`] at most) and exits 0. With a Discord
 //! token it runs the bot too (and closes its gateway on the way out), and jobs
 //! deliver through it; without one it is headless, says so in its log, and jobs
-//! deliver to the log. [`trigger`] is the client side of a trigger, for CronJobs.
+//! deliver to the log. [`outbox`] sends the messages people asked for, the same way.
+//! [`trigger`] is the client side of a trigger, for CronJobs.
 
+mod outbox;
 mod sync;
 mod trigger;
 
@@ -157,6 +159,7 @@ pub async fn serve(
         .people
         .iter()
         .any(|p| p.morning.is_some() || p.evening.is_some());
+    let deliver_again = deliver.clone();
     let jobs = Arc::new(Runner::new(
         Arc::clone(&config),
         Arc::clone(&store),
@@ -166,6 +169,11 @@ pub async fn serve(
     ));
     let syncing = Syncing::start(Arc::clone(&jobs));
     let stopping = CancellationToken::new();
+    let outbox = outbox::start(
+        store.state_dir().to_path_buf(),
+        deliver_again,
+        stopping.child_token(),
+    );
     let mut state = AppState::new(Arc::clone(&jobs));
     state.mounted = crate::mcp::router(app, stopping.child_token());
     state.gateway = bot.as_ref().map(|bot| {
@@ -232,6 +240,9 @@ pub async fn serve(
                 if let Some(syncing) = syncing {
                     syncing.stop().await;
                 }
+            },
+            async {
+                let _ = outbox.await;
             },
         );
         match ended_early {

@@ -3,7 +3,9 @@
 //! confirmed by the person); `confirm` holds a change for the person's confirmation
 //! however the model insists; `never` refuses the tool to the model, whoever asks, and
 //! says so. A key is a tool's name, or an action naming several: `add`, `complete`,
-//! `edit`, `delete`, `overwrite`, `undo`. A tool's own key wins over its action's.
+//! `edit`, `delete`, `overwrite`, `undo`, `post` (the team channel), `dm` (someone
+//! else), `escalate`; the last three are `confirm` unless set. A tool's own key wins
+//! over its action's.
 //! The person's own commands (the terminal, Discord's slash commands, the web's forms)
 //! do not go through the tools, so the directives never stop them.
 
@@ -11,25 +13,37 @@ use super::{Effect, Registry};
 use crate::config::{Config, Directive};
 
 /// The actions a directive may name, and their tools.
-pub const ACTIONS: [(&str, &[&str]); 6] = [
+pub const ACTIONS: [(&str, &[&str]); 9] = [
     ("add", &["add_task", "add_event", "add_waiting", "add_note"]),
     ("complete", &["complete_task", "waiting_received"]),
     ("edit", &["update_task", "update_project", "waiting_followup"]),
     ("delete", &["delete_task"]),
     ("overwrite", &["write_file"]),
     ("undo", &["undo_change"]),
+    ("post", &["tell_team"]),
+    ("dm", &["message_person"]),
+    ("escalate", &["escalate_task"]),
 ];
 
+/// The actions that wait for the person's yes unless the team says otherwise: saying
+/// something to other people in the person's name.
+pub const CONFIRMED_BY_DEFAULT: [&str; 3] = ["post", "dm", "escalate"];
+
 impl Registry {
-    /// The directive of `tool` in `config`: its own, else its action's, else `auto`.
+    /// The directive of `tool` in `config`: its own, else its action's, else the
+    /// action's default (`confirm` for [`CONFIRMED_BY_DEFAULT`]), else `auto`.
     pub fn directive(&self, config: &Config, tool: &str) -> Directive {
         if let Some(own) = config.directives.get(tool) {
             return *own;
         }
-        ACTIONS
-            .iter()
-            .filter(|(_, tools)| tools.contains(&tool))
+        let actions = || ACTIONS.iter().filter(|(_, tools)| tools.contains(&tool));
+        actions()
             .find_map(|(action, _)| config.directives.get(*action).copied())
+            .or_else(|| {
+                actions()
+                    .any(|(action, _)| CONFIRMED_BY_DEFAULT.contains(action))
+                    .then_some(Directive::Confirm)
+            })
             .unwrap_or(Directive::Auto)
     }
 

@@ -38,6 +38,7 @@ mod git;
 mod goals;
 mod kpi;
 mod memory;
+mod messages;
 mod plan;
 mod projects;
 mod review;
@@ -276,6 +277,7 @@ impl Registry {
         tools.extend(briefing::tools());
         tools.extend(context::tools());
         tools.extend(review::tools());
+        tools.extend(messages::tools());
         Registry { tools }
     }
 

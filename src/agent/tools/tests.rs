@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 45] = [
+const NAMES: [&str; 48] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -51,6 +51,9 @@ const NAMES: [&str; 45] = [
     "project_link",
     "get_telos",
     "get_agenda",
+    "tell_team",
+    "message_person",
+    "escalate_task",
 ];
 
 fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
