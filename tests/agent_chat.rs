@@ -786,7 +786,7 @@ async fn the_teams_directives_hold_against_a_model_that_insists() {
         .to_string();
     assert!(
         system.contains("The team's directives forbid you these tools, whoever asks: delete_task.")
-            && system.contains("These wait for the person's confirmation by the team's directives: add_task, add_waiting, add_event, add_note."),
+            && system.contains("These wait for the person's confirmation by the team's directives: add_task, add_waiting, add_event, add_note, tell_team, message_person, escalate_task."),
         "{system}"
     );
     let never = tool_results(&fake, 2);

@@ -1090,11 +1090,20 @@ async fn a_message_or_edit_that_could_ping_is_recorded_when_pings_are_breaches()
     .await
     .unwrap();
     assert_eq!(discord.violations(), Vec::<String>::new());
+    // The one person a message names by id may be pinged on purpose.
+    http.send_message(
+        general,
+        vec![],
+        &json!({"content": "<@502> your task is stuck", "allowed_mentions": {"parse": [], "users": ["502"]}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(discord.violations(), Vec::<String>::new());
 
     let pinging = [
         json!({"content": "hi <@502>"}),
         json!({"content": "hi <@502>", "allowed_mentions": {"parse": ["users"]}}),
-        json!({"content": "hi <@502>", "allowed_mentions": {"parse": [], "users": ["502"]}}),
+        json!({"content": "hi <@502>", "allowed_mentions": {"parse": [], "users": ["503"]}}),
         json!({"content": "hi <@&600>", "allowed_mentions": {"parse": [], "roles": ["600"]}}),
         json!({"content": "hi", "allowed_mentions": {"parse": [], "replied_user": true}}),
     ];
@@ -1113,7 +1122,7 @@ async fn a_message_or_edit_that_could_ping_is_recorded_when_pings_are_breaches()
         [
             format!("{post}: no allowed_mentions: every mention in it pings"),
             format!("{post}: allowed_mentions.parse [\"users\"] may ping"),
-            format!("{post}: allowed_mentions.users [\"502\"] may ping"),
+            format!("{post}: allowed_mentions.users [\"503\"] may ping"),
             format!("{post}: allowed_mentions.roles [\"600\"] may ping"),
             format!("{post}: allowed_mentions.replied_user true pings the author replied to"),
             format!(

@@ -1,7 +1,8 @@
 //! The team's side of `myorg run` against the fake Discord: `/settings` shows and
 //! sets a person's own settings (one commit of `.myorg/settings.toml`; a bad value
-//! changes nothing), and the reminder jobs tell the team channel what is stuck,
-//! mentioning its owner and no one else.
+//! changes nothing), `/briefing kind:team` shows the team's week, the reminder jobs
+//! tell the team channel what is stuck, mentioning its owner and no one else, and
+//! the model's messages to others go out through the bot.
 
 use serde_json::{Value, json};
 use std::path::Path;
@@ -96,6 +97,16 @@ async fn settings_are_shown_and_set_by_their_person_and_bad_values_change_nothin
         std::fs::read_to_string(store.join(".myorg/settings.toml")).unwrap(),
         file
     );
+
+    // The team's week, from /briefing (its kinds: morning, evening, weekly, team).
+    let asked = bot
+        .fake
+        .slash(BEN, CHANNEL, "briefing", &[("kind", json!(3))])
+        .await
+        .unwrap();
+    let digest = asked.reply(WAIT).await.unwrap();
+    assert!(digest.text().contains("Team digest"), "{}", digest.text());
+    assert!(digest.text().contains("Ben Okafor"), "{}", digest.text());
     bot.assert_no_violation();
 }
 
@@ -152,4 +163,77 @@ async fn what_is_stuck_is_told_to_the_team_naming_its_owner_alone() {
     let again = bot.trigger("deadline-checker").await;
     assert_eq!(again["result"]["sent"], Value::from(0), "{again}");
     bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_model_was_allowed_to_send_goes_out_through_the_bot() {
+    let bot = start_with(TEAM, &[]).await;
+    let store = myorg_assistant::store::Store::open(myorg_assistant::store::StoreSettings::local(
+        bot.dir.path().join("s"),
+    ))
+    .unwrap();
+    let config: myorg_assistant::config::Config = toml_config(TEAM);
+    let ctx = myorg_assistant::app::Ctx {
+        config: &config,
+        store: &store,
+        actor: myorg_assistant::store::Actor {
+            name: "Ana García".into(),
+            email: "ana@example.com".into(),
+            via: "chat".into(),
+        },
+        handle: "ana".into(),
+        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap(),
+    };
+    let todo = std::fs::read_to_string(bot.dir.path().join("s/todo.txt")).unwrap();
+    let ben_s = todo
+        .lines()
+        .find(|line| line.contains("owner:ben") && !line.starts_with("x "))
+        .expect("the sample has a task of Ben's");
+    let words: String = ben_s
+        .split_whitespace()
+        .filter(|w| !w.contains(':') && !w.starts_with(['(', '+', '@']))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    myorg_assistant::app::outbox::raise(&ctx, &words, Some("waiting on legal")).unwrap();
+    myorg_assistant::app::outbox::queue(&ctx, "ben", "The keys are under the mat", None).unwrap();
+    let posted = bot.fake.wait_channel_messages(CHANNEL, 1, WAIT).await.unwrap();
+    assert!(
+        posted[0]
+            .content
+            .starts_with("<@502> From Ana García: stuck, ben's: "),
+        "{}",
+        posted[0].content
+    );
+    assert!(
+        posted[0].content.ends_with(" — waiting on legal"),
+        "{}",
+        posted[0].content
+    );
+    let dms = bot.fake.wait_dms(BEN, 1, WAIT).await.unwrap();
+    assert_eq!(dms[0].content, "From Ana García: The keys are under the mat");
+    // Sent once: the queue is empty afterwards.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let queued = std::fs::read_to_string(bot.dir.path().join("s/.git/myorg/outbox.jsonl")).unwrap();
+    assert_eq!(queued, "");
+    assert_eq!(
+        bot.fake
+            .wait_channel_messages(CHANNEL, 1, WAIT)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    bot.assert_no_violation();
+}
+
+/// The configuration `text` says, as `myorg run` reads it.
+fn toml_config(text: &str) -> myorg_assistant::config::Config {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("myorg.toml");
+    std::fs::write(&path, text).unwrap();
+    myorg_assistant::validate::load(Some(&path)).unwrap()
 }

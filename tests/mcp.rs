@@ -254,6 +254,7 @@ async fn every_registry_tool_is_listed_with_its_schema_and_hints() {
             "git_status",
             "git_log",
             "get_briefing",
+            "get_team_digest",
             "suggest_tasks",
             "get_context",
         ],
@@ -429,6 +430,7 @@ fn every_call() -> Vec<(&'static str, Value)> {
         ("git_status", json!({})),
         ("git_log", json!({"limit": 2})),
         ("get_briefing", json!({"kind": "morning"})),
+        ("get_team_digest", json!({})),
         ("suggest_tasks", json!({"limit": 3})),
         ("add_task", json!({"text": "Call the plumber", "due": "fri"})),
         (
@@ -690,6 +692,18 @@ fn check_against_the_store(store: &Path, tool: &str, data: &Value, said: &str) {
             assert_eq!((&data["branch"], &data["remote"]), (&json!("main"), &Value::Null));
         }
         "git_log" => assert_eq!(data["changes"][0]["id"], head.as_str()),
+        "get_team_digest" => {
+            assert_eq!(data["until"], "2026-11-29");
+            let todo = std::fs::read_to_string(store.join("todo.txt")).unwrap();
+            for person in data["people"].as_array().unwrap() {
+                for due in person["due"].as_array().unwrap() {
+                    // `[ref] the task's words`, with when it is due after them.
+                    let words = due.as_str().unwrap().split_once("] ").unwrap().1;
+                    let start: String = words.chars().take(20).collect();
+                    assert!(todo.contains(&start), "{words}");
+                }
+            }
+        }
         "get_briefing" => {
             assert_eq!(
                 (&data["kind"], &data["date"]),

@@ -6,6 +6,7 @@
 
 mod briefing;
 mod calendar;
+mod digest;
 mod figures;
 mod files;
 mod plan;
@@ -17,6 +18,7 @@ mod waiting;
 pub use super::task_json::TaskJson;
 pub use briefing::{BriefingItemJson, BriefingJson, SectionJson};
 pub use calendar::{DayJson, DueTaskJson, EventJson};
+pub use digest::{DigestJson, PersonWeekJson, WeekJson};
 pub use figures::{FiguresJson, LatestJson, LineNotRead, ReadingJson, SeriesJson, SeriesShownJson};
 pub use files::{FileJson, FileReadJson};
 pub use plan::{InitiativeJson, PlanJson, PullRequestJson};

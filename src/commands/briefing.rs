@@ -33,27 +33,14 @@ pub fn team(config: &Config, now: NaiveDateTime, date: Option<&str>, json: bool)
     let me = config.me()?.handle;
     let digest = briefing::team(&look(config, files.as_ref(), &me, now), date)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&digest_json(&digest))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&crate::app::json::DigestJson::from(&digest))?
+        );
     } else {
         print!("{}", digest.render());
     }
     Ok(())
-}
-
-/// The team digest as JSON, its parts by name.
-fn digest_json(digest: &myorg_domain::digest::Digest) -> serde_json::Value {
-    serde_json::json!({
-        "last_week": {"from": digest.last_week.0.to_string(), "to": digest.last_week.1.to_string()},
-        "until": digest.until.to_string(),
-        "people": digest.people.iter().map(|person| serde_json::json!({
-            "name": person.name, "done": person.done, "due": person.due,
-        })).collect::<Vec<_>>(),
-        "blocked": digest.blocked,
-        "waiting": digest.waiting,
-        "moved": digest.moved,
-        "still": digest.still,
-        "figures": digest.figures,
-    })
 }
 
 /// `myorg briefing KIND`.

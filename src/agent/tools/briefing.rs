@@ -1,11 +1,11 @@
-//! `get_briefing` and `suggest_tasks`: the morning, evening or weekly briefing and
-//! the next actions, for the person who asks: the use cases of
+//! `get_briefing`, `get_team_digest` and `suggest_tasks`: the morning, evening or
+//! weekly briefing, the team's week, and the next actions, for the person who asks: the use cases of
 //! [`crate::app::briefing`] and [`crate::app::suggest`], as `myorg briefing` and
 //! `myorg suggest` have them, with their `--json` as the data beside the text.
 
 use super::{Found, Tool, ToolContext, reading_tool_with_data};
 use crate::app::briefing::{self, Asked};
-use crate::app::json::{BriefingJson, SuggestionJson};
+use crate::app::json::{BriefingJson, DigestJson, SuggestionJson};
 use crate::app::suggest;
 use myorg_domain::briefing::Kind;
 use schemars::JsonSchema;
@@ -20,6 +20,11 @@ pub(super) fn tools() -> Vec<Tool> {
             "get_briefing",
             "The person's briefing as Markdown: events, due tasks, priorities, waiting, goals.",
             get_briefing,
+        ),
+        reading_tool_with_data(
+            "get_team_digest",
+            "The team's week: per person done and due, blocked, waiting, projects moved or not, figures.",
+            get_team_digest,
         ),
         reading_tool_with_data(
             "suggest_tasks",
@@ -60,6 +65,21 @@ fn get_briefing(ctx: &ToolContext, args: GetBriefing) -> anyhow::Result<Found<Br
     Ok(Found {
         said: briefing::text(&built).trim_end().to_string(),
         data: BriefingJson::from(&built),
+    })
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct GetTeamDigest {
+    /// The day it is as of, default today (date or words).
+    date: Option<String>,
+}
+
+fn get_team_digest(ctx: &ToolContext, args: GetTeamDigest) -> anyhow::Result<Found<DigestJson>> {
+    let digest = briefing::team(&ctx.look(), args.date.as_deref())?;
+    Ok(Found {
+        said: digest.render().trim_end().to_string(),
+        data: DigestJson::from(&digest),
     })
 }
 

@@ -5,7 +5,7 @@
 use super::*;
 use crate::store::Operation;
 
-const NAMES: [&str; 48] = [
+const NAMES: [&str; 49] = [
     "add_task",
     "complete_task",
     "update_task",
@@ -54,6 +54,7 @@ const NAMES: [&str; 48] = [
     "tell_team",
     "message_person",
     "escalate_task",
+    "get_team_digest",
 ];
 
 fn function<'a>(definitions: &'a [Value], name: &str) -> &'a Value {
@@ -216,6 +217,9 @@ fn exactly_the_tools_that_write_change_the_store_on_the_models_word() {
             "create_project",
             "create_goal",
             "project_link",
+            "tell_team",
+            "message_person",
+            "escalate_task",
         ]
     );
     assert_eq!(registry.effect("search_tasks"), Some(Effect::Reads));

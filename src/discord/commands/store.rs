@@ -23,19 +23,31 @@ pub(super) enum Kind {
     Evening,
     #[name = "weekly"]
     Weekly,
+    #[name = "team"]
+    Team,
 }
 
 /// Your briefing: events, due tasks, priorities, waiting-for, goals
 #[poise::command(slash_command)]
 pub(super) async fn briefing(
     ctx: Context<'_>,
-    #[description = "Morning (default), evening or weekly"] kind: Option<Kind>,
+    #[description = "Morning (default), evening, weekly, or the team's week"] kind: Option<Kind>,
     #[description = "The day (default today)"] date: Option<String>,
 ) -> Result<(), Error> {
     let (word, kind) = match kind.unwrap_or(Kind::Morning) {
         Kind::Morning => ("morning", BriefingKind::Morning),
         Kind::Evening => ("evening", BriefingKind::Evening),
         Kind::Weekly => ("weekly", BriefingKind::Weekly),
+        Kind::Team => {
+            let done = run(ctx, "team digest", move |app| {
+                briefing::team(&app.look(), date.as_deref())
+            })
+            .await?;
+            return titled(ctx, done, "Team digest", |digest| {
+                digest.render().trim_end().to_string()
+            })
+            .await;
+        }
     };
     let asked = Asked {
         date,
