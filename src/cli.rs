@@ -542,6 +542,24 @@ pub enum KpiAction {
         #[arg(long, value_name = "WHEN")]
         date: Option<String>,
     },
+    /// Draw a line chart of one figure over time as a PNG file: `myorg kpi chart mrr
+    /// --since "3 months ago" --out mrr.png`.
+    Chart {
+        /// The figure's key, like mrr.
+        key: String,
+        /// Only readings on or after this day (a date or words; default all).
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// The PNG file to write.
+        #[arg(long, value_name = "FILE.png")]
+        out: std::path::PathBuf,
+        /// Width in pixels (200–4000, default 800).
+        #[arg(long, value_name = "W")]
+        width: Option<u32>,
+        /// Height in pixels (150–4000, default 400).
+        #[arg(long, value_name = "H")]
+        height: Option<u32>,
+    },
 }
 
 /// Changes to waiting-for items.
@@ -674,7 +692,10 @@ impl Command {
                 | Command::Tasks { .. }
                 | Command::Projects { .. }
                 | Command::Goals { .. }
-                | Command::Kpi { action: None, .. }
+                | Command::Kpi {
+                    action: None | Some(KpiAction::Chart { .. }),
+                    ..
+                }
                 | Command::Suggest { .. }
                 | Command::Briefing { polish: false, .. }
         )
@@ -941,6 +962,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 None => commands::kpi::show(&config, now(&config)?, *json),
                 Some(KpiAction::Add { figures, date }) => {
                     commands::kpi::add(&config, now(&config)?, figures, date.as_deref())
+                }
+                Some(KpiAction::Chart {
+                    key,
+                    since,
+                    out,
+                    width,
+                    height,
+                }) => {
+                    let size = (*width, *height);
+                    commands::kpi::chart(&config, now(&config)?, key, since.as_deref(), out, size)
                 }
             }
         }

@@ -40,6 +40,7 @@ async fn start_up_registers_every_command_in_the_guild() {
         "help",
         "goals",
         "remember",
+        "kpi",
         "Add as task",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");

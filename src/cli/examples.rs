@@ -107,6 +107,10 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("kpi", &["myorg kpi"]),
     ("kpi add", &["myorg kpi add mrr=1300 users=55"]),
+    (
+        "kpi chart",
+        &["myorg kpi chart mrr --since \"3 months ago\" --out mrr.png"],
+    ),
     ("note", &["myorg note --project kitchen Ruiz called back"]),
     ("remember", &["myorg remember We ship v2 on 15 December"]),
     ("review", &["myorg review", "myorg review --restart"]),

@@ -34,6 +34,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("help", "/help"),
     ("goals", "/goals quarter:2026Q4"),
     ("remember", "/remember text:We ship v2 on 15 December"),
+    ("kpi", "/kpi key:mrr since:3 months ago"),
 ];
 
 /// The example of the slash command `name` (`project show` for a subcommand).

@@ -9,12 +9,13 @@
 //! three seconds are never missed.
 //!
 //! The helpers are here; the commands by area in `tasks.rs`, `projects.rs`,
-//! `store.rs` (briefings, suggestions and the store), `context.rs` and `goals.rs`
-//! (goals and working memory); `examples.rs` holds an example of each for `/help`.
+//! `store.rs` (briefings, suggestions and the store), `context.rs`, `goals.rs`
+//! (goals and working memory) and `kpi.rs` (figures and their charts); `examples.rs` holds an example of each for `/help`.
 
 mod context;
 mod examples;
 mod goals;
+mod kpi;
 mod projects;
 mod store;
 mod tasks;
@@ -28,6 +29,7 @@ use crate::app;
 use crate::app::confirm::Pending;
 use context::context_command;
 use goals::{goals, remember};
+use kpi::kpi;
 use poise::CreateReply;
 use projects::{note, project, projects_command};
 use std::future::Future;
@@ -63,6 +65,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         help(),
         goals(),
         remember(),
+        kpi(),
         add_as_task(),
     ]
 }

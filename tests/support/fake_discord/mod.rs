@@ -43,7 +43,7 @@ use axum::routing::any;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-pub use state::{Attempt, GatewayClose};
+pub use state::{Attempt, GatewayClose, Upload};
 use state::{Outgoing, RateLimit, Shared, World, id_of, is_ephemeral};
 
 /// A person in the fake guild.
@@ -357,6 +357,11 @@ impl FakeDiscord {
                 .map(|(_, emoji)| emoji.clone())
                 .collect()
         })
+    }
+
+    /// The files the bot attached to its requests so far, in order.
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.shared.read(|world| world.uploads.clone())
     }
 
     /// Every rule the bot broke so far, one line each, in order.
