@@ -27,8 +27,14 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("today", &["myorg today"]),
     ("agenda", &["myorg agenda --days 3"]),
     ("add", &["myorg add Call the plumber +kitchen @phone --due fri"]),
-    ("done", &["myorg done plumber"]),
-    ("edit", &["myorg edit plumber --due \"next tue\" --priority A"]),
+    ("done", &["myorg done plumber", "myorg done kmbt 12 pqrs"]),
+    (
+        "edit",
+        &[
+            "myorg edit plumber --due \"next tue\" --priority A",
+            "myorg edit kmbt 12 pqrs --owner ben --due fri",
+        ],
+    ),
     ("delete", &["myorg delete plumber"]),
     (
         "tasks",
