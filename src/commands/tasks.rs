@@ -31,7 +31,7 @@ pub fn add(config: &Config, now: NaiveDateTime, text: &str, fields: &Fields) -> 
 pub fn done(config: &Config, now: NaiveDateTime, words: &[String], yes: bool) -> anyhow::Result<()> {
     let store = open(config)?;
     let ctx = ctx(config, &store, now)?;
-    match tasks::done_many(&ctx, words, None, yes)? {
+    match tasks::done_many(&ctx, words, None, bound(yes))? {
         Several::One(completed) => {
             println!("{}", completed.summary);
             print_push(&completed.push)
@@ -57,7 +57,7 @@ pub fn edit(
 ) -> anyhow::Result<()> {
     let store = open(config)?;
     let ctx = ctx(config, &store, now)?;
-    match tasks::edit_many(&ctx, given, text, fields, yes)? {
+    match tasks::edit_many(&ctx, given, text, fields, bound(yes))? {
         Several::One(edited) => {
             println!("Now {}: {}", edited.reference, edited.line);
             edited.notes.iter().for_each(|note| println!("Note: {note}"));
@@ -69,6 +69,11 @@ pub fn edit(
         }
         Several::Confirm(pending) => confirm_bulk(&ctx, &pending, "edit"),
     }
+}
+
+/// How many tasks at once go without asking: any number after `--yes`.
+fn bound(yes: bool) -> usize {
+    if yes { usize::MAX } else { CONFIRM_OVER }
 }
 
 /// Asks the person on the terminal to confirm a bulk change; without a terminal to

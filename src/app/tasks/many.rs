@@ -3,8 +3,9 @@
 //! and `edit_many` (the same fields set on several tasks). Several tasks change in one
 //! commit ([`Operation::Bulk`]), all or nothing: a reference that names no task, or
 //! several, changes nothing and the error names it. More than [`CONFIRM_OVER`] tasks
-//! at once wait for the person's yes, as a [`Pending`] (Taskwarrior's habit), unless
-//! the request says the person confirmed already.
+//! at once wait for the person's yes, as a [`Pending`] (Taskwarrior's habit); a
+//! request may set its own bound (`usize::MAX`: the person said yes already; 1: every
+//! bulk change waits, as the team's `bulk` directive `confirm` asks of the model).
 
 use super::{Completed, Written, complete_at, edit, todo};
 use crate::app::confirm::Pending;
@@ -78,13 +79,13 @@ fn line_at(todo: &TodoFile, index: usize) -> String {
 
 /// Completes what `words` name ([`reference::find_named`]): one task as [`super::complete`]
 /// does (with `summary` for log.txt), or several in one commit, recurring ones coming
-/// back with their next dates; more than [`CONFIRM_OVER`] wait for the person unless
-/// `confirmed`. A summary is for one task.
+/// back with their next dates; more than `confirm_over` (usually [`CONFIRM_OVER`])
+/// wait for the person. A summary is for one task.
 pub fn done_many(
     ctx: &Ctx,
     words: &[String],
     summary: Option<&str>,
-    confirmed: bool,
+    confirm_over: usize,
 ) -> Result<Several<Completed>> {
     let todo = todo(ctx.store)?;
     let indices = match reference::find_named(&todo, words, Scope::Open)? {
@@ -117,7 +118,7 @@ pub fn done_many(
         lines.push(line.clone());
         operations.push(Operation::CompleteTask { line, on });
     }
-    if lines.len() > CONFIRM_OVER && !confirmed {
+    if lines.len() > confirm_over {
         return Ok(Several::Confirm(pending(ctx, "Complete", &lines, operations)));
     }
     apply(ctx, operations, said).map(Several::Changed)
@@ -125,15 +126,15 @@ pub fn done_many(
 
 /// Edits each task `given` names ([`reference::find_each`]: a reference, a line number
 /// or words each) with `fields`, in one commit; one task as [`super::edit`] does (new
-/// `text` too). New text is for one task. More than [`CONFIRM_OVER`] tasks wait for
-/// the person unless `confirmed`. A task the fields would not change is an error that
+/// `text` too). New text is for one task. More than `confirm_over` tasks (usually
+/// [`CONFIRM_OVER`]) wait for the person. A task the fields would not change is an error that
 /// names it; nothing changes.
 pub fn edit_many(
     ctx: &Ctx,
     given: &[String],
     text: Option<&str>,
     fields: &Fields,
-    confirmed: bool,
+    confirm_over: usize,
 ) -> Result<Several<Written>> {
     if let [one] = given {
         return edit(ctx, one, text, fields).map(Several::One);
@@ -174,7 +175,7 @@ pub fn edit_many(
         lines.push(format!("{line} → {new_line}"));
         operations.push(Operation::UpdateTask { line, new_line });
     }
-    if operations.len() > CONFIRM_OVER && !confirmed {
+    if operations.len() > confirm_over {
         return Ok(Several::Confirm(pending(ctx, "Edit", &lines, operations)));
     }
     apply(ctx, operations, said).map(Several::Changed)
