@@ -164,6 +164,27 @@ pub(super) async fn list(
     lines: Vec<String>,
     empty: &str,
 ) -> Result<(), Error> {
+    paged(ctx, title, lines, empty, None).await
+}
+
+/// [`list`] of tasks (`REF text` lines), each page with a menu to pick tasks and a
+/// Done button, for the person who asked alone.
+pub(super) async fn task_list(
+    ctx: Context<'_>,
+    title: &str,
+    lines: Vec<String>,
+    empty: &str,
+) -> Result<(), Error> {
+    paged(ctx, title, lines, empty, Some(ctx.author().id.get())).await
+}
+
+async fn paged(
+    ctx: Context<'_>,
+    title: &str,
+    lines: Vec<String>,
+    empty: &str,
+    picker: Option<u64>,
+) -> Result<(), Error> {
     if lines.is_empty() {
         return reply::embeds(ctx, title, empty).await;
     }
@@ -179,10 +200,10 @@ pub(super) async fn list(
         ));
     }
     let pages = text::pages(&lines, PER_PAGE, DESCRIPTION_LIMIT);
-    if pages.len() <= 1 {
+    if pages.len() <= 1 && picker.is_none() {
         return reply::embeds(ctx, title, &all).await;
     }
-    let id = ctx.data().pages.keep(title, pages.clone());
-    let (embed, components) = buttons::page(&id, title, &pages, 0);
+    let id = ctx.data().pages.keep(title, pages.clone(), picker);
+    let (embed, components) = buttons::page(&id, title, &pages, 0, picker);
     reply::send(ctx, CreateReply::default().embed(embed).components(components)).await
 }

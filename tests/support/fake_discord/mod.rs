@@ -256,6 +256,20 @@ impl FakeDiscord {
         Ok(self.interaction(id))
     }
 
+    /// `user` picks `values` in the select menu `custom_id` on a message the bot sent.
+    pub async fn select(
+        &self,
+        user: u64,
+        message: &SeenMessage,
+        custom_id: &str,
+        values: &[&str],
+    ) -> anyhow::Result<Interaction> {
+        let id = self
+            .shared
+            .update(|world| invoke::select(world, user, message.id, custom_id, values))?;
+        Ok(self.interaction(id))
+    }
+
     /// `user` presses the button `custom_id` on `message` even when the message no
     /// longer shows it, or shows it disabled: a client with a stale view, or a second
     /// tap before the first was answered. Unlike [`FakeDiscord::click`], only the
