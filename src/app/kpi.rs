@@ -2,7 +2,7 @@
 //! the latest value of each key with its change, and the series of a key or of all.
 //! Series, ordering and change are `myorg_domain::kpi`'s; the file's grammar is
 //! `myorg_parsers::kpi`'s. Lines kpi.txt cannot read are left out of the figures and
-//! reported with them, never dropped from the file. [`chart`] draws one key's
+//! reported with them, never dropped from the file. [`chart()`] draws one key's
 //! series as a PNG line chart ([`super::chart`]).
 
 use super::chart::{self, Size};

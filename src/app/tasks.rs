@@ -151,7 +151,7 @@ fn complete_at(
         on,
     };
     if let (Some(summary), Some(task)) = (summary, &task) {
-        let reference = References::of(&todo).shown(task);
+        let reference = References::of(todo).shown(task);
         let text = myorg_domain::memory::completed(&reference, task, summary)?;
         operation = super::memory::remembering(ctx, operation, &text)?;
     }
