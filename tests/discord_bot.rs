@@ -233,8 +233,8 @@ async fn tasks_come_in_pages_turned_with_buttons() {
     let first = listed.reply(WAIT).await.unwrap();
     assert!(first.text().contains("Page 1 of 2"), "{first:?}");
     let buttons = first.buttons();
-    // Previous, Next, and Done for the tasks picked in the page's menu.
-    assert_eq!(buttons.len(), 3, "{buttons:?}");
+    // Previous, Next, and Done and Due… for the tasks picked in the page's menu.
+    assert_eq!(buttons.len(), 4, "{buttons:?}");
     let next = buttons
         .iter()
         .find(|(_, label)| label.contains("Next"))
@@ -1001,5 +1001,36 @@ async fn tasks_picked_in_the_menu_of_tasks_are_done_in_one_commit_by_the_person_
         "{todo}"
     );
     assert_eq!(bot.remote_commits(), commits + 1, "one commit for both");
+
+    // Due…: a form asks the date, and the picked task gets it.
+    let left = reference("Leave me");
+    let picked = bot.fake.select(ANA, &list, &pick, &[&left]).await.unwrap();
+    let started = std::time::Instant::now();
+    while picked.callback_type() != Some(6) {
+        assert!(started.elapsed() < WAIT, "the pick is acknowledged");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let due = bot
+        .fake
+        .click(ANA, &list, &format!("tk:{ANA}:due"))
+        .await
+        .unwrap();
+    let form = due.modal(WAIT).await.unwrap();
+    assert_eq!(form["custom_id"], json!(format!("tk:{ANA}:due")), "{form}");
+    let sent = bot
+        .fake
+        .submit_modal(ANA, &due, &[("when", "2026-12-24")])
+        .await
+        .unwrap();
+    let said = sent.reply(WAIT).await.unwrap();
+    assert!(
+        said.content.contains("Leave me +picking due:2026-12-24"),
+        "{said:?}"
+    );
+    bot.remote_todo_until("the due date is set", |todo| {
+        todo.contains("Leave me +picking due:2026-12-24")
+    })
+    .await;
+    assert_eq!(bot.remote_commits(), commits + 2);
     bot.assert_no_violation();
 }

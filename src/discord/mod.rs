@@ -373,6 +373,9 @@ async fn on_event(
         } => buttons::on_click(ctx, data, click).await,
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Modal(form),
+        } if form.data.custom_id.starts_with("tk:") => picks::on_form(ctx, data, form).await,
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Modal(form),
         } => review::on_form(ctx, data, form).await,
         _ => Ok(()),
     }

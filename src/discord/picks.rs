@@ -1,16 +1,21 @@
 //! Picking tasks in a `/tasks` list: each page carries a select menu of its tasks
-//! (`tk:USER:pick`, several at once) and a Done button (`tk:USER:done`) acting on what
-//! was picked, all in one commit through [`crate::app::tasks::done_many`] (more than
-//! three ask for the person's yes with the usual Confirm/Cancel buttons). USER is the
+//! (`tk:USER:pick`, several at once), a Done button (`tk:USER:done`) and a Due…
+//! button (`tk:USER:due`, a form asking the date) acting on what was picked, all in
+//! one commit through [`crate::app::tasks::done_many`] and
+//! [`crate::app::tasks::edit_many`] (more than three ask for the person's yes with
+//! the usual Confirm/Cancel buttons). USER is the
 //! Discord id of the person who ran `/tasks`: only they can pick or press; anyone
 //! else is told so, privately. What was picked is kept by the list's message until
 //! Done, for [`PICKS_LIVE`].
 
+use super::access::Who;
 use super::buttons::{confirm_row, private, respond};
 use super::reply::no_pings;
+use super::retry::patiently;
 use super::text;
 use super::{Data, Error};
 use crate::app::tasks::{self, CONFIRM_OVER, Several};
+use myorg_domain::fields::Fields;
 use poise::serenity_prelude as serenity;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -38,6 +43,13 @@ impl Picks {
             picked.clear();
         }
         picked.insert(message, (references, now));
+    }
+
+    fn has(&self, message: u64) -> bool {
+        let picked = self.picked.lock().unwrap_or_else(|p| p.into_inner());
+        picked
+            .get(&message)
+            .is_some_and(|(references, made)| !references.is_empty() && made.elapsed() < PICKS_LIVE)
     }
 
     fn take(&self, message: u64) -> Vec<String> {
@@ -81,9 +93,12 @@ pub fn rows(user: u64, page: &str) -> Vec<serenity::CreateActionRow> {
     let done = serenity::CreateButton::new(format!("tk:{user}:done"))
         .label("Done")
         .style(serenity::ButtonStyle::Success);
+    let due = serenity::CreateButton::new(format!("tk:{user}:due"))
+        .label("Due…")
+        .style(serenity::ButtonStyle::Secondary);
     vec![
         serenity::CreateActionRow::SelectMenu(menu),
-        serenity::CreateActionRow::Buttons(vec![done]),
+        serenity::CreateActionRow::Buttons(vec![done, due]),
     ]
 }
 
@@ -113,8 +128,138 @@ pub async fn on_click(
             respond(ctx, click, serenity::CreateInteractionResponse::Acknowledge).await
         }
         "done" => done(ctx, data, click).await,
+        "due" => {
+            if !data.picks.has(click.message.id.get()) {
+                return private(ctx, click, PICK_FIRST).await;
+            }
+            let input = serenity::CreateInputText::new(serenity::InputTextStyle::Short, "Due", WHEN)
+                .placeholder("fri, tomorrow, in 2 weeks, 2026-12-01, or none")
+                .max_length(40)
+                .required(true);
+            let form = serenity::CreateModal::new(format!("tk:{owner}:due"), "Due date of the picked tasks")
+                .components(vec![serenity::CreateActionRow::InputText(input)]);
+            respond(ctx, click, serenity::CreateInteractionResponse::Modal(form)).await
+        }
         _ => private(ctx, click, "That button is not one of mine any more.").await,
     }
+}
+
+/// The custom id of the due date's text input.
+const WHEN: &str = "when";
+
+/// What a press says before anything was picked.
+const PICK_FIRST: &str = "Pick tasks in the menu first, then press a button.";
+
+/// The Due… form was sent: the picked tasks of its list get that due date, in one
+/// commit.
+pub async fn on_form(
+    ctx: &serenity::Context,
+    data: &Data,
+    form: &serenity::ModalInteraction,
+) -> Result<(), Error> {
+    let who = Who {
+        user: form.user.id.get(),
+        roles: form
+            .member
+            .as_ref()
+            .map(|member| member.roles.iter().map(|role| role.get()).collect())
+            .unwrap_or_default(),
+        guild: form.guild_id.map(|guild| guild.get()),
+        channel: form.channel_id.get(),
+    };
+    if let Err(refusal) = data.access.check(&who) {
+        return answer_form(ctx, form, &refusal.to_string(), true).await;
+    }
+    let owner = form
+        .data
+        .custom_id
+        .strip_prefix("tk:")
+        .and_then(|rest| rest.strip_suffix(":due"));
+    if owner.and_then(|owner| owner.parse::<u64>().ok()) != Some(form.user.id.get()) {
+        return answer_form(
+            ctx,
+            form,
+            "Only the person who listed these tasks can change them.",
+            true,
+        )
+        .await;
+    }
+    let when = form
+        .data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|component| match component {
+            serenity::ActionRowComponent::InputText(input) if input.custom_id == WHEN => input.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let message = form
+        .message
+        .as_ref()
+        .map(|message| message.id.get())
+        .unwrap_or_default();
+    let references = data.picks.take(message);
+    if references.is_empty() {
+        return answer_form(ctx, form, PICK_FIRST, true).await;
+    }
+    let asker = data.asker(&form.user, form.channel_id.get());
+    let fields = Fields {
+        due: Some(when),
+        ..Fields::default()
+    };
+    let done = data
+        .app
+        .run(&asker, data.now(), move |app| {
+            tasks::edit_many(app, &references, None, &fields, CONFIRM_OVER)
+        })
+        .await;
+    let said = match done {
+        Ok(Ok(Several::One(written))) => written.said("Now"),
+        Ok(Ok(Several::Changed(changed))) => changed.said(),
+        Ok(Ok(Several::Confirm(pending))) => {
+            let preview = pending.preview.clone();
+            let id = data
+                .app
+                .confirmations
+                .request(&asker.handle, pending, Instant::now());
+            let answer = serenity::CreateInteractionResponseMessage::new()
+                .content(text::clip(
+                    &format!("Please confirm (within 5 minutes): {preview}"),
+                    text::MESSAGE_LIMIT,
+                ))
+                .components(vec![confirm_row(&id)])
+                .allowed_mentions(no_pings());
+            return answer_modal(ctx, form, serenity::CreateInteractionResponse::Message(answer)).await;
+        }
+        Ok(Err(error)) => return answer_form(ctx, form, &error.to_string(), true).await,
+        Err(error) => return answer_form(ctx, form, &format!("The change stopped: {error}"), true).await,
+    };
+    answer_form(ctx, form, &said, false).await
+}
+
+/// Answers a form with `message`, only for its sender when `private`.
+async fn answer_form(
+    ctx: &serenity::Context,
+    form: &serenity::ModalInteraction,
+    message: &str,
+    private: bool,
+) -> Result<(), Error> {
+    let answer = serenity::CreateInteractionResponseMessage::new()
+        .content(text::clip(message, text::MESSAGE_LIMIT))
+        .ephemeral(private)
+        .allowed_mentions(no_pings());
+    answer_modal(ctx, form, serenity::CreateInteractionResponse::Message(answer)).await
+}
+
+/// Answers a form with `response` (again after a rate limit).
+async fn answer_modal(
+    ctx: &serenity::Context,
+    form: &serenity::ModalInteraction,
+    response: serenity::CreateInteractionResponse,
+) -> Result<(), Error> {
+    patiently("answering a form", || form.create_response(ctx, response.clone())).await?;
+    Ok(())
 }
 
 /// Completes the tasks picked on the message of `click`, in one commit.
@@ -125,7 +270,7 @@ async fn done(
 ) -> Result<(), Error> {
     let references = data.picks.take(click.message.id.get());
     if references.is_empty() {
-        return private(ctx, click, "Pick tasks in the menu first, then press Done.").await;
+        return private(ctx, click, PICK_FIRST).await;
     }
     let asker = data.asker(&click.user, click.channel_id.get());
     let done = data
