@@ -100,20 +100,38 @@ pub enum Command {
         fields: FieldArgs,
     },
     /// Mark a task done (a recurring one comes back with its next dates).
+    ///
+    /// Several words that are each a task's reference or line number (`myorg done
+    /// kmbt 12 pqrs`) complete those tasks in one commit, all or nothing, unless the
+    /// words together are words of one task; other words name one task (`myorg done
+    /// buy milk`). More than three tasks at once are asked first.
     Done {
-        /// The task's reference, its line number, or some of its words.
+        /// The task's reference, its line number, or some of its words; or several
+        /// references and line numbers.
         #[arg(required = true, num_args = 1..)]
         task: Vec<String>,
+        /// Do not ask before completing more than three tasks.
+        #[arg(long, short)]
+        yes: bool,
     },
     /// Change a task: its text, dates, priority, project, context or owner.
+    ///
+    /// Several tasks (`myorg edit kmbt 12 "buy milk" --due fri`, each a reference, a
+    /// line number or quoted words) change in one commit, all or nothing; new text is
+    /// for one task. More than three tasks at once are asked first.
     Edit {
-        /// The task's reference, its line number, or some of its words.
-        task: String,
-        /// The new text (replaces the description; tags in it count).
+        /// The task's reference, its line number, or some of its words (quoted); one
+        /// or more.
+        #[arg(required = true, num_args = 1..)]
+        task: Vec<String>,
+        /// The new text (replaces the description; tags in it count); one task only.
         #[arg(long)]
         text: Option<String>,
         #[command(flatten)]
         fields: FieldArgs,
+        /// Do not ask before changing more than three tasks.
+        #[arg(long, short)]
+        yes: bool,
     },
     /// Delete a task (asks first).
     Delete {
@@ -556,6 +574,24 @@ pub enum KpiAction {
         #[arg(long, value_name = "WHEN")]
         date: Option<String>,
     },
+    /// Draw a line chart of one figure over time as a PNG file: `myorg kpi chart mrr
+    /// --since "3 months ago" --out mrr.png`.
+    Chart {
+        /// The figure's key, like mrr.
+        key: String,
+        /// Only readings on or after this day (a date or words; default all).
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// The PNG file to write.
+        #[arg(long, value_name = "FILE.png")]
+        out: std::path::PathBuf,
+        /// Width in pixels (200–4000, default 800).
+        #[arg(long, value_name = "W")]
+        width: Option<u32>,
+        /// Height in pixels (150–4000, default 400).
+        #[arg(long, value_name = "H")]
+        height: Option<u32>,
+    },
 }
 
 /// Changes to waiting-for items.
@@ -688,7 +724,10 @@ impl Command {
                 | Command::Tasks { .. }
                 | Command::Projects { .. }
                 | Command::Goals { .. }
-                | Command::Kpi { action: None, .. }
+                | Command::Kpi {
+                    action: None | Some(KpiAction::Chart { .. }),
+                    ..
+                }
                 | Command::Suggest { .. }
                 | Command::Briefing { polish: false, .. }
         )
@@ -734,13 +773,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::tasks::add(&config, now(&config)?, &text.join(" "), &fields.fields())
         }
-        Command::Done { task } => {
+        Command::Done { task, yes } => {
             let config = config()?;
-            commands::tasks::done(&config, now(&config)?, &task.join(" "))
+            commands::tasks::done(&config, now(&config)?, task, *yes)
         }
-        Command::Edit { task, text, fields } => {
+        Command::Edit {
+            task,
+            text,
+            fields,
+            yes,
+        } => {
             let config = config()?;
-            commands::tasks::edit(&config, now(&config)?, task, text.as_deref(), &fields.fields())
+            let fields = fields.fields();
+            commands::tasks::edit(&config, now(&config)?, task, text.as_deref(), &fields, *yes)
         }
         Command::Delete { task, yes } => {
             let config = config()?;
@@ -967,6 +1012,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 None => commands::kpi::show(&config, now(&config)?, *json),
                 Some(KpiAction::Add { figures, date }) => {
                     commands::kpi::add(&config, now(&config)?, figures, date.as_deref())
+                }
+                Some(KpiAction::Chart {
+                    key,
+                    since,
+                    out,
+                    width,
+                    height,
+                }) => {
+                    let size = (*width, *height);
+                    commands::kpi::chart(&config, now(&config)?, key, since.as_deref(), out, size)
                 }
             }
         }

@@ -1850,4 +1850,72 @@ fn messages_to_others_wait_for_a_yes_unless_the_team_says_auto_and_go_out_once_d
             ("@team", "From Ana: Lunch is on me")
         ]
     );
+
+#[test]
+fn several_tasks_complete_or_change_in_one_commit_and_more_than_three_wait_for_the_person() {
+    let mut f = fixture();
+    let line = |n: usize| f.file("todo.txt").lines().nth(n - 1).unwrap().to_string();
+    let (commits, todo) = (f.commits(), f.file("todo.txt"));
+    // One unknown or done task: nothing changes, the error names it.
+    let unknown = f.failed("complete_task", json!({"refs": ["1", "zzzz"]}));
+    assert!(
+        unknown.contains("no task has the reference \"zzzz\""),
+        "{unknown}"
+    );
+    let ambiguous = f.failed("update_task", json!({"refs": ["1", "Dani"], "owner": "ben"}));
+    assert!(ambiguous.contains("say which one"), "{ambiguous}");
+    let both = f.failed("complete_task", json!({"task": "1", "refs": ["3"]}));
+    assert!(both.contains("not both"), "{both}");
+    let text = f.failed("update_task", json!({"refs": ["1", "3"], "text": "New words"}));
+    assert!(text.contains("new text is for one task"), "{text}");
+    assert_eq!((f.commits(), f.file("todo.txt")), (commits, todo));
+
+    let edited = f.done("update_task", json!({"refs": ["1", "3"], "owner": "ben"}));
+    assert!(edited.starts_with("Edit 2 tasks: "), "{edited}");
+    assert!(line(1).ends_with("owner:ben") && line(3).ends_with("owner:ben"));
+    let completed = f.done("complete_task", json!({"refs": ["1", "3"]}));
+    assert!(completed.starts_with("Complete 2 tasks: "), "{completed}");
+    assert!(line(1).starts_with("x 2026-11-23 ") && line(3).starts_with("x 2026-11-23 "));
+    assert_eq!(f.commits(), commits + 2);
+
+    // Four at once wait for the person's yes.
+    let Outcome::NeedsConfirmation(pending) =
+        f.call("complete_task", json!({"refs": ["5", "12", "14", "17"]}))
+    else {
+        panic!("four tasks at once are held");
+    };
+    assert!(
+        pending.preview.starts_with("Complete 4 tasks at once:"),
+        "{}",
+        pending.preview
+    );
+    assert_eq!(f.commits(), commits + 2);
+    let Outcome::Done(said) = f.registry.confirm(&f.ctx(), &pending) else {
+        panic!("the person's yes applies it");
+    };
+    assert!(said.contains("Complete 4 tasks"), "{said}");
+    assert_eq!(f.commits(), commits + 3);
+    for n in [5, 12, 14, 17] {
+        assert!(line(n).starts_with("x 2026-11-23 "), "{}", line(n));
+    }
+
+    // The team's bulk directive: confirm holds two, never refuses them, one task is as ever.
+    f.config
+        .directives
+        .insert("bulk".to_string(), myorg_assistant::config::Directive::Confirm);
+    assert!(matches!(
+        f.call("update_task", json!({"refs": ["2", "6"], "owner": "ana"})),
+        Outcome::NeedsConfirmation(_)
+    ));
+    f.config
+        .directives
+        .insert("bulk".to_string(), myorg_assistant::config::Directive::Never);
+    let refused = f.failed("update_task", json!({"refs": ["2", "6"], "owner": "ana"}));
+    assert!(
+        refused.contains("never let the assistant change several tasks"),
+        "{refused}"
+    );
+    f.done("update_task", json!({"refs": ["2"], "owner": "ana"}));
+    assert!(f.registry.check_directives(&f.config).is_ok());
+    assert_eq!(f.commits(), commits + 4);
 }

@@ -2,7 +2,9 @@
 //! from the bundled template, at a fixed time (2026-11-23 08:00) and as `ana`: the
 //! latest figures and their change in text and JSON, a reading added as one commit
 //! authored by the person, bad figures and dates that change nothing, lines kpi.txt
-//! cannot read told and kept byte for byte, and a store without kpi.txt.
+//! cannot read told and kept byte for byte, a store without kpi.txt, and `myorg kpi
+//! chart`: a PNG of the size asked for, decoded and not blank; a bad key, day, size or
+//! output file a clear error with no file written.
 
 use std::path::Path;
 use std::process::Command;
@@ -205,4 +207,134 @@ fn a_store_without_kpi_txt_has_no_figures_until_the_first_reading() {
         run(dir.path(), &["kpi"]),
         "users 1 on 2026-11-23 (first reading)\n"
     );
+}
+
+/// The width and height in a PNG's IHDR, after checking its signature.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+/// How many different colours a PNG's pixels have.
+fn colours(bytes: &[u8]) -> usize {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let samples = info.color_type.samples();
+    let mut seen: Vec<&[u8]> = pixels[..info.buffer_size()].chunks(samples).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
+}
+
+#[test]
+fn kpi_chart_writes_a_png_of_the_size_asked_that_is_not_blank() {
+    let dir = TempDir::new().unwrap();
+    let said = run(dir.path(), &["kpi", "chart", "mrr", "--out", "mrr.png"]);
+    assert_eq!(
+        said,
+        "mrr.png (800×400): Chart of mrr since 2026-08-31: 4 readings, from 820 to 1200.\n"
+    );
+    let png = std::fs::read(dir.path().join("mrr.png")).unwrap();
+    assert_eq!(png_size(&png), (800, 400));
+    assert!(colours(&png) > 2, "a blank chart");
+    let said = run(
+        dir.path(),
+        &[
+            "kpi",
+            "chart",
+            "users",
+            "--since",
+            "2026-10-01",
+            "--out",
+            "users.png",
+            "--width",
+            "640",
+            "--height",
+            "300",
+        ],
+    );
+    assert_eq!(
+        said,
+        "users.png (640×300): Chart of users since 2026-10-01: 2 readings, from 47 to 53.\n"
+    );
+    let png = std::fs::read(dir.path().join("users.png")).unwrap();
+    assert_eq!(png_size(&png), (640, 300));
+    assert!(colours(&png) > 2, "a blank chart");
+}
+
+#[test]
+fn kpi_chart_of_one_reading_draws_it_as_a_point_and_says_so() {
+    let dir = TempDir::new().unwrap();
+    stdout(&myorg(dir.path(), &["init", "--empty", "s"], &ENV));
+    run(dir.path(), &["kpi", "add", "users=3"]);
+    let said = run(dir.path(), &["kpi", "chart", "users", "--out", "one.png"]);
+    assert_eq!(
+        said,
+        "one.png (800×400): Chart of users since 2026-11-23: one reading (3 on 2026-11-23), \
+         drawn as a single point.\n"
+    );
+    let png = std::fs::read(dir.path().join("one.png")).unwrap();
+    assert_eq!(png_size(&png), (800, 400));
+    assert!(colours(&png) > 2, "a blank chart");
+}
+
+#[test]
+fn kpi_chart_of_a_bad_key_day_size_or_file_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["kpi"]);
+    std::fs::create_dir(dir.path().join("not-a-file.png")).unwrap();
+    let table: [(&[&str], &str); 6] = [
+        (
+            &["xyz"],
+            "there are no figures for xyz; kpi.txt has mrr, arr, users",
+        ),
+        (
+            &["mrr", "--since", "2026-11-22"],
+            "there are no figures for mrr since 2026-11-22: its latest reading is of 2026-11-21",
+        ),
+        (&["mrr", "--since", "2026-02-30"], "2026-02-30"),
+        (
+            &["mrr", "--width", "10"],
+            "a chart of 10×400 pixels cannot be drawn",
+        ),
+        (&["mrr", "--height", "90000"], "the height 150–4000"),
+        (
+            &["mrr", "--out", "no/such/dir/x.png"],
+            "cannot write no/such/dir/x.png",
+        ),
+    ];
+    for (args, why) in table {
+        let mut all = vec!["kpi", "chart"];
+        all.extend_from_slice(args);
+        if !args.contains(&"--out") {
+            all.extend_from_slice(&["--out", "x.png"]);
+        }
+        let error = fail(dir.path(), &all);
+        assert!(
+            error.starts_with("myorg: ") && error.contains(why),
+            "{args:?}: {error}"
+        );
+        assert!(!dir.path().join("x.png").exists(), "{args:?}");
+    }
+    let error = fail(dir.path(), &["kpi", "chart", "mrr", "--out", "not-a-file.png"]);
+    assert!(error.contains("cannot write not-a-file.png"), "{error}");
+    let usage = fail(dir.path(), &["kpi", "chart", "mrr"]);
+    assert!(usage.contains("--out"), "{usage}");
+    // A store without kpi.txt.
+    stdout(&myorg(dir.path(), &["init", "--empty", "e"], &ENV));
+    let error = stderr(&myorg(
+        dir.path(),
+        &["--store", "e", "kpi", "chart", "mrr", "--out", "x.png"],
+        &ENV,
+    ));
+    assert!(
+        error.contains("there are no figures for mrr, and kpi.txt has no readings yet"),
+        "{error}"
+    );
+    assert!(!dir.path().join("x.png").exists());
 }

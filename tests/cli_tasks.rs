@@ -537,3 +537,157 @@ fn edit_keeps_bytes_that_are_not_utf8() {
         line(b"First \xe9t\xe9 line\nFixed \xff\xfe\xc3 bytes +bin\r\nx 2026-11-23 Call \xff mom \xff again pri:B\n\xfe last, no newline"),
     );
 }
+
+/// How many commits the store has.
+fn commits(dir: &Path) -> usize {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir.join("s"))
+        .args(["rev-list", "--count", "HEAD"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().parse().unwrap()
+}
+
+/// The subject of the store's last commit.
+fn last_subject(dir: &Path) -> String {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir.join("s"))
+        .args(["log", "-1", "--format=%s"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn done_with_several_references_or_lines_completes_them_in_one_commit() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["tasks"]);
+    let before = commits(dir.path());
+    let text = todo(dir.path());
+    let rent = text.lines().nth(32).unwrap();
+    assert!(rent.contains("Pay rent") && rent.contains("rec:+1m"), "{rent}");
+    // A reference and two line numbers.
+    let reference = run(dir.path(), &["tasks", "Send Q4 report"])
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let out = run(dir.path(), &["done", &reference, "3", "33"]);
+    assert!(out.starts_with("Complete 3 tasks: Send Q4 report"), "{out}");
+    assert!(out.contains("\nNext "), "{out}");
+    assert_eq!(commits(dir.path()), before + 1);
+    let after = todo(dir.path());
+    for (n, words) in [
+        (1, "Send Q4 report"),
+        (3, "Draft the Q4 narrative"),
+        (33, "Pay rent"),
+    ] {
+        let line = after.lines().nth(n - 1).unwrap();
+        assert!(
+            line.starts_with("x 2026-11-23 ") && line.contains(words),
+            "{line}"
+        );
+    }
+    assert!(
+        after.contains("Pay rent @finance rec:+1m due:2027-01-01"),
+        "{after}"
+    );
+    // The other reading: words of one task.
+    let out = run(dir.path(), &["done", "contact", "form"]);
+    assert!(out.contains("Complete task: Fix broken contact form"), "{out}");
+    assert_eq!(commits(dir.path()), before + 2);
+}
+
+#[test]
+fn a_bulk_change_with_one_unknown_or_done_task_changes_nothing_and_names_it() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["tasks"]);
+    let (before, text) = (commits(dir.path()), todo(dir.path()));
+    for (args, why) in [
+        (&["done", "1", "zzzz"][..], "no task has the reference \"zzzz\""),
+        (&["done", "1", "10"], "line 10 of todo.txt is already done"),
+        (&["done", "1", "999"], "todo.txt has no line 999"),
+        (
+            &["edit", "1", "3", "nothing like this", "--due", "fri"],
+            "\"nothing like this\"",
+        ),
+        (
+            &["edit", "1", "3", "--text", "New words"],
+            "new text is for one task, and 2 were named",
+        ),
+        (&["edit", "1", "3", "--due", "the 31st"], "31st"),
+    ] {
+        let error = fail(dir.path(), args);
+        assert!(error.contains(why), "{args:?}: {error}");
+    }
+    assert_eq!(todo(dir.path()), text, "nothing changed");
+    assert_eq!(commits(dir.path()), before);
+}
+
+#[test]
+fn edit_of_several_tasks_sets_the_same_fields_in_one_commit() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["tasks"]);
+    let before = commits(dir.path());
+    let out = run(
+        dir.path(),
+        &[
+            "edit",
+            "1",
+            "Update job post",
+            "--due",
+            "fri",
+            "--owner",
+            "ben",
+            "--priority",
+            "B",
+        ],
+    );
+    assert!(out.starts_with("Edit 2 tasks: Send Q4 report"), "{out}");
+    assert_eq!(commits(dir.path()), before + 1);
+    assert_eq!(last_subject(dir.path()).split(':').next(), Some("Edit 2 tasks"));
+    let text = todo(dir.path());
+    for needle in ["Send Q4 report", "Update job post"] {
+        let line = text.lines().find(|line| line.contains(needle)).unwrap();
+        assert!(
+            line.starts_with("(B) ") && line.contains("due:2026-11-27") && line.contains("owner:ben"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn more_than_three_tasks_at_once_need_yes_without_a_terminal() {
+    let dir = TempDir::new().unwrap();
+    run(dir.path(), &["tasks"]);
+    let (before, text) = (commits(dir.path()), todo(dir.path()));
+    for args in [
+        &["done", "1", "3", "5", "12"][..],
+        &["edit", "1", "3", "5", "12", "--owner", "ben"],
+    ] {
+        let error = fail(dir.path(), args);
+        assert!(
+            error.contains("4 tasks at once:")
+                && error.contains("More than 3 tasks at once need your yes")
+                && error.contains("--yes"),
+            "{args:?}: {error}"
+        );
+        // Even an answer on standard input is no terminal's yes.
+        let mut all = vec!["--store", "s"];
+        all.extend_from_slice(args);
+        let output = myorg_with_input(dir.path(), &all, &[], "y\n");
+        assert!(!output.status.success(), "{args:?}");
+    }
+    assert_eq!(todo(dir.path()), text);
+    assert_eq!(commits(dir.path()), before);
+    let out = run(dir.path(), &["done", "1", "3", "5", "12", "--yes"]);
+    assert!(out.starts_with("Complete 4 tasks: "), "{out}");
+    assert_eq!(commits(dir.path()), before + 1);
+    let done = todo(dir.path())
+        .lines()
+        .filter(|line| line.starts_with("x 2026-11-23 "))
+        .count();
+    assert_eq!(done, 4);
+}

@@ -40,6 +40,7 @@ async fn start_up_registers_every_command_in_the_guild() {
         "help",
         "goals",
         "remember",
+        "kpi",
         "Add as task",
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
@@ -232,7 +233,8 @@ async fn tasks_come_in_pages_turned_with_buttons() {
     let first = listed.reply(WAIT).await.unwrap();
     assert!(first.text().contains("Page 1 of 2"), "{first:?}");
     let buttons = first.buttons();
-    assert_eq!(buttons.len(), 2, "{buttons:?}");
+    // Previous, Next, and Done and Due… for the tasks picked in the page's menu.
+    assert_eq!(buttons.len(), 4, "{buttons:?}");
     let next = buttons
         .iter()
         .find(|(_, label)| label.contains("Next"))
@@ -911,5 +913,124 @@ async fn undoing_a_task_that_mentions_someone_pings_nobody() {
     never_pings(&confirmed);
     bot.remote_todo_until("the add is undone", |todo| !todo.contains("Call <@502>"))
         .await;
+    bot.assert_no_violation();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_picked_in_the_menu_of_tasks_are_done_in_one_commit_by_the_person_who_listed_them() {
+    let bot = start(&[]).await;
+    for text in [
+        "Pick me first +picking",
+        "Pick me second +picking",
+        "Leave me +picking",
+    ] {
+        let added = bot
+            .fake
+            .slash(ANA, CHANNEL, "add", &[("text", json!(text))])
+            .await
+            .unwrap();
+        added.reply(WAIT).await.unwrap();
+    }
+    let listed = bot
+        .fake
+        .slash(ANA, CHANNEL, "tasks", &[("query", json!("+picking"))])
+        .await
+        .unwrap();
+    let list = listed.reply(WAIT).await.unwrap();
+    let pick = format!("tk:{ANA}:pick");
+    let menu = list
+        .components
+        .iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|c| c["custom_id"] == json!(pick))
+        .unwrap_or_else(|| panic!("a menu of tasks: {list:?}"));
+    let reference = |words: &str| -> String {
+        menu["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|option| option["label"].as_str().unwrap().contains(words))
+            .and_then(|option| option["value"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    let (first, second) = (reference("Pick me first"), reference("Pick me second"));
+    assert_eq!(menu["options"].as_array().unwrap().len(), 3, "{menu}");
+
+    // Only the person who listed them may pick.
+    let refused = bot.fake.select(BEN, &list, &pick, &[&first]).await.unwrap();
+    let refused = refused.reply(WAIT).await.unwrap();
+    assert!(
+        refused.ephemeral && refused.content.contains("Only the person who listed these tasks"),
+        "{refused:?}"
+    );
+    let done = format!("tk:{ANA}:done");
+    let early = bot.fake.click(ANA, &list, &done).await.unwrap();
+    let early = early.reply(WAIT).await.unwrap();
+    assert!(
+        early.ephemeral && early.content.contains("Pick tasks in the menu first"),
+        "{early:?}"
+    );
+
+    let commits = bot.remote_commits();
+    let picked = bot
+        .fake
+        .select(ANA, &list, &pick, &[&first, &second])
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while picked.callback_type() != Some(6) {
+        assert!(started.elapsed() < WAIT, "the pick is acknowledged");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pressed = bot.fake.click(ANA, &list, &done).await.unwrap();
+    let said = pressed.reply(WAIT).await.unwrap();
+    assert!(said.content.starts_with("Complete 2 tasks: "), "{said:?}");
+    let todo = bot
+        .remote_todo_until("both picked tasks are done", |todo| {
+            todo.lines()
+                .filter(|line| line.starts_with("x ") && line.contains("Pick me"))
+                .count()
+                == 2
+        })
+        .await;
+    assert!(
+        todo.lines().any(
+            |line| line.starts_with("Leave me") || (line.contains("Leave me") && !line.starts_with("x "))
+        ),
+        "{todo}"
+    );
+    assert_eq!(bot.remote_commits(), commits + 1, "one commit for both");
+
+    // Due…: a form asks the date, and the picked task gets it.
+    let left = reference("Leave me");
+    let picked = bot.fake.select(ANA, &list, &pick, &[&left]).await.unwrap();
+    let started = std::time::Instant::now();
+    while picked.callback_type() != Some(6) {
+        assert!(started.elapsed() < WAIT, "the pick is acknowledged");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let due = bot
+        .fake
+        .click(ANA, &list, &format!("tk:{ANA}:due"))
+        .await
+        .unwrap();
+    let form = due.modal(WAIT).await.unwrap();
+    assert_eq!(form["custom_id"], json!(format!("tk:{ANA}:due")), "{form}");
+    let sent = bot
+        .fake
+        .submit_modal(ANA, &due, &[("when", "2026-12-24")])
+        .await
+        .unwrap();
+    let said = sent.reply(WAIT).await.unwrap();
+    assert!(
+        said.content.contains("Leave me +picking due:2026-12-24"),
+        "{said:?}"
+    );
+    bot.remote_todo_until("the due date is set", |todo| {
+        todo.contains("Leave me +picking due:2026-12-24")
+    })
+    .await;
+    assert_eq!(bot.remote_commits(), commits + 2);
     bot.assert_no_violation();
 }

@@ -225,6 +225,14 @@ fn table(person: &Person) -> Vec<Case> {
             &["{who} decided to ship on the 15th"],
         )
         .changes("working-memory.txt", "{who} decided to ship on the 15th", 1),
+        case(
+            "kpi",
+            vec![],
+            &[
+                "Figures",
+                "mrr 1200 on 2026-11-21 (+100 (+9.1%) since 2026-10-31)",
+            ],
+        ),
         case("sync", vec![], &[]),
         case("status", vec![], &["main"]),
         case("usage", vec![], &["Usage"]),
@@ -651,5 +659,65 @@ async fn goals_and_remember_refuse_bad_input_privately_and_change_nothing() {
     }
     assert_eq!(remote_commits(&bot).len(), 1);
     assert_eq!(remote_file(&bot, "working-memory.txt"), memory);
+    bot.assert_no_violation();
+}
+
+/// The width and height in a PNG's IHDR, after checking its signature.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kpi_with_a_key_attaches_the_chart_as_a_png_shown_in_the_embed() {
+    let bot = start_with(TEAM, &[("MYORG_DISCORD_ALLOWED_USERS", "501,502")]).await;
+    let asked = bot
+        .fake
+        .slash(
+            ANA,
+            CHANNEL,
+            "kpi",
+            &[("key", json!("mrr")), ("since", json!("2026-09-01"))],
+        )
+        .await
+        .unwrap();
+    let reply = asked.reply(WAIT).await.unwrap();
+    assert!(!reply.ephemeral, "{reply:?}");
+    assert_eq!(
+        reply.text(),
+        "mrr since 2026-09-01\n\
+         mrr 1200 on 2026-11-21 (+100 (+9.1%) since 2026-10-31)\n\n\
+         2026-09-30 940\n2026-10-31 1100\n2026-11-21 1200"
+    );
+    assert_eq!(reply.embeds[0]["image"]["url"], json!("attachment://mrr.png"));
+    let attachments = reply.raw["attachments"].as_array().cloned().unwrap_or_default();
+    assert_eq!(attachments.len(), 1, "{:?}", reply.raw);
+    assert_eq!(attachments[0]["filename"], json!("mrr.png"));
+    let uploads = bot.fake.uploads();
+    assert_eq!(uploads.len(), 1, "{uploads:?}");
+    assert_eq!(
+        (uploads[0].field.as_str(), uploads[0].filename.as_str()),
+        ("files[0]", "mrr.png")
+    );
+    assert_eq!(png_size(&uploads[0].bytes), (800, 400));
+    // A key without figures, and since without a key: privately, nothing attached.
+    for (options, says) in [
+        (
+            vec![("key", json!("xyz"))],
+            "there are no figures for xyz; kpi.txt has mrr, arr, users",
+        ),
+        (
+            vec![("since", json!("2026-09-01"))],
+            "since is for a chart: give the figure's key too",
+        ),
+    ] {
+        let asked = bot.fake.slash(BEN, CHANNEL, "kpi", &options).await.unwrap();
+        let reply = asked.reply(WAIT).await.unwrap();
+        assert!(reply.ephemeral, "{options:?}: {reply:?}");
+        assert!(reply.text().contains(says), "{options:?}: {}", reply.text());
+    }
+    assert_eq!(bot.fake.uploads().len(), 1);
     bot.assert_no_violation();
 }

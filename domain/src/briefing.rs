@@ -14,6 +14,7 @@
 
 use crate::calendar::{DatedEvent, events_between, week_goal};
 use crate::goals;
+use crate::kpi::Figures;
 use crate::projects::{self, Kind as ProjectKind};
 use crate::reference::References;
 use crate::search::{Filter, search};
@@ -437,6 +438,7 @@ pub mod titles {
     pub const WAITING: &str = "Waiting for, to chase";
     pub const OVERDUE: &str = "Overdue";
     pub const GOALS: &str = "Goals this week";
+    pub const FIGURES: &str = "Figures";
 }
 
 /// The built-in weekly review checklist, when the store has no
@@ -479,13 +481,16 @@ pub fn checklist(guide: &str) -> Vec<String> {
 /// tasks (no project, no context, no date), active projects without a next action,
 /// waiting-for items to chase, overdue tasks, the open goals with what moved them this
 /// week against the week before (those nothing moved for two weeks flagged), and what
-/// was done this week. `guide` is `skills/weekly-review.md` when present.
+/// was done this week, then the latest figures of kpi.txt as they stood that day
+/// (`figures`), each with its change. `guide` is `skills/weekly-review.md` when
+/// present.
 pub fn weekly(
     files: Files,
     whom: &Whom,
     date: NaiveDate,
     guide: Option<&str>,
     settings: &Settings,
+    figures: &Figures,
 ) -> Briefing {
     let mut b = Builder::new(files, whom, date);
     let steps = match guide.map(checklist).filter(|steps| !steps.is_empty()) {
@@ -526,7 +531,30 @@ pub fn weekly(
     b.section(titles::GOALS, goals);
     let done = b.completed(week_start, date);
     b.section("Done this week", done);
+    b.section(titles::FIGURES, figure_items(figures, date));
     b.finish(Kind::Weekly, date, None)
+}
+
+/// The latest value of each key on or before `date`: `mrr 1200 on 2026-11-21 — +100
+/// (+9.1%) since 2026-10-31`.
+fn figure_items(figures: &Figures, date: NaiveDate) -> Vec<Item> {
+    figures
+        .clone()
+        .until(date)
+        .latest()
+        .into_iter()
+        .map(|latest| {
+            let note = match (latest.change(), latest.previous) {
+                (Some(change), Some(previous)) => format!("{change} since {}", previous.date),
+                _ => "first reading".to_string(),
+            };
+            Item {
+                reference: None,
+                text: format!("{} {} on {}", latest.key, latest.point.value, latest.point.date),
+                note: Some(note),
+            }
+        })
+        .collect()
 }
 
 /// Active projects with no open task that could be done now (visible, not waiting,
@@ -791,12 +819,16 @@ Keys @waiting who:ben followup:2026-11-22
         let store = Store::new(TODO, "");
         let guide =
             "# Weekly review\n\nSome words.\n\n- [ ] Empty the inbox\n2. Look at `todo.txt`\n* Plan\n";
+        let kpi = myorg_parsers::KpiFile::parse(
+            "2026-11-01 mrr:1000 users:4\n2026-11-22 mrr:1100\n2026-12-01 mrr:5\n",
+        );
         let briefing = weekly(
             store.files(),
             &ana(),
             day("2026-11-29"),
             Some(guide),
             &Settings::default(),
+            &Figures::of(&kpi),
         );
         assert_eq!(
             texts(&briefing, "Checklist"),
@@ -832,14 +864,29 @@ Keys @waiting who:ben followup:2026-11-22
             ]
         );
         assert_eq!(texts(&briefing, "Done this week"), ["Finished +site"]);
+        // The figures as they stood that day: December's reading is not yet.
+        assert_eq!(
+            texts(&briefing, "Figures"),
+            ["mrr 1100 on 2026-11-22", "users 4 on 2026-11-01"]
+        );
+        assert!(
+            render(&briefing).ends_with(
+                "**Figures**\n• mrr 1100 on 2026-11-22 — +100 (+10.0%) since 2026-11-01\n\
+                 • users 4 on 2026-11-01 — first reading\n"
+            ),
+            "{}",
+            render(&briefing)
+        );
         let builtin = weekly(
             store.files(),
             &ana(),
             day("2026-11-29"),
             None,
             &Settings::default(),
+            &Figures::default(),
         );
         assert_eq!(texts(&builtin, "Checklist").len(), DEFAULT_CHECKLIST.len());
+        assert!(!builtin.sections.iter().any(|s| s.title == "Figures"));
     }
 
     #[test]

@@ -148,6 +148,21 @@ impl Figures {
         Figures { series }
     }
 
+    /// Only the points on or before `date` (the figures as they stood that day); keys
+    /// without any left out.
+    pub fn until(self, date: NaiveDate) -> Figures {
+        let series = self
+            .series
+            .into_iter()
+            .map(|mut series| {
+                series.points.retain(|point| point.date <= date);
+                series
+            })
+            .filter(|series| !series.points.is_empty())
+            .collect();
+        Figures { series }
+    }
+
     /// The latest value of each key, with the one before it.
     pub fn latest(&self) -> Vec<Latest> {
         self.series

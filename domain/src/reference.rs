@@ -425,6 +425,36 @@ mod tests {
         let short = shown.iter().filter(|r| r.len() == SHOWN).count();
         assert!(short > 4500, "most are {SHOWN} letters: {short}");
     }
+
+    #[test]
+    fn several_references_or_lines_name_several_tasks_and_other_words_one() {
+        let todo = todo("Buy milk\nCall Mum\nx 2026-11-20 Old thing\nFix 3 5 bug\n");
+        let of = |line: usize| short(todo.get(line).unwrap().task().unwrap());
+        let words = |text: &str| text.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let named = |text: &str| find_named(&todo, &words(text), Scope::Open);
+        assert_eq!(named("buy milk"), Ok(Named::One(0)));
+        assert_eq!(named(&format!("{} 2", of(0))), Ok(Named::Several(vec![0, 1])));
+        assert_eq!(named(&format!("2 {} 2", of(1))), Ok(Named::One(1)));
+        // The words together are one task's, though each is a line number.
+        assert_eq!(named("3 5"), Ok(Named::One(3)));
+        // Every word shaped like a reference or line: the one that names nothing is told.
+        let error = named(&format!("{} zzzz", of(0))).unwrap_err().to_string();
+        assert!(error.contains("no task has the reference \"zzzz\""), "{error}");
+        let error = named("1 3").unwrap_err().to_string();
+        assert!(error.contains("line 3 of todo.txt is already done"), "{error}");
+        let error = named("1 9").unwrap_err().to_string();
+        assert!(error.contains("todo.txt has no line 9"), "{error}");
+        // Words that are not all references: searched together.
+        let error = named("1 milk").unwrap_err().to_string();
+        assert!(error.contains("\"1 milk\""), "{error}");
+        let each = |given: &[&str]| {
+            let given: Vec<String> = given.iter().map(|g| g.to_string()).collect();
+            find_each(&todo, &given, Scope::All)
+        };
+        assert_eq!(each(&["buy milk", "3", "1"]), Ok(vec![0, 2]));
+        assert!(each(&["buy milk", "nothing like it"]).is_err());
+        assert_eq!(each(&[]), Err(FindError::Empty));
+    }
 }
 
 /// Why no single task is found by [`find`].
@@ -550,6 +580,66 @@ fn find_by_words(
                 .collect(),
         }),
     }
+}
+
+/// What the words of a command name: one task, or several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    One(usize),
+    /// Two or more tasks, each once, in the order given.
+    Several(Vec<usize>),
+}
+
+/// The tasks `words` name, as `myorg done` reads them. Two or more words that are
+/// each a task's reference or line number name those tasks (a task named twice
+/// counts once), unless the words together are words of exactly one task; any other
+/// words together name one task, as [`find`] finds it. When no reading names
+/// anything and every word is shaped like a reference or a line number, the error is
+/// the first word's that names no single task.
+pub fn find_named(todo: &TodoFile, words: &[String], scope: Scope) -> Result<Named, FindError> {
+    let joined = words.join(" ");
+    if words.len() < 2 {
+        return find(todo, &joined, scope).map(Named::One);
+    }
+    let together = find(todo, &joined, scope);
+    if let Ok(index) = together {
+        return Ok(Named::One(index));
+    }
+    let each: Vec<Result<usize, RefError>> = words.iter().map(|word| resolve(todo, word, scope)).collect();
+    if each
+        .iter()
+        .all(|named| !matches!(named, Err(RefError::Malformed(_))))
+    {
+        let mut indices: Vec<usize> = Vec::new();
+        for named in each {
+            let index = named.map_err(FindError::Reference)?;
+            if !indices.contains(&index) {
+                indices.push(index);
+            }
+        }
+        return Ok(match indices.as_slice() {
+            [one] => Named::One(*one),
+            _ => Named::Several(indices),
+        });
+    }
+    together.map(Named::One)
+}
+
+/// The tasks `given` name, each one task by [`find`] (a reference, a line number, or
+/// words); a task named twice counts once. The error is the first one's that names
+/// no single task.
+pub fn find_each(todo: &TodoFile, given: &[String], scope: Scope) -> Result<Vec<usize>, FindError> {
+    if given.is_empty() {
+        return Err(FindError::Empty);
+    }
+    let mut indices: Vec<usize> = Vec::new();
+    for one in given {
+        let index = find(todo, one, scope)?;
+        if !indices.contains(&index) {
+            indices.push(index);
+        }
+    }
+    Ok(indices)
 }
 
 /// The reference of a task just written, as it is shown after a change.

@@ -47,7 +47,9 @@ impl Loaded {
                 briefing::evening(self.for_briefing(), whom, date, first.as_ref())
             }
             Kind::Weekly => {
-                briefing::weekly(self.for_briefing(), whom, date, self.guide.as_deref(), &settings)
+                let (figures, _) = super::kpi::figures(files)?;
+                let guide = self.guide.as_deref();
+                briefing::weekly(self.for_briefing(), whom, date, guide, &settings, &figures)
             }
         })
     }

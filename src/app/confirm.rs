@@ -220,6 +220,7 @@ pub fn apply(ctx: &Ctx, pending: &Pending) -> Result<String> {
         ("delete_task", Operation::DeleteTask { .. })
             | ("write_file", Operation::WriteFile { .. })
             | ("undo_change", Operation::Undo { .. })
+            | (super::tasks::BULK, Operation::Bulk { .. })
     );
     if !fits {
         return Err(not_its_own());

@@ -2,13 +2,16 @@
 //! the latest value of each key with its change, and the series of a key or of all.
 //! Series, ordering and change are `myorg_domain::kpi`'s; the file's grammar is
 //! `myorg_parsers::kpi`'s. Lines kpi.txt cannot read are left out of the figures and
-//! reported with them, never dropped from the file.
+//! reported with them, never dropped from the file. [`chart()`] draws one key's
+//! series as a PNG line chart ([`super::chart`]).
 
+use super::chart::{self, Size};
 use super::{Ctx, Error, Files, Look, Result};
 use crate::store::operation::KPI;
 use crate::store::{Operation, PushReport};
+use chrono::NaiveDate;
 use myorg_domain::fields;
-use myorg_domain::kpi::{self as domain, Figures, KpiError, Latest, Series};
+use myorg_domain::kpi::{self as domain, Figures, KpiError, Latest, Point, Series};
 use myorg_parsers::{Diagnostic, KpiFile};
 
 impl From<KpiError> for Error {
@@ -75,8 +78,8 @@ pub fn figures(files: &dyn Files) -> Result<(Figures, Vec<Diagnostic>)> {
     Ok((Figures::of(&file), file.diagnostics()))
 }
 
-/// `kpi.txt line N: why` for each line not read.
-fn problem_lines(problems: &[Diagnostic]) -> Vec<String> {
+/// `kpi.txt line N: why (the line is kept, not read)` for each line not read.
+pub fn problem_lines(problems: &[Diagnostic]) -> Vec<String> {
     problems
         .iter()
         .map(|problem| {
@@ -86,6 +89,16 @@ fn problem_lines(problems: &[Diagnostic]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// `mrr 1200 on 2026-11-21 (+100 (+9.1%) since 2026-11-14)`, or `(first reading)`.
+fn figure_line(latest: &Latest) -> String {
+    let point = latest.point;
+    let change = match (latest.change(), latest.previous) {
+        (Some(change), Some(previous)) => format!(" ({change} since {})", previous.date),
+        _ => " (first reading)".to_string(),
+    };
+    format!("{} {} on {}{change}", latest.key, point.value, point.date)
 }
 
 /// The latest value of each key.
@@ -99,22 +112,19 @@ pub struct Current {
 impl Current {
     /// One line a key: `mrr 1200 on 2026-11-21 (+100 (+9.1%) since 2026-11-14)`.
     pub fn figure_lines(&self) -> Vec<String> {
-        let mut lines: Vec<String> = self
-            .latest
-            .iter()
-            .map(|latest| {
-                let point = latest.point;
-                let change = match (latest.change(), latest.previous) {
-                    (Some(change), Some(previous)) => format!(" ({change} since {})", previous.date),
-                    _ => " (first reading)".to_string(),
-                };
-                format!("{} {} on {}{change}", latest.key, point.value, point.date)
-            })
-            .collect();
+        let mut lines: Vec<String> = self.latest.iter().map(figure_line).collect();
         if lines.is_empty() {
             lines.push("No figures yet: myorg kpi add KEY=VALUE… adds a reading to kpi.txt.".to_string());
         }
         lines
+    }
+
+    /// The line of `key` in [`Current::figure_lines`], if it has readings.
+    pub fn line_of(&self, key: &str) -> Option<String> {
+        self.latest
+            .iter()
+            .find(|latest| latest.key == key)
+            .map(figure_line)
     }
 
     /// `kpi.txt line N: why (the line is kept, not read)` for each line not read.
@@ -199,6 +209,106 @@ pub fn series(look: &Look, wanted: &Wanted) -> Result<Shown> {
     }
     Ok(Shown {
         series: figures.series,
+        problems,
+    })
+}
+
+/// A chart of one key's readings, drawn.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub key: String,
+    /// The first day the chart covers: the `since` asked for, else the first reading's.
+    pub since: NaiveDate,
+    /// The readings drawn, oldest first.
+    pub points: Vec<Point>,
+    pub size: Size,
+    /// The chart as PNG bytes.
+    pub png: Vec<u8>,
+    /// The lines of kpi.txt not read.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Chart {
+    /// `mrr since 2026-10-31`, the chart's title.
+    pub fn title(&self) -> String {
+        chart_title(&self.key, self.since)
+    }
+
+    /// `mrr.png`, a name for the chart's file.
+    pub fn file_name(&self) -> String {
+        format!("{}.png", self.key)
+    }
+
+    /// One line a reading drawn: `2026-11-21 1200`.
+    pub fn reading_lines(&self) -> Vec<String> {
+        self.points
+            .iter()
+            .map(|point| format!("{} {}", point.date, point.value))
+            .collect()
+    }
+
+    /// `Chart of mrr since 2026-10-31: 3 readings, from 1000 to 1200.` (one reading
+    /// is drawn as a single point, and said so).
+    pub fn said(&self) -> String {
+        let title = self.title();
+        match (self.points.first(), self.points.last()) {
+            (Some(first), Some(last)) if self.points.len() > 1 => format!(
+                "Chart of {title}: {} readings, from {} to {}.",
+                self.points.len(),
+                first.value,
+                last.value
+            ),
+            (Some(only), _) => format!(
+                "Chart of {title}: one reading ({} on {}), drawn as a single point.",
+                only.value, only.date
+            ),
+            _ => format!("Chart of {title}: no readings."),
+        }
+    }
+}
+
+fn chart_title(key: &str, since: NaiveDate) -> String {
+    format!("{key} since {since}")
+}
+
+/// The line chart of `key`'s readings since `since` (a date or words; default all of
+/// them), drawn at `size`. A key no reading gives, or none since that day, is not
+/// found, with the keys there are or the latest reading; one reading is drawn as a
+/// single point.
+pub fn chart(look: &Look, key: &str, since: Option<&str>, size: Size) -> Result<Chart> {
+    let key = key.trim();
+    let (figures, problems) = figures(look.files)?;
+    let series = figures.get(key)?;
+    let since = since
+        .map(|words| fields::when(words, look.now.date()))
+        .transpose()?;
+    let points: Vec<Point> = series
+        .points
+        .iter()
+        .filter(|point| since.is_none_or(|since| point.date >= since))
+        .copied()
+        .collect();
+    let Some(first) = points.first() else {
+        let latest = series.points.last().map(|point| point.date);
+        return Err(Error::NotFound(match (since, latest) {
+            (Some(since), Some(latest)) => {
+                format!("there are no figures for {key} since {since}: its latest reading is of {latest}")
+            }
+            _ => format!("there are no figures for {key}"),
+        }));
+    };
+    let since = since.unwrap_or(first.date);
+    let drawn: Vec<(NaiveDate, f64)> = points
+        .iter()
+        .map(|point| (point.date, point.value.to_f64()))
+        .collect();
+    let png = chart::line_chart(&chart_title(key, since), &drawn, size)?;
+    Ok(Chart {
+        key: key.to_string(),
+        since,
+        points,
+        size,
+        png,
         problems,
     })
 }

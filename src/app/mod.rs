@@ -15,7 +15,7 @@
 //!   the people, the clock and the one store of pending [`confirm::Confirmations`].
 //! - Use cases by area: [`tasks`], [`waiting`], [`calendar`], [`projects`], [`plan`]
 //!   (the quarter plan), [`goals`] (a quarter's goals, the weekly goal report),
-//!   [`kpi`] (figures), [`notes`], [`memory`] (working memory), [`review`] (the weekly
+//!   [`kpi`] (figures; [`chart`] draws one as PNG), [`notes`], [`memory`] (working memory), [`review`] (the weekly
 //!   review, step by step), [`files`],
 //!   [`passwords`], [`github`] (pull requests linked to projects and tasks), [`briefing`], [`suggest`], [`context`], [`history`], [`status`],
 //!   [`usage`], [`telos`] (telos.md by its sections), [`settings`] (each person's own, in the store), [`outbox`] (messages to others, queued for the bot);
@@ -26,6 +26,7 @@
 
 pub mod briefing;
 pub mod calendar;
+pub mod chart;
 pub mod chat;
 pub mod confirm;
 pub mod context;

@@ -1,7 +1,10 @@
 //! Tasks: add, complete (with a note for log.txt and working memory), edit, delete
 //! (confirmed first), archive and search. References, dates in words and the urgency
 //! order come from the domain crate; every change is one store operation, authored by
-//! the person asking.
+//! the person asking. Several tasks at once: `many.rs` ([`done_many`], [`edit_many`]).
+
+mod many;
+pub use many::{BULK, CONFIRM_OVER, Changed, Several, done_many, edit_many};
 
 use super::confirm::Pending;
 use super::{Ctx, Error, Look, Result};
@@ -120,6 +123,17 @@ impl Completed {
 pub fn complete(ctx: &Ctx, given: &str, summary: Option<&str>) -> Result<Completed> {
     let todo = todo(ctx.store)?;
     let (index, line) = named(&todo, given, Scope::Open)?;
+    complete_at(ctx, &todo, index, line, summary)
+}
+
+/// Completes the task at `index` of `todo`, whose line is `line`, as [`complete`] does.
+fn complete_at(
+    ctx: &Ctx,
+    todo: &TodoFile,
+    index: usize,
+    line: String,
+    summary: Option<&str>,
+) -> Result<Completed> {
     let on = ctx.now.date();
     let task = todo.get(index).and_then(|item| item.task()).cloned();
     // The note is checked before anything changes, and written only once the task is done.
@@ -137,7 +151,7 @@ pub fn complete(ctx: &Ctx, given: &str, summary: Option<&str>) -> Result<Complet
         on,
     };
     if let (Some(summary), Some(task)) = (summary, &task) {
-        let reference = References::of(&todo).shown(task);
+        let reference = References::of(todo).shown(task);
         let text = myorg_domain::memory::completed(&reference, task, summary)?;
         operation = super::memory::remembering(ctx, operation, &text)?;
     }

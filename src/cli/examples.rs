@@ -27,8 +27,14 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("today", &["myorg today"]),
     ("agenda", &["myorg agenda --days 3"]),
     ("add", &["myorg add Call the plumber +kitchen @phone --due fri"]),
-    ("done", &["myorg done plumber"]),
-    ("edit", &["myorg edit plumber --due \"next tue\" --priority A"]),
+    ("done", &["myorg done plumber", "myorg done kmbt 12 pqrs"]),
+    (
+        "edit",
+        &[
+            "myorg edit plumber --due \"next tue\" --priority A",
+            "myorg edit kmbt 12 pqrs --owner ben --due fri",
+        ],
+    ),
     ("delete", &["myorg delete plumber"]),
     (
         "tasks",
@@ -107,6 +113,10 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("kpi", &["myorg kpi"]),
     ("kpi add", &["myorg kpi add mrr=1300 users=55"]),
+    (
+        "kpi chart",
+        &["myorg kpi chart mrr --since \"3 months ago\" --out mrr.png"],
+    ),
     ("note", &["myorg note --project kitchen Ruiz called back"]),
     ("remember", &["myorg remember We ship v2 on 15 December"]),
     ("review", &["myorg review", "myorg review --restart"]),

@@ -1,14 +1,18 @@
 //! `myorg kpi` (the latest figures and their change, `--json`) and `myorg kpi add
-//! KEY=VALUE… [--date WHEN]` (a reading in kpi.txt): the command line to the use cases
-//! of [`crate::app::kpi`]. Lines kpi.txt cannot read are told on standard error.
+//! KEY=VALUE… [--date WHEN]` (a reading in kpi.txt) and `myorg kpi chart KEY --out
+//! FILE.png` (a line chart of one figure): the command line to the use cases of
+//! [`crate::app::kpi`]. Lines kpi.txt cannot read are told on standard error.
 //! Reading reads the working tree without the writer lock.
 
 use super::store::{ctx, look, open, print_push};
+use crate::app::chart::Size;
 use crate::app::json::LatestJson;
 use crate::app::kpi::{self, NewReading};
 use crate::config::Config;
+use anyhow::Context;
 use chrono::NaiveDateTime;
 use std::io::Write;
+use std::path::Path;
 
 /// `myorg kpi [--json]`.
 pub fn show(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<()> {
@@ -43,4 +47,32 @@ pub fn add(config: &Config, now: NaiveDateTime, words: &[String], date: Option<&
     let added = kpi::add(&ctx(config, &store, now)?, &new)?;
     println!("{}", added.said());
     print_push(&added.push)
+}
+
+/// `myorg kpi chart KEY [--since WHEN] --out FILE.png [--width W --height H]`: the chart
+/// is drawn first, so a bad key, day or size writes nothing.
+pub fn chart(
+    config: &Config,
+    now: NaiveDateTime,
+    key: &str,
+    since: Option<&str>,
+    out: &Path,
+    (width, height): (Option<u32>, Option<u32>),
+) -> anyhow::Result<()> {
+    let size = Size::new(width, height)?;
+    let files = super::read::working_tree(config)?;
+    let handle = config.me()?.handle;
+    let chart = kpi::chart(&look(config, files.as_ref(), &handle, now), key, since, size)?;
+    std::fs::write(out, &chart.png).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "{} ({}×{}): {}",
+        out.display(),
+        size.width,
+        size.height,
+        chart.said()
+    );
+    for line in kpi::problem_lines(&chart.problems) {
+        eprintln!("{line}");
+    }
+    Ok(())
 }

@@ -3,11 +3,13 @@
 //! results printed.
 
 use super::store::{ctx, look, open, print_push};
+use crate::app;
+use crate::app::confirm::{self, Pending};
 use crate::app::task_json::TaskJson;
-use crate::app::tasks::{self, NewTask, Owner, Query};
+use crate::app::tasks::{self, CONFIRM_OVER, NewTask, Owner, Query, Several};
 use crate::config::Config;
 use chrono::NaiveDateTime;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 
 pub use myorg_domain::fields::Fields;
 
@@ -24,27 +26,72 @@ pub fn add(config: &Config, now: NaiveDateTime, text: &str, fields: &Fields) -> 
     print_push(&added.push)
 }
 
-/// `myorg done REF`.
-pub fn done(config: &Config, now: NaiveDateTime, given: &str) -> anyhow::Result<()> {
+/// `myorg done REF… [--yes]`: one task's words, or several references and line
+/// numbers (more than three at once asked first unless `yes`).
+pub fn done(config: &Config, now: NaiveDateTime, words: &[String], yes: bool) -> anyhow::Result<()> {
     let store = open(config)?;
-    let completed = tasks::complete(&ctx(config, &store, now)?, given, None)?;
-    println!("{}", completed.summary);
-    print_push(&completed.push)
+    let ctx = ctx(config, &store, now)?;
+    match tasks::done_many(&ctx, words, None, bound(yes))? {
+        Several::One(completed) => {
+            println!("{}", completed.summary);
+            print_push(&completed.push)
+        }
+        Several::Changed(changed) => {
+            println!("{}", changed.said());
+            print_push(&changed.push)
+        }
+        Several::Confirm(pending) => confirm_bulk(&ctx, &pending, "done"),
+    }
 }
 
-/// `myorg edit REF [--text T] [options]`: `none` clears a date, priority or owner.
+/// `myorg edit REF… [--text T] [options] [--yes]`: `none` clears a date, priority or
+/// owner; new text for one task only; more than three tasks at once asked first
+/// unless `yes`.
 pub fn edit(
     config: &Config,
     now: NaiveDateTime,
-    given: &str,
+    given: &[String],
     text: Option<&str>,
     fields: &Fields,
+    yes: bool,
 ) -> anyhow::Result<()> {
     let store = open(config)?;
-    let edited = tasks::edit(&ctx(config, &store, now)?, given, text, fields)?;
-    println!("Now {}: {}", edited.reference, edited.line);
-    edited.notes.iter().for_each(|note| println!("Note: {note}"));
-    print_push(&edited.push)
+    let ctx = ctx(config, &store, now)?;
+    match tasks::edit_many(&ctx, given, text, fields, bound(yes))? {
+        Several::One(edited) => {
+            println!("Now {}: {}", edited.reference, edited.line);
+            edited.notes.iter().for_each(|note| println!("Note: {note}"));
+            print_push(&edited.push)
+        }
+        Several::Changed(changed) => {
+            println!("{}", changed.said());
+            print_push(&changed.push)
+        }
+        Several::Confirm(pending) => confirm_bulk(&ctx, &pending, "edit"),
+    }
+}
+
+/// How many tasks at once go without asking: any number after `--yes`.
+fn bound(yes: bool) -> usize {
+    if yes { usize::MAX } else { CONFIRM_OVER }
+}
+
+/// Asks the person on the terminal to confirm a bulk change; without a terminal to
+/// ask on, refuses and says how to confirm (`--yes`).
+fn confirm_bulk(ctx: &app::Ctx, pending: &Pending, command: &str) -> anyhow::Result<()> {
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "{}\nMore than {CONFIRM_OVER} tasks at once need your yes, and there is no terminal to ask on: \
+             run `myorg {command}` again with --yes. Nothing changed.",
+            pending.preview
+        );
+    }
+    if !confirm(&format!("{}\nGo ahead? [y/N] ", pending.preview))? {
+        println!("Nothing changed.");
+        return Ok(());
+    }
+    println!("{}", confirm::apply(ctx, pending)?);
+    Ok(())
 }
 
 /// `myorg delete REF [--yes]`: asks first unless `yes`.

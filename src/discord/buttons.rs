@@ -2,7 +2,8 @@
 //! change (`yes:ID` / `no:ID`, asked for with a slash command or by the agent in chat:
 //! both wait in the application's one store of confirmations). Only the person who
 //! asked can confirm or cancel; anyone else is told so, privately, and the change
-//! keeps waiting.
+//! keeps waiting. A list of tasks also carries a select menu and a Done button
+//! (`tk:…`, [`super::picks`]).
 
 use super::access::Who;
 use super::reply::{self, no_pings};
@@ -27,6 +28,8 @@ pub const MOST_PAGES: usize = 20;
 struct Paged {
     title: String,
     pages: Arc<Vec<String>>,
+    /// The Discord user who may pick tasks from the pages, for a list of tasks.
+    picker: Option<u64>,
     made: Instant,
 }
 
@@ -37,8 +40,9 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// Keeps `pages` for their buttons; returns their id.
-    pub fn keep(&self, title: &str, pages: Vec<String>) -> String {
+    /// Keeps `pages` for their buttons (and, with a `picker`, the menu to pick tasks
+    /// from them); returns their id.
+    pub fn keep(&self, title: &str, pages: Vec<String>, picker: Option<u64>) -> String {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let now = Instant::now();
         let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
@@ -58,33 +62,39 @@ impl Pages {
             Paged {
                 title: title.to_string(),
                 pages: Arc::new(pages),
+                picker,
                 made: now,
             },
         );
         id
     }
 
-    fn get(&self, id: &str) -> Option<(String, Arc<Vec<String>>)> {
+    fn get(&self, id: &str) -> Option<(String, Arc<Vec<String>>, Option<u64>)> {
         let lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
         lists
             .get(id)
             .filter(|list| list.made.elapsed() < PAGES_LIVE)
-            .map(|list| (list.title.clone(), Arc::clone(&list.pages)))
+            .map(|list| (list.title.clone(), Arc::clone(&list.pages), list.picker))
     }
 }
 
-/// Page `number` (0-based) of a list: its embed, and the buttons to turn pages.
+/// Page `number` (0-based) of a list: its embed, and the buttons to turn pages; with
+/// a `picker`, the menu to pick the page's tasks and act on them.
 pub fn page(
     id: &str,
     title: &str,
     pages: &[String],
     number: usize,
+    picker: Option<u64>,
 ) -> (serenity::CreateEmbed, Vec<serenity::CreateActionRow>) {
     let number = number.min(pages.len().saturating_sub(1));
     let body = pages.get(number).map(String::as_str).unwrap_or("(nothing)");
     let mut embed = reply::embed(title, body);
+    let mut rows = picker
+        .map(|user| super::picks::rows(user, body))
+        .unwrap_or_default();
     if pages.len() <= 1 {
-        return (embed, Vec::new());
+        return (embed, rows);
     }
     embed = embed.footer(serenity::CreateEmbedFooter::new(format!(
         "Page {} of {}",
@@ -99,10 +109,8 @@ pub fn page(
         .label("Next ▶")
         .style(serenity::ButtonStyle::Secondary)
         .disabled(number + 1 >= pages.len());
-    (
-        embed,
-        vec![serenity::CreateActionRow::Buttons(vec![previous, next])],
-    )
+    rows.push(serenity::CreateActionRow::Buttons(vec![previous, next]));
+    (embed, rows)
 }
 
 /// The buttons to confirm or cancel the change `id`.
@@ -145,6 +153,7 @@ pub async fn on_click(
         "yes" => confirm(ctx, data, click, rest).await,
         "no" => cancel(ctx, data, click, rest).await,
         "rv" => super::review::on_click(ctx, data, click, rest).await,
+        "tk" => super::picks::on_click(ctx, data, click, rest).await,
         _ => private(ctx, click, "That button is not one of mine any more.").await,
     }
 }
@@ -157,7 +166,7 @@ async fn turn_page(
 ) -> Result<(), Error> {
     let (id, number) = rest.rsplit_once(':').unwrap_or((rest, "0"));
     let number: usize = number.parse().unwrap_or(0);
-    let Some((title, pages)) = data.pages.get(id) else {
+    let Some((title, pages, picker)) = data.pages.get(id) else {
         return private(
             ctx,
             click,
@@ -165,7 +174,7 @@ async fn turn_page(
         )
         .await;
     };
-    let (embed, components) = page(id, &title, &pages, number);
+    let (embed, components) = page(id, &title, &pages, number, picker);
     let update = serenity::CreateInteractionResponseMessage::new()
         .embed(embed)
         .components(components)
@@ -261,7 +270,7 @@ async fn cancel(
 }
 
 /// An answer only the presser sees.
-async fn private(
+pub(super) async fn private(
     ctx: &serenity::Context,
     click: &serenity::ComponentInteraction,
     message: &str,
@@ -274,7 +283,7 @@ async fn private(
 }
 
 /// Answers the press with `response` (again after a rate limit).
-async fn respond(
+pub(super) async fn respond(
     ctx: &serenity::Context,
     click: &serenity::ComponentInteraction,
     response: serenity::CreateInteractionResponse,

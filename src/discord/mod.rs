@@ -17,6 +17,7 @@ mod buttons;
 mod chat;
 mod commands;
 mod complete;
+mod picks;
 mod reply;
 mod retry;
 mod review;
@@ -55,6 +56,8 @@ pub struct Data {
     pub chat_channels: std::collections::HashSet<u64>,
     /// Pages of long lists, for their buttons.
     pub pages: buttons::Pages,
+    /// The tasks picked in lists of tasks, for their buttons.
+    pub picks: picks::Picks,
     /// The bot's own user id, once connected.
     pub bot_id: std::sync::OnceLock<u64>,
     /// Cancels the agent's work on shutdown.
@@ -208,6 +211,7 @@ pub async fn start(
         access,
         chat_channels,
         pages: buttons::Pages::default(),
+        picks: picks::Picks::default(),
         bot_id: std::sync::OnceLock::new(),
         cancel: cancel.clone(),
         metrics,
@@ -367,6 +371,9 @@ async fn on_event(
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
         } => buttons::on_click(ctx, data, click).await,
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Modal(form),
+        } if form.data.custom_id.starts_with("tk:") => picks::on_form(ctx, data, form).await,
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Modal(form),
         } => review::on_form(ctx, data, form).await,

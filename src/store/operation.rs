@@ -29,6 +29,7 @@ pub const KPI: &str = "kpi.txt";
 /// appended to or written as raw text by [`Operation::AppendFile`].
 pub const MANAGED: [&str; 8] = [TODO, DONE, CALENDAR, PROJECTS, GOALS, LOG, MEMORY, KPI];
 
+pub mod bulk;
 mod files;
 mod kpi;
 mod memory;
@@ -149,6 +150,10 @@ pub enum Operation {
     /// Append `text` to the store file `path` (created when missing), on a line of its
     /// own, ending with a newline; never to one of the [`MANAGED`] files.
     AppendFile { path: String, text: String },
+    /// Complete or edit several tasks ([`Operation::CompleteTask`],
+    /// [`Operation::UpdateTask`]) as one change, each on todo.txt as the ones before
+    /// left it: if one no longer applies, none does.
+    Bulk { operations: Vec<Operation> },
 }
 
 /// Why an operation could not be applied; nothing was changed.
@@ -389,6 +394,7 @@ impl Operation {
             } => memory::remembered(snapshot, operation, line, *keep),
             Operation::WriteFile { path, content, base } => files::write(snapshot, path, content, base),
             Operation::AppendFile { path, text } => files::append(snapshot, path, text),
+            Operation::Bulk { operations } => bulk::apply(snapshot, operations),
         }
     }
 }
@@ -410,6 +416,9 @@ impl Operation {
             Operation::Remembered { operation, line, .. } => {
                 operation.check_new_text()?;
                 (line, "")
+            }
+            Operation::Bulk { operations } => {
+                return operations.iter().try_for_each(Operation::check_new_text);
             }
             Operation::UpdateTask { line, new_line } => (new_line, line.as_str()),
             Operation::AddEvent { text, .. } | Operation::AppendFile { text, .. } => (text, ""),
@@ -462,6 +471,7 @@ impl Operation {
             Operation::Remembered { .. } => "remembered",
             Operation::WriteFile { .. } => "write_file",
             Operation::AppendFile { .. } => "append_file",
+            Operation::Bulk { .. } => "bulk",
         }
     }
 
@@ -511,6 +521,10 @@ impl Operation {
             Operation::Remembered { operation, .. } => operation.intent(),
             Operation::WriteFile { path, .. } => format!("Write {path}"),
             Operation::AppendFile { path, text } => format!("Append to {path}: {text}"),
+            Operation::Bulk { operations } => {
+                let each: Vec<String> = operations.iter().map(Operation::intent).collect();
+                format!("{} tasks at once: {}", operations.len(), each.join("; "))
+            }
         }
     }
 
@@ -845,6 +859,9 @@ mod tests {
             Operation::AppendFile {
                 path: line(),
                 text: line(),
+            },
+            Operation::Bulk {
+                operations: vec![Operation::CompleteTask { line: line(), on }],
             },
         ];
         for operation in all {

@@ -5,7 +5,10 @@
 //! says so. A key is a tool's name, or an action naming several: `add`, `complete`,
 //! `edit`, `delete`, `overwrite`, `undo`, `post` (the team channel), `dm` (someone
 //! else), `escalate`; the last three are `confirm` unless set. A tool's own key wins
-//! over its action's.
+//! over its action's. `bulk` is an action of its own: several tasks completed or
+//! edited in one call (`refs` of `complete_task`, `update_task`); `auto` (the
+//! default) holds more than three for the person, `confirm` any, `never` refuses
+//! them ([`bulk`]).
 //! The person's own commands (the terminal, Discord's slash commands, the web's forms)
 //! do not go through the tools, so the directives never stop them.
 
@@ -13,7 +16,7 @@ use super::{Effect, Registry};
 use crate::config::{Config, Directive};
 
 /// The actions a directive may name, and their tools.
-pub const ACTIONS: [(&str, &[&str]); 9] = [
+pub const ACTIONS: [(&str, &[&str]); 10] = [
     ("add", &["add_task", "add_event", "add_waiting", "add_note"]),
     ("complete", &["complete_task", "waiting_received"]),
     ("edit", &["update_task", "update_project", "waiting_followup"]),
@@ -23,11 +26,19 @@ pub const ACTIONS: [(&str, &[&str]); 9] = [
     ("post", &["tell_team"]),
     ("dm", &["message_person"]),
     ("escalate", &["escalate_task"]),
+    // Not a tool's directive: how a call naming several tasks is held ([`bulk`]).
+    ("bulk", &[]),
 ];
 
 /// The actions that wait for the person's yes unless the team says otherwise: saying
 /// something to other people in the person's name.
 pub const CONFIRMED_BY_DEFAULT: [&str; 3] = ["post", "dm", "escalate"];
+
+/// The team's directive for bulk changes (several tasks in one call of
+/// `complete_task` or `update_task`); `auto` unless set.
+pub fn bulk(config: &Config) -> Directive {
+    config.directives.get("bulk").copied().unwrap_or(Directive::Auto)
+}
 
 impl Registry {
     /// The directive of `tool` in `config`: its own, else its action's, else the

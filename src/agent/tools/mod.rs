@@ -454,7 +454,9 @@ impl Registry {
     /// asked, it has not expired, and its target is still as previewed.
     pub fn confirm(&self, ctx: &ToolContext, pending: &Pending) -> Outcome {
         let held = pending.tool == HELD_CHANGES;
-        if !held && !self.is_destructive(&pending.tool) {
+        // A bulk change is held by the app's rule, whichever tool asked for it.
+        let bulk = pending.tool == crate::app::tasks::BULK;
+        if !held && !bulk && !self.is_destructive(&pending.tool) {
             return Outcome::Failed(format!("{} needs no confirmation", pending.tool));
         }
         match (&pending.action, held) {

@@ -1,5 +1,6 @@
 //! The task tools: `add_task`, `complete_task` (with an optional summary for
-//! log.txt, written once the task is done), `update_task`, `delete_task`*,
+//! log.txt, written once the task is done), `update_task` (both also for several
+//! tasks at once, `refs`, within the team's `bulk` directive), `delete_task`*,
 //! `search_tasks`, `archive_tasks`, and the waiting-for ones, `list_waiting`,
 //! `add_waiting`, `waiting_received` and `waiting_followup`: the model's arguments to
 //! the use cases of [`crate::app::tasks`] and [`crate::app::waiting`], the same ones
@@ -8,8 +9,9 @@
 
 use super::{Effect, Found, Outcome, Tool, ToolContext, limited, reading_tool_with_data, tool};
 use crate::app::json::{TaskJson, WaitingJson};
-use crate::app::tasks::{self, NewTask, Owner, Query};
+use crate::app::tasks::{self, NewTask, Owner, Query, Several};
 use crate::app::waiting::{self, NewItem};
+use crate::config::Directive;
 use myorg_domain::fields::Fields;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -27,13 +29,13 @@ pub(super) fn tools() -> Vec<Tool> {
         ),
         tool(
             "complete_task",
-            "Mark an open task done; a summary of how it went goes to log.txt once it is done.",
+            "Mark an open task (or several: refs) done; a summary of how it went goes to log.txt.",
             Effect::Changes,
             complete_task,
         ),
         tool(
             "update_task",
-            "Change a task's text or fields; \"none\" clears a field.",
+            "Change a task's text or fields (several tasks' fields: refs); \"none\" clears a field.",
             Effect::Changes,
             update_task,
         ),
@@ -122,24 +124,72 @@ struct TaskRef {
 #[serde(deny_unknown_fields)]
 struct CompleteTask {
     /// Its reference, line number, or words of exactly one task.
-    task: String,
-    /// How it went: a note for log.txt about the task.
+    task: Option<String>,
+    /// Several tasks' references or line numbers, done in one change (all or none).
+    refs: Option<Vec<String>>,
+    /// How it went: a note for log.txt about the task (one task only).
     summary: Option<String>,
 }
 
-/// Completes the task, then writes its summary: a task that is not found, or not
-/// completed, leaves no note behind.
+/// The tasks a call names: `task`, or `refs`, not both.
+fn named(task: Option<String>, refs: Option<Vec<String>>) -> anyhow::Result<Vec<String>> {
+    match (task, refs) {
+        (Some(task), None) => Ok(vec![task]),
+        (None, Some(refs)) if !refs.is_empty() => Ok(refs),
+        (Some(_), Some(_)) => anyhow::bail!("give task (one) or refs (several), not both"),
+        _ => anyhow::bail!("say which task: task (one) or refs (several references or line numbers)"),
+    }
+}
+
+/// How many tasks the model may change at once without the person's yes, by the
+/// team's `bulk` directive: `never` refuses several, `confirm` holds any bulk change
+/// for the person, `auto` the app's rule (more than three wait for the person).
+fn bulk_bound(ctx: &ToolContext, count: usize) -> anyhow::Result<usize> {
+    match super::directives::bulk(ctx.config) {
+        Directive::Never if count > 1 => anyhow::bail!(
+            "the team's directives never let the assistant change several tasks at once, whoever asks; \
+             {} can do it themselves, or ask for one task at a time",
+            ctx.handle
+        ),
+        Directive::Confirm => Ok(1),
+        _ => Ok(tasks::CONFIRM_OVER),
+    }
+}
+
+/// A bulk change's result: done, or waiting for the person's yes.
+fn outcome<T>(several: Several<T>, one: impl FnOnce(T) -> String) -> Outcome {
+    match several {
+        Several::One(result) => Outcome::Done(one(result)),
+        Several::Changed(changed) => Outcome::Done(changed.said()),
+        Several::Confirm(pending) => Outcome::NeedsConfirmation(pending),
+    }
+}
+
+/// Completes the task(s), then writes one task's summary: a task that is not found,
+/// or not completed, leaves no note behind. Several tasks are one change.
 fn complete_task(ctx: &ToolContext, args: CompleteTask) -> anyhow::Result<Outcome> {
-    Ok(Outcome::Done(
-        tasks::complete(ctx, &args.task, args.summary.as_deref())?.said(),
-    ))
+    let words = match (args.task, args.refs) {
+        // One task's words, as the model gives them.
+        (Some(task), None) => {
+            return Ok(Outcome::Done(
+                tasks::complete(ctx, &task, args.summary.as_deref())?.said(),
+            ));
+        }
+        (task, refs) => named(task, refs)?,
+    };
+    let bound = bulk_bound(ctx, words.len())?;
+    let several = tasks::done_many(ctx, &words, args.summary.as_deref(), bound)?;
+    Ok(outcome(several, |completed| completed.said()))
 }
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateTask {
     /// Its reference, line number, or words of exactly one task.
-    task: String,
+    task: Option<String>,
+    /// Several tasks' references or line numbers, changed alike in one change (all or
+    /// none; no new text).
+    refs: Option<Vec<String>>,
     /// New text (replaces the words, keeps the fields).
     text: Option<String>,
     priority: Option<String>,
@@ -163,9 +213,10 @@ fn update_task(ctx: &ToolContext, args: UpdateTask) -> anyhow::Result<Outcome> {
         context: args.context,
         owner: args.owner,
     };
-    Ok(Outcome::Done(
-        tasks::edit(ctx, &args.task, args.text.as_deref(), &fields)?.said("Now"),
-    ))
+    let given = named(args.task, args.refs)?;
+    let bound = bulk_bound(ctx, given.len())?;
+    let several = tasks::edit_many(ctx, &given, args.text.as_deref(), &fields, bound)?;
+    Ok(outcome(several, |written| written.said("Now")))
 }
 
 fn delete_task(ctx: &ToolContext, args: TaskRef) -> anyhow::Result<Outcome> {

@@ -35,6 +35,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("goals", "/goals quarter:2026Q4"),
     ("remember", "/remember text:We ship v2 on 15 December"),
     ("settings", "/settings key:morning value:07:30"),
+    ("kpi", "/kpi key:mrr since:3 months ago"),
 ];
 
 /// The example of the slash command `name` (`project show` for a subcommand).

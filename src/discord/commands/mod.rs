@@ -9,12 +9,14 @@
 //! three seconds are never missed.
 //!
 //! The helpers are here; the commands by area in `tasks.rs`, `projects.rs`,
-//! `store.rs` (briefings, suggestions and the store), `context.rs` and `goals.rs`
-//! (goals and working memory), `settings.rs` (a person's own settings); `examples.rs` holds an example of each for `/help`.
+//! `store.rs` (briefings, suggestions and the store), `context.rs`, `goals.rs`
+//! (goals and working memory), `kpi.rs` (figures and their charts) and `settings.rs`
+//! (a person's own settings); `examples.rs` holds an example of each for `/help`.
 
 mod context;
 mod examples;
 mod goals;
+mod kpi;
 mod projects;
 mod settings;
 mod store;
@@ -29,6 +31,7 @@ use crate::app;
 use crate::app::confirm::Pending;
 use context::context_command;
 use goals::{goals, remember};
+use kpi::kpi;
 use poise::CreateReply;
 use projects::{note, project, projects_command};
 use settings::settings;
@@ -66,6 +69,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         goals(),
         remember(),
         settings(),
+        kpi(),
         add_as_task(),
     ]
 }
@@ -164,6 +168,27 @@ pub(super) async fn list(
     lines: Vec<String>,
     empty: &str,
 ) -> Result<(), Error> {
+    paged(ctx, title, lines, empty, None).await
+}
+
+/// [`list`] of tasks (`REF text` lines), each page with a menu to pick tasks and a
+/// Done button, for the person who asked alone.
+pub(super) async fn task_list(
+    ctx: Context<'_>,
+    title: &str,
+    lines: Vec<String>,
+    empty: &str,
+) -> Result<(), Error> {
+    paged(ctx, title, lines, empty, Some(ctx.author().id.get())).await
+}
+
+async fn paged(
+    ctx: Context<'_>,
+    title: &str,
+    lines: Vec<String>,
+    empty: &str,
+    picker: Option<u64>,
+) -> Result<(), Error> {
     if lines.is_empty() {
         return reply::embeds(ctx, title, empty).await;
     }
@@ -179,10 +204,10 @@ pub(super) async fn list(
         ));
     }
     let pages = text::pages(&lines, PER_PAGE, DESCRIPTION_LIMIT);
-    if pages.len() <= 1 {
+    if pages.len() <= 1 && picker.is_none() {
         return reply::embeds(ctx, title, &all).await;
     }
-    let id = ctx.data().pages.keep(title, pages.clone());
-    let (embed, components) = buttons::page(&id, title, &pages, 0);
+    let id = ctx.data().pages.keep(title, pages.clone(), picker);
+    let (embed, components) = buttons::page(&id, title, &pages, 0, picker);
     reply::send(ctx, CreateReply::default().embed(embed).components(components)).await
 }

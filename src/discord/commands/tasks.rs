@@ -1,7 +1,7 @@
 //! The task commands: `/add`, `/done`, `/tasks`, `/today`, `/agenda`, `/event`,
 //! `/waiting`, and the message command "Add as task".
 
-use super::{list, run, say};
+use super::{list, run, say, task_list};
 use crate::app::calendar::{self, Event};
 use crate::app::tasks::{self, NewTask, Owner, Query};
 use crate::app::waiting;
@@ -111,7 +111,7 @@ pub(super) async fn tasks_command(
                 .into_iter()
                 .map(|hit| format!("{} {}", hit.reference, hit.line))
                 .collect();
-            list(ctx, "Tasks", lines, "No tasks match.").await
+            task_list(ctx, "Tasks", lines, "No tasks match.").await
         }
         Err(error) => reply::error(ctx, &error.to_string()).await,
     }

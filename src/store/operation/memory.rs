@@ -92,9 +92,9 @@ pub(super) fn remembered(
 }
 
 /// The files as a change leaves them: its own new contents, else the snapshot's.
-struct After<'a> {
-    snapshot: &'a dyn Snapshot,
-    files: &'a FileChanges,
+pub(super) struct After<'a> {
+    pub(super) snapshot: &'a dyn Snapshot,
+    pub(super) files: &'a FileChanges,
 }
 
 impl Snapshot for After<'_> {

@@ -139,6 +139,52 @@ pub fn click(world: &mut World, user: u64, message: u64, custom_id: &str) -> any
     dispatch(world, 3, user, seen.channel_id, data, 0, Some(raw))
 }
 
+/// `user` picks `values` in the string select menu `custom_id` of a message the bot
+/// sent (component type 3 with `values`, as Discord sends it): each value must be one
+/// of the menu's options, and their count within its `min_values`/`max_values`.
+pub fn select(
+    world: &mut World,
+    user: u64,
+    message: u64,
+    custom_id: &str,
+    values: &[&str],
+) -> anyhow::Result<u64> {
+    let raw = world
+        .messages
+        .get(&message)
+        .with_context(|| format!("no message {message} (deleted?)"))?
+        .raw
+        .clone();
+    let seen = world.seen(message).expect("a stored message");
+    if seen.author_id != world.setup.bot_id {
+        bail!("message {message} is not the bot's");
+    }
+    let menu = seen
+        .components
+        .iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|c| c["type"] == json!(3) && c["custom_id"] == json!(custom_id))
+        .ok_or_else(|| anyhow!("message {message} has no string select {custom_id}"))?;
+    let options: Vec<String> = menu["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|option| option["value"].as_str().map(str::to_string))
+        .collect();
+    if let Some(value) = values.iter().find(|value| !options.iter().any(|o| o == *value)) {
+        bail!("{value:?} is not an option of {custom_id}: {options:?}");
+    }
+    let (least, most) = (
+        menu["min_values"].as_u64().unwrap_or(1) as usize,
+        menu["max_values"].as_u64().unwrap_or(1) as usize,
+    );
+    if values.len() < least || values.len() > most {
+        bail!("{custom_id} takes {least} to {most} values, not {}", values.len());
+    }
+    let data = json!({"custom_id": custom_id, "component_type": 3, "values": values});
+    dispatch(world, 3, user, seen.channel_id, data, 0, Some(raw))
+}
+
 /// A press on button `custom_id` of a message the bot sent, whether or not the message
 /// still shows that button enabled: what a client with a stale view of the message
 /// sends, or a second tap before the first was answered. The message must still exist

@@ -43,7 +43,7 @@ use axum::routing::any;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-pub use state::{Attempt, GatewayClose};
+pub use state::{Attempt, GatewayClose, Upload};
 use state::{Outgoing, RateLimit, Shared, World, id_of, is_ephemeral};
 
 /// A person in the fake guild.
@@ -256,6 +256,20 @@ impl FakeDiscord {
         Ok(self.interaction(id))
     }
 
+    /// `user` picks `values` in the select menu `custom_id` on a message the bot sent.
+    pub async fn select(
+        &self,
+        user: u64,
+        message: &SeenMessage,
+        custom_id: &str,
+        values: &[&str],
+    ) -> anyhow::Result<Interaction> {
+        let id = self
+            .shared
+            .update(|world| invoke::select(world, user, message.id, custom_id, values))?;
+        Ok(self.interaction(id))
+    }
+
     /// `user` presses the button `custom_id` on `message` even when the message no
     /// longer shows it, or shows it disabled: a client with a stale view, or a second
     /// tap before the first was answered. Unlike [`FakeDiscord::click`], only the
@@ -357,6 +371,11 @@ impl FakeDiscord {
                 .map(|(_, emoji)| emoji.clone())
                 .collect()
         })
+    }
+
+    /// The files the bot attached to its requests so far, in order.
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.shared.read(|world| world.uploads.clone())
     }
 
     /// Every rule the bot broke so far, one line each, in order.

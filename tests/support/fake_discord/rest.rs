@@ -20,7 +20,7 @@ use sha1::{Digest, Sha1};
 
 use super::limits::{self, Problems};
 use super::objects::{self, checked};
-use super::state::{Attempt, SentNonce, Shared, World};
+use super::state::{Attempt, SentNonce, Shared, Upload, World};
 use super::{Scope, webhooks};
 
 /// A request, read.
@@ -33,6 +33,8 @@ pub struct Call {
     pub body: Value,
     /// A body was sent that is not JSON.
     pub malformed: bool,
+    /// The files of a multipart body: (part name, file name, bytes).
+    pub files: Vec<(String, String, Vec<u8>)>,
 }
 
 impl Call {
@@ -53,10 +55,11 @@ pub async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Resp
             .map(str::to_string)
     };
     let content_type = header("content-type").unwrap_or_default();
+    let mut files = Vec::new();
     let body = if bytes.is_empty() {
         Some(Value::Null)
     } else if content_type.starts_with("multipart/form-data") {
-        multipart(&content_type, &bytes)
+        multipart(&content_type, &bytes, &mut files)
     } else {
         serde_json::from_slice(&bytes).ok()
     };
@@ -66,8 +69,17 @@ pub async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         authorization: header("authorization"),
         malformed: body.is_none(),
         body: body.unwrap_or(Value::Null),
+        files,
     };
     shared.update(|world| {
+        for (field, filename, bytes) in &call.files {
+            world.uploads.push(Upload {
+                request: call.line(),
+                field: field.clone(),
+                filename: filename.clone(),
+                bytes: bytes.clone(),
+            });
+        }
         let response = rate_limited(world, &call).unwrap_or_else(|| route(world, &call));
         let attempt = Attempt {
             at: world.now(),
@@ -591,8 +603,8 @@ fn registered(world: &mut World, scope: Scope, current: &[Value], command: &Valu
 }
 
 /// A `multipart/form-data` body: the `payload_json` part, with one attachment per
-/// file part.
-fn multipart(content_type: &str, bytes: &[u8]) -> Option<Value> {
+/// file part; the files' parts (name, file name, bytes) are added to `kept`.
+fn multipart(content_type: &str, bytes: &[u8], kept: &mut Vec<(String, String, Vec<u8>)>) -> Option<Value> {
     let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
     let delimiter = format!("--{boundary}");
     let mut payload = json!({});
@@ -602,6 +614,12 @@ fn multipart(content_type: &str, bytes: &[u8]) -> Option<Value> {
             continue;
         };
         let head = String::from_utf8_lossy(&part[..end]);
+        // The part's names are in its Content-Disposition header line.
+        let head = head
+            .lines()
+            .find(|line| line.to_ascii_lowercase().starts_with("content-disposition"))
+            .unwrap_or_default()
+            .to_string();
         let content = part[end + 4..].strip_suffix(b"\r\n").unwrap_or(&part[end + 4..]);
         let field = |key: &str| {
             head.split(';')
@@ -611,7 +629,10 @@ fn multipart(content_type: &str, bytes: &[u8]) -> Option<Value> {
         };
         match (field("name").as_deref(), field("filename")) {
             (Some("payload_json"), _) => payload = serde_json::from_slice(content).ok()?,
-            (_, Some(filename)) => files.push((filename, content.len())),
+            (name, Some(filename)) => {
+                files.push((filename.clone(), content.len()));
+                kept.push((name.unwrap_or_default().to_string(), filename, content.to_vec()));
+            }
             _ => {}
         }
     }
@@ -629,7 +650,11 @@ fn multipart(content_type: &str, bytes: &[u8]) -> Option<Value> {
         })
         .collect();
     if !attachments.is_empty() {
-        payload["attachments"] = json!(attachments);
+        // An interaction callback carries the message in `data`.
+        match payload.get_mut("data").filter(|data| data.is_object()) {
+            Some(data) => data["attachments"] = json!(attachments),
+            None => payload["attachments"] = json!(attachments),
+        }
     }
     Some(payload)
 }

@@ -113,6 +113,19 @@ pub struct World {
     pub attempts: Vec<Attempt>,
     /// The guild owner: nobody in the setup, so that no test user bypasses permissions.
     pub owner_id: u64,
+    /// The files the bot attached to its requests, in order.
+    pub uploads: Vec<Upload>,
+}
+
+/// A file attached to a multipart request (`files[N]`).
+#[derive(Clone, Debug)]
+pub struct Upload {
+    /// `METHOD PATH` of the request.
+    pub request: String,
+    /// The part's name (`files[0]`).
+    pub field: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A rate limit on the routes under a prefix: the next `left` requests hit it.
@@ -289,6 +302,7 @@ impl World {
             rate_limits: Vec::new(),
             attempts: Vec::new(),
             owner_id: 0,
+            uploads: Vec::new(),
         };
         world.owner_id = world.new_id();
         world
