@@ -1850,6 +1850,7 @@ fn messages_to_others_wait_for_a_yes_unless_the_team_says_auto_and_go_out_once_d
             ("@team", "From Ana: Lunch is on me")
         ]
     );
+}
 
 #[test]
 fn several_tasks_complete_or_change_in_one_commit_and_more_than_three_wait_for_the_person() {
