@@ -209,7 +209,11 @@ impl<T: LineItem> Document<T> {
         // Every `\n` ends one line; a `\r` before it makes it a CRLF ending.
         let newlines = memchr::memchr_iter(b'\n', body).count();
         let crlf = memchr::memmem::find_iter(body, b"\r\n").count();
-        let usual = if crlf > newlines - crlf { Ending::CrLf } else { Ending::Lf };
+        let usual = if crlf > newlines - crlf {
+            Ending::CrLf
+        } else {
+            Ending::Lf
+        };
         let rendering = one_line(item.render());
         source.reserve(rendering.len() + 2);
         if open_last {

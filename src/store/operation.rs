@@ -227,7 +227,10 @@ impl Operation {
                     // Appended to the file's bytes: a new line needs none of the others parsed.
                     let bytes = snapshot.read(TODO).map_err(OperationError::Io)?;
                     return Ok(Change {
-                        files: vec![(TODO.to_string(), Some(TodoFile::appended(bytes, &TodoLine::Task(task))))],
+                        files: vec![(
+                            TODO.to_string(),
+                            Some(TodoFile::appended(bytes, &TodoLine::Task(task))),
+                        )],
                         summary,
                         todo: None,
                         retargeted: None,

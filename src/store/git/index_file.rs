@@ -698,7 +698,11 @@ mod tests {
             String::from_utf8(output.stdout).unwrap()
         };
         git(&["init", "-q"]);
-        for (path, text) in [("todo.txt", "(A) Call\n"), ("notes/a/x.md", "# X\n"), ("z.txt", "z\n")] {
+        for (path, text) in [
+            ("todo.txt", "(A) Call\n"),
+            ("notes/a/x.md", "# X\n"),
+            ("z.txt", "z\n"),
+        ] {
             let full = root.join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(full, text).unwrap();
@@ -707,7 +711,10 @@ mod tests {
         git(&["commit", "-qm", "Start"]);
         let repo = git2::Repository::open(root).unwrap();
         let head = repo.head().unwrap().peel_to_tree().unwrap();
-        let changed = [("todo.txt", "(A) Call\n(B) Write\n"), ("notes/a/x.md", "# X\n\nMore.\n")];
+        let changed = [
+            ("todo.txt", "(A) Call\n(B) Write\n"),
+            ("notes/a/x.md", "# X\n\nMore.\n"),
+        ];
         let mut update = git2::build::TreeUpdateBuilder::new();
         let mut metas = Vec::new();
         for (path, text) in changed {
@@ -744,7 +751,11 @@ mod tests {
             .map(|new| index.same_size_entry(new.path).unwrap())
             .collect();
         let copy = read()
-            .copied(&sorted, CacheTree::parse(index.extension(b"TREE").unwrap()).unwrap(), &tree_of)
+            .copied(
+                &sorted,
+                CacheTree::parse(index.extension(b"TREE").unwrap()).unwrap(),
+                &tree_of,
+            )
             .unwrap();
         let bytes = index.updated(&written, tree_of).unwrap();
         assert_eq!(places, [0, 1]);
