@@ -15,6 +15,9 @@ fn main() -> ExitCode {
     logs::init(logs::Defaults::for_command(&name));
     // `myorg run` is made of units of work with spans of their own.
     let _command = (name != "run").then(|| tracing::info_span!("cli", command = %name).entered());
+    if name != "run" {
+        return_large_buffers_when_freed();
+    }
     if !cli.command.only_reads() {
         // SAFETY: before anything else the command does; no other thread exists yet.
         unsafe { myorg_assistant::store::start_without_tls_roots() };
@@ -30,6 +33,19 @@ fn main() -> ExitCode {
             eprintln!("myorg: {}", secrets.redact(&format!("{err:#}")));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Buffers of 128 KiB and more (a file's content, the index) are mapped for themselves
+/// and given back when freed. glibc would otherwise raise that threshold after the
+/// first such buffer is freed and keep the next ones in its heap, where they stay
+/// resident: about 1.5 MB more peak memory for a command on a large store. Not for
+/// `myorg run`, which allocates often and lives long.
+fn return_large_buffers_when_freed() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: a plain tuning call, made before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
 

@@ -199,6 +199,33 @@ impl<T: LineItem> Document<T> {
         self.lines.len() - 1
     }
 
+    /// The file `source` with `item` appended: the bytes that parsing it,
+    /// [`Document::push`] and [`Document::to_bytes`] give, without parsing its lines
+    /// (an append reads the file once). The new line has the file's usual ending, or
+    /// none when the file had no final newline (its last line then gets one).
+    pub fn appended(mut source: Vec<u8>, item: &T) -> Vec<u8> {
+        let body = source.strip_prefix(BOM).unwrap_or(&source);
+        let open_last = !body.is_empty() && !body.ends_with(b"\n");
+        // Every `\n` ends one line; a `\r` before it makes it a CRLF ending.
+        let newlines = memchr::memchr_iter(b'\n', body).count();
+        let crlf = memchr::memmem::find_iter(body, b"\r\n").count();
+        let usual = if crlf > newlines - crlf {
+            Ending::CrLf
+        } else {
+            Ending::Lf
+        };
+        let rendering = one_line(item.render());
+        source.reserve(rendering.len() + 2);
+        if open_last {
+            source.extend_from_slice(usual.as_bytes());
+        }
+        source.extend_from_slice(rendering.as_bytes());
+        if !open_last {
+            source.extend_from_slice(usual.as_bytes());
+        }
+        source
+    }
+
     /// Removes the line at `index` and returns its item, or `None` when out of range.
     /// Removing the last line of a file without a final newline leaves the new last
     /// line without one.

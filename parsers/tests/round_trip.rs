@@ -2,7 +2,8 @@
 //! for arbitrary strings and arbitrary bytes, in every format; a task written in
 //! canonical form reads back as the same task; editing one field of a task keeps its
 //! other fields and its line ending; inserting or removing a line leaves every other
-//! line as it was, in every format; completing a task twice, or making sure of a
+//! line as it was, in every format, and appending to a file's bytes writes what
+//! appending to its document does; completing a task twice, or making sure of a
 //! calendar day twice, is the same as once.
 
 use chrono::NaiveDate;
@@ -458,6 +459,20 @@ proptest! {
         remove_keeps_the_others::<CalendarLine>(input.as_bytes(), at)?;
         remove_keeps_the_others::<LogLine>(input.as_bytes(), at)?;
         remove_keeps_the_others::<KpiLine>(input.as_bytes(), at)?;
+    }
+
+    #[test]
+    fn appending_without_parsing_writes_what_push_writes(
+        text in store_like_text(),
+        bytes in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'\r'), Just(b'\n')], 0..200),
+        line in new_line(),
+    ) {
+        for input in [text.into_bytes(), bytes] {
+            let item = TodoLine::parse(&line);
+            let mut doc = TodoFile::parse(input.clone());
+            doc.push(item.clone());
+            prop_assert_eq!(TodoFile::appended(input, &item), doc.to_bytes());
+        }
     }
 
     #[test]

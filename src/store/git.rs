@@ -248,30 +248,34 @@ impl Git {
         self.commit_tree(&tree, message, author, committer)
     }
 
+    /// The objects directory, where [`super::loose::write_blob`] writes.
+    pub fn objects_dir(&self) -> PathBuf {
+        self.git_dir().join("objects")
+    }
+
     /// Commits exactly `files`, just written to the working tree with these contents
-    /// (`None`: deleted). Faster than [`Git::commit_all`]: each blob is hashed once, from
-    /// memory, and nothing else in the working tree is looked at. The commit, and the
-    /// blob of each file written.
+    /// (`None`: deleted), whose blobs are written already: `ids` holds each file's
+    /// ([`super::loose::write_blob`], `None` for a deletion). Faster than
+    /// [`Git::commit_all`]: nothing else in the working tree is looked at. The commit,
+    /// and the blob of each file written.
     pub fn commit_files(
         &self,
         files: &FileChanges,
+        ids: &[Option<Oid>],
         message: &str,
         author: &Identity,
         committer: &Identity,
     ) -> anyhow::Result<Committed> {
-        if let Some(committed) = self.commit_files_quickly(files, message, author, committer)? {
+        if let Some(committed) = self.commit_files_quickly(files, ids, message, author, committer)? {
             return Ok(committed);
         }
         let mut index = self.repo.index()?;
         index.read(false)?;
         let mut blobs = Vec::with_capacity(files.len());
-        for (path, contents) in files {
+        for (at, (path, contents)) in files.iter().enumerate() {
             match contents {
-                Some(contents) => {
-                    let id = Oid::from_str(&super::loose::write_blob(
-                        &self.git_dir().join("objects"),
-                        contents,
-                    )?)?;
+                Some(_) => {
+                    let id = blob_id(ids, at, path)?;
                     blobs.push((path.clone(), id));
                     let full = self.root().join(path);
                     let meta = std::fs::symlink_metadata(&full)
@@ -303,6 +307,7 @@ impl Git {
     fn commit_files_quickly(
         &self,
         files: &FileChanges,
+        ids: &[Option<Oid>],
         message: &str,
         author: &Identity,
         committer: &Identity,
@@ -320,12 +325,11 @@ impl Git {
         let mut blobs = Vec::with_capacity(files.len());
         let mut metas = Vec::with_capacity(files.len());
         let mut update = git2::build::TreeUpdateBuilder::new();
-        for (path, contents) in files {
-            let Some(contents) = contents else { continue };
-            let id = Oid::from_str(&super::loose::write_blob(
-                &self.git_dir().join("objects"),
-                contents,
-            )?)?;
+        for (at, (path, contents)) in files.iter().enumerate() {
+            if contents.is_none() {
+                continue;
+            }
+            let id = blob_id(ids, at, path)?;
             let full = self.root().join(path);
             let meta = std::fs::symlink_metadata(&full)
                 .with_context(|| format!("reading the metadata of {}", full.display()))?;
@@ -871,6 +875,14 @@ impl Git {
         });
         callbacks
     }
+}
+
+/// The blob written for the `at`th file of a change.
+fn blob_id(ids: &[Option<Oid>], at: usize, path: &str) -> anyhow::Result<Oid> {
+    ids.get(at)
+        .copied()
+        .flatten()
+        .with_context(|| format!("the blob of {path} was not written"))
 }
 
 /// An index entry for a file just written, with its stat data so that the next status

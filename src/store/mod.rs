@@ -669,13 +669,23 @@ impl Store {
         pending: &Pending,
         change: operation::Change,
     ) -> anyhow::Result<git2::Oid> {
-        for (path, contents) in &change.files {
-            let full = self.root().join(path);
-            match contents {
-                Some(contents) => files::write_atomically(&full, contents)?,
-                None => std::fs::remove_file(&full).or_else(ignore_missing)?,
-            }
-        }
+        // The blobs are hashed and compressed while the files are written and flushed,
+        // on another thread: the flushes wait for the disk, the blobs use the CPU. An
+        // object written early is harmless: nothing refers to it until the commit.
+        let objects = git.objects_dir();
+        let ids = std::thread::scope(|scope| -> anyhow::Result<Vec<Option<String>>> {
+            let blobs = scope.spawn(|| write_blobs(&objects, &change.files));
+            let written = self.write_files(&change.files);
+            let ids = blobs
+                .join()
+                .map_err(|_| anyhow::anyhow!("writing the git objects failed"))?;
+            written?;
+            ids
+        })?;
+        let ids = ids
+            .iter()
+            .map(|id| id.as_deref().map(git2::Oid::from_str).transpose())
+            .collect::<Result<Vec<_>, _>>()?;
         let actor = &pending.actor;
         // Text from the files or a person goes into the message escaped: a NUL or
         // another control character there would make the commit impossible.
@@ -690,7 +700,8 @@ impl Store {
             name: safe_name(&actor.name),
             email: safe_name(&actor.email),
         };
-        let (commit, blobs) = git.commit_files(&change.files, &message, &author, &self.settings.assistant)?;
+        let (commit, blobs) =
+            git.commit_files(&change.files, &ids, &message, &author, &self.settings.assistant)?;
         let todo_id = blobs.iter().find(|(path, _)| path == TODO).map(|(_, id)| *id);
         if let (Some(todo), Some(id)) = (change.todo, todo_id)
             && let Ok(mut cache) = self.todo_cache.lock()
@@ -698,6 +709,18 @@ impl Store {
             *cache = Some((id, todo));
         }
         Ok(commit)
+    }
+
+    /// Writes the files of a change to the working tree, each atomically (`None`: deleted).
+    fn write_files(&self, changes: &operation::FileChanges) -> anyhow::Result<()> {
+        for (path, contents) in changes {
+            let full = self.root().join(path);
+            match contents {
+                Some(contents) => files::write_atomically(&full, contents)?,
+                None => std::fs::remove_file(&full).or_else(ignore_missing)?,
+            }
+        }
+        Ok(())
     }
 
     /// The working tree for operations, with the cache. Only right when the tree is
@@ -1003,17 +1026,15 @@ impl Snapshot for WorkTree<'_> {
 
     /// The cached copy when it is of the content the index holds (taken: the
     /// operation edits it, and the commit puts the result back).
-    fn todo(&self) -> Result<TodoFile, OperationError> {
+    fn cached_todo(&self) -> Option<TodoFile> {
         // The index is read only when there is a parsed copy to check.
-        if let Some(cache) = self.cache
-            && let Ok(mut cached) = cache.lock()
-            && let Some((cached_id, _)) = cached.as_ref()
-            && self.git.index_id(TODO).ok().flatten() == Some(*cached_id)
-            && let Some((_, todo)) = cached.take()
-        {
-            return Ok(todo);
+        let cache = self.cache?;
+        let mut cached = cache.lock().ok()?;
+        let (cached_id, _) = cached.as_ref()?;
+        if self.git.index_id(TODO).ok().flatten() != Some(*cached_id) {
+            return None;
         }
-        self.read(TODO).map(TodoFile::parse).map_err(OperationError::Io)
+        cached.take().map(|(_, todo)| todo)
     }
 
     fn revert(&self, commit: &str) -> Result<FileChanges, OperationError> {
@@ -1043,6 +1064,20 @@ impl Snapshot for WorkTree<'_> {
 }
 
 /// The time kept by [`Store::mark_synced`].
+/// Writes the blob of each file's new content into `objects`; its id in hex (`None`
+/// for a deletion).
+fn write_blobs(objects: &Path, changes: &operation::FileChanges) -> anyhow::Result<Vec<Option<String>>> {
+    changes
+        .iter()
+        .map(|(_, contents)| {
+            contents
+                .as_ref()
+                .map(|contents| loose::write_blob(objects, contents))
+                .transpose()
+        })
+        .collect()
+}
+
 fn read_last_sync(state_dir: &Path) -> Option<SystemTime> {
     let seconds: u64 = std::fs::read_to_string(state_dir.join("last-sync"))
         .ok()?

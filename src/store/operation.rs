@@ -46,7 +46,15 @@ pub trait Snapshot {
     fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
     /// todo.txt, parsed. A store may hand out a cached copy instead of reading it.
     fn todo(&self) -> Result<TodoFile, OperationError> {
-        self.read(TODO).map(TodoFile::parse).map_err(OperationError::Io)
+        match self.cached_todo() {
+            Some(todo) => Ok(todo),
+            None => self.read(TODO).map(TodoFile::parse).map_err(OperationError::Io),
+        }
+    }
+    /// todo.txt parsed already, when a store keeps a copy of what the file holds
+    /// (taken: the caller edits it); `None` when it would have to be read.
+    fn cached_todo(&self) -> Option<TodoFile> {
+        None
     }
     /// calendar.txt, parsed.
     fn calendar(&self) -> Result<CalendarFile, OperationError> {
@@ -219,8 +227,20 @@ impl Operation {
                         "a task needs some text, on one line".to_string(),
                     ));
                 }
-                let mut todo = snapshot.todo()?;
                 let summary = subject("Add task", task.description());
+                let Some(mut todo) = snapshot.cached_todo() else {
+                    // Appended to the file's bytes: a new line needs none of the others parsed.
+                    let bytes = snapshot.read(TODO).map_err(OperationError::Io)?;
+                    return Ok(Change {
+                        files: vec![(
+                            TODO.to_string(),
+                            Some(TodoFile::appended(bytes, &TodoLine::Task(task))),
+                        )],
+                        summary,
+                        todo: None,
+                        retargeted: None,
+                    });
+                };
                 todo.push(TodoLine::Task(task));
                 Ok(Change::todo(todo, summary))
             }

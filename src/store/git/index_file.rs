@@ -26,6 +26,11 @@ const CHECKSUM: usize = 20;
 const SKIP_WORKTREE: u16 = 0x4000;
 const INTENT_TO_ADD: u16 = 0x2000;
 
+/// The index file last read whole and verified in this process: its identity (device,
+/// inode, size, modification and change times) and checksum. A file written again
+/// is a new inode (git and libgit2 rename a lock file over it) with new times.
+static VERIFIED: std::sync::Mutex<Option<([i64; 7], [u8; CHECKSUM])>> = std::sync::Mutex::new(None);
+
 /// An index file, read whole.
 pub struct IndexFile {
     bytes: Vec<u8>,
@@ -67,12 +72,34 @@ impl IndexFile {
         let meta = file.metadata()?;
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         std::io::Read::read_to_end(&mut file, &mut bytes)?;
-        Ok(IndexFile::parse(bytes, (meta.mtime(), meta.mtime_nsec())))
+        // The file read again unchanged within an operation is not hashed again.
+        let identity = [
+            meta.dev() as i64,
+            meta.ino() as i64,
+            meta.size() as i64,
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+        ];
+        let mut verified = VERIFIED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let known = verified
+            .as_ref()
+            .filter(|(seen, _)| *seen == identity)
+            .map(|(_, checksum)| *checksum);
+        let index = IndexFile::parse(bytes, (meta.mtime(), meta.mtime_nsec()), known);
+        if let Some(index) = &index
+            && let Ok(checksum) = index.bytes[index.bytes.len() - CHECKSUM..].try_into()
+        {
+            *verified = Some((identity, checksum));
+        }
+        Ok(index)
     }
 
     /// The index in `bytes`, written at `mtime`; `None` when it is not one this reader
-    /// knows, or damaged.
-    fn parse(bytes: Vec<u8>, mtime: (i64, i64)) -> Option<IndexFile> {
+    /// knows, or damaged. Its checksum is not computed again when it is `known` (the
+    /// same file was verified already).
+    fn parse(bytes: Vec<u8>, mtime: (i64, i64), known: Option<[u8; CHECKSUM]>) -> Option<IndexFile> {
         if bytes.len() < HEADER + CHECKSUM || &bytes[..4] != b"DIRC" {
             return None;
         }
@@ -84,7 +111,10 @@ impl IndexFile {
         let body = bytes.len() - CHECKSUM;
         let checksum = &bytes[body..];
         // `index.skipHash` leaves the checksum zero.
-        if checksum.iter().any(|&byte| byte != 0) && Sha1::digest(&bytes[..body]).as_slice() != checksum {
+        if checksum.iter().any(|&byte| byte != 0)
+            && known.as_ref().map(|known| &known[..]) != Some(checksum)
+            && Sha1::digest(&bytes[..body]).as_slice() != checksum
+        {
             return None;
         }
         let mut starts = Vec::with_capacity(count.min(body / FIXED));
@@ -215,15 +245,30 @@ impl IndexFile {
     /// so the next look hashes them. `None` when the index has no valid cache-tree or
     /// conflicts.
     pub fn updated(
-        &self,
+        self,
         written: &[Written<'_>],
         tree_of: impl Fn(&str) -> Option<[u8; 20]>,
     ) -> Option<Vec<u8>> {
-        let mut tree = CacheTree::parse(self.extension(b"TREE")?)?;
+        let tree = CacheTree::parse(self.extension(b"TREE")?)?;
         tree.id?;
         let mut written: Vec<&Written<'_>> = written.iter().collect();
         written.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
         written.dedup_by(|a, b| a.path == b.path);
+        let places: Option<Vec<usize>> = written.iter().map(|new| self.same_size_entry(new.path)).collect();
+        match places {
+            Some(places) => self.rewritten(&written, &places, tree, &tree_of),
+            None => self.copied(&written, tree, &tree_of),
+        }
+    }
+
+    /// [`IndexFile::updated`] by copying this index's entries and the new ones in
+    /// order into a new file.
+    fn copied(
+        &self,
+        written: &[&Written<'_>],
+        mut tree: CacheTree,
+        tree_of: &impl Fn(&str) -> Option<[u8; 20]>,
+    ) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(self.bytes.len() + written.len() * 128);
         out.extend_from_slice(&self.bytes[..HEADER]);
         let mut count = 0u32;
@@ -258,8 +303,8 @@ impl IndexFile {
             count += 1;
         }
         out[8..12].copy_from_slice(&count.to_be_bytes());
-        for new in &written {
-            tree.renew(new.path, &tree_of);
+        for new in written {
+            tree.renew(new.path, tree_of);
         }
         let mut data = Vec::new();
         tree.write(&mut data);
@@ -270,6 +315,68 @@ impl IndexFile {
         let checksum = Sha1::digest(&out);
         out.extend_from_slice(&checksum);
         Some(out)
+    }
+}
+
+impl IndexFile {
+    /// The entry of `path` when a new entry for it fits in its place: a plain entry
+    /// (stage 0, no extended flags), so the new one has its size.
+    fn same_size_entry(&self, path: &str) -> Option<usize> {
+        let n = self.partition(|entry_path| entry_path < path.as_bytes());
+        let entry = (n < self.len()).then(|| self.entry(n))?;
+        let plain = be16(&self.bytes, self.starts[n] + 60) & 0x4000 == 0;
+        (entry.path == path.as_bytes() && entry.stage == 0 && plain).then_some(n)
+    }
+
+    /// [`IndexFile::updated`] when every file written has an entry of the same size
+    /// (`places`): the entries are rewritten in this index's own bytes rather than
+    /// copied, which for a large index saves a copy of it in memory.
+    fn rewritten(
+        self,
+        written: &[&Written<'_>],
+        places: &[usize],
+        mut tree: CacheTree,
+        tree_of: &impl Fn(&str) -> Option<[u8; 20]>,
+    ) -> Option<Vec<u8>> {
+        let mut smudge = Vec::new();
+        for n in 0..self.len() {
+            let entry = self.entry(n);
+            if entry.stage != 0 {
+                return None;
+            }
+            if (i64::from(entry.mtime.0), i64::from(entry.mtime.1)) >= self.mtime && !places.contains(&n) {
+                smudge.push(self.starts[n]);
+            }
+        }
+        let undo = self.extension(b"REUC").map(<[u8]>::to_vec);
+        let IndexFile {
+            mut bytes,
+            starts,
+            entries_end,
+            ..
+        } = self;
+        for at in smudge {
+            bytes[at + 36..at + 40].copy_from_slice(&[0; 4]);
+        }
+        for (new, &n) in written.iter().zip(places) {
+            let mut fixed = Vec::with_capacity(FIXED + new.path.len() + 8);
+            push_entry(&mut fixed, new);
+            let start = starts[n];
+            bytes[start..start + FIXED].copy_from_slice(&fixed[..FIXED]);
+        }
+        bytes.truncate(entries_end);
+        for new in written {
+            tree.renew(new.path, tree_of);
+        }
+        let mut data = Vec::new();
+        tree.write(&mut data);
+        push_extension(&mut bytes, b"TREE", &data);
+        if let Some(undo) = undo {
+            push_extension(&mut bytes, b"REUC", &undo);
+        }
+        let checksum = Sha1::digest(&bytes);
+        bytes.extend_from_slice(&checksum);
+        Some(bytes)
     }
 }
 
@@ -577,6 +684,91 @@ mod tests {
     }
 
     #[test]
+    fn changed_files_are_rewritten_in_place_as_a_copy_would_write_them() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let root = dir.path();
+        let git = |args: &[&str]| {
+            let output = std::process::Command::new("git")
+                .arg("-C")
+                .arg(root)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "git {args:?}");
+            String::from_utf8(output.stdout).unwrap()
+        };
+        git(&["init", "-q"]);
+        for (path, text) in [
+            ("todo.txt", "(A) Call\n"),
+            ("notes/a/x.md", "# X\n"),
+            ("z.txt", "z\n"),
+        ] {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "Start"]);
+        let repo = git2::Repository::open(root).unwrap();
+        let head = repo.head().unwrap().peel_to_tree().unwrap();
+        let changed = [
+            ("todo.txt", "(A) Call\n(B) Write\n"),
+            ("notes/a/x.md", "# X\n\nMore.\n"),
+        ];
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        let mut metas = Vec::new();
+        for (path, text) in changed {
+            std::fs::write(root.join(path), text).unwrap();
+            let id = repo.blob(text.as_bytes()).unwrap();
+            update.upsert(path, id, git2::FileMode::Blob);
+            metas.push((path, id, std::fs::symlink_metadata(root.join(path)).unwrap()));
+        }
+        let tree = repo
+            .find_tree(update.create_updated(&repo, &head).unwrap())
+            .unwrap();
+        let written: Vec<Written<'_>> = metas
+            .iter()
+            .map(|(path, id, meta)| Written {
+                path,
+                id: id.as_bytes().try_into().unwrap(),
+                mode: 0o100644,
+                meta,
+            })
+            .collect();
+        let tree_of = |folder: &str| {
+            let id = if folder.is_empty() {
+                tree.id()
+            } else {
+                tree.get_path(Path::new(folder)).ok()?.id()
+            };
+            id.as_bytes().try_into().ok()
+        };
+        let read = || IndexFile::read(&root.join(".git/index")).unwrap().unwrap();
+        let sorted: Vec<&Written<'_>> = vec![&written[1], &written[0]];
+        let index = read();
+        let places: Vec<usize> = sorted
+            .iter()
+            .map(|new| index.same_size_entry(new.path).unwrap())
+            .collect();
+        let copy = read()
+            .copied(
+                &sorted,
+                CacheTree::parse(index.extension(b"TREE").unwrap()).unwrap(),
+                &tree_of,
+            )
+            .unwrap();
+        let bytes = index.updated(&written, tree_of).unwrap();
+        assert_eq!(places, [0, 1]);
+        assert_eq!(bytes, copy);
+
+        std::fs::write(root.join(".git/index"), &bytes).unwrap();
+        assert_eq!(read().cached_root().unwrap(), tree.id().as_bytes());
+        assert_eq!(git(&["write-tree"]).trim(), tree.id().to_string());
+        assert_eq!(git(&["status", "--porcelain"]), "M  notes/a/x.md\nM  todo.txt\n");
+        git(&["fsck", "--no-progress"]);
+    }
+
+    #[test]
     fn what_it_does_not_know_or_a_damaged_file_reads_as_no_index() {
         let files = [("todo.txt", "(A) Call\n")];
         assert!(written_by_git(&files, &[&["update-index", "--index-version", "4"]]).is_none());
@@ -584,10 +776,10 @@ mod tests {
         let index = written_by_git(&files, &[]).unwrap();
         let mut damaged = index.bytes.clone();
         damaged[HEADER + 40] ^= 1;
-        assert!(IndexFile::parse(damaged, (0, 0)).is_none());
+        assert!(IndexFile::parse(damaged, (0, 0), None).is_none());
         let mut short = index.bytes.clone();
         short.truncate(short.len() - 30);
-        assert!(IndexFile::parse(short, (0, 0)).is_none());
-        assert!(IndexFile::parse(b"DIRC".to_vec(), (0, 0)).is_none());
+        assert!(IndexFile::parse(short, (0, 0), None).is_none());
+        assert!(IndexFile::parse(b"DIRC".to_vec(), (0, 0), None).is_none());
     }
 }
