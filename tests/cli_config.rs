@@ -161,3 +161,35 @@ fn tests_run_the_binary_without_the_developers_environment() {
         "{status}"
     );
 }
+
+#[test]
+fn myorg_directives_prints_the_configurations_and_the_stores_with_the_stricter_holding() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("myorg.toml"),
+        "[directives]\ndelete = \"confirm\"\nadd = \"never\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("s/.myorg")).unwrap();
+    std::fs::write(
+        dir.path().join("s/.myorg/settings.toml"),
+        "[team.directives]\ndelete = \"never\"\nadd = \"auto\"\nbulk = \"confirm\"\n",
+    )
+    .unwrap();
+    let out = support::myorg(
+        dir.path(),
+        &["--config", "myorg.toml", "--store", "s", "directives"],
+        &[],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let printed = support::stdout(&out);
+    for line in [
+        "delete_task: never\n",
+        "add_task: never\n",
+        "tell_team: confirm\n",
+        "complete_task: auto\n",
+        "bulk (several tasks in one call): confirm\n",
+    ] {
+        assert!(printed.contains(line), "{line}{printed}");
+    }
+}

@@ -95,6 +95,14 @@ impl Registry {
                 };
                 format!("{name}: {said}")
             })
+            .chain(std::iter::once(format!(
+                "bulk (several tasks in one call): {}",
+                match bulk(config) {
+                    Directive::Auto => "auto (more than three wait for the person)",
+                    Directive::Confirm => "confirm",
+                    Directive::Never => "never",
+                }
+            )))
             .collect()
     }
 
@@ -122,6 +130,17 @@ impl Registry {
                 "These wait for the person's confirmation by the team's directives: {}.",
                 confirm.join(", ")
             ));
+        }
+        match bulk(config) {
+            Directive::Never => said.push(
+                "The team's directives forbid you changing several tasks in one call (refs): one task a call."
+                    .to_string(),
+            ),
+            Directive::Confirm => said.push(
+                "Changing several tasks in one call (refs) waits for the person's confirmation by the team's directives."
+                    .to_string(),
+            ),
+            Directive::Auto => {}
         }
         said.join("\n")
     }
