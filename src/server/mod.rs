@@ -8,7 +8,7 @@
 //! waiting to be pushed (for [`PUSH_WITHIN`] at most) and exits 0. With a Discord
 //! token it runs the bot too (and closes its gateway on the way out), and jobs
 //! deliver through it; without one it is headless, says so in its log, and jobs
-//! deliver to the log. [`outbox`] sends the messages people asked for, the same way.
+//! deliver to the log. `outbox.rs` sends the messages people asked for, the same way.
 //! [`trigger`] is the client side of a trigger, for CronJobs.
 
 mod outbox;

@@ -42,7 +42,7 @@ pub fn bulk(config: &Config) -> Directive {
 
 impl Registry {
     /// The directive of `tool` in `config`: its own, else its action's, else the
-    /// action's default (`confirm` for [`CONFIRMED_BY_DEFAULT`]), else `auto`.
+    /// action's default (`confirm` for `post`, `dm` and `escalate`), else `auto`.
     pub fn directive(&self, config: &Config, tool: &str) -> Directive {
         if let Some(own) = config.directives.get(tool) {
             return *own;
