@@ -200,6 +200,10 @@ impl Pending {
     }
 }
 
+/// The tool name a bulk change's [`Pending`] carries (several tasks in one commit),
+/// and the directive's action.
+pub const BULK: &str = "bulk";
+
 /// Applies exactly the operation of `pending`, if `ctx`'s person may confirm it now
 /// and it is the change its tool previews; the operation checks its target again,
 /// so a change made meanwhile makes it no longer apply and nothing changes. The
@@ -220,7 +224,7 @@ pub fn apply(ctx: &Ctx, pending: &Pending) -> Result<String> {
         ("delete_task", Operation::DeleteTask { .. })
             | ("write_file", Operation::WriteFile { .. })
             | ("undo_change", Operation::Undo { .. })
-            | (super::tasks::BULK, Operation::Bulk { .. })
+            | (BULK, Operation::Bulk { .. })
     );
     if !fits {
         return Err(not_its_own());

@@ -6,9 +6,11 @@
 //! (`tk:…`, [`super::picks`]).
 
 use super::access::Who;
+pub use super::answer::confirm_row;
+use super::answer::{private, respond};
 use super::reply::{self, no_pings};
 use super::retry::patiently;
-use super::text::{self, DESCRIPTION_LIMIT};
+use super::text;
 use super::{Data, Error};
 use crate::agent::tools::{Outcome, Pending};
 use poise::serenity_prelude as serenity;
@@ -111,18 +113,6 @@ pub fn page(
         .disabled(number + 1 >= pages.len());
     rows.push(serenity::CreateActionRow::Buttons(vec![previous, next]));
     (embed, rows)
-}
-
-/// The buttons to confirm or cancel the change `id`.
-pub fn confirm_row(id: &str) -> serenity::CreateActionRow {
-    serenity::CreateActionRow::Buttons(vec![
-        serenity::CreateButton::new(format!("yes:{id}"))
-            .label("Confirm")
-            .style(serenity::ButtonStyle::Danger),
-        serenity::CreateButton::new(format!("no:{id}"))
-            .label("Cancel")
-            .style(serenity::ButtonStyle::Secondary),
-    ])
 }
 
 /// A button was pressed.
@@ -267,30 +257,4 @@ async fn cancel(
         serenity::CreateInteractionResponse::UpdateMessage(update),
     )
     .await
-}
-
-/// An answer only the presser sees.
-pub(super) async fn private(
-    ctx: &serenity::Context,
-    click: &serenity::ComponentInteraction,
-    message: &str,
-) -> Result<(), Error> {
-    let answer = serenity::CreateInteractionResponseMessage::new()
-        .content(text::clip(message, DESCRIPTION_LIMIT.min(2000)))
-        .ephemeral(true)
-        .allowed_mentions(no_pings());
-    respond(ctx, click, serenity::CreateInteractionResponse::Message(answer)).await
-}
-
-/// Answers the press with `response` (again after a rate limit).
-pub(super) async fn respond(
-    ctx: &serenity::Context,
-    click: &serenity::ComponentInteraction,
-    response: serenity::CreateInteractionResponse,
-) -> Result<(), Error> {
-    patiently("answering a button", || {
-        click.create_response(ctx, response.clone())
-    })
-    .await?;
-    Ok(())
 }

@@ -13,6 +13,7 @@
 //! Discord in tests) and turns the client's rate limiter off.
 
 pub mod access;
+mod answer;
 mod buttons;
 mod chat;
 mod commands;

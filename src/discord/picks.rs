@@ -9,7 +9,7 @@
 //! Done, for [`PICKS_LIVE`].
 
 use super::access::Who;
-use super::buttons::{confirm_row, private, respond};
+use super::answer::{confirm_row, private, respond};
 use super::reply::no_pings;
 use super::retry::patiently;
 use super::text;

@@ -20,8 +20,7 @@ use myorg_parsers::TodoFile;
 /// More tasks than this, changed at once, need the person's confirmation.
 pub const CONFIRM_OVER: usize = 3;
 
-/// The tool name a bulk change's [`Pending`] carries, and the directive's action.
-pub const BULK: &str = "bulk";
+pub use crate::app::confirm::BULK;
 
 /// What a request naming one task or several did.
 #[derive(Debug, Clone)]
