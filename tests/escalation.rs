@@ -10,10 +10,13 @@ use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use myorg_assistant::app::WorkingTree;
 use myorg_assistant::app::settings::settled;
 use myorg_assistant::config::{Config, PersonConfig};
+use myorg_assistant::reminders::Reminders;
 use myorg_assistant::reminders::ledger::Ledger;
-use myorg_assistant::reminders::{Deliver, Reminders};
-use myorg_domain::reminders::{Message, TEAM};
+use myorg_domain::reminders::TEAM;
 use std::collections::BTreeSet;
+
+mod support;
+use support::inbox::Inbox;
 
 const TODO: &str = "\
 2026-11-01 Send the invoice owner:ben due:2026-12-01
@@ -42,20 +45,6 @@ fn config() -> Config {
         person("Cleo Park", "cleo", "Asia/Tokyo"),
     ];
     config
-}
-
-/// Delivers into a list, as people and the team channel would receive them.
-#[derive(Default)]
-struct Inbox {
-    received: Vec<(DateTime<Utc>, Message)>,
-    now: Option<DateTime<Utc>>,
-}
-
-impl Deliver for Inbox {
-    fn deliver(&mut self, message: &Message) -> anyhow::Result<()> {
-        self.received.push((self.now.unwrap(), message.clone()));
-        Ok(())
-    }
 }
 
 #[test]

@@ -6,12 +6,13 @@
 //! through the real binary, also two at once.
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use myorg_assistant::reminders::Reminders;
 use myorg_assistant::reminders::ledger::Ledger;
-use myorg_assistant::reminders::{Deliver, Reminders};
-use myorg_domain::reminders::{Message, Recipient, Settings};
+use myorg_domain::reminders::{Recipient, Settings};
 use std::path::Path;
 
 mod support;
+use support::inbox::Inbox;
 use support::{myorg, myorg_command, stdout};
 
 const TODO: &str = "\
@@ -146,20 +147,6 @@ fn reminders() -> Reminders {
         store_timezone: chrono_tz::Europe::Madrid,
         team: None,
         in_team_channel: Vec::new(),
-    }
-}
-
-/// Delivers into a list, as a person would receive them.
-#[derive(Default)]
-struct Inbox {
-    received: Vec<(DateTime<Utc>, Message)>,
-    now: Option<DateTime<Utc>>,
-}
-
-impl Deliver for Inbox {
-    fn deliver(&mut self, message: &Message) -> anyhow::Result<()> {
-        self.received.push((self.now.unwrap(), message.clone()));
-        Ok(())
     }
 }
 

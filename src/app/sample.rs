@@ -8,11 +8,15 @@ use chrono::NaiveDate;
 
 /// Runs `check` with a request on a new sample store.
 pub(crate) fn with_ctx(check: impl FnOnce(&Ctx)) {
+    with_config(&Config::default(), check);
+}
+
+/// Runs `check` with a request under `config` on a new sample store.
+pub(crate) fn with_config(config: &Config, check: impl FnOnce(&Ctx)) {
     let dir = tempfile::TempDir::new().unwrap();
     let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
-    let config = Config::default();
     let ctx = Ctx {
-        config: &config,
+        config,
         store: &store,
         actor: Actor {
             name: "Ana".into(),

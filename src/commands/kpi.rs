@@ -31,9 +31,7 @@ pub fn show(config: &Config, now: NaiveDateTime, json: bool) -> anyhow::Result<(
         }
     }
     out.flush()?;
-    for line in current.problem_lines() {
-        eprintln!("{line}");
-    }
+    tell_problems(&current.problem_lines());
     Ok(())
 }
 
@@ -71,8 +69,14 @@ pub fn chart(
         size.height,
         chart.said()
     );
-    for line in kpi::problem_lines(&chart.problems) {
+    tell_problems(&kpi::problem_lines(&chart.problems));
+    Ok(())
+}
+
+/// The lines kpi.txt could not read, told to the person on standard error (output
+/// for them, beside the figures on standard output; not a log line).
+fn tell_problems(lines: &[String]) {
+    for line in lines {
         eprintln!("{line}");
     }
-    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod bot;
 pub mod dashboard;
 pub mod fake_discord;
 pub mod fake_llm;
+pub mod inbox;
 pub mod run;
 pub mod web;
 

@@ -1,10 +1,9 @@
 //! The settings on a new sample store, for a team of Ana and Ben.
 
 use super::*;
-use crate::app::Ctx;
+use crate::app::sample::with_config;
 use crate::config::Config;
-use crate::store::{Actor, Store, StoreSettings};
-use chrono::NaiveDate;
+use crate::store::Store;
 
 fn team() -> Config {
     let mut config = Config {
@@ -21,26 +20,6 @@ fn team() -> Config {
     config
 }
 
-fn with(config: &Config, check: impl FnOnce(&Ctx)) {
-    let dir = tempfile::TempDir::new().unwrap();
-    let store = Store::open(StoreSettings::local(dir.path().join("store"))).unwrap();
-    let ctx = Ctx {
-        config,
-        store: &store,
-        actor: Actor {
-            name: "Ana García".into(),
-            email: "ana@example.com".into(),
-            via: "cli".into(),
-        },
-        handle: "ana".into(),
-        now: NaiveDate::from_ymd_opt(2026, 11, 23)
-            .unwrap()
-            .and_hms_opt(8, 0, 0)
-            .unwrap(),
-    };
-    check(&ctx);
-}
-
 fn commits(store: &Store) -> usize {
     store.history(&[], None, 1000).unwrap().len()
 }
@@ -48,7 +27,7 @@ fn commits(store: &Store) -> usize {
 #[test]
 fn a_setting_is_one_commit_kept_with_the_comments_and_applied_over_the_configuration() {
     let config = team();
-    with(&config, |ctx| {
+    with_config(&config, |ctx| {
         let before = commits(ctx.store);
         let changed = set(ctx, None, "morning", "07:15").unwrap();
         assert_eq!(changed.said(), "ana's morning is now 07:15.");
@@ -95,7 +74,7 @@ fn a_setting_is_one_commit_kept_with_the_comments_and_applied_over_the_configura
 #[test]
 fn bad_settings_are_refused_and_change_nothing() {
     let config = team();
-    with(&config, |ctx| {
+    with_config(&config, |ctx| {
         set(ctx, None, "morning", "07:15").unwrap();
         let before = (ctx.store.read(FILE).unwrap(), commits(ctx.store));
         let refused = [
@@ -139,7 +118,7 @@ fn bad_settings_are_refused_and_change_nothing() {
 fn a_file_broken_by_hand_is_named_and_left_aside() {
     let mut config = team();
     config.directives.insert("delete_task".into(), Directive::Never);
-    with(&config, |ctx| {
+    with_config(&config, |ctx| {
         let path = ctx.store.root().join(FILE);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, "[people.ana]\nmorning = \"7am\"\n").unwrap();
