@@ -117,23 +117,32 @@ fn finish(mut hash: u64) -> u64 {
     hash ^ (hash >> 31)
 }
 
+/// The base-22 digits of a code, the most significant first.
+fn digits(code: u64) -> [u8; FULL] {
+    let mut digits = [0; FULL];
+    let mut rest = code;
+    for digit in digits.iter_mut().rev() {
+        // A remainder of 22 fits a byte.
+        *digit = (rest % BASE) as u8;
+        rest /= BASE;
+    }
+    digits
+}
+
 /// The first `count` letters of a code.
 fn letters(code: u64, count: usize) -> String {
-    (0..count)
-        .map(|position| {
-            let digit = code / BASE.pow((FULL - 1 - position) as u32) % BASE;
-            ALPHABET[digit as usize] as char
-        })
+    digits(code)[..count]
+        .iter()
+        .map(|&digit| ALPHABET[usize::from(digit)] as char)
         .collect()
 }
 
 /// How many leading letters two codes share.
 fn shared_letters(a: u64, b: u64) -> usize {
-    (0..FULL)
-        .take_while(|&position| {
-            let unit = BASE.pow((FULL - 1 - position) as u32);
-            a / unit == b / unit
-        })
+    digits(a)
+        .iter()
+        .zip(digits(b).iter())
+        .take_while(|(a, b)| a == b)
         .count()
 }
 

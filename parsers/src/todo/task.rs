@@ -8,18 +8,10 @@
 //! description.
 
 use super::Priority;
-use crate::date::date;
+use crate::date::{date_field, skip_date_field};
 use crate::text::Text;
 use crate::tokens::{self, TokenKind};
 use chrono::NaiveDate;
-use nom::{
-    IResult, Parser,
-    branch::alt,
-    bytes::complete::tag,
-    character::complete::{char, satisfy},
-    combinator::{eof, map_opt},
-    sequence::{delimited, terminated},
-};
 use smallvec::SmallVec;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -83,22 +75,20 @@ impl fmt::Display for InvalidEdit {
 
 impl std::error::Error for InvalidEdit {}
 
-/// A date field: a valid date, then one space (consumed) or the end of the line.
-fn date_field(input: &str) -> IResult<&str, NaiveDate> {
-    terminated(date, alt((tag(" "), eof))).parse(input)
-}
-
-/// `(A) ` at the very start of the line.
-fn priority_field(input: &str) -> IResult<&str, Priority> {
-    let letter = satisfy(|c| c.is_ascii_uppercase());
-    map_opt(delimited(char('('), letter, tag(") ")), Priority::new).parse(input)
+/// `(A) ` at the very start of the line: the rest and the priority.
+fn priority_field(input: &str) -> Option<(&str, Priority)> {
+    match input.as_bytes() {
+        // Four ASCII bytes: 4 is a character boundary.
+        [b'(', letter, b')', b' ', ..] => Some((&input[4..], Priority::new(char::from(*letter))?)),
+        _ => None,
+    }
 }
 
 /// Runs an optional prefix field: the rest and the value, or the input unchanged.
-fn optional<'a, T>(field: fn(&'a str) -> IResult<&'a str, T>, input: &'a str) -> (&'a str, Option<T>) {
+fn optional<'a, T>(field: fn(&'a str) -> Option<(&'a str, T)>, input: &'a str) -> (&'a str, Option<T>) {
     match field(input) {
-        Ok((rest, value)) => (rest, Some(value)),
-        Err(_) => (input, None),
+        Some((rest, value)) => (rest, Some(value)),
+        None => (input, None),
     }
 }
 
@@ -170,7 +160,17 @@ impl Task {
     /// `Task::parse(line)` gives), without building the task: for a fast look at
     /// every line of a large file.
     pub fn description_of(line: &str) -> &str {
-        Fields::of(line).description
+        let rest = match line.strip_prefix("x ") {
+            Some(rest) => match skip_date_field(rest) {
+                Some(rest) => skip_date_field(rest).unwrap_or(rest),
+                None => rest,
+            },
+            None => {
+                let rest = priority_field(line).map_or(line, |(rest, _)| rest);
+                skip_date_field(rest).unwrap_or(rest)
+            }
+        };
+        tokens::trim(rest)
     }
 
     /// A new open task with this description (line breaks become spaces).
@@ -240,7 +240,7 @@ impl Task {
     /// first word for a field.
     fn description_would_be_misread(&self) -> bool {
         let text = self.description();
-        let starts_with_date = date_field(text).is_ok();
+        let starts_with_date = date_field(text).is_some();
         if self.done {
             let all_dates_written = self.completed.is_some() && self.created.is_some();
             return !all_dates_written && starts_with_date;
@@ -248,7 +248,7 @@ impl Task {
         match (self.priority, self.created) {
             (_, Some(_)) => false,
             (Some(_), None) => starts_with_date,
-            (None, None) => text.starts_with("x ") || priority_field(text).is_ok() || starts_with_date,
+            (None, None) => text.starts_with("x ") || priority_field(text).is_some() || starts_with_date,
         }
     }
 
