@@ -404,6 +404,26 @@ mod tests {
     }
 
     #[test]
+    fn shown_references_are_those_of_the_nearest_codes_in_files_of_every_size() {
+        // Shown lengths worked out the slow way: against every other task's code.
+        for size in [0, 1, 2, 17, 300, 5000] {
+            let text: String = (0..size).map(|n| format!("Chore {} {n}\n", n % 7)).collect();
+            let file = todo(&format!("{text}Chore 1 1\n"));
+            let codes: Vec<u64> = file.tasks().map(|(_, task)| code(task)).collect();
+            let references = References::of(&file);
+            for (at, (_, task)) in file.tasks().enumerate().step_by(7) {
+                let shared = (0..codes.len())
+                    .filter(|&other| other != at)
+                    .map(|other| shared_letters(codes[other], codes[at]))
+                    .max()
+                    .unwrap_or(0);
+                let expected = letters(codes[at], (shared + 1).clamp(SHOWN, FULL));
+                assert_eq!(references.shown(task), expected, "task {at} of {size}");
+            }
+        }
+    }
+
+    #[test]
     fn shown_references_are_short_and_unique() {
         let text: String = (0..5000).map(|n| format!("Task number {n}\n")).collect();
         // Every 25th task is looked up (all of them would be slow in a debug build).
