@@ -11,7 +11,6 @@
 //! DIR and reused, without a remote or with one (`MYORG_BENCH_PUSH=1`): for profiling.
 
 use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -139,7 +138,7 @@ fn as_process(binary: &Path, root: &Path, remote: Option<&Path>) -> (Duration, f
     let mut peak_rss_mib: f64 = 0.0;
     let samples = (0..RUNS / 2)
         .map(|i| {
-            let mut command = Command::new(binary);
+            let mut command = measuring(binary);
             command.args([
                 "--store",
                 root.to_str().unwrap(),
@@ -150,23 +149,54 @@ fn as_process(binary: &Path, root: &Path, remote: Option<&Path>) -> (Duration, f
             if let Some(remote) = remote {
                 command.env("GIT_REPO_URL", remote);
             }
-            command.stdout(Stdio::null()).stderr(Stdio::piped());
-            let started = Instant::now();
-            #[expect(
-                clippy::zombie_processes,
-                reason = "reaped by wait4, which gives its peak memory"
-            )]
-            let mut child = command.spawn().unwrap();
-            let mut stderr = String::new();
-            child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-            let (status, rss) = wait_with_rusage(&child);
-            let took = started.elapsed();
-            assert!(status == 0, "{stderr}");
+            let (took, rss) = measured(&mut command);
             peak_rss_mib = peak_rss_mib.max(rss);
             took
         })
         .collect();
     (median(samples), peak_rss_mib)
+}
+
+/// A command that runs `program` through this bench binary (`--measure`), which
+/// times it and reads its peak memory. Linux counts in a child's peak the memory of
+/// the process it was forked from (about 30 MiB for this bench once its stores are
+/// made); forked from the small measuring process, the child's own peak shows.
+fn measuring(program: &Path) -> Command {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command.arg("--measure").arg(program);
+    command
+}
+
+/// Runs a [`measuring`] command: the time its program took and its peak memory in
+/// MiB. Panics, with what the program printed on stderr, when it failed.
+fn measured(command: &mut Command) -> (Duration, f64) {
+    let output = command.stdin(Stdio::null()).output().unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    let numbers: Vec<f64> = report.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    assert!(
+        output.status.success() && numbers.len() == 3 && numbers[1] == 0.0,
+        "{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (Duration::from_nanos(numbers[0] as u64), numbers[2])
+}
+
+/// `--measure PROGRAM ARGS…`: runs the program (its output discarded, its stderr
+/// passed on) and prints the nanoseconds it took, its raw wait status and its peak
+/// resident memory in MiB.
+fn measure(program: &str, args: &[String]) {
+    let started = Instant::now();
+    #[expect(
+        clippy::zombie_processes,
+        reason = "reaped by wait4, which gives its peak memory"
+    )]
+    let child = Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (status, rss) = wait_with_rusage(&child);
+    println!("{} {status} {rss}", started.elapsed().as_nanos());
 }
 
 /// Waits for `child`; its raw wait status and peak resident memory in MiB.
@@ -196,22 +226,12 @@ fn shell_pipeline(root: &Path) -> (Duration, f64) {
     let mut peak_rss_mib: f64 = 0.0;
     let samples = (0..RUNS / 2)
         .map(|i| {
-            let started = Instant::now();
-            #[expect(
-                clippy::zombie_processes,
-                reason = "reaped by wait4, which gives its peak memory"
-            )]
-            let child = Command::new("sh")
-                .arg("-c")
-                .arg(format!(
-                    "printf '%s\\n' \"2026-11-22 Shell task {i}\" >> todo.txt && git commit -qam \"Add task {i}\""
-                ))
-                .current_dir(root)
-                .spawn()
-                .unwrap();
-            let (status, rss) = wait_with_rusage(&child);
-            let took = started.elapsed();
-            assert!(status == 0);
+            let mut command = measuring(Path::new("sh"));
+            command.arg("-c").arg(format!(
+                "printf '%s\\n' \"2026-11-22 Shell task {i}\" >> todo.txt && git commit -qam \"Add task {i}\""
+            ));
+            command.current_dir(root);
+            let (took, rss) = measured(&mut command);
             peak_rss_mib = peak_rss_mib.max(rss);
             took
         })
@@ -224,7 +244,14 @@ fn ms(took: Duration) -> f64 {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, program, rest @ ..] = &args[..]
+        && flag == "--measure"
+    {
+        measure(program, rest);
+        return;
+    }
+    if args.iter().any(|a| a == "--list") {
         return;
     }
     // `MYORG_BENCH_BINARY=PATH`: that binary, already built, instead of building one.
