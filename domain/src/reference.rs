@@ -170,6 +170,17 @@ impl References {
         References { sorted }
     }
 
+    /// The references of a file whose codes were worked out before ([`References::codes`]);
+    /// `None` when they are not in order, as no file's are.
+    pub fn from_codes(codes: Vec<u64>) -> Option<References> {
+        codes.is_sorted().then_some(References { sorted: codes })
+    }
+
+    /// Every task's code, in order: what [`References::from_codes`] takes back.
+    pub fn codes(&self) -> &[u64] {
+        &self.sorted
+    }
+
     /// The reference to show for `task` (one of the file's).
     pub fn shown(&self, task: &Task) -> String {
         let code = code(task);

@@ -4,6 +4,7 @@
 //! the person asking. Several tasks at once: `many.rs` ([`done_many`], [`edit_many`]).
 
 mod many;
+mod references;
 pub use many::{BULK, CONFIRM_OVER, Changed, Several, done_many, edit_many};
 
 use super::confirm::Pending;
@@ -345,9 +346,10 @@ pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Resu
     Ok(match std::str::from_utf8(&bytes) {
         Ok(text) => {
             // The references of every task (to show each at its shortest unique length)
-            // are worked out on a second thread while the search runs.
+            // are read back or worked out on a second thread while the search runs.
+            let state = look.files.state_dir().unwrap_or_else(|| look.config.state_dir());
             let (found, references) = std::thread::scope(|scope| {
-                let references = scope.spawn(|| References::of_text(text));
+                let references = scope.spawn(|| references::of_text(&state, text));
                 let found = search::search_text_split(text, &filter, today);
                 let references = references.join().unwrap_or_else(|_| References::of_text(text));
                 (found, references)
