@@ -97,7 +97,12 @@ pub fn run(config: &Config, now: Option<NaiveDateTime>) -> anyhow::Result<()> {
     crate::agent::tools::Registry::new().check_directives(config)?;
     let clock = Clock::new(now, config.store_timezone()?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let served = runtime.block_on(serve(config.clone(), clock, shutdown_signal()));
+    // The signals are listened for before anything is served.
+    let shutdown = {
+        let _entered = runtime.enter();
+        shutdown_signal()
+    };
+    let served = runtime.block_on(serve(config.clone(), clock, shutdown));
     // A job still running past the bounds above is left behind, not waited for.
     runtime.shutdown_timeout(Duration::from_millis(500));
     served
@@ -317,25 +322,36 @@ fn dashboard_link(web: &crate::web::Web, address: &std::net::SocketAddr) {
     let _ = out.flush();
 }
 
-/// SIGTERM or SIGINT.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// SIGTERM or SIGINT, listened for from this call on (within the runtime): a signal
+/// that comes while the server is still starting then stops it as any other, rather
+/// than ending the process at once, as a signal nobody listens for does.
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
-        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(signal) => signal,
-            Err(_) => {
-                let _ = interrupt.await;
-                return;
+        use tokio::signal::unix::{SignalKind, signal};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (terminate, interrupt) {
+                (Ok(mut terminate), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                }
+                (Ok(mut one), Err(_)) | (Err(_), Ok(mut one)) => {
+                    one.recv().await;
+                }
+                (Err(_), Err(_)) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-        };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
