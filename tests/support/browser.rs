@@ -126,20 +126,44 @@ impl Browser {
 
     /// Types `text` into the field `css` (after emptying it).
     pub async fn fill(&self, css: &str, text: &str) {
-        let field = self.client.find(Locator::Css(css)).await.unwrap();
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+        for attempt in 1.. {
+            let field = self.client.find(Locator::Css(css)).await.unwrap();
+            let typed = match field.clear().await {
+                Ok(()) => field.send_keys(text).await,
+                Err(error) => Err(error),
+            };
+            if !self.found_stale(&typed, attempt).await {
+                return typed.unwrap();
+            }
+        }
     }
 
     /// Clicks the element `css`.
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|_| panic!("no {css} on the page"))
-            .click()
-            .await
-            .unwrap();
+        for attempt in 1.. {
+            let clicked = self
+                .client
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|_| panic!("no {css} on the page"))
+                .click()
+                .await;
+            if !self.found_stale(&clicked, attempt).await {
+                return clicked.unwrap();
+            }
+        }
+    }
+
+    /// Whether `result` is an element found in a page that the browser replaced
+    /// just then (the previous page, while a link or a form loads the next): then the
+    /// caller finds it again, after a moment, up to five times.
+    async fn found_stale(&self, result: &Result<(), fantoccini::error::CmdError>, attempt: u32) -> bool {
+        let stale = matches!(result, Err(error) if error.is_stale_element_reference());
+        if stale && attempt < 5 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            return true;
+        }
+        false
     }
 
     /// Makes the page's viewport `width` × `height` CSS pixels.
