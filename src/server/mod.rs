@@ -70,15 +70,7 @@ fn reload(config: Arc<Config>, store: Arc<crate::store::Store>) -> Reload {
         }
         match Schedule::from_config(&settled) {
             Ok(schedule) => {
-                for entry in &schedule.entries {
-                    tracing::info!(
-                        job = %entry.job,
-                        recipients = %entry.recipients,
-                        cron = entry.cron.text(),
-                        zone = %entry.zone,
-                        "rescheduled with the store's settings"
-                    );
-                }
+                log_entries(&schedule, "rescheduled with the store's settings");
                 Some(schedule)
             }
             Err(error) => {
@@ -208,15 +200,7 @@ pub async fn serve(
     );
     let scheduler = match mode {
         SchedulerMode::InProcess => {
-            for entry in &schedule.entries {
-                tracing::info!(
-                    job = %entry.job,
-                    recipients = %entry.recipients,
-                    cron = entry.cron.text(),
-                    zone = %entry.zone,
-                    "scheduled"
-                );
-            }
+            log_entries(&schedule, "scheduled");
             let ticker = Ticker::reloading(schedule, reload(Arc::clone(&config), Arc::clone(&store)));
             Some(Scheduler::start(Arc::clone(&jobs), ticker).await?)
         }
@@ -320,6 +304,19 @@ fn dashboard_link(web: &crate::web::Web, address: &std::net::SocketAddr) {
         writeln!(out, "myorg: the dashboard is at {base}/")
     };
     let _ = out.flush();
+}
+
+/// Logs each entry of `schedule`: its job, recipients, times and zone.
+fn log_entries(schedule: &Schedule, message: &'static str) {
+    for entry in &schedule.entries {
+        tracing::info!(
+            job = %entry.job,
+            recipients = %entry.recipients,
+            cron = entry.cron.text(),
+            zone = %entry.zone,
+            "{message}"
+        );
+    }
 }
 
 /// SIGTERM or SIGINT, listened for from this call on (within the runtime): a signal
