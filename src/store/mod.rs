@@ -25,6 +25,8 @@ pub mod paths;
 mod shared;
 mod template;
 mod unapplied;
+mod watch;
+mod watching;
 
 pub use background::{BackgroundSync, SyncPolicy};
 pub use create::{NewStore, Origin, STORE_FILES, Start};
@@ -35,6 +37,7 @@ pub use lock::exclusive as exclusive_lock;
 pub use operation::{FileChanges, Operation, OperationError, Snapshot};
 pub use shared::SharedStore;
 pub use unapplied::Unapplied;
+pub use watching::Watching;
 
 use anyhow::Context;
 use git::{Git, PushOutcome, Replayed};
@@ -209,6 +212,10 @@ pub struct Store {
     /// reader that must not wait while an operation holds the repository.
     unpushed: Mutex<Option<usize>>,
     on_wait: Box<dyn Fn() + Send + Sync>,
+    /// This process's watcher of the working tree, once [`Store::watch`] started it.
+    watcher: Mutex<Option<std::sync::Arc<watch::Watcher>>>,
+    /// The epoch this session's look for hand edits asked at (`watching`).
+    watch_asked: Mutex<Option<watch::Since>>,
 }
 
 /// todo.txt as last written by this process, parsed, with the blob id of its content.
@@ -251,6 +258,8 @@ impl Store {
             origin,
             unpushed: Mutex::new(None),
             on_wait,
+            watcher: Mutex::new(None),
+            watch_asked: Mutex::new(None),
         };
         store.recover()?;
         Ok(store)
@@ -286,6 +295,7 @@ impl Store {
             let saved = self.save_hand_edits(&git)?;
             let mut applied = self.run(&git, operation, actor, saved)?;
             self.after_operation(&mut applied.push)?;
+            self.settle_watch(&git);
             Ok(applied)
         })
     }
@@ -302,6 +312,7 @@ impl Store {
             let operation = undo_operation(&git, commit, force)?;
             let mut applied = self.run(&git, operation, actor, saved)?;
             self.after_operation(&mut applied.push)?;
+            self.settle_watch(&git);
             Ok(applied)
         })
     }
@@ -387,6 +398,7 @@ impl Store {
         let (git, _lock) = self.writer()?;
         let mut report = self.sync_locked(&git)?;
         self.tell(&mut report)?;
+        self.settle_watch(&git);
         Ok(report)
     }
 
@@ -468,6 +480,7 @@ impl Store {
         let mut report = self.push(&git)?;
         report.saved_beside.splice(0..0, saved_beside);
         self.tell(&mut report)?;
+        self.settle_watch(&git);
         Ok(report)
     }
 
@@ -617,6 +630,7 @@ impl Store {
             self.settings.lock_timeout,
             &*self.on_wait,
         )?;
+        self.forget_watch_asked();
         if lock.previous_crashed {
             self.clean_after_crash(&git)?;
         }
@@ -639,12 +653,21 @@ impl Store {
     fn save_hand_edits(&self, git: &Git) -> anyhow::Result<Vec<String>> {
         let index = git.index_file();
         let saved = git.settle_interrupted_merge(index.as_ref())?;
+        // Asked before looking: what changes after the question is in the next answer.
+        let watched = self.watched_changes(git);
         // The full status reads every folder and stats each file twice; most of the
-        // time a quicker look proves nothing was touched.
+        // time a quicker look proves nothing was touched: at the paths a watcher saw
+        // change, or else at every file.
         if saved.is_empty()
             && let Some(index) = &index
-            && git.surely_clean(index, &self.state_dir.join("folders.cache"))?
+            && match watched.as_ref().map(|answer| &answer.changes) {
+                Some(watch::Changes::Paths(paths)) => git.surely_clean_at(index, paths)?,
+                _ => git.surely_clean(index, &self.state_dir.join("folders.cache"))?,
+            }
         {
+            if let Some(answer) = watched {
+                self.keep_watch_asked(answer.next);
+            }
             return Ok(saved);
         }
         if !git.changed_paths()?.is_empty() {
@@ -658,6 +681,9 @@ impl Store {
                 )
             };
             git.commit_all(&message, assistant, assistant)?;
+        }
+        if let Some(answer) = watched {
+            self.keep_watch_asked(answer.next);
         }
         Ok(saved)
     }
@@ -977,7 +1003,9 @@ impl Store {
             interrupted.retargeted.extend(pushed.retargeted);
         }
         // Nobody sees this report: kept for the next one who opens the store.
-        self.keep_unapplied(&interrupted, false)
+        self.keep_unapplied(&interrupted, false)?;
+        self.settle_watch(&git);
+        Ok(())
     }
 
     /// A crash between writing a file and committing it leaves the operation's own

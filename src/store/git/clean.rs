@@ -44,13 +44,7 @@ impl Git {
     /// for the full status. `cache` keeps the folder times between calls.
     pub fn surely_clean(&self, index: &IndexFile, cache: &Path) -> anyhow::Result<bool> {
         let started = SystemTime::now();
-        // Something staged (a person's `git add`) is a hand edit too: the index must
-        // hold HEAD's tree, as its cache-tree tells.
-        let head_tree = match self.head()? {
-            Some(head) => self.repo.find_commit(head)?.tree_id(),
-            None => return Ok(false),
-        };
-        if index.cached_root().as_ref().map(|id| id.as_slice()) != Some(head_tree.as_bytes()) {
+        if !self.index_holds_head(index)? {
             return Ok(false);
         }
         let root = self.root().to_path_buf();
@@ -112,6 +106,48 @@ impl Git {
             write_cache(cache, &looked);
         }
         Ok(true)
+    }
+}
+
+impl Git {
+    /// Whether the working tree surely matches `index`, when it did at some point
+    /// and only `paths` (store-relative, from a watcher) changed since. A folder
+    /// among them, or a new file git does not ignore, reads as "maybe".
+    pub fn surely_clean_at(&self, index: &IndexFile, paths: &[String]) -> anyhow::Result<bool> {
+        if !self.index_holds_head(index)? {
+            return Ok(false);
+        }
+        for path in paths {
+            if path == ".git" || path.starts_with(".git/") {
+                continue;
+            }
+            let Ok(full) = CString::new(self.root().join(path).into_os_string().into_encoded_bytes()) else {
+                // A NUL: the watcher's mark for a name it could not read.
+                return Ok(false);
+            };
+            if let Some(entry) = index.find(path.as_bytes()) {
+                let unchanged = entry.stage == 0
+                    && !entry.special
+                    && file_unchanged(libc::AT_FDCWD, full.as_bytes_with_nul(), &entry, index.mtime)?;
+                if !unchanged {
+                    return Ok(false);
+                }
+            } else if stat_at(libc::AT_FDCWD, &full, 0).is_some() && !self.repo.is_path_ignored(path).unwrap_or(false) {
+                // A new file, or a folder that may hold new files.
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Something staged (a person's `git add`) is a hand edit too: the index must
+    /// hold HEAD's tree, as its cache-tree tells.
+    fn index_holds_head(&self, index: &IndexFile) -> anyhow::Result<bool> {
+        let head_tree = match self.head()? {
+            Some(head) => self.repo.find_commit(head)?.tree_id(),
+            None => return Ok(false),
+        };
+        Ok(index.cached_root().as_ref().map(|id| id.as_slice()) == Some(head_tree.as_bytes()))
     }
 }
 
