@@ -1,7 +1,9 @@
 //! Hand edits are committed before every operation, however the store finds them
 //! quickly: a tracked file changed anywhere, one changed in the same tick as the
 //! index was written (git's "racy" rule), a new file in a folder whose time was
-//! trusted, a new folder; and what git ignores is left alone.
+//! trusted, a new folder; and what git ignores is left alone. Each case is run
+//! twice: with the store looking for itself, and with a watcher telling it what
+//! changed (`Store::watch`).
 
 use git2::Repository;
 use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
@@ -76,10 +78,14 @@ fn age_folders(dir: &Path) {
 }
 
 /// A sample store with notes in nested folders, its folders trusted by a first
-/// write.
+/// write; watched when `WATCHED` is set by the test (see `both_ways!`).
 fn store(dir: &TempDir) -> Store {
     let root = dir.path().join("s");
     let store = Store::open(StoreSettings::local(&root)).unwrap();
+    if WATCHED.with(|watched| watched.get()) {
+        let watching = store.watch().unwrap();
+        WATCHING.with(|kept| kept.borrow_mut().push(watching));
+    }
     for n in 0..3 {
         std::fs::create_dir_all(root.join(format!("notes/{n}"))).unwrap();
         std::fs::write(root.join(format!("notes/{n}/note.md")), format!("# Note {n}\n")).unwrap();
@@ -91,7 +97,43 @@ fn store(dir: &TempDir) -> Store {
     store
 }
 
-#[test]
+thread_local! {
+    static WATCHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static WATCHING: std::cell::RefCell<Vec<myorg_assistant::store::Watching>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Each test twice: `NAME` without a watcher, `NAME_watched` with one.
+macro_rules! both_ways {
+    ($($name:ident),* $(,)?) => {
+        mod watched {
+            $(
+                #[test]
+                fn $name() {
+                    super::WATCHED.with(|watched| watched.set(true));
+                    super::$name();
+                }
+            )*
+        }
+        mod unwatched {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name();
+                }
+            )*
+        }
+    };
+}
+
+both_ways!(
+    a_hand_edit_deep_in_the_store_is_committed_before_the_operation,
+    a_file_changed_in_the_same_tick_as_the_index_is_still_seen,
+    new_files_made_by_hand_are_saved_and_ignored_ones_left_alone,
+    a_deleted_file_and_a_mode_change_are_seen,
+    an_edit_a_person_staged_is_saved_as_a_hand_edit,
+);
+
 fn a_hand_edit_deep_in_the_store_is_committed_before_the_operation() {
     let dir = TempDir::new().unwrap();
     let store = store(&dir);
@@ -105,7 +147,6 @@ fn a_hand_edit_deep_in_the_store_is_committed_before_the_operation() {
     );
 }
 
-#[test]
 fn a_file_changed_in_the_same_tick_as_the_index_is_still_seen() {
     let dir = TempDir::new().unwrap();
     let store = store(&dir);
@@ -154,7 +195,6 @@ fn a_file_changed_in_the_same_tick_as_the_index_is_still_seen() {
     );
 }
 
-#[test]
 fn new_files_made_by_hand_are_saved_and_ignored_ones_left_alone() {
     let dir = TempDir::new().unwrap();
     let store = store(&dir);
@@ -195,7 +235,6 @@ fn new_files_made_by_hand_are_saved_and_ignored_ones_left_alone() {
     );
 }
 
-#[test]
 fn a_deleted_file_and_a_mode_change_are_seen() {
     let dir = TempDir::new().unwrap();
     let store = store(&dir);
@@ -218,7 +257,6 @@ fn a_deleted_file_and_a_mode_change_are_seen() {
     assert_eq!(commits(&root)[1].0, HAND_EDITS);
 }
 
-#[test]
 fn an_edit_a_person_staged_is_saved_as_a_hand_edit() {
     let dir = TempDir::new().unwrap();
     let store = store(&dir);
@@ -241,4 +279,99 @@ fn an_edit_a_person_staged_is_saved_as_a_hand_edit() {
         log[1],
         (HAND_EDITS.to_string(), vec!["notes/0/note.md".to_string()])
     );
+}
+
+/// A watched store whose look for hand edits went by the watcher: the whole look
+/// (which keeps folder times in `folders.cache`) did not run.
+fn looked_only_at_changes(store: &Store) -> bool {
+    !store.state_dir().join("folders.cache").exists()
+}
+
+#[test]
+fn a_watched_write_looks_only_at_what_changed() {
+    let dir = TempDir::new().unwrap();
+    WATCHED.with(|watched| watched.set(true));
+    let store = store(&dir);
+    std::fs::remove_file(store.state_dir().join("folders.cache")).unwrap();
+    std::fs::write(store.root().join("notes/2/note.md"), "# Note 2, edited by hand\n").unwrap();
+    add(&store, "After the edit");
+    add(&store, "Nothing to save first");
+    let log = commits(store.root());
+    assert_eq!(log[0].0, "Add task: Nothing to save first");
+    assert_eq!(log[1].0, "Add task: After the edit");
+    assert_eq!(
+        log[2],
+        (HAND_EDITS.to_string(), vec!["notes/2/note.md".to_string()])
+    );
+    assert!(looked_only_at_changes(&store));
+}
+
+#[test]
+fn an_index_changed_by_hand_makes_a_watched_store_look_at_everything() {
+    let dir = TempDir::new().unwrap();
+    WATCHED.with(|watched| watched.set(true));
+    let store = store(&dir);
+    let root = store.root().to_path_buf();
+    std::fs::write(root.join("notes/1/note.md"), "# Note 1, edited by hand\n").unwrap();
+    add(&store, "After the edit");
+    add(&store, "Long after the edit");
+    // A look that writes nothing: the watcher has no change left to tell.
+    store.sync().unwrap();
+    // `git reset HEAD~3`: the index goes back before the hand edit, the files stay.
+    let repo = Repository::open(&root).unwrap();
+    let back = repo.revparse_single("HEAD~3").unwrap();
+    repo.reset(&back, git2::ResetType::Mixed, None).unwrap();
+    add(&store, "After the reset");
+    let log = commits(&root);
+    assert_eq!(log[1].0, HAND_EDITS);
+    let mut files = log[1].1.clone();
+    files.sort();
+    assert_eq!(files, ["notes/1/note.md", "todo.txt"]);
+}
+
+#[test]
+fn another_process_asks_the_watcher_through_its_socket() {
+    let dir = TempDir::new().unwrap();
+    WATCHED.with(|watched| watched.set(true));
+    let watched = store(&dir);
+    let root = watched.root().to_path_buf();
+    // Opened apart, as another process would: it has no watcher of its own.
+    let other = Store::open(StoreSettings::local(&root)).unwrap();
+    std::fs::remove_file(watched.state_dir().join("folders.cache")).unwrap();
+    std::fs::write(root.join("notes/0/note.md"), "# Note 0, edited by hand\n").unwrap();
+    add(&other, "From the other process");
+    std::fs::write(root.join("notes/2/new.md"), "# New\n").unwrap();
+    add(&watched, "From the watching process");
+    let log = commits(&root);
+    assert_eq!(
+        log[..4],
+        [
+            ("Add task: From the watching process".to_string(), vec!["todo.txt".to_string()]),
+            (HAND_EDITS.to_string(), vec!["notes/2/new.md".to_string()]),
+            ("Add task: From the other process".to_string(), vec!["todo.txt".to_string()]),
+            (HAND_EDITS.to_string(), vec!["notes/0/note.md".to_string()]),
+        ]
+    );
+    assert!(looked_only_at_changes(&watched));
+}
+
+#[test]
+fn a_watched_store_sees_an_edit_that_kept_the_size_and_time() {
+    let dir = TempDir::new().unwrap();
+    WATCHED.with(|watched| watched.set(true));
+    let store = store(&dir);
+    std::fs::remove_file(store.state_dir().join("folders.cache")).unwrap();
+    let path = store.root().join("notes/1/note.md");
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    add(&store, "Just before the edit");
+    std::fs::write(&path, "# Note Y\n").unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(before).unwrap();
+    drop(file);
+    add(&store, "After the edit");
+    assert_eq!(
+        commits(store.root())[1],
+        (HAND_EDITS.to_string(), vec!["notes/1/note.md".to_string()])
+    );
+    assert!(looked_only_at_changes(&store));
 }
