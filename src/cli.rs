@@ -377,6 +377,10 @@ pub enum Command {
     },
     /// Pull the remote's changes, replay local ones on top, push.
     Sync,
+    /// Watch the store's folders until stopped, so that each write by a myorg
+    /// command looks only at the files that changed, not at every file of a large
+    /// store (`myorg run` does this too).
+    Watch,
     /// Projects (or goals) by status, with their progress.
     ///
     /// Progress is done/total of the tasks tagged +SLUG in todo.txt and done.txt; a
@@ -974,6 +978,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::store::sync(&config, now(&config)?)
         }
+        Command::Watch => commands::store::watch(&config()?),
         Command::Projects {
             status,
             all,

@@ -570,6 +570,9 @@ pub struct StoreConfig {
     /// The first retry after a failed push or pull (seconds), doubling up to
     /// `sync_every_secs`.
     pub first_retry_secs: u64,
+    /// `myorg run` watches the store's folders (inotify), so each write looks only
+    /// at the files that changed rather than at every file of the store.
+    pub watch: bool,
 }
 
 impl Default for StoreConfig {
@@ -583,6 +586,7 @@ impl Default for StoreConfig {
             stale_after_secs: 5 * 60,
             push_window_ms: 0,
             first_retry_secs: 5,
+            watch: true,
         }
     }
 }

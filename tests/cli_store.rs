@@ -273,3 +273,63 @@ fn the_default_store_is_under_home_even_with_an_empty_xdg_data_home() {
     );
     assert!(expected.join("todo.txt").is_file());
 }
+
+#[test]
+fn myorg_watch_tells_the_other_commands_what_changed() {
+    use std::io::BufRead;
+    let dir = TempDir::new().unwrap();
+    let store = dir.path().join("s");
+    let state = store.join(".git/myorg");
+    stdout(&myorg(dir.path(), &["--store", "s", "add", "First"], &[]));
+    let mut watching = myorg_command(dir.path(), &["--store", "s", "watch"], &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    std::io::BufReader::new(watching.stdout.take().unwrap())
+        .read_line(&mut said)
+        .unwrap();
+    assert!(said.starts_with("myorg: watching "), "{said}");
+    let refused = myorg(dir.path(), &["--store", "s", "watch"], &[]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("another process already watches this store"), "{}", stderr(&refused));
+
+    // The first write after the watcher started looks at every file, the next ones
+    // only where it saw changes.
+    let looks = [("MYORG_LOG", "myorg_assistant::store=debug")];
+    let logged = |output: std::process::Output| {
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let second = logged(myorg(dir.path(), &["--store", "s", "add", "Second"], &looks));
+    assert!(second.contains("looking for hand edits in every file watched=true"), "{second}");
+    std::fs::create_dir_all(store.join("notes")).unwrap();
+    std::fs::write(store.join("notes/idea.md"), "# An idea\n").unwrap();
+    std::fs::write(store.join("done.txt"), "x 2026-11-20 Edited by hand\n").unwrap();
+    stdout(&myorg(dir.path(), &["--store", "s", "add", "Third"], &[]));
+    let fourth = logged(myorg(dir.path(), &["--store", "s", "add", "Fourth"], &looks));
+    assert!(fourth.contains("looking for hand edits where the watcher saw changes"), "{fourth}");
+    let repo = Repository::open(&store).unwrap();
+    let saved = repo.revparse_single("HEAD~2").unwrap().peel_to_commit().unwrap();
+    assert_eq!(saved.summary().unwrap(), Some("Save edits made outside the assistant"));
+    let saved_files: Vec<String> = {
+        let parent = saved.parent(0).unwrap().tree().unwrap();
+        let diff = repo
+            .diff_tree_to_tree(Some(&parent), Some(&saved.tree().unwrap()), None)
+            .unwrap();
+        diff.deltas()
+            .map(|d| d.new_file().path().unwrap().to_string_lossy().to_string())
+            .collect()
+    };
+    assert_eq!(saved_files, ["done.txt", "notes/idea.md"]);
+
+    // Stopped, it takes its socket away; the commands look for themselves again.
+    unsafe { libc::kill(watching.id() as i32, libc::SIGTERM) };
+    assert!(watching.wait().unwrap().success());
+    assert!(!state.join("watch.sock").exists());
+    std::fs::write(store.join("notes/idea.md"), "# An idea, grown\n").unwrap();
+    stdout(&myorg(dir.path(), &["--store", "s", "add", "Fifth"], &[]));
+    let saved = repo.revparse_single("HEAD~1").unwrap().peel_to_commit().unwrap();
+    assert_eq!(saved.summary().unwrap(), Some("Save edits made outside the assistant"));
+}

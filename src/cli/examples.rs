@@ -85,6 +85,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("history", &["myorg history todo.txt --limit 5"]),
     ("status", &["myorg status"]),
     ("sync", &["myorg sync"]),
+    ("watch", &["myorg watch"]),
     (
         "projects",
         &["myorg projects --status active", "myorg projects --goals"],

@@ -111,9 +111,14 @@ pub async fn serve(
     let settings = config.store_settings();
     crate::logs::keep_out(&config.secrets());
     let on_wait = Box::new(|| tracing::warn!("another process is writing to the store; waiting"));
-    let store = tokio::task::spawn_blocking(move || crate::store::Store::open_with(settings, on_wait))
-        .await
-        .context("opening the store")??;
+    let watch = config.store.watch;
+    let (store, _watching) = tokio::task::spawn_blocking(move || {
+        let store = crate::store::Store::open_with(settings, on_wait)?;
+        let watching = watch.then(|| watch_store(&store)).flatten();
+        anyhow::Ok((store, watching))
+    })
+    .await
+    .context("opening the store")??;
     let store = Arc::new(store);
     let listener = tokio::net::TcpListener::bind(&config.http.listen)
         .await
@@ -319,10 +324,25 @@ fn log_entries(schedule: &Schedule, message: &'static str) {
     }
 }
 
+/// Watches the store's folders; without a watcher (inotify refused, another process
+/// watching already) every write looks at the whole store, as it would anyway.
+fn watch_store(store: &crate::store::Store) -> Option<crate::store::Watching> {
+    match store.watch() {
+        Ok(watching) => {
+            tracing::info!("watching the store's folders: each write looks only at what changed");
+            Some(watching)
+        }
+        Err(err) => {
+            tracing::info!(error = %format!("{err:#}"), "the store's folders are not watched: each write looks at every file");
+            None
+        }
+    }
+}
+
 /// SIGTERM or SIGINT, listened for from this call on (within the runtime): a signal
 /// that comes while the server is still starting then stops it as any other, rather
 /// than ending the process at once, as a signal nobody listens for does.
-fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+pub(crate) fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -661,8 +661,14 @@ impl Store {
         if saved.is_empty()
             && let Some(index) = &index
             && match watched.as_ref().map(|answer| &answer.changes) {
-                Some(watch::Changes::Paths(paths)) => git.surely_clean_at(index, paths)?,
-                _ => git.surely_clean(index, &self.state_dir.join("folders.cache"))?,
+                Some(watch::Changes::Paths(paths)) => {
+                    tracing::debug!(paths = paths.len(), "looking for hand edits where the watcher saw changes");
+                    git.surely_clean_at(index, paths)?
+                }
+                _ => {
+                    tracing::debug!(watched = watched.is_some(), "looking for hand edits in every file");
+                    git.surely_clean(index, &self.state_dir.join("folders.cache"))?
+                }
             }
         {
             if let Some(answer) = watched {
