@@ -2,15 +2,18 @@
 //! commits of history, and 100 to 50k note files (`MYORG_BENCH_SIZES=100,1000`),
 //! beside a local bare remote. Medians of a `myorg add` process (and its peak
 //! resident memory), of the shell pipeline it replaces (append, `git commit -qam`,
-//! and its peak memory),
-//! and in process of write + commit, and of write + commit + push.
+//! and its peak memory), and in process of write + commit; then the same with the
+//! store watched (`Store::watch`, as `myorg run` and `myorg watch` do), and in
+//! process, watched, of write + commit + push.
 //!
 //! `cargo bench --bench store` (builds the release binary first, unless
-//! `MYORG_BENCH_BINARY` names one). With
-//! `MYORG_BENCH_ONLY=DIR` it times only the in-process case, on a store made once in
-//! DIR and reused, without a remote or with one (`MYORG_BENCH_PUSH=1`): for profiling.
+//! `MYORG_BENCH_BINARY` names one). With `MYORG_BENCH_ONLY=DIR` it times only the
+//! in-process case, on a store made once in DIR (of `MYORG_BENCH_FILES` files,
+//! 10k by default) and reused, without a remote or
+//! with one (`MYORG_BENCH_PUSH=1`), watched with `MYORG_BENCH_WATCH=1`: for
+//! profiling.
 
-use myorg_assistant::store::{Actor, Operation, Store, StoreSettings};
+use myorg_assistant::store::{Actor, Operation, Store, StoreSettings, Watching};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -102,8 +105,16 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn in_process(root: &Path, remote: Option<&Path>) -> Duration {
+/// The store at `root`, watched (`Store::watch`, as `myorg run` does) when `watched`:
+/// its writes, and those of `myorg add` processes meanwhile, then look only at what
+/// changed.
+fn open(root: &Path, remote: Option<&Path>, watched: bool) -> (Store, Option<Watching>) {
     let store = Store::open(settings(root, remote)).unwrap();
+    let watching = watched.then(|| store.watch().unwrap());
+    (store, watching)
+}
+
+fn in_process(store: &Store) -> Duration {
     let actor = Actor {
         name: "Ana".into(),
         email: "ana@example.com".into(),
@@ -279,16 +290,23 @@ fn main() {
         let local = kept.join("local");
         let remote = kept.join("remote.git");
         if !local.exists() {
-            make_store(&local, 10_000, commits);
+            let files = std::env::var("MYORG_BENCH_FILES")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(10_000);
+            make_store(&local, files, commits);
             git2::build::RepoBuilder::new()
                 .bare(true)
                 .clone(local.to_str().unwrap(), &remote)
                 .unwrap();
         }
         let pushing = std::env::var_os("MYORG_BENCH_PUSH").is_some();
-        let took = in_process(&local, pushing.then_some(remote.as_path()));
+        let watched = std::env::var_os("MYORG_BENCH_WATCH").is_some();
+        let (store, _watching) = open(&local, pushing.then_some(remote.as_path()), watched);
+        let took = in_process(&store);
         println!(
-            "in process, write + commit{}: median {:.2} ms",
+            "in process{}, write + commit{}: median {:.2} ms",
+            if watched { ", watched" } else { "" },
             if pushing { " + push" } else { "" },
             ms(took)
         );
@@ -300,7 +318,9 @@ fn main() {
         .ok()
         .map(|sizes| sizes.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100, 1_000, 10_000, 50_000]);
-    println!("files   | myorg add | peak RSS | shell pipeline | its peak RSS | in process | + push");
+    println!(
+        "files   | myorg add | watched  | peak RSS | shell pipeline | its peak RSS | in process | watched  | + push, watched"
+    );
     for files in sizes {
         let started = Instant::now();
         let local = dir.path().join(format!("local-{files}"));
@@ -315,13 +335,22 @@ fn main() {
         let setup = started.elapsed();
         let (process, process_rss) = as_process(&binary, &local, None);
         let (shell, shell_rss) = shell_pipeline(&local);
-        let write_commit = in_process(&local, None);
-        let push = in_process(&with_remote, Some(&remote));
+        let write_commit = in_process(&open(&local, None, false).0);
+        let (watched, watching) = open(&local, None, true);
+        let (process_watched, watched_rss) = as_process(&binary, &local, None);
+        let write_commit_watched = in_process(&watched);
+        drop((watched, watching));
+        let (with_push, watching) = open(&with_remote, Some(&remote), true);
+        let push = in_process(&with_push);
+        drop((with_push, watching));
         println!(
-            "{files:>7} | {:>6.1} ms | {process_rss:>4.1} MiB | {:>11.1} ms | {shell_rss:>8.1} MiB | {:>7.2} ms | {:>6.2} ms   (setup {:.0} s)",
+            "{files:>7} | {:>6.1} ms | {:>5.1} ms | {:>4.1} MiB | {:>11.1} ms | {shell_rss:>8.1} MiB | {:>7.2} ms | {:>5.2} ms | {:>6.2} ms   (setup {:.0} s)",
             ms(process),
+            ms(process_watched),
+            process_rss.max(watched_rss),
             ms(shell),
             ms(write_commit),
+            ms(write_commit_watched),
             ms(push),
             setup.as_secs_f64()
         );

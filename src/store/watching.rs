@@ -120,16 +120,52 @@ fn read_token(path: &Path) -> Option<(Since, IndexIdentity)> {
         .then_some((Since { watcher, epoch }, index))
 }
 
-/// Writes the token (best effort: without it the next look is a whole one). Not
-/// flushed: a token a power cut damaged reads as none.
+/// Writes the token (best effort: without it the next look is a whole one), over
+/// the last one rather than as a new file, which costs the file system more. Not
+/// flushed: a token cut or mixed with the last one has too few or too many numbers
+/// and reads as none.
 fn write_token(path: &Path, since: Since, index: IndexIdentity) {
+    use std::io::Write;
     let mut text = format!("{} {}", since.watcher, since.epoch);
     for number in index {
         text.push_str(&format!(" {number}"));
     }
     text.push('\n');
-    let temporary = path.with_extension("new");
-    if std::fs::write(&temporary, text).is_ok() {
-        let _ = std::fs::rename(&temporary, path);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .and_then(|mut file| {
+            file.write_all(text.as_bytes())?;
+            file.set_len(text.len() as u64)
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_read_back_and_anything_else_reads_as_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(TOKEN);
+        let long = Since {
+            watcher: u64::MAX,
+            epoch: 123_456_789,
+        };
+        write_token(&path, long, [i64::MIN; 7]);
+        assert_eq!(read_token(&path), Some((long, [i64::MIN; 7])));
+        // A shorter one written over it leaves nothing of the longer one.
+        let short = Since { watcher: 7, epoch: 2 };
+        write_token(&path, short, [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(read_token(&path), Some((short, [1, 2, 3, 4, 5, 6, 7])));
+        for damaged in ["", "7 2 1 2 3 4 5 6", "7 2 1 2 3 4 5 6 7 8", "7 x 1 2 3 4 5 6 7"] {
+            std::fs::write(&path, damaged).unwrap();
+            assert_eq!(read_token(&path), None, "{damaged:?}");
+        }
     }
 }
