@@ -293,7 +293,11 @@ fn myorg_watch_tells_the_other_commands_what_changed() {
     assert!(said.starts_with("myorg: watching "), "{said}");
     let refused = myorg(dir.path(), &["--store", "s", "watch"], &[]);
     assert!(!refused.status.success());
-    assert!(stderr(&refused).contains("another process already watches this store"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("another process already watches this store"),
+        "{}",
+        stderr(&refused)
+    );
 
     // The first write after the watcher started looks at every file, the next ones
     // only where it saw changes.
@@ -303,16 +307,25 @@ fn myorg_watch_tells_the_other_commands_what_changed() {
         String::from_utf8(output.stderr).unwrap()
     };
     let second = logged(myorg(dir.path(), &["--store", "s", "add", "Second"], &looks));
-    assert!(second.contains("looking for hand edits in every file watched=true"), "{second}");
+    assert!(
+        second.contains("looking for hand edits in every file watched=true"),
+        "{second}"
+    );
     std::fs::create_dir_all(store.join("notes")).unwrap();
     std::fs::write(store.join("notes/idea.md"), "# An idea\n").unwrap();
     std::fs::write(store.join("done.txt"), "x 2026-11-20 Edited by hand\n").unwrap();
     stdout(&myorg(dir.path(), &["--store", "s", "add", "Third"], &[]));
     let fourth = logged(myorg(dir.path(), &["--store", "s", "add", "Fourth"], &looks));
-    assert!(fourth.contains("looking for hand edits where the watcher saw changes"), "{fourth}");
+    assert!(
+        fourth.contains("looking for hand edits where the watcher saw changes"),
+        "{fourth}"
+    );
     let repo = Repository::open(&store).unwrap();
     let saved = repo.revparse_single("HEAD~2").unwrap().peel_to_commit().unwrap();
-    assert_eq!(saved.summary().unwrap(), Some("Save edits made outside the assistant"));
+    assert_eq!(
+        saved.summary().unwrap(),
+        Some("Save edits made outside the assistant")
+    );
     let saved_files: Vec<String> = {
         let parent = saved.parent(0).unwrap().tree().unwrap();
         let diff = repo
@@ -331,5 +344,8 @@ fn myorg_watch_tells_the_other_commands_what_changed() {
     std::fs::write(store.join("notes/idea.md"), "# An idea, grown\n").unwrap();
     stdout(&myorg(dir.path(), &["--store", "s", "add", "Fifth"], &[]));
     let saved = repo.revparse_single("HEAD~1").unwrap().peel_to_commit().unwrap();
-    assert_eq!(saved.summary().unwrap(), Some("Save edits made outside the assistant"));
+    assert_eq!(
+        saved.summary().unwrap(),
+        Some("Save edits made outside the assistant")
+    );
 }

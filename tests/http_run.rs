@@ -134,10 +134,45 @@ async fn endpoints_triggers_and_a_graceful_stop() {
     );
     assert!(metrics.contains("myorg_unpushed_commits 0"), "{metrics}");
 
+    // It watches the store's folders: a command beside it asks what changed, and the
+    // hand edit it was told of is saved first.
+    let socket = dir.path().join("s/.git/myorg/watch.sock");
+    assert!(socket.exists());
+    edit_by_hand(dir.path(), "2026-11-23 Written by hand beside the server");
+    let dir3 = dir.path().to_path_buf();
+    let output = tokio::task::spawn_blocking(move || {
+        myorg_command(
+            &dir3,
+            &["--store", "s", "add", "Added beside the server"],
+            &[
+                ("MYORG_LOG", "myorg_assistant::store=debug"),
+                ("MYORG_NOW", "2026-11-23T08:00:00"),
+            ],
+        )
+        .output()
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    let logged = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{logged}");
+    assert!(
+        logged.contains("where the watcher saw changes") || logged.contains("in every file watched=true"),
+        "{logged}"
+    );
+    let repo = git2::Repository::open(dir.path().join("s")).unwrap();
+    let saved = repo.revparse_single("HEAD~1").unwrap().peel_to_commit().unwrap();
+    assert_eq!(
+        saved.summary().unwrap(),
+        Some("Save edits made outside the assistant")
+    );
+
     // SIGTERM: it stops serving and exits 0 (a hang is caught by `HANG`).
     running.terminate();
     let (status, lines) = running.wait();
     assert!(status.success(), "{lines:#?}");
+    assert_eq!(count(&lines, "watching the store's folders"), 1, "{lines:#?}");
+    assert!(!socket.exists());
     assert_eq!(count(&lines, "headless: no DISCORD_BOT_TOKEN"), 1, "{lines:#?}");
     assert_eq!(count(&lines, "scheduler.mode is external"), 1, "{lines:#?}");
     assert!(ended_stopped(&lines), "{lines:#?}");

@@ -346,9 +346,15 @@ fn another_process_asks_the_watcher_through_its_socket() {
     assert_eq!(
         log[..4],
         [
-            ("Add task: From the watching process".to_string(), vec!["todo.txt".to_string()]),
+            (
+                "Add task: From the watching process".to_string(),
+                vec!["todo.txt".to_string()]
+            ),
             (HAND_EDITS.to_string(), vec!["notes/2/new.md".to_string()]),
-            ("Add task: From the other process".to_string(), vec!["todo.txt".to_string()]),
+            (
+                "Add task: From the other process".to_string(),
+                vec!["todo.txt".to_string()]
+            ),
             (HAND_EDITS.to_string(), vec!["notes/0/note.md".to_string()]),
         ]
     );

@@ -173,7 +173,9 @@ pub fn watch(config: &Config) -> anyhow::Result<()> {
         store.root().display()
     );
     std::io::stdout().flush()?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async { crate::server::shutdown_signal().await });
     Ok(())
 }

@@ -662,11 +662,17 @@ impl Store {
             && let Some(index) = &index
             && match watched.as_ref().map(|answer| &answer.changes) {
                 Some(watch::Changes::Paths(paths)) => {
-                    tracing::debug!(paths = paths.len(), "looking for hand edits where the watcher saw changes");
+                    tracing::debug!(
+                        paths = paths.len(),
+                        "looking for hand edits where the watcher saw changes"
+                    );
                     git.surely_clean_at(index, paths)?
                 }
                 _ => {
-                    tracing::debug!(watched = watched.is_some(), "looking for hand edits in every file");
+                    tracing::debug!(
+                        watched = watched.is_some(),
+                        "looking for hand edits in every file"
+                    );
                     git.surely_clean(index, &self.state_dir.join("folders.cache"))?
                 }
             }

@@ -116,11 +116,18 @@ impl Watcher {
     /// What changed since `since` (`None`: never asked). Reads every queued event
     /// first.
     pub fn changes_since(&self, since: Option<Since>) -> Answer {
-        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         state.read_events(&self.root);
         let epoch = state.epoch;
         let changes = match since {
-            Some(since) if since.watcher == self.id && since.epoch >= state.everything_before && state.inotify.is_some() => {
+            Some(since)
+                if since.watcher == self.id
+                    && since.epoch >= state.everything_before
+                    && state.inotify.is_some() =>
+            {
                 Changes::Paths(
                     state
                         .changed
@@ -146,12 +153,18 @@ impl Watcher {
     /// not overflow between questions. For a thread of its own.
     pub fn wait(&self, timeout: Duration) {
         let fd = {
-            let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let state = self
+                .state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             state.inotify.as_ref().map(|inotify| inotify.as_raw_fd())
         };
         let Some(fd) = fd else {
             std::thread::sleep(timeout);
-            let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut state = self
+                .state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             state.read_events(&self.root);
             return;
         };
@@ -163,7 +176,10 @@ impl Watcher {
         // SAFETY: one valid pollfd; a descriptor closed meanwhile (a rebuild) only
         // makes poll return early.
         unsafe { libc::poll(&mut poll, 1, timeout.as_millis().min(i32::MAX as u128) as i32) };
-        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         state.read_events(&self.root);
     }
 }
@@ -176,7 +192,9 @@ impl State {
         let mut start_over = self.inotify.is_none();
         let mut new_folders = Vec::new();
         while !start_over {
-            let Some(inotify) = self.inotify.as_mut() else { break };
+            let Some(inotify) = self.inotify.as_mut() else {
+                break;
+            };
             let events = match inotify.read_events(&mut buffer) {
                 Ok(events) => events,
                 Err(err) if err.kind() == ErrorKind::WouldBlock => break,
@@ -197,7 +215,9 @@ impl State {
                     self.folders.remove(&wd);
                     continue;
                 }
-                let Some(folder) = self.folders.get(&wd) else { continue };
+                let Some(folder) = self.folders.get(&wd) else {
+                    continue;
+                };
                 let Some(name) = event.name else {
                     // The folder itself moved or went: its own parent's event names it;
                     // a moved root, or a folder moved, has watches naming old paths.
@@ -284,14 +304,20 @@ impl State {
             };
             let wd = match watches.add(&full, FOLDER_EVENTS) {
                 Ok(wd) => wd,
-                Err(err) if matches!(err.kind(), ErrorKind::NotFound) || err.raw_os_error() == Some(libc::ENOTDIR) => {
+                Err(err)
+                    if matches!(err.kind(), ErrorKind::NotFound)
+                        || err.raw_os_error() == Some(libc::ENOTDIR) =>
+                {
                     continue;
                 }
                 Err(err) => return Err(err),
             };
             let entries = match std::fs::read_dir(&full) {
                 Ok(entries) => entries,
-                Err(err) if matches!(err.kind(), ErrorKind::NotFound) || err.raw_os_error() == Some(libc::ENOTDIR) => {
+                Err(err)
+                    if matches!(err.kind(), ErrorKind::NotFound)
+                        || err.raw_os_error() == Some(libc::ENOTDIR) =>
+                {
                     continue;
                 }
                 Err(err) => return Err(err),

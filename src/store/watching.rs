@@ -38,7 +38,10 @@ impl Store {
     pub fn watch(&self) -> anyhow::Result<Watching> {
         let watcher = Arc::new(Watcher::start(self.root())?);
         let service = serve::serve(Arc::clone(&watcher), &self.state_dir.join(SOCKET))?;
-        *self.watcher.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(watcher);
+        *self
+            .watcher
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(watcher);
         Ok(Watching { _service: service })
     }
 
@@ -78,12 +81,18 @@ impl Store {
 
     /// Forgets what the last session asked (at the start of each).
     pub(super) fn forget_watch_asked(&self) {
-        *self.watch_asked.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        *self
+            .watch_asked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
     /// Keeps the epoch of this session's look, for [`Store::settle_watch`].
     pub(super) fn keep_watch_asked(&self, asked: Since) {
-        *self.watch_asked.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(asked);
+        *self
+            .watch_asked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(asked);
     }
 }
 

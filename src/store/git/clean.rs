@@ -132,7 +132,9 @@ impl Git {
                 if !unchanged {
                     return Ok(false);
                 }
-            } else if stat_at(libc::AT_FDCWD, &full, 0).is_some() && !self.repo.is_path_ignored(path).unwrap_or(false) {
+            } else if stat_at(libc::AT_FDCWD, &full, 0).is_some()
+                && !self.repo.is_path_ignored(path).unwrap_or(false)
+            {
                 // A new file, or a folder that may hold new files.
                 return Ok(false);
             }

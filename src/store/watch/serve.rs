@@ -37,7 +37,10 @@ pub fn serve(watcher: Arc<Watcher>, socket: &Path) -> std::io::Result<Service> {
         if ask(socket, watcher.root(), None).is_some() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::AddrInUse,
-                format!("another process already watches this store ({})", socket.display()),
+                format!(
+                    "another process already watches this store ({})",
+                    socket.display()
+                ),
             ));
         }
         // Left by a watcher that died.
@@ -117,7 +120,12 @@ fn answer(watcher: &Watcher, stream: UnixStream) -> std::io::Result<()> {
     };
     let reply = watcher.changes_since(since);
     let mut out = Vec::new();
-    for field in [MAGIC, root, &reply.next.watcher.to_string(), &reply.next.epoch.to_string()] {
+    for field in [
+        MAGIC,
+        root,
+        &reply.next.watcher.to_string(),
+        &reply.next.epoch.to_string(),
+    ] {
         out.extend_from_slice(field.as_bytes());
         out.push(0);
     }

@@ -31,7 +31,10 @@ fn the_first_answer_is_everything_then_only_what_changed_since() {
     let watcher = Watcher::start(dir.path()).unwrap();
     let first = watcher.changes_since(None);
     assert_eq!(first.changes, Changes::Everything);
-    assert_eq!(paths(&watcher.changes_since(Some(first.next))), Vec::<String>::new());
+    assert_eq!(
+        paths(&watcher.changes_since(Some(first.next))),
+        Vec::<String>::new()
+    );
 
     let before = watcher.changes_since(Some(first.next)).next;
     std::fs::write(dir.path().join("notes/2026/one.md"), "changed\n").unwrap();
@@ -41,7 +44,10 @@ fn the_first_answer_is_everything_then_only_what_changed_since() {
     let answer = watcher.changes_since(Some(before));
     assert_eq!(paths(&answer), ["new.txt", "notes/2026/one.md", "todo.txt"]);
     // Told once: the next question, from this answer, has nothing new.
-    assert_eq!(paths(&watcher.changes_since(Some(answer.next))), Vec::<String>::new());
+    assert_eq!(
+        paths(&watcher.changes_since(Some(answer.next))),
+        Vec::<String>::new()
+    );
     // An older asker is told again.
     assert_eq!(paths(&watcher.changes_since(Some(before))).len(), 3);
 }
