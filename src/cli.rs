@@ -978,7 +978,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::store::sync(&config, now(&config)?)
         }
-        Command::Watch => commands::store::watch(&config()?),
+        Command::Watch => crate::server::watch::watch(&config()?),
         Command::Projects {
             status,
             all,

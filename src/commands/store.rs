@@ -5,7 +5,6 @@ use crate::app::history::{self, Of};
 use crate::app::{Ctx, Files, Look, status};
 use crate::config::Config;
 use crate::store::{Actor, NewStore, Origin, PushReport, Start, Store, StoreSettings};
-use anyhow::Context;
 use chrono::NaiveDateTime;
 
 pub(super) fn open(config: &Config) -> anyhow::Result<Store> {
@@ -161,23 +160,6 @@ pub fn sync(config: &Config, now: NaiveDateTime) -> anyhow::Result<()> {
         println!("{line}");
     }
     went_wrong(&synced.0)
-}
-
-/// `myorg watch`: watches the store's folders until SIGINT or SIGTERM.
-pub fn watch(config: &Config) -> anyhow::Result<()> {
-    use std::io::Write;
-    let store = open(config)?;
-    let _watching = store.watch().context("watching the store's folders")?;
-    println!(
-        "myorg: watching {}: each write by a myorg command now looks only at the files that changed (Ctrl-C stops)",
-        store.root().display()
-    );
-    std::io::stdout().flush()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async { crate::server::shutdown_signal().await });
-    Ok(())
 }
 
 /// Prints what a push did; an error when something did not go as asked, so the exit

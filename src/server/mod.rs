@@ -9,11 +9,13 @@
 //! token it runs the bot too (and closes its gateway on the way out), and jobs
 //! deliver through it; without one it is headless, says so in its log, and jobs
 //! deliver to the log. `outbox.rs` sends the messages people asked for, the same way.
-//! [`trigger`] is the client side of a trigger, for CronJobs.
+//! [`trigger`] is the client side of a trigger, for CronJobs; [`watch`] is `myorg
+//! watch`, the store's folders watched for the commands run beside it.
 
 mod outbox;
 mod sync;
 mod trigger;
+pub mod watch;
 
 pub use trigger::trigger;
 
@@ -342,7 +344,7 @@ fn watch_store(store: &crate::store::Store) -> Option<crate::store::Watching> {
 /// SIGTERM or SIGINT, listened for from this call on (within the runtime): a signal
 /// that comes while the server is still starting then stops it as any other, rather
 /// than ending the process at once, as a signal nobody listens for does.
-pub(crate) fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
