@@ -1,8 +1,9 @@
 //! Latency of one store operation on realistic stores: a 10k-line todo.txt, 10k
 //! commits of history, and 100 to 50k note files (`MYORG_BENCH_SIZES=100,1000`),
 //! beside a local bare remote. Medians of a `myorg add` process (and its peak
-//! resident memory), of the shell pipeline it replaces (append, `git commit -qam`,
-//! and its peak memory), and in process of write + commit; then the same with the
+//! resident memory), of the shell pipelines it replaces (`printf >> todo.txt` or,
+//! when installed, `todo.sh add`, then `git commit -qam`; and their peak memory),
+//! and in process of write + commit; then the same with the
 //! store watched (`Store::watch`, as `myorg run` and `myorg watch` do), and in
 //! process, watched, of write + commit + push.
 //!
@@ -250,6 +251,57 @@ fn shell_pipeline(root: &Path) -> (Duration, f64) {
     (median(samples), peak_rss_mib)
 }
 
+/// todo.txt's own command line (`todo.sh`, Debian's `todo-txt`), when installed:
+/// `MYORG_BENCH_TODO_SH`, else the first of those names on the `PATH`.
+fn todo_sh() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("MYORG_BENCH_TODO_SH") {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| [dir.join("todo.sh"), dir.join("todo-txt")])
+        .find(|candidate| candidate.is_file())
+}
+
+/// Median time of the pipeline the issue names, `todo.sh add … && git commit -qam`
+/// (todo.sh dating the task, as `myorg add` does), and its largest peak memory.
+fn todo_sh_pipeline(todo_sh: &Path, root: &Path) -> (Duration, f64) {
+    let config = root.join(".git/todo.cfg");
+    std::fs::write(
+        &config,
+        format!(
+            "export TODO_DIR={root:?}\nexport TODO_FILE=\"$TODO_DIR/todo.txt\"\nexport DONE_FILE=\"$TODO_DIR/done.txt\"\nexport REPORT_FILE=\"$TODO_DIR/report.txt\"\n"
+        ),
+    )
+    .unwrap();
+    let run = |i: usize| {
+        let mut command = measuring(Path::new("sh"));
+        command.arg("-c").arg(format!(
+            "{todo_sh:?} -d {config:?} -t add \"todo.sh task {i}\" && git commit -qam \"Add task {i}\""
+        ));
+        command.current_dir(root);
+        measured(&mut command)
+    };
+    // The first makes done.txt and report.txt, committed apart.
+    run(usize::MAX);
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg("git add -A && git commit -qm 'todo.sh files'")
+        .current_dir(root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut peak_rss_mib: f64 = 0.0;
+    let samples = (0..RUNS / 2)
+        .map(|i| {
+            let (took, rss) = run(i);
+            peak_rss_mib = peak_rss_mib.max(rss);
+            took
+        })
+        .collect();
+    (median(samples), peak_rss_mib)
+}
+
 fn ms(took: Duration) -> f64 {
     took.as_secs_f64() * 1e3
 }
@@ -318,8 +370,16 @@ fn main() {
         .ok()
         .map(|sizes| sizes.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100, 1_000, 10_000, 50_000]);
+    let todo_sh = todo_sh();
     println!(
-        "files   | myorg add | watched  | peak RSS | shell pipeline | its peak RSS | in process | watched  | + push, watched"
+        "shell: printf >> todo.txt && git commit -qam; todo.sh: {}",
+        match &todo_sh {
+            Some(path) => format!("{} add && git commit -qam", path.display()),
+            None => "not installed (MYORG_BENCH_TODO_SH=PATH)".to_string(),
+        }
+    );
+    println!(
+        "files   | myorg add | watched  | peak RSS | shell     | todo.sh   | their peak RSS | in process | watched  | + push, watched"
     );
     for files in sizes {
         let started = Instant::now();
@@ -335,6 +395,10 @@ fn main() {
         let setup = started.elapsed();
         let (process, process_rss) = as_process(&binary, &local, None);
         let (shell, shell_rss) = shell_pipeline(&local);
+        let (todo_sh_time, todo_sh_rss) = match &todo_sh {
+            Some(todo_sh) => todo_sh_pipeline(todo_sh, &local),
+            None => (Duration::ZERO, 0.0),
+        };
         let write_commit = in_process(&open(&local, None, false).0);
         let (watched, watching) = open(&local, None, true);
         let (process_watched, watched_rss) = as_process(&binary, &local, None);
@@ -344,11 +408,13 @@ fn main() {
         let push = in_process(&with_push);
         drop((with_push, watching));
         println!(
-            "{files:>7} | {:>6.1} ms | {:>5.1} ms | {:>4.1} MiB | {:>11.1} ms | {shell_rss:>8.1} MiB | {:>7.2} ms | {:>5.2} ms | {:>6.2} ms   (setup {:.0} s)",
+            "{files:>7} | {:>6.1} ms | {:>5.1} ms | {:>4.1} MiB | {:>6.1} ms | {:>6.1} ms | {:>10.1} MiB | {:>7.2} ms | {:>5.2} ms | {:>6.2} ms   (setup {:.0} s)",
             ms(process),
             ms(process_watched),
             process_rss.max(watched_rss),
             ms(shell),
+            ms(todo_sh_time),
+            shell_rss.max(todo_sh_rss),
             ms(write_commit),
             ms(write_commit_watched),
             ms(push),

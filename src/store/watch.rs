@@ -100,7 +100,15 @@ impl Watcher {
             epoch: 1,
             everything_before: 1,
         };
-        state.rebuild(&root)?;
+        state.rebuild(&root).map_err(|err| match err.raw_os_error() {
+            Some(libc::ENOSPC) => std::io::Error::other(
+                "the store has more folders than inotify may watch (raise the sysctl fs.inotify.max_user_watches)",
+            ),
+            Some(libc::EMFILE) => std::io::Error::other(
+                "too many inotify instances are open (raise the sysctl fs.inotify.max_user_instances)",
+            ),
+            _ => err,
+        })?;
         Ok(Watcher {
             root,
             id: u64::from_le_bytes(id),
