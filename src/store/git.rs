@@ -4,6 +4,7 @@
 mod adopt;
 mod clean;
 mod index_file;
+pub use index_file::Identity as IndexIdentity;
 mod interrupted;
 mod local_push;
 mod token;
@@ -95,6 +96,9 @@ pub struct Git {
     repo: Repository,
     branch: String,
     remote: Option<RemoteSettings>,
+    /// The identity of the index file as this process last wrote it to commit (read
+    /// right after each write).
+    index_written: std::cell::Cell<Option<index_file::Identity>>,
 }
 
 const REMOTE: &str = "origin";
@@ -109,6 +113,7 @@ impl Git {
             repo,
             branch: branch.to_string(),
             remote,
+            index_written: std::cell::Cell::new(None),
         })
     }
 
@@ -156,6 +161,7 @@ impl Git {
             repo,
             branch: branch.to_string(),
             remote,
+            index_written: std::cell::Cell::new(None),
         };
         git.ensure_remote()?;
         Ok(git)
@@ -243,8 +249,10 @@ impl Git {
         index.read(false)?;
         index.add_all(["*"], IndexAddOption::DEFAULT, None)?;
         index.update_all(["*"], None)?;
-        index.write()?;
+        // The tree first, so the index keeps its trees (see `commit_files`).
         let tree = self.repo.find_tree(index.write_tree()?)?;
+        index.write()?;
+        self.index_written.set(self.index_identity());
         self.commit_tree(&tree, message, author, committer)
     }
 
@@ -297,6 +305,7 @@ impl Git {
         // extension), so the next commit builds only the trees that changed.
         let tree = self.repo.find_tree(index.write_tree()?)?;
         index.write()?;
+        self.index_written.set(self.index_identity());
         Ok((self.commit_tree(&tree, message, author, committer)?, blobs))
     }
 
@@ -397,7 +406,18 @@ impl Git {
             let _ = std::fs::remove_file(&lock);
             return Err(err).context("writing the index");
         }
+        self.index_written.set(index_file::identity(&path));
         Ok(())
+    }
+
+    /// The identity of the index file now (`None`: there is none).
+    pub fn index_identity(&self) -> Option<index_file::Identity> {
+        index_file::identity(&self.git_dir().join("index"))
+    }
+
+    /// The identity of the index as this process last wrote it to commit.
+    pub fn index_written(&self) -> Option<index_file::Identity> {
+        self.index_written.get()
     }
 
     /// The index file, read without libgit2; `None` when there is none or it is in a

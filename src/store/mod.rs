@@ -214,8 +214,9 @@ pub struct Store {
     on_wait: Box<dyn Fn() + Send + Sync>,
     /// This process's watcher of the working tree, once [`Store::watch`] started it.
     watcher: Mutex<Option<std::sync::Arc<watch::Watcher>>>,
-    /// The epoch this session's look for hand edits asked at (`watching`).
-    watch_asked: Mutex<Option<watch::Since>>,
+    /// The epoch this session's look for hand edits asked at, and the index it found
+    /// (`watching`).
+    watch_asked: Mutex<Option<(watch::Since, Option<git::IndexIdentity>)>>,
 }
 
 /// todo.txt as last written by this process, parsed, with the blob id of its content.
@@ -660,7 +661,7 @@ impl Store {
         // change, or else at every file.
         if saved.is_empty()
             && let Some(index) = &index
-            && match watched.as_ref().map(|answer| &answer.changes) {
+            && match watched.as_ref().map(|(answer, _)| &answer.changes) {
                 Some(watch::Changes::Paths(paths)) => {
                     tracing::debug!(
                         paths = paths.len(),
@@ -677,8 +678,8 @@ impl Store {
                 }
             }
         {
-            if let Some(answer) = watched {
-                self.keep_watch_asked(answer.next);
+            if let Some((answer, index)) = watched {
+                self.keep_watch_asked(answer.next, index);
             }
             return Ok(saved);
         }
@@ -694,8 +695,8 @@ impl Store {
             };
             git.commit_all(&message, assistant, assistant)?;
         }
-        if let Some(answer) = watched {
-            self.keep_watch_asked(answer.next);
+        if let Some((answer, index)) = watched {
+            self.keep_watch_asked(answer.next, index);
         }
         Ok(saved)
     }

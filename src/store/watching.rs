@@ -6,14 +6,15 @@
 //!
 //! The token is trusted only while the index is the one it names: a `git reset` or
 //! a commit by hand changes the index without touching the files, and the next look
-//! is then a whole one. A session that failed records nothing, so the next asks from
-//! the last epoch that ended clean.
+//! is then a whole one. A session records a token only when it ends without error
+//! and the index is still the one it found or the one it last wrote to commit, so a
+//! person's git command that changed the index meanwhile (or a checkout by a
+//! replay, not followed) means a whole look next time, never a trusted guess.
 
 use super::Store;
-use super::git::Git;
+use super::git::{Git, IndexIdentity};
 use super::watch::serve::{self, Service};
 use super::watch::{Answer, Since, Watcher};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,9 +22,6 @@ use std::sync::Arc;
 const SOCKET: &str = "watch.sock";
 /// The last epoch a session ended clean at, and the index it left.
 const TOKEN: &str = "watch.token";
-
-/// `.git/index`'s device, inode, size, modification and change times.
-type IndexIdentity = [i64; 7];
 
 /// The store's own watcher, answering other processes too; dropping it stops the
 /// answers (this process goes on asking its watcher).
@@ -46,8 +44,9 @@ impl Store {
     }
 
     /// What changed since the last session that ended clean, from this process's
-    /// watcher or another's; `None` when nobody watches.
-    pub(super) fn watched_changes(&self, git: &Git) -> Option<Answer> {
+    /// watcher or another's, and the index as it was when asked; `None` when nobody
+    /// watches.
+    pub(super) fn watched_changes(&self, git: &Git) -> Option<(Answer, Option<IndexIdentity>)> {
         let own = self
             .watcher
             .lock()
@@ -57,25 +56,31 @@ impl Store {
         if own.is_none() && !socket.exists() {
             return None;
         }
+        let index = git.index_identity();
         let since = read_token(&self.state_dir.join(TOKEN))
-            .filter(|(_, index)| index_identity(git.git_dir()).as_ref() == Some(index))
+            .filter(|(_, token_index)| index.as_ref() == Some(token_index))
             .map(|(since, _)| since);
-        match own {
-            Some(watcher) => Some(watcher.changes_since(since)),
-            None => serve::ask(&socket, &canonical(self.root())?, since),
-        }
+        let answer = match own {
+            Some(watcher) => watcher.changes_since(since),
+            None => serve::ask(&socket, &canonical(self.root())?, since)?,
+        };
+        Some((answer, index))
     }
 
-    /// Records that this session ended clean: what changed since `asked` is all
-    /// that can differ from the index as it is now.
+    /// Records that this session ended clean: what changed since it asked is all
+    /// that can differ from the index as it is now, if that index is the one the
+    /// session found or last wrote itself.
     pub(super) fn settle_watch(&self, git: &Git) {
         let asked = self
             .watch_asked
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
-        if let (Some(asked), Some(index)) = (asked, index_identity(git.git_dir())) {
-            write_token(&self.state_dir.join(TOKEN), asked, index);
+        let (Some((since, found)), Some(now)) = (asked, git.index_identity()) else {
+            return;
+        };
+        if found == Some(now) || git.index_written() == Some(now) {
+            write_token(&self.state_dir.join(TOKEN), since, now);
         }
     }
 
@@ -87,30 +92,18 @@ impl Store {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
-    /// Keeps the epoch of this session's look, for [`Store::settle_watch`].
-    pub(super) fn keep_watch_asked(&self, asked: Since) {
+    /// Keeps the epoch of this session's look and the index it found, for
+    /// [`Store::settle_watch`].
+    pub(super) fn keep_watch_asked(&self, asked: Since, index: Option<IndexIdentity>) {
         *self
             .watch_asked
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(asked);
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((asked, index));
     }
 }
 
 fn canonical(root: &Path) -> Option<PathBuf> {
     root.canonicalize().ok()
-}
-
-fn index_identity(git_dir: &Path) -> Option<IndexIdentity> {
-    let meta = std::fs::symlink_metadata(git_dir.join("index")).ok()?;
-    Some([
-        meta.dev() as i64,
-        meta.ino() as i64,
-        meta.size() as i64,
-        meta.mtime(),
-        meta.mtime_nsec(),
-        meta.ctime(),
-        meta.ctime_nsec(),
-    ])
 }
 
 /// `WATCHER EPOCH` and the seven numbers of the index; anything else reads as none.
@@ -157,6 +150,49 @@ fn write_token(path: &Path, since: Since, index: IndexIdentity) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Actor, Operation, StoreSettings};
+
+    fn add(store: &Store, text: &str) {
+        let actor = Actor {
+            name: "Ana".into(),
+            email: "ana@example.com".into(),
+            via: "cli".into(),
+        };
+        let line = format!("2026-12-06 {text}");
+        store.apply(Operation::AddTask { line }, &actor).unwrap();
+    }
+
+    #[test]
+    fn a_session_whose_index_a_person_changed_meanwhile_leaves_no_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(StoreSettings::local(dir.path().join("s"))).unwrap();
+        let _watching = store.watch().unwrap();
+        add(&store, "First");
+        add(&store, "Second");
+        let token = store.state_dir.join(TOKEN);
+        let (before, index) = read_token(&token).unwrap();
+        let git = store.repository().unwrap();
+        assert_eq!(git.index_identity(), Some(index));
+
+        // A session asks, then a person's `git reset` rewrites the index before it ends.
+        store.forget_watch_asked();
+        let (answer, found) = store.watched_changes(&git).unwrap();
+        assert_eq!(found, Some(index));
+        store.keep_watch_asked(answer.next, found);
+        let repo = git2::Repository::open(store.root()).unwrap();
+        let back = repo.revparse_single("HEAD~1").unwrap();
+        repo.reset(&back, git2::ResetType::Mixed, None).unwrap();
+        store.settle_watch(&git);
+        assert_eq!(read_token(&token), Some((before, index)));
+
+        // A session that finds the index as the last one left it records its epoch.
+        store.forget_watch_asked();
+        let (answer, found) = store.watched_changes(&git).unwrap();
+        store.keep_watch_asked(answer.next, found);
+        store.settle_watch(&git);
+        assert_eq!(read_token(&token).map(|(since, _)| since), Some(answer.next));
+        assert_ne!(answer.next, before);
+    }
 
     #[test]
     fn a_token_is_read_back_and_anything_else_reads_as_none() {

@@ -29,7 +29,30 @@ const INTENT_TO_ADD: u16 = 0x2000;
 /// The index file last read whole and verified in this process: its identity (device,
 /// inode, size, modification and change times) and checksum. A file written again
 /// is a new inode (git and libgit2 rename a lock file over it) with new times.
-static VERIFIED: std::sync::Mutex<Option<([i64; 7], [u8; CHECKSUM])>> = std::sync::Mutex::new(None);
+static VERIFIED: std::sync::Mutex<Option<(Identity, [u8; CHECKSUM])>> = std::sync::Mutex::new(None);
+
+/// An index file's device, inode, size, modification and change times: git and
+/// libgit2 write a new file (a lock file renamed over it) each time.
+pub type Identity = [i64; 7];
+
+/// The identity of the file at `path`; `None` when it cannot be read.
+pub fn identity(path: &Path) -> Option<Identity> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|meta| identity_of(&meta))
+}
+
+fn identity_of(meta: &std::fs::Metadata) -> Identity {
+    [
+        meta.dev() as i64,
+        meta.ino() as i64,
+        meta.size() as i64,
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec(),
+    ]
+}
 
 /// An index file, read whole.
 pub struct IndexFile {
@@ -73,15 +96,7 @@ impl IndexFile {
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         std::io::Read::read_to_end(&mut file, &mut bytes)?;
         // The file read again unchanged within an operation is not hashed again.
-        let identity = [
-            meta.dev() as i64,
-            meta.ino() as i64,
-            meta.size() as i64,
-            meta.mtime(),
-            meta.mtime_nsec(),
-            meta.ctime(),
-            meta.ctime_nsec(),
-        ];
+        let identity = identity_of(&meta);
         let mut verified = VERIFIED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let known = verified
             .as_ref()
