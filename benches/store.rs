@@ -352,8 +352,8 @@ fn main() {
                 .clone(local.to_str().unwrap(), &remote)
                 .unwrap();
         }
-        let pushing = std::env::var_os("MYORG_BENCH_PUSH").is_some();
-        let watched = std::env::var_os("MYORG_BENCH_WATCH").is_some();
+        let pushing = std::env::var_os("MYORG_BENCH_PUSH").is_some_and(|value| !value.is_empty());
+        let watched = std::env::var_os("MYORG_BENCH_WATCH").is_some_and(|value| !value.is_empty());
         let (store, _watching) = open(&local, pushing.then_some(remote.as_path()), watched);
         let took = in_process(&store);
         println!(

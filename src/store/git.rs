@@ -415,6 +415,12 @@ impl Git {
         index_file::identity(&self.git_dir().join("index"))
     }
 
+    /// Takes the index file as verified while it keeps `identity` (see
+    /// [`index_file::trust`]).
+    pub fn trust_index(&self, identity: index_file::Identity) {
+        index_file::trust(&self.git_dir().join("index"), identity);
+    }
+
     /// The identity of the index as this process last wrote it to commit.
     pub fn index_written(&self) -> Option<index_file::Identity> {
         self.index_written.get()

@@ -652,10 +652,18 @@ impl Store {
     /// Commits hand edits found in the working tree, before anything else; an
     /// interrupted merge is settled first. The files saved beside conflicted ones.
     fn save_hand_edits(&self, git: &Git) -> anyhow::Result<Vec<String>> {
-        let index = git.index_file();
-        let saved = git.settle_interrupted_merge(index.as_ref())?;
         // Asked before looking: what changes after the question is in the next answer.
-        let watched = self.watched_changes(git);
+        let mut watched = self.watched_changes(git);
+        let index = git.index_file();
+        // The index read must be the one the answer is about: another process's git
+        // command may have rewritten it since.
+        if let Some((answer, found)) = &mut watched
+            && *found != git.index_identity()
+        {
+            answer.changes = watch::Changes::Everything;
+            *found = None;
+        }
+        let saved = git.settle_interrupted_merge(index.as_ref())?;
         // The full status reads every folder and stats each file twice; most of the
         // time a quicker look proves nothing was touched: at the paths a watcher saw
         // change, or else at every file.

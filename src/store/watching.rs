@@ -59,7 +59,12 @@ impl Store {
         let index = git.index_identity();
         let since = read_token(&self.state_dir.join(TOKEN))
             .filter(|(_, token_index)| index.as_ref() == Some(token_index))
-            .map(|(since, _)| since);
+            .map(|(since, token_index)| {
+                // The index a session of this store left: found and verified, or
+                // written, by it.
+                git.trust_index(token_index);
+                since
+            });
         let answer = match own {
             Some(watcher) => watcher.changes_since(since),
             None => serve::ask(&socket, &canonical(self.root())?, since)?,
