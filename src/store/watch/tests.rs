@@ -132,3 +132,25 @@ fn a_socket_left_by_a_dead_watcher_is_replaced() {
     let _service = serve(watcher, &socket).unwrap();
     assert!(ask(&socket, &root, None).is_some());
 }
+
+#[test]
+fn an_overflowing_queue_means_everything_then_watching_again() {
+    let dir = tree();
+    let watcher = Watcher::start(dir.path()).unwrap();
+    let start = watcher.changes_since(None).next;
+    // Each new file queues three events (made, written, closed): past the kernel's
+    // queue, which then says it overflowed.
+    let queued: usize = std::fs::read_to_string("/proc/sys/fs/inotify/max_queued_events")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(16_384);
+    std::fs::create_dir(dir.path().join("many")).unwrap();
+    let answer = watcher.changes_since(Some(start));
+    for n in 0..queued / 3 + 100 {
+        std::fs::write(dir.path().join(format!("many/{n}.md")), "x").unwrap();
+    }
+    let overflowed = watcher.changes_since(Some(answer.next));
+    assert_eq!(overflowed.changes, Changes::Everything);
+    std::fs::write(dir.path().join("many/0.md"), "changed").unwrap();
+    assert_eq!(paths(&watcher.changes_since(Some(overflowed.next))), ["many/0.md"]);
+}
