@@ -152,5 +152,8 @@ fn an_overflowing_queue_means_everything_then_watching_again() {
     let overflowed = watcher.changes_since(Some(answer.next));
     assert_eq!(overflowed.changes, Changes::Everything);
     std::fs::write(dir.path().join("many/0.md"), "changed").unwrap();
-    assert_eq!(paths(&watcher.changes_since(Some(overflowed.next))), ["many/0.md"]);
+    assert_eq!(
+        paths(&watcher.changes_since(Some(overflowed.next))),
+        ["many/0.md"]
+    );
 }
