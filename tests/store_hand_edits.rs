@@ -281,6 +281,14 @@ fn an_edit_a_person_staged_is_saved_as_a_hand_edit() {
     );
 }
 
+/// [`store`] watched, without `folders.cache`, which only a whole look writes back.
+fn watched_store(dir: &TempDir) -> Store {
+    WATCHED.with(|watched| watched.set(true));
+    let store = store(dir);
+    std::fs::remove_file(store.state_dir().join("folders.cache")).unwrap();
+    store
+}
+
 /// A watched store whose look for hand edits went by the watcher: the whole look
 /// (which keeps folder times in `folders.cache`) did not run.
 fn looked_only_at_changes(store: &Store) -> bool {
@@ -290,9 +298,7 @@ fn looked_only_at_changes(store: &Store) -> bool {
 #[test]
 fn a_watched_write_looks_only_at_what_changed() {
     let dir = TempDir::new().unwrap();
-    WATCHED.with(|watched| watched.set(true));
-    let store = store(&dir);
-    std::fs::remove_file(store.state_dir().join("folders.cache")).unwrap();
+    let store = watched_store(&dir);
     std::fs::write(store.root().join("notes/2/note.md"), "# Note 2, edited by hand\n").unwrap();
     add(&store, "After the edit");
     add(&store, "Nothing to save first");
@@ -309,8 +315,7 @@ fn a_watched_write_looks_only_at_what_changed() {
 #[test]
 fn an_index_changed_by_hand_makes_a_watched_store_look_at_everything() {
     let dir = TempDir::new().unwrap();
-    WATCHED.with(|watched| watched.set(true));
-    let store = store(&dir);
+    let store = watched_store(&dir);
     let root = store.root().to_path_buf();
     std::fs::write(root.join("notes/1/note.md"), "# Note 1, edited by hand\n").unwrap();
     add(&store, "After the edit");
@@ -332,12 +337,10 @@ fn an_index_changed_by_hand_makes_a_watched_store_look_at_everything() {
 #[test]
 fn another_process_asks_the_watcher_through_its_socket() {
     let dir = TempDir::new().unwrap();
-    WATCHED.with(|watched| watched.set(true));
-    let watched = store(&dir);
+    let watched = watched_store(&dir);
     let root = watched.root().to_path_buf();
     // Opened apart, as another process would: it has no watcher of its own.
     let other = Store::open(StoreSettings::local(&root)).unwrap();
-    std::fs::remove_file(watched.state_dir().join("folders.cache")).unwrap();
     std::fs::write(root.join("notes/0/note.md"), "# Note 0, edited by hand\n").unwrap();
     add(&other, "From the other process");
     std::fs::write(root.join("notes/2/new.md"), "# New\n").unwrap();
@@ -364,9 +367,7 @@ fn another_process_asks_the_watcher_through_its_socket() {
 #[test]
 fn a_watched_store_sees_an_edit_that_kept_the_size_and_time() {
     let dir = TempDir::new().unwrap();
-    WATCHED.with(|watched| watched.set(true));
-    let store = store(&dir);
-    std::fs::remove_file(store.state_dir().join("folders.cache")).unwrap();
+    let store = watched_store(&dir);
     let path = store.root().join("notes/1/note.md");
     let before = std::fs::metadata(&path).unwrap().modified().unwrap();
     add(&store, "Just before the edit");

@@ -8,7 +8,7 @@ use std::io::Write;
 
 /// `myorg watch`.
 pub fn watch(config: &Config) -> anyhow::Result<()> {
-    let on_wait = Box::new(|| eprintln!("Another myorg process is writing to the store; waiting…"));
+    let on_wait = Box::new(|| tracing::warn!("another process is writing to the store; waiting"));
     let store = Store::open_with(config.store_settings(), on_wait)?;
     let _watching = store.watch().context("watching the store's folders")?;
     let runtime = tokio::runtime::Builder::new_current_thread()

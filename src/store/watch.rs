@@ -310,21 +310,14 @@ impl State {
             } else {
                 root.join(&folder)
             };
-            let wd = match watches.add(&full, FOLDER_EVENTS) {
-                Ok(wd) => wd,
+            let watched = watches
+                .add(&full, FOLDER_EVENTS)
+                .and_then(|wd| Ok((wd, std::fs::read_dir(&full)?)));
+            let (wd, entries) = match watched {
+                Ok(watched) => watched,
+                // Gone, or no longer a folder, meanwhile.
                 Err(err)
-                    if matches!(err.kind(), ErrorKind::NotFound)
-                        || err.raw_os_error() == Some(libc::ENOTDIR) =>
-                {
-                    continue;
-                }
-                Err(err) => return Err(err),
-            };
-            let entries = match std::fs::read_dir(&full) {
-                Ok(entries) => entries,
-                Err(err)
-                    if matches!(err.kind(), ErrorKind::NotFound)
-                        || err.raw_os_error() == Some(libc::ENOTDIR) =>
+                    if err.kind() == ErrorKind::NotFound || err.raw_os_error() == Some(libc::ENOTDIR) =>
                 {
                     continue;
                 }
