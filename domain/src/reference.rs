@@ -184,7 +184,30 @@ impl References {
     /// The reference to show for `task` (one of the file's).
     pub fn shown(&self, task: &Task) -> String {
         let code = code(task);
-        let at = self.sorted.partition_point(|&other| other < code);
+        self.shown_at(code, self.sorted.partition_point(|&other| other < code))
+    }
+
+    /// The references to show for many of the file's tasks, in their order: what
+    /// [`References::shown`] gives each. They are looked up in the order of their
+    /// codes, each search starting where the last one ended, so that a long list
+    /// walks the file's codes once instead of jumping about them for every task.
+    pub fn shown_all<'t>(&self, tasks: impl IntoIterator<Item = &'t Task>) -> Vec<String> {
+        let codes: Vec<u64> = tasks.into_iter().map(code).collect();
+        let mut order: Vec<u32> = (0..codes.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| codes[i as usize]);
+        let mut shown = vec![String::new(); codes.len()];
+        let mut from = 0;
+        for i in order {
+            let code = codes[i as usize];
+            from += gallop(&self.sorted[from..], code);
+            shown[i as usize] = self.shown_at(code, from);
+        }
+        shown
+    }
+
+    /// The reference to show for `code`, the first of the file's codes not below it
+    /// being at `at`.
+    fn shown_at(&self, code: u64, at: usize) -> String {
         // Neighbours in sorted order share the longest prefixes; the same text twice
         // gives the same code, which no length tells apart.
         let before = at.checked_sub(1).and_then(|i| self.sorted.get(i));
@@ -197,6 +220,18 @@ impl References {
             .unwrap_or(0);
         letters(code, (shared + 1).clamp(SHOWN, FULL))
     }
+}
+
+/// The number of codes of `sorted` below `code`, found by steps doubling from the
+/// start before a binary search: quick when the answer is near the start.
+fn gallop(sorted: &[u64], code: u64) -> usize {
+    let mut step = 1;
+    while step < sorted.len() && sorted[step - 1] < code {
+        step *= 2;
+    }
+    let from = step / 2;
+    let to = step.min(sorted.len());
+    from + sorted[from..to].partition_point(|&other| other < code)
 }
 
 /// Which tasks a reference may name.
@@ -430,6 +465,32 @@ mod tests {
                     .unwrap_or(0);
                 let expected = letters(codes[at], (shared + 1).clamp(SHOWN, FULL));
                 assert_eq!(references.shown(task), expected, "task {at} of {size}");
+            }
+            // Many at once, in any order and some twice: the same as one by one.
+            let tasks: Vec<&Task> = file.tasks().map(|(_, task)| task).collect();
+            let some: Vec<&Task> = tasks
+                .iter()
+                .rev()
+                .step_by(3)
+                .chain(tasks.iter().step_by(5))
+                .copied()
+                .collect();
+            let one_by_one: Vec<String> = some.iter().map(|task| references.shown(task)).collect();
+            assert_eq!(references.shown_all(some), one_by_one, "{size} tasks");
+        }
+    }
+
+    #[test]
+    fn galloping_finds_the_partition_point_of_any_code() {
+        let sorted = [3, 5, 5, 9, 20, 21, 40];
+        for slice in 0..=sorted.len() {
+            for code in 0..45 {
+                let sorted = &sorted[..slice];
+                assert_eq!(
+                    gallop(sorted, code),
+                    sorted.partition_point(|&other| other < code),
+                    "{code} in {sorted:?}"
+                );
             }
         }
     }

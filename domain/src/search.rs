@@ -154,8 +154,8 @@ pub fn search<'a>(todo: &'a TodoFile, filter: &Filter, today: NaiveDate) -> Vec<
             urgency: urgency(task, today),
         })
         .collect();
-    // Stable: equal scores keep the file's order.
-    found.sort_by(|a, b| b.urgency.total_cmp(&a.urgency));
+    // Equal scores keep the file's order.
+    found.sort_unstable_by(|a, b| b.urgency.total_cmp(&a.urgency).then(a.index.cmp(&b.index)));
     found
 }
 
@@ -209,7 +209,9 @@ pub fn search_text<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<
         }
         (None, None) => myorg_parsers::todo::lines(text).for_each(|(index, line)| keep(index, line)),
     }
-    found.sort_by(|a, b| b.urgency.total_cmp(&a.urgency));
+    // Equal scores keep the file's order; sorted in place, without a buffer the size
+    // of the list.
+    found.sort_unstable_by(|a, b| b.urgency.total_cmp(&a.urgency).then(a.index.cmp(&b.index)));
     found
 }
 

@@ -355,12 +355,13 @@ pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Resu
                 (found, references)
             });
             let total = found.len();
-            let hits = found
+            let page: Vec<_> = found.into_iter().skip(skip).take(take).collect();
+            let shown = references.shown_all(page.iter().map(|hit| &hit.task));
+            let hits = page
                 .into_iter()
-                .skip(skip)
-                .take(take)
-                .map(|hit| Hit {
-                    reference: references.shown(&hit.task),
+                .zip(shown)
+                .map(|(hit, reference)| Hit {
+                    reference,
                     index: hit.index,
                     line: hit.line.to_string(),
                     task: hit.task,
