@@ -1,7 +1,9 @@
 //! End-to-end time of `myorg tasks +work` on a realistic 100k-line todo.txt: the
-//! median of 20 process runs (output discarded), and of `--json`; beside it, the
-//! same listing by the todo.txt tools installed on this machine (`todo.sh`/`todo-txt`,
-//! `ttdl`, `topydo`), five runs each, when they are.
+//! median of 20 process runs (output discarded), of `--json`, of searches by a word
+//! (`invoice`, found nowhere; `plumber`, in a sixth of the lines), and of `+work`
+//! run just after each change of the file (its tasks' references then worked out
+//! again); beside it `grep -c`, and the same listing by the todo.txt tools installed
+//! on this machine (`todo.sh`/`todo-txt`, `ttdl`, `topydo`), five runs each.
 //!
 //! `cargo bench --bench tasks` (builds the release binary first).
 
@@ -36,14 +38,25 @@ fn store(dir: &Path) -> PathBuf {
     root
 }
 
-fn median_run(binary: &Path, root: &Path, extra: &[&str]) -> (Duration, usize) {
+/// The median time of `myorg tasks ARGS` over [`RUNS`] runs, and the lines it printed;
+/// with `changed`, todo.txt gets one more line before each run, so that no
+/// reference kept from the run before can be used.
+fn median_run(binary: &Path, root: &Path, args: &[&str], changed: bool) -> (Duration, usize) {
     let mut lines = 0;
     let mut samples: Vec<Duration> = (0..RUNS)
-        .map(|_| {
+        .map(|run| {
+            if changed {
+                use std::io::Write;
+                let mut todo = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(root.join("todo.txt"))
+                    .unwrap();
+                writeln!(todo, "Added {run} +home").unwrap();
+            }
             let started = Instant::now();
             let output = Command::new(binary)
-                .args(["--store", root.to_str().unwrap(), "tasks", "+work"])
-                .args(extra)
+                .args(["--store", root.to_str().unwrap(), "tasks"])
+                .args(args)
                 .env("MYORG_NOW", "2026-11-22T08:00:00")
                 .env_remove("MYORG_CONFIG")
                 .stderr(Stdio::inherit())
@@ -73,17 +86,43 @@ fn main() {
     let root = store(dir.path());
     let size = std::fs::metadata(root.join("todo.txt")).unwrap().len();
     println!("todo.txt: {LINES} lines, {:.1} MB", size as f64 / 1e6);
-    let (plain, lines) = median_run(&binary, &root, &[]);
-    println!(
-        "myorg tasks +work:         median {:>6.1} ms ({lines} tasks listed)",
-        plain.as_secs_f64() * 1e3
-    );
-    let (json, _) = median_run(&binary, &root, &["--json"]);
-    println!(
-        "myorg tasks +work --json:  median {:>6.1} ms",
-        json.as_secs_f64() * 1e3
-    );
+    for (args, changed, what) in [
+        (&["+work"][..], false, "myorg tasks +work:        "),
+        (&["+work", "--json"], false, "myorg tasks +work --json: "),
+        (&["invoice"], false, "myorg tasks invoice:      "),
+        (&["plumber"], false, "myorg tasks plumber:      "),
+        (&["+work"], true, "+work, todo.txt changed:  "),
+    ] {
+        let (median, lines) = median_run(&binary, &root, args, changed);
+        println!(
+            "{what} median {:>6.1} ms ({lines} lines)",
+            median.as_secs_f64() * 1e3
+        );
+    }
+    grep(&root);
     peers(dir.path(), &root);
+}
+
+/// `grep -c +work todo.txt`: reading the file and nothing else, for scale.
+fn grep(root: &Path) {
+    let mut samples: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            let status = Command::new("grep")
+                .args(["-c", "+work", "todo.txt"])
+                .current_dir(root)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+            started.elapsed()
+        })
+        .collect();
+    samples.sort();
+    println!(
+        "grep -c +work:             median {:>6.1} ms",
+        samples[RUNS / 2].as_secs_f64() * 1e3
+    );
 }
 
 /// The same listing by other todo.txt tools, where installed.

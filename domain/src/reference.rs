@@ -162,12 +162,26 @@ impl References {
     /// The references of every task of a todo.txt text, read line by line without
     /// building a document (the same as [`References::of`] its document).
     pub fn of_text(text: &str) -> References {
-        let mut sorted: Vec<u64> = myorg_parsers::todo::lines(text)
-            .filter(|(_, line)| !myorg_parsers::todo::is_blank_line(line))
-            .map(|(_, line)| code_of(Task::description_of(line)))
-            .collect();
-        sorted.sort_unstable();
-        References { sorted }
+        let mut codes = Vec::new();
+        References::add_codes(text.strip_prefix('\u{feff}').unwrap_or(text), &mut codes);
+        References::from_unsorted(codes)
+    }
+
+    /// Adds to `codes` those of the tasks of `piece`: whole lines of a todo.txt
+    /// (without the file's byte-order mark), for a file read piece by piece. The
+    /// codes of all its pieces make its references ([`References::from_unsorted`]).
+    pub fn add_codes(piece: &str, codes: &mut Vec<u64>) {
+        codes.extend(
+            myorg_parsers::todo::piece_lines(piece)
+                .filter(|(_, line)| !myorg_parsers::todo::is_blank_line(line))
+                .map(|(_, line)| code_of(Task::description_of(line))),
+        );
+    }
+
+    /// The references of a file whose tasks have these codes, in any order.
+    pub fn from_unsorted(mut codes: Vec<u64>) -> References {
+        codes.sort_unstable();
+        References { sorted: codes }
     }
 
     /// The references of a file whose codes were worked out before ([`References::codes`]);

@@ -16,6 +16,12 @@
 //! - **waiting** (`@waiting`): minus 3, since it is someone else's move.
 //!
 //! Equal scores keep the file's order.
+//!
+//! A search reads a parsed document ([`search`]), or the text of a large file
+//! without building one (`text.rs`: [`search_text`], [`matching`]).
+
+mod text;
+pub use text::{Hit, matching, most_urgent_first, search_text};
 
 use chrono::NaiveDate;
 use myorg_parsers::todo::Priority;
@@ -154,179 +160,8 @@ pub fn search<'a>(todo: &'a TodoFile, filter: &Filter, today: NaiveDate) -> Vec<
             urgency: urgency(task, today),
         })
         .collect();
-    // Equal scores keep the file's order.
-    found.sort_unstable_by(|a, b| b.urgency.total_cmp(&a.urgency).then(a.index.cmp(&b.index)));
+    most_urgent_first(&mut found, |found| (found.urgency, found.index));
     found
-}
-
-/// A task found by [`search_text`], parsed on its own.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit<'a> {
-    /// The 0-based line index.
-    pub index: usize,
-    /// The line as written, without its ending.
-    pub line: &'a str,
-    pub task: Task,
-    pub urgency: f64,
-}
-
-/// [`search`] over the text of a todo.txt without building a document: when the
-/// filter asks for a `+project` or `@context`, only the lines containing that token
-/// are read at all. The same tasks in the same order as [`search`] of the parsed
-/// file, for a large file in a fraction of the time.
-pub fn search_text<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<Hit<'a>> {
-    let needle = filter
-        .projects
-        .first()
-        .map(|project| format!("+{project}"))
-        .or_else(|| filter.contexts.first().map(|context| format!("@{context}")));
-    let mut found = Vec::new();
-    let mut keep = |index: usize, line: &'a str| {
-        if myorg_parsers::todo::is_blank_line(line) {
-            return;
-        }
-        let task = Task::parse(line);
-        if filter.matches(&task, line, today) {
-            let urgency = urgency(&task, today);
-            found.push(Hit {
-                index,
-                line,
-                task,
-                urgency,
-            });
-        }
-    };
-    match (needle, word_prefilter(text, filter)) {
-        (Some(needle), _) => {
-            for (index, line) in lines_containing(text, text.as_bytes(), needle.as_bytes()) {
-                keep(index, line);
-            }
-        }
-        (None, Some((lowered, word))) => {
-            for (index, line) in lines_containing(text, &lowered, word.as_bytes()) {
-                keep(index, line);
-            }
-        }
-        (None, None) => myorg_parsers::todo::lines(text).for_each(|(index, line)| keep(index, line)),
-    }
-    // Equal scores keep the file's order; sorted in place, without a buffer the size
-    // of the list.
-    found.sort_unstable_by(|a, b| b.urgency.total_cmp(&a.urgency).then(a.index.cmp(&b.index)));
-    found
-}
-
-/// Below this size a file is searched on one thread.
-const SPLIT_ABOVE: usize = 256 * 1024;
-
-/// [`search_text`], the second half of a large file's lines searched on another
-/// thread: the same tasks in the same order (ties keep the file's order).
-pub fn search_text_split<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<Hit<'a>> {
-    let Some(newline) = (text.len() > SPLIT_ABOVE)
-        .then(|| memchr::memchr(b'\n', &text.as_bytes()[text.len() / 2..]))
-        .flatten()
-    else {
-        return search_text(text, filter, today);
-    };
-    let (first, second) = text.split_at(text.len() / 2 + newline + 1);
-    // Every line of the first half ends with its newline.
-    let offset = memchr::memchr_iter(b'\n', first.as_bytes()).count();
-    let (early, late) = std::thread::scope(|scope| {
-        let late = scope.spawn(|| search_text(second, filter, today));
-        let early = search_text(first, filter, today);
-        (
-            early,
-            late.join().unwrap_or_else(|_| search_text(second, filter, today)),
-        )
-    });
-    let mut merged = Vec::with_capacity(early.len() + late.len());
-    let mut early = early.into_iter().peekable();
-    let mut late = late
-        .into_iter()
-        .map(|hit| Hit {
-            index: hit.index + offset,
-            ..hit
-        })
-        .peekable();
-    loop {
-        let later_first = match (early.peek(), late.peek()) {
-            (Some(a), Some(b)) => b.urgency.total_cmp(&a.urgency).is_gt(),
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (None, None) => break,
-        };
-        merged.extend(if later_first { late.next() } else { early.next() });
-    }
-    merged
-}
-
-/// Characters outside ASCII whose lowercase has an ASCII letter in it (the Kelvin
-/// sign's is `k`, the dotted capital I's is `i` and a combining dot).
-const LOWERCASE_TO_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
-
-/// For a search by words alone: `text` with its ASCII letters lowercased (the same
-/// length, the same lines) and the longest word of the filter, when that word is
-/// ASCII. A line whose lowercase holds that word holds it in this copy too, since
-/// lowercasing any other character gives no ASCII letter, except for the few in
-/// [`LOWERCASE_TO_ASCII`]: a text with one of those is read line by line.
-fn word_prefilter(text: &str, filter: &Filter) -> Option<(Vec<u8>, String)> {
-    let word = filter
-        .words
-        .iter()
-        .filter(|word| !word.is_empty() && word.is_ascii())
-        .max_by_key(|word| word.len())?;
-    let mut buffer = [0; 4];
-    if LOWERCASE_TO_ASCII
-        .iter()
-        .any(|c| memchr::memmem::find(text.as_bytes(), c.encode_utf8(&mut buffer).as_bytes()).is_some())
-    {
-        return None;
-    }
-    Some((text.as_bytes().to_ascii_lowercase(), word.clone()))
-}
-
-/// The lines of `text` (split as [`myorg_parsers::todo::lines`] splits them) where
-/// `haystack`, `text` or a copy with the same lines, contains `needle`: each once, in
-/// order.
-fn lines_containing<'a>(text: &'a str, haystack: &[u8], needle: &[u8]) -> Vec<(usize, &'a str)> {
-    let bytes = haystack;
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    let mut out = Vec::new();
-    // Lines before `counted` have been numbered; `index` is the number of the line
-    // starting at `counted`.
-    let (mut counted, mut index) = (0, 0);
-    let mut next_line = 0;
-    for at in memchr::memmem::find_iter(bytes, needle) {
-        if at < next_line {
-            continue;
-        }
-        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1);
-        let (end, after) = match memchr::memchr(b'\n', &bytes[at..]) {
-            Some(offset) => {
-                let newline = at + offset;
-                let end = if newline > start && bytes[newline - 1] == b'\r' {
-                    newline - 1
-                } else {
-                    newline
-                };
-                (end, newline + 1)
-            }
-            None => (bytes.len(), bytes.len()),
-        };
-        index += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
-        counted = start;
-        let start = start.max(bom);
-        // Newlines, CRs and the mark are ASCII or whole characters: these are
-        // character boundaries.
-        if let Some(line) = text.get(start..end.max(start)) {
-            out.push((index, line));
-        }
-        next_line = after;
-    }
-    out
 }
 
 /// The urgency score of `task` on `today` (see the module documentation).
@@ -354,6 +189,7 @@ pub fn urgency(task: &Task, today: NaiveDate) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::text::LOWERCASE_TO_ASCII;
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
@@ -476,31 +312,39 @@ Tidy desk +work
     }
 
     #[test]
-    fn a_large_file_searched_in_two_halves_gives_the_same_tasks_in_the_same_order() {
-        let odd = "(A) Plan +work\r\nTidy +workshop @home\n\n  \r\nx 2026-11-20 Done +work\r\n";
-        let mut file = String::from("\u{feff}");
-        while file.len() <= 2 * SPLIT_ABOVE {
-            file.push_str(FILE);
-            file.push('\n');
-            file.push_str(odd);
-        }
-        file.push_str("Last +work @office\r");
-        for query in ["", "+work", "@home", "(A-B)", "+work report", "+nothing"] {
+    fn a_file_searched_in_pieces_of_whole_lines_gives_the_same_tasks_in_the_same_order() {
+        let odd =
+            "(A) Plan +work\r\nTidy +workshop @home\n\n  \r\nx 2026-11-20 Done +work\r\n\u{feff}Mark +work\n";
+        let file = format!("\u{feff}{FILE}\n{odd}{FILE}{odd}Last +work @office\r");
+        let text = file.strip_prefix('\u{feff}').unwrap();
+        // Every cut after a newline, into two pieces and into pieces of one line.
+        let cuts: Vec<usize> = text.match_indices('\n').map(|(at, _)| at + 1).collect();
+        for query in ["", "+work", "@home", "(A-B)", "+work report", "plan", "+nothing"] {
             let filter = Filter::from_query(query.split(' '));
             let whole: Vec<(usize, &str)> = search_text(&file, &filter, day(TODAY))
                 .iter()
                 .map(|hit| (hit.index, hit.line))
                 .collect();
-            let split: Vec<(usize, &str)> = search_text_split(&file, &filter, day(TODAY))
-                .iter()
-                .map(|hit| (hit.index, hit.line))
+            let in_pieces = |bounds: &[usize]| {
+                let mut found = Vec::new();
+                let mut first = 0;
+                for pair in bounds.windows(2) {
+                    let piece = &text[pair[0]..pair[1]];
+                    found.extend(matching(piece, first, &filter, day(TODAY)));
+                    first += piece.matches('\n').count();
+                }
+                most_urgent_first(&mut found, |hit| (hit.urgency, hit.index));
+                found.iter().map(|hit| (hit.index, hit.line)).collect::<Vec<_>>()
+            };
+            for &cut in &cuts {
+                assert_eq!(in_pieces(&[0, cut, text.len()]), whole, "{query:?} cut at {cut}");
+            }
+            let lines: Vec<usize> = [0]
+                .into_iter()
+                .chain(cuts.iter().copied())
+                .chain([text.len()])
                 .collect();
-            assert!(
-                whole == split,
-                "{query:?}: {} against {}",
-                whole.len(),
-                split.len()
-            );
+            assert_eq!(in_pieces(&lines), whole, "{query:?} line by line");
         }
     }
 

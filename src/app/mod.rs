@@ -90,6 +90,12 @@ pub trait Files {
     fn state_dir(&self) -> Option<PathBuf> {
         None
     }
+
+    /// Where the file at `path` is on disk, when these files are a folder's: a large
+    /// file is then read piece by piece. `None`: read it with [`Files::read`].
+    fn on_disk(&self, _path: &str) -> Option<PathBuf> {
+        None
+    }
 }
 
 impl Files for Store {
@@ -99,6 +105,10 @@ impl Files for Store {
 
     fn state_dir(&self) -> Option<PathBuf> {
         Some(Store::state_dir(self).to_path_buf())
+    }
+
+    fn on_disk(&self, path: &str) -> Option<PathBuf> {
+        Some(self.root().join(path))
     }
 }
 
@@ -115,6 +125,10 @@ impl Files for WorkingTree {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(error) => Err(error).with_context(|| format!("reading {}", file.display())),
         }
+    }
+
+    fn on_disk(&self, path: &str) -> Option<PathBuf> {
+        Some(self.0.join(path))
     }
 }
 

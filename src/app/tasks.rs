@@ -5,6 +5,9 @@
 
 mod many;
 mod references;
+mod scan;
+#[cfg(test)]
+mod tests;
 pub use many::{BULK, CONFIRM_OVER, Changed, Several, done_many, edit_many};
 
 use super::confirm::Pending;
@@ -18,6 +21,7 @@ use myorg_domain::notes;
 use myorg_domain::reference::{self, References, Scope};
 use myorg_domain::search::{self, Filter};
 use myorg_parsers::{Task, TodoFile};
+use scan::Source;
 
 /// A task to add: its text (which may hold `+project @context key:value`) and fields.
 #[derive(Debug, Clone, Default)]
@@ -340,56 +344,91 @@ pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
 pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Result<(Vec<Hit>, usize)> {
     let today = look.now.date();
     let filter = filter(look, query)?;
-    let bytes = look.files.read(TODO)?;
-    // A UTF-8 file (nearly all) is searched line by line, reading only the lines that
-    // can match; other files through the lossless document.
-    Ok(match std::str::from_utf8(&bytes) {
-        Ok(text) => {
-            // The references of every task (to show each at its shortest unique length)
-            // are read back or worked out on a second thread while the search runs.
-            let state = look.files.state_dir().unwrap_or_else(|| look.config.state_dir());
-            let (found, references) = std::thread::scope(|scope| {
-                let references = scope.spawn(|| references::of_text(&state, text));
-                let found = search::search_text_split(text, &filter, today);
-                let references = references.join().unwrap_or_else(|_| References::of_text(text));
-                (found, references)
-            });
-            let total = found.len();
-            let page: Vec<_> = found.into_iter().skip(skip).take(take).collect();
-            let shown = references.shown_all(page.iter().map(|hit| &hit.task));
-            let hits = page
-                .into_iter()
-                .zip(shown)
-                .map(|(hit, reference)| Hit {
-                    reference,
-                    index: hit.index,
-                    line: hit.line.to_string(),
-                    task: hit.task,
-                    urgency: hit.urgency,
-                })
-                .collect();
-            (hits, total)
-        }
-        Err(_) => {
-            let todo = TodoFile::parse(bytes);
-            let references = References::of(&todo);
-            let found = search::search(&todo, &filter, today);
-            let total = found.len();
-            let hits = found
-                .into_iter()
-                .skip(skip)
-                .take(take)
-                .map(|hit| Hit {
-                    reference: references.shown(hit.task),
-                    index: hit.index,
-                    line: todo.text(hit.index).unwrap_or_default().to_string(),
-                    task: hit.task.clone(),
-                    urgency: hit.urgency,
-                })
-                .collect();
-            (hits, total)
-        }
-    })
+    // A UTF-8 file (nearly all) is read piece by piece, parsing only the lines that
+    // can match; other files are read whole, through the lossless document.
+    let found = match look.files.on_disk(TODO) {
+        Some(path) => match std::fs::File::open(&path) {
+            Ok(file) => search_file(look, &file, &filter, today)?,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => search_bytes(&[], &filter, today)?,
+            Err(error) => {
+                let error = anyhow::Error::from(error).context(format!("reading {}", path.display()));
+                return Err(error.into());
+            }
+        },
+        None => search_bytes(&look.files.read(TODO)?, &filter, today)?,
+    };
+    let Some((found, references)) = found else {
+        let todo = TodoFile::parse(look.files.read(TODO)?);
+        let references = References::of(&todo);
+        let found = search::search(&todo, &filter, today);
+        let total = found.len();
+        let hits = found
+            .into_iter()
+            .skip(skip)
+            .take(take)
+            .map(|hit| Hit {
+                reference: references.shown(hit.task),
+                index: hit.index,
+                line: todo.text(hit.index).unwrap_or_default().to_string(),
+                task: hit.task.clone(),
+                urgency: hit.urgency,
+            })
+            .collect();
+        return Ok((hits, total));
+    };
+    let total = found.len();
+    let mut page: Vec<Hit> = found.into_iter().skip(skip).take(take).collect();
+    let shown = references.shown_all(page.iter().map(|hit| &hit.task));
+    for (hit, reference) in page.iter_mut().zip(shown) {
+        hit.reference = reference;
+    }
+    Ok((page, total))
+}
+
+/// The tasks of the todo.txt `file` that `filter` keeps on `today`, most urgent
+/// first, and the references of all its tasks: those kept in the state directory
+/// when they are this content's, else worked out during the search and kept.
+/// `None` when the file is not UTF-8.
+fn search_file(
+    look: &Look,
+    file: &std::fs::File,
+    filter: &Filter,
+    today: NaiveDate,
+) -> Result<Option<(Vec<Hit>, References)>> {
+    let state = look.files.state_dir().unwrap_or_else(|| look.config.state_dir());
+    let stamp = references::Stamp::of(&file.metadata().map_err(anyhow::Error::from)?);
+    let likely_kept = references::kept_for(&state).is_some_and(|(_, kept)| kept == stamp);
+    // The kept codes are read on another thread while the file is searched.
+    let (scanned, kept) = std::thread::scope(|scope| {
+        let kept = likely_kept.then(|| scope.spawn(|| references::read(&state)));
+        let scanned = scan::scan(Source::File(file), filter, today, !likely_kept);
+        (scanned, kept.and_then(|thread| thread.join().ok().flatten()))
+    });
+    let Some(scanned) = scanned.map_err(anyhow::Error::from)? else {
+        return Ok(None);
+    };
+    let (hits, codes) = match (kept, scanned.codes) {
+        (Some((key, references)), _) if key == scanned.key => return Ok(Some((scanned.hits, references))),
+        (_, Some(codes)) => (scanned.hits, codes),
+        // Kept for another content of the same stamp (a change within the same
+        // nanosecond, or a time set back by hand): searched again, codes and all.
+        _ => match scan::scan(Source::File(file), filter, today, true).map_err(anyhow::Error::from)? {
+            Some(again) => (again.hits, again.codes.unwrap_or_default()),
+            None => return Ok(None),
+        },
+    };
+    let references = References::from_unsorted(codes);
+    references::keep(&state, scanned.key, stamp, references.codes());
+    Ok(Some((hits, references)))
+}
+
+/// [`search_file`] of a todo.txt given as bytes, its references worked out.
+fn search_bytes(bytes: &[u8], filter: &Filter, today: NaiveDate) -> Result<Option<(Vec<Hit>, References)>> {
+    let scanned = scan::scan(Source::Bytes(bytes), filter, today, true).map_err(anyhow::Error::from)?;
+    Ok(scanned.map(|scanned| {
+        let references = References::from_unsorted(scanned.codes.unwrap_or_default());
+        (scanned.hits, references)
+    }))
 }
 
 /// A page of the tasks a search keeps.

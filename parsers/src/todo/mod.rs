@@ -25,8 +25,14 @@ pub type TodoFile = Document<TodoLine>;
 /// with its 0-based index, the same as the document's. For reading a large file
 /// without building a document.
 pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rest = (!text.is_empty()).then_some(text);
+    piece_lines(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// The lines of `piece`, whole lines of a todo.txt read piece by piece, split and
+/// numbered (from 0) as [`lines`] splits a whole file's; nothing is set aside at
+/// its start, since only a file's first piece can start with a byte-order mark.
+pub fn piece_lines(piece: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let mut rest = (!piece.is_empty()).then_some(piece);
     std::iter::from_fn(move || {
         let current = rest?;
         Some(match memchr::memchr(b'\n', current.as_bytes()) {
