@@ -162,66 +162,17 @@ impl References {
     /// The references of every task of a todo.txt text, read line by line without
     /// building a document (the same as [`References::of`] its document).
     pub fn of_text(text: &str) -> References {
-        let mut codes = Vec::new();
-        References::add_codes(text.strip_prefix('\u{feff}').unwrap_or(text), &mut codes);
-        References::from_unsorted(codes)
-    }
-
-    /// Adds to `codes` those of the tasks of `piece`: whole lines of a todo.txt
-    /// (without the file's byte-order mark), for a file read piece by piece. The
-    /// codes of all its pieces make its references ([`References::from_unsorted`]).
-    pub fn add_codes(piece: &str, codes: &mut Vec<u64>) {
-        codes.extend(
-            myorg_parsers::todo::piece_lines(piece)
-                .filter(|(_, line)| !myorg_parsers::todo::is_blank_line(line))
-                .map(|(_, line)| code_of(Task::description_of(line))),
-        );
-    }
-
-    /// The references of a file whose tasks have these codes, in any order.
-    pub fn from_unsorted(mut codes: Vec<u64>) -> References {
-        codes.sort_unstable();
-        References { sorted: codes }
-    }
-
-    /// The references of a file whose codes were worked out before ([`References::codes`]);
-    /// `None` when they are not in order, as no file's are.
-    pub fn from_codes(codes: Vec<u64>) -> Option<References> {
-        codes.is_sorted().then_some(References { sorted: codes })
-    }
-
-    /// Every task's code, in order: what [`References::from_codes`] takes back.
-    pub fn codes(&self) -> &[u64] {
-        &self.sorted
+        let mut sorted: Vec<u64> = myorg_parsers::todo::lines(text)
+            .filter_map(|(_, line)| line_code(line))
+            .collect();
+        sorted.sort_unstable();
+        References { sorted }
     }
 
     /// The reference to show for `task` (one of the file's).
     pub fn shown(&self, task: &Task) -> String {
         let code = code(task);
-        self.shown_at(code, self.sorted.partition_point(|&other| other < code))
-    }
-
-    /// The references to show for many of the file's tasks, in their order: what
-    /// [`References::shown`] gives each. They are looked up in the order of their
-    /// codes, each search starting where the last one ended, so that a long list
-    /// walks the file's codes once instead of jumping about them for every task.
-    pub fn shown_all<'t>(&self, tasks: impl IntoIterator<Item = &'t Task>) -> Vec<String> {
-        let codes: Vec<u64> = tasks.into_iter().map(code).collect();
-        let mut order: Vec<u32> = (0..codes.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| codes[i as usize]);
-        let mut shown = vec![String::new(); codes.len()];
-        let mut from = 0;
-        for i in order {
-            let code = codes[i as usize];
-            from += gallop(&self.sorted[from..], code);
-            shown[i as usize] = self.shown_at(code, from);
-        }
-        shown
-    }
-
-    /// The reference to show for `code`, the first of the file's codes not below it
-    /// being at `at`.
-    fn shown_at(&self, code: u64, at: usize) -> String {
+        let at = self.sorted.partition_point(|&other| other < code);
         // Neighbours in sorted order share the longest prefixes; the same text twice
         // gives the same code, which no length tells apart.
         let before = at.checked_sub(1).and_then(|i| self.sorted.get(i));
@@ -236,16 +187,37 @@ impl References {
     }
 }
 
-/// The number of codes of `sorted` below `code`, found by steps doubling from the
-/// start before a binary search: quick when the answer is near the start.
-fn gallop(sorted: &[u64], code: u64) -> usize {
-    let mut step = 1;
-    while step < sorted.len() && sorted[step - 1] < code {
-        step *= 2;
+/// The code of the task on `line` (a line of a todo.txt, without its ending), or
+/// `None` for a blank line: what a file's references are made of, a line at a time.
+pub fn line_code(line: &str) -> Option<u64> {
+    (!myorg_parsers::todo::is_blank_line(line)).then(|| code_of(Task::description_of(line)))
+}
+
+/// How many letters the reference of each task is shown at, given the codes of all
+/// the tasks of a file in any order: what [`References::shown`] gives each.
+pub fn shown_lengths(codes: &[u64]) -> Vec<u8> {
+    let mut sorted: Vec<(u64, usize)> = codes.iter().copied().zip(0..).collect();
+    sorted.sort_unstable();
+    let mut lengths = vec![0; codes.len()];
+    for (at, &(code, task)) in sorted.iter().enumerate() {
+        let before = at.checked_sub(1).map(|before| sorted[before].0);
+        let after = sorted.get(at + 1).map(|&(after, _)| after);
+        let shared = [before, after]
+            .into_iter()
+            .flatten()
+            .map(|other| shared_letters(other, code))
+            .max()
+            .unwrap_or(0);
+        // At most FULL, eight letters.
+        lengths[task] = (shared + 1).clamp(SHOWN, FULL) as u8;
     }
-    let from = step / 2;
-    let to = step.min(sorted.len());
-    from + sorted[from..to].partition_point(|&other| other < code)
+    lengths
+}
+
+/// The first `count` letters (from [`SHOWN`] to [`FULL`]) of the reference whose
+/// code is `code` ([`line_code`]).
+pub fn letters_of(code: u64, count: usize) -> String {
+    letters(code, count.clamp(SHOWN, FULL))
 }
 
 /// Which tasks a reference may name.
@@ -468,7 +440,8 @@ mod tests {
         // Shown lengths worked out the slow way: against every other task's code.
         for size in [0, 1, 2, 17, 300, 5000] {
             let text: String = (0..size).map(|n| format!("Chore {} {n}\n", n % 7)).collect();
-            let file = todo(&format!("{text}Chore 1 1\n"));
+            let whole = format!("{text}\n  \nChore 1 1\n");
+            let file = todo(&whole);
             let codes: Vec<u64> = file.tasks().map(|(_, task)| code(task)).collect();
             let references = References::of(&file);
             for (at, (_, task)) in file.tasks().enumerate().step_by(7) {
@@ -480,32 +453,17 @@ mod tests {
                 let expected = letters(codes[at], (shared + 1).clamp(SHOWN, FULL));
                 assert_eq!(references.shown(task), expected, "task {at} of {size}");
             }
-            // Many at once, in any order and some twice: the same as one by one.
-            let tasks: Vec<&Task> = file.tasks().map(|(_, task)| task).collect();
-            let some: Vec<&Task> = tasks
-                .iter()
-                .rev()
-                .step_by(3)
-                .chain(tasks.iter().step_by(5))
-                .copied()
+            // All at once, from the codes of their lines: the same as one by one.
+            let codes: Vec<u64> = myorg_parsers::todo::lines(&whole)
+                .filter_map(|(_, line)| line_code(line))
                 .collect();
-            let one_by_one: Vec<String> = some.iter().map(|task| references.shown(task)).collect();
-            assert_eq!(references.shown_all(some), one_by_one, "{size} tasks");
-        }
-    }
-
-    #[test]
-    fn galloping_finds_the_partition_point_of_any_code() {
-        let sorted = [3, 5, 5, 9, 20, 21, 40];
-        for slice in 0..=sorted.len() {
-            for code in 0..45 {
-                let sorted = &sorted[..slice];
-                assert_eq!(
-                    gallop(sorted, code),
-                    sorted.partition_point(|&other| other < code),
-                    "{code} in {sorted:?}"
-                );
-            }
+            let by_lengths: Vec<String> = codes
+                .iter()
+                .zip(shown_lengths(&codes))
+                .map(|(&code, length)| letters_of(code, usize::from(length)))
+                .collect();
+            let one_by_one: Vec<String> = file.tasks().map(|(_, task)| references.shown(task)).collect();
+            assert_eq!(by_lengths, one_by_one, "{size} tasks");
         }
     }
 

@@ -21,6 +21,7 @@ use myorg_domain::notes;
 use myorg_domain::reference::{self, References, Scope};
 use myorg_domain::search::{self, Filter};
 use myorg_parsers::{Task, TodoFile};
+use references::Shown;
 use scan::Source;
 
 /// A task to add: its text (which may hold `+project @context key:value`) and fields.
@@ -357,7 +358,7 @@ pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Resu
         },
         None => search_bytes(&look.files.read(TODO)?, &filter, today)?,
     };
-    let Some((found, references)) = found else {
+    let Some((found, shown)) = found else {
         let todo = TodoFile::parse(look.files.read(TODO)?);
         let references = References::of(&todo);
         let found = search::search(&todo, &filter, today);
@@ -378,27 +379,28 @@ pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Resu
     };
     let total = found.len();
     let mut page: Vec<Hit> = found.into_iter().skip(skip).take(take).collect();
-    let shown = references.shown_all(page.iter().map(|hit| &hit.task));
-    for (hit, reference) in page.iter_mut().zip(shown) {
-        hit.reference = reference;
+    for hit in &mut page {
+        hit.reference = shown
+            .get(hit.index)
+            .unwrap_or_else(|| reference::short(&hit.task));
     }
     Ok((page, total))
 }
 
 /// The tasks of the todo.txt `file` that `filter` keeps on `today`, most urgent
-/// first, and the references of all its tasks: those kept in the state directory
-/// when they are this content's, else worked out during the search and kept.
-/// `None` when the file is not UTF-8.
+/// first, and the reference shown for each of its lines: those kept in the state
+/// directory when they are this content's, else worked out during the search and
+/// kept. `None` when the file is not UTF-8.
 fn search_file(
     look: &Look,
     file: &std::fs::File,
     filter: &Filter,
     today: NaiveDate,
-) -> Result<Option<(Vec<Hit>, References)>> {
+) -> Result<Option<(Vec<Hit>, Shown)>> {
     let state = look.files.state_dir().unwrap_or_else(|| look.config.state_dir());
     let stamp = references::Stamp::of(&file.metadata().map_err(anyhow::Error::from)?);
     let likely_kept = references::kept_for(&state).is_some_and(|(_, kept)| kept == stamp);
-    // The kept codes are read on another thread while the file is searched.
+    // The kept references are read on another thread while the file is searched.
     let (scanned, kept) = std::thread::scope(|scope| {
         let kept = likely_kept.then(|| scope.spawn(|| references::read(&state)));
         let scanned = scan::scan(Source::File(file), filter, today, !likely_kept);
@@ -408,7 +410,7 @@ fn search_file(
         return Ok(None);
     };
     let (hits, codes) = match (kept, scanned.codes) {
-        (Some((key, references)), _) if key == scanned.key => return Ok(Some((scanned.hits, references))),
+        (Some((key, shown)), _) if key == scanned.key => return Ok(Some((scanned.hits, shown))),
         (_, Some(codes)) => (scanned.hits, codes),
         // Kept for another content of the same stamp (a change within the same
         // nanosecond, or a time set back by hand): searched again, codes and all.
@@ -417,17 +419,17 @@ fn search_file(
             None => return Ok(None),
         },
     };
-    let references = References::from_unsorted(codes);
-    references::keep(&state, scanned.key, stamp, references.codes());
-    Ok(Some((hits, references)))
+    let shown = Shown::of(&codes);
+    references::keep(&state, scanned.key, stamp, &shown);
+    Ok(Some((hits, shown)))
 }
 
 /// [`search_file`] of a todo.txt given as bytes, its references worked out.
-fn search_bytes(bytes: &[u8], filter: &Filter, today: NaiveDate) -> Result<Option<(Vec<Hit>, References)>> {
+fn search_bytes(bytes: &[u8], filter: &Filter, today: NaiveDate) -> Result<Option<(Vec<Hit>, Shown)>> {
     let scanned = scan::scan(Source::Bytes(bytes), filter, today, true).map_err(anyhow::Error::from)?;
     Ok(scanned.map(|scanned| {
-        let references = References::from_unsorted(scanned.codes.unwrap_or_default());
-        (scanned.hits, references)
+        let shown = Shown::of(&scanned.codes.unwrap_or_default());
+        (scanned.hits, shown)
     }))
 }
 

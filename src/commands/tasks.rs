@@ -134,20 +134,26 @@ pub struct Listing {
 pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::Result<()> {
     let files = super::read::working_tree(config)?;
     let handle = config.me()?.handle;
-    let found = tasks::search(&look(config, files.as_ref(), &handle, now), &listing.query())?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for hit in found.iter().take(listing.limit.unwrap_or(usize::MAX)) {
+    let look = look(config, files.as_ref(), &handle, now);
+    let limit = listing.limit.unwrap_or(usize::MAX);
+    let (found, total) = tasks::search_some(&look, &listing.query(), 0, limit)?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    for hit in &found {
         if listing.json {
             serde_json::to_writer(&mut out, &TaskJson::from(hit))?;
             writeln!(out)?;
         } else {
-            writeln!(out, "{}  {}", hit.reference, hit.line)?;
+            for part in [&hit.reference, "  ", &hit.line, "\n"] {
+                out.write_all(part.as_bytes())?;
+            }
         }
     }
-    if !listing.json && found.is_empty() {
+    if !listing.json && total == 0 {
         writeln!(out, "No tasks match.")?;
     }
     out.flush()?;
+    // The process ends next: the found tasks are left to it, not freed one by one.
+    std::mem::forget(found);
     Ok(())
 }
 

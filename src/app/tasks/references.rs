@@ -1,7 +1,8 @@
-//! The references of every line of todo.txt, kept between commands in the state
-//! directory (`references.cache`) under the key of the file's content: listing a few
-//! tasks of a long file then needs the codes of its other lines read back, not
-//! worked out again line by line.
+//! The reference shown for every line of todo.txt, kept between commands in the
+//! state directory (`references.cache`) under the key of the file's content: each
+//! task's code and how many letters tell it apart from the file's other tasks.
+//! Listing tasks of a long file then reads their lines' references back, instead of
+//! working out every line's code and comparing them all.
 //!
 //! The cache also records the file's size, time and inode when it was written (its
 //! [`Stamp`]): a search reads that first, to know before reading todo.txt whether
@@ -13,16 +14,57 @@
 //! shorter than needed; what a reference finds is always read from the file itself.
 
 use super::scan::Key;
-use myorg_domain::reference::References;
+use myorg_domain::reference;
 use std::io::Read;
 use std::path::Path;
 
 /// The cache's file name in the state directory.
 const FILE: &str = "references.cache";
 /// The first bytes of the file: its name and format version.
-const MAGIC: &[u8; 8] = b"MYORGRF2";
-/// The magic, the key, the stamp and the number of codes.
+const MAGIC: &[u8; 8] = b"MYORGRF3";
+/// The magic, the key, the stamp and the number of lines.
 const HEADER: usize = 64;
+/// Where the number of letters sits in a line's packed reference (a code takes 36 bits).
+const LENGTH_AT: u32 = 56;
+
+/// The reference shown for each line of a todo.txt: its task's code and how many
+/// letters it is shown at, packed in one number (0 for a blank line). Listing a
+/// task then takes its line's number, not a search among the file's codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown(Vec<u64>);
+
+impl Shown {
+    /// From the code of each line's task ([`reference::line_code`]; `None` for a
+    /// blank line).
+    pub fn of(codes: &[Option<u64>]) -> Shown {
+        let tasks: Vec<u64> = codes.iter().flatten().copied().collect();
+        let mut lengths = reference::shown_lengths(&tasks).into_iter();
+        Shown(
+            codes
+                .iter()
+                .map(|code| match code {
+                    Some(code) => code | u64::from(lengths.next().unwrap_or_default()) << LENGTH_AT,
+                    None => 0,
+                })
+                .collect(),
+        )
+    }
+
+    /// The reference shown for the task on line `index`; `None` for a blank line or
+    /// a line past the file's end.
+    pub fn get(&self, index: usize) -> Option<String> {
+        let packed = *self.0.get(index)?;
+        let length = usize::try_from(packed >> LENGTH_AT).ok()?;
+        (length != 0).then(|| reference::letters_of(packed & ((1 << LENGTH_AT) - 1), length))
+    }
+
+    /// Whether every line's number is a blank line's or a code shown at 4 to 8 letters.
+    fn is_whole(&self) -> bool {
+        self.0.iter().all(|&packed| {
+            packed == 0 || (reference::SHOWN..=reference::FULL).contains(&((packed >> LENGTH_AT) as usize))
+        })
+    }
+}
 
 /// The size, modification time and inode of todo.txt: what tells, without reading
 /// it, that it is most likely the content the cache was kept for.
@@ -52,20 +94,22 @@ pub fn kept_for(dir: &Path) -> Option<(Key, Stamp)> {
 }
 
 /// The cached references and the key they were kept under, when the file is whole.
-pub fn read(dir: &Path) -> Option<(Key, References)> {
+pub fn read(dir: &Path) -> Option<(Key, Shown)> {
     let bytes = std::fs::read(dir.join(FILE)).ok()?;
     let ((key, _), count) = parse_header(bytes.get(..HEADER)?)?;
     if bytes.len() != HEADER.checked_add(count.checked_mul(8)?)? {
         return None;
     }
-    let codes = bytes[HEADER..]
-        .chunks_exact(8)
-        .map(|code| u64::from_le_bytes(code.try_into().unwrap_or_default()))
-        .collect();
-    Some((key, References::from_codes(codes)?))
+    let shown = Shown(
+        bytes[HEADER..]
+            .chunks_exact(8)
+            .map(|packed| u64::from_le_bytes(packed.try_into().unwrap_or_default()))
+            .collect(),
+    );
+    shown.is_whole().then_some((key, shown))
 }
 
-/// The key, the stamp and the number of codes a header holds.
+/// The key, the stamp and the number of lines a header holds.
 fn parse_header(header: &[u8]) -> Option<((Key, Stamp), usize)> {
     let number = |at: usize| Some(u64::from_le_bytes(header.get(at..at + 8)?.try_into().ok()?));
     if header.get(..8)? != MAGIC {
@@ -79,10 +123,10 @@ fn parse_header(header: &[u8]) -> Option<((Key, Stamp), usize)> {
     Some(((key, stamp), usize::try_from(number(56)?).ok()?))
 }
 
-/// Replaces the cache with these codes, atomically (a reader sees the old file or
-/// the new one, whole).
-pub fn keep(dir: &Path, key: Key, stamp: Stamp, codes: &[u64]) {
-    if let Err(error) = write(dir, key, stamp, codes) {
+/// Replaces the cache with these references, atomically (a reader sees the old file
+/// or the new one, whole).
+pub fn keep(dir: &Path, key: Key, stamp: Stamp, shown: &Shown) {
+    if let Err(error) = write(dir, key, stamp, &shown.0) {
         tracing::debug!(dir = %dir.display(), %error, "the references of todo.txt were not kept");
     }
 }
@@ -112,48 +156,63 @@ mod tests {
     const KEY: Key = Key { len: 30, hash: 7 };
     const STAMP: Stamp = Stamp([30, 1_700_000_000, 5, 42]);
 
+    fn shown_of(text: &str) -> Shown {
+        let codes: Vec<Option<u64>> = myorg_parsers::todo::lines(text)
+            .map(|(_, line)| reference::line_code(line))
+            .collect();
+        Shown::of(&codes)
+    }
+
     #[test]
-    fn codes_are_read_back_with_their_key_and_the_header_alone_tells_key_and_stamp() {
+    fn each_line_shows_its_reference_as_the_file_s_other_tasks_require() {
+        let text = "(A) Call Ana\n\nBuy milk\nBuy milk\n";
+        let shown = shown_of(text);
+        let todo = myorg_parsers::TodoFile::parse(text);
+        let references = myorg_domain::reference::References::of(&todo);
+        for (index, task) in todo.tasks() {
+            assert_eq!(shown.get(index), Some(references.shown(task)), "line {index}");
+        }
+        assert_eq!(shown.get(1), None, "a blank line");
+        assert_eq!(shown.get(4), None, "past the end");
+        assert_eq!(shown.get(2).unwrap().len(), 8, "the same task twice");
+    }
+
+    #[test]
+    fn references_are_read_back_with_their_key_and_the_header_alone_tells_key_and_stamp() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(kept_for(dir.path()), None);
         assert!(read(dir.path()).is_none());
-        let references = References::of_text("(A) Call Ana\nBuy milk\nBuy milk\n");
-        keep(dir.path(), KEY, STAMP, references.codes());
+        let shown = shown_of("(A) Call Ana\nBuy milk\n\nBuy milk\n");
+        keep(dir.path(), KEY, STAMP, &shown);
         assert_eq!(kept_for(dir.path()), Some((KEY, STAMP)));
-        let (key, read_back) = read(dir.path()).unwrap();
-        assert_eq!((key, read_back.codes()), (KEY, references.codes()));
+        assert_eq!(read(dir.path()), Some((KEY, shown)));
         assert_eq!(
             std::fs::read(dir.path().join(FILE)).unwrap().len(),
-            HEADER + 3 * 8
+            HEADER + 4 * 8
         );
 
         // Kept again for another content: replaced.
         let other = Key { len: 12, hash: 8 };
-        keep(dir.path(), other, Stamp::default(), &references.codes()[..1]);
+        let one = shown_of("Buy milk\n");
+        keep(dir.path(), other, Stamp::default(), &one);
         assert_eq!(kept_for(dir.path()), Some((other, Stamp::default())));
-        assert_eq!(read(dir.path()).unwrap().1.codes().len(), 1);
+        assert_eq!(read(dir.path()), Some((other, one)));
     }
 
     #[test]
     fn a_damaged_cache_reads_as_none_and_an_unwritable_one_is_left_alone() {
         let dir = tempfile::tempdir().unwrap();
-        keep(
-            dir.path(),
-            KEY,
-            STAMP,
-            References::of_text("(A) Call Ana\nBuy milk\n").codes(),
-        );
+        keep(dir.path(), KEY, STAMP, &shown_of("(A) Call Ana\nBuy milk\n"));
         let path = dir.path().join(FILE);
         let whole = std::fs::read(&path).unwrap();
-        let mut unsorted = whole.clone();
-        let (a, b) = unsorted[HEADER..].split_at_mut(8);
-        a.swap_with_slice(&mut b[..8]);
+        let mut too_long = whole.clone();
+        too_long[HEADER + 7] = 9;
         let mut older = whole.clone();
-        older[..8].copy_from_slice(b"MYORGRF1");
+        older[..8].copy_from_slice(b"MYORGRF2");
         for damaged in [
             whole[..whole.len() - 1].to_vec(),
             [&whole[..], &[0][..]].concat(),
-            unsorted,
+            too_long,
             older.clone(),
             whole[..HEADER - 1].to_vec(),
             Vec::new(),
@@ -166,7 +225,7 @@ mod tests {
         // A state directory that cannot be made (a file is in the way) is no error.
         let blocked = dir.path().join("blocked");
         std::fs::write(&blocked, "").unwrap();
-        keep(&blocked, KEY, STAMP, &[1, 2]);
+        keep(&blocked, KEY, STAMP, &shown_of("Buy milk\n"));
         assert!(read(&blocked).is_none());
     }
 }

@@ -3,12 +3,12 @@
 //! keeps: a long file is never held whole, so it costs little more memory than a
 //! short one, and no copy of it is made. Each half is hashed as it is read, giving
 //! the content's [`Key`] under which the references of its tasks are kept between
-//! commands; when they are not kept for it, each thread works out the codes of its
-//! tasks on the way.
+//! commands; when they are not kept for it, each thread works out the code of each
+//! of its lines' tasks on the way.
 
 use super::Hit;
 use chrono::NaiveDate;
-use myorg_domain::reference::References;
+use myorg_domain::reference;
 use myorg_domain::search::{self, Filter};
 use std::io;
 use std::ops::Range;
@@ -72,8 +72,8 @@ pub struct Scanned {
     /// The tasks kept, most urgent first, their references still empty.
     pub hits: Vec<Hit>,
     pub key: Key,
-    /// The codes of all its tasks, in no order, when asked for.
-    pub codes: Option<Vec<u64>>,
+    /// The code of each line's task (`None` for a blank line), when asked for.
+    pub codes: Option<Vec<Option<u64>>>,
 }
 
 /// Searches `source` for the tasks `filter` keeps on `today`, working out the codes
@@ -148,7 +148,7 @@ struct Half {
     lines: usize,
     bytes: u64,
     hash: u64,
-    codes: Vec<u64>,
+    codes: Vec<Option<u64>>,
 }
 
 /// Searches the bytes of `range` (starting a line), piece by piece. `None` when a
@@ -207,7 +207,9 @@ fn half(
                     }),
             );
             if codes {
-                References::add_codes(text, &mut half.codes);
+                let lines = myorg_parsers::todo::piece_lines(text);
+                half.codes
+                    .extend(lines.map(|(_, line)| reference::line_code(line)));
             }
             half.lines += memchr::memchr_iter(b'\n', piece).count();
             if ended && piece.last() != Some(&b'\n') {
@@ -293,8 +295,13 @@ mod tests {
                     got.len(),
                     expected.len()
                 );
-                let codes = References::from_unsorted(scanned.codes.unwrap());
-                assert_eq!(codes.codes(), References::of_text(&text).codes());
+                let codes: Vec<Option<u64>> = myorg_parsers::todo::lines(&text)
+                    .map(|(_, line)| reference::line_code(line))
+                    .collect();
+                assert!(
+                    scanned.codes.unwrap() == codes,
+                    "{query:?}: the codes of every line"
+                );
                 keys.push(scanned.key);
             }
             let without = scan(Source::File(&file), &filter, today(), false)

@@ -45,10 +45,14 @@ fn references_kept_for_the_content_are_used_and_worked_out_again_for_another() {
     );
     let (key, stamp) = references::kept_for(&state).expect("kept after the first search");
 
-    // Kept codes are what the next search uses: made different here on purpose (the
-    // task once), they show in the references.
-    let once = References::of_text("Buy milk\nCall Ana\n");
-    references::keep(&state, key, stamp, once.codes());
+    // Kept references are what the next search uses: made different here on purpose
+    // (as if the second line were another task), they show in what is listed.
+    let planted: Vec<Option<u64>> = ["Buy milk", "Buy bread", "Call Ana"]
+        .iter()
+        .map(|line| reference::line_code(line))
+        .collect();
+    let planted = references::Shown::of(&planted);
+    references::keep(&state, key, stamp, &planted);
     assert_eq!(
         shown(&config, "milk").iter().map(String::len).collect::<Vec<_>>(),
         [4, 4]
@@ -60,7 +64,7 @@ fn references_kept_for_the_content_are_used_and_worked_out_again_for_another() {
         len: key.len,
         hash: key.hash ^ 1,
     };
-    references::keep(&state, other, stamp, once.codes());
+    references::keep(&state, other, stamp, &planted);
     assert_eq!(
         shown(&config, "milk").iter().map(String::len).collect::<Vec<_>>(),
         [8, 8]
@@ -68,7 +72,7 @@ fn references_kept_for_the_content_are_used_and_worked_out_again_for_another() {
     assert_eq!(references::kept_for(&state), Some((key, stamp)));
 
     // Another content: worked out again, kept under its own key and stamp.
-    references::keep(&state, key, stamp, once.codes());
+    references::keep(&state, key, stamp, &planted);
     std::fs::write(
         dir.path().join(TODO),
         "Buy milk\nBuy milk\nCall Ana\nBuy milk today\n",
