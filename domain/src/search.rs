@@ -330,8 +330,10 @@ Tidy desk +work
                 let mut first = 0;
                 for pair in bounds.windows(2) {
                     let piece = &text[pair[0]..pair[1]];
-                    found.extend(matching(piece, first, &filter, day(TODAY)));
-                    first += piece.matches('\n').count();
+                    let (hits, lines) = matching(piece, first, &filter, day(TODAY));
+                    assert_eq!(lines, myorg_parsers::todo::piece_lines(piece).count());
+                    found.extend(hits);
+                    first += lines;
                 }
                 most_urgent_first(&mut found, |hit| (hit.urgency, hit.index));
                 found.iter().map(|hit| (hit.index, hit.line)).collect::<Vec<_>>()

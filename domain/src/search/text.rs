@@ -22,15 +22,20 @@ pub struct Hit<'a> {
 /// [`super::search`] over the text of a todo.txt: the same tasks in the same order as
 /// a search of the parsed file, for a large file in a fraction of the time.
 pub fn search_text<'a>(text: &'a str, filter: &Filter, today: NaiveDate) -> Vec<Hit<'a>> {
-    let mut found = matching(text.strip_prefix('\u{feff}').unwrap_or(text), 0, filter, today);
+    let (mut found, _) = matching(text.strip_prefix('\u{feff}').unwrap_or(text), 0, filter, today);
     most_urgent_first(&mut found, |hit| (hit.urgency, hit.index));
     found
 }
 
 /// The tasks `filter` keeps on `today` among `piece`: whole lines of a todo.txt
 /// (without the file's byte-order mark), the first of them line `first` of the
-/// file; in the file's order.
-pub fn matching<'a>(piece: &'a str, first: usize, filter: &Filter, today: NaiveDate) -> Vec<Hit<'a>> {
+/// file; in the file's order. And how many lines the piece has.
+pub fn matching<'a>(
+    piece: &'a str,
+    first: usize,
+    filter: &Filter,
+    today: NaiveDate,
+) -> (Vec<Hit<'a>>, usize) {
     let mut found = Vec::new();
     let mut keep = |index: usize, line: &'a str| {
         if is_blank_line(line) {
@@ -52,18 +57,17 @@ pub fn matching<'a>(piece: &'a str, first: usize, filter: &Filter, today: NaiveD
         .first()
         .map(|project| format!("+{project}"))
         .or_else(|| filter.contexts.first().map(|context| format!("@{context}")));
-    if let Some(needle) = needle {
-        for (index, line) in lines_containing(piece, piece.as_bytes(), needle.as_bytes()) {
-            keep(index, line);
-        }
+    let lines = if let Some(needle) = needle {
+        lines_containing(piece, piece.as_bytes(), needle.as_bytes(), keep)
     } else if let Some((lowered, word)) = word_prefilter(piece, filter) {
-        for (index, line) in lines_containing(piece, &lowered, word.as_bytes()) {
-            keep(index, line);
-        }
+        lines_containing(piece, &lowered, word.as_bytes(), keep)
     } else {
-        piece_lines(piece).for_each(|(index, line)| keep(index, line));
-    }
-    found
+        piece_lines(piece).fold(0, |_, (index, line)| {
+            keep(index, line);
+            index + 1
+        })
+    };
+    (found, lines)
 }
 
 /// Sorts found tasks most urgent first, equal scores in the file's order, by their
@@ -119,12 +123,16 @@ fn word_prefilter(text: &str, filter: &Filter) -> Option<(Vec<u8>, String)> {
     Some((text.as_bytes().to_ascii_lowercase(), word.clone()))
 }
 
-/// The lines of `text` (split as [`piece_lines`] splits them) where `haystack`, `text`
-/// or a copy with the same lines, contains `needle`: each once, in order, numbered
-/// from 0.
-fn lines_containing<'a>(text: &'a str, haystack: &[u8], needle: &[u8]) -> Vec<(usize, &'a str)> {
+/// Gives `each` the lines of `text` (split as [`piece_lines`] splits them) where
+/// `haystack`, `text` or a copy with the same lines, contains `needle`: each once, in
+/// order, numbered from 0. Returns how many lines `text` has.
+fn lines_containing<'a>(
+    text: &'a str,
+    haystack: &[u8],
+    needle: &[u8],
+    mut each: impl FnMut(usize, &'a str),
+) -> usize {
     let bytes = haystack;
-    let mut out = Vec::new();
     // Lines before `counted` have been numbered; `index` is the number of the line
     // starting at `counted`.
     let (mut counted, mut index) = (0, 0);
@@ -150,11 +158,12 @@ fn lines_containing<'a>(text: &'a str, haystack: &[u8], needle: &[u8]) -> Vec<(u
         counted = start;
         // Newlines and CRs are ASCII: these are character boundaries.
         if let Some(line) = text.get(start..end.max(start)) {
-            out.push((index, line));
+            each(index, line);
         }
         next_line = after;
     }
-    out
+    let unended = !bytes.is_empty() && bytes.last() != Some(&b'\n');
+    index + memchr::memchr_iter(b'\n', &bytes[counted..]).count() + usize::from(unended)
 }
 
 #[cfg(test)]

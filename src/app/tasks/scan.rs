@@ -195,26 +195,20 @@ fn half(
                 true => text.strip_prefix('\u{feff}').unwrap_or(text),
                 false => text,
             };
-            half.hits.extend(
-                search::matching(text, half.lines, filter, today)
-                    .into_iter()
-                    .map(|hit| Hit {
-                        reference: String::new(),
-                        index: hit.index,
-                        line: hit.line.to_string(),
-                        task: hit.task,
-                        urgency: hit.urgency,
-                    }),
-            );
+            let (found, lines) = search::matching(text, half.lines, filter, today);
+            half.hits.extend(found.into_iter().map(|hit| Hit {
+                reference: String::new(),
+                index: hit.index,
+                line: hit.line.to_string(),
+                task: hit.task,
+                urgency: hit.urgency,
+            }));
             if codes {
-                let lines = myorg_parsers::todo::piece_lines(text);
+                let each = myorg_parsers::todo::piece_lines(text);
                 half.codes
-                    .extend(lines.map(|(_, line)| reference::line_code(line)));
+                    .extend(each.map(|(_, line)| reference::line_code(line)));
             }
-            half.lines += memchr::memchr_iter(b'\n', piece).count();
-            if ended && piece.last() != Some(&b'\n') {
-                half.lines += 1;
-            }
+            half.lines += lines;
             half.bytes += cut as u64;
             buffer.copy_within(cut..filled, 0);
             filled -= cut;
