@@ -196,22 +196,57 @@ pub fn line_code(line: &str) -> Option<u64> {
 /// How many letters the reference of each task is shown at, given the codes of all
 /// the tasks of a file in any order: what [`References::shown`] gives each.
 pub fn shown_lengths(codes: &[u64]) -> Vec<u8> {
-    let mut sorted: Vec<(u64, usize)> = codes.iter().copied().zip(0..).collect();
-    sorted.sort_unstable();
+    // A code takes 36 bits (22^8 < 2^36).
+    lengths_with_places(codes, 64 - 36)
+}
+
+/// [`shown_lengths`], each code sorted with its task's place in its low
+/// `place_bits` bits as one number; a file of more tasks than those bits can
+/// number sorts pairs.
+fn lengths_with_places(codes: &[u64], place_bits: u32) -> Vec<u8> {
     let mut lengths = vec![0; codes.len()];
-    for (at, &(code, task)) in sorted.iter().enumerate() {
-        let before = at.checked_sub(1).map(|before| sorted[before].0);
-        let after = sorted.get(at + 1).map(|&(after, _)| after);
-        let shared = [before, after]
-            .into_iter()
-            .flatten()
-            .map(|other| shared_letters(other, code))
-            .max()
-            .unwrap_or(0);
-        // At most FULL, eight letters.
-        lengths[task] = (shared + 1).clamp(SHOWN, FULL) as u8;
+    if codes.len() < 1 << place_bits {
+        let mut sorted: Vec<u64> = codes
+            .iter()
+            .zip(0..)
+            .map(|(&code, at)| code << place_bits | at)
+            .collect();
+        sorted.sort_unstable();
+        let code = |at: usize| sorted[at] >> place_bits;
+        for at in 0..sorted.len() {
+            let neighbours = [
+                at.checked_sub(1).map(code),
+                (at + 1 < sorted.len()).then(|| code(at + 1)),
+            ];
+            lengths[(sorted[at] & ((1 << place_bits) - 1)) as usize] = unique_length(code(at), neighbours);
+        }
+    } else {
+        let mut sorted: Vec<(u64, usize)> = codes.iter().copied().zip(0..).collect();
+        sorted.sort_unstable();
+        for (at, &(code, task)) in sorted.iter().enumerate() {
+            let before = at.checked_sub(1).map(|before| sorted[before].0);
+            let after = sorted.get(at + 1).map(|&(after, _)| after);
+            lengths[task] = unique_length(code, [before, after]);
+        }
     }
     lengths
+}
+
+/// The fewest letters, from [`SHOWN`] to [`FULL`], that tell `code` from its
+/// `neighbours` in sorted order (the same code never is: it takes all [`FULL`]).
+fn unique_length(code: u64, neighbours: [Option<u64>; 2]) -> u8 {
+    for length in SHOWN..FULL {
+        // The first `length` letters of a code are its digits above these.
+        let below = BASE.pow((FULL - length) as u32);
+        if neighbours
+            .iter()
+            .flatten()
+            .all(|other| other / below != code / below)
+        {
+            return length as u8;
+        }
+    }
+    FULL as u8
 }
 
 /// The first `count` letters (from [`SHOWN`] to [`FULL`]) of the reference whose
@@ -464,6 +499,12 @@ mod tests {
                 .collect();
             let one_by_one: Vec<String> = file.tasks().map(|(_, task)| references.shown(task)).collect();
             assert_eq!(by_lengths, one_by_one, "{size} tasks");
+            // More tasks than the bits left for their places number: sorted as pairs.
+            assert_eq!(
+                lengths_with_places(&codes, 3),
+                shown_lengths(&codes),
+                "{size} tasks"
+            );
         }
     }
 
