@@ -409,18 +409,18 @@ fn search_file(
     let Some(scanned) = scanned.map_err(anyhow::Error::from)? else {
         return Ok(None);
     };
-    let (hits, codes) = match (kept, scanned.codes) {
+    let (hits, key, codes) = match (kept, scanned.codes) {
         (Some((key, shown)), _) if key == scanned.key => return Ok(Some((scanned.hits, shown))),
-        (_, Some(codes)) => (scanned.hits, codes),
+        (_, Some(codes)) => (scanned.hits, scanned.key, codes),
         // Kept for another content of the same stamp (a change within the same
         // nanosecond, or a time set back by hand): searched again, codes and all.
         _ => match scan::scan(Source::File(file), filter, today, true).map_err(anyhow::Error::from)? {
-            Some(again) => (again.hits, again.codes.unwrap_or_default()),
+            Some(again) => (again.hits, again.key, again.codes.unwrap_or_default()),
             None => return Ok(None),
         },
     };
     let shown = Shown::of(&codes);
-    references::keep(&state, scanned.key, stamp, &shown);
+    references::keep(&state, key, stamp, &shown);
     Ok(Some((hits, shown)))
 }
 
