@@ -120,14 +120,15 @@ pub fn scan(source: Source, filter: &Filter, today: NaiveDate, codes: bool) -> i
 }
 
 /// Where the second half starts: just after the first newline from the middle on,
-/// or the end for a small file or one with no newline there.
+/// or the end for a small file or one with no newline in the [`SPLIT_ABOVE`] bytes
+/// after its middle (a line that long is read by one thread).
 fn middle(source: Source, len: u64) -> io::Result<u64> {
     if len <= SPLIT_ABOVE {
         return Ok(len);
     }
     let mut window = [0; 4096];
     let mut at = len / 2;
-    while at < len {
+    while at < len && at - len / 2 < SPLIT_ABOVE {
         let read = source.read_at(&mut window, at)?;
         if read == 0 {
             break;
@@ -326,6 +327,20 @@ mod tests {
             .unwrap();
         let lines: Vec<&str> = scanned.hits.iter().map(|hit| hit.line.as_str()).collect();
         assert_eq!(lines, ["(A) Plan +work", "Tidy +work"]);
+        // A newline far after the middle: one thread reads all.
+        let one_long_line = format!(
+            "Plan +work {}\nTidy +work\n",
+            "x".repeat(3 * SPLIT_ABOVE as usize)
+        );
+        let bytes = one_long_line.as_bytes();
+        assert_eq!(
+            middle(Source::Bytes(bytes), bytes.len() as u64).unwrap(),
+            bytes.len() as u64
+        );
+        let scanned = scan(Source::Bytes(bytes), &filter, today(), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(scanned.hits.len(), 2);
         let empty = scan(Source::Bytes(b""), &filter, today(), true).unwrap().unwrap();
         assert!(empty.hits.is_empty() && empty.codes == Some(Vec::new()));
 
