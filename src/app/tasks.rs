@@ -399,10 +399,14 @@ fn search_file(
 ) -> Result<Option<(Vec<Hit>, Shown)>> {
     let state = look.files.state_dir().unwrap_or_else(|| look.config.state_dir());
     let stamp = references::Stamp::of(&file.metadata().map_err(anyhow::Error::from)?);
-    let likely_kept = references::kept_for(&state).is_some_and(|(_, kept)| kept == stamp);
+    let kept = references::kept(&state).filter(|kept| kept.stamp == stamp);
+    let likely_kept = kept.is_some();
     // The kept references are read on another thread while the file is searched.
     let (scanned, kept) = std::thread::scope(|scope| {
-        let kept = likely_kept.then(|| scope.spawn(|| references::read(&state)));
+        let kept = kept.map(|kept| {
+            let key = kept.key;
+            scope.spawn(move || Some((key, kept.read()?)))
+        });
         let scanned = scan::scan(Source::File(file), filter, today, !likely_kept);
         (scanned, kept.and_then(|thread| thread.join().ok().flatten()))
     });

@@ -83,30 +83,64 @@ impl Stamp {
     }
 }
 
-/// The key and stamp the cache in `dir` was kept under, read from its header alone.
-pub fn kept_for(dir: &Path) -> Option<(Key, Stamp)> {
+/// A cache found in the state directory, its header read: what it was kept under.
+/// The references themselves are read from the same open file by [`Kept::read`].
+pub struct Kept {
+    pub key: Key,
+    pub stamp: Stamp,
+    lines: usize,
+    file: std::fs::File,
+}
+
+/// The cache in `dir`, its header read, when it has a header of this format.
+pub fn kept(dir: &Path) -> Option<Kept> {
+    let mut file = std::fs::File::open(dir.join(FILE)).ok()?;
     let mut header = [0; HEADER];
-    std::fs::File::open(dir.join(FILE))
-        .ok()?
-        .read_exact(&mut header)
-        .ok()?;
-    Some(parse_header(&header)?.0)
+    file.read_exact(&mut header).ok()?;
+    let ((key, stamp), lines) = parse_header(&header)?;
+    Some(Kept {
+        key,
+        stamp,
+        lines,
+        file,
+    })
+}
+
+impl Kept {
+    /// The kept references, when the rest of the file is whole.
+    pub fn read(mut self) -> Option<Shown> {
+        let size = self.lines.checked_mul(8)?;
+        // One byte more than the references, to see a file longer than its header says.
+        let mut bytes = Vec::with_capacity(size.checked_add(1)?);
+        (&mut self.file)
+            .take(size as u64 + 1)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        if bytes.len() != size {
+            return None;
+        }
+        let shown = Shown(
+            bytes
+                .chunks_exact(8)
+                .map(|packed| u64::from_le_bytes(packed.try_into().unwrap_or_default()))
+                .collect(),
+        );
+        shown.is_whole().then_some(shown)
+    }
+}
+
+/// The key and stamp the cache in `dir` was kept under.
+#[cfg(test)]
+pub fn kept_for(dir: &Path) -> Option<(Key, Stamp)> {
+    kept(dir).map(|kept| (kept.key, kept.stamp))
 }
 
 /// The cached references and the key they were kept under, when the file is whole.
-pub fn read(dir: &Path) -> Option<(Key, Shown)> {
-    let bytes = std::fs::read(dir.join(FILE)).ok()?;
-    let ((key, _), count) = parse_header(bytes.get(..HEADER)?)?;
-    if bytes.len() != HEADER.checked_add(count.checked_mul(8)?)? {
-        return None;
-    }
-    let shown = Shown(
-        bytes[HEADER..]
-            .chunks_exact(8)
-            .map(|packed| u64::from_le_bytes(packed.try_into().unwrap_or_default()))
-            .collect(),
-    );
-    shown.is_whole().then_some((key, shown))
+#[cfg(test)]
+fn read(dir: &Path) -> Option<(Key, Shown)> {
+    let kept = kept(dir)?;
+    let key = kept.key;
+    Some((key, kept.read()?))
 }
 
 /// The key, the stamp and the number of lines a header holds.

@@ -317,30 +317,30 @@ mod tests {
     #[test]
     fn a_small_file_is_read_by_one_thread_and_bytes_that_are_not_utf8_are_refused() {
         let filter = Filter::from_query(["+work"]);
+        // Read by one thread (no second half), and the lines found.
+        let read = |bytes: &[u8]| {
+            let one_thread = middle(Source::Bytes(bytes), bytes.len() as u64).unwrap() == bytes.len() as u64;
+            let scanned = scan(Source::Bytes(bytes), &filter, today(), true)
+                .unwrap()
+                .unwrap();
+            (
+                one_thread,
+                scanned.hits.into_iter().map(|hit| hit.line).collect::<Vec<_>>(),
+            )
+        };
         let small = b"(A) Plan +work\nTidy +work\r\nx 2026-11-20 Done +work";
         assert_eq!(
-            middle(Source::Bytes(small), small.len() as u64).unwrap(),
-            small.len() as u64
+            read(small),
+            (true, vec!["(A) Plan +work".to_string(), "Tidy +work".to_string()])
         );
-        let scanned = scan(Source::Bytes(small), &filter, today(), true)
-            .unwrap()
-            .unwrap();
-        let lines: Vec<&str> = scanned.hits.iter().map(|hit| hit.line.as_str()).collect();
-        assert_eq!(lines, ["(A) Plan +work", "Tidy +work"]);
         // A newline far after the middle: one thread reads all.
         let one_long_line = format!(
             "Plan +work {}\nTidy +work\n",
             "x".repeat(3 * SPLIT_ABOVE as usize)
         );
-        let bytes = one_long_line.as_bytes();
-        assert_eq!(
-            middle(Source::Bytes(bytes), bytes.len() as u64).unwrap(),
-            bytes.len() as u64
-        );
-        let scanned = scan(Source::Bytes(bytes), &filter, today(), true)
-            .unwrap()
-            .unwrap();
-        assert_eq!(scanned.hits.len(), 2);
+        let (one_thread, lines) = read(one_long_line.as_bytes());
+        assert!(one_thread);
+        assert_eq!(lines.len(), 2);
         let empty = scan(Source::Bytes(b""), &filter, today(), true).unwrap().unwrap();
         assert!(empty.hits.is_empty() && empty.codes == Some(Vec::new()));
 
