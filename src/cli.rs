@@ -379,8 +379,14 @@ pub enum Command {
     Sync,
     /// Watch the store's folders until stopped, so that each write by a myorg
     /// command looks only at the files that changed, not at every file of a large
-    /// store (`myorg run` does this too).
-    Watch,
+    /// store (`myorg run` does this too). It ends by itself when the store's folder
+    /// or its socket is gone; a write command on a store of many files starts one
+    /// with `--idle` when nobody watches (`[store] watch_from_files`).
+    Watch {
+        /// End after this many seconds in which no write asked.
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        idle: Option<u64>,
+    },
     /// Projects (or goals) by status, with their progress.
     ///
     /// Progress is done/total of the tasks tagged +SLUG in todo.txt and done.txt; a
@@ -978,7 +984,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config()?;
             commands::store::sync(&config, now(&config)?)
         }
-        Command::Watch => crate::server::watch::watch(&config()?),
+        Command::Watch { idle } => {
+            crate::server::watch::watch(&config()?, idle.map(std::time::Duration::from_secs))
+        }
         Command::Projects {
             status,
             all,

@@ -99,6 +99,9 @@ pub struct Config {
     /// What is stuck (a task overdue, a waiting-for item past its follow-up date) is
     /// nudged to its owner, then posted to the team channel.
     pub escalation: EscalationConfig,
+    /// The file the configuration was read from, if any (not a key of it).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
 }
 
 /// The escalation levels of what is stuck.
@@ -573,6 +576,12 @@ pub struct StoreConfig {
     /// `myorg run` watches the store's folders (inotify), so each write looks only
     /// at the files that changed rather than at every file of the store.
     pub watch: bool,
+    /// A write from the CLI that had to look at every file, in a store of at least
+    /// this many tracked files, starts `myorg watch` in the background for the next
+    /// writes (0, or `watch = false`: never).
+    pub watch_from_files: usize,
+    /// That background watcher ends after this many seconds without a write.
+    pub watch_idle_secs: u64,
 }
 
 impl Default for StoreConfig {
@@ -587,6 +596,8 @@ impl Default for StoreConfig {
             push_window_ms: 0,
             first_retry_secs: 5,
             watch: true,
+            watch_from_files: 5_000,
+            watch_idle_secs: 60 * 60,
         }
     }
 }
@@ -697,10 +708,13 @@ impl Config {
                 figment = figment.merge(Serialized::default(key, items));
             }
         }
-        let where_from = file.map_or_else(|| "the environment".to_string(), |f| f.display().to_string());
-        let config: Config = figment
+        let where_from = file
+            .as_ref()
+            .map_or_else(|| "the environment".to_string(), |f| f.display().to_string());
+        let mut config: Config = figment
             .extract()
             .with_context(|| format!("reading the configuration ({where_from})"))?;
+        config.source = file.map(|file| std::path::absolute(&file).unwrap_or(file));
         Ok((config, where_from))
     }
 
@@ -755,6 +769,9 @@ impl Config {
         self.timezone()?;
         self.people()?;
         self.contexts()?;
+        if self.store.watch_idle_secs == 0 {
+            bail!("[store] watch_idle_secs must be at least 1");
+        }
         Ok(())
     }
 

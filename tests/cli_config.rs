@@ -52,6 +52,10 @@ fn every_command_validates_the_whole_configuration() {
             "[scheduler.jobs]\nmorning-briefing = \"0 8 30 2 *\"\n",
             ["scheduler.jobs.morning-briefing", "\"0 8 30 2 *\"", "never comes"],
         ),
+        (
+            "[store]\nwatch_idle_secs = 0\n",
+            ["[store] watch_idle_secs", "at least 1", "myorg.toml"],
+        ),
     ];
     for (config, says) in bad {
         for args in [

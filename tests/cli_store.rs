@@ -349,3 +349,137 @@ fn myorg_watch_tells_the_other_commands_what_changed() {
         Some("Save edits made outside the assistant")
     );
 }
+
+/// Waits up to twenty seconds for `done`.
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(std::time::Instant::now() < until, "still not: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Whether process `pid` has ended (gone, or a zombie nobody reaped yet).
+fn ended(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+    })
+}
+
+/// The process id the log line of a background watcher's start names.
+fn started_pid(logged: &str) -> Option<String> {
+    let line = logged
+        .lines()
+        .find(|line| line.contains("started watching the store in the background"))?;
+    let pid = line.split("pid=").nth(1)?;
+    Some(pid.chars().take_while(char::is_ascii_digit).collect())
+}
+
+#[test]
+fn a_write_that_looks_at_every_file_of_a_large_store_starts_a_watcher_that_ends_when_idle() {
+    let dir = TempDir::new().unwrap();
+    let store = dir.path().join("s");
+    let state = store.join(".git/myorg");
+    let logs = [("MYORG_LOG", "myorg_assistant=debug")];
+    let logged = |args: &[&str]| {
+        let output = myorg(dir.path(), args, &logs);
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    // The sample store has a dozen files: under the default 5,000 nothing starts.
+    let first = logged(&["--store", "s", "add", "First"]);
+    assert!(started_pid(&first).is_none(), "{first}");
+    assert!(!state.join("watch.started").exists());
+    // Nor with watching turned off.
+    std::fs::write(
+        dir.path().join("off.toml"),
+        "[store]\nwatch = false\nwatch_from_files = 1\n",
+    )
+    .unwrap();
+    let off = logged(&["--config", "off.toml", "--store", "s", "add", "Off"]);
+    assert!(started_pid(&off).is_none(), "{off}");
+    assert!(!state.join("watch.started").exists());
+
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[store]\nwatch_from_files = 3\nwatch_idle_secs = 5\n",
+    )
+    .unwrap();
+    let with = |args: &[&str]| {
+        let mut all = vec!["--config", "c.toml", "--store", "s"];
+        all.extend_from_slice(args);
+        logged(&all)
+    };
+    let second = with(&["add", "Second"]);
+    let pid = started_pid(&second).unwrap_or_else(|| panic!("{second}"));
+    eventually("the watcher answers", || state.join("watch.sock").exists());
+    // Its first question gets "everything"; from then on, only what changed.
+    let third = with(&["add", "Third"]);
+    assert!(
+        third.contains("looking for hand edits in every file watched=true"),
+        "{third}"
+    );
+    std::fs::write(store.join("done.txt"), "x 2026-11-20 Edited by hand\n").unwrap();
+    let fourth = with(&["add", "Fourth"]);
+    assert!(
+        fourth.contains("looking for hand edits where the watcher saw changes"),
+        "{fourth}"
+    );
+    assert!(started_pid(&third).is_none() && started_pid(&fourth).is_none());
+    let repo = Repository::open(&store).unwrap();
+    let saved = repo.revparse_single("HEAD~1").unwrap().peel_to_commit().unwrap();
+    assert_eq!(
+        saved.summary().unwrap(),
+        Some("Save edits made outside the assistant")
+    );
+
+    // Five seconds without a write: it ends and takes its socket away.
+    eventually("the idle watcher ends", || ended(&pid));
+    assert!(!state.join("watch.sock").exists());
+    let said = std::fs::read_to_string(state.join("watch.log")).unwrap();
+    assert!(
+        said.contains("stopped watching") && said.contains("no write asked for 5 s"),
+        "{said}"
+    );
+    // A start that was lately is not made again at once (a watcher that cannot
+    // start is not tried on every write).
+    let fifth = with(&["add", "Fifth"]);
+    assert!(
+        fifth.contains("looking for hand edits in every file watched=false"),
+        "{fifth}"
+    );
+    assert!(started_pid(&fifth).is_none(), "{fifth}");
+}
+
+#[test]
+fn a_background_watcher_ends_when_its_store_or_its_socket_is_gone() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("c.toml"), "[store]\nwatch_from_files = 1\n").unwrap();
+    let logs = [("MYORG_LOG", "myorg_assistant=info")];
+    let start = |store: &str| {
+        let output = myorg(
+            dir.path(),
+            &["--config", "c.toml", "--store", store, "add", "First"],
+            &logs,
+        );
+        assert!(output.status.success(), "{output:?}");
+        let logged = String::from_utf8(output.stderr).unwrap();
+        let pid = started_pid(&logged).unwrap_or_else(|| panic!("{logged}"));
+        let socket = dir.path().join(store).join(".git/myorg/watch.sock");
+        eventually("the watcher answers", || socket.exists());
+        (pid, socket)
+    };
+    let (gone, _) = start("gone");
+    std::fs::remove_dir_all(dir.path().join("gone")).unwrap();
+    eventually("the watcher of a removed store ends", || ended(&gone));
+
+    let (unreachable, socket) = start("kept");
+    std::fs::remove_file(&socket).unwrap();
+    eventually("the watcher whose socket was removed ends", || {
+        ended(&unreachable)
+    });
+    let said = std::fs::read_to_string(dir.path().join("kept/.git/myorg/watch.log")).unwrap();
+    assert!(said.contains("its socket was removed"), "{said}");
+}

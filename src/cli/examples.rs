@@ -85,7 +85,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("history", &["myorg history todo.txt --limit 5"]),
     ("status", &["myorg status"]),
     ("sync", &["myorg sync"]),
-    ("watch", &["myorg watch"]),
+    ("watch", &["myorg watch", "myorg watch --idle 3600"]),
     (
         "projects",
         &["myorg projects --status active", "myorg projects --goals"],

@@ -2,6 +2,7 @@
 
 pub mod agenda;
 pub mod agent;
+mod background_watch;
 pub mod briefing;
 pub mod calendar;
 pub mod chat;

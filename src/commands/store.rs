@@ -8,7 +8,11 @@ use crate::store::{Actor, NewStore, Origin, PushReport, Start, Store, StoreSetti
 use chrono::NaiveDateTime;
 
 pub(super) fn open(config: &Config) -> anyhow::Result<Store> {
-    open_as(config.store_settings())
+    let mut store = open_as(config.store_settings())?;
+    if let Some(starter) = super::background_watch::starter(config, &store) {
+        store.on_unwatched_look(starter);
+    }
+    Ok(store)
 }
 
 fn open_as(settings: StoreSettings) -> anyhow::Result<Store> {

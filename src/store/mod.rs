@@ -212,6 +212,9 @@ pub struct Store {
     /// reader that must not wait while an operation holds the repository.
     unpushed: Mutex<Option<usize>>,
     on_wait: Box<dyn Fn() + Send + Sync>,
+    /// Told the number of tracked files each time a write looked at all of them
+    /// because nobody watches the store ([`Store::on_unwatched_look`]).
+    on_unwatched_look: Option<Box<dyn Fn(usize) + Send + Sync>>,
     /// This process's watcher of the working tree, once [`Store::watch`] started it.
     watcher: Mutex<Option<std::sync::Arc<watch::Watcher>>>,
     /// The epoch this session's look for hand edits asked at, and the index it found
@@ -259,11 +262,19 @@ impl Store {
             origin,
             unpushed: Mutex::new(None),
             on_wait,
+            on_unwatched_look: None,
             watcher: Mutex::new(None),
             watch_asked: Mutex::new(None),
         };
         store.recover()?;
         Ok(store)
+    }
+
+    /// Calls `told` with the number of tracked files each time a write looks at
+    /// every one of them for hand edits because no watcher answers: a front end may
+    /// then start one, so that the next writes look only at what changed.
+    pub fn on_unwatched_look(&mut self, told: Box<dyn Fn(usize) + Send + Sync>) {
+        self.on_unwatched_look = Some(told);
     }
 
     pub fn root(&self) -> &Path {
@@ -682,6 +693,11 @@ impl Store {
                         watched = watched.is_some(),
                         "looking for hand edits in every file"
                     );
+                    if watched.is_none()
+                        && let Some(told) = &self.on_unwatched_look
+                    {
+                        told(index.len());
+                    }
                     git.surely_clean(index, &self.state_dir.join("folders.cache"))?
                 }
             }

@@ -22,7 +22,7 @@ use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A changed path that stands for a name that is not UTF-8: the asker cannot stat
 /// it, and looks at everything. Paths never hold a NUL.
@@ -71,6 +71,8 @@ struct State {
     epoch: u64,
     /// Askers from before this epoch get "everything".
     everything_before: u64,
+    /// When a writer last asked (or the watcher started).
+    asked_at: Instant,
 }
 
 const FOLDER_EVENTS: WatchMask = WatchMask::MODIFY
@@ -99,6 +101,7 @@ impl Watcher {
             changed: HashMap::new(),
             epoch: 1,
             everything_before: 1,
+            asked_at: Instant::now(),
         };
         state.rebuild(&root).map_err(|err| match err.raw_os_error() {
             Some(libc::ENOSPC) => std::io::Error::other(
@@ -129,6 +132,7 @@ impl Watcher {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         state.read_events(&self.root);
+        state.asked_at = Instant::now();
         let epoch = state.epoch;
         let changes = match since {
             Some(since)
@@ -155,6 +159,15 @@ impl Watcher {
                 epoch,
             },
         }
+    }
+
+    /// How long since a writer last asked (or since the watcher started).
+    pub fn idle(&self) -> Duration {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .asked_at
+            .elapsed()
     }
 
     /// Waits up to `timeout` for events and reads them, so the kernel's queue does

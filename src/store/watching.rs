@@ -26,7 +26,20 @@ const TOKEN: &str = "watch.token";
 /// The store's own watcher, answering other processes too; dropping it stops the
 /// answers (this process goes on asking its watcher).
 pub struct Watching {
-    _service: Service,
+    service: Service,
+    watcher: Arc<Watcher>,
+}
+
+impl Watching {
+    /// How long since a writer (here or through the socket) last asked.
+    pub fn idle(&self) -> std::time::Duration {
+        self.watcher.idle()
+    }
+
+    /// Whether other processes can still ask: the socket is still this watcher's.
+    pub fn reachable(&self) -> bool {
+        self.service.reachable()
+    }
 }
 
 impl Store {
@@ -39,8 +52,8 @@ impl Store {
         *self
             .watcher
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(watcher);
-        Ok(Watching { _service: service })
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&watcher));
+        Ok(Watching { service, watcher })
     }
 
     /// What changed since the last session that ended clean, from this process's

@@ -28,6 +28,10 @@ const READ_EVERY: Duration = Duration::from_secs(1);
 /// The socket being served; dropping it stops answering and removes the socket.
 pub struct Service {
     socket: PathBuf,
+    /// The socket file's device and inode, to know it is still this one.
+    identity: (u64, u64),
+    /// The listening socket, shut down on drop to wake the answering thread.
+    listener: UnixListener,
     stop: Arc<AtomicBool>,
 }
 
@@ -48,6 +52,8 @@ pub fn serve(watcher: Arc<Watcher>, socket: &Path) -> std::io::Result<Service> {
     }
     let listener = UnixListener::bind(socket)?;
     std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))?;
+    let identity = identity(socket).ok_or_else(|| std::io::Error::other("the socket went as it was made"))?;
+    let kept = listener.try_clone()?;
     let stop = Arc::new(AtomicBool::new(false));
     let reading = Arc::clone(&watcher);
     let stop_reading = Arc::clone(&stop);
@@ -78,16 +84,38 @@ pub fn serve(watcher: Arc<Watcher>, socket: &Path) -> std::io::Result<Service> {
         })?;
     Ok(Service {
         socket: socket.to_path_buf(),
+        identity,
+        listener: kept,
         stop,
     })
 }
 
+impl Service {
+    /// Whether the socket is still the one this service made: a person may remove
+    /// it, or another watcher replace it, and no writer can reach this one then.
+    pub fn reachable(&self) -> bool {
+        identity(&self.socket) == Some(self.identity)
+    }
+}
+
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|meta| (meta.dev(), meta.ino()))
+}
+
 impl Drop for Service {
     fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
         self.stop.store(true, Ordering::Relaxed);
         // Wakes the answering thread, blocked in accept, so it sees `stop`.
-        let _ = UnixStream::connect(&self.socket);
-        let _ = std::fs::remove_file(&self.socket);
+        // SAFETY: shuts down a socket this service owns; nothing else is closed.
+        unsafe { libc::shutdown(self.listener.as_raw_fd(), libc::SHUT_RDWR) };
+        // Another watcher's socket now, or gone: not ours to remove.
+        if self.reachable() {
+            let _ = std::fs::remove_file(&self.socket);
+        }
     }
 }
 

@@ -4,6 +4,7 @@ use super::serve::{ask, serve};
 use super::{Answer, Changes, Since, UNREADABLE, Watcher};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 fn paths(answer: &Answer) -> Vec<String> {
     match &answer.changes {
@@ -131,6 +132,33 @@ fn a_socket_left_by_a_dead_watcher_is_replaced() {
     let root = watcher.root().to_path_buf();
     let _service = serve(watcher, &socket).unwrap();
     assert!(ask(&socket, &root, None).is_some());
+}
+
+#[test]
+fn a_service_whose_socket_another_took_leaves_it_alone_and_idle_counts_from_the_last_question() {
+    let dir = tree();
+    let socket = dir.path().join(".git/watch.sock");
+    let first = Arc::new(Watcher::start(dir.path()).unwrap());
+    let root = first.root().to_path_buf();
+    let service = serve(Arc::clone(&first), &socket).unwrap();
+    assert!(service.reachable());
+    std::thread::sleep(Duration::from_millis(300));
+    let before = first.idle();
+    assert!(before >= Duration::from_millis(300));
+    let asked = ask(&socket, &root, None).unwrap();
+    assert!(first.idle() < before);
+
+    // Removed by a person, then made again by another watcher.
+    std::fs::remove_file(&socket).unwrap();
+    assert!(!service.reachable());
+    let second = Arc::new(Watcher::start(dir.path()).unwrap());
+    let _other = serve(second, &socket).unwrap();
+    assert!(!service.reachable());
+    drop(service);
+    let answer = ask(&socket, &root, Some(asked.next)).unwrap();
+    // The second watcher answers: the first one's epoch means nothing to it.
+    assert_eq!(answer.changes, Changes::Everything);
+    assert_ne!(answer.next.watcher, asked.next.watcher);
 }
 
 #[test]
