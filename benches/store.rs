@@ -1,7 +1,9 @@
 //! Latency of one store operation on realistic stores: a 10k-line todo.txt, 10k
 //! commits of history, and 100 to 50k note files (`MYORG_BENCH_SIZES=100,1000`),
-//! beside a local bare remote. Medians of a `myorg add` process (and its peak
-//! resident memory), of the shell pipelines it replaces (`printf >> todo.txt` or,
+//! beside a local bare remote. Medians of a `myorg add` process as it comes (in a
+//! store of 5,000 files or more its first write starts a watcher in the background,
+//! which the next ones ask) and unwatched (`watch_from_files = 0`), with their peak
+//! resident memory; of the shell pipelines it replaces (`printf >> todo.txt` or,
 //! when installed, `todo.sh add`, then `git commit -qam`; and their peak memory),
 //! and in process of write + commit; then the same with the
 //! store watched (`Store::watch`, as `myorg run` and `myorg watch` do), and in
@@ -146,11 +148,14 @@ fn in_process(store: &Store) -> Duration {
 
 /// Median latency of `myorg add` processes, and the largest peak resident memory of
 /// one of them, in MiB.
-fn as_process(binary: &Path, root: &Path, remote: Option<&Path>) -> (Duration, f64) {
+fn as_process(binary: &Path, root: &Path, config: Option<&Path>) -> (Duration, f64) {
     let mut peak_rss_mib: f64 = 0.0;
     let samples = (0..RUNS / 2)
         .map(|i| {
             let mut command = measuring(binary);
+            if let Some(config) = config {
+                command.arg("--config").arg(config);
+            }
             command.args([
                 "--store",
                 root.to_str().unwrap(),
@@ -158,15 +163,22 @@ fn as_process(binary: &Path, root: &Path, remote: Option<&Path>) -> (Duration, f
                 &format!("Process bench task {i}"),
             ]);
             command.env_remove("GIT_REPO_URL").env_remove("MYORG_CONFIG");
-            if let Some(remote) = remote {
-                command.env("GIT_REPO_URL", remote);
-            }
             let (took, rss) = measured(&mut command);
             peak_rss_mib = peak_rss_mib.max(rss);
             took
         })
         .collect();
     (median(samples), peak_rss_mib)
+}
+
+/// Stops the watcher a `myorg add` started in the background, if any: it ends on
+/// its own once its socket is gone.
+fn stop_background_watcher(root: &Path) {
+    let socket = root.join(".git/myorg/watch.sock");
+    if socket.exists() {
+        std::fs::remove_file(&socket).unwrap();
+        std::thread::sleep(Duration::from_millis(1_500));
+    }
 }
 
 /// A command that runs `program` through this bench binary (`--measure`), which
@@ -366,6 +378,8 @@ fn main() {
     }
 
     // By the number of files: the time of a write should not grow with it.
+    let unwatched = dir.path().join("unwatched.toml");
+    std::fs::write(&unwatched, "[store]\nwatch_from_files = 0\n").unwrap();
     let sizes: Vec<usize> = std::env::var("MYORG_BENCH_SIZES")
         .ok()
         .map(|sizes| sizes.split(',').filter_map(|n| n.trim().parse().ok()).collect())
@@ -379,7 +393,7 @@ fn main() {
         }
     );
     println!(
-        "files   | myorg add | watched  | peak RSS | shell     | todo.sh   | their peak RSS | in process | watched  | + push, watched"
+        "files   | myorg add | unwatched | watched  | peak RSS | shell     | todo.sh   | their peak RSS | in process | watched  | + push, watched"
     );
     for files in sizes {
         let started = Instant::now();
@@ -393,13 +407,17 @@ fn main() {
             .unwrap();
         make_store(&with_remote, files, commits);
         let setup = started.elapsed();
-        let (process, process_rss) = as_process(&binary, &local, None);
+        let (process, process_rss) = as_process(&binary, &local, Some(&unwatched));
         let (shell, shell_rss) = shell_pipeline(&local);
         let (todo_sh_time, todo_sh_rss) = match &todo_sh {
             Some(todo_sh) => todo_sh_pipeline(todo_sh, &local),
             None => (Duration::ZERO, 0.0),
         };
         let write_commit = in_process(&open(&local, None, false).0);
+        // As it comes: a write that looked at every file of a large store started a
+        // watcher in the background, which later writes ask.
+        let (process_auto, auto_rss) = as_process(&binary, &local, None);
+        stop_background_watcher(&local);
         let (watched, watching) = open(&local, None, true);
         let (process_watched, watched_rss) = as_process(&binary, &local, None);
         let write_commit_watched = in_process(&watched);
@@ -408,10 +426,11 @@ fn main() {
         let push = in_process(&with_push);
         drop((with_push, watching));
         println!(
-            "{files:>7} | {:>6.1} ms | {:>5.1} ms | {:>4.1} MiB | {:>6.1} ms | {:>6.1} ms | {:>10.1} MiB | {:>7.2} ms | {:>5.2} ms | {:>6.2} ms   (setup {:.0} s)",
+            "{files:>7} | {:>6.1} ms | {:>6.1} ms | {:>5.1} ms | {:>4.1} MiB | {:>6.1} ms | {:>6.1} ms | {:>10.1} MiB | {:>7.2} ms | {:>5.2} ms | {:>6.2} ms   (setup {:.0} s)",
+            ms(process_auto),
             ms(process),
             ms(process_watched),
-            process_rss.max(watched_rss),
+            process_rss.max(watched_rss).max(auto_rss),
             ms(shell),
             ms(todo_sh_time),
             shell_rss.max(todo_sh_rss),
