@@ -415,6 +415,8 @@ fn a_write_that_looks_at_every_file_of_a_large_store_starts_a_watcher_that_ends_
     let second = with(&["add", "Second"]);
     let pid = started_pid(&second).unwrap_or_else(|| panic!("{second}"));
     eventually("the watcher answers", || state.join("watch.sock").exists());
+    let status = stdout(&myorg(dir.path(), &["--store", "s", "status"], &[]));
+    assert!(status.contains("watcher: on"), "{status}");
     // Its first question gets "everything"; from then on, only what changed.
     let third = with(&["add", "Third"]);
     assert!(

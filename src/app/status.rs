@@ -27,6 +27,8 @@ pub struct Status {
     pub last_sync: Option<NaiveDateTime>,
     /// Changes not applied, until acknowledged, oldest first.
     pub unapplied: Vec<NotApplied>,
+    /// A watcher tells each write which files changed.
+    pub watched: bool,
 }
 
 /// A change not applied, and when (in the store's timezone).
@@ -61,6 +63,14 @@ impl Status {
             ),
             format!("unpushed commits: {}", self.unpushed),
             format!("pending operations: {}", self.pending),
+            format!(
+                "watcher: {}",
+                if self.watched {
+                    "on (each write looks only at the files that changed)"
+                } else {
+                    "none (each write looks at every file; `myorg watch` starts one)"
+                }
+            ),
         ];
         if !self.changed.is_empty() {
             lines.push(format!(
@@ -156,6 +166,7 @@ pub fn status(ctx: &Ctx) -> Result<Status> {
         pending: status.pending,
         changed: status.changed,
         last_error: status.last_error,
+        watched: status.watched,
     })
 }
 
@@ -248,6 +259,7 @@ mod tests {
             last_error: None,
             last_sync: "2026-11-23T08:05:00".parse().ok(),
             unapplied: Vec::new(),
+            watched: false,
         }
     }
 
@@ -262,6 +274,7 @@ mod tests {
                 "head: 0123456789ab",
                 "unpushed commits: 2",
                 "pending operations: 1",
+                "watcher: none (each write looks at every file; `myorg watch` starts one)",
                 "changed by hand, not yet committed: todo.txt",
                 "last sync: 2026-11-23 08:05",
             ]

@@ -185,6 +185,8 @@ pub struct Status {
     pub last_sync: Option<SystemTime>,
     /// Changes not applied, until acknowledged.
     pub unapplied: Vec<Unapplied>,
+    /// A watcher tells writes what changed (this process's, or another's).
+    pub watched: bool,
 }
 
 /// A store opened for reading and writing.
@@ -465,6 +467,7 @@ impl Store {
             last_error: std::fs::read_to_string(self.state_dir.join("last-push-error")).ok(),
             last_sync: self.last_sync(),
             unapplied: self.unapplied.not_applied(),
+            watched: self.watched(),
         })
     }
 

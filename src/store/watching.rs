@@ -56,6 +56,19 @@ impl Store {
         Ok(Watching { service, watcher })
     }
 
+    /// Whether a watcher answers for this store: this process's, or another's
+    /// through the socket.
+    pub fn watched(&self) -> bool {
+        let own = self
+            .watcher
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some();
+        let socket = self.state_dir.join(SOCKET);
+        own || (socket.exists()
+            && canonical(self.root()).is_some_and(|root| serve::ask(&socket, &root, None).is_some()))
+    }
+
     /// What changed since the last session that ended clean, from this process's
     /// watcher or another's, and the index as it was when asked; `None` when nobody
     /// watches.
