@@ -21,7 +21,7 @@
 //! without building one (`text.rs`: [`search_text`], [`matching`]).
 
 mod text;
-pub use text::{Hit, matching, most_urgent_first, search_text};
+pub use text::{Hit, matching, matching_each, most_urgent_first, search_text};
 
 use chrono::NaiveDate;
 use myorg_parsers::todo::Priority;

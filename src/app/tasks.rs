@@ -6,9 +6,11 @@
 mod many;
 mod references;
 mod scan;
+mod search;
 #[cfg(test)]
 mod tests;
 pub use many::{BULK, CONFIRM_OVER, Changed, Several, done_many, edit_many};
+pub use search::{Lines, search, search_lines, search_some};
 
 use super::confirm::Pending;
 use super::{Ctx, Error, Look, Result};
@@ -19,10 +21,8 @@ use myorg_domain::fields::{self, Fields};
 use myorg_domain::files::Page;
 use myorg_domain::notes;
 use myorg_domain::reference::{self, References, Scope};
-use myorg_domain::search::{self, Filter};
+use myorg_domain::search::Filter;
 use myorg_parsers::{Task, TodoFile};
-use references::Shown;
-use scan::Source;
 
 /// A task to add: its text (which may hold `+project @context key:value`) and fields.
 #[derive(Debug, Clone, Default)]
@@ -332,109 +332,6 @@ pub fn filter(look: &Look, query: &Query) -> Result<Filter> {
         None => {}
     }
     Ok(filter)
-}
-
-/// The tasks `query` keeps, most urgent first.
-pub fn search(look: &Look, query: &Query) -> Result<Vec<Hit>> {
-    Ok(search_some(look, query, 0, usize::MAX)?.0)
-}
-
-/// Of the tasks `query` keeps, most urgent first, the `take` after the first `skip`,
-/// and how many it keeps in all: a page of a long list, without building the tasks
-/// off the page.
-pub fn search_some(look: &Look, query: &Query, skip: usize, take: usize) -> Result<(Vec<Hit>, usize)> {
-    let today = look.now.date();
-    let filter = filter(look, query)?;
-    // A UTF-8 file (nearly all) is read piece by piece, parsing only the lines that
-    // can match; other files are read whole, through the lossless document.
-    let found = match look.files.on_disk(TODO) {
-        Some(path) => match std::fs::File::open(&path) {
-            Ok(file) => search_file(look, &file, &filter, today)?,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => search_bytes(&[], &filter, today)?,
-            Err(error) => {
-                let error = anyhow::Error::from(error).context(format!("reading {}", path.display()));
-                return Err(error.into());
-            }
-        },
-        None => search_bytes(&look.files.read(TODO)?, &filter, today)?,
-    };
-    let Some((found, shown)) = found else {
-        let todo = TodoFile::parse(look.files.read(TODO)?);
-        let references = References::of(&todo);
-        let found = search::search(&todo, &filter, today);
-        let total = found.len();
-        let hits = found
-            .into_iter()
-            .skip(skip)
-            .take(take)
-            .map(|hit| Hit {
-                reference: references.shown(hit.task),
-                index: hit.index,
-                line: todo.text(hit.index).unwrap_or_default().to_string(),
-                task: hit.task.clone(),
-                urgency: hit.urgency,
-            })
-            .collect();
-        return Ok((hits, total));
-    };
-    let total = found.len();
-    let mut page: Vec<Hit> = found.into_iter().skip(skip).take(take).collect();
-    for hit in &mut page {
-        hit.reference = shown
-            .get(hit.index)
-            .unwrap_or_else(|| reference::short(&hit.task));
-    }
-    Ok((page, total))
-}
-
-/// The tasks of the todo.txt `file` that `filter` keeps on `today`, most urgent
-/// first, and the reference shown for each of its lines: those kept in the state
-/// directory when they are this content's, else worked out during the search and
-/// kept. `None` when the file is not UTF-8.
-fn search_file(
-    look: &Look,
-    file: &std::fs::File,
-    filter: &Filter,
-    today: NaiveDate,
-) -> Result<Option<(Vec<Hit>, Shown)>> {
-    let state = look.files.state_dir().unwrap_or_else(|| look.config.state_dir());
-    let stamp = references::Stamp::of(&file.metadata().map_err(anyhow::Error::from)?);
-    let kept = references::kept(&state).filter(|kept| kept.stamp == stamp);
-    let likely_kept = kept.is_some();
-    // The kept references are read on another thread while the file is searched.
-    let (scanned, kept) = std::thread::scope(|scope| {
-        let kept = kept.map(|kept| {
-            let key = kept.key;
-            scope.spawn(move || Some((key, kept.read()?)))
-        });
-        let scanned = scan::scan(Source::File(file), filter, today, !likely_kept);
-        (scanned, kept.and_then(|thread| thread.join().ok().flatten()))
-    });
-    let Some(scanned) = scanned.map_err(anyhow::Error::from)? else {
-        return Ok(None);
-    };
-    let (hits, key, codes) = match (kept, scanned.codes) {
-        (Some((key, shown)), _) if key == scanned.key => return Ok(Some((scanned.hits, shown))),
-        (_, Some(codes)) => (scanned.hits, scanned.key, codes),
-        // Kept for another content of the same stamp (a change within the same
-        // nanosecond, or a time set back by hand): searched again, codes and all.
-        _ => match scan::scan(Source::File(file), filter, today, true).map_err(anyhow::Error::from)? {
-            Some(again) => (again.hits, again.key, again.codes.unwrap_or_default()),
-            None => return Ok(None),
-        },
-    };
-    let shown = Shown::of(&codes);
-    references::keep(&state, key, stamp, &shown);
-    Ok(Some((hits, shown)))
-}
-
-/// [`search_file`] of a todo.txt given as bytes, its references worked out.
-fn search_bytes(bytes: &[u8], filter: &Filter, today: NaiveDate) -> Result<Option<(Vec<Hit>, Shown)>> {
-    let scanned = scan::scan(Source::Bytes(bytes), filter, today, true).map_err(anyhow::Error::from)?;
-    Ok(scanned.map(|scanned| {
-        let shown = Shown::of(&scanned.codes.unwrap_or_default());
-        (scanned.hits, shown)
-    }))
 }
 
 /// A page of the tasks a search keeps.

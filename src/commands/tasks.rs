@@ -136,24 +136,26 @@ pub fn list(config: &Config, now: NaiveDateTime, listing: &Listing) -> anyhow::R
     let handle = config.me()?.handle;
     let look = look(config, files.as_ref(), &handle, now);
     let limit = listing.limit.unwrap_or(usize::MAX);
-    let (found, total) = tasks::search_some(&look, &listing.query(), 0, limit)?;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    for hit in &found {
-        if listing.json {
+    if listing.json {
+        let (found, _) = tasks::search_some(&look, &listing.query(), 0, limit)?;
+        for hit in &found {
             serde_json::to_writer(&mut out, &TaskJson::from(hit))?;
             writeln!(out)?;
-        } else {
-            for part in [&hit.reference, "  ", &hit.line, "\n"] {
+        }
+    } else {
+        let found = tasks::search_lines(&look, &listing.query())?;
+        found.each(limit, |reference, line| {
+            for part in [reference, "  ", line, "\n"] {
                 out.write_all(part.as_bytes())?;
             }
+            std::io::Result::Ok(())
+        })?;
+        if found.total() == 0 {
+            writeln!(out, "No tasks match.")?;
         }
     }
-    if !listing.json && total == 0 {
-        writeln!(out, "No tasks match.")?;
-    }
     out.flush()?;
-    // The process ends next: the found tasks are left to it, not freed one by one.
-    std::mem::forget(found);
     Ok(())
 }
 

@@ -37,19 +37,35 @@ pub fn matching<'a>(
     today: NaiveDate,
 ) -> (Vec<Hit<'a>>, usize) {
     let mut found = Vec::new();
-    let mut keep = |index: usize, line: &'a str| {
+    let lines = matching_each(piece, first, filter, today, |index, line, task, urgency| {
+        found.push(Hit {
+            index,
+            line,
+            task,
+            urgency,
+        });
+    });
+    (found, lines)
+}
+
+/// [`matching`], each task kept given to `keep` as it is found (its line index in
+/// the file, its line, the task and its urgency) rather than collected: a caller
+/// that needs only some of it keeps no more. Returns how many lines the piece has.
+pub fn matching_each<'a>(
+    piece: &'a str,
+    first: usize,
+    filter: &Filter,
+    today: NaiveDate,
+    mut keep: impl FnMut(usize, &'a str, Task, f64),
+) -> usize {
+    let mut each = |index: usize, line: &'a str| {
         if is_blank_line(line) {
             return;
         }
         let task = Task::parse(line);
         if filter.matches(&task, line, today) {
             let urgency = urgency(&task, today);
-            found.push(Hit {
-                index: first + index,
-                line,
-                task,
-                urgency,
-            });
+            keep(first + index, line, task, urgency);
         }
     };
     let needle = filter
@@ -57,17 +73,16 @@ pub fn matching<'a>(
         .first()
         .map(|project| format!("+{project}"))
         .or_else(|| filter.contexts.first().map(|context| format!("@{context}")));
-    let lines = if let Some(needle) = needle {
-        lines_containing(piece, piece.as_bytes(), needle.as_bytes(), keep)
+    if let Some(needle) = needle {
+        lines_containing(piece, piece.as_bytes(), needle.as_bytes(), each)
     } else if let Some((lowered, word)) = word_prefilter(piece, filter) {
-        lines_containing(piece, &lowered, word.as_bytes(), keep)
+        lines_containing(piece, &lowered, word.as_bytes(), each)
     } else {
         piece_lines(piece).fold(0, |_, (index, line)| {
-            keep(index, line);
+            each(index, line);
             index + 1
         })
-    };
-    (found, lines)
+    }
 }
 
 /// Sorts found tasks most urgent first, equal scores in the file's order, by their

@@ -1,12 +1,15 @@
 //! Searching todo.txt as it is read. Two threads each read half of the file, a piece
 //! of whole lines at a time into one small buffer, and keep the tasks the filter
 //! keeps: a long file is never held whole, so it costs little more memory than a
-//! short one, and no copy of it is made. Each half is hashed as it is read, giving
+//! short one, and no copy of it is made. A task kept is its line (copied into one
+//! text per half), its index and its urgency: the parsed task is dropped once
+//! filtered and scored, and parsed again only for the tasks a caller shows
+//! ([`Found`]), so a search that keeps many tasks moves and holds little. Each half
+//! is hashed as it is read, giving
 //! the content's [`Key`] under which the references of its tasks are kept between
 //! commands; when they are not kept for it, each thread works out the code of each
 //! of its lines' tasks on the way.
 
-use super::Hit;
 use chrono::NaiveDate;
 use myorg_domain::reference;
 use myorg_domain::search::{self, Filter};
@@ -66,14 +69,38 @@ pub struct Key {
     pub hash: u64,
 }
 
+/// A task the search keeps: where its line is, its index and its urgency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    pub urgency: f64,
+    /// The 0-based line index.
+    pub index: usize,
+    /// Whether the line is in the second half's text.
+    late: bool,
+    /// Where the line is in its half's text.
+    start: usize,
+    end: usize,
+}
+
 /// A search of the whole source.
 #[derive(Debug)]
 pub struct Scanned {
-    /// The tasks kept, most urgent first, their references still empty.
-    pub hits: Vec<Hit>,
+    /// The tasks kept, most urgent first (equal urgencies in the file's order).
+    pub found: Vec<Found>,
+    /// The lines kept, of each half.
+    texts: [String; 2],
     pub key: Key,
     /// The code of each line's task (`None` for a blank line), when asked for.
     pub codes: Option<Vec<Option<u64>>>,
+}
+
+impl Scanned {
+    /// The line of a task kept, as written, without its ending.
+    pub fn line(&self, found: &Found) -> &str {
+        self.texts[usize::from(found.late)]
+            .get(found.start..found.end)
+            .unwrap_or_default()
+    }
 }
 
 /// Searches `source` for the tasks `filter` keeps on `today`, working out the codes
@@ -96,12 +123,13 @@ pub fn scan(source: Source, filter: &Filter, today: NaiveDate, codes: bool) -> i
     let (Some(early), Some(late)) = (early?, late?) else {
         return Ok(None);
     };
-    let mut hits = early.hits;
-    hits.extend(late.hits.into_iter().map(|hit| Hit {
-        index: hit.index + early.lines,
-        ..hit
+    let mut found = early.found;
+    found.extend(late.found.into_iter().map(|kept| Found {
+        index: kept.index + early.lines,
+        late: true,
+        ..kept
     }));
-    search::most_urgent_first(&mut hits, |hit| (hit.urgency, hit.index));
+    found.sort_unstable_by(|a, b| b.urgency.total_cmp(&a.urgency).then(a.index.cmp(&b.index)));
     let mut hashed = [0; 32];
     for (at, number) in [middle, early.bytes, early.hash, late.hash]
         .into_iter()
@@ -110,7 +138,8 @@ pub fn scan(source: Source, filter: &Filter, today: NaiveDate, codes: bool) -> i
         hashed[at * 8..at * 8 + 8].copy_from_slice(&number.to_le_bytes());
     }
     Ok(Some(Scanned {
-        hits,
+        found,
+        texts: [early.text, late.text],
         key: Key {
             len: early.bytes + late.bytes,
             hash: xxhash_rust::xxh3::xxh3_64(&hashed),
@@ -145,7 +174,9 @@ fn middle(source: Source, len: u64) -> io::Result<u64> {
 #[derive(Debug, Default)]
 struct Half {
     /// Numbered from the half's first line.
-    hits: Vec<Hit>,
+    found: Vec<Found>,
+    /// The lines of the tasks kept, one after the other.
+    text: String,
     lines: usize,
     bytes: u64,
     hash: u64,
@@ -196,20 +227,25 @@ fn half(
                 true => text.strip_prefix('\u{feff}').unwrap_or(text),
                 false => text,
             };
-            let (found, lines) = search::matching(text, half.lines, filter, today);
-            half.hits.extend(found.into_iter().map(|hit| Hit {
-                reference: String::new(),
-                index: hit.index,
-                line: hit.line.to_string(),
-                task: hit.task,
-                urgency: hit.urgency,
-            }));
+            let (kept, lines) = (&mut half.found, &mut half.text);
+            let counted =
+                search::matching_each(text, half.lines, filter, today, |index, line, _, urgency| {
+                    let start = lines.len();
+                    lines.push_str(line);
+                    kept.push(Found {
+                        urgency,
+                        index,
+                        late: false,
+                        start,
+                        end: lines.len(),
+                    });
+                });
             if codes {
                 let each = myorg_parsers::todo::piece_lines(text);
                 half.codes
                     .extend(each.map(|(_, line)| reference::line_code(line)));
             }
-            half.lines += lines;
+            half.lines += counted;
             half.bytes += cut as u64;
             buffer.copy_within(cut..filled, 0);
             filled -= cut;
@@ -273,16 +309,16 @@ mod tests {
             "+nothing",
         ] {
             let filter = Filter::from_query(query.split(' '));
-            let expected: Vec<(usize, &str)> = search_text(&text, &filter, today())
+            let expected: Vec<(usize, &str, f64)> = search_text(&text, &filter, today())
                 .iter()
-                .map(|hit| (hit.index, hit.line))
+                .map(|hit| (hit.index, hit.line, hit.urgency))
                 .collect();
             for source in [Source::File(&file), Source::Bytes(text.as_bytes())] {
                 let scanned = scan(source, &filter, today(), true).unwrap().unwrap();
-                let got: Vec<(usize, &str)> = scanned
-                    .hits
+                let got: Vec<(usize, &str, f64)> = scanned
+                    .found
                     .iter()
-                    .map(|hit| (hit.index, hit.line.as_str()))
+                    .map(|found| (found.index, scanned.line(found), found.urgency))
                     .collect();
                 assert!(
                     got == expected,
@@ -325,7 +361,11 @@ mod tests {
                 .unwrap();
             (
                 one_thread,
-                scanned.hits.into_iter().map(|hit| hit.line).collect::<Vec<_>>(),
+                scanned
+                    .found
+                    .iter()
+                    .map(|found| scanned.line(found).to_string())
+                    .collect::<Vec<_>>(),
             )
         };
         let small = b"(A) Plan +work\nTidy +work\r\nx 2026-11-20 Done +work";
@@ -342,7 +382,7 @@ mod tests {
         assert!(one_thread);
         assert_eq!(lines.len(), 2);
         let empty = scan(Source::Bytes(b""), &filter, today(), true).unwrap().unwrap();
-        assert!(empty.hits.is_empty() && empty.codes == Some(Vec::new()));
+        assert!(empty.found.is_empty() && empty.codes == Some(Vec::new()));
 
         // An invalid byte early, late, or in a long line, of a small or a large file.
         let text = large();
