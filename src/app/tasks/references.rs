@@ -31,7 +31,16 @@ const LENGTH_AT: u32 = 56;
 /// letters it is shown at, packed in one number (0 for a blank line). Listing a
 /// task then takes its line's number, not a search among the file's codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shown(Vec<u64>);
+pub struct Shown(Lines);
+
+/// Which lines a [`Shown`] knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lines {
+    /// Every line, by its number.
+    Every(Vec<u64>),
+    /// Only these lines (in order), each with its packed reference.
+    Some(Vec<usize>, Vec<u64>),
+}
 
 impl Shown {
     /// From the code of each line's task ([`reference::line_code`]; `None` for a
@@ -39,7 +48,7 @@ impl Shown {
     pub fn of(codes: &[Option<u64>]) -> Shown {
         let tasks: Vec<u64> = codes.iter().flatten().copied().collect();
         let mut lengths = reference::shown_lengths(&tasks).into_iter();
-        Shown(
+        Shown(Lines::Every(
             codes
                 .iter()
                 .map(|code| match code {
@@ -47,23 +56,32 @@ impl Shown {
                     None => 0,
                 })
                 .collect(),
-        )
+        ))
     }
 
-    /// The reference shown for the task on line `index`; `None` for a blank line or
-    /// a line past the file's end.
+    /// The reference shown for the task on line `index`; `None` for a blank line, a
+    /// line past the file's end or one not read.
     pub fn get(&self, index: usize) -> Option<String> {
-        let packed = *self.0.get(index)?;
+        let packed = match &self.0 {
+            Lines::Every(packed) => *packed.get(index)?,
+            Lines::Some(lines, packed) => *packed.get(lines.binary_search(&index).ok()?)?,
+        };
         let length = usize::try_from(packed >> LENGTH_AT).ok()?;
         (length != 0).then(|| reference::letters_of(packed & ((1 << LENGTH_AT) - 1), length))
     }
 
-    /// Whether every line's number is a blank line's or a code shown at 4 to 8 letters.
-    fn is_whole(&self) -> bool {
-        self.0.iter().all(|&packed| {
-            packed == 0 || (reference::SHOWN..=reference::FULL).contains(&((packed >> LENGTH_AT) as usize))
-        })
+    /// Every line's packed reference, when it knows every line.
+    fn every(&self) -> Option<&[u64]> {
+        match &self.0 {
+            Lines::Every(packed) => Some(packed),
+            Lines::Some(..) => None,
+        }
     }
+}
+
+/// Whether a packed reference is a blank line's or a code shown at 4 to 8 letters.
+fn is_sound(packed: u64) -> bool {
+    packed == 0 || (reference::SHOWN..=reference::FULL).contains(&((packed >> LENGTH_AT) as usize))
 }
 
 /// The size, modification time and inode of todo.txt: what tells, without reading
@@ -106,9 +124,47 @@ pub fn kept(dir: &Path) -> Option<Kept> {
     })
 }
 
+/// How many references are read at a time when only some lines are wanted.
+const WINDOW: usize = 8 * 1024;
+
 impl Kept {
-    /// The kept references, when the rest of the file is whole.
-    pub fn read(mut self) -> Option<Shown> {
+    /// The kept references of the lines `wanted` (in order, each once), when the
+    /// file is as long as its header says and each of those is sound. Only the parts
+    /// of the file that hold them are read, a window at a time into one buffer; when
+    /// most lines are wanted, the whole table is read.
+    pub fn read_lines(self, wanted: &[usize]) -> Option<Shown> {
+        let size = self.lines.checked_mul(8)?;
+        if self.file.metadata().ok()?.len() != (HEADER + size) as u64 {
+            return None;
+        }
+        if wanted.len().saturating_mul(2) > self.lines {
+            return self.read();
+        }
+        use std::os::unix::fs::FileExt;
+        let mut window = vec![0; WINDOW * 8];
+        let mut packed = Vec::with_capacity(wanted.len());
+        let mut lines = wanted.iter().copied().peekable();
+        while let Some(&first) = lines.peek() {
+            if first >= self.lines {
+                return None;
+            }
+            let count = WINDOW.min(self.lines - first);
+            let bytes = &mut window[..count * 8];
+            self.file.read_exact_at(bytes, (HEADER + first * 8) as u64).ok()?;
+            while let Some(line) = lines.next_if(|&line| line < first + count) {
+                let at = (line - first) * 8;
+                let one = u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?);
+                if !is_sound(one) {
+                    return None;
+                }
+                packed.push(one);
+            }
+        }
+        Some(Shown(Lines::Some(wanted.to_vec(), packed)))
+    }
+
+    /// The kept references of every line, when the rest of the file is whole.
+    fn read(mut self) -> Option<Shown> {
         let size = self.lines.checked_mul(8)?;
         // One byte more than the references, to see a file longer than its header says.
         let mut bytes = Vec::with_capacity(size.checked_add(1)?);
@@ -119,13 +175,14 @@ impl Kept {
         if bytes.len() != size {
             return None;
         }
-        let shown = Shown(
-            bytes
-                .chunks_exact(8)
-                .map(|packed| u64::from_le_bytes(packed.try_into().unwrap_or_default()))
-                .collect(),
-        );
-        shown.is_whole().then_some(shown)
+        let packed: Vec<u64> = bytes
+            .chunks_exact(8)
+            .map(|packed| u64::from_le_bytes(packed.try_into().unwrap_or_default()))
+            .collect();
+        packed
+            .iter()
+            .all(|&one| is_sound(one))
+            .then_some(Shown(Lines::Every(packed)))
     }
 }
 
@@ -160,7 +217,11 @@ fn parse_header(header: &[u8]) -> Option<((Key, Stamp), usize)> {
 /// Replaces the cache with these references, atomically (a reader sees the old file
 /// or the new one, whole).
 pub fn keep(dir: &Path, key: Key, stamp: Stamp, shown: &Shown) {
-    if let Err(error) = write(dir, key, stamp, &shown.0) {
+    // Only references of every line are a table to keep.
+    let Some(every) = shown.every() else {
+        return;
+    };
+    if let Err(error) = write(dir, key, stamp, every) {
         tracing::debug!(dir = %dir.display(), %error, "the references of todo.txt were not kept");
     }
 }
@@ -231,6 +292,56 @@ mod tests {
         keep(dir.path(), other, Stamp::default(), &one);
         assert_eq!(kept_for(dir.path()), Some((other, Stamp::default())));
         assert_eq!(read(dir.path()), Some((other, one)));
+    }
+
+    #[test]
+    fn the_references_of_some_lines_are_read_from_the_windows_that_hold_them() {
+        let dir = tempfile::tempdir().unwrap();
+        // More lines than a window holds, blank ones among them.
+        let text: String = (0..WINDOW * 2 + 100)
+            .map(|n| {
+                if n % 7 == 3 {
+                    "\n".to_string()
+                } else {
+                    format!("Task {n}\n")
+                }
+            })
+            .collect();
+        let whole = shown_of(&text);
+        keep(dir.path(), KEY, STAMP, &whole);
+        let lines = WINDOW * 2 + 100;
+        let wanted = [0, 3, 5, WINDOW - 1, WINDOW, WINDOW * 2 + 99];
+        let some = kept(dir.path()).unwrap().read_lines(&wanted).unwrap();
+        for line in 0..lines {
+            let expected = wanted.contains(&line).then(|| whole.get(line)).flatten();
+            assert_eq!(some.get(line), expected, "line {line}");
+        }
+        assert!(
+            some.get(5).is_some() && some.get(3).is_none(),
+            "a task and a blank line"
+        );
+        // Most lines wanted: the whole table is read.
+        let most: Vec<usize> = (0..lines).step_by(2).chain([lines - 1]).collect();
+        let read = kept(dir.path()).unwrap().read_lines(&most).unwrap();
+        assert_eq!(read, whole);
+        // Keeping references of some lines only keeps nothing.
+        keep(dir.path(), Key { len: 1, hash: 1 }, STAMP, &some);
+        assert_eq!(kept_for(dir.path()), Some((KEY, STAMP)));
+
+        // A line past the end, a file of another length, a wanted line unsound.
+        assert!(kept(dir.path()).unwrap().read_lines(&[lines]).is_none());
+        let path = dir.path().join(FILE);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 8]).unwrap();
+        assert!(kept(dir.path()).unwrap().read_lines(&[0]).is_none());
+        let mut unsound = bytes.clone();
+        unsound[HEADER + 5 * 8 + 7] = 99;
+        std::fs::write(&path, &unsound).unwrap();
+        assert!(kept(dir.path()).unwrap().read_lines(&[5]).is_none());
+        assert!(
+            kept(dir.path()).unwrap().read_lines(&[6]).is_some(),
+            "only wanted lines are checked"
+        );
     }
 
     #[test]

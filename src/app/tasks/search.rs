@@ -159,23 +159,19 @@ fn search_file(
     let state = look.files.state_dir().unwrap_or_else(|| look.config.state_dir());
     let stamp = references::Stamp::of(&file.metadata().map_err(anyhow::Error::from)?);
     let kept = references::kept(&state).filter(|kept| kept.stamp == stamp);
-    let likely_kept = kept.is_some();
-    // The kept references are read on another thread while the file is searched.
-    let (scanned, kept) = std::thread::scope(|scope| {
-        let kept = kept.map(|kept| {
-            let key = kept.key;
-            scope.spawn(move || Some((key, kept.read()?)))
-        });
-        let scanned = scan::scan(Source::File(file), filter, today, !likely_kept);
-        (scanned, kept.and_then(|thread| thread.join().ok().flatten()))
-    });
+    let scanned = scan::scan(Source::File(file), filter, today, kept.is_none());
     let Some(mut scanned) = scanned.map_err(anyhow::Error::from)? else {
         return Ok(None);
     };
-    if let Some((key, shown)) = kept
-        && key == scanned.key
+    // Only the references of the lines kept are read.
+    if let Some(kept) = kept
+        && kept.key == scanned.key
     {
-        return Ok(Some((scanned, shown)));
+        let mut wanted: Vec<usize> = scanned.found.iter().map(|found| found.index).collect();
+        wanted.sort_unstable();
+        if let Some(shown) = kept.read_lines(&wanted) {
+            return Ok(Some((scanned, shown)));
+        }
     }
     let (scanned, codes) = match scanned.codes.take() {
         Some(codes) => (scanned, codes),
