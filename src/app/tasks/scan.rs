@@ -87,6 +87,8 @@ pub struct Found {
 pub struct Scanned {
     /// The tasks kept, most urgent first (equal urgencies in the file's order).
     pub found: Vec<Found>,
+    /// The line index of each task kept, in the file's order.
+    pub kept_lines: Vec<usize>,
     /// The lines kept, of each half.
     texts: [String; 2],
     pub key: Key,
@@ -123,13 +125,19 @@ pub fn scan(source: Source, filter: &Filter, today: NaiveDate, codes: bool) -> i
     let (Some(early), Some(late)) = (early?, late?) else {
         return Ok(None);
     };
-    let mut found = early.found;
-    found.extend(late.found.into_iter().map(|kept| Found {
+    // Each half is sorted on its own thread; here they are merged.
+    let late_found = late.found.iter().map(|kept| Found {
         index: kept.index + early.lines,
         late: true,
-        ..kept
-    }));
-    found.sort_unstable_by(|a, b| b.urgency.total_cmp(&a.urgency).then(a.index.cmp(&b.index)));
+        ..*kept
+    });
+    let found = merged(&early.found, late_found);
+    let kept_lines = early
+        .kept_lines
+        .iter()
+        .copied()
+        .chain(late.kept_lines.iter().map(|index| index + early.lines))
+        .collect();
     let mut hashed = [0; 32];
     for (at, number) in [middle, early.bytes, early.hash, late.hash]
         .into_iter()
@@ -139,6 +147,7 @@ pub fn scan(source: Source, filter: &Filter, today: NaiveDate, codes: bool) -> i
     }
     Ok(Some(Scanned {
         found,
+        kept_lines,
         texts: [early.text, late.text],
         key: Key {
             len: early.bytes + late.bytes,
@@ -146,6 +155,29 @@ pub fn scan(source: Source, filter: &Filter, today: NaiveDate, codes: bool) -> i
         },
         codes: codes.then(|| [early.codes, late.codes].concat()),
     }))
+}
+
+/// The order of a listing: the most urgent first, equal urgencies in the file's order.
+fn more_urgent(a: &Found, b: &Found) -> std::cmp::Ordering {
+    b.urgency.total_cmp(&a.urgency).then(a.index.cmp(&b.index))
+}
+
+/// Two runs of tasks, each in [`more_urgent`] order, merged into one.
+fn merged(early: &[Found], late: impl ExactSizeIterator<Item = Found>) -> Vec<Found> {
+    let mut all = Vec::with_capacity(early.len() + late.len());
+    let mut early = early.iter().copied().peekable();
+    let mut late = late.peekable();
+    loop {
+        let next = match (early.peek(), late.peek()) {
+            (Some(a), Some(b)) if more_urgent(b, a).is_lt() => late.next(),
+            (Some(_), _) => early.next(),
+            (None, _) => late.next(),
+        };
+        match next {
+            Some(kept) => all.push(kept),
+            None => return all,
+        }
+    }
 }
 
 /// Where the second half starts: just after the first newline from the middle on,
@@ -173,8 +205,10 @@ fn middle(source: Source, len: u64) -> io::Result<u64> {
 /// What one half of a file holds.
 #[derive(Debug, Default)]
 struct Half {
-    /// Numbered from the half's first line.
+    /// Numbered from the half's first line, most urgent first.
     found: Vec<Found>,
+    /// Their line indices, in the file's order.
+    kept_lines: Vec<usize>,
     /// The lines of the tasks kept, one after the other.
     text: String,
     lines: usize,
@@ -255,6 +289,8 @@ fn half(
         }
     }
     half.hash = hasher.digest();
+    half.kept_lines = half.found.iter().map(|kept| kept.index).collect();
+    half.found.sort_unstable_by(more_urgent);
     Ok(Some(half))
 }
 
@@ -325,6 +361,12 @@ mod tests {
                     "{query:?}: {} against {}",
                     got.len(),
                     expected.len()
+                );
+                let mut in_order: Vec<usize> = got.iter().map(|(index, _, _)| *index).collect();
+                in_order.sort_unstable();
+                assert!(
+                    scanned.kept_lines == in_order,
+                    "{query:?}: the lines kept, in order"
                 );
                 let codes: Vec<Option<u64>> = myorg_parsers::todo::lines(&text)
                     .map(|(_, line)| reference::line_code(line))

@@ -166,12 +166,9 @@ fn search_file(
     // Only the references of the lines kept are read.
     if let Some(kept) = kept
         && kept.key == scanned.key
+        && let Some(shown) = kept.read_lines(&scanned.kept_lines)
     {
-        let mut wanted: Vec<usize> = scanned.found.iter().map(|found| found.index).collect();
-        wanted.sort_unstable();
-        if let Some(shown) = kept.read_lines(&wanted) {
-            return Ok(Some((scanned, shown)));
-        }
+        return Ok(Some((scanned, shown)));
     }
     let (scanned, codes) = match scanned.codes.take() {
         Some(codes) => (scanned, codes),
