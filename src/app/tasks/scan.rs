@@ -4,11 +4,12 @@
 //! short one, and no copy of it is made. A task kept is its line (copied into one
 //! text per half), its index and its urgency: the parsed task is dropped once
 //! filtered and scored, and parsed again only for the tasks a caller shows
-//! ([`Found`]), so a search that keeps many tasks moves and holds little. Each half
-//! is hashed as it is read, giving
-//! the content's [`Key`] under which the references of its tasks are kept between
-//! commands; when they are not kept for it, each thread works out the code of each
-//! of its lines' tasks on the way.
+//! ([`Found`]), so a search that keeps many tasks moves and holds little. Each
+//! thread sorts its own half's tasks, and the two are merged.
+//!
+//! Each half is hashed as it is read, giving the content's [`Key`] under which the
+//! references of its tasks are kept between commands; when they are not kept for
+//! it, each thread works out the code of each of its lines' tasks on the way.
 
 use chrono::NaiveDate;
 use myorg_domain::reference;
