@@ -59,27 +59,33 @@ impl Store {
     /// Whether a watcher answers for this store: this process's, or another's
     /// through the socket.
     pub fn watched(&self) -> bool {
-        let own = self
-            .watcher
+        self.own_watcher().is_some() || self.ask_socket(None).is_some()
+    }
+
+    /// This process's watcher, once [`Store::watch`] started it.
+    fn own_watcher(&self) -> Option<Arc<Watcher>> {
+        self.watcher
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .is_some();
+            .clone()
+    }
+
+    /// Another process's answer through the socket; `None` when nobody answers there
+    /// about this store.
+    fn ask_socket(&self, since: Option<Since>) -> Option<Answer> {
         let socket = self.state_dir.join(SOCKET);
-        own || (socket.exists()
-            && canonical(self.root()).is_some_and(|root| serve::ask(&socket, &root, None).is_some()))
+        if !socket.exists() {
+            return None;
+        }
+        serve::ask(&socket, &canonical(self.root())?, since)
     }
 
     /// What changed since the last session that ended clean, from this process's
     /// watcher or another's, and the index as it was when asked; `None` when nobody
     /// watches.
     pub(super) fn watched_changes(&self, git: &Git) -> Option<(Answer, Option<IndexIdentity>)> {
-        let own = self
-            .watcher
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        let socket = self.state_dir.join(SOCKET);
-        if own.is_none() && !socket.exists() {
+        let own = self.own_watcher();
+        if own.is_none() && !self.state_dir.join(SOCKET).exists() {
             return None;
         }
         let index = git.index_identity();
@@ -93,7 +99,7 @@ impl Store {
             });
         let answer = match own {
             Some(watcher) => watcher.changes_since(since),
-            None => serve::ask(&socket, &canonical(self.root())?, since)?,
+            None => self.ask_socket(since)?,
         };
         Some((answer, index))
     }

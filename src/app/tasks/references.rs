@@ -134,7 +134,7 @@ impl Kept {
     /// most lines are wanted, the whole table is read.
     pub fn read_lines(self, wanted: &[usize]) -> Option<Shown> {
         let size = self.lines.checked_mul(8)?;
-        if self.file.metadata().ok()?.len() != (HEADER + size) as u64 {
+        if self.file.metadata().ok()?.len() != HEADER.checked_add(size)? as u64 {
             return None;
         }
         if wanted.len().saturating_mul(2) > self.lines {
